@@ -1,0 +1,10 @@
+export { type ErrorLocation, formatLocation, require_, TbError, type TbErrorCode } from "./errors.js";
+export {
+  type CorrectnessKind,
+  CorrectnessMatrix,
+  type CorrectnessMatrixInit,
+  type MatrixLike,
+} from "./matrix.js";
+export type { EvaluationMethod, MethodContext, MethodResult } from "./method.js";
+export { createOracle, type Oracle } from "./oracle.js";
+export { RandomStream, range, type StreamKey } from "./random.js";

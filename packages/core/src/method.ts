@@ -1,0 +1,31 @@
+import type { CorrectnessMatrix } from "./matrix.js";
+import type { Oracle } from "./oracle.js";
+import type { RandomStream } from "./random.js";
+
+/** What every method (TailoredBench and each baseline) is given for one trial and budget. */
+export interface MethodContext {
+  /** Source models' full correctness (they are public). */
+  sources: CorrectnessMatrix;
+  /** One oracle per target, in target order. The only way to see a target. */
+  oracles: readonly Oracle[];
+  /** Inference count N: distinct examples each target may be evaluated on. */
+  budget: number;
+  /**
+   * Random stream for this (seed, method, budget, trial); derive children by purpose and target,
+   * e.g. `rng.child("nset", t)`, so results do not depend on execution order.
+   */
+  rng: RandomStream;
+}
+
+/** Result of a method for one trial: one estimate per target plus free-form diagnostics. */
+export interface MethodResult {
+  estimates: Float64Array;
+  diagnostics?: Record<string, number | string | boolean | number[]>;
+}
+
+/** The one interface behind which TailoredBench and every baseline sit (DESIGN §2). */
+export interface EvaluationMethod {
+  /** Registry name, e.g. `"tailored"`, `"random"`. */
+  readonly name: string;
+  run(ctx: MethodContext): MethodResult;
+}

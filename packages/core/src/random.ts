@@ -1,0 +1,124 @@
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+
+/** A key component of a random-stream path (ALGORITHMS §10). */
+export type StreamKey = string | number;
+
+/**
+ * 128-bit hash of a key path (cyrb128 mixing over a canonical string). Used only to derive
+ * generator states, so that `(seed, method, budget, trial, purpose, target)` → one stream,
+ * independent of execution order or worker count.
+ */
+function hashKeys(keys: readonly StreamKey[]): [number, number, number, number] {
+  const text = keys.map((k) => (typeof k === "number" ? `n${k}` : `s${k}`)).join("\u0000");
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  // xoroshiro128+ must not start from the all-zero state.
+  if ((h1 | h2 | h3 | h4) === 0) h1 = 1;
+  return [h1 | 0, h2 | 0, h3 | 0, h4 | 0];
+}
+
+/**
+ * A seeded stream of random numbers (xoroshiro128+ from `pure-rand`). Every random choice in
+ * tailoredbench comes from one of these, derived from an explicit key path (ALGORITHMS §10).
+ */
+export class RandomStream {
+  private readonly gen: RandomGenerator;
+  /** The key path this stream was derived from (for diagnostics and JSON records). */
+  readonly keys: readonly StreamKey[];
+
+  private constructor(gen: RandomGenerator, keys: readonly StreamKey[]) {
+    this.gen = gen;
+    this.keys = keys;
+  }
+
+  /** The stream for a key path, e.g. `RandomStream.derive(0, "tailored", 20, 3, "gset")`. */
+  static derive(...keys: StreamKey[]): RandomStream {
+    return new RandomStream(xoroshiro128plusFromState(hashKeys(keys)), keys);
+  }
+
+  /** A child stream: this stream's key path extended by `keys`. Does not advance this stream. */
+  child(...keys: StreamKey[]): RandomStream {
+    return RandomStream.derive(...this.keys, ...keys);
+  }
+
+  /** Next raw unsigned 32-bit value. */
+  nextUint32(): number {
+    return this.gen.next() >>> 0;
+  }
+
+  /** Uniform float in [0, 1) with 53 random bits. */
+  nextFloat(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n), unbiased (rejection sampling). */
+  nextInt(n: number): number {
+    if (!(Number.isInteger(n) && n > 0 && n <= 0x1_0000_0000)) {
+      throw new RangeError(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
+    }
+    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Standard normal draw (Box–Muller, one value per call). */
+  nextNormal(): number {
+    let u = 0;
+    while (u === 0) u = this.nextFloat();
+    const v = this.nextFloat();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /**
+   * The first `k` items of a partial Fisher–Yates shuffle of `pool` (ALGORITHMS §10): a uniform
+   * sample without replacement, in draw order. `pool` is not modified.
+   */
+  sample(pool: ArrayLike<number>, k: number): Int32Array {
+    const n = pool.length;
+    if (!(Number.isInteger(k) && k >= 0 && k <= n)) {
+      throw new RangeError(`sample: cannot draw ${k} items from a pool of ${n}`);
+    }
+    const a = Int32Array.from(pool);
+    for (let i = 0; i < k; i++) {
+      const j = i + this.nextInt(n - i);
+      const t = a[i] as number;
+      a[i] = a[j] as number;
+      a[j] = t;
+    }
+    return a.slice(0, k);
+  }
+
+  /** A uniformly random permutation of `pool` (full Fisher–Yates). */
+  shuffle(pool: ArrayLike<number>): Int32Array {
+    return this.sample(pool, pool.length);
+  }
+}
+
+/** `[0, 1, …, n−1]` as an Int32Array. */
+export function range(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}

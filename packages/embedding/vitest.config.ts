@@ -1,0 +1,3 @@
+import { tbProject } from "../../vitest.shared";
+
+export default tbProject("@tb/embedding");
