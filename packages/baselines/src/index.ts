@@ -1,0 +1,1 @@
+export { type RandomBaselineOptions, randomBaseline } from "./random.js";
