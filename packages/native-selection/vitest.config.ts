@@ -1,3 +1,3 @@
-import { tbProject } from "../../vitest.shared";
+import { tbProject } from "../../vitest.shared.ts";
 
 export default tbProject("@tb/native-selection");

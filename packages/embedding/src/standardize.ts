@@ -1,0 +1,44 @@
+/** float64 machine epsilon, 2⁻⁵². */
+const EPS = 2 ** -52;
+
+/**
+ * Column standardisation with scikit-learn `StandardScaler` semantics (ALGORITHMS §2.1).
+ *
+ * For an `r × q` row-major matrix, each column becomes `(x − μ)/σ` with the population standard
+ * deviation (divide by `r`). A column is treated as constant when
+ * `σ² ≤ r·ε·σ² + (r·μ·ε)²` (ε = 2⁻⁵²): it is then only centred (scale 1), so it becomes zero up to
+ * rounding. Never divides by zero, never produces NaN for finite input.
+ *
+ * @param x row-major `r × q` values (not modified)
+ * @returns a new row-major `r × q` array
+ */
+export function standardizeColumns(x: Float64Array, r: number, q: number): Float64Array {
+  if (x.length !== r * q) throw new RangeError(`standardizeColumns: ${x.length} values for ${r}×${q}`);
+  const out = new Float64Array(r * q);
+  const mean = new Float64Array(q);
+  const sq = new Float64Array(q);
+  for (let i = 0; i < r; i++) {
+    const base = i * q;
+    for (let j = 0; j < q; j++) mean[j] = (mean[j] as number) + (x[base + j] as number);
+  }
+  for (let j = 0; j < q; j++) mean[j] = (mean[j] as number) / r;
+  for (let i = 0; i < r; i++) {
+    const base = i * q;
+    for (let j = 0; j < q; j++) {
+      const d = (x[base + j] as number) - (mean[j] as number);
+      sq[j] = (sq[j] as number) + d * d;
+    }
+  }
+  const scale = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    const v = (sq[j] as number) / r;
+    const mu = mean[j] as number;
+    const bound = r * EPS * v + (r * mu * EPS) ** 2;
+    scale[j] = v <= bound || v === 0 ? 1 : Math.sqrt(v);
+  }
+  for (let i = 0; i < r; i++) {
+    const base = i * q;
+    for (let j = 0; j < q; j++) out[base + j] = ((x[base + j] as number) - (mean[j] as number)) / (scale[j] as number);
+  }
+  return out;
+}
