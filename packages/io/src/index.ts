@@ -1,0 +1,10 @@
+export { writeFileAtomic } from "./atomic.js";
+export {
+  type CorrectnessCsvOptions,
+  formatCorrectnessCsv,
+  parseCorrectnessCsv,
+  readCorrectnessCsv,
+  writeCorrectnessCsv,
+} from "./correctness-csv.js";
+export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
+export { type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";

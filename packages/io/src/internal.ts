@@ -1,0 +1,97 @@
+/**
+ * Helpers shared by the readers of this package. Not re-exported from the package entry.
+ * @internal
+ */
+import { readFileSync } from "node:fs";
+import { type ErrorLocation, TbError } from "@tb/core";
+
+/** A short description of a thrown value (the message for errors). */
+export function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Build an `ErrorLocation`, leaving out fields that are `undefined` (exactOptionalPropertyTypes). */
+export function loc(file: string | undefined, line?: number, column?: number | string): ErrorLocation {
+  const out: ErrorLocation = {};
+  if (file !== undefined) out.file = file;
+  if (line !== undefined) out.line = line;
+  if (column !== undefined) out.column = column;
+  return out;
+}
+
+/** 1-based line and column of a character offset in `text`. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** Show a cell in a message: quoted, control characters escaped, long values cut. */
+export function show(value: string): string {
+  const s = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return JSON.stringify(s);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The outcome of reading one correctness cell. */
+export type CellParse = { ok: true; value: number } | { ok: false; reason: string };
+
+/**
+ * Read one correctness cell: a decimal number in [0,1] (surrounding spaces allowed). `binary`
+ * additionally requires exactly 0 or 1. Hex, `Infinity`, booleans and empty cells are refused.
+ */
+export function parseCell(raw: string, binary: boolean): CellParse {
+  if (raw === "0") return { ok: true, value: 0 };
+  if (raw === "1") return { ok: true, value: 1 };
+  const s = raw.trim();
+  if (s.length === 0) return { ok: false, reason: "empty cell" };
+  if (/^[+-]?nan$/i.test(s)) return { ok: false, reason: "NaN is not a correctness value" };
+  if (!DECIMAL.test(s)) {
+    if (/^[+-]?inf(inity)?$/i.test(s)) return { ok: false, reason: `${show(raw)} is outside [0,1]` };
+    return { ok: false, reason: `${show(raw)} is not a number` };
+  }
+  const v = Number(s);
+  if (!Number.isFinite(v) || v < 0 || v > 1) return { ok: false, reason: `${show(raw)} is outside [0,1]` };
+  if (binary && v !== 0 && v !== 1) {
+    return { ok: false, reason: `${show(raw)} is not 0 or 1 (the matrix is binary)` };
+  }
+  return { ok: true, value: v === 0 ? 0 : v }; // normalise -0
+}
+
+/** Replace CRLF and lone CR line breaks with LF so line counting is exact. */
+export function normaliseNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/** Strip one leading UTF-8 byte-order mark. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Read a UTF-8 text file synchronously; a missing or unreadable file becomes `E_INPUT` naming it.
+ */
+export function readText(path: string, what = "file"): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why =
+      code === "ENOENT"
+        ? `${what} not found`
+        : code === "EISDIR"
+          ? `${what} is a directory`
+          : `cannot read ${what}: ${describe(err)}`;
+    throw new TbError("E_INPUT", `${why}: ${path}`, { file: path });
+  }
+}
