@@ -1,0 +1,231 @@
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import {
+  type MethodConfig,
+  methodNames,
+  type ReproduceConfig,
+  type ReproduceReport,
+  reproduce,
+  syntheticPopulation,
+} from "@tb/experiment";
+import { loadDataset, writeFileAtomic } from "@tb/io";
+import { resultPlot, resultTable } from "./format.js";
+
+const USAGE = `tb — cheap LLM evaluation with TailoredBench
+
+Usage:
+  tb demo [--data <dir>] [reproduce options]
+  tb reproduce --data <dir> [options]
+  tb help
+
+Reproduce options:
+  --methods a,b        methods to run (default tailored,random; known: ${methodNames().join(", ")})
+  --budgets 20,25,...  inference counts N (default 20,25,30,35,40)
+  --trials N           seeded trials per method and budget (default 100; demo: 10)
+  --seed N             base seed (default 0)
+  --split meta|random  source/target split (default: meta when meta.json has one, else random)
+  --target-fraction F  targets' share in a random split (default 0.5)
+  --gset N             G-set size g (default 10)
+  --distance D         manhattan | euclidean | cosine | correlation (default manhattan)
+  --estimator E        calibrated | medoid (default calibrated)
+  --clip C             upper | both | none (default upper)
+  --threshold T        le | lt (default le)
+  --pooling P          joint | single (default joint)
+  --no-standardize     cluster on raw correctness (the paper's Eq. 1) instead of z-scores
+  --native-count K     use the K nearest sources instead of n̄ (top-k sweep)
+  --clara-select S     last | fullInertia (default last, the reference's behaviour)
+  --nset-algorithm A   pam | fasterpam (default pam)
+  --random-mode M      shared | perTarget (default shared)
+  --workers N          worker threads (default: number of cores)
+  --json FILE          write the results JSON (atomically)
+  --plot FILE.svg      write an SVG plot of τ-b and MAE against N
+  --progress           progress on stderr even when it is not a terminal
+`;
+
+const REPRODUCE_OPTIONS = {
+  data: { type: "string" },
+  methods: { type: "string" },
+  budgets: { type: "string" },
+  trials: { type: "string" },
+  seed: { type: "string" },
+  split: { type: "string" },
+  "target-fraction": { type: "string" },
+  gset: { type: "string" },
+  distance: { type: "string" },
+  estimator: { type: "string" },
+  clip: { type: "string" },
+  threshold: { type: "string" },
+  pooling: { type: "string" },
+  "no-standardize": { type: "boolean" },
+  "native-count": { type: "string" },
+  "clara-select": { type: "string" },
+  "nset-algorithm": { type: "string" },
+  "random-mode": { type: "string" },
+  workers: { type: "string" },
+  json: { type: "string" },
+  plot: { type: "string" },
+  progress: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function usageError(msg: string): TbError {
+  return new TbError("E_USAGE", msg);
+}
+
+function int(name: string, v: string | undefined, dflt: number, min = 0): number {
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw usageError(`--${name} must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (n < min) throw usageError(`--${name} must be ≥ ${min}, got ${n}`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v))
+    throw usageError(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+  return v as T;
+}
+
+function list(name: string, v: string): string[] {
+  const items = v.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) throw usageError(`--${name} has an empty item: "${v}"`);
+  return items;
+}
+
+type Values = {
+  [K in keyof typeof REPRODUCE_OPTIONS]?: (typeof REPRODUCE_OPTIONS)[K]["type"] extends "boolean" ? boolean : string;
+};
+
+function methodConfig(v: Values): MethodConfig {
+  const c: MethodConfig = {};
+  if (v.gset !== undefined) c.gset = int("gset", v.gset, 10, 1);
+  const d = oneOf("distance", v.distance, ["manhattan", "euclidean", "cosine", "correlation"] as const);
+  if (d) c.distance = d;
+  const e = oneOf("estimator", v.estimator, ["calibrated", "medoid"] as const);
+  if (e) c.estimator = e;
+  const cl = oneOf("clip", v.clip, ["upper", "both", "none"] as const);
+  if (cl) c.clip = cl;
+  const th = oneOf("threshold", v.threshold, ["le", "lt"] as const);
+  if (th) c.thresholdCompare = th;
+  const p = oneOf("pooling", v.pooling, ["joint", "single"] as const);
+  if (p) c.targetPooling = p;
+  if (v["no-standardize"]) c.standardize = false;
+  if (v["native-count"] !== undefined) c.nativeCount = int("native-count", v["native-count"], 0, 1);
+  const cs = oneOf("clara-select", v["clara-select"], ["last", "fullInertia"] as const);
+  if (cs) c.claraSelect = cs;
+  const na = oneOf("nset-algorithm", v["nset-algorithm"], ["pam", "fasterpam"] as const);
+  if (na) c.nsetAlgorithm = na;
+  const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
+  if (rm) c.randomMode = rm;
+  return c;
+}
+
+function progressPrinter(enabled: boolean): ReproduceConfig["onProgress"] {
+  if (!enabled) return undefined;
+  const t0 = Date.now();
+  let last = 0;
+  return (done, total, rec) => {
+    const now = Date.now();
+    if (done !== total && now - last < 250) return;
+    last = now;
+    const el = (now - t0) / 1000;
+    const eta = done > 0 ? (el / done) * (total - done) : 0;
+    process.stderr.write(
+      `\r${done}/${total} trials (${rec.method} N=${rec.budget}) ${el.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left   ${done === total ? "\n" : ""}`,
+    );
+  };
+}
+
+async function runReproduce(args: string[], demo: boolean): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: REPRODUCE_OPTIONS, allowPositionals: true, strict: true });
+  const v = values as Values;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  let matrix: CorrectnessMatrix;
+  let metaSplit: ReproduceConfig["metaSplit"];
+  let dataName: string;
+  if (v.data !== undefined) {
+    const ds = loadDataset(v.data);
+    matrix = ds.matrix;
+    dataName = ds.name;
+    if (ds.split) metaSplit = ds.split;
+  } else if (demo) {
+    matrix = syntheticPopulation({ seed: 0 });
+    dataName = "synthetic (seed 0: 120 models in 8 families × 600 examples)";
+  } else {
+    throw usageError("tb reproduce needs --data <dir> (a folder with correctness.csv and optional meta.json)");
+  }
+  const split = oneOf("split", v.split, ["meta", "random"] as const) ?? (metaSplit ? "meta" : "random");
+  if (split === "meta" && !metaSplit)
+    throw usageError(`--split meta: ${v.data ?? "the data"} has no split in meta.json`);
+  const tf = v["target-fraction"] !== undefined ? Number(v["target-fraction"]) : 0.5;
+  if (!(tf > 0 && tf < 1))
+    throw usageError(`--target-fraction must be a number in (0, 1), got "${v["target-fraction"]}"`);
+  const budgets = list("budgets", v.budgets ?? (demo && !v.data ? "20,30,40" : "20,25,30,35,40")).map((b) =>
+    int("budgets", b, 0, 1),
+  );
+  const methods = list("methods", v.methods ?? "tailored,random");
+  const cfg: ReproduceConfig = {
+    methods,
+    budgets,
+    trials: int("trials", v.trials, demo ? 10 : 100, 1),
+    seed: int("seed", v.seed, 0),
+    split,
+    targetFraction: tf,
+    config: methodConfig(v),
+    workers: int("workers", v.workers, availableParallelism(), 1),
+    dataName,
+  };
+  if (metaSplit) cfg.metaSplit = metaSplit;
+  const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
+  if (onProgress) cfg.onProgress = onProgress;
+  const t0 = Date.now();
+  const report: ReproduceReport = await reproduce(matrix, cfg);
+  const wall = (Date.now() - t0) / 1000;
+  const out = { ...report, wallSeconds: wall };
+  process.stdout.write(
+    `${dataName}: ${report.data.models} models × ${report.data.examples} examples, split ${split} ` +
+      `(${report.data.sources} sources / ${report.data.targets} targets), ${cfg.trials} trials, seed ${cfg.seed}\n\n`,
+  );
+  process.stdout.write(`${resultTable(report)}\n\nwall time ${wall.toFixed(1)} s with ${cfg.workers} worker(s)\n`);
+  if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(out, null, 2)}\n`);
+  if (v.plot !== undefined) writeFileAtomic(v.plot, resultPlot(report));
+  return 0;
+}
+
+/** Run the CLI with the given arguments; returns the exit status (DESIGN §3.2). */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "demo":
+        return await runReproduce(rest, true);
+      case "reproduce":
+        return await runReproduce(rest, false);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw usageError(`unknown command "${cmd}" (try: tb help)`);
+    }
+  } catch (err) {
+    if (err instanceof TbError && err.isUserError) {
+      process.stderr.write(`tb: ${err.message}\n`);
+      return 2;
+    }
+    const code = (err as { code?: string }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`tb: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

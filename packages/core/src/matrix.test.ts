@@ -1,0 +1,57 @@
+import { describe, expect, test } from "vitest";
+import { TbError } from "./errors.js";
+import { CorrectnessMatrix } from "./matrix.js";
+
+const code = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof TbError ? `${e.code}:${e.message}` : `other:${String(e)}`;
+  }
+  return undefined;
+};
+
+describe("CorrectnessMatrix validation", () => {
+  test.each([
+    ["NaN", [[0, Number.NaN]], /E_INPUT.*NaN.*row m0, column 1/],
+    ["above 1", [[0, 1.5]], /E_INPUT.*1.5 outside \[0,1\]/],
+    ["negative", [[-0.1, 1]], /E_INPUT.*outside/],
+    ["ragged", [[0, 1], [1]], /E_INPUT.*row 1 has 1 values, expected 2/],
+  ])("%s is rejected with its location", (_, rows, re) => {
+    expect(code(() => CorrectnessMatrix.from(rows as number[][]))).toMatch(re);
+  });
+  test("non-0/1 value in a binary matrix", () => {
+    expect(code(() => CorrectnessMatrix.from([[0, 0.5]], { kind: "binary" }))).toMatch(/E_INPUT.*binary/);
+  });
+  test("duplicate ids", () => {
+    expect(code(() => CorrectnessMatrix.from([[0], [1]], { modelIds: ["a", "a"] }))).toMatch(/duplicate model id "a"/);
+    expect(code(() => CorrectnessMatrix.from([[0, 1]], { exampleIds: ["x", "x"] }))).toMatch(/duplicate example id/);
+  });
+  test("true score is the fraction of cells > 1e-8, or the explicit one", () => {
+    const m = CorrectnessMatrix.from([
+      [1, 0, 1, 1],
+      [0.5, 1e-9, 0.2, 0],
+    ]);
+    expect(m.kind).toBe("probability");
+    expect(m.trueScore(0)).toBe(0.75);
+    expect(m.trueScore(1)).toBe(0.5);
+    const n = CorrectnessMatrix.from([[0.9, 0.1]], { trueScores: Float64Array.from([0.5]) });
+    expect(n.trueScore(0)).toBe(0.5);
+  });
+  test("selectRows keeps ids and true scores; from() accepts ml-matrix-like objects", () => {
+    const like = {
+      rows: 2,
+      columns: 2,
+      to2DArray: () => [
+        [1, 0],
+        [0, 0],
+      ],
+    };
+    const m = CorrectnessMatrix.from(like, { modelIds: ["a", "b"] });
+    const s = m.selectRows([1, 0]);
+    expect(s.modelIds).toEqual(["b", "a"]);
+    expect(Array.from(s.trueScores())).toEqual([0, 0.5]);
+    expect(m.modelIndex("b")).toBe(1);
+    expect(code(() => m.exampleIndex("zz"))).toMatch(/E_UNKNOWN_ID/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, test } from "vitest";
+import { RandomStream, range } from "./random.js";
+
+describe("keyed random streams (ALGORITHMS §10)", () => {
+  test("same key path → same numbers; different paths → different numbers", () => {
+    const a = RandomStream.derive(0, "tailored", 20, 3, "gset");
+    const b = RandomStream.derive(0, "tailored", 20, 3, "gset");
+    const c = RandomStream.derive(0, "tailored", 20, 4, "gset");
+    const xs = Array.from({ length: 5 }, () => a.nextUint32());
+    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(xs);
+  });
+  test("string and number keys do not collide ('1' vs 1)", () => {
+    expect(RandomStream.derive("1").nextUint32()).not.toBe(RandomStream.derive(1).nextUint32());
+  });
+  test("child streams do not advance the parent", () => {
+    const p = RandomStream.derive(7);
+    const q = RandomStream.derive(7);
+    p.child("x").nextUint32();
+    expect(p.nextUint32()).toBe(q.nextUint32());
+    expect(p.child("nset", 2).nextUint32()).toBe(RandomStream.derive(7, "nset", 2).nextUint32());
+  });
+  test("sample: k distinct items from the pool; uniform over many draws", () => {
+    const r = RandomStream.derive(1);
+    const counts = new Array(10).fill(0);
+    for (let i = 0; i < 20000; i++) {
+      const s = r.sample(range(10), 3);
+      expect(new Set(s).size).toBe(3);
+      for (const v of s) counts[v]++;
+    }
+    // each item expected 6000 times; 5 sd ≈ 5·sqrt(20000·0.3·0.7) ≈ 324
+    for (const c of counts) expect(Math.abs(c - 6000)).toBeLessThan(330);
+  });
+  test("nextInt rejects bad bounds; nextFloat in [0,1)", () => {
+    const r = RandomStream.derive(2);
+    expect(() => r.nextInt(0)).toThrow(RangeError);
+    for (let i = 0; i < 1000; i++) {
+      const f = r.nextFloat();
+      expect(f >= 0 && f < 1).toBe(true);
+    }
+  });
+});

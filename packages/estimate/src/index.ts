@@ -1,0 +1,18 @@
+export {
+  type ClipMode,
+  type EstimateOptions,
+  type EstimatorKind,
+  estimateFromClusters,
+  nativeMean,
+} from "./calibrate.js";
+export { buildNSet, type NSet, type NSetOptions } from "./nset.js";
+export {
+  estimate,
+  type Probe,
+  probe,
+  selectNatives,
+  type TailoredOptions,
+  type TailorPlan,
+  tailor,
+  tailoredBench,
+} from "./tailored.js";

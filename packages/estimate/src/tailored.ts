@@ -1,0 +1,216 @@
+import {
+  type CorrectnessMatrix,
+  type EvaluationMethod,
+  type MethodContext,
+  type MethodResult,
+  type RandomStream,
+  TbError,
+} from "@tb/core";
+import type { DistanceMetric } from "@tb/embedding";
+import {
+  type GSetOptions,
+  modelDistances,
+  type NativeSelection,
+  selectGSet,
+  selectNativeSources,
+  type ThresholdCompare,
+} from "@tb/native-selection";
+import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
+import { buildNSet, type NSetOptions } from "./nset.js";
+
+/** All options of TailoredBench (ALGORITHMS §3). Every default is the reference's. */
+export interface TailoredOptions extends EstimateOptions {
+  /** G-set size g; default 10. */
+  gset?: number;
+  /** Distance for every step (G-set, model distances, N-set); default `"manhattan"`. */
+  metric?: DistanceMetric;
+  /** Standardise embeddings (G-set, model embedding, N-set); default true. */
+  standardize?: boolean;
+  /** Native threshold test; default `"le"`. */
+  thresholdCompare?: ThresholdCompare;
+  /**
+   * `"joint"` (default, the reference): model embedding, d̄ and n̄ from all sources plus all targets
+   * of the batch. `"single"`: from the sources plus one target at a time — for users evaluating one
+   * model; gives different numbers because z-scores, d̄ and n̄ depend on the batch.
+   */
+  targetPooling?: "joint" | "single";
+  /** G-set K-Medoids settings (defaults: s = n, R = 1, maxIter 5000). */
+  gsetClustering?: Omit<GSetOptions, "size" | "metric" | "standardize">;
+  /** N-set K-Medoids settings (defaults: s = n, R = 1, maxIter 9000, PAM). */
+  nsetClustering?: Omit<NSetOptions, "metric" | "standardize">;
+  /**
+   * Override the native-set size instead of n̄ (the paper's top-k sweep, Fig. 4). Sources are
+   * still ranked by distance to the target.
+   */
+  nativeCount?: number;
+}
+
+/** Result of the probe phase: the G-set. */
+export interface Probe {
+  /** G-set example indices, ascending. */
+  gset: Int32Array;
+}
+
+/** Per-target plan from the tailor phase. */
+export interface TailorPlan {
+  /** Native sources, as source row indices ascending. */
+  natives: Int32Array;
+  /** Medoid list: the G-set ascending, then the k extra slots. */
+  nset: Int32Array;
+  /** The examples still to evaluate: `nset` minus the G-set. */
+  toEvaluate: Int32Array;
+  /** Cluster slot of each example. */
+  labels: Int32Array;
+  /** Threshold and native-set size of the batch this target was tailored in. */
+  dBar: number;
+  nBar: number;
+}
+
+/**
+ * Phase 1 (ALGORITHMS §3 step 1): the G-set from the sources alone.
+ */
+export function probe(sources: CorrectnessMatrix, rng: RandomStream, options: TailoredOptions = {}): Probe {
+  const gOpts: GSetOptions = { ...options.gsetClustering };
+  gOpts.size = options.gset ?? 10;
+  if (options.metric !== undefined) gOpts.metric = options.metric;
+  if (options.standardize !== undefined) gOpts.standardize = options.standardize;
+  return { gset: selectGSet(sources, rng, gOpts) };
+}
+
+/**
+ * Native selection for a batch of targets (ALGORITHMS §3 steps 2–4) from their answers on the
+ * G-set. `gAnswers[t]` holds target t's correctness on `probe.gset`, in that order.
+ */
+export function selectNatives(
+  sources: CorrectnessMatrix,
+  gset: Int32Array,
+  gAnswers: readonly ArrayLike<number>[],
+  options: TailoredOptions = {},
+): NativeSelection {
+  const S = sources.rows;
+  const T = gAnswers.length;
+  const g = gset.length;
+  const M = S + T;
+  const values = new Float64Array(M * g);
+  for (let s = 0; s < S; s++) {
+    const row = sources.row(s);
+    for (let j = 0; j < g; j++) values[s * g + j] = row[gset[j] as number] as number;
+  }
+  gAnswers.forEach((ans, t) => {
+    if (ans.length !== g) throw new TbError("E_USAGE", `target ${t}: ${ans.length} G-set answers, expected ${g}`);
+    for (let j = 0; j < g; j++) values[(S + t) * g + j] = ans[j] as number;
+  });
+  const nOpts: { metric?: DistanceMetric; standardize?: boolean } = {};
+  if (options.metric !== undefined) nOpts.metric = options.metric;
+  if (options.standardize !== undefined) nOpts.standardize = options.standardize;
+  const dist = modelDistances(values, M, g, nOpts);
+  const sel = selectNativeSources(
+    dist,
+    S,
+    T,
+    options.thresholdCompare !== undefined ? { thresholdCompare: options.thresholdCompare } : {},
+  );
+  if (options.nativeCount !== undefined) {
+    const c = options.nativeCount;
+    if (!(Number.isInteger(c) && c >= 1 && c <= S)) {
+      throw new TbError("E_USAGE", `nativeCount must be an integer in [1, ${S}], got ${c}`);
+    }
+    sel.natives = sel.natives.map((_, t) => {
+      const base = (S + t) * M;
+      const order = Array.from({ length: S }, (_, s) => s);
+      order.sort((a, b) => (dist[base + a] as number) - (dist[base + b] as number) || a - b);
+      return Int32Array.from(order.slice(0, c)).sort();
+    });
+    sel.nBar = c;
+  }
+  return sel;
+}
+
+/**
+ * Phase 2 (ALGORITHMS §3 steps 5–6) for one target whose native sources are known: its N-set
+ * of `budget` distinct examples (the G-set plus `budget − g` medoids) and the cluster of every
+ * example.
+ */
+export function tailor(
+  sources: CorrectnessMatrix,
+  gset: Int32Array,
+  natives: Int32Array,
+  budget: number,
+  rng: RandomStream,
+  options: TailoredOptions = {},
+): Omit<TailorPlan, "dBar" | "nBar"> {
+  const g = gset.length;
+  const n = sources.cols;
+  if (!(Number.isInteger(budget) && budget > g && budget <= n)) {
+    throw new TbError(
+      "E_USAGE",
+      `budget ${budget} must be larger than the G-set (${g}) and at most the number of examples (${n})`,
+    );
+  }
+  const nOpts: NSetOptions = { ...options.nsetClustering };
+  if (options.metric !== undefined) nOpts.metric = options.metric;
+  if (options.standardize !== undefined) nOpts.standardize = options.standardize;
+  const ns = buildNSet(sources, natives, gset, budget - g, rng, nOpts);
+  return { natives, nset: ns.medoids, toEvaluate: ns.medoids.slice(g), labels: ns.labels };
+}
+
+/**
+ * Phase 3 (ALGORITHMS §3 step 7): the accuracy estimate from the target's answers on the N-set
+ * (`answers[s]` for medoid slot `s` of `plan.nset`).
+ */
+export function estimate(
+  sources: CorrectnessMatrix,
+  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  answers: ArrayLike<number>,
+  options: EstimateOptions = {},
+): { accuracy: number; perExample: Float64Array } {
+  return estimateFromClusters(nativeMean(sources, plan.natives), plan.nset, plan.labels, answers, options);
+}
+
+/**
+ * TailoredBench as an {@link EvaluationMethod} (ALGORITHMS §3): one G-set per trial for all
+ * targets, native sources per target (jointly by default), an N-set per target, and the
+ * calibrated estimate. Targets are seen only through their oracles; each is asked for exactly
+ * `budget` distinct examples.
+ */
+export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
+  const g = options.gset ?? 10;
+  const pooling = options.targetPooling ?? "joint";
+  if (pooling !== "joint" && pooling !== "single") {
+    throw new TbError("E_USAGE", `targetPooling must be "joint" or "single", got "${String(pooling)}"`);
+  }
+  return {
+    name: "tailored",
+    run(ctx: MethodContext): MethodResult {
+      const { sources, oracles, budget } = ctx;
+      if (!(budget > g)) {
+        throw new TbError("E_USAGE", `budget ${budget} must be larger than the G-set size ${g}`);
+      }
+      const { gset } = probe(sources, ctx.rng.child("gset"), options);
+      const gAnswers = oracles.map((o) => o.queryMany(gset));
+      let natives: Int32Array[];
+      const nBars: number[] = [];
+      if (pooling === "joint") {
+        const sel = selectNatives(sources, gset, gAnswers, options);
+        natives = sel.natives;
+        nBars.push(sel.nBar);
+      } else {
+        natives = gAnswers.map((a) => {
+          const sel = selectNatives(sources, gset, [a], options);
+          nBars.push(sel.nBar);
+          return sel.natives[0] as Int32Array;
+        });
+      }
+      const estimates = new Float64Array(oracles.length);
+      oracles.forEach((oracle, t) => {
+        const plan = tailor(sources, gset, natives[t] as Int32Array, budget, ctx.rng.child("nset", t), options);
+        const answers = oracle.queryMany(plan.nset);
+        estimates[t] = estimate(sources, plan, answers, options).accuracy;
+      });
+      return {
+        estimates,
+        diagnostics: { nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length, gset: Array.from(gset) },
+      };
+    },
+  };
+}

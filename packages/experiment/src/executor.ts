@@ -1,0 +1,93 @@
+import { availableParallelism } from "node:os";
+import { type CorrectnessKind, CorrectnessMatrix } from "@tb/core";
+import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
+
+/** The matrix as sent to worker threads: the values in a SharedArrayBuffer (shared, not copied). */
+export interface SharedMatrix {
+  key: string;
+  buffer: SharedArrayBuffer;
+  modelIds: readonly string[];
+  exampleIds: readonly string[];
+  kind: CorrectnessKind;
+  name: string;
+  trueScores: Float64Array;
+}
+
+/** Wrap a matrix for worker threads. */
+export function shareMatrix(matrix: CorrectnessMatrix): SharedMatrix {
+  const buffer = new SharedArrayBuffer(matrix.data.byteLength);
+  new Float64Array(buffer).set(matrix.data);
+  return {
+    key: `${matrix.name}:${matrix.rows}x${matrix.cols}:${Math.random().toString(36).slice(2)}`,
+    buffer,
+    modelIds: matrix.modelIds,
+    exampleIds: matrix.exampleIds,
+    kind: matrix.kind,
+    name: matrix.name,
+    trueScores: matrix.trueScores(),
+  };
+}
+
+/** Rebuild a matrix from its shared form without copying the values. */
+export function unshareMatrix(s: SharedMatrix): CorrectnessMatrix {
+  return new CorrectnessMatrix({
+    data: new Float64Array(s.buffer),
+    modelIds: s.modelIds,
+    exampleIds: s.exampleIds,
+    kind: s.kind,
+    name: s.name,
+    trueScores: s.trueScores,
+    copy: false,
+  });
+}
+
+/** Progress callback: trials done, total, and the record just finished. */
+export type ProgressFn = (done: number, total: number, last: TrialRecord) => void;
+
+/**
+ * Run trial tasks, inline (`workers ≤ 1`) or on a pool of worker threads (tinypool). Results come
+ * back in task order. Because each task derives its own random streams from its keys, the records
+ * are identical for any number of workers (only `seconds` differs).
+ */
+export async function executeTasks(
+  matrix: CorrectnessMatrix,
+  tasks: readonly TrialTask[],
+  options: { workers?: number; onProgress?: ProgressFn } = {},
+): Promise<TrialRecord[]> {
+  const workers = Math.max(1, Math.min(options.workers ?? 1, tasks.length, availableParallelism() * 2));
+  const out: TrialRecord[] = new Array(tasks.length);
+  let done = 0;
+  if (workers <= 1) {
+    for (let i = 0; i < tasks.length; i++) {
+      const rec = runTrial(matrix, tasks[i] as TrialTask);
+      out[i] = rec;
+      options.onProgress?.(++done, tasks.length, rec);
+      // let timers and stdout flush between trials
+      await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  }
+  const { default: Tinypool } = await import("tinypool");
+  const here = import.meta.url;
+  const fromSource = here.endsWith(".ts");
+  const filename = new URL(fromSource ? "./worker.ts" : "./worker.js", here).href;
+  const pool = new Tinypool({
+    filename,
+    minThreads: workers,
+    maxThreads: workers,
+    ...(fromSource ? { execArgv: ["--import", "tsx", "--conditions=@tb/source"] } : {}),
+  });
+  const shared = shareMatrix(matrix);
+  try {
+    await Promise.all(
+      tasks.map(async (task, i) => {
+        const rec = (await pool.run({ shared, task })) as TrialRecord;
+        out[i] = rec;
+        options.onProgress?.(++done, tasks.length, rec);
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+  return out;
+}

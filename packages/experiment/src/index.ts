@@ -1,0 +1,14 @@
+export { executeTasks, type ProgressFn, type SharedMatrix, shareMatrix, unshareMatrix } from "./executor.js";
+export {
+  type CellSummary,
+  type MeanSe,
+  runTrial,
+  SPEC_VERSION,
+  summarize,
+  type TrialRecord,
+  type TrialTask,
+} from "./protocol.js";
+export { createMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
+export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
+export { randomSplit, type Split } from "./split.js";
+export { type SyntheticOptions, syntheticPopulation } from "./synthetic.js";

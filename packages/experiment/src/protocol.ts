@@ -1,0 +1,158 @@
+import { type CorrectnessMatrix, createOracle, RandomStream, TbError } from "@tb/core";
+import { evaluateEstimates, meanSe } from "@tb/metrics";
+import { createMethod, type MethodConfig } from "./registry.js";
+import { randomSplit, type Split } from "./split.js";
+
+/** Version of the reproduce JSON schema (DESIGN §3.3). */
+export const SPEC_VERSION = 1;
+
+/** One unit of work: a method at a budget in a trial. */
+export interface TrialTask {
+  method: string;
+  budget: number;
+  trial: number;
+  seed: number;
+  config: MethodConfig;
+  /** `"meta"` uses `metaSplit`; `"random"` draws a seeded split per trial. */
+  split: "meta" | "random";
+  targetFraction: number;
+  metaSplit?: { source: number[]; target: number[] };
+}
+
+/** Metrics of one trial (ALGORITHMS §4). */
+export interface TrialRecord {
+  method: string;
+  budget: number;
+  trial: number;
+  kendallTau: number;
+  pearson: number;
+  spearman: number;
+  mae: number;
+  mse: number;
+  /** Largest number of distinct examples any target's oracle answered. */
+  maxQueried: number;
+  seconds: number;
+  diagnostics?: Record<string, unknown>;
+}
+
+function splitFor(models: number, task: TrialTask): Split {
+  if (task.split === "meta") {
+    if (!task.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
+    return { source: Int32Array.from(task.metaSplit.source), target: Int32Array.from(task.metaSplit.target) };
+  }
+  return randomSplit(models, task.targetFraction, task.seed, task.trial);
+}
+
+const sourceCache = new WeakMap<CorrectnessMatrix, Map<string, CorrectnessMatrix>>();
+
+/** The source matrix of a split, cached per data matrix so per-source caches (IRT fits) survive trials. */
+function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array): CorrectnessMatrix {
+  let m = sourceCache.get(matrix);
+  if (!m) sourceCache.set(matrix, (m = new Map()));
+  const key = source.join(",");
+  let s = m.get(key);
+  if (!s) {
+    s = matrix.selectRows(source, `${matrix.name} sources`);
+    if (m.size > 4) m.clear();
+    m.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Run one trial of one method at one budget (ALGORITHMS §4): split, hide the targets behind
+ * budgeted oracles, run the method, score its estimates against the targets' true scores.
+ * Deterministic in `(seed, method, budget, trial)`.
+ */
+export function runTrial(matrix: CorrectnessMatrix, task: TrialTask): TrialRecord {
+  const t0 = performance.now();
+  const split = splitFor(matrix.rows, task);
+  const sources = sourcesOf(matrix, split.source);
+  const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
+  const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
+  const method = createMethod(task.method, task.config);
+  const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
+  const result = method.run({ sources, oracles, budget: task.budget, rng });
+  if (result.estimates.length !== oracles.length) {
+    throw new TbError(
+      "E_INTERNAL",
+      `${task.method} returned ${result.estimates.length} estimates for ${oracles.length} targets`,
+    );
+  }
+  let maxQueried = 0;
+  for (const o of oracles) maxQueried = Math.max(maxQueried, o.queried);
+  const m = evaluateEstimates(result.estimates, truth);
+  const rec: TrialRecord = {
+    method: task.method,
+    budget: task.budget,
+    trial: task.trial,
+    kendallTau: m.kendallTau,
+    pearson: m.pearson,
+    spearman: m.spearman,
+    mae: m.mae,
+    mse: m.mse,
+    maxQueried,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  if (result.diagnostics) rec.diagnostics = result.diagnostics;
+  return rec;
+}
+
+/** Mean ± standard error (std with ddof 0 over √trials). */
+export interface MeanSe {
+  mean: number;
+  se: number;
+}
+
+/** One (method, budget) cell of the reproduce JSON (DESIGN §3.3). */
+export interface CellSummary {
+  method: string;
+  budget: number;
+  trials: number;
+  kendallTau: MeanSe;
+  mae: MeanSe;
+  pearson: MeanSe;
+  spearman: MeanSe;
+  mse: MeanSe;
+  maxQueried: number;
+  /** Sum of the trials' compute times (the cell's wall time on one worker). */
+  seconds: number;
+  /** Mean n̄ over trials, when the method reports one. */
+  nBar?: MeanSe;
+  /** Per-trial values, for significance tests. */
+  perTrial: { kendallTau: number[]; mae: number[] };
+}
+
+/** Aggregate trial records into cells, in the order (method, budget) first appear in `order`. */
+export function summarize(records: readonly TrialRecord[]): CellSummary[] {
+  const groups = new Map<string, TrialRecord[]>();
+  for (const r of records) {
+    const key = `${r.method}\u0000${r.budget}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const out: CellSummary[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => a.trial - b.trial);
+    const first = g[0] as TrialRecord;
+    const pick = (f: (r: TrialRecord) => number): MeanSe => meanSe(g.map(f));
+    const cell: CellSummary = {
+      method: first.method,
+      budget: first.budget,
+      trials: g.length,
+      kendallTau: pick((r) => r.kendallTau),
+      mae: pick((r) => r.mae),
+      pearson: pick((r) => r.pearson),
+      spearman: pick((r) => r.spearman),
+      mse: pick((r) => r.mse),
+      maxQueried: Math.max(...g.map((r) => r.maxQueried)),
+      seconds: g.reduce((s, r) => s + r.seconds, 0),
+      perTrial: { kendallTau: g.map((r) => r.kendallTau), mae: g.map((r) => r.mae) },
+    };
+    const nb = g.map((r) => r.diagnostics?.nBarMean).filter((v): v is number => typeof v === "number");
+    if (nb.length === g.length) cell.nBar = meanSe(nb);
+    out.push(cell);
+  }
+  return out;
+}

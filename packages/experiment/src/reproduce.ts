@@ -1,0 +1,92 @@
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { executeTasks, type ProgressFn } from "./executor.js";
+import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
+import { createMethod, type MethodConfig } from "./registry.js";
+
+/** Configuration of a reproduce run (DESIGN §3.2 `tb reproduce`). */
+export interface ReproduceConfig {
+  methods: string[];
+  budgets: number[];
+  trials: number;
+  seed: number;
+  /** `"meta"` needs `metaSplit`. */
+  split: "meta" | "random";
+  targetFraction?: number;
+  metaSplit?: { source: ArrayLike<number>; target: ArrayLike<number> };
+  /** Options shared by the methods (G-set size, distance, …). */
+  config?: MethodConfig;
+  workers?: number;
+  onProgress?: ProgressFn;
+  /** Dataset name for the report. */
+  dataName?: string;
+}
+
+/** The reproduce JSON (DESIGN §3.3). */
+export interface ReproduceReport {
+  specVersion: number;
+  data: { name: string; models: number; examples: number; sources: number; targets: number; split: string };
+  seed: number;
+  trials: number;
+  gset: number;
+  config: MethodConfig;
+  results: CellSummary[];
+}
+
+/**
+ * The experiment protocol (ALGORITHMS §4): for every method, budget and trial, split (fixed or
+ * seeded), hide targets behind budgeted oracles, run, and score; then aggregate as mean ± se.
+ */
+export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
+  if (cfg.methods.length === 0) throw new TbError("E_USAGE", "no methods given");
+  if (cfg.budgets.length === 0) throw new TbError("E_USAGE", "no budgets given");
+  if (!(Number.isInteger(cfg.trials) && cfg.trials >= 1))
+    throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
+  const config = cfg.config ?? {};
+  for (const m of cfg.methods) createMethod(m, config); // validates names and options up front
+  const g = config.gset ?? 10;
+  for (const b of cfg.budgets) {
+    if (!(Number.isInteger(b) && b >= 1 && b <= matrix.cols)) {
+      throw new TbError("E_USAGE", `budget ${b} must be an integer in [1, ${matrix.cols}] (the number of examples)`);
+    }
+    if (cfg.methods.includes("tailored") && b <= g) {
+      throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
+    }
+  }
+  const targetFraction = cfg.targetFraction ?? 0.5;
+  let metaSplit: { source: number[]; target: number[] } | undefined;
+  if (cfg.split === "meta") {
+    if (!cfg.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
+    metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
+  }
+  const tasks: TrialTask[] = [];
+  for (const method of cfg.methods) {
+    for (const budget of cfg.budgets) {
+      for (let trial = 0; trial < cfg.trials; trial++) {
+        const t: TrialTask = { method, budget, trial, seed: cfg.seed, config, split: cfg.split, targetFraction };
+        if (metaSplit) t.metaSplit = metaSplit;
+        tasks.push(t);
+      }
+    }
+  }
+  const exec: { workers?: number; onProgress?: ProgressFn } = {};
+  if (cfg.workers !== undefined) exec.workers = cfg.workers;
+  if (cfg.onProgress) exec.onProgress = cfg.onProgress;
+  const records: TrialRecord[] = await executeTasks(matrix, tasks, exec);
+  const T = metaSplit ? metaSplit.target.length : Math.round(matrix.rows * targetFraction);
+  return {
+    specVersion: SPEC_VERSION,
+    data: {
+      name: cfg.dataName ?? matrix.name,
+      models: matrix.rows,
+      examples: matrix.cols,
+      sources: matrix.rows - T,
+      targets: T,
+      split: cfg.split,
+    },
+    seed: cfg.seed,
+    trials: cfg.trials,
+    gset: g,
+    config,
+    results: summarize(records),
+  };
+}

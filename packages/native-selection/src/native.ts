@@ -1,0 +1,110 @@
+import { TbError } from "@tb/core";
+import { type DistanceMetric, modelEmbedding, pairwiseDistances } from "@tb/embedding";
+
+/** `"le"`: `Dis ≤ d̄` (the reference, default). `"lt"`: `Dis < d̄` (paper Eq. 5). */
+export type ThresholdCompare = "le" | "lt";
+
+/** Options of {@link modelDistances} and {@link selectNativeSources}. */
+export interface NativeOptions {
+  /** Distance between model rows on the G-set; default `"manhattan"`. */
+  metric?: DistanceMetric;
+  /** Standardise each G example across models; default true (the reference). */
+  standardize?: boolean;
+  /** Threshold test; default `"le"`. */
+  thresholdCompare?: ThresholdCompare;
+}
+
+/**
+ * Model distances on the G-set (ALGORITHMS §3 step 2): rows of `values` are models (all sources
+ * first, then the targets being evaluated), columns are the `g` G-set examples. Each column is
+ * standardised across models, then distances between model rows are taken.
+ *
+ * @param values row-major `models × g` correctness on the G-set
+ * @returns row-major `models × models` distances
+ */
+export function modelDistances(
+  values: Float64Array,
+  models: number,
+  g: number,
+  options: NativeOptions = {},
+): Float64Array {
+  const emb = modelEmbedding(values, models, g, { standardize: options.standardize !== false });
+  return pairwiseDistances(emb, options.metric ?? "manhattan");
+}
+
+/**
+ * The threshold d̄ (ALGORITHMS §3 step 3): the mean distance over all unordered pairs `i < j` of
+ * models (source–source, source–target and target–target pairs all count).
+ */
+export function meanPairDistance(dist: Float64Array, models: number): number {
+  if (models < 2) throw new TbError("E_USAGE", "the native-source threshold needs at least two models");
+  let s = 0;
+  for (let i = 0; i < models; i++) {
+    const base = i * models;
+    for (let j = i + 1; j < models; j++) s += dist[base + j] as number;
+  }
+  return s / ((models * (models - 1)) / 2);
+}
+
+/** Native sources of a batch of targets (ALGORITHMS §3 steps 3–4). */
+export interface NativeSelection {
+  /** The threshold d̄. */
+  dBar: number;
+  /** Per target, the number of sources within the threshold, `n_t`. */
+  counts: Int32Array;
+  /** n̄ = ⌊mean_t n_t⌋, the native-set size used for every target in the batch. */
+  nBar: number;
+  /** Per target, its n̄ nearest sources (ties by source index), as source indices sorted ascending. */
+  natives: Int32Array[];
+}
+
+/**
+ * Threshold, native-set size and native sources (ALGORITHMS §3 steps 3–4) from a model distance
+ * matrix whose first `sources` rows are the sources and the rest the targets.
+ * Throws `E_DEGENERATE` when n̄ = 0 (the reference crashes there).
+ */
+export function selectNativeSources(
+  dist: Float64Array,
+  sources: number,
+  targets: number,
+  options: Pick<NativeOptions, "thresholdCompare"> = {},
+): NativeSelection {
+  const models = sources + targets;
+  if (dist.length !== models * models) {
+    throw new RangeError(`selectNativeSources: ${dist.length} distances for ${models} models`);
+  }
+  if (targets < 1 || sources < 1)
+    throw new TbError("E_USAGE", "native selection needs at least one source and one target");
+  const dBar = meanPairDistance(dist, models);
+  const lt = options.thresholdCompare === "lt";
+  const counts = new Int32Array(targets);
+  let total = 0;
+  for (let t = 0; t < targets; t++) {
+    const base = (sources + t) * models;
+    let c = 0;
+    for (let s = 0; s < sources; s++) {
+      const d = dist[base + s] as number;
+      if (lt ? d < dBar : d <= dBar) c++;
+    }
+    counts[t] = c;
+    total += c;
+  }
+  const nBar = Math.trunc(total / targets);
+  if (nBar === 0) {
+    throw new TbError(
+      "E_DEGENERATE",
+      `no source model is within the native threshold d̄ = ${dBar} for the average target (n̄ = 0); ` +
+        'try more source models, a larger G-set, or thresholdCompare "le"',
+    );
+  }
+  const natives: Int32Array[] = [];
+  const order = new Int32Array(sources);
+  for (let t = 0; t < targets; t++) {
+    const base = (sources + t) * models;
+    for (let s = 0; s < sources; s++) order[s] = s;
+    // stable: ties keep ascending source index
+    const sorted = Array.from(order).sort((a, b) => (dist[base + a] as number) - (dist[base + b] as number) || a - b);
+    natives.push(Int32Array.from(sorted.slice(0, nBar)).sort());
+  }
+  return { dBar, counts, nBar, natives };
+}
