@@ -149,6 +149,14 @@ export function parseCorrectnessCsv(text: string, opts: CorrectnessCsvOptions = 
     });
   } catch (err) {
     if (err instanceof TbError) throw err;
+    const code = (err as { code?: unknown }).code;
+    if (code === "CSV_QUOTE_NOT_CLOSED") {
+      throw new TbError(
+        "E_INPUT",
+        `malformed CSV: a quote opened in the record starting on line ${prevEnd + 1} is never closed`,
+        loc(file, prevEnd + 1),
+      );
+    }
     const line = (err as { lines?: unknown }).lines;
     throw new TbError(
       "E_INPUT",

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type CorrectnessKind, type CorrectnessMatrix, TbError } from "@tb/core";
 import { parseCorrectnessCsv } from "./correctness-csv.js";
-import { loc, readText } from "./internal.js";
+import { lineColumnAt, loc, readText } from "./internal.js";
 import { lineOf, type Meta, type MetaSplit, readMeta } from "./meta.js";
 
 /** A source/target split as row indices of {@link Dataset.matrix}, in the order `meta.json` lists them. */
@@ -104,9 +104,17 @@ export function resolveSplit(matrix: CorrectnessMatrix, split: MetaSplit, file?:
     rowOf.set(id, i);
   });
   const text = file !== undefined ? safeRead(file) : undefined;
-  const where = (id: string): ReturnType<typeof loc> => {
+  // Best-effort line of ids[k] inside split.<key> of meta.json (for messages).
+  const where = (ids: readonly string[], k: number, key: "source" | "target"): ReturnType<typeof loc> => {
     if (text === undefined) return loc(file);
-    return loc(file, lineOf(text, JSON.stringify(id), Math.max(text.indexOf('"split"'), 0)));
+    const id = ids[k] as string;
+    const needle = JSON.stringify(id);
+    let at = text.indexOf(`"${key}"`, Math.max(text.indexOf('"split"'), 0));
+    if (at < 0) return loc(file);
+    let skip = 0;
+    for (let i = 0; i < k; i++) if (ids[i] === id) skip++;
+    for (let n = 0; n <= skip && at >= 0; n++) at = text.indexOf(needle, at + 1);
+    return loc(file, at < 0 ? undefined : lineColumnAt(text, at).line);
   };
   const role = new Map<string, "source" | "target">();
   const convert = (ids: readonly string[], key: "source" | "target"): Int32Array => {
@@ -117,7 +125,7 @@ export function resolveSplit(matrix: CorrectnessMatrix, split: MetaSplit, file?:
         throw new TbError(
           "E_UNKNOWN_ID",
           `meta.json split.${key}[${k}]: model id ${JSON.stringify(id)} is not a row of the matrix ${matrix.name}`,
-          where(id),
+          where(ids, k, key),
         );
       }
       const prev = role.get(id);
@@ -125,14 +133,14 @@ export function resolveSplit(matrix: CorrectnessMatrix, split: MetaSplit, file?:
         throw new TbError(
           "E_INPUT",
           `meta.json split.${key}: model id ${JSON.stringify(id)} is listed twice`,
-          where(id),
+          where(ids, k, key),
         );
       }
       if (prev !== undefined) {
         throw new TbError(
           "E_INPUT",
           `meta.json split: model id ${JSON.stringify(id)} is both a source and a target (the lists must be disjoint)`,
-          where(id),
+          where(ids, k, key),
         );
       }
       role.set(id, key);
