@@ -1,0 +1,156 @@
+import { type RandomStream, range, TbError } from "@tb/core";
+import { assign } from "./assign.js";
+import type { DistanceSource } from "./distance-source.js";
+import { quantizeDistances } from "./exact.js";
+import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
+import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
+import { checkEps, checkInt } from "./validate.js";
+
+/** Options of {@link clara} (ALGORITHMS §2.4). */
+export interface ClaraOptions {
+  /** Number `k ≥ 1` of extra (swappable) medoids; `K = f + k`. */
+  k: number;
+  /** The fixed medoids `F` (example indices, unique); used sorted ascending. Default none. */
+  fixed?: Int32Array;
+  /** Sample size `s`, `K ≤ s ≤ n`. Default `n` (then CLARA is one PAM run on all points). */
+  sampleSize?: number;
+  /** Number of sub-runs `R`. Default 1. */
+  subRuns?: number;
+  /** Cap on swaps (`"pam"`, default 5000) or on passes (`"fasterpam"`, default 100). */
+  maxIter?: number;
+  /** Randomness; sub-run `r` draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced. */
+  rng: RandomStream;
+  /**
+   * `"last"` (default, [REF] §2.4d): the last sub-run's medoids, as the reference's bug yields.
+   * `"fullInertia"` ([OPT]): the sub-run with the smallest inertia on all `n` points (first on ties).
+   */
+  select?: "last" | "fullInertia";
+  /** Relative acceptance threshold of a swap (§9.18). Default 1e-9. */
+  eps?: number;
+  /** Swap search run on each sample: `"pam"` (§2.3, default) or `"fasterpam"` (§5, index order). */
+  algorithm?: "pam" | "fasterpam";
+}
+
+/** Result of {@link clara}. */
+export interface ClaraResult {
+  /** Example indices: `F` ascending, then the `k` extra slots in slot order. */
+  medoids: Int32Array;
+  /** Inertia on all `n` points (`select: "fullInertia"` only). */
+  inertia?: number;
+  /** Index of the sub-run the medoids come from. */
+  subRun: number;
+}
+
+function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
+  if (fixed === undefined) return new Int32Array(0);
+  if (!(fixed instanceof Int32Array)) throw new TbError("E_USAGE", "clara: fixed must be an Int32Array");
+  const F = Int32Array.from(fixed).sort();
+  for (let t = 0; t < F.length; t++) {
+    const p = F[t] as number;
+    if (p < 0 || p >= n) throw new TbError("E_USAGE", `clara: fixed medoid ${p} is not an example index in [0, ${n})`);
+    if (t > 0 && p === F[t - 1]) throw new TbError("E_USAGE", `clara: fixed medoid ${p} is listed twice`);
+  }
+  return F;
+}
+
+/**
+ * CLARA with fixed medoids — the patched scikit-learn-extra `CLARA(init="random")` used by
+ * TailoredBench for the N-set (ALGORITHMS §2.4), with the [SPEC] ordering rules:
+ *
+ * a. (only when `s < n`) draw `k` points with `rng.child("clara", r).sample(nonFixed, k)` from the
+ *    non-fixed points (ascending), then `s − K` more from the remaining non-fixed points
+ *    (ascending). The sample is `F` ∪ those, sorted by ascending example index, so PAM scans
+ *    candidates in increasing example index (§2.3 [SPEC]). When `s = n` the sample is all points
+ *    in index order and nothing is drawn.
+ * b. Initial medoids: `F`, then `k` points drawn *again* (same stream) from the non-fixed sample
+ *    points, ascending list — a second draw (§2.4b, §9.9).
+ * c. PAM swap (§2.3) with the `f` fixed slots on the `s × s` sample matrix (or FasterPAM).
+ * d. `select: "last"` keeps the last sub-run (the reference's bug). Each sub-run has its own keyed
+ *    stream, so earlier sub-runs cannot influence the last one and are not computed at all.
+ *    `"fullInertia"` runs every sub-run and keeps the smallest full-data inertia (via
+ *    `source.rowsTo`, K × n).
+ *
+ * @throws TbError `E_USAGE` unless k ≥ 1, F unique and in range, K = f + k ≤ s ≤ n, R ≥ 1.
+ */
+export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
+  const n = checkInt(source?.n, 1, 0x7fff_ffff, "clara: source.n");
+  const F = sortedFixed(opts.fixed, n);
+  const f = F.length;
+  const k = checkInt(opts.k, 1, Math.max(1, n - f), `clara: k (extra medoids; n = ${n}, f = ${f})`);
+  const K = f + k;
+  if (K > n) throw new TbError("E_USAGE", `clara: K = f + k = ${K} exceeds the ${n} points`);
+  const s = checkInt(opts.sampleSize ?? n, K, n, "clara: sampleSize s (need K ≤ s ≤ n)");
+  const R = checkInt(opts.subRuns ?? 1, 1, Number.MAX_SAFE_INTEGER, "clara: subRuns");
+  const select = opts.select ?? "last";
+  if (select !== "last" && select !== "fullInertia") {
+    throw new TbError("E_USAGE", `clara: select must be "last" or "fullInertia", got "${String(select)}"`);
+  }
+  const algorithm = opts.algorithm ?? "pam";
+  if (algorithm !== "pam" && algorithm !== "fasterpam") {
+    throw new TbError("E_USAGE", `clara: algorithm must be "pam" or "fasterpam", got "${String(algorithm)}"`);
+  }
+  const maxIter = checkInt(
+    opts.maxIter ?? (algorithm === "pam" ? DEFAULT_MAX_ITER : DEFAULT_MAX_PASSES),
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "clara: maxIter",
+  );
+  const eps = checkEps(opts.eps ?? DEFAULT_EPS, "clara: eps");
+  const rng = opts.rng;
+  if (rng === undefined || typeof rng.child !== "function") {
+    throw new TbError("E_USAGE", "clara: rng (a RandomStream) is required");
+  }
+
+  const isFixed = new Uint8Array(n);
+  for (let t = 0; t < f; t++) isFixed[F[t] as number] = 1;
+  const nonFixed = new Int32Array(n - f);
+  for (let p = 0, c = 0; p < n; p++) if (isFixed[p] === 0) nonFixed[c++] = p;
+
+  let best: ClaraResult | undefined;
+  for (let r = select === "last" ? R - 1 : 0; r < R; r++) {
+    const rr = rng.child("clara", r);
+    // (a) the sample, ascending example indices
+    let sample: Int32Array;
+    if (s === n) {
+      sample = range(n);
+    } else {
+      const inSample = isFixed.slice();
+      const first = rr.sample(nonFixed, k);
+      for (let t = 0; t < k; t++) inSample[first[t] as number] = 1;
+      const rest = new Int32Array(n - K);
+      for (let p = 0, c = 0; p < n; p++) if (inSample[p] === 0) rest[c++] = p;
+      const more = rr.sample(rest, s - K);
+      for (let t = 0; t < more.length; t++) inSample[more[t] as number] = 1;
+      sample = new Int32Array(s);
+      for (let p = 0, c = 0; p < n; p++) if (inSample[p] === 1) sample[c++] = p;
+    }
+    // (b) the initial medoids: F, then a second draw from the non-fixed sample points
+    const pos = new Int32Array(n).fill(-1);
+    for (let t = 0; t < s; t++) pos[sample[t] as number] = t;
+    const pool = new Int32Array(s - f);
+    for (let t = 0, c = 0; t < s; t++) if (isFixed[sample[t] as number] === 0) pool[c++] = sample[t] as number;
+    const drawn = rr.sample(pool, k);
+    const med = new Int32Array(K);
+    for (let t = 0; t < f; t++) med[t] = pos[F[t] as number] as number;
+    for (let t = 0; t < k; t++) med[f + t] = pos[drawn[t] as number] as number;
+    // (c) the swap search on the sample matrix (ours: quantized in place)
+    const sub = source.submatrix(sample);
+    if (sub.length !== s * s) {
+      throw new TbError("E_INTERNAL", `clara: source.submatrix returned ${sub.length} values, expected ${s * s}`);
+    }
+    quantizeDistances(sub, s, sub);
+    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true);
+    else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
+    const medoids = new Int32Array(K);
+    for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;
+    // (d) the choice of result
+    if (select === "last") {
+      best = { medoids, subRun: r };
+    } else {
+      const inertia = assign(source, medoids).cost;
+      if (best === undefined || inertia < (best.inertia as number)) best = { medoids, inertia, subRun: r };
+    }
+  }
+  if (best === undefined) throw new TbError("E_INTERNAL", "clara: no sub-run ran");
+  return best;
+}

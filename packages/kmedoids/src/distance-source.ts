@@ -1,0 +1,63 @@
+import { TbError } from "@tb/core";
+
+/**
+ * Distances among `n` points, read in blocks, so that CLARA and assignment never need an `n × n`
+ * matrix when `n` is large (ALGORITHMS §2.4, §2.5, §9.16). Distances must be finite, ≥ 0,
+ * symmetric and 0 on the diagonal.
+ */
+export interface DistanceSource {
+  /** Number of points. */
+  readonly n: number;
+  /**
+   * `s × s` row-major matrix over the given points, in that order. Must return a fresh array:
+   * callers own it and may overwrite it.
+   */
+  submatrix(points: Int32Array): Float64Array;
+  /** `|from| × n` row-major: distances from each of `from` to all `n` points. Fresh array, as above. */
+  rowsTo(from: Int32Array): Float64Array;
+}
+
+function checkPoints(points: Int32Array, n: number, fn: string): void {
+  for (let a = 0; a < points.length; a++) {
+    const p = points[a] as number;
+    if (p < 0 || p >= n) throw new TbError("E_USAGE", `${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+  }
+}
+
+/**
+ * A {@link DistanceSource} over an existing `n × n` row-major matrix (ALGORITHMS §2.4). The
+ * matrix is read, never modified; every call returns a copy of the requested block.
+ *
+ * @throws TbError `E_USAGE` when `dist.length !== n·n`, or on out-of-range points.
+ */
+export function precomputed(dist: Float64Array, n: number): DistanceSource {
+  if (!Number.isInteger(n) || n < 1 || !(dist instanceof Float64Array) || dist.length !== n * n) {
+    throw new TbError(
+      "E_USAGE",
+      `precomputed: need a Float64Array of length n·n with n ≥ 1, got n = ${String(n)}, length ${String(dist?.length)}`,
+    );
+  }
+  return {
+    n,
+    submatrix(points: Int32Array): Float64Array {
+      checkPoints(points, n, "submatrix");
+      const s = points.length;
+      const out = new Float64Array(s * s);
+      for (let a = 0; a < s; a++) {
+        const row = (points[a] as number) * n;
+        const base = a * s;
+        for (let b = 0; b < s; b++) out[base + b] = dist[row + (points[b] as number)] as number;
+      }
+      return out;
+    },
+    rowsTo(from: Int32Array): Float64Array {
+      checkPoints(from, n, "rowsTo");
+      const out = new Float64Array(from.length * n);
+      for (let a = 0; a < from.length; a++) {
+        const row = (from[a] as number) * n;
+        out.set(dist.subarray(row, row + n), a * n);
+      }
+      return out;
+    },
+  };
+}
