@@ -1,0 +1,105 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { SHARED, sharedDataAvailable, tb } from "./helpers.js";
+
+const strip = (json: string) => {
+  const o = JSON.parse(json);
+  delete o.wallSeconds;
+  for (const r of o.results) delete r.seconds;
+  return o;
+};
+
+describe("tb reproduce: determinism across worker counts (ALGORITHMS §10)", () => {
+  test("same seed → identical JSON with 1 and 2 workers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const common = ["demo", "--methods", "tailored,random", "--budgets", "20,30", "--trials", "3", "--seed", "5"];
+    const a = tb([...common, "--workers", "1", "--json", join(dir, "a.json")]);
+    const b = tb([...common, "--workers", "2", "--json", join(dir, "b.json")]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const ja = strip(readFileSync(join(dir, "a.json"), "utf8"));
+    const jb = strip(readFileSync(join(dir, "b.json"), "utf8"));
+    expect(jb).toEqual(ja);
+    // a different seed gives different numbers
+    const c = tb([...common.slice(0, -1), "6", "--workers", "2", "--json", join(dir, "c.json")]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(strip(readFileSync(join(dir, "c.json"), "utf8")).results).not.toEqual(ja.results);
+    // the JSON follows DESIGN §3.3
+    expect(ja.specVersion).toBe(1);
+    for (const r of ja.results) {
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining([
+          "method",
+          "budget",
+          "trials",
+          "kendallTau",
+          "mae",
+          "pearson",
+          "spearman",
+          "mse",
+          "maxQueried",
+        ]),
+      );
+      expect(r.maxQueried).toBeLessThanOrEqual(r.budget);
+    }
+  });
+});
+
+describe("tb exit codes and messages (DESIGN §3.2)", () => {
+  test.each([
+    [["reproduce"], /needs --data/],
+    [["reproduce", "--data", "/nonexistent/dir"], /not found/],
+    [["demo", "--budgets", "5"], /larger than the G-set/],
+    [["demo", "--methods", "nope"], /unknown method "nope"/],
+    [["demo", "--distance", "hamming"], /--distance must be one of/],
+    [["demo", "--trials", "x"], /--trials must be an integer/],
+    [["demo", "--bogus"], /Unknown option '--bogus'/],
+    [["frobnicate"], /unknown command/],
+  ])("tb %j exits 2 with one clear line", (args, re) => {
+    const r = tb(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+  test("an output file is never left half-written: failures write nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const r = tb(["demo", "--budgets", "5", "--json", join(dir, "out.json")]);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("integration on the paper's GSM8K data", () => {
+  const has = sharedDataAvailable("gsm8k");
+  test.runIf(has)("a few trials: TailoredBench beats Random in MAE, budgets respected", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const r = tb([
+      "reproduce",
+      "--data",
+      join(SHARED, "gsm8k"),
+      "--methods",
+      "tailored,random",
+      "--budgets",
+      "20",
+      "--trials",
+      "3",
+      "--json",
+      join(dir, "g.json"),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(join(dir, "g.json"), "utf8"));
+    expect(j.data).toMatchObject({ models: 150, examples: 1319, sources: 75, targets: 75, split: "meta" });
+    const [tail, rand] = j.results;
+    expect(tail.method).toBe("tailored");
+    expect(tail.maxQueried).toBe(20);
+    expect(rand.maxQueried).toBe(20);
+    // paper: TailoredBench .852/.035, Random .811/.062 at N=20; 3 trials are noisy, so loose bounds
+    expect(tail.kendallTau.mean).toBeGreaterThan(0.8);
+    expect(tail.mae.mean).toBeLessThan(0.045);
+    expect(tail.mae.mean).toBeLessThan(rand.mae.mean);
+    expect(tail.nBar.mean).toBeGreaterThan(30);
+    expect(tail.nBar.mean).toBeLessThan(50);
+  });
+});
