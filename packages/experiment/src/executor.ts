@@ -70,12 +70,12 @@ export async function executeTasks(
   const { default: Tinypool } = await import("tinypool");
   const here = import.meta.url;
   const fromSource = here.endsWith(".ts");
-  const filename = new URL(fromSource ? "./worker.ts" : "./worker.js", here).href;
+  const filename = new URL(fromSource ? "./worker-source.mjs" : "./worker.js", here).href;
   const pool = new Tinypool({
     filename,
     minThreads: workers,
     maxThreads: workers,
-    ...(fromSource ? { execArgv: ["--import", "tsx", "--conditions=@tb/source"] } : {}),
+    ...(fromSource ? { execArgv: ["--conditions=@tb/source"] } : {}),
   });
   const shared = shareMatrix(matrix);
   try {
