@@ -8,3 +8,13 @@ export {
 } from "./correctness-csv.js";
 export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
 export { type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";
+export { type NpyArray, npyToMatrix, readNpy, readNpyFile } from "./npy.js";
+export {
+  lmEvalTaskFromFileName,
+  type ParseResponsesOptions,
+  parseResponses,
+  type Responses,
+  type ResponsesFormat,
+  type ResponsesOptions,
+  readResponses,
+} from "./responses.js";

@@ -95,3 +95,31 @@ export function readText(path: string, what = "file"): string {
     throw new TbError("E_INPUT", `${why}: ${path}`, { file: path });
   }
 }
+
+/** A function mapping a character offset of `text` to its 1-based line and column (O(log n) per call). */
+export function positionIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+  };
+}
+
+/** The character offset a `JSON.parse` error points at, when its message says. */
+export function jsonErrorOffset(text: string, err: unknown): number | undefined {
+  const msg = describe(err);
+  const m = /at position (\d+)/.exec(msg);
+  if (m) return Number(m[1]);
+  if (/Unexpected end of JSON input/.test(msg)) return text.length;
+  return undefined;
+}

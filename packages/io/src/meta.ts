@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CorrectnessKind, TbError } from "@tb/core";
-import { describe, lineColumnAt, loc, stripBom } from "./internal.js";
+import { describe, jsonErrorOffset, lineColumnAt, loc, stripBom } from "./internal.js";
 
 /** A source/target split of model ids, as stored in `meta.json` (`split.source`, `split.target`). */
 export interface MetaSplit {
@@ -42,8 +42,8 @@ export function parseMeta(text: string, file?: string): Meta {
   try {
     raw = JSON.parse(body);
   } catch (err) {
-    const m = /at position (\d+)/.exec(describe(err));
-    const at = m ? lineColumnAt(body, Number(m[1])) : undefined;
+    const off = jsonErrorOffset(body, err);
+    const at = off === undefined ? undefined : lineColumnAt(body, off);
     throw new TbError("E_INPUT", `meta.json is not valid JSON: ${describe(err)}`, loc(file, at?.line, at?.column));
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {

@@ -1,0 +1,480 @@
+import { readdirSync, statSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { TbError } from "@tb/core";
+import { parse } from "csv-parse/sync";
+import {
+  describe,
+  jsonErrorOffset,
+  loc,
+  normaliseNewlines,
+  parseCell,
+  positionIndex,
+  readText,
+  show,
+  stripBom,
+} from "./internal.js";
+
+/** Response file formats (DESIGN §3.2). `auto` decides from the extension, then from the content. */
+export type ResponsesFormat = "auto" | "csv" | "json" | "lm-eval";
+
+/** Options of {@link readResponses} and {@link parseResponses}. */
+export interface ResponsesOptions {
+  /** The example ids of the source matrix; answers are keyed by position in this list. */
+  exampleIds: readonly string[];
+  /** File format; default `auto`. */
+  format?: ResponsesFormat;
+  /**
+   * lm-eval only: the top-level metric key to read (`acc`, `acc_norm`, `exact_match`, …). Required
+   * when the samples list more than one metric.
+   */
+  metric?: string;
+  /** lm-eval only: which filter's rows to read (e.g. `strict-match`). Required when the file has several. */
+  filter?: string;
+  /**
+   * lm-eval only: the leaf task name. Defaults to the one in the file name
+   * `samples_<task>_<date>.jsonl`. When some example ids start with `<task>/`, a sample's id is
+   * `<task>/<doc_id>` (group tasks such as mmlu); otherwise it is `<doc_id>`.
+   */
+  task?: string;
+}
+
+/**
+ * The answers of one target model: example index (position in `exampleIds`) → correctness in [0,1].
+ * Insertion order is the order of the file.
+ */
+export type Responses = Map<number, number>;
+
+/**
+ * Read one target model's answers (DESIGN §3.2) from a file:
+ * - CSV with header `example,<value column>` (e.g. `example,correct`), one row per example;
+ * - JSON object `{"<example id>": value}` (numbers in [0,1], or `true`/`false`);
+ * - lm-evaluation-harness `samples_<task>_<date>.jsonl` (from `--log_samples`): one sample per
+ *   line, keyed by `doc_id`; `filter` picks one filter's rows, `metric` the value key. A directory
+ *   reads every `samples_*.jsonl` in it (one per leaf task of a group).
+ *
+ * Refused, with file and line: unknown example ids (`E_UNKNOWN_ID`); an id answered twice, a
+ * value outside [0,1], NaN, an empty or non-numeric value, malformed CSV/JSON (`E_INPUT`).
+ * A missing or ambiguous `metric`/`filter` is `E_USAGE`.
+ *
+ * @param path - The responses file (or, for lm-eval, a directory of samples files).
+ * @param opts - Example ids of the matrix and format options.
+ * @returns Example index → value.
+ * @example
+ * ```ts
+ * const answers = readResponses("answers.csv", { exampleIds: matrix.exampleIds });
+ * const lm = readResponses("out/samples_gsm8k_2024-06-01T10-00-00.jsonl", {
+ *   exampleIds: matrix.exampleIds, filter: "strict-match", metric: "exact_match",
+ * });
+ * ```
+ */
+export function readResponses(path: string, opts: ResponsesOptions): Responses {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new TbError("E_INPUT", `responses file not found: ${path}`, { file: path });
+  }
+  if (isDir) return readSamplesDirectory(path, opts);
+  const text = readText(path, "responses file");
+  const o: ParseResponsesOptions = { ...opts, file: path };
+  if (opts.task === undefined) {
+    const task = lmEvalTaskFromFileName(basename(path));
+    if (task !== undefined) o.task = task;
+  }
+  return parseResponses(text, o);
+}
+
+/** Options of {@link parseResponses}: {@link ResponsesOptions} plus the file name for messages. */
+export interface ParseResponsesOptions extends ResponsesOptions {
+  /** File name used in error locations and, with format `auto`, to look at the extension. */
+  file?: string;
+}
+
+/**
+ * Parse one target model's answers from text; see {@link readResponses} for the formats and errors.
+ *
+ * @param text - The file content.
+ * @param opts - Example ids, format options and the file name for messages.
+ * @returns Example index → value.
+ */
+export function parseResponses(text: string, opts: ParseResponsesOptions): Responses {
+  const ids = indexIds(opts.exampleIds);
+  const body = normaliseNewlines(stripBom(text));
+  const format = opts.format === undefined || opts.format === "auto" ? detectFormat(body, opts.file) : opts.format;
+  switch (format) {
+    case "csv":
+      return parseCsvResponses(body, ids, opts.file);
+    case "json":
+      return parseJsonResponses(body, ids, opts.file);
+    case "lm-eval":
+      return parseLmEvalSamples(body, ids, opts);
+    default:
+      throw new TbError("E_USAGE", `unknown responses format ${show(String(format))} (csv, json, lm-eval, auto)`);
+  }
+}
+
+/**
+ * The leaf task of an lm-eval samples file name `samples_<task>_<date>.jsonl`, e.g.
+ * `samples_mmlu_abstract_algebra_2024-05-01T12-00-00.123456.jsonl` → `mmlu_abstract_algebra`.
+ *
+ * @param name - A file base name.
+ * @returns The task name, or `undefined` when the name does not follow the pattern.
+ */
+export function lmEvalTaskFromFileName(name: string): string | undefined {
+  const m = /^samples_(.+)_(\d{4}-\d{2}-\d{2}T[0-9:.\-_]+)\.jsonl$/.exec(name);
+  if (m) return m[1];
+  const plain = /^samples_(.+)\.jsonl$/.exec(name);
+  return plain ? plain[1] : undefined;
+}
+
+type IdIndex = { map: Map<string, number>; ids: readonly string[] };
+
+function indexIds(exampleIds: readonly string[]): IdIndex {
+  const map = new Map<string, number>();
+  exampleIds.forEach((id, i) => {
+    if (map.has(id)) throw new TbError("E_USAGE", `exampleIds holds ${show(id)} twice`);
+    map.set(id, i);
+  });
+  return { map, ids: exampleIds };
+}
+
+function detectFormat(body: string, file: string | undefined): "csv" | "json" | "lm-eval" {
+  const ext = file === undefined ? "" : extname(file).toLowerCase();
+  if (ext === ".csv") return "csv";
+  if (ext === ".jsonl") return "lm-eval";
+  if (ext === ".json") return "json";
+  const trimmed = body.trimStart();
+  if (!trimmed.startsWith("{")) return "csv";
+  const lines = trimmed.split("\n").filter((l) => l.trim().length > 0);
+  if (lines.length > 1) {
+    try {
+      const first = JSON.parse(lines[0] as string) as unknown;
+      if (typeof first === "object" && first !== null && "doc_id" in first) return "lm-eval";
+    } catch {
+      // a multi-line JSON object
+    }
+  }
+  return "json";
+}
+
+/** Record one answer, refusing unknown ids and repeats. */
+function put(
+  out: Responses,
+  seenLine: Map<number, number>,
+  ids: IdIndex,
+  id: string,
+  value: number,
+  file: string | undefined,
+  line: number,
+  column: number | string | undefined,
+  hint = "",
+): void {
+  const idx = ids.map.get(id);
+  if (idx === undefined) {
+    throw new TbError(
+      "E_UNKNOWN_ID",
+      `unknown example id ${show(id)}: not a column of the source matrix${hint}`,
+      loc(file, line, column),
+    );
+  }
+  const prev = seenLine.get(idx);
+  if (prev !== undefined) {
+    throw new TbError(
+      "E_INPUT",
+      `example ${show(id)} is answered twice (first on line ${prev})`,
+      loc(file, line, column),
+    );
+  }
+  seenLine.set(idx, line);
+  out.set(idx, value);
+}
+
+function parseCsvResponses(body: string, ids: IdIndex, file: string | undefined): Responses {
+  if (body.trim().length === 0) {
+    throw new TbError("E_INPUT", "empty responses file: expected a header `example,correct`", loc(file, 1));
+  }
+  const out: Responses = new Map();
+  const seen = new Map<number, number>();
+  let header = false;
+  let prevEnd = 0;
+  try {
+    parse(body, {
+      relax_column_count: true,
+      record_delimiter: "\n",
+      on_record: (rec: string[], ctx: { lines: number }) => {
+        const line = prevEnd + 1;
+        prevEnd = ctx.lines;
+        if (rec.length === 1 && rec[0] === "") return null;
+        if (!header) {
+          if (rec.length !== 2 || rec[0] !== "example" || (rec[1] ?? "").length === 0) {
+            throw new TbError(
+              "E_INPUT",
+              `expected the header \`example,correct\`, found ${show(rec.join(","))}`,
+              loc(file, line, rec[0] !== "example" ? 1 : 2),
+            );
+          }
+          header = true;
+          return null;
+        }
+        if (rec.length !== 2) {
+          throw new TbError(
+            "E_INPUT",
+            `ragged row: ${rec.length} fields, expected 2 (example id, value)`,
+            loc(file, line, Math.min(rec.length, 2) + 1),
+          );
+        }
+        const id = rec[0] as string;
+        if (id.length === 0) throw new TbError("E_INPUT", "empty example id", loc(file, line, 1));
+        const cell = parseCell(rec[1] as string, false);
+        if (!cell.ok) {
+          throw new TbError("E_INPUT", `bad value for example ${show(id)}: ${cell.reason}`, loc(file, line, 2));
+        }
+        put(out, seen, ids, id, cell.value, file, line, 1);
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof TbError) throw err;
+    const line = (err as { lines?: unknown }).lines;
+    throw new TbError(
+      "E_INPUT",
+      `malformed CSV: ${describe(err)}`,
+      loc(file, typeof line === "number" && line > 0 ? line : undefined),
+    );
+  }
+  if (!header) throw new TbError("E_INPUT", "empty responses file: no header found", loc(file, 1));
+  return out;
+}
+
+const WS = /[ \t\n\r]*/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERAL = /true|false|null/y;
+
+/** A strict scanner for a flat JSON object `{"id": scalar, …}` that keeps every key's position. */
+function parseJsonResponses(body: string, ids: IdIndex, file: string | undefined): Responses {
+  const pos = positionIndex(body);
+  const fail = (at: number, msg: string, code: "E_INPUT" | "E_UNKNOWN_ID" = "E_INPUT"): never => {
+    const p = pos(at);
+    throw new TbError(code, msg, loc(file, p.line, p.column));
+  };
+  let i = 0;
+  const ws = (): void => {
+    WS.lastIndex = i;
+    WS.exec(body);
+    i = WS.lastIndex;
+  };
+  const match = (re: RegExp): string | undefined => {
+    re.lastIndex = i;
+    const m = re.exec(body);
+    if (!m) return undefined;
+    i = re.lastIndex;
+    return m[0];
+  };
+  const found = (): string => (i >= body.length ? "the end of the file" : show(body.slice(i, i + 12)));
+  ws();
+  if (body[i] !== "{") {
+    if (i >= body.length) fail(i, 'empty responses file: expected a JSON object {"<example id>": value}');
+    fail(i, `expected a JSON object {"<example id>": value}, found ${found()}`);
+  }
+  i++;
+  const out: Responses = new Map();
+  const seen = new Map<number, number>();
+  ws();
+  if (body[i] === "}") i++;
+  else {
+    for (;;) {
+      ws();
+      const keyAt = i;
+      const keyTok = match(STRING);
+      if (keyTok === undefined) fail(i, `expected an example id in double quotes, found ${found()}`);
+      const key = JSON.parse(keyTok as string) as string;
+      ws();
+      if (body[i] !== ":") fail(i, `expected ':' after ${show(key)}, found ${found()}`);
+      i++;
+      ws();
+      const valueAt = i;
+      let value: number | undefined;
+      const num = match(NUMBER);
+      if (num !== undefined) value = Number(num);
+      else {
+        const lit = match(LITERAL);
+        if (lit === "true") value = 1;
+        else if (lit === "false") value = 0;
+        else if (lit === "null") fail(valueAt, `example ${show(key)} has no value (null)`);
+        else if (body[i] === '"' || body[i] === "{" || body[i] === "[") {
+          fail(valueAt, `the value of example ${show(key)} must be a number in [0,1] or true/false, found ${found()}`);
+        } else fail(valueAt, `expected a value for ${show(key)}, found ${found()}`);
+      }
+      if (!(Number.isFinite(value) && (value as number) >= 0 && (value as number) <= 1)) {
+        fail(valueAt, `bad value for example ${show(key)}: ${num} is outside [0,1]`);
+      }
+      const p = pos(keyAt);
+      put(out, seen, ids, key, (value as number) === 0 ? 0 : (value as number), file, p.line, p.column);
+      ws();
+      if (body[i] === ",") {
+        i++;
+        continue;
+      }
+      if (body[i] === "}") {
+        i++;
+        break;
+      }
+      fail(i, `expected ',' or '}' after the value of ${show(key)}, found ${found()}`);
+    }
+  }
+  ws();
+  if (i < body.length) fail(i, `unexpected text after the JSON object: ${found()}`);
+  return out;
+}
+
+interface Sample {
+  line: number;
+  docId: number;
+  filter: string;
+  rec: Record<string, unknown>;
+}
+
+function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOptions): Responses {
+  const file = opts.file;
+  const lines = body.split("\n");
+  const samples: Sample[] = [];
+  const filters = new Map<string, number>();
+  lines.forEach((text, k) => {
+    if (text.trim().length === 0) return;
+    const line = k + 1;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(text);
+    } catch (err) {
+      const off = jsonErrorOffset(text, err);
+      throw new TbError(
+        "E_INPUT",
+        `not a JSON sample: ${describe(err)}`,
+        loc(file, line, off === undefined ? undefined : off + 1),
+      );
+    }
+    if (typeof rec !== "object" || rec === null || Array.isArray(rec)) {
+      throw new TbError("E_INPUT", "each line of an lm-eval samples file must be a JSON object", loc(file, line));
+    }
+    const r = rec as Record<string, unknown>;
+    const docId = r.doc_id;
+    if (!(typeof docId === "number" && Number.isInteger(docId) && docId >= 0)) {
+      throw new TbError(
+        "E_INPUT",
+        `sample without a valid "doc_id" (found ${JSON.stringify(docId) ?? "nothing"})`,
+        loc(file, line, "doc_id"),
+      );
+    }
+    const filter = typeof r.filter === "string" ? r.filter : "none";
+    if (!filters.has(filter)) filters.set(filter, line);
+    samples.push({ line, docId, filter, rec: r });
+  });
+  if (samples.length === 0) throw new TbError("E_INPUT", "empty lm-eval samples file", loc(file, 1));
+
+  let filter = opts.filter;
+  if (filter === undefined) {
+    if (filters.size > 1) {
+      throw new TbError(
+        "E_USAGE",
+        `${file ?? "the samples"} logs several filters (${[...filters.keys()].join(", ")}); choose one with the filter option`,
+      );
+    }
+    filter = [...filters.keys()][0] as string;
+  } else if (!filters.has(filter)) {
+    throw new TbError(
+      "E_USAGE",
+      `filter ${show(filter)} does not occur in ${file ?? "the samples"} (filters: ${[...filters.keys()].join(", ")})`,
+    );
+  }
+  const chosen = samples.filter((s) => s.filter === filter);
+
+  let metric = opts.metric;
+  if (metric === undefined) {
+    const first = chosen[0] as Sample;
+    const listed = Array.isArray(first.rec.metrics) ? first.rec.metrics.filter((m) => typeof m === "string") : [];
+    if (listed.length !== 1) {
+      throw new TbError(
+        "E_USAGE",
+        listed.length === 0
+          ? `cannot tell which metric to read from ${file ?? "the samples"}; pass the metric option (e.g. acc, exact_match)`
+          : `${file ?? "the samples"} has several metrics (${listed.join(", ")}); choose one with the metric option`,
+      );
+    }
+    metric = listed[0] as string;
+  }
+
+  const task = opts.task;
+  const grouped = task !== undefined && ids.ids.some((id) => id.startsWith(`${task}/`));
+  const hint = grouped
+    ? ""
+    : task !== undefined
+      ? ` (looked up as the doc_id; no example id starts with "${task}/")`
+      : " (looked up as the doc_id; pass task for ids of the form <task>/<doc_id>)";
+  const out: Responses = new Map();
+  const seen = new Map<number, number>();
+  for (const s of chosen) {
+    const raw = s.rec[metric];
+    let v: number;
+    if (typeof raw === "boolean") v = raw ? 1 : 0;
+    else if (typeof raw === "number") v = raw;
+    else if (raw === undefined) {
+      throw new TbError("E_INPUT", `sample doc_id ${s.docId} has no metric ${show(metric)}`, loc(file, s.line, metric));
+    } else {
+      throw new TbError(
+        "E_INPUT",
+        `metric ${show(metric)} of doc_id ${s.docId} is not a number (found ${show(JSON.stringify(raw))})`,
+        loc(file, s.line, metric),
+      );
+    }
+    if (!(v >= 0 && v <= 1)) {
+      throw new TbError(
+        "E_INPUT",
+        `metric ${show(metric)} of doc_id ${s.docId} is ${v}, outside [0,1]`,
+        loc(file, s.line, metric),
+      );
+    }
+    const id = grouped ? `${task}/${s.docId}` : String(s.docId);
+    const idx = ids.map.get(id);
+    if (idx !== undefined && seen.has(idx)) {
+      throw new TbError(
+        "E_INPUT",
+        `doc_id ${s.docId} appears twice for filter ${show(filter)} (first on line ${seen.get(idx)})`,
+        loc(file, s.line, "doc_id"),
+      );
+    }
+    put(out, seen, ids, id, v === 0 ? 0 : v, file, s.line, "doc_id", hint);
+  }
+  return out;
+}
+
+function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
+  const files = readdirSync(dir)
+    .filter((f) => /^samples_.+\.jsonl$/.test(f))
+    .sort();
+  if (files.length === 0) {
+    throw new TbError("E_INPUT", `no lm-eval samples_*.jsonl files in ${dir}`, { file: dir });
+  }
+  const out: Responses = new Map();
+  const from = new Map<number, string>();
+  for (const f of files) {
+    const file = join(dir, f);
+    const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file };
+    const task = lmEvalTaskFromFileName(f) ?? opts.task;
+    if (task !== undefined) o.task = task;
+    for (const [idx, v] of parseResponses(readText(file, "samples file"), o)) {
+      const prev = from.get(idx);
+      if (prev !== undefined) {
+        throw new TbError(
+          "E_INPUT",
+          `example ${show(opts.exampleIds[idx] as string)} is answered in both ${prev} and ${file} (two runs of one task in the same folder?)`,
+          { file },
+        );
+      }
+      from.set(idx, file);
+      out.set(idx, v);
+    }
+  }
+  return out;
+}
