@@ -1,1 +1,37 @@
+export {
+  type AnchorPointsOptions,
+  anchorPoints,
+  anchorWeights,
+  correlationDistance,
+  type ExampleCorrelation,
+  exampleCorrelation,
+} from "./anchor-points.js";
+export { type BfgsOptions, type BfgsResult, bfgs, type ObjectiveWithGradient } from "./bfgs.js";
+export {
+  type AnchorSelection,
+  calibrateGpIrt,
+  type GpIrtCalibration,
+  type GpIrtEstimateInput,
+  type GpIrtOptions,
+  gpIrt,
+  gpIrtEstimates,
+  gpIrtLambda,
+  selectAnchors,
+} from "./gp-irt.js";
+export {
+  type AbilityFit,
+  abilityObjective,
+  binarizationThreshold,
+  type FitAbilityOptions,
+  type FitIrtOptions,
+  fitAbility,
+  fitIrt,
+  type IrtFit,
+  type IrtItems,
+  irtMapObjective,
+  irtParamCount,
+  irtProbabilities,
+  irtProbability,
+} from "./irt.js";
+export { type KMeansOptions, type KMeansResult, kmeans, kmeansPlusPlus, nearestPoints } from "./kmeans.js";
 export { type RandomBaselineOptions, randomBaseline } from "./random.js";

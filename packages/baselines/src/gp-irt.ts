@@ -1,0 +1,455 @@
+import {
+  type CorrectnessMatrix,
+  type EvaluationMethod,
+  type MethodContext,
+  type MethodResult,
+  type RandomStream,
+  range,
+  TbError,
+} from "@tb/core";
+import {
+  binarizationThreshold,
+  type FitAbilityOptions,
+  fitAbility,
+  fitIrt,
+  type IrtFit,
+  type IrtItems,
+  irtProbability,
+} from "./irt.js";
+import { kmeans, nearestPoints } from "./kmeans.js";
+
+/** Options of the gp-IRT baseline (ALGORITHMS §6). Every field is optional. */
+export interface GpIrtOptions {
+  /**
+   * Candidate IRT dimensions, tried in order (§6.4, default `[2, 5, 10, 15]`). A one-element list
+   * is the [OPT] "fixed d" (its validation error still gives `b̂`).
+   */
+  dims?: readonly number[];
+  /** §6.4: pick the first `d` with `err(d) − min err < dimTolerance` (default 0.0025). */
+  dimTolerance?: number;
+  /** §6.4: every `validationEvery`-th source (0, 5, 10, …) is held out (default 5). */
+  validationEvery?: number;
+  /** §6.3 fitter: `"map"` (default, [SPEC]) or `"vi"` ([OPT] mean-field Gaussian VI). */
+  fitMethod?: "map" | "vi";
+  /** §6.3: Adam epochs (default 2000). */
+  epochs?: number;
+  /** §6.3: Adam learning rate (default 0.1). */
+  lr?: number;
+  /** §6.3: learning-rate decay per epoch (default 0.9999). */
+  decay?: number;
+  /** §6.3: seed of the IRT initial values (default 42). Not the trial seed. */
+  irtSeed?: number;
+  /** §6.3: standard deviation of the seeded start (default 0.1). */
+  initScale?: number;
+  /** §6.3 `"vi"` only: initial guide standard deviation (default 1). */
+  viInitScale?: number;
+  /**
+   * §6.5 anchor selection: `"irt"` (default, k-means on `(a_k, b_k)`), `"correctness"` (k-means
+   * on the raw source-correctness columns) or `"random"` (§7 sampling, weights `1/N`).
+   */
+  anchorSpace?: "irt" | "correctness" | "random";
+  /** §6.5: k-means restarts (default 5), streams `ctx.rng.child("kmeans", t)`. */
+  restarts?: number;
+  /** §6.5: Lloyd iterations per restart (default 300). */
+  kmeansMaxIter?: number;
+  /** §6.5: relative k-means tolerance (default 1e-4). */
+  kmeansTol?: number;
+  /** §6.7 data part of p-IRT: `"weighted"` (default, efficbench) or `"plain"` (tinyBenchmarks tutorial). */
+  dataPart?: "weighted" | "plain";
+  /** Which §6.7 estimate the method returns: `"gp-irt"` (default), `"p-irt"` or `"naive"`. */
+  estimator?: "gp-irt" | "p-irt" | "naive";
+  /** §6.6 [OPT]: standard deviation of an N(0, σ²I) prior on abilities; default none. */
+  abilityPrior?: number;
+  /** §6.1: binarisation threshold `c*` to use instead of the search (non-0/1 data only). */
+  threshold?: number;
+}
+
+/** What gp-IRT learns from the sources alone (ALGORITHMS §6.1, §6.3, §6.4); cached per sources matrix. */
+export interface GpIrtCalibration {
+  /** `c*` of §6.1, or `undefined` when the sources are already 0/1 (then `R = Y`). */
+  threshold: number | undefined;
+  /** The chosen dimension `d`. */
+  dim: number;
+  /** The candidate dimensions and their validation errors `err(d)`, in order. */
+  dims: readonly number[];
+  errByDim: Float64Array;
+  /** `b̂ = err(d)` for the chosen `d`. */
+  bHat: number;
+  /** `v̂ = mean_s Var_x(Y[s][x])` (population variance). */
+  vHat: number;
+  /** The IRT model refitted on all sources with the chosen `d`. */
+  irt: IrtFit;
+}
+
+const calibrationCache = new WeakMap<CorrectnessMatrix, Map<string, GpIrtCalibration>>();
+
+function isBinary(data: Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (v !== 0 && v !== 1) return false;
+  }
+  return true;
+}
+
+/** `R = 1[Y > c*]` (ALGORITHMS §6.1); for 0/1 data (`threshold` undefined) `R = Y`. */
+function binarize(y: number, threshold: number | undefined): number {
+  return threshold === undefined ? (y > 0.5 ? 1 : 0) : y > threshold ? 1 : 0;
+}
+
+interface ResolvedOptions {
+  dims: readonly number[];
+  dimTolerance: number;
+  validationEvery: number;
+  fitMethod: "map" | "vi";
+  epochs: number;
+  lr: number;
+  decay: number;
+  irtSeed: number;
+  initScale: number;
+  viInitScale: number;
+  anchorSpace: "irt" | "correctness" | "random";
+  restarts: number;
+  kmeansMaxIter: number;
+  kmeansTol: number;
+  dataPart: "weighted" | "plain";
+  estimator: "gp-irt" | "p-irt" | "naive";
+  abilityPrior: number | undefined;
+  threshold: number | undefined;
+}
+
+function oneOf<T extends string>(what: string, value: T | undefined, allowed: readonly T[], dflt: T): T {
+  const v = value ?? dflt;
+  if (!allowed.includes(v)) {
+    throw new TbError("E_USAGE", `gp-IRT: ${what} must be one of ${allowed.join(", ")}, got "${String(v)}"`);
+  }
+  return v;
+}
+
+function resolveOptions(o: GpIrtOptions): ResolvedOptions {
+  const dims = [...(o.dims ?? [2, 5, 10, 15])];
+  if (dims.length === 0 || dims.some((d) => !(Number.isInteger(d) && d >= 1))) {
+    throw new TbError("E_USAGE", `gp-IRT: dims must be a non-empty list of integers ≥ 1, got [${dims.join(", ")}]`);
+  }
+  const r: ResolvedOptions = {
+    dims,
+    dimTolerance: o.dimTolerance ?? 0.0025,
+    validationEvery: o.validationEvery ?? 5,
+    fitMethod: oneOf("fitMethod", o.fitMethod, ["map", "vi"], "map"),
+    epochs: o.epochs ?? 2000,
+    lr: o.lr ?? 0.1,
+    decay: o.decay ?? 0.9999,
+    irtSeed: o.irtSeed ?? 42,
+    initScale: o.initScale ?? 0.1,
+    viInitScale: o.viInitScale ?? 1,
+    anchorSpace: oneOf("anchorSpace", o.anchorSpace, ["irt", "correctness", "random"], "irt"),
+    restarts: o.restarts ?? 5,
+    kmeansMaxIter: o.kmeansMaxIter ?? 300,
+    kmeansTol: o.kmeansTol ?? 1e-4,
+    dataPart: oneOf("dataPart", o.dataPart, ["weighted", "plain"], "weighted"),
+    estimator: oneOf("estimator", o.estimator, ["gp-irt", "p-irt", "naive"], "gp-irt"),
+    abilityPrior: o.abilityPrior,
+    threshold: o.threshold,
+  };
+  if (!(Number.isInteger(r.validationEvery) && r.validationEvery >= 2)) {
+    throw new TbError("E_USAGE", `gp-IRT: validationEvery must be an integer ≥ 2, got ${r.validationEvery}`);
+  }
+  if (!(Number.isInteger(r.restarts) && r.restarts >= 1)) {
+    throw new TbError("E_USAGE", `gp-IRT: restarts must be an integer ≥ 1, got ${r.restarts}`);
+  }
+  if (!(r.dimTolerance >= 0)) throw new TbError("E_USAGE", "gp-IRT: dimTolerance must be ≥ 0");
+  if (r.threshold !== undefined && !(r.threshold >= 0 && r.threshold < 1)) {
+    throw new TbError("E_USAGE", `gp-IRT: threshold must be in [0, 1), got ${r.threshold}`);
+  }
+  return r;
+}
+
+function calibrationKey(r: ResolvedOptions): string {
+  return JSON.stringify([
+    r.dims,
+    r.dimTolerance,
+    r.validationEvery,
+    r.fitMethod,
+    r.epochs,
+    r.lr,
+    r.decay,
+    r.irtSeed,
+    r.initScale,
+    r.viInitScale,
+    r.abilityPrior ?? null,
+    r.threshold ?? null,
+  ]);
+}
+
+/**
+ * The source-only part of gp-IRT (ALGORITHMS §6.1, §6.3, §6.4): binarisation threshold, choice of
+ * `d` on held-out sources (every `validationEvery`-th), `b̂`, `v̂`, and the IRT model refitted on
+ * all sources. It does not depend on the trial, so results are cached per `sources` object (a
+ * WeakMap) and per option set: 100 trials fit once.
+ */
+export function calibrateGpIrt(sources: CorrectnessMatrix, options: GpIrtOptions = {}): GpIrtCalibration {
+  const r = resolveOptions(options);
+  const key = calibrationKey(r);
+  let perMatrix = calibrationCache.get(sources);
+  const hit = perMatrix?.get(key);
+  if (hit) return hit;
+  const cal = computeCalibration(sources, r);
+  if (!perMatrix) {
+    perMatrix = new Map();
+    calibrationCache.set(sources, perMatrix);
+  }
+  perMatrix.set(key, cal);
+  return cal;
+}
+
+function computeCalibration(sources: CorrectnessMatrix, r: ResolvedOptions): GpIrtCalibration {
+  const S = sources.rows;
+  const n = sources.cols;
+  const Y = sources.data;
+  if (S < 2 || n < 2) {
+    throw new TbError("E_DEGENERATE", `gp-IRT: need at least 2 sources and 2 examples, got ${S} × ${n}`);
+  }
+  const threshold = r.threshold ?? (isBinary(Y) ? undefined : binarizationThreshold(Y, S, n));
+  const R = new Uint8Array(S * n);
+  for (let i = 0; i < S * n; i++) R[i] = binarize(Y[i] as number, threshold);
+
+  // v̂: mean over sources of the population variance of raw correctness across items.
+  let vHat = 0;
+  for (let s = 0; s < S; s++) {
+    let m = 0;
+    for (let x = 0; x < n; x++) m += Y[s * n + x] as number;
+    m /= n;
+    let v = 0;
+    for (let x = 0; x < n; x++) {
+      const t = (Y[s * n + x] as number) - m;
+      v += t * t;
+    }
+    vHat += v / n;
+  }
+  vHat /= S;
+
+  // §6.4 hold-out split: validation = sources 0, e, 2e, …; even / odd items.
+  const val: number[] = [];
+  const train: number[] = [];
+  for (let s = 0; s < S; s++) (s % r.validationEvery === 0 ? val : train).push(s);
+  const Rtrain = new Uint8Array(train.length * n);
+  train.forEach((s, i) => {
+    Rtrain.set(R.subarray(s * n, (s + 1) * n), i * n);
+  });
+  const even: number[] = [];
+  const odd: number[] = [];
+  for (let x = 0; x < n; x++) (x % 2 === 0 ? even : odd).push(x);
+  const ability: FitAbilityOptions = r.abilityPrior === undefined ? {} : { abilityPrior: r.abilityPrior };
+  const fitOpts = (dim: number) => ({
+    dim,
+    epochs: r.epochs,
+    lr: r.lr,
+    decay: r.decay,
+    seed: r.irtSeed,
+    method: r.fitMethod,
+    initScale: r.initScale,
+    viInitScale: r.viInitScale,
+  });
+  const errByDim = new Float64Array(r.dims.length);
+  r.dims.forEach((dim, di) => {
+    const model = fitIrt(Rtrain, train.length, n, fitOpts(dim));
+    let err = 0;
+    for (const j of val) {
+      const resp = even.map((x) => R[j * n + x] as number);
+      const { theta } = fitAbility(model, even, resp, ability);
+      let pm = 0;
+      let ym = 0;
+      for (const x of odd) {
+        pm += irtProbability(model, x, theta);
+        ym += Y[j * n + x] as number;
+      }
+      err += Math.abs(pm / odd.length - ym / odd.length);
+    }
+    errByDim[di] = err / val.length;
+  });
+  let minErr = Number.POSITIVE_INFINITY;
+  for (const e of errByDim) if (e < minErr) minErr = e;
+  let chosen = 0;
+  while ((errByDim[chosen] as number) - minErr >= r.dimTolerance) chosen++;
+  const dim = r.dims[chosen] as number;
+  const bHat = errByDim[chosen] as number;
+  const irt = fitIrt(R, S, n, fitOpts(dim));
+  return { threshold, dim, dims: r.dims, errByDim, bHat, vHat, irt };
+}
+
+/**
+ * gp-IRT mixing weight (ALGORITHMS §6.7, §9 item 14): `λ = b̂² / (b̂² + v̂/(4K))` for anchor-based
+ * selection and `λ = b̂² / (b̂² + v̂/K)` for random selection. When both terms are 0, 1.
+ */
+export function gpIrtLambda(bHat: number, vHat: number, anchors: number, selection: "anchor" | "random"): number {
+  const b2 = bHat * bHat;
+  const noise = selection === "random" ? vHat / anchors : vHat / (4 * anchors);
+  const den = b2 + noise;
+  return den === 0 ? 1 : b2 / den;
+}
+
+/** Inputs of {@link gpIrtEstimates}. */
+export interface GpIrtEstimateInput {
+  /** The data part: `Σ_r w_r Y[t][anchor_r]` (weighted) or the plain anchor mean. */
+  dataPart: number;
+  /** `mean_{k ∈ U} P_k(θ̂_t)` over the non-anchor items `U`; `NaN` when `U` is empty. */
+  irtUnseen: number;
+  /** `K`, the anchor count with duplicates. */
+  anchors: number;
+  /** `n`, the number of items. */
+  items: number;
+  /** λ from {@link gpIrtLambda}. */
+  lambda: number;
+}
+
+/**
+ * p-IRT and gp-IRT (ALGORITHMS §6.7): `λ_p = K/n`, `Ŷ_p = λ_p·data + (1 − λ_p)·irtUnseen`,
+ * `Ŷ = λ·data + (1 − λ)·Ŷ_p`. When `U` is empty the IRT part is the data part.
+ */
+export function gpIrtEstimates(input: GpIrtEstimateInput): { lambdaP: number; pIrt: number; gpIrt: number } {
+  const lambdaP = input.anchors / input.items;
+  const pIrt = Number.isNaN(input.irtUnseen)
+    ? input.dataPart
+    : lambdaP * input.dataPart + (1 - lambdaP) * input.irtUnseen;
+  const gpIrt = input.lambda * input.dataPart + (1 - input.lambda) * pIrt;
+  return { lambdaP, pIrt, gpIrt };
+}
+
+/** Anchors (duplicates kept, in centre order) and their weights (ALGORITHMS §6.5). */
+export interface AnchorSelection {
+  anchors: Int32Array;
+  weights: Float64Array;
+  /** k-means inertia of the winning restart (NaN for random selection). */
+  inertia: number;
+}
+
+/**
+ * §6.5 anchor selection for `K` anchors: k-means on the item embedding `(a_k, b_k)` (or on raw
+ * source correctness columns), anchor = item nearest each centre, weight = cluster fraction; or a
+ * random sample with weights `1/K`.
+ */
+export function selectAnchors(
+  cal: GpIrtCalibration,
+  sources: CorrectnessMatrix,
+  K: number,
+  rng: RandomStream,
+  options: Pick<GpIrtOptions, "anchorSpace" | "restarts" | "kmeansMaxIter" | "kmeansTol"> = {},
+): AnchorSelection {
+  const n = sources.cols;
+  const space = options.anchorSpace ?? "irt";
+  if (space === "random") {
+    const anchors = rng.child("anchors").sample(range(n), K);
+    return { anchors, weights: new Float64Array(K).fill(1 / K), inertia: Number.NaN };
+  }
+  let X: Float64Array;
+  let q: number;
+  if (space === "irt") {
+    const irt: IrtItems = cal.irt;
+    const d = irt.dim;
+    q = d + 1;
+    X = new Float64Array(n * q);
+    for (let k = 0; k < n; k++) {
+      for (let e = 0; e < d; e++) X[k * q + e] = irt.a[k * d + e] as number;
+      X[k * q + d] = irt.b[k] as number;
+    }
+  } else {
+    const S = sources.rows;
+    q = S;
+    X = new Float64Array(n * S);
+    for (let s = 0; s < S; s++) for (let k = 0; k < n; k++) X[k * S + s] = sources.data[s * n + k] as number;
+  }
+  const restarts = options.restarts ?? 5;
+  const streams = Array.from({ length: restarts }, (_, t) => rng.child("kmeans", t));
+  const km = kmeans(X, n, q, {
+    k: K,
+    streams,
+    maxIter: options.kmeansMaxIter ?? 300,
+    tol: options.kmeansTol ?? 1e-4,
+  });
+  const anchors = nearestPoints(X, n, q, km.centers, K);
+  const weights = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    const c = km.labels[i] as number;
+    weights[c] = (weights[c] as number) + 1;
+  }
+  for (let c = 0; c < K; c++) weights[c] = (weights[c] as number) / n;
+  return { anchors, weights, inertia: km.inertia };
+}
+
+/**
+ * gp-IRT baseline (Polo et al. 2024, tinyBenchmarks; ALGORITHMS §6): fit a multidimensional 2PL
+ * IRT model on the sources (cached, {@link calibrateGpIrt}), choose `K = N` anchors per trial
+ * (§6.5), query each target on the distinct anchors only, fit its ability (§6.6) and return the
+ * gp-IRT estimate (§6.7). Diagnostics: `d`, `bHat`, `vHat`, `lambda`, `lambdaP`, the
+ * validation errors per `d`, the distinct anchor count and the k-means inertia.
+ */
+export function gpIrt(options: GpIrtOptions = {}): EvaluationMethod {
+  const r = resolveOptions(options);
+  return {
+    name: "gp-irt",
+    run(ctx: MethodContext): MethodResult {
+      const sources = ctx.sources;
+      const n = sources.cols;
+      const K = ctx.budget;
+      if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
+        throw new TbError("E_USAGE", `gp-IRT: budget ${K} must be an integer in [1, ${n}]`);
+      }
+      const cal = calibrateGpIrt(sources, options);
+      const sel = selectAnchors(cal, sources, K, ctx.rng, r);
+      const { anchors, weights } = sel;
+      const isAnchor = new Uint8Array(n);
+      for (const a of anchors) isAnchor[a] = 1;
+      let distinct = 0;
+      for (let k = 0; k < n; k++) distinct += isAnchor[k] as number;
+      const lambda = gpIrtLambda(cal.bHat, cal.vHat, K, r.anchorSpace === "random" ? "random" : "anchor");
+      const estimates = new Float64Array(ctx.oracles.length);
+      const ability: FitAbilityOptions = r.abilityPrior === undefined ? {} : { abilityPrior: r.abilityPrior };
+      const irt = cal.irt;
+      let notConverged = 0;
+      let lambdaP = K / n;
+      ctx.oracles.forEach((oracle, t) => {
+        const y = oracle.queryMany(anchors);
+        let weighted = 0;
+        let plain = 0;
+        const resp = new Float64Array(K);
+        for (let i = 0; i < K; i++) {
+          const v = y[i] as number;
+          weighted += (weights[i] as number) * v;
+          plain += v;
+          resp[i] = binarize(v, cal.threshold);
+        }
+        plain /= K;
+        const dataPart = r.dataPart === "weighted" ? weighted : plain;
+        if (r.estimator === "naive") {
+          estimates[t] = weighted;
+          return;
+        }
+        const fit = fitAbility(irt, anchors, resp, ability);
+        if (fit.status !== "converged") notConverged++;
+        let pu = 0;
+        for (let k = 0; k < n; k++) if (isAnchor[k] === 0) pu += irtProbability(irt, k, fit.theta);
+        const irtUnseen = distinct < n ? pu / (n - distinct) : Number.NaN;
+        const est = gpIrtEstimates({ dataPart, irtUnseen, anchors: K, items: n, lambda });
+        lambdaP = est.lambdaP;
+        estimates[t] = r.estimator === "p-irt" ? est.pIrt : est.gpIrt;
+      });
+      const diagnostics: NonNullable<MethodResult["diagnostics"]> = {
+        d: cal.dim,
+        bHat: cal.bHat,
+        vHat: cal.vHat,
+        lambda,
+        lambdaP,
+        dims: [...cal.dims],
+        errByDim: Array.from(cal.errByDim),
+        distinctAnchors: distinct,
+        anchorSpace: r.anchorSpace,
+        estimator: r.estimator,
+        abilityNotConverged: notConverged,
+        irtLoss: cal.irt.loss,
+        irtBestEpoch: cal.irt.bestEpoch,
+      };
+      if (!Number.isNaN(sel.inertia)) diagnostics.kmeansInertia = sel.inertia;
+      if (cal.threshold !== undefined) diagnostics.threshold = cal.threshold;
+      return { estimates, diagnostics };
+    },
+  };
+}
