@@ -46,7 +46,10 @@ export function quantizeDistances(dist: Float64Array, m: number, out?: Float64Ar
     if (target !== dist) target.set(dist);
     return target;
   }
+  // x/grid < 2^51, so adding and subtracting 2^52 rounds it to the nearest integer (ties to even)
+  // without a branch; both scalings are exact (powers of two).
   const inv = 1 / grid;
-  for (let t = 0; t < len; t++) target[t] = Math.round((dist[t] as number) * inv) * grid;
+  const C = 4503599627370496; // 2^52
+  for (let t = 0; t < len; t++) target[t] = ((dist[t] as number) * inv + C - C) * grid;
   return target;
 }

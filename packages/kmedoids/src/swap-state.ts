@@ -30,6 +30,8 @@ export class SwapState {
   readonly A: Float64Array;
   /** K×m; row i at offset i·m. Rows of fixed slots (i < f) are never filled nor read. */
   readonly B: Float64Array;
+  /** 2·max Δ (on the grid): stands for +∞ as d2 when K = 1. */
+  private readonly big: number;
   /** Σ_j d1(j) on the quantized matrix (exact). */
   cost = 0;
   /** Points whose contributions were re-entered during the last swap (diagnostics/tests). */
@@ -51,6 +53,9 @@ export class SwapState {
     this.aOld = new Int32Array(m);
     this.A = new Float64Array(m);
     this.B = new Float64Array(this.K * m);
+    let max = 0;
+    if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
+    this.big = 2 * max;
     this.nearest();
     this.rebuild();
   }
@@ -73,44 +78,97 @@ export class SwapState {
         }
       }
     }
+    // With K = 1 there is no second medoid: d2 = `big` (≥ every distance) acts as +∞ in every
+    // formula (min(Δ, d2) = Δ, d2 > d1) while keeping the branch-free arithmetic finite and exact.
+    if (K === 1) d2.fill(this.big);
     let c = 0;
     for (let j = 0; j < m; j++) c += d1[j] as number;
     this.cost = c;
   }
 
-  /** Whether point j's B contribution is non-zero-structured (served by a swappable slot, d2 > d1). */
+  /** Whether point j contributes to a kept B row: served by a swappable slot, with d2 > d1. */
   private hasB(aj: number, d1j: number, d2j: number): boolean {
     return aj >= this.f && d2j > d1j;
   }
 
   /**
-   * Adds `sign` × the contributions of non-medoid point `j` (with the given d1, d2, a) to A
-   * (when `doA`) and to B_a (when `doB`), for every h. O(m).
+   * Moves point j's contributions from its old state to its new state, for every h, in one pass
+   * over row j of Δ (Δ(h,j) = Δ(j,h)). With t = Δ(h,j) − d1(j) and u = Δ(h,j) − d2(j), the A term
+   * min(t, 0) = (t − |t|)/2 and the B term min(Δ, d2) − d1 − min(t, 0) = max(t,0) − max(u,0)
+   * = ((t + |t|) − (u + |u|))/2 are computed without branches (random data makes branches
+   * mispredict) and exactly (quantized matrix). Weights are 0 (term absent) or 0.5 (present).
+   *
+   * @param oA,nA weights of the old/new A term; oB,nB of the old/new B term.
+   * @param rowO,rowN offsets in B of the old/new B row.
    */
-  private apply(j: number, d1j: number, d2j: number, aj: number, sign: number, doA: boolean, doB: boolean): void {
+  private move(
+    j: number,
+    p1: number,
+    p2: number,
+    oA: number,
+    oB: number,
+    rowO: number,
+    n1: number,
+    n2: number,
+    nA: number,
+    nB: number,
+    rowN: number,
+  ): void {
     const { m, dist, A, B } = this;
-    const row = j * m; // Δ(h, j) = Δ(j, h): contiguous
-    if (doA && doB) {
-      const bo = aj * m;
+    const row = j * m;
+    const doA = oA !== 0 || nA !== 0;
+    const doB = oB !== 0 || nB !== 0;
+    if (doA && !doB) {
+      if (oA === 0) {
+        for (let h = 0; h < m; h++) {
+          const t = (dist[row + h] as number) - n1;
+          A[h] = (A[h] as number) + 0.5 * (t - Math.abs(t));
+        }
+      } else if (nA === 0) {
+        for (let h = 0; h < m; h++) {
+          const t = (dist[row + h] as number) - p1;
+          A[h] = (A[h] as number) - 0.5 * (t - Math.abs(t));
+        }
+      } else {
+        for (let h = 0; h < m; h++) {
+          const x = dist[row + h] as number;
+          const tp = x - p1;
+          const tn = x - n1;
+          A[h] = (A[h] as number) + 0.5 * (tn - Math.abs(tn)) - 0.5 * (tp - Math.abs(tp));
+        }
+      }
+      return;
+    }
+    if (!doB) return;
+    if (oB === 0 || nB === 0 || rowO === rowN) {
+      // one B row
+      const bo = nB !== 0 ? rowN : rowO;
       for (let h = 0; h < m; h++) {
         const x = dist[row + h] as number;
-        const t = x - d1j;
-        const ca = Math.min(t, 0);
-        A[h] = (A[h] as number) + sign * ca;
-        B[bo + h] = (B[bo + h] as number) + sign * (Math.min(x, d2j) - d1j - ca);
+        const tp = x - p1;
+        const up = x - p2;
+        const tn = x - n1;
+        const un = x - n2;
+        const atp = Math.abs(tp);
+        const atn = Math.abs(tn);
+        A[h] = (A[h] as number) + nA * (tn - atn) - oA * (tp - atp);
+        B[bo + h] =
+          (B[bo + h] as number) + nB * (tn + atn - (un + Math.abs(un))) - oB * (tp + atp - (up + Math.abs(up)));
       }
-    } else if (doA) {
-      for (let h = 0; h < m; h++) {
-        const t = (dist[row + h] as number) - d1j;
-        if (t < 0) A[h] = (A[h] as number) + sign * t;
-      }
-    } else if (doB) {
-      const bo = aj * m;
-      for (let h = 0; h < m; h++) {
-        const x = dist[row + h] as number;
-        const t = x - d1j;
-        B[bo + h] = (B[bo + h] as number) + sign * (Math.min(x, d2j) - d1j - Math.min(t, 0));
-      }
+      return;
+    }
+    // two B rows (the nearest slot changed)
+    for (let h = 0; h < m; h++) {
+      const x = dist[row + h] as number;
+      const tp = x - p1;
+      const up = x - p2;
+      const tn = x - n1;
+      const un = x - n2;
+      const atp = Math.abs(tp);
+      const atn = Math.abs(tn);
+      A[h] = (A[h] as number) + nA * (tn - atn) - oA * (tp - atp);
+      B[rowO + h] = (B[rowO + h] as number) - oB * (tp + atp - (up + Math.abs(up)));
+      B[rowN + h] = (B[rowN + h] as number) + nB * (tn + atn - (un + Math.abs(un)));
     }
   }
 
@@ -124,7 +182,7 @@ export class SwapState {
       const aj = a[j] as number;
       const d1j = d1[j] as number;
       const d2j = d2[j] as number;
-      this.apply(j, d1j, d2j, aj, 1, true, this.hasB(aj, d1j, d2j));
+      this.move(j, 0, 0, 0, 0, 0, d1j, d2j, 0.5, this.hasB(aj, d1j, d2j) ? 0.5 : 0, aj * m);
     }
   }
 
@@ -179,8 +237,19 @@ export class SwapState {
       const sameB = oldB === newB && (!newB || (p1 === n1 && p2 === n2 && pa === na));
       if (sameA && sameB) continue;
       changed++;
-      if (wasNon) this.apply(j, p1, p2, pa, -1, !sameA, oldB && !sameB);
-      if (isNon) this.apply(j, n1, n2, na, 1, !sameA, newB && !sameB);
+      this.move(
+        j,
+        p1,
+        p2,
+        !sameA && wasNon ? 0.5 : 0,
+        !sameB && oldB ? 0.5 : 0,
+        pa * m,
+        n1,
+        n2,
+        !sameA && isNon ? 0.5 : 0,
+        !sameB && newB ? 0.5 : 0,
+        na * m,
+      );
     }
     this.lastChanged = changed;
   }
