@@ -9,9 +9,9 @@
 import { pathToFileURL } from "node:url";
 import { createOracle, RandomStream, range } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
+import { randomSplit, syntheticPopulation } from "@tb/experiment";
 import { assign, clara } from "@tb/kmedoids";
 import { kendallTauB, mae } from "@tb/metrics";
-import { randomSplit, syntheticPopulation } from "@tb/experiment";
 
 export function staticCoreset(budget = 25, seed = 1) {
   const matrix = syntheticPopulation({ models: 120, examples: 600, seed });
@@ -41,5 +41,7 @@ export function staticCoreset(budget = 25, seed = 1) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const r = staticCoreset();
-  console.log(`static coreset (K=25) on ${r.targets} synthetic targets: τ-b ${r.kendallTau.toFixed(3)}, MAE ${r.mae.toFixed(4)}, max queried ${r.maxQueried}`);
+  console.log(
+    `static coreset (K=25) on ${r.targets} synthetic targets: τ-b ${r.kendallTau.toFixed(3)}, MAE ${r.mae.toFixed(4)}, max queried ${r.maxQueried}`,
+  );
 }

@@ -8,8 +8,8 @@
 import { pathToFileURL } from "node:url";
 import { createOracle, type EvaluationMethod, RandomStream } from "@tb/core";
 import { tailoredBench } from "@tb/estimate";
-import { evaluateEstimates } from "@tb/metrics";
 import { randomSplit, syntheticPopulation } from "@tb/experiment";
+import { evaluateEstimates } from "@tb/metrics";
 
 export function compareVariants(budget = 30, seed = 2) {
   const matrix = syntheticPopulation({ models: 100, examples: 500, seed });
@@ -30,6 +30,8 @@ export function compareVariants(budget = 30, seed = 2) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const r = compareVariants();
   for (const [name, m] of Object.entries(r)) {
-    console.log(`TailoredBench ${name}: τ-b ${m.kendallTau.toFixed(3)}, MAE ${m.mae.toFixed(4)}, max queried ${m.maxQueried}`);
+    console.log(
+      `TailoredBench ${name}: τ-b ${m.kendallTau.toFixed(3)}, MAE ${m.mae.toFixed(4)}, max queried ${m.maxQueried}`,
+    );
   }
 }
