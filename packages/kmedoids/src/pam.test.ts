@@ -1,9 +1,9 @@
 import { TbError } from "@tb/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { bruteCost, lineMatrix, manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { quantizeDistances } from "./exact.js";
 import { pamSwap, pamSwapNaive } from "./pam.js";
-import { bruteCost, lineMatrix, manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 
 const list = (a: Int32Array) => Array.from(a);
 
