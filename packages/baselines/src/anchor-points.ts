@@ -145,7 +145,7 @@ function prepare(sources: CorrectnessMatrix): Prepared {
  * (highest correlation, first on ties), and estimate every target as `Σ_r w_r c[t][μ_r]`. One
  * coreset for all targets. The correlation matrix is cached per sources matrix.
  * Diagnostics: `zeroVariance` (examples with no variance across sources), `cost`, `passes`,
- * `swaps`, `emptyClusters`.
+ * `swaps`, `emptyClusters`, and the `medoids` (slot order) with their `weights`.
  */
 export function anchorPoints(options: AnchorPointsOptions = {}): EvaluationMethod {
   const algorithm = options.algorithm ?? "fasterpam";
@@ -195,6 +195,8 @@ export function anchorPoints(options: AnchorPointsOptions = {}): EvaluationMetho
           passes: res.iterations,
           swaps: res.swaps,
           emptyClusters: empty,
+          medoids: Array.from(medoids),
+          weights: Array.from(weights),
         },
       };
     },

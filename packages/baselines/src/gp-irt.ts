@@ -441,6 +441,8 @@ export function gpIrt(options: GpIrtOptions = {}): EvaluationMethod {
         dims: [...cal.dims],
         errByDim: Array.from(cal.errByDim),
         distinctAnchors: distinct,
+        anchors: Array.from(anchors),
+        weights: Array.from(weights),
         anchorSpace: r.anchorSpace,
         estimator: r.estimator,
         abilityNotConverged: notConverged,

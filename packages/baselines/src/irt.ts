@@ -73,10 +73,80 @@ function dataLossGrad(w: Float64Array, R: Uint8Array, M: number, I: number, d: n
   let loss = 0;
   // −[y ln σ(z) + (1−y) ln(1−σ(z))] = softplus(z) − y z = max(z,0) − y z + ln(1 + e^{−|z|}).
   // The ln terms are summed as the ln of a running product of factors in [1, 2], flushed every
-  // 512 cells (2^512 is far from overflow), so one ln per 512 cells instead of one per cell.
+  // ≥ 512 cells (2^516 is far from overflow): one ln per 512 cells instead of one per cell.
   let prod = 1;
   let inProd = 0;
-  for (let j = 0; j < M; j++) {
+  let j = 0;
+  // Four models at a time share every load of a_k and every update of ∂/∂a_k (≈ 2× faster).
+  for (; j + 4 <= M; j += 4) {
+    const t0 = j * d;
+    const t1 = t0 + d;
+    const t2 = t1 + d;
+    const t3 = t2 + d;
+    const r0 = j * I;
+    const r1 = r0 + I;
+    const r2 = r1 + I;
+    const r3 = r2 + I;
+    for (let k = 0; k < I; k++) {
+      const aOff = aBase + k * d;
+      const db = -d * (w[bBase + k] as number);
+      let z0 = db;
+      let z1 = db;
+      let z2 = db;
+      let z3 = db;
+      for (let e = 0; e < d; e++) {
+        const a = w[aOff + e] as number;
+        z0 += a * (w[t0 + e] as number);
+        z1 += a * (w[t1 + e] as number);
+        z2 += a * (w[t2 + e] as number);
+        z3 += a * (w[t3 + e] as number);
+      }
+      let y = R[r0 + k] as number;
+      let ez = Math.exp(-Math.abs(z0));
+      let op = 1 + ez;
+      loss += z0 > 0 ? z0 - y * z0 : -y * z0;
+      prod *= op;
+      const q0 = (z0 >= 0 ? 1 : ez) / op - y;
+      y = R[r1 + k] as number;
+      ez = Math.exp(-Math.abs(z1));
+      op = 1 + ez;
+      loss += z1 > 0 ? z1 - y * z1 : -y * z1;
+      prod *= op;
+      const q1 = (z1 >= 0 ? 1 : ez) / op - y;
+      y = R[r2 + k] as number;
+      ez = Math.exp(-Math.abs(z2));
+      op = 1 + ez;
+      loss += z2 > 0 ? z2 - y * z2 : -y * z2;
+      prod *= op;
+      const q2 = (z2 >= 0 ? 1 : ez) / op - y;
+      y = R[r3 + k] as number;
+      ez = Math.exp(-Math.abs(z3));
+      op = 1 + ez;
+      loss += z3 > 0 ? z3 - y * z3 : -y * z3;
+      prod *= op;
+      const q3 = (z3 >= 0 ? 1 : ez) / op - y;
+      inProd += 4;
+      if (inProd >= 512) {
+        loss += Math.log(prod);
+        prod = 1;
+        inProd = 0;
+      }
+      for (let e = 0; e < d; e++) {
+        const a = w[aOff + e] as number;
+        const u0 = w[t0 + e] as number;
+        const u1 = w[t1 + e] as number;
+        const u2 = w[t2 + e] as number;
+        const u3 = w[t3 + e] as number;
+        grad[t0 + e] = (grad[t0 + e] as number) + q0 * a;
+        grad[t1 + e] = (grad[t1 + e] as number) + q1 * a;
+        grad[t2 + e] = (grad[t2 + e] as number) + q2 * a;
+        grad[t3 + e] = (grad[t3 + e] as number) + q3 * a;
+        grad[aOff + e] = (grad[aOff + e] as number) + (q0 * u0 + q1 * u1 + q2 * u2 + q3 * u3);
+      }
+      grad[bBase + k] = (grad[bBase + k] as number) - d * (q0 + q1 + q2 + q3);
+    }
+  }
+  for (; j < M; j++) {
     const tOff = j * d;
     const rOff = j * I;
     for (let k = 0; k < I; k++) {
@@ -85,15 +155,15 @@ function dataLossGrad(w: Float64Array, R: Uint8Array, M: number, I: number, d: n
       for (let e = 0; e < d; e++) z += (w[aOff + e] as number) * (w[tOff + e] as number);
       const y = R[rOff + k] as number;
       const ez = Math.exp(-Math.abs(z));
-      const onePlus = 1 + ez;
+      const op = 1 + ez;
       loss += z > 0 ? z - y * z : -y * z;
-      prod *= onePlus;
-      if (++inProd === 512) {
+      prod *= op;
+      if (++inProd >= 512) {
         loss += Math.log(prod);
         prod = 1;
         inProd = 0;
       }
-      const r = (z >= 0 ? 1 : ez) / onePlus - y;
+      const r = (z >= 0 ? 1 : ez) / op - y;
       for (let e = 0; e < d; e++) {
         grad[tOff + e] = (grad[tOff + e] as number) + r * (w[aOff + e] as number);
         grad[aOff + e] = (grad[aOff + e] as number) + r * (w[tOff + e] as number);
