@@ -53,3 +53,20 @@ export function quantizeDistances(dist: Float64Array, m: number, out?: Float64Ar
   for (let t = 0; t < len; t++) target[t] = ((dist[t] as number) * inv + C - C) * grid;
   return target;
 }
+
+/** Reused output buffer of {@link quantizedCopy} (calls are synchronous, so one buffer suffices). */
+let scratch: Float64Array | undefined;
+/** Largest scratch buffer kept between calls: 2^22 doubles = 32 MiB (m ≈ 2048). */
+const MAX_SCRATCH = 1 << 22;
+
+/**
+ * A quantized copy of `dist` that is only valid until the next call: written into a buffer kept
+ * between calls, which saves the first-touch page faults of a fresh `m²` allocation on every PAM
+ * run. Internal; the result must not escape the synchronous call that requested it.
+ */
+export function quantizedCopy(dist: Float64Array, m: number): Float64Array {
+  const len = dist.length;
+  if (len > MAX_SCRATCH) return quantizeDistances(dist, m);
+  if (scratch === undefined || scratch.length < len) scratch = new Float64Array(Math.max(len, scratch?.length ?? 0));
+  return quantizeDistances(dist, m, scratch.subarray(0, len));
+}

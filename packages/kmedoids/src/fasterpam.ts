@@ -1,5 +1,5 @@
 import { type RandomStream, range } from "@tb/core";
-import { quantizeDistances } from "./exact.js";
+import { quantizedCopy } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
@@ -35,8 +35,9 @@ export function fasterPamCore(
   if (maxPasses === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 };
   const order = rng ? rng.shuffle(range(m)) : range(m);
-  const st = new SwapState(q, m, med, f);
+  const st = new SwapState(q, m, med, f, false);
   const { slotOf } = st;
+  const phi = new Float64Array(K);
   let lastSwap = -1;
   let swaps = 0;
   let passes = 0;
@@ -49,12 +50,13 @@ export function fasterPamCore(
       const h = order[t] as number;
       if (h === lastSwap) break; // a full circle since the last swap found nothing
       if ((slotOf[h] as number) >= 0) continue;
+      st.phiAll(h, phi);
       let bi = -1;
       let best = Number.POSITIVE_INFINITY;
       for (let i = f; i < K; i++) {
-        const phi = st.phi(i, h);
-        if (phi < best) {
-          best = phi;
+        const v = phi[i] as number;
+        if (v < best) {
+          best = v;
           bi = i;
         }
       }
@@ -76,8 +78,9 @@ export function fasterPamCore(
  * to replace (the same Φ as §2.3, first slot on ties) and swaps at once when
  * `Φ < −eps·max(1, |cost|)`. A pass ends early when it comes back to the candidate of the last
  * swap; the search stops after a pass with no swap or no decrease in loss, or after `maxPasses`.
- * Φ is exact (quantized matrix, §9.18) and read from the same incrementally maintained sums as
- * {@link pamSwap}, so one candidate costs O(K) and one swap O(mK + |changed|·m).
+ * Φ is exact (quantized matrix, §9.18), computed per candidate in one O(m) pass (the removal-loss
+ * form of FastPAM); a swap costs O(mK). Eager swapping makes many more swaps than PAM, so keeping
+ * per-candidate sums (as {@link pamSwap} does) would cost more than it saves.
  *
  * @param dist m×m symmetric row-major distance matrix, not modified.
  * @param initialMedoids K distinct point indices (drawn without replacement, [SPEC] §5).
@@ -95,7 +98,7 @@ export function fasterPam(
   const f = checkInt(opts.fixed ?? 0, 0, med.length, "fasterPam: fixed");
   const maxPasses = checkInt(opts.maxPasses ?? DEFAULT_MAX_PASSES, 0, Number.MAX_SAFE_INTEGER, "fasterPam: maxPasses");
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "fasterPam: eps");
-  const q = quantizeDistances(dist, m);
+  const q = quantizedCopy(dist, m);
   const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, opts.rng);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }

@@ -1,4 +1,4 @@
-import { quantizeDistances } from "./exact.js";
+import { quantizedCopy } from "./exact.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
@@ -160,7 +160,7 @@ export function pamSwap(
   opts: PamSwapFastOptions = {},
 ): SwapResult {
   const { med, f, maxIter, eps } = parse("pamSwap", dist, m, initialMedoids, opts);
-  const q = quantizeDistances(dist, m);
+  const q = quantizedCopy(dist, m);
   const { iterations, swaps } = pamSwapCore(q, m, med, f, maxIter, eps, opts.incremental ?? true);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }

@@ -30,6 +30,8 @@ export class SwapState {
   readonly A: Float64Array;
   /** K×m; row i at offset i·m. Rows of fixed slots (i < f) are never filled nor read. */
   readonly B: Float64Array;
+  /** Whether A and B are kept. */
+  readonly sums: boolean;
   /** 2·max Δ (on the grid): stands for +∞ as d2 when K = 1. */
   private readonly big: number;
   /** Σ_j d1(j) on the quantized matrix (exact). */
@@ -37,7 +39,11 @@ export class SwapState {
   /** Points whose contributions were re-entered during the last swap (diagnostics/tests). */
   lastChanged = 0;
 
-  constructor(dist: Float64Array, m: number, med: Int32Array, f: number) {
+  /**
+   * @param sums keep A and B (PAM: O(K) per Φ, O(mK + |changed|·m) per swap). Without them
+   *   (FasterPAM) Φ comes from {@link SwapState.phiAll} in O(m) per candidate and a swap is O(mK).
+   */
+  constructor(dist: Float64Array, m: number, med: Int32Array, f: number, sums = true) {
     this.dist = dist;
     this.m = m;
     this.K = med.length;
@@ -51,13 +57,14 @@ export class SwapState {
     this.d1Old = new Float64Array(m);
     this.d2Old = new Float64Array(m);
     this.aOld = new Int32Array(m);
-    this.A = new Float64Array(m);
-    this.B = new Float64Array(this.K * m);
+    this.sums = sums;
+    this.A = new Float64Array(sums ? m : 0);
+    this.B = new Float64Array(sums ? this.K * m : 0);
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
     this.nearest();
-    this.rebuild();
+    if (sums) this.rebuild();
   }
 
   /** d1, d2 (smallest and second smallest of the multiset {Δ(μ_i, j)}), a and the cost. O(mK). */
@@ -172,17 +179,33 @@ export class SwapState {
     }
   }
 
-  /** Recomputes A and B from scratch. O(m²). */
+  /** Recomputes A and B from scratch (add-only form of {@link SwapState.move}). O(m²). */
   rebuild(): void {
-    const { m, slotOf, d1, d2, a } = this;
-    this.A.fill(0);
-    this.B.fill(0);
+    const { m, dist, slotOf, d1, d2, a, A, B } = this;
+    A.fill(0);
+    B.fill(0);
     for (let j = 0; j < m; j++) {
       if ((slotOf[j] as number) >= 0) continue;
       const aj = a[j] as number;
-      const d1j = d1[j] as number;
-      const d2j = d2[j] as number;
-      this.move(j, 0, 0, 0, 0, 0, d1j, d2j, 0.5, this.hasB(aj, d1j, d2j) ? 0.5 : 0, aj * m);
+      const n1 = d1[j] as number;
+      const n2 = d2[j] as number;
+      const row = j * m;
+      if (this.hasB(aj, n1, n2)) {
+        const bo = aj * m;
+        for (let h = 0; h < m; h++) {
+          const x = dist[row + h] as number;
+          const tn = x - n1;
+          const un = x - n2;
+          const atn = Math.abs(tn);
+          A[h] = (A[h] as number) + 0.5 * (tn - atn);
+          B[bo + h] = (B[bo + h] as number) + 0.5 * (tn + atn - (un + Math.abs(un)));
+        }
+      } else {
+        for (let h = 0; h < m; h++) {
+          const tn = (dist[row + h] as number) - n1;
+          A[h] = (A[h] as number) + 0.5 * (tn - Math.abs(tn));
+        }
+      }
     }
   }
 
@@ -192,6 +215,33 @@ export class SwapState {
     const dho = this.dist[o * this.m + h] as number;
     const d2o = this.d2[o] as number;
     return (this.A[h] as number) + (this.B[i * this.m + h] as number) + Math.min(dho, d2o);
+  }
+
+  /**
+   * Φ(i,h) for every swappable slot i (into `out[i]`, i ≥ f), computed directly in one pass over
+   * row h: the same exact A(h) + B_i(h) + ψ(i,h) as {@link SwapState.phi}, without stored sums.
+   * Entries of `out` below f are scratch. O(m + K).
+   */
+  phiAll(h: number, out: Float64Array): void {
+    const { m, K, f, dist, med, slotOf, d1, d2, a } = this;
+    out.fill(0);
+    const row = h * m;
+    let acc = 0;
+    for (let j = 0; j < m; j++) {
+      if ((slotOf[j] as number) >= 0) continue;
+      const x = dist[row + j] as number;
+      const t = x - (d1[j] as number);
+      const u = x - (d2[j] as number);
+      const at = Math.abs(t);
+      acc += 0.5 * (t - at);
+      // B term (0 when d2 = d1; rows of fixed slots are never read)
+      const aj = a[j] as number;
+      out[aj] = (out[aj] as number) + 0.5 * (t + at - (u + Math.abs(u)));
+    }
+    for (let i = f; i < K; i++) {
+      const o = med[i] as number;
+      out[i] = acc + (out[i] as number) + Math.min(dist[o * m + h] as number, d2[o] as number);
+    }
   }
 
   /**
@@ -215,6 +265,7 @@ export class SwapState {
     this.aOld = this.a;
     this.a = t32;
     this.nearest();
+    if (!this.sums) return;
     if (!incremental) {
       this.rebuild();
       this.lastChanged = m;
