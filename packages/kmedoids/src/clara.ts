@@ -31,7 +31,7 @@ export interface ClaraOptions {
   algorithm?: "pam" | "fasterpam";
 }
 
-/** Result of {@link clara}. */
+/** Result of {@link clara} (ALGORITHMS §2.4). */
 export interface ClaraResult {
   /** Example indices: `F` ascending, then the `k` extra slots in slot order. */
   medoids: Int32Array;

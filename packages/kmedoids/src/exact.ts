@@ -1,7 +1,8 @@
 import { TbError } from "@tb/core";
 
 /**
- * The spacing of the grid {@link quantizeDistances} rounds to: a power of two chosen so that every
+ * The spacing of the exact grid (ALGORITHMS §9.18) that {@link quantizeDistances} rounds to: a power
+ * of two chosen so that every
  * sum the swap search forms (at most `2m + 2` terms of magnitude ≤ max distance) is an integer
  * multiple of it below 2^53, hence exact in float64 whatever the order of summation.
  * Returns 0 when every distance is 0.

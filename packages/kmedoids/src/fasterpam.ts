@@ -16,7 +16,7 @@ export interface FasterPamOptions {
   fixed?: number;
 }
 
-/** Default `maxPasses` of {@link fasterPam}. */
+/** Default `maxPasses` of {@link fasterPam} (ALGORITHMS §5 step 3: at most 100 passes). */
 export const DEFAULT_MAX_PASSES = 100;
 
 /**

@@ -15,7 +15,7 @@ export interface PamSwapOptions {
   eps?: number;
 }
 
-/** Options of {@link pamSwap}. */
+/** Options of {@link pamSwap} (ALGORITHMS §2.3). */
 export interface PamSwapFastOptions extends PamSwapOptions {
   /**
    * Keep the per-candidate sums A(h), B_i(h) between iterations and update them only for the

@@ -9,6 +9,7 @@
  * slots are never removed, so their B rows are never read). The matrix must already be on the
  * exact grid of `quantizeDistances`, which makes every sum exact and therefore independent of
  * whether it was built from scratch or updated incrementally.
+ * With `sums = false` (FasterPAM) only d1/d2/a are kept and Φ is computed per candidate.
  */
 export class SwapState {
   readonly m: number;
