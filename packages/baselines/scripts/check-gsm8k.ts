@@ -4,10 +4,11 @@
  *
  *   cd /work/main && npx tsx --conditions=@tb/source packages/baselines/scripts/check-gsm8k.ts \
  *     [--methods random,anchor-points,gp-irt] [--budgets 20,40] [--trials 5] [--seed 0] [--csv path]
+ *     [--gp '{"fitMethod":"vi"}'] [--ap '{"algorithm":"pam"}']
  */
 import { readFileSync } from "node:fs";
 import { CorrectnessMatrix, createOracle, type EvaluationMethod, RandomStream } from "@tb/core";
-import { anchorPoints, gpIrt, randomBaseline } from "../src/index.js";
+import { type AnchorPointsOptions, anchorPoints, type GpIrtOptions, gpIrt, randomBaseline } from "../src/index.js";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,6 +20,8 @@ const methods = arg("methods", "random,anchor-points,gp-irt").split(",");
 const budgets = arg("budgets", "20,40").split(",").map(Number);
 const trials = Number(arg("trials", "5"));
 const seed = Number(arg("seed", "0"));
+const gpOptions = JSON.parse(arg("gp", "{}")) as GpIrtOptions;
+const apOptions = JSON.parse(arg("ap", "{}")) as AnchorPointsOptions;
 
 const lines = readFileSync(csvPath, "utf8").trim().split(/\r?\n/);
 const header = (lines[0] as string).split(",");
@@ -78,8 +81,8 @@ const paper: Record<string, Record<number, string>> = {
 
 const factories: Record<string, () => EvaluationMethod> = {
   random: () => randomBaseline(),
-  "anchor-points": () => anchorPoints(),
-  "gp-irt": () => gpIrt(),
+  "anchor-points": () => anchorPoints(apOptions),
+  "gp-irt": () => gpIrt(gpOptions),
 };
 
 for (const name of methods) {
