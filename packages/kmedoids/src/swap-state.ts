@@ -148,6 +148,16 @@ export class SwapState {
       return;
     }
     if (!doB) return;
+    if (!doA && oB !== 0 && nB !== 0 && rowO === rowN && p1 === n1) {
+      // only d2 moved (the common case after a swap): the max(t, 0) parts cancel
+      for (let h = 0; h < m; h++) {
+        const x = dist[row + h] as number;
+        const up = x - p2;
+        const un = x - n2;
+        B[rowO + h] = (B[rowO + h] as number) + 0.5 * (up + Math.abs(up) - (un + Math.abs(un)));
+      }
+      return;
+    }
     if (oB === 0 || nB === 0 || rowO === rowN) {
       // one B row
       const bo = nB !== 0 ? rowN : rowO;
