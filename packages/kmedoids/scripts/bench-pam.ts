@@ -93,8 +93,11 @@ for (const [name, d] of Object.entries(data)) {
     const sorted = [...times].sort((a, b) => a - b);
     const med = sorted[Math.floor(sorted.length / 2)] as number;
     const first = times[0] as number;
+    const stats = Number.isNaN(swaps)
+      ? ""
+      : `  mean swaps ${(swaps / reps).toFixed(1)}  mean cost ${(cost / reps).toFixed(3)}`;
     console.log(
-      `  ${label.padEnd(12)} median ${med.toFixed(1).padStart(7)} ms CPU  (first call ${first.toFixed(1)} ms)  mean swaps ${(swaps / reps).toFixed(1)}  mean cost ${(cost / reps).toFixed(3)}`,
+      `  ${label.padEnd(12)} median ${med.toFixed(1).padStart(7)} ms CPU  (first call ${first.toFixed(1)} ms)${stats}`,
     );
   }
 }
