@@ -37,6 +37,11 @@ Reproduce options:
   --clara-select S     last | fullInertia (default last, the reference's behaviour)
   --nset-algorithm A   pam | fasterpam (default pam)
   --random-mode M      shared | perTarget (default shared)
+  --anchor-algorithm A fasterpam | pam (Anchor Points; default fasterpam)
+  --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
+  --irt-dim D          fixed IRT dimension (default: chosen on held-out sources from 2,5,10,15)
+  --irt-fit F          map | vi (default map)
+  --irt-estimator E    gp-irt | p-irt | naive (default gp-irt)
   --workers N          worker threads (default: number of cores)
   --json FILE          write the results JSON (atomically)
   --plot FILE.svg      write an SVG plot of τ-b and MAE against N
@@ -62,6 +67,11 @@ const REPRODUCE_OPTIONS = {
   "clara-select": { type: "string" },
   "nset-algorithm": { type: "string" },
   "random-mode": { type: "string" },
+  "anchor-algorithm": { type: "string" },
+  "irt-anchor-space": { type: "string" },
+  "irt-dim": { type: "string" },
+  "irt-fit": { type: "string" },
+  "irt-estimator": { type: "string" },
   workers: { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
@@ -119,6 +129,15 @@ function methodConfig(v: Values): MethodConfig {
   if (na) c.nsetAlgorithm = na;
   const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
   if (rm) c.randomMode = rm;
+  const aa = oneOf("anchor-algorithm", v["anchor-algorithm"], ["fasterpam", "pam"] as const);
+  if (aa) c.anchorAlgorithm = aa;
+  const ias = oneOf("irt-anchor-space", v["irt-anchor-space"], ["irt", "correctness", "random"] as const);
+  if (ias) c.irtAnchorSpace = ias;
+  if (v["irt-dim"] !== undefined) c.irtDim = int("irt-dim", v["irt-dim"], 0, 1);
+  const ifit = oneOf("irt-fit", v["irt-fit"], ["map", "vi"] as const);
+  if (ifit) c.irtFit = ifit;
+  const ie = oneOf("irt-estimator", v["irt-estimator"], ["gp-irt", "p-irt", "naive"] as const);
+  if (ie) c.irtEstimator = ie;
   return c;
 }
 

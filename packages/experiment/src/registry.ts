@@ -1,4 +1,4 @@
-import { randomBaseline } from "@tb/baselines";
+import { anchorPoints, gpIrt, randomBaseline } from "@tb/baselines";
 import { type EvaluationMethod, TbError } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import { type ClipMode, type EstimatorKind, type TailoredOptions, tailoredBench } from "@tb/estimate";
@@ -27,6 +27,14 @@ export interface MethodConfig {
   nsetSubRuns?: number;
   /** Random baseline mode; default shared. */
   randomMode?: "shared" | "perTarget";
+  /** Anchor Points K-Medoids algorithm; default fasterpam. */
+  anchorAlgorithm?: "fasterpam" | "pam";
+  /** gp-IRT: anchor space (default irt), fixed IRT dimension (default: chosen by validation), fit method. */
+  irtAnchorSpace?: "irt" | "correctness" | "random";
+  irtDim?: number;
+  irtFit?: "map" | "vi";
+  /** gp-IRT estimator; default gp-irt. */
+  irtEstimator?: "gp-irt" | "p-irt" | "naive";
 }
 
 type Factory = (config: MethodConfig) => EvaluationMethod;
@@ -56,6 +64,18 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
 const REGISTRY = new Map<string, Factory>([
   ["tailored", tailoredFromConfig],
   ["random", (c) => randomBaseline(c.randomMode !== undefined ? { mode: c.randomMode } : {})],
+  ["anchor-points", (c) => anchorPoints(c.anchorAlgorithm !== undefined ? { algorithm: c.anchorAlgorithm } : {})],
+  [
+    "gp-irt",
+    (c) => {
+      const o: Parameters<typeof gpIrt>[0] = {};
+      if (c.irtAnchorSpace !== undefined) o.anchorSpace = c.irtAnchorSpace;
+      if (c.irtDim !== undefined) o.dims = [c.irtDim];
+      if (c.irtFit !== undefined) o.fitMethod = c.irtFit;
+      if (c.irtEstimator !== undefined) o.estimator = c.irtEstimator;
+      return gpIrt(o);
+    },
+  ],
 ]);
 
 /** Names of the registered methods, in registration order. */
