@@ -5,11 +5,13 @@ const fmt = (m: { mean: number; se: number }, digits: number): string =>
   `${m.mean.toFixed(digits)} ± ${m.se.toFixed(digits)}`;
 
 /** The method × budget table printed by `tb reproduce` and `tb demo`. */
-export function resultTable(report: ReproduceReport): string {
-  const rows: string[][] = [["method", "N", "trials", "Kendall τ-b", "MAE", "Pearson", "Spearman", "max queried", "n̄"]];
-  for (const c of report.results as CellSummary[]) {
+export function resultTable(report: ReproduceReport, byVariant = false): string {
+  const rows: string[][] = [
+    [byVariant ? "variant" : "method", "N", "trials", "Kendall τ-b", "MAE", "Pearson", "Spearman", "max queried", "n̄"],
+  ];
+  for (const c of report.results as (CellSummary & { variant?: string })[]) {
     rows.push([
-      c.method,
+      byVariant ? (c.variant ?? c.method) : c.method,
       String(c.budget),
       String(c.trials),
       fmt(c.kendallTau, 3),

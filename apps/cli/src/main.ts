@@ -10,6 +10,7 @@ import {
   syntheticPopulation,
 } from "@tb/experiment";
 import { loadDataset, writeFileAtomic } from "@tb/io";
+import { findStudy, STUDIES } from "./ablate.js";
 import { resultPlot, resultTable } from "./format.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -17,6 +18,7 @@ const USAGE = `tb — cheap LLM evaluation with TailoredBench
 Usage:
   tb demo [--data <dir>] [reproduce options]
   tb reproduce --data <dir> [options]
+  tb ablate <distance|estimator|gset|topk|bands> --data <dir> [options]
   tb help
 
 Reproduce options:
@@ -217,6 +219,70 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   return 0;
 }
 
+/**
+ * `tb ablate <study>`: one reproduce run of TailoredBench per variant of the study, with the
+ * reproduce JSON schema plus a `variant` label per result cell.
+ */
+async function runAblate(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  const study = findStudy(name);
+  if (!study) {
+    throw usageError(`unknown ablation study "${name ?? ""}" (known: ${STUDIES.map((s) => s.name).join(", ")})`);
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: REPRODUCE_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  const v = values as Values;
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
+  if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
+  const ds = loadDataset(v.data);
+  const split = oneOf("split", v.split, ["meta", "random"] as const) ?? (ds.split ? "meta" : "random");
+  if (split === "meta" && !ds.split) throw usageError(`--split meta: ${v.data} has no split in meta.json`);
+  const base = methodConfig(v);
+  const budgets =
+    v.budgets !== undefined ? list("budgets", v.budgets).map((b) => int("budgets", b, 0, 1)) : study.budgets;
+  const tf = v["target-fraction"] !== undefined ? Number(v["target-fraction"]) : 0.5;
+  const S = ds.split ? ds.split.source.length : ds.matrix.rows - Math.round(ds.matrix.rows * tf);
+  const trials = int("trials", v.trials, 100, 1);
+  const seed = int("seed", v.seed, 0);
+  const workers = int("workers", v.workers, availableParallelism(), 1);
+  const progress = Boolean(v.progress) || Boolean(process.stderr.isTTY);
+  const cells: (ReproduceReport["results"][number] & { variant: string })[] = [];
+  let last: ReproduceReport | undefined;
+  const t0 = Date.now();
+  for (const variant of study.variants(S)) {
+    if (progress) process.stderr.write(`${study.name}: ${variant.label}\n`);
+    const cfg: ReproduceConfig = {
+      methods: ["tailored"],
+      budgets,
+      trials,
+      seed,
+      split,
+      targetFraction: tf,
+      config: { ...base, ...variant.config },
+      workers,
+      dataName: ds.name,
+    };
+    if (ds.split) cfg.metaSplit = ds.split;
+    const onProgress = progressPrinter(progress);
+    if (onProgress) cfg.onProgress = onProgress;
+    last = await reproduce(ds.matrix, cfg);
+    for (const c of last.results) cells.push({ ...c, variant: variant.label });
+  }
+  const wall = (Date.now() - t0) / 1000;
+  const report = { ...(last as ReproduceReport), study: study.name, config: base, results: cells, wallSeconds: wall };
+  process.stdout.write(
+    `${ds.name}: ablation "${study.name}" — ${study.description}; ${trials} trials, seed ${seed}\n\n`,
+  );
+  process.stdout.write(`${resultTable(report, true)}\n\nwall time ${wall.toFixed(1)} s with ${workers} worker(s)\n`);
+  if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
 /** Run the CLI with the given arguments; returns the exit status (DESIGN §3.2). */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -226,6 +292,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runReproduce(rest, true);
       case "reproduce":
         return await runReproduce(rest, false);
+      case "ablate":
+        return await runAblate(rest);
       case undefined:
       case "help":
       case "--help":

@@ -57,6 +57,7 @@ describe("tb exit codes and messages (DESIGN §3.2)", () => {
     [["demo", "--trials", "x"], /--trials must be an integer/],
     [["demo", "--bogus"], /Unknown option '--bogus'/],
     [["frobnicate"], /unknown command/],
+    [["ablate", "nope", "--data", "x"], /unknown ablation study "nope"/],
   ])("tb %j exits 2 with one clear line", (args, re) => {
     const r = tb(args);
     expect(r.code).toBe(2);

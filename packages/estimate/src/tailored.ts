@@ -43,6 +43,12 @@ export interface TailoredOptions extends EstimateOptions {
    * still ranked by distance to the target.
    */
   nativeCount?: number;
+  /**
+   * With `nativeCount`: skip this many of the nearest sources first, i.e. take the sources ranked
+   * `nativeOffset … nativeOffset + nativeCount − 1` by distance to the target (the paper's
+   * consistency-percentile bands, Fig. 3b). Default 0.
+   */
+  nativeOffset?: number;
 }
 
 /** Result of the probe phase: the G-set. */
@@ -110,16 +116,23 @@ export function selectNatives(
     T,
     options.thresholdCompare !== undefined ? { thresholdCompare: options.thresholdCompare } : {},
   );
+  if (options.nativeOffset !== undefined && options.nativeCount === undefined) {
+    throw new TbError("E_USAGE", "nativeOffset needs nativeCount");
+  }
   if (options.nativeCount !== undefined) {
     const c = options.nativeCount;
-    if (!(Number.isInteger(c) && c >= 1 && c <= S)) {
-      throw new TbError("E_USAGE", `nativeCount must be an integer in [1, ${S}], got ${c}`);
+    const off = options.nativeOffset ?? 0;
+    if (!(Number.isInteger(c) && c >= 1 && Number.isInteger(off) && off >= 0 && off + c <= S)) {
+      throw new TbError(
+        "E_USAGE",
+        `nativeCount (${c}) and nativeOffset (${off}) must be integers with 1 ≤ count and offset + count ≤ ${S} sources`,
+      );
     }
     sel.natives = sel.natives.map((_, t) => {
       const base = (S + t) * M;
       const order = Array.from({ length: S }, (_, s) => s);
       order.sort((a, b) => (dist[base + a] as number) - (dist[base + b] as number) || a - b);
-      return Int32Array.from(order.slice(0, c)).sort();
+      return Int32Array.from(order.slice(off, off + c)).sort();
     });
     sel.nBar = c;
   }

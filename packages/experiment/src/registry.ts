@@ -19,6 +19,8 @@ export interface MethodConfig {
   standardize?: boolean;
   /** Fixed native-set size instead of n̄ (top-k sweep). */
   nativeCount?: number;
+  /** Skip this many nearest sources before taking `nativeCount` (percentile bands). */
+  nativeOffset?: number;
   claraSelect?: "last" | "fullInertia";
   /** N-set clustering algorithm; default pam. */
   nsetAlgorithm?: "pam" | "fasterpam";
@@ -49,6 +51,7 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.targetPooling !== undefined) o.targetPooling = c.targetPooling;
   if (c.standardize !== undefined) o.standardize = c.standardize;
   if (c.nativeCount !== undefined) o.nativeCount = c.nativeCount;
+  if (c.nativeOffset !== undefined) o.nativeOffset = c.nativeOffset;
   const ns: NonNullable<TailoredOptions["nsetClustering"]> = {};
   if (c.claraSelect !== undefined) {
     ns.claraSelect = c.claraSelect;
