@@ -7,6 +7,12 @@ export {
   writeCorrectnessCsv,
 } from "./correctness-csv.js";
 export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
+export {
+  type ImportedModel,
+  type ImportLmEvalOptions,
+  type ImportLmEvalResult,
+  importLmEval,
+} from "./lm-eval-import.js";
 export { type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";
 export { type NpyArray, npyToMatrix, readNpy, readNpyFile } from "./npy.js";
 export {
@@ -18,3 +24,21 @@ export {
   type ResponsesOptions,
   readResponses,
 } from "./responses.js";
+export {
+  checkSource,
+  formatWorkflowJson,
+  lmEvalSamplesSpec,
+  matrixSha256,
+  type PlanFile,
+  type ProbeFile,
+  parsePlanFile,
+  parseProbeFile,
+  readPlanFile,
+  readProbeFile,
+  resolveExampleIds,
+  resolveModelIds,
+  type SourceRef,
+  sourceRef,
+  WORKFLOW_SPEC_VERSION,
+  type WorkflowOptions,
+} from "./workflow.js";

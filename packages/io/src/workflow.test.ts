@@ -1,0 +1,192 @@
+import { CorrectnessMatrix } from "@tb/core";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
+import { catchTb, errorShape } from "./test-utils.js";
+import {
+  checkSource,
+  formatWorkflowJson,
+  lmEvalSamplesSpec,
+  matrixSha256,
+  type PlanFile,
+  type ProbeFile,
+  parsePlanFile,
+  parseProbeFile,
+  resolveExampleIds,
+  resolveModelIds,
+  sourceRef,
+} from "./workflow.js";
+
+const matrix = CorrectnessMatrix.from(
+  [
+    [1, 0, 1, 0, 1],
+    [0, 0, 1, 1, 1],
+    [1, 1, 0, 0, 0],
+  ],
+  { modelIds: ["a", "b", "c"], exampleIds: ["0", "1", "2", "3", "4"] },
+);
+
+const probe: ProbeFile = {
+  specVersion: 1,
+  kind: "tailoredbench/probe",
+  seed: 3,
+  gset: ["1", "3"],
+  options: { metric: "manhattan", standardize: true },
+  source: sourceRef(matrix),
+};
+
+const plan: PlanFile = {
+  specVersion: 1,
+  kind: "tailoredbench/plan",
+  target: "t",
+  seed: 3,
+  targetIndex: 0,
+  pooling: "single",
+  budget: 3,
+  gset: ["1", "3"],
+  nset: ["1", "3", "4"],
+  toEvaluate: ["4"],
+  nativeSources: ["a", "c"],
+  labels: [0, 0, 1, 1, 2],
+  gAnswers: { "1": 1, "3": 0 },
+  dBar: 1.5,
+  nBar: 2,
+  options: { metric: "manhattan", standardize: true },
+  source: sourceRef(matrix),
+};
+
+const planText = formatWorkflowJson(plan);
+const probeText = formatWorkflowJson(probe);
+/** The plan text with one field replaced (keeps the layout, so lines stay meaningful). */
+const edit = (patch: Record<string, unknown>) => formatWorkflowJson({ ...plan, ...patch });
+
+describe("matrixSha256 (DESIGN §3.2): the hash of the canonical CSV text", () => {
+  test("same matrix in CRLF / BOM / quoted spelling → same hash; another value → another hash", () => {
+    const csv = formatCorrectnessCsv(matrix);
+    const crlf = `\ufeff${csv.replace(/\n/g, "\r\n").replace("model,", '"model",')}`;
+    expect(matrixSha256(parseCorrectnessCsv(crlf))).toBe(matrixSha256(matrix));
+    const other = parseCorrectnessCsv(csv.replace("a,1,0", "a,0,0"));
+    expect(matrixSha256(other)).not.toBe(matrixSha256(matrix));
+    expect(matrixSha256(matrix)).toMatch(/^[0-9a-f]{64}$/);
+  });
+  test("a row permutation is another matrix", () => {
+    expect(matrixSha256(matrix.selectRows([1, 0, 2]))).not.toBe(matrixSha256(matrix));
+  });
+  test("checkSource refuses another matrix, naming the file and the sha256 line", () => {
+    const other = matrix.selectRows([0, 1]);
+    const err = catchTb(() => checkSource(plan.source, other, "plan.json", planText));
+    expect(err.code).toBe("E_INPUT");
+    expect(err.message).toMatch(/made for another source matrix/);
+    expect(err.location?.file).toBe("plan.json");
+    expect(planText.split("\n")[(err.location?.line as number) - 1]).toMatch(/"sha256"/);
+    expect(() => checkSource(plan.source, matrix, "plan.json")).not.toThrow();
+  });
+});
+
+describe("probe.json and plan.json round trip and validation (DESIGN §3.2)", () => {
+  test("format → parse gives the same object; arrays of ids stay on one line", () => {
+    expect(parseProbeFile(probeText, "probe.json")).toEqual(probe);
+    expect(parsePlanFile(planText, "plan.json")).toEqual(plan);
+    expect(planText).toMatch(/"labels": \[0, 0, 1, 1, 2\]/);
+  });
+  const lineOf = (text: string, key: string) => text.split("\n").findIndex((l) => l.includes(`"${key}"`)) + 1;
+  test.each([
+    ["not JSON", `${planText.slice(0, 40)}`, /not valid JSON/, undefined],
+    ["not an object", "[1, 2]", /must hold a JSON object/, undefined],
+    ["specVersion 2", edit({ specVersion: 2 }), /specVersion 2 is not supported/, "specVersion"],
+    ["no specVersion", edit({ specVersion: undefined }), /no "specVersion"/, undefined],
+    ["a probe given as plan", probeText, /this is a probe file/, "kind"],
+    ["budget ≤ |G|", edit({ budget: 2 }), /larger than the G-set/, "budget"],
+    ["nset shorter than budget", edit({ nset: ["1", "3"] }), /budget is 3/, "nset"],
+    ["nset not starting with G", edit({ nset: ["3", "1", "4"] }), /start with the G-set/, "nset"],
+    ["toEvaluate ≠ nset − G", edit({ toEvaluate: ["2"] }), /toEvaluate must be nset without/, "toEvaluate"],
+    ["label out of range", edit({ labels: [0, 0, 1, 3, 2] }), /labels\[3\] must be an integer in \[0, 2\]/, "labels"],
+    ["labels of the wrong length", edit({ labels: [0, 0, 1] }), /labels has 3 entries/, "labels"],
+    ["repeated native id", edit({ nativeSources: ["a", "a"] }), /lists "a" twice/, "nativeSources"],
+    ["empty native set", edit({ nativeSources: [] }), /non-empty list/, "nativeSources"],
+    ["G answer outside [0,1]", edit({ gAnswers: { "1": 2 } }), /must be a number in \[0,1\]/, "gAnswers"],
+    ["G answer for a non-G example", edit({ gAnswers: { "4": 1 } }), /not in the G-set/, "gAnswers"],
+    ["bad pooling", edit({ pooling: "both" }), /"pooling" must be one of/, "pooling"],
+    ["bad sha256", edit({ source: { ...plan.source, sha256: "xyz" } }), /64 lowercase hex/, "sha256"],
+    ["missing labels", edit({ labels: undefined }), /missing field "labels"/, undefined],
+    ["bad metric", edit({ options: { metric: "hamming", standardize: true } }), /"metric" must be one of/, "metric"],
+    ["non-integer seed", edit({ seed: 1.5 }), /"seed" must be an integer/, "seed"],
+  ])("%s → E_INPUT naming plan.json and the line", (_name, text, re, key) => {
+    const err = catchTb(() => parsePlanFile(text, "plan.json"));
+    expect(err.code).toBe("E_INPUT");
+    expect(err.message).toMatch(re);
+    expect(err.location?.file).toBe("plan.json");
+    if (key !== undefined) expect(err.location?.line).toBe(lineOf(text, key));
+  });
+  test("malformed JSON gives line and column", () => {
+    const text = planText.replace('"budget": 3', '"budget": 3,,');
+    const err = catchTb(() => parsePlanFile(text, "plan.json"));
+    expect(errorShape(err)).toMatchObject({ code: "E_INPUT", file: "plan.json", line: lineOf(text, "budget") });
+    expect(err.location?.column).toBeTypeOf("number");
+  });
+  test("a plan given as probe, and a probe with a repeated G id", () => {
+    expect(catchTb(() => parseProbeFile(planText, "p.json")).message).toMatch(/this is a plan file/);
+    const bad = formatWorkflowJson({ ...probe, gset: ["1", "1"] });
+    expect(catchTb(() => parseProbeFile(bad, "p.json")).message).toMatch(/lists "1" twice/);
+  });
+  test("ids resolve to indices; unknown ids are E_UNKNOWN_ID with the line of the id", () => {
+    expect(Array.from(resolveExampleIds(["4", "0"], matrix, "nset"))).toEqual([4, 0]);
+    expect(Array.from(resolveModelIds(["c"], matrix, "nativeSources"))).toEqual([2]);
+    const text = edit({ nset: ["1", "3", "zz"] });
+    const err = catchTb(() => resolveExampleIds(["1", "3", "zz"], matrix, "nset", "plan.json", text));
+    expect(errorShape(err)).toEqual({ code: "E_UNKNOWN_ID", file: "plan.json", line: lineOf(text, "nset") });
+    expect(err.message).toMatch(/nset\[2\]: example id "zz"/);
+    const e2 = catchTb(() => resolveModelIds(["a", "q"], matrix, "nativeSources", "plan.json", planText));
+    expect(e2.code).toBe("E_UNKNOWN_ID");
+    expect(e2.message).toMatch(/model id "q"/);
+  });
+});
+
+describe("lmEvalSamplesSpec: lm-eval --samples JSON (TOOLCHAIN Formats)", () => {
+  test("plain ids go to --task; task/doc ids to their task; sorted, unique", () => {
+    expect(lmEvalSamplesSpec(["12", "3", "12", "7"], "gsm8k")).toEqual({ gsm8k: [3, 7, 12] });
+    expect(lmEvalSamplesSpec(["mmlu_b/4", "mmlu_a/10", "mmlu_a/2", "mmlu_b/0"])).toEqual({
+      mmlu_a: [2, 10],
+      mmlu_b: [0, 4],
+    });
+  });
+  test("plain ids without a task are E_USAGE; other ids E_INPUT", () => {
+    expect(catchTb(() => lmEvalSamplesSpec(["1"])).code).toBe("E_USAGE");
+    expect(catchTb(() => lmEvalSamplesSpec(["murder_mysteries:3"], "musr")).message).toMatch(
+      /not an lm-eval doc index/,
+    );
+  });
+  test("property: every task's list is strictly increasing non-negative integers covering the input", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("a", "b/c", "d"), fc.nat({ max: 500 })), { minLength: 1, maxLength: 60 }),
+        (pairs) => {
+          const ids = pairs.map(([t, d]) => `${t}/${d}`);
+          const spec = lmEvalSamplesSpec(ids);
+          for (const docs of Object.values(spec)) {
+            for (let i = 1; i < docs.length; i++) expect(docs[i] as number).toBeGreaterThan(docs[i - 1] as number);
+          }
+          const back = new Set(Object.entries(spec).flatMap(([t, docs]) => docs.map((d) => `${t}/${d}`)));
+          expect(back).toEqual(new Set(ids));
+        },
+      ),
+    );
+  });
+});
+
+describe("readers never crash on arbitrary text (fast-check)", () => {
+  test("parsePlanFile / parseProbeFile throw only TbError E_INPUT", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.constant(planText.slice(0, 100))), (text) => {
+        for (const parse of [parsePlanFile, parseProbeFile]) {
+          try {
+            parse(text, "x.json");
+          } catch (err) {
+            expect(errorShape(catchTb(() => parse(text, "x.json"))).code).toBe("E_INPUT");
+            expect(err).toBeInstanceOf(Error);
+          }
+        }
+      }),
+    );
+  });
+});
