@@ -5,6 +5,15 @@ export {
   estimateFromClusters,
   nativeMean,
 } from "./calibrate.js";
+export {
+  clusterSamplingVariance,
+  DEFAULT_INTERVAL_SCALE,
+  type EstimateInterval,
+  estimateInterval,
+  type IntervalOptions,
+  nativeCalibrationErrors,
+  normalQuantile,
+} from "./interval.js";
 export { buildNSet, type NSet, type NSetOptions } from "./nset.js";
 export {
   estimate,

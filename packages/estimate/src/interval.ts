@@ -1,0 +1,218 @@
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
+import type { TailorPlan } from "./tailored.js";
+
+/**
+ * Default multiplier of the standard error in {@link estimateInterval}. Chosen once on the GSM8K
+ * meta split (single-target mode, N = 20, 30, 40, seeds 0–4) as the value that brings both the
+ * 80 % and the 95 % intervals closest to nominal there; the other matrices of `shared/data` were
+ * then measured with it out of sample (`docs/results/intervals.md`, `scripts/coverage.ts`).
+ */
+export const DEFAULT_INTERVAL_SCALE = 0.8;
+
+/** Options of {@link estimateInterval}. */
+export interface IntervalOptions extends EstimateOptions {
+  /** Nominal coverage in (0, 1); default 0.9. */
+  level?: number;
+  /** Multiplier of the standard error; default {@link DEFAULT_INTERVAL_SCALE}. */
+  scale?: number;
+}
+
+/** An interval for a target's true score, with the parts it was derived from. */
+export interface EstimateInterval {
+  /** `[lower, upper]`, clipped to [0, 1]; `null` when the plan gives no spread at all (see below). */
+  interval: [number, number] | null;
+  /** Nominal coverage. */
+  level: number;
+  /** Multiplier applied to the standard error. */
+  scale: number;
+  /** The unscaled standard error `√(calibration² + sampling)`. */
+  se: number;
+  /** Root mean square of the native sources' leave-one-out errors ({@link nativeCalibrationErrors}). */
+  calibrationRms: number;
+  /** The medoid-sampling standard deviation `√V` ({@link clusterSamplingVariance}). */
+  samplingSd: number;
+  /** Signed leave-one-out errors `P̂_s − P_s` of the native sources, in `plan.natives` order. */
+  errors: Float64Array;
+}
+
+/**
+ * Leave-one-out calibration errors of a plan (used by {@link estimateInterval}; builds on
+ * ALGORITHMS §3 step 7). Each native source `s` of the plan is treated as a pseudo-target whose
+ * true score is known: it "answers" the plan's N-set with its own row, and the same N-set,
+ * clusters and calibration are applied, except that `m̄` is the mean of the *other* native
+ * sources, `m̄₋ₛ(x) = (Σ_{r∈S_t} c[r][x] − c[s][x]) / (n̄ − 1)`, since a real target is never part
+ * of its own native set. The result is `P̂_s − P_s` per native source, `P_s` being its true score
+ * (`sources.trueScore`; argmax accuracy on probability benchmarks, so their systematic offset is
+ * part of the error). Cost `O(n̄ · n)`; nothing is re-clustered.
+ *
+ * @param sources - The source matrix the plan was made for.
+ * @param plan - Native sources, N-set (medoid list) and labels of one target.
+ * @param options - Estimator options (`clip`, `estimator`), the same as for the target.
+ * @returns One signed error per native source; empty with fewer than 2 native sources.
+ */
+export function nativeCalibrationErrors(
+  sources: CorrectnessMatrix,
+  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  options: EstimateOptions = {},
+): Float64Array {
+  const q = plan.natives.length;
+  const n = sources.cols;
+  const K = plan.nset.length;
+  if (q < 2) return new Float64Array(0);
+  const sum = new Float64Array(n);
+  const data = sources.data;
+  for (let k = 0; k < q; k++) {
+    const base = (plan.natives[k] as number) * n;
+    for (let x = 0; x < n; x++) sum[x] = (sum[x] as number) + (data[base + x] as number);
+  }
+  const errors = new Float64Array(q);
+  const mBar = new Float64Array(n);
+  const answers = new Float64Array(K);
+  for (let k = 0; k < q; k++) {
+    const s = plan.natives[k] as number;
+    const base = s * n;
+    for (let x = 0; x < n; x++) mBar[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1);
+    for (let j = 0; j < K; j++) answers[j] = data[base + (plan.nset[j] as number)] as number;
+    const est = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
+    errors[k] = est - sources.trueScore(s);
+  }
+  return errors;
+}
+
+/**
+ * Variance of the estimate that comes from observing each cluster through one medoid answer
+ * (used by {@link estimateInterval}; ALGORITHMS §3 step 7). The target's answer on medoid `μ` is
+ * modelled as a draw with mean `m̄(μ)` (its native sources' mean on that very example), so its
+ * variance is `m̄(μ)(1 − m̄(μ))` (the Bernoulli value, an upper bound for answers in [0,1]), zero
+ * when the natives agree on it. The estimate is linear in each medoid answer (ignoring the clip),
+ * with slope `A_μ / n`, `A_μ = Σ_{x∈C_μ} (m̄(x)+½)/(m̄(μ)+½)` for the calibrated estimator and
+ * `A_μ = |C_μ|` for the medoid-weighted one. Treating the answers as independent:
+ * `V = Σ_μ (A_μ / n)² · m̄(μ)(1 − m̄(μ))`.
+ *
+ * @param sources - The source matrix the plan was made for.
+ * @param plan - Native sources, N-set and labels of one target.
+ * @param options - `estimator` (the clip is ignored).
+ * @returns `V`.
+ */
+export function clusterSamplingVariance(
+  sources: CorrectnessMatrix,
+  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  options: EstimateOptions = {},
+): number {
+  const n = sources.cols;
+  const K = plan.nset.length;
+  const mBar = nativeMean(sources, plan.natives);
+  const medoidWeighted = options.estimator === "medoid";
+  const gain = new Float64Array(K);
+  for (let x = 0; x < n; x++) {
+    const c = plan.labels[x] as number;
+    const mu = mBar[plan.nset[c] as number] as number;
+    gain[c] = (gain[c] as number) + (medoidWeighted ? 1 : ((mBar[x] as number) + 0.5) / (mu + 0.5));
+  }
+  let v = 0;
+  for (let c = 0; c < K; c++) {
+    const p = mBar[plan.nset[c] as number] as number;
+    const a = (gain[c] as number) / n;
+    v += a * a * p * (1 - p);
+  }
+  return v;
+}
+
+/**
+ * An interval for the target's true score around its calibrated estimate `accuracy`
+ * (ALGORITHMS §3 step 7), derived from the plan's own structure, with no random draw (the same
+ * plan gives the same interval).
+ *
+ * Derivation. The estimate errs for two reasons, and both can be read off the plan:
+ * 1. *Calibration*: the native sources' mean `m̄` may describe the target imperfectly. Each native
+ *    source is used as a pseudo-target whose true score is known, leaving it out of `m̄`
+ *    ({@link nativeCalibrationErrors}); the root mean square of those errors, `r`, measures this.
+ * 2. *Medoid sampling*: each cluster is seen through one answer of the target. Its variance,
+ *    propagated through the calibrated formula, is `V` ({@link clusterSamplingVariance}).
+ *
+ * The natives' own errors understate (1) for an outside model (the N-set was clustered on their
+ * answers), and (2) overstates the noise where clusters are homogeneous, so the standard error
+ * `se = √(r² + V)` is multiplied by one constant `scale` (default
+ * {@link DEFAULT_INTERVAL_SCALE}), measured once on held-out targets. The interval is
+ * `P̂ ± z_{(1+level)/2} · scale · se`, clipped to [0, 1], with `z` the standard normal quantile.
+ * It is `null` only when `se = 0` (a single native source that agrees with every medoid), where no
+ * spread can be derived.
+ *
+ * @param sources - The source matrix the plan was made for.
+ * @param plan - Native sources, N-set and labels of the target.
+ * @param accuracy - The target's estimate from {@link estimate} with the same options.
+ * @param options - `level` (default 0.9), `scale`, and the estimator options of the estimate.
+ * @returns The interval and the parts behind it.
+ * @throws TbError `E_USAGE` for a level outside (0, 1) or a scale that is not positive and finite.
+ * @example
+ * ```ts
+ * const { accuracy } = estimate(sources, plan, answers);
+ * const { interval } = estimateInterval(sources, plan, accuracy, { level: 0.95 });
+ * ```
+ */
+export function estimateInterval(
+  sources: CorrectnessMatrix,
+  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  accuracy: number,
+  options: IntervalOptions = {},
+): EstimateInterval {
+  const level = options.level ?? 0.9;
+  const scale = options.scale ?? DEFAULT_INTERVAL_SCALE;
+  if (!(level > 0 && level < 1)) throw new TbError("E_USAGE", `interval level must be in (0, 1), got ${level}`);
+  if (!(scale > 0 && Number.isFinite(scale))) {
+    throw new TbError("E_USAGE", `interval scale must be a positive number, got ${scale}`);
+  }
+  if (!Number.isFinite(accuracy)) throw new TbError("E_USAGE", `estimateInterval: accuracy ${accuracy} is not finite`);
+  const errors = nativeCalibrationErrors(sources, plan, options);
+  let ss = 0;
+  for (let k = 0; k < errors.length; k++) ss += (errors[k] as number) ** 2;
+  const calibrationRms = errors.length > 0 ? Math.sqrt(ss / errors.length) : 0;
+  const v = clusterSamplingVariance(sources, plan, options);
+  const samplingSd = Math.sqrt(v);
+  const se = Math.sqrt(calibrationRms * calibrationRms + v);
+  const base = { level, scale, se, calibrationRms, samplingSd, errors };
+  if (!(se > 0)) return { interval: null, ...base };
+  const half = normalQuantile((1 + level) / 2) * scale * se;
+  const lower = Math.min(1, Math.max(0, accuracy - half));
+  const upper = Math.min(1, Math.max(0, accuracy + half));
+  return { interval: [lower, upper], ...base };
+}
+
+/**
+ * Standard normal quantile `Φ⁻¹(p)` for `p ∈ (0, 1)`: Acklam's rational approximation (relative
+ * error below 1.2e-9, ample for interval widths).
+ *
+ * @param p - A probability in (0, 1).
+ * @returns `z` with `Φ(z) = p`.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = d as [number, number, number, number];
+  const lowP = 0.02425;
+  if (p < lowP) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  } else if (p <= 1 - lowP) {
+    const q = p - 0.5;
+    const r = q * q;
+    return (
+      ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+      (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
+    );
+  }
+  const q = Math.sqrt(-2 * Math.log(1 - p));
+  return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+}
