@@ -1,0 +1,679 @@
+/**
+ * `pnpm bench` — speed and memory of TailoredBench (issue 5; figures go to docs/PERFORMANCE.md).
+ * A benchmark script, not a test.
+ *
+ * 1. GSM8K stages (`../shared/data/gsm8k`, meta split, faithful defaults): per trial the G-set
+ *    (ALGORITHMS §3 step 1) and the model distances + native selection (steps 2–4); per target the
+ *    example embedding over its native sources, the distance matrix (quantized, §9.18), the N-set
+ *    clustering (PAM, §2.3–2.4) and assignment + estimate (§2.5, step 7). The stages are timed on a
+ *    mirror of `tailoredBench().run` built from the public building blocks (it checks that it
+ *    produces the same estimates); the distance stage is the time spent inside the distance
+ *    source during clustering, the clustering stage the rest of `clara`.
+ * 2. The whole protocol (5 budgets × 100 trials × 75 targets): a few `runTrial`s per budget,
+ *    extrapolated; `--full` runs it for real through `reproduce` with `--workers` (default 2).
+ * 3. Scale: one target tailored (probe, native selection, N-set, estimate) on synthetic matrices
+ *    of 5.5k × 87, 10k × 150 and 100k × 2k (examples × models), each in a child process so that
+ *    its peak RSS is its own. `--skip-100k` leaves out the largest.
+ *
+ * Times are CPU time of this process (`process.cpuUsage`, user + system) unless marked wall: other
+ * work on the machine then inflates them less. Peak memory is `process.resourceUsage().maxRSS`,
+ * plus `process.memoryUsage()` sampled at stage boundaries (synchronous code starves timers).
+ *
+ * Prints markdown tables and writes a JSON record to `bench-results/<date>.json` (git-ignored).
+ *
+ *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
+ *              [--skip-100k] [--no-scale] [--no-protocol] [--label "what changed"] [--out FILE]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { CorrectnessMatrix, createOracle, type Oracle, RandomStream } from "@tb/core";
+import { distanceSource, exampleEmbedding } from "@tb/embedding";
+import { estimate, estimateFromClusters, nativeMean, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
+import { reproduce, runTrial, syntheticPopulation, type TrialTask } from "@tb/experiment";
+import { loadDataset } from "@tb/io";
+import { assign, clara, type DistanceSource } from "@tb/kmedoids";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: "string", default: resolve(root, "../shared/data/gsm8k") },
+    trials: { type: "string", default: "3" },
+    budgets: { type: "string", default: "20,40" },
+    "protocol-trials": { type: "string", default: "2" },
+    "protocol-budgets": { type: "string", default: "20,25,30,35,40" },
+    full: { type: "boolean", default: false },
+    workers: { type: "string", default: "2" },
+    "skip-100k": { type: "boolean", default: false },
+    "no-scale": { type: "boolean", default: false },
+    "no-protocol": { type: "boolean", default: false },
+    "no-stages": { type: "boolean", default: false },
+    scale: { type: "string" },
+    label: { type: "string", default: "" },
+    out: { type: "string" },
+    case: { type: "string" },
+    seed: { type: "string", default: "1" },
+  },
+  strict: true,
+});
+
+// ---------------------------------------------------------------------------------------------
+// measurement helpers
+
+/** CPU time of this process in ms (user + system). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Peak of the sampled `process.memoryUsage()` fields, in bytes. */
+const sampled = { rss: 0, heapUsed: 0, arrayBuffers: 0, external: 0 };
+function sampleMemory(): void {
+  const m = process.memoryUsage();
+  sampled.rss = Math.max(sampled.rss, m.rss);
+  sampled.heapUsed = Math.max(sampled.heapUsed, m.heapUsed);
+  sampled.arrayBuffers = Math.max(sampled.arrayBuffers, m.arrayBuffers);
+  sampled.external = Math.max(sampled.external, m.external);
+}
+
+/** `process.resourceUsage().maxRSS` in MiB (Linux reports KiB). */
+function maxRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+const MiB = 1024 * 1024;
+
+/** Accumulates CPU and wall milliseconds per named stage. */
+class Stages {
+  readonly cpu = new Map<string, number>();
+  readonly wall = new Map<string, number>();
+  add(name: string, cpu: number, wall: number): void {
+    this.cpu.set(name, (this.cpu.get(name) ?? 0) + cpu);
+    this.wall.set(name, (this.wall.get(name) ?? 0) + wall);
+  }
+  time<T>(name: string, fn: () => T): T {
+    const c = cpuMs();
+    const w = performance.now();
+    const r = fn();
+    this.add(name, cpuMs() - c, performance.now() - w);
+    return r;
+  }
+}
+
+/**
+ * Wraps a distance source so that the time spent inside its methods — all but `rowsTo`, the K × n
+ * rows of assignment — is booked to `stage` and counted in `inner` (so that the caller can keep it
+ * out of its own stage). Other members (fast paths, flags) are forwarded as they are.
+ */
+function timedSource(src: DistanceSource, stages: Stages, stage: string, inner: { cpu: number; wall: number }) {
+  const wrapped: Record<string, unknown> = {};
+  const s = src as unknown as Record<string, unknown>;
+  for (const key of Object.keys(s)) {
+    const v = s[key];
+    if (typeof v !== "function" || key === "rowsTo") {
+      wrapped[key] = typeof v === "function" ? v.bind(src) : v;
+      continue;
+    }
+    wrapped[key] = (...a: unknown[]) => {
+      const c = cpuMs();
+      const w = performance.now();
+      const r = (v as (...x: unknown[]) => unknown).apply(src, a);
+      const dc = cpuMs() - c;
+      const dw = performance.now() - w;
+      stages.add(stage, dc, dw);
+      inner.cpu += dc;
+      inner.wall += dw;
+      return r;
+    };
+  }
+  return wrapped as unknown as DistanceSource;
+}
+
+function round(x: number, d = 2): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. GSM8K stages
+
+interface StageRow {
+  budget: number;
+  trials: number;
+  targets: number;
+  distinctNativeSets: number;
+  /** ms per trial */
+  gset: number;
+  modelDistances: number;
+  /** ms per target */
+  embedding: number;
+  distanceMatrix: number;
+  clustering: number;
+  assignEstimate: number;
+  /** ms per trial: the mirror's stages summed, and `runTrial` end to end (CPU and wall). */
+  stagesPerTrial: number;
+  runTrialCpu: number;
+  runTrialWall: number;
+  estimatesMatch: boolean;
+}
+
+function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[] {
+  const ds = loadDataset(args.data as string);
+  const matrix = ds.matrix;
+  const split = ds.split;
+  if (!split) throw new Error(`${args.data}: no split in meta.json`);
+  const sources = matrix.selectRows(split.source);
+  const n = sources.cols;
+  const g = 10;
+  const rows: StageRow[] = [];
+  for (const budget of budgets) {
+    const st = new Stages();
+    let targets = 0;
+    let distinct = 0;
+    let match = true;
+    let e2eCpu = 0;
+    let e2eWall = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const rng = RandomStream.derive(seed, "tailored", budget, trial);
+      const oracles: Oracle[] = Array.from(split.target, (r) => createOracle(matrix.row(r), budget));
+      // step 1: G-set
+      const { gset } = st.time("gset", () => probe(sources, rng.child("gset")));
+      // steps 2–4: model distances on G, d̄, n̄, native sources
+      const sel = st.time("modelDistances", () =>
+        selectNatives(
+          sources,
+          gset,
+          oracles.map((o) => o.queryMany(gset)),
+        ),
+      );
+      // steps 5–7 per target, targets with the same native sources grouped (as tailoredBench does)
+      const groups = new Map<string, number[]>();
+      sel.natives.forEach((nat, t) => {
+        const key = nat.join(",");
+        const list = groups.get(key);
+        if (list) list.push(t);
+        else groups.set(key, [t]);
+      });
+      distinct += groups.size;
+      const estimates = new Float64Array(oracles.length);
+      for (const members of groups.values()) {
+        const natives = sel.natives[members[0] as number] as Int32Array;
+        const inner = { cpu: 0, wall: 0 };
+        const src = st.time("embedding", () =>
+          timedSource(distanceSource(exampleEmbedding(sources, natives)), st, "distanceMatrix", inner),
+        );
+        const mBar = st.time("assignEstimate", () => nativeMean(sources, natives));
+        for (const t of members) {
+          targets++;
+          const before = { ...inner };
+          const c0 = cpuMs();
+          const w0 = performance.now();
+          const { medoids } = clara(src, {
+            k: budget - g,
+            fixed: Int32Array.from(gset).sort(),
+            sampleSize: n,
+            subRuns: 1,
+            maxIter: 9000,
+            rng: rng.child("nset", t),
+            select: "last",
+          });
+          st.add(
+            "clustering",
+            cpuMs() - c0 - (inner.cpu - before.cpu),
+            performance.now() - w0 - (inner.wall - before.wall),
+          );
+          st.time("assignEstimate", () => {
+            const { labels } = assign(src, medoids);
+            const answers = (oracles[t] as Oracle).queryMany(medoids);
+            estimates[t] = estimateFromClusters(mBar, medoids, labels, answers).accuracy;
+          });
+        }
+        sampleMemory();
+      }
+      // the real thing, end to end, for the same trial: same estimates?
+      const oracles2 = Array.from(split.target, (r) => createOracle(matrix.row(r), budget));
+      const c = cpuMs();
+      const w = performance.now();
+      const res = tailoredBench().run({ sources, oracles: oracles2, budget, rng });
+      e2eCpu += cpuMs() - c;
+      e2eWall += performance.now() - w;
+      for (let t = 0; t < estimates.length; t++) if (!Object.is(estimates[t], res.estimates[t])) match = false;
+      sampleMemory();
+    }
+    const per = (k: string, d: number) => round((st.cpu.get(k) ?? 0) / d);
+    const stageNames = ["gset", "modelDistances", "embedding", "distanceMatrix", "clustering", "assignEstimate"];
+    rows.push({
+      budget,
+      trials,
+      targets,
+      distinctNativeSets: round(distinct / trials, 1),
+      gset: per("gset", trials),
+      modelDistances: per("modelDistances", trials),
+      embedding: per("embedding", targets),
+      distanceMatrix: per("distanceMatrix", targets),
+      clustering: per("clustering", targets),
+      assignEstimate: per("assignEstimate", targets),
+      stagesPerTrial: round(stageNames.reduce((s, k) => s + (st.cpu.get(k) ?? 0), 0) / trials, 1),
+      runTrialCpu: round(e2eCpu / trials, 1),
+      runTrialWall: round(e2eWall / trials, 1),
+      estimatesMatch: match,
+    });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. the whole protocol
+
+interface ProtocolRow {
+  budget: number;
+  trials: number;
+  cpuPerTrial: number;
+  wallPerTrial: number;
+}
+
+interface ProtocolResult {
+  rows: ProtocolRow[];
+  /** Extrapolated to 100 trials per budget: CPU seconds, and wall seconds on `workers` workers. */
+  extrapolatedCpuSeconds: number;
+  extrapolatedWallSeconds: number;
+  workers: number;
+  full?: { wallSeconds: number; cpuSeconds: number; tau: Record<string, number>; mae: Record<string, number> };
+}
+
+async function protocol(budgets: number[], trials: number, workers: number, full: boolean, seed: number) {
+  const ds = loadDataset(args.data as string);
+  const split = ds.split;
+  if (!split) throw new Error(`${args.data}: no split in meta.json`);
+  const metaSplit = { source: Array.from(split.source), target: Array.from(split.target) };
+  const rows: ProtocolRow[] = [];
+  // warm-up (JIT) so that the first budget is not charged for compilation
+  runTrial(ds.matrix, {
+    method: "tailored",
+    budget: 20,
+    trial: 999,
+    seed,
+    config: {},
+    split: "meta",
+    targetFraction: 0.5,
+    metaSplit,
+  });
+  for (const budget of budgets) {
+    let c = 0;
+    let w = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const task: TrialTask = {
+        method: "tailored",
+        budget,
+        trial,
+        seed,
+        config: {},
+        split: "meta",
+        targetFraction: 0.5,
+        metaSplit,
+      };
+      const c0 = cpuMs();
+      const w0 = performance.now();
+      runTrial(ds.matrix, task);
+      c += cpuMs() - c0;
+      w += performance.now() - w0;
+      sampleMemory();
+    }
+    rows.push({ budget, trials, cpuPerTrial: round(c / trials / 1000, 3), wallPerTrial: round(w / trials / 1000, 3) });
+  }
+  const cpu100 = rows.reduce((s, r) => s + r.cpuPerTrial * 100, 0);
+  const result: ProtocolResult = {
+    rows,
+    extrapolatedCpuSeconds: round(cpu100, 1),
+    extrapolatedWallSeconds: round(cpu100 / workers, 1),
+    workers,
+  };
+  if (full) {
+    const c0 = cpuMs();
+    const w0 = performance.now();
+    const report = await reproduce(ds.matrix, {
+      methods: ["tailored"],
+      budgets: [20, 25, 30, 35, 40],
+      trials: 100,
+      seed,
+      split: "meta",
+      metaSplit,
+      workers,
+      dataName: ds.name,
+      onProgress: (done, total) => {
+        if (done % 25 === 0 || done === total) process.stderr.write(`\rfull protocol: ${done}/${total} trials`);
+      },
+    });
+    process.stderr.write("\n");
+    const tau: Record<string, number> = {};
+    const mae: Record<string, number> = {};
+    for (const cell of report.results) {
+      tau[cell.budget] = round(cell.kendallTau.mean, 4);
+      mae[cell.budget] = round(cell.mae.mean, 5);
+    }
+    result.full = {
+      wallSeconds: round((performance.now() - w0) / 1000, 1),
+      cpuSeconds: round((cpuMs() - c0) / 1000, 1),
+      tau,
+      mae,
+    };
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. scale cases (each in its own process)
+
+interface ScaleCase {
+  name: string;
+  examples: number;
+  models: number;
+  budget: number;
+}
+
+const SCALE_CASES: ScaleCase[] = [
+  { name: "5.5k x 87", examples: 5500, models: 87, budget: 40 },
+  { name: "10k x 150", examples: 10000, models: 150, budget: 40 },
+  { name: "100k x 2k", examples: 100000, models: 2000, budget: 40 },
+];
+
+interface ScaleResult {
+  name: string;
+  examples: number;
+  models: number;
+  budget: number;
+  ok: boolean;
+  error?: string;
+  /** seconds (wall; this case runs alone in its process) */
+  generate?: number;
+  probe?: number;
+  natives?: number;
+  tailor?: number;
+  estimate?: number;
+  /** probe + natives + tailor + estimate */
+  total?: number;
+  /** CPU seconds of probe … estimate */
+  totalCpu?: number;
+  nBar?: number;
+  estimateValue?: number;
+  truth?: number;
+  /** MiB */
+  rssAfterData?: number;
+  peakRss?: number;
+}
+
+/** Child-process body: one scale case; prints one JSON line. */
+function runScaleCase(c: ScaleCase): ScaleResult {
+  const w = () => performance.now() / 1000;
+  let t = w();
+  const big = c.examples * c.models >= 5e7;
+  const matrix = syntheticPopulation({
+    models: c.models,
+    examples: c.examples,
+    seed: 0,
+    name: `synthetic ${c.name}`,
+    ...(big ? ({ fast: true } as Record<string, unknown>) : {}),
+  });
+  const generate = w() - t;
+  const S = c.models - 1;
+  const n = c.examples;
+  // sources: the first S rows as a view (no copy); the target: the last row
+  const sources = new CorrectnessMatrix({
+    data: matrix.data.subarray(0, S * n),
+    modelIds: matrix.modelIds.slice(0, S),
+    exampleIds: matrix.exampleIds,
+    kind: "binary",
+    name: "sources",
+    copy: false,
+  });
+  const truth = matrix.trueScore(S);
+  const oracle = createOracle(matrix.row(S), c.budget, "target");
+  const rssAfterData = process.memoryUsage().rss / MiB;
+  const rng = RandomStream.derive(0, "bench-scale", c.name);
+  const c0 = cpuMs();
+  t = w();
+  const { gset } = probe(sources, rng.child("gset"));
+  const tProbe = w() - t;
+  t = w();
+  const sel = selectNatives(sources, gset, [oracle.queryMany(gset)]);
+  const tNatives = w() - t;
+  t = w();
+  const plan = tailor(sources, gset, sel.natives[0] as Int32Array, c.budget, rng.child("nset", 0));
+  const tTailor = w() - t;
+  t = w();
+  const est = estimate(sources, plan, oracle.queryMany(plan.nset));
+  const tEstimate = w() - t;
+  return {
+    ...c,
+    ok: true,
+    generate: round(generate, 2),
+    probe: round(tProbe, 3),
+    natives: round(tNatives, 3),
+    tailor: round(tTailor, 3),
+    estimate: round(tEstimate, 3),
+    total: round(tProbe + tNatives + tTailor + tEstimate, 3),
+    totalCpu: round((cpuMs() - c0) / 1000, 3),
+    nBar: sel.nBar,
+    estimateValue: round(est.accuracy, 4),
+    truth: round(truth, 4),
+    rssAfterData: Math.round(rssAfterData),
+    peakRss: Math.round(maxRssMiB()),
+  };
+}
+
+function scale(cases: ScaleCase[]): ScaleResult[] {
+  const out: ScaleResult[] = [];
+  for (const c of cases) {
+    process.stderr.write(`scale case ${c.name} …\n`);
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--case", c.name], {
+      encoding: "utf8",
+      maxBuffer: 16 * MiB,
+      timeout: 20 * 60 * 1000,
+    });
+    const line = (r.stdout ?? "")
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .pop();
+    if (r.status === 0 && line) out.push(JSON.parse(line) as ScaleResult);
+    else
+      out.push({
+        ...c,
+        ok: false,
+        error: `exit ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`,
+      });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// report
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---:").join(" | ")} |`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function git(...a: string[]): string {
+  try {
+    return execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return "";
+  }
+}
+
+async function main(): Promise<void> {
+  if (args.case !== undefined) {
+    const c = SCALE_CASES.find((s) => s.name === args.case);
+    if (!c) throw new Error(`unknown case ${args.case}`);
+    process.stdout.write(`${JSON.stringify(runScaleCase(c))}\n`);
+    return;
+  }
+  const seed = Number(args.seed);
+  const budgets = (args.budgets as string).split(",").map(Number);
+  const trials = Number(args.trials);
+  const workers = Number(args.workers);
+  const startLoad = loadavg();
+  const started = new Date();
+  const record: Record<string, unknown> = {
+    date: started.toISOString(),
+    label: args.label,
+    commit: git("rev-parse", "--short", "HEAD"),
+    dirty: git("status", "--porcelain", "--untracked-files=no").length > 0,
+    machine: {
+      cpu: cpus()[0]?.model ?? "?",
+      cores: cpus().length,
+      memGiB: round(totalmem() / 1024 ** 3, 1),
+      node: process.version,
+      loadavgStart: startLoad.map((x) => round(x, 2)),
+    },
+  };
+  const out: string[] = [];
+  out.push(
+    `# pnpm bench — ${started.toISOString()}${args.label ? ` — ${args.label}` : ""}\n\n` +
+      `${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load average at start ${startLoad
+        .map((x) => x.toFixed(2))
+        .join(" / ")}. Times are CPU ms of this process unless marked wall.`,
+  );
+
+  if (!args["no-stages"]) {
+    process.stderr.write("GSM8K stages …\n");
+    const rows = gsm8kStages(budgets, trials, seed);
+    record.stages = rows;
+    out.push(
+      "## GSM8K stages (faithful default)\n\n" +
+        table(
+          [
+            "N",
+            "trials",
+            "native sets/trial",
+            "G-set ms/trial",
+            "model dist. ms/trial",
+            "embedding ms/target",
+            "distance matrix ms/target",
+            "N-set PAM ms/target",
+            "assign+estimate ms/target",
+            "stages ms/trial",
+            "runTrial ms/trial (CPU / wall)",
+            "same estimates",
+          ],
+          rows.map((r) => [
+            r.budget,
+            r.trials,
+            r.distinctNativeSets,
+            r.gset,
+            r.modelDistances,
+            r.embedding,
+            r.distanceMatrix,
+            r.clustering,
+            r.assignEstimate,
+            r.stagesPerTrial,
+            `${r.runTrialCpu} / ${r.runTrialWall}`,
+            r.estimatesMatch ? "yes" : "NO",
+          ]),
+        ),
+    );
+  }
+
+  if (!args["no-protocol"]) {
+    process.stderr.write("protocol …\n");
+    const pb = (args["protocol-budgets"] as string).split(",").map(Number);
+    const p = await protocol(pb, Number(args["protocol-trials"]), workers, Boolean(args.full), seed);
+    record.protocol = p;
+    let s =
+      "## Whole protocol (5 budgets × 100 trials × 75 targets)\n\n" +
+      table(
+        ["N", "trials measured", "CPU s/trial", "wall s/trial", "CPU s for 100 trials"],
+        p.rows.map((r) => [r.budget, r.trials, r.cpuPerTrial, r.wallPerTrial, round(r.cpuPerTrial * 100, 1)]),
+      ) +
+      `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
+    if (p.full) {
+      s +=
+        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU of the main thread; ` +
+        `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
+    }
+    out.push(s);
+  }
+
+  sampleMemory();
+  const mem = {
+    maxRssMiB: Math.round(maxRssMiB()),
+    sampledRssMiB: Math.round(sampled.rss / MiB),
+    sampledHeapUsedMiB: Math.round(sampled.heapUsed / MiB),
+    sampledArrayBuffersMiB: Math.round(sampled.arrayBuffers / MiB),
+  };
+  record.memory = mem;
+  out.push(
+    "## Memory (this process: GSM8K stages and protocol)\n\n" +
+      table(
+        ["peak RSS (maxRSS) MiB", "sampled RSS MiB", "sampled heap used MiB", "sampled array buffers MiB"],
+        [[mem.maxRssMiB, mem.sampledRssMiB, mem.sampledHeapUsedMiB, mem.sampledArrayBuffersMiB]],
+      ),
+  );
+
+  if (!args["no-scale"]) {
+    let cases = args["skip-100k"] ? SCALE_CASES.filter((c) => c.examples < 100000) : SCALE_CASES;
+    if (args.scale !== undefined) {
+      const names = (args.scale as string).split(",");
+      cases = SCALE_CASES.filter((c) => names.includes(c.name));
+    }
+    const res = scale(cases);
+    record.scale = res;
+    out.push(
+      "## Scale: one target, synthetic binary matrix (wall s, own process)\n\n" +
+        table(
+          [
+            "examples × models",
+            "N",
+            "generate s",
+            "probe s",
+            "natives s",
+            "tailor s",
+            "estimate s",
+            "probe→estimate s (CPU s)",
+            "n̄",
+            "estimate / truth",
+            "RSS after data MiB",
+            "peak RSS MiB",
+          ],
+          res.map((r) =>
+            r.ok
+              ? [
+                  r.name,
+                  r.budget,
+                  r.generate ?? "",
+                  r.probe ?? "",
+                  r.natives ?? "",
+                  r.tailor ?? "",
+                  r.estimate ?? "",
+                  `**${r.total}** (${r.totalCpu})`,
+                  r.nBar ?? "",
+                  `${r.estimateValue} / ${r.truth}`,
+                  r.rssAfterData ?? "",
+                  `**${r.peakRss}**`,
+                ]
+              : [r.name, r.budget, `failed: ${r.error}`, "", "", "", "", "", "", "", "", ""],
+          ),
+        ),
+    );
+  }
+
+  record.machine = {
+    ...(record.machine as object),
+    loadavgEnd: loadavg().map((x) => round(x, 2)),
+  };
+  process.stdout.write(`${out.join("\n\n")}\n`);
+  const file =
+    args.out ?? join(root, "bench-results", `${started.toISOString().replace(/[:.]/g, "-").slice(0, 19)}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+await main();
