@@ -1,20 +1,25 @@
 import type { CorrectnessMatrix } from "@tb/core";
 import { type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
-import { standardizeColumns } from "./standardize.js";
+import { columnMeanScale, standardizeColumns } from "./standardize.js";
 
 /**
  * A set of points embedded as rows of a row-major `n × dim` matrix, optionally with a packed
  * binary form that makes manhattan/euclidean distances weighted Hamming distances.
  */
 export interface Embedding {
-  /** Row-major `n × dim` coordinates. */
+  /**
+   * Row-major `n × dim` coordinates. For embeddings of 0/1 matrices from {@link exampleEmbedding}
+   * it is computed on first access (and kept): the distances of {@link distanceSource} need only
+   * the packed form, so a 100k-example × 2k-model embedding never holds 1.6 GB of doubles.
+   */
   readonly data: Float64Array;
   readonly n: number;
   readonly dim: number;
   /**
    * Present when every column takes at most two values, one for raw 0 and one for raw 1
    * (true for standardised 0/1 correctness): `bytes` packs each point's raw bits
-   * (`n × stride`), `weights[k] = |z₁ − z₀|` of column `k`.
+   * (`n × stride`, bit `k & 7` of byte `k >> 3` is column `k`), `weights[k] = |z₁ − z₀|` of
+   * column `k` (0 for a constant column).
    */
   readonly binary?: { readonly bytes: Uint8Array; readonly stride: number; readonly weights: Float64Array };
 }
@@ -25,31 +30,60 @@ export interface EmbeddingOptions {
   standardize?: boolean;
 }
 
+function checkModelRows(matrix: CorrectnessMatrix, modelRows: ArrayLike<number>): void {
+  for (let k = 0; k < modelRows.length; k++) {
+    const r = modelRows[k] as number;
+    if (!(Number.isInteger(r) && r >= 0 && r < matrix.rows)) {
+      throw new RangeError(`exampleEmbedding: model row ${r} out of range [0, ${matrix.rows})`);
+    }
+  }
+}
+
+/** The dense `n × q` embedding: raw columns `modelRows` of the matrix, standardised or not. */
+function denseExampleEmbedding(matrix: CorrectnessMatrix, modelRows: ArrayLike<number>, standardize: boolean) {
+  const n = matrix.cols;
+  const q = modelRows.length;
+  const raw = new Float64Array(n * q);
+  const src = matrix.data;
+  for (let k = 0; k < q; k++) {
+    const base = (modelRows[k] as number) * n;
+    for (let x = 0; x < n; x++) raw[x * q + k] = src[base + x] as number;
+  }
+  return standardize ? standardizeColumns(raw, n, q) : raw;
+}
+
 /**
  * Example embedding over a subset of models (paper Eq. 1; ALGORITHMS §3 steps 1 and 5):
  * `E = Z(C_rowsᵀ)`, an `n × |rows|` matrix whose rows are examples and whose column `k` is model
  * `rows[k]`'s correctness, standardised across examples (a constant model becomes a zero column).
+ *
+ * For a `binary` matrix the packed form is built straight from the matrix rows, with each
+ * column's mean and scale summed exactly as {@link standardizeColumns} does (ALGORITHMS §2.1), and
+ * `data` is computed only when first read: memory is `n·⌈q/8⌉` bytes instead of `16·n·q`, and
+ * `data` (when read) and the distances are bit for bit those of the dense construction.
  */
 export function exampleEmbedding(
   matrix: CorrectnessMatrix,
   modelRows: ArrayLike<number>,
   options: EmbeddingOptions = {},
 ): Embedding {
+  checkModelRows(matrix, modelRows);
   const n = matrix.cols;
   const q = modelRows.length;
-  const raw = new Float64Array(n * q);
-  const src = matrix.data;
-  for (let k = 0; k < q; k++) {
-    const r = modelRows[k] as number;
-    if (!(Number.isInteger(r) && r >= 0 && r < matrix.rows)) {
-      throw new RangeError(`exampleEmbedding: model row ${r} out of range [0, ${matrix.rows})`);
-    }
-    const base = r * n;
-    for (let x = 0; x < n; x++) raw[x * q + k] = src[base + x] as number;
-  }
-  const data = options.standardize === false ? raw : standardizeColumns(raw, n, q);
-  if (matrix.kind !== "binary") return { data, n, dim: q };
-  return { data, n, dim: q, binary: packBinary(raw, data, n, q) };
+  const standardize = options.standardize !== false;
+  if (matrix.kind !== "binary") return { data: denseExampleEmbedding(matrix, modelRows, standardize), n, dim: q };
+  const rows = Int32Array.from(modelRows);
+  const binary = packRows(matrix, rows, standardize);
+  let data: Float64Array | undefined;
+  return {
+    n,
+    dim: q,
+    binary,
+    get data(): Float64Array {
+      data ??= denseExampleEmbedding(matrix, rows, standardize);
+      return data;
+    },
+  };
 }
 
 /**
@@ -67,44 +101,66 @@ export function modelEmbedding(
   return { data, n: models, dim: g };
 }
 
-function packBinary(
-  raw: Float64Array,
-  z: Float64Array,
-  n: number,
-  q: number,
+/**
+ * Packed bits and column weights of the example embedding of a 0/1 matrix over `rows`
+ * (ALGORITHMS §2.1–2.2): bit `k` of example `x` is `C[rows[k]][x]`; the weight of column `k` is
+ * `|z₁ − z₀|` with `z_v = (v − mean)/scale` from {@link columnMeanScale} (`|1 − 0|` unstandardised),
+ * 0 when the column is constant. Reads eight model rows at a time, one byte written per example.
+ */
+function packRows(
+  matrix: CorrectnessMatrix,
+  rows: Int32Array,
+  standardize: boolean,
 ): { bytes: Uint8Array; stride: number; weights: Float64Array } {
+  const n = matrix.cols;
+  const q = rows.length;
+  const src = matrix.data;
   const stride = Math.ceil(q / 8);
   const bytes = new Uint8Array(n * stride);
-  const z0 = new Float64Array(q).fill(Number.NaN);
-  const z1 = new Float64Array(q).fill(Number.NaN);
-  for (let x = 0; x < n; x++) {
-    for (let k = 0; k < q; k++) {
-      const idx = x * q + k;
-      const zv = z[idx] as number;
-      if ((raw[idx] as number) === 1) {
-        bytes[x * stride + (k >> 3)]! |= 1 << (k & 7);
-        z1[k] = zv;
-      } else {
-        z0[k] = zv;
-      }
+  const weights = new Float64Array(q);
+  const base = new Int32Array(8);
+  for (let byte = 0; byte < stride; byte++) {
+    const k0 = byte * 8;
+    const bits = Math.min(8, q - k0);
+    for (let b = 0; b < bits; b++) base[b] = (rows[k0 + b] as number) * n;
+    for (let x = 0; x < n; x++) {
+      let v = 0;
+      for (let b = 0; b < bits; b++) if ((src[(base[b] as number) + x] as number) === 1) v |= 1 << b;
+      bytes[x * stride + byte] = v;
     }
   }
-  const weights = new Float64Array(q);
   for (let k = 0; k < q; k++) {
-    const a = z0[k] as number;
-    const b = z1[k] as number;
-    weights[k] = Number.isNaN(a) || Number.isNaN(b) ? 0 : Math.abs(b - a);
+    const start = (rows[k] as number) * n;
+    let ones = 0;
+    for (let x = 0; x < n; x++) if ((src[start + x] as number) === 1) ones++;
+    if (ones === 0 || ones === n) continue; // one value only: weight 0
+    if (!standardize) {
+      weights[k] = 1;
+      continue;
+    }
+    const { mean, scale } = columnMeanScale(src, start, n);
+    weights[k] = Math.abs((1 - mean) / scale - (0 - mean) / scale);
   }
   return { bytes, stride, weights };
 }
 
-/** Distances from one point to others; what K-Medoids and assignment consume. */
+/**
+ * Distances from one point to others; what K-Medoids and assignment consume (structurally the
+ * `DistanceSource` of `@tb/kmedoids`, including its optional fast path and immutability flag).
+ */
 export interface DistanceSource {
   readonly n: number;
-  /** `s × s` row-major distances among the given points, in that order. */
+  /** `s × s` row-major distances among the given points, in that order (a fresh array). */
   submatrix(points: Int32Array): Float64Array;
-  /** `|from| × n` row-major distances from each of `from` to every point. */
+  /** `|from| × n` row-major distances from each of `from` to every point (a fresh array). */
   rowsTo(from: Int32Array): Float64Array;
+  /**
+   * Writes the `s × s` submatrix into the first `s²` entries of `out` and returns its largest
+   * entry (`NaN` if an entry is negative, NaN or infinite).
+   */
+  submatrixInto(points: Int32Array, out: Float64Array): number;
+  /** Always true: the distances depend only on the embedding, which must not be mutated. */
+  readonly immutable: true;
 }
 
 /** Options of {@link distanceSource}. */
@@ -117,76 +173,260 @@ export interface DistanceSourceOptions {
 
 /**
  * A {@link DistanceSource} over an embedding (ALGORITHMS §2.2). Distances are computed on demand
- * (blockwise), so no `n × n` matrix is built unless the caller asks for one. For embeddings with a
- * binary form, manhattan is a weighted Hamming distance summed from per-byte weight tables over
- * the XOR of packed bits (euclidean: the square root of the same with squared weights).
+ * (blockwise), so no `n × n` matrix is built unless the caller asks for one. The embedding is read
+ * when the distances are computed; do not mutate it while the source is in use.
+ *
+ * For embeddings with a binary form, manhattan is a weighted Hamming distance: per pair, the
+ * per-byte weight tables are summed over the XOR of the packed bits, byte 0 first (euclidean: the
+ * square root of the same with squared weights). The bits are read as 32-bit words, four table
+ * lookups per word, with the bytes past the last column contributing exact zeros — so every
+ * distance is bit for bit the byte-by-byte sum, whatever path (submatrix, rowsTo) computes it.
  */
 export function distanceSource(
   emb: Embedding,
   metric: DistanceMetric = "manhattan",
   options: DistanceSourceOptions = {},
 ): DistanceSource {
-  const { n, dim, data } = emb;
   const bin = options.binaryFastPath !== false ? emb.binary : undefined;
-  const diag = options.diagnostics;
-  let dist: (i: number, j: number) => number;
   if (bin !== undefined && (metric === "manhattan" || metric === "euclidean")) {
-    const { bytes, stride, weights } = bin;
-    const tables = new Float64Array(stride * 256);
-    for (let b = 0; b < stride; b++) {
-      for (let v = 1; v < 256; v++) {
-        let s = 0;
-        for (let bit = 0; bit < 8; bit++) {
-          const k = b * 8 + bit;
-          if (k < dim && v & (1 << bit)) {
-            const w = weights[k] as number;
-            s += metric === "euclidean" ? w * w : w;
-          }
-        }
-        tables[b * 256 + v] = s;
-      }
-    }
-    const sqrt = metric === "euclidean";
-    dist = (i, j) => {
-      if (i === j) return 0;
-      const a = i * stride;
-      const c = j * stride;
-      let s = 0;
-      for (let b = 0; b < stride; b++)
-        s += tables[b * 256 + ((bytes[a + b] as number) ^ (bytes[c + b] as number))] as number;
-      return sqrt ? Math.sqrt(s) : s;
-    };
-  } else {
-    const degenerate = new Uint8Array(n);
-    if (metric === "correlation" || metric === "cosine") {
-      for (let i = 0; i < n; i++) degenerate[i] = isDegenerateRow(data, dim, i, metric) ? 1 : 0;
-    }
-    dist = (i, j) => {
-      if (diag && i !== j && (degenerate[i] || degenerate[j])) diag.undefinedPairs++;
-      return rowDistance(data, dim, i, j, metric);
-    };
+    return binarySource(emb.n, emb.dim, bin, metric === "euclidean");
   }
+  return denseSource(emb, metric, options.diagnostics);
+}
+
+/** Words per point and the per-byte tables of {@link binarySource}. */
+interface Packed {
+  /** `n × W` little-endian 32-bit words of the packed bits, zero-padded. */
+  words: Int32Array;
+  W: number;
+  /** `4W × 256`: table `b` maps a byte of XORed bits to the summed weights (squared for euclidean). */
+  tables: Float64Array;
+}
+
+function packWords(n: number, dim: number, bin: NonNullable<Embedding["binary"]>, squared: boolean): Packed {
+  const { bytes, stride, weights } = bin;
+  const W = Math.max(1, Math.ceil(stride / 4));
+  const words = new Int32Array(n * W);
+  for (let x = 0; x < n; x++) {
+    for (let b = 0; b < stride; b++) {
+      const t = x * W + (b >> 2);
+      words[t] = (words[t] as number) | ((bytes[x * stride + b] as number) << ((b & 3) * 8));
+    }
+  }
+  const tables = new Float64Array(W * 4 * 256);
+  for (let b = 0; b < stride; b++) {
+    for (let v = 1; v < 256; v++) {
+      let s = 0;
+      for (let bit = 0; bit < 8; bit++) {
+        const k = b * 8 + bit;
+        if (k < dim && v & (1 << bit)) {
+          const w = weights[k] as number;
+          s += squared ? w * w : w;
+        }
+      }
+      tables[b * 256 + v] = s;
+    }
+  }
+  return { words, W, tables };
+}
+
+/**
+ * Weighted Hamming distances between point `a` (words at `pa`) and points `lo … hi − 1` of `P`
+ * (words at `b·W`), written to `out[o + b − lo]` (and, with `mirror`, also to `out[m + b·s]`, the
+ * transposed entry of an `s × s` block). Returns the largest value written. The sum runs over
+ * bytes in order, so it equals `((T₀ + T₁) + T₂) + …` exactly; zero padding adds +0.
+ */
+function hammingRow(
+  T: Float64Array,
+  W: number,
+  A: Int32Array,
+  pa: number,
+  P: Int32Array,
+  lo: number,
+  hi: number,
+  out: Float64Array,
+  o: number,
+  mirror: number,
+  s: number,
+): number {
+  let max = 0;
+  if (W === 1) {
+    const a0 = A[pa] as number;
+    for (let b = lo; b < hi; b++) {
+      const w = a0 ^ (P[b] as number);
+      const d =
+        (T[w & 255] as number) +
+        (T[256 | ((w >>> 8) & 255)] as number) +
+        (T[512 | ((w >>> 16) & 255)] as number) +
+        (T[768 | (w >>> 24)] as number);
+      out[o + b - lo] = d;
+      if (mirror >= 0) out[mirror + b * s] = d;
+      if (d > max) max = d;
+    }
+  } else if (W === 2) {
+    const a0 = A[pa] as number;
+    const a1 = A[pa + 1] as number;
+    for (let b = lo; b < hi; b++) {
+      const w = a0 ^ (P[2 * b] as number);
+      const u = a1 ^ (P[2 * b + 1] as number);
+      const d =
+        (T[w & 255] as number) +
+        (T[256 | ((w >>> 8) & 255)] as number) +
+        (T[512 | ((w >>> 16) & 255)] as number) +
+        (T[768 | (w >>> 24)] as number) +
+        (T[1024 | (u & 255)] as number) +
+        (T[1280 | ((u >>> 8) & 255)] as number) +
+        (T[1536 | ((u >>> 16) & 255)] as number) +
+        (T[1792 | (u >>> 24)] as number);
+      out[o + b - lo] = d;
+      if (mirror >= 0) out[mirror + b * s] = d;
+      if (d > max) max = d;
+    }
+  } else {
+    for (let b = lo; b < hi; b++) {
+      const pb = b * W;
+      let d = 0;
+      for (let k = 0; k < W; k++) {
+        const w = (A[pa + k] as number) ^ (P[pb + k] as number);
+        const t = k << 10;
+        d =
+          d +
+          (T[t | (w & 255)] as number) +
+          (T[(t + 256) | ((w >>> 8) & 255)] as number) +
+          (T[(t + 512) | ((w >>> 16) & 255)] as number) +
+          (T[(t + 768) | (w >>> 24)] as number);
+      }
+      out[o + b - lo] = d;
+      if (mirror >= 0) out[mirror + b * s] = d;
+      if (d > max) max = d;
+    }
+  }
+  return max;
+}
+
+/** Words of the given points, contiguous (`|points| × W`). */
+function gather(pk: Packed, points: Int32Array, n: number, fn: string): Int32Array {
+  const { words, W } = pk;
+  const out = new Int32Array(points.length * W);
+  for (let a = 0; a < points.length; a++) {
+    const p = points[a] as number;
+    if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+    out.set(words.subarray(p * W, p * W + W), a * W);
+  }
+  return out;
+}
+
+function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary"]>, sqrt: boolean): DistanceSource {
+  let packed: Packed | undefined;
+  const get = (): Packed => {
+    packed ??= packWords(n, dim, bin, sqrt);
+    return packed;
+  };
+  const into = (points: Int32Array, out: Float64Array): number => {
+    const pk = get();
+    const { W, tables } = pk;
+    const s = points.length;
+    const P = gather(pk, points, n, "submatrix");
+    let max = 0;
+    for (let a = 0; a < s; a++) {
+      out[a * s + a] = 0;
+      // the upper part of row a, mirrored into column a
+      const m = hammingRow(tables, W, P, a * W, P, a + 1, s, out, a * s + a + 1, a, s);
+      if (m > max) max = m;
+    }
+    if (sqrt) {
+      for (let t = 0; t < s * s; t++) out[t] = Math.sqrt(out[t] as number);
+      max = Math.sqrt(max);
+    }
+    return max;
+  };
   return {
     n,
+    immutable: true,
+    submatrixInto: into,
     submatrix(points: Int32Array): Float64Array {
-      const s = points.length;
-      const out = new Float64Array(s * s);
-      for (let a = 0; a < s; a++) {
-        const pa = points[a] as number;
-        for (let b = a + 1; b < s; b++) {
-          const d = dist(pa, points[b] as number);
-          out[a * s + b] = d;
-          out[b * s + a] = d;
-        }
-      }
+      const out = new Float64Array(points.length * points.length);
+      into(points, out);
       return out;
     },
     rowsTo(from: Int32Array): Float64Array {
+      const pk = get();
+      const { W, tables, words } = pk;
+      const A = gather(pk, from, n, "rowsTo");
+      const out = new Float64Array(from.length * n);
+      for (let a = 0; a < from.length; a++) hammingRow(tables, W, A, a * W, words, 0, n, out, a * n, -1, n);
+      if (sqrt) for (let t = 0; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
+      return out;
+    },
+  };
+}
+
+/** The general path: {@link rowDistance} per pair on the dense coordinates. */
+function denseSource(
+  emb: Embedding,
+  metric: DistanceMetric,
+  diag: { undefinedPairs: number } | undefined,
+): DistanceSource {
+  const { n, dim } = emb;
+  let prepared: { data: Float64Array; degenerate: Uint8Array } | undefined;
+  const get = () => {
+    if (prepared === undefined) {
+      const data = emb.data;
+      const degenerate = new Uint8Array(n);
+      if (metric === "correlation" || metric === "cosine") {
+        for (let i = 0; i < n; i++) degenerate[i] = isDegenerateRow(data, dim, i, metric) ? 1 : 0;
+      }
+      prepared = { data, degenerate };
+    }
+    return prepared;
+  };
+  const check = (points: Int32Array, fn: string): void => {
+    for (let a = 0; a < points.length; a++) {
+      const p = points[a] as number;
+      if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+    }
+  };
+  const into = (points: Int32Array, out: Float64Array): number => {
+    check(points, "submatrix");
+    const { data, degenerate } = get();
+    const s = points.length;
+    let max = 0;
+    let bad = false;
+    for (let a = 0; a < s; a++) {
+      const pa = points[a] as number;
+      out[a * s + a] = 0;
+      for (let b = a + 1; b < s; b++) {
+        const pb = points[b] as number;
+        if (diag && pa !== pb && (degenerate[pa] || degenerate[pb])) diag.undefinedPairs++;
+        const d = rowDistance(data, dim, pa, pb, metric);
+        out[a * s + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+        else if (!(d >= 0)) bad = true;
+      }
+    }
+    return bad || !(max < Number.POSITIVE_INFINITY) ? Number.NaN : max;
+  };
+  return {
+    n,
+    immutable: true,
+    submatrixInto: into,
+    submatrix(points: Int32Array): Float64Array {
+      const out = new Float64Array(points.length * points.length);
+      into(points, out);
+      return out;
+    },
+    rowsTo(from: Int32Array): Float64Array {
+      check(from, "rowsTo");
+      const { data, degenerate } = get();
       const out = new Float64Array(from.length * n);
       for (let a = 0; a < from.length; a++) {
         const pa = from[a] as number;
         const base = a * n;
-        for (let j = 0; j < n; j++) out[base + j] = dist(pa, j);
+        for (let j = 0; j < n; j++) {
+          if (diag && pa !== j && (degenerate[pa] || degenerate[j])) diag.undefinedPairs++;
+          out[base + j] = rowDistance(data, dim, pa, j, metric);
+        }
       }
       return out;
     },

@@ -30,15 +30,37 @@ export function standardizeColumns(x: Float64Array, r: number, q: number): Float
     }
   }
   const scale = new Float64Array(q);
-  for (let j = 0; j < q; j++) {
-    const v = (sq[j] as number) / r;
-    const mu = mean[j] as number;
-    const bound = r * EPS * v + (r * mu * EPS) ** 2;
-    scale[j] = v <= bound || v === 0 ? 1 : Math.sqrt(v);
-  }
+  for (let j = 0; j < q; j++) scale[j] = scaleOf(sq[j] as number, mean[j] as number, r);
   for (let i = 0; i < r; i++) {
     const base = i * q;
     for (let j = 0; j < q; j++) out[base + j] = ((x[base + j] as number) - (mean[j] as number)) / (scale[j] as number);
   }
   return out;
+}
+
+/** The scale of a column from its sum of squared deviations and mean (§2.1 constant rule). */
+function scaleOf(sq: number, mu: number, r: number): number {
+  const v = sq / r;
+  const bound = r * EPS * v + (r * mu * EPS) ** 2;
+  return v <= bound || v === 0 ? 1 : Math.sqrt(v);
+}
+
+/**
+ * Mean and scale that {@link standardizeColumns} gives a column, for a column stored contiguously
+ * (e.g. one model's row of a correctness matrix): the same sums in the same order, so
+ * `(x − mean)/scale` is bit for bit the standardised value (ALGORITHMS §2.1). Used to standardise
+ * 0/1 columns without building the dense `r × q` matrix.
+ *
+ * @param x the values; the column is `x[start … start + r − 1]`
+ */
+export function columnMeanScale(x: Float64Array, start: number, r: number): { mean: number; scale: number } {
+  let sum = 0;
+  for (let i = 0; i < r; i++) sum += x[start + i] as number;
+  const mean = sum / r;
+  let sq = 0;
+  for (let i = 0; i < r; i++) {
+    const d = (x[start + i] as number) - mean;
+    sq += d * d;
+  }
+  return { mean, scale: scaleOf(sq, mean, r) };
 }
