@@ -1,7 +1,7 @@
 import { type RandomStream, range, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
-import { quantizeDistances } from "./exact.js";
+import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
 import { checkEps, checkInt } from "./validate.js";
@@ -39,6 +39,55 @@ export interface ClaraResult {
   inertia?: number;
   /** Index of the sub-run the medoids come from. */
   subRun: number;
+}
+
+/** Largest sample matrix kept between calls: 2^23 doubles = 64 MiB (s ≤ 2896). */
+const MAX_KEPT = 1 << 23;
+/** The buffer of {@link sampleMatrix} (one per thread: calls are synchronous). */
+let kept: Float64Array | undefined;
+/** Whose quantized sample matrix `kept` holds, when it may be reused (immutable sources only). */
+let keptFor: { source: DistanceSource; sample: Int32Array } | undefined;
+
+function sameList(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let t = 0; t < a.length; t++) if (a[t] !== b[t]) return false;
+  return true;
+}
+
+/**
+ * The `s × s` distance matrix of a CLARA sample, rounded to the exact grid (ALGORITHMS §9.18),
+ * read-only and valid until the next call. Sources with `submatrixInto` fill one buffer kept per
+ * thread (no fresh `s²` allocation, no separate validation pass); for `immutable` ones the last
+ * matrix is reused when the same source and sample come again (§3 step 5: targets that share
+ * their native sources). Other sources: `submatrix`, quantized in place, as before. The values
+ * are the same either way. Internal.
+ */
+function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array {
+  const s = sample.length;
+  const len = s * s;
+  if (source.submatrixInto === undefined) {
+    const sub = source.submatrix(sample);
+    if (sub.length !== len) {
+      throw new TbError("E_INTERNAL", `clara: source.submatrix returned ${sub.length} values, expected ${len}`);
+    }
+    return quantizeDistances(sub, s, sub);
+  }
+  if (keptFor !== undefined && keptFor.source === source && sameList(keptFor.sample, sample)) {
+    return (kept as Float64Array).subarray(0, len);
+  }
+  let out: Float64Array;
+  if (len <= MAX_KEPT) {
+    if (kept === undefined || kept.length < len) kept = new Float64Array(len);
+    out = kept.subarray(0, len);
+    keptFor = undefined;
+  } else {
+    out = new Float64Array(len);
+  }
+  const max = source.submatrixInto(sample, out);
+  if (max >= 0 && max < Number.POSITIVE_INFINITY) roundToGrid(out, max, s, out);
+  else quantizeDistances(out, s, out); // throws E_INPUT naming the bad entry
+  if (source.immutable === true && out.buffer === kept?.buffer) keptFor = { source, sample: Int32Array.from(sample) };
+  return out;
 }
 
 function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
@@ -133,12 +182,8 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     const med = new Int32Array(K);
     for (let t = 0; t < f; t++) med[t] = pos[F[t] as number] as number;
     for (let t = 0; t < k; t++) med[f + t] = pos[drawn[t] as number] as number;
-    // (c) the swap search on the sample matrix (ours: quantized in place)
-    const sub = source.submatrix(sample);
-    if (sub.length !== s * s) {
-      throw new TbError("E_INTERNAL", `clara: source.submatrix returned ${sub.length} values, expected ${s * s}`);
-    }
-    quantizeDistances(sub, s, sub);
+    // (c) the swap search on the quantized sample matrix (read-only from here on)
+    const sub = sampleMatrix(source, sample);
     if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true);
     else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
     const medoids = new Int32Array(K);

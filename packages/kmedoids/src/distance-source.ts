@@ -15,6 +15,21 @@ export interface DistanceSource {
   submatrix(points: Int32Array): Float64Array;
   /** `|from| × n` row-major: distances from each of `from` to all `n` points. Fresh array, as above. */
   rowsTo(from: Int32Array): Float64Array;
+  /**
+   * Optional fast path (ALGORITHMS §3 "Cost"): writes the `s × s` submatrix over `points` into the
+   * first `s²` entries of `out` instead of allocating, and returns its largest entry — or `NaN`
+   * when an entry is negative, NaN or infinite. {@link clara} then fills one buffer kept per
+   * thread and rounds it to the exact grid (§9.18) without a separate validation pass.
+   */
+  submatrixInto?(points: Int32Array, out: Float64Array): number;
+  /**
+   * Optional promise that the distances never change between calls (a source over data nobody
+   * mutates). {@link clara} then keeps the quantized sample matrix of its last call (one per
+   * thread) and reuses it when called again with the same source object and the same sample —
+   * e.g. the TailoredBench targets of a trial that share their native sources (§3 step 5). Only
+   * sources with {@link DistanceSource.submatrixInto} benefit. Leave it unset otherwise.
+   */
+  readonly immutable?: boolean;
 }
 
 function checkPoints(points: Int32Array, n: number, fn: string): void {
@@ -49,6 +64,23 @@ export function precomputed(dist: Float64Array, n: number): DistanceSource {
         for (let b = 0; b < s; b++) out[base + b] = dist[row + (points[b] as number)] as number;
       }
       return out;
+    },
+    submatrixInto(points: Int32Array, out: Float64Array): number {
+      checkPoints(points, n, "submatrixInto");
+      const s = points.length;
+      let max = 0;
+      let bad = false;
+      for (let a = 0; a < s; a++) {
+        const row = (points[a] as number) * n;
+        const base = a * s;
+        for (let b = 0; b < s; b++) {
+          const x = dist[row + (points[b] as number)] as number;
+          out[base + b] = x;
+          if (x > max) max = x;
+          else if (!(x >= 0)) bad = true;
+        }
+      }
+      return bad || !(max < Number.POSITIVE_INFINITY) ? Number.NaN : max;
     },
     rowsTo(from: Int32Array): Float64Array {
       checkPoints(from, n, "rowsTo");

@@ -41,7 +41,15 @@ export function quantizeDistances(dist: Float64Array, m: number, out?: Float64Ar
     }
     if (x > max) max = x;
   }
-  const target = out ?? new Float64Array(len);
+  return roundToGrid(dist, max, m, out ?? new Float64Array(len));
+}
+
+/**
+ * The rounding step of {@link quantizeDistances} for distances already known to be finite and
+ * ≥ 0 with largest entry `max` (e.g. reported by `DistanceSource.submatrixInto`). Internal.
+ */
+export function roundToGrid(dist: Float64Array, max: number, m: number, target: Float64Array): Float64Array {
+  const len = dist.length;
   const grid = exactGrid(max, m);
   if (grid === 0) {
     if (target !== dist) target.set(dist);

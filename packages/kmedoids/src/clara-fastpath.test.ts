@@ -1,0 +1,93 @@
+import { RandomStream, TbError } from "@tb/core";
+import { describe, expect, test } from "vitest";
+import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
+import { clara } from "./clara.js";
+import { type DistanceSource, precomputed } from "./distance-source.js";
+
+/** 0/1 points with many exact ties (the TailoredBench case, ALGORITHMS §9.6). */
+function tiedMatrix(m: number, q: number, seed: number): Float64Array {
+  const rng = RandomStream.derive("clara-fastpath", seed);
+  const bits = Array.from({ length: m }, () => Array.from({ length: q }, () => (rng.nextFloat() < 0.4 ? 1 : 0)));
+  return zScoredBinaryMatrix(bits);
+}
+
+/** Only the required members: the path every source had before `submatrixInto`. */
+function plain(src: DistanceSource): DistanceSource {
+  return { n: src.n, submatrix: (p) => src.submatrix(p), rowsTo: (f) => src.rowsTo(f) };
+}
+
+/** Counts `submatrixInto` calls; `immutable` as given. */
+function counting(src: DistanceSource, immutable: boolean) {
+  const into = src.submatrixInto as NonNullable<DistanceSource["submatrixInto"]>;
+  const s = {
+    n: src.n,
+    immutable,
+    calls: 0,
+    submatrix: (p: Int32Array) => src.submatrix(p),
+    rowsTo: (f: Int32Array) => src.rowsTo(f),
+    submatrixInto(p: Int32Array, out: Float64Array) {
+      s.calls++;
+      return into(p, out);
+    },
+  };
+  return s;
+}
+
+const list = (a: Int32Array) => Array.from(a);
+
+describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
+  const n = 120;
+  const dist = tiedMatrix(n, 12, 1);
+  const fixed = Int32Array.from([5, 17, 80]);
+  for (const algorithm of ["pam", "fasterpam"] as const) {
+    for (const sampleSize of [n, 60]) {
+      test(`${algorithm}, s = ${sampleSize}: submatrixInto + kept buffer give the same medoids as submatrix`, () => {
+        for (let seed = 0; seed < 6; seed++) {
+          const opts = { k: 7, fixed, sampleSize, subRuns: 3, algorithm, rng: RandomStream.derive("fp", seed) };
+          const a = clara(plain(precomputed(dist, n)), opts);
+          const b = clara(precomputed(dist, n), opts);
+          const c = clara(counting(precomputed(dist, n), true), opts);
+          expect(list(b.medoids)).toEqual(list(a.medoids));
+          expect(list(c.medoids)).toEqual(list(a.medoids));
+        }
+      });
+    }
+  }
+
+  test("an immutable source's quantized matrix is reused for the same sample, recomputed otherwise", () => {
+    const src = counting(precomputed(dist, n), true);
+    const other = counting(precomputed(dist, n), true);
+    const opts = (seed: number) => ({ k: 5, fixed, rng: RandomStream.derive("reuse", seed) });
+    const r1 = clara(src, opts(1));
+    clara(src, opts(2));
+    expect(src.calls).toBe(1); // s = n: the same sample, so the matrix is computed once
+    clara(other, opts(3)); // another source takes the buffer
+    const r1again = clara(src, opts(1));
+    expect(src.calls).toBe(2);
+    expect(list(r1again.medoids)).toEqual(list(r1.medoids));
+    clara(src, { ...opts(4), sampleSize: 50 }); // another sample
+    expect(src.calls).toBe(3);
+  });
+
+  test("a source that is not marked immutable is asked every time", () => {
+    const src = counting(precomputed(dist, n), false);
+    clara(src, { k: 5, rng: RandomStream.derive("mutable", 1) });
+    clara(src, { k: 5, rng: RandomStream.derive("mutable", 2) });
+    expect(src.calls).toBe(2);
+  });
+
+  test("a NaN or negative entry reported by submatrixInto is an E_INPUT error", () => {
+    const bad = dist.slice();
+    bad[3 * n + 7] = -1;
+    bad[7 * n + 3] = -1;
+    expect(() => clara(precomputed(bad, n), { k: 3, rng: RandomStream.derive("bad", 1) })).toThrow(TbError);
+    bad[3 * n + 7] = Number.NaN;
+    bad[7 * n + 3] = Number.NaN;
+    try {
+      clara(precomputed(bad, n), { k: 3, rng: RandomStream.derive("bad", 2) });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as TbError).code).toBe("E_INPUT");
+    }
+  });
+});
