@@ -12,6 +12,7 @@ import {
 import { loadDataset, writeFileAtomic } from "@tb/io";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultPlot, resultTable } from "./format.js";
+import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
 
@@ -19,6 +20,7 @@ Usage:
   tb demo [--data <dir>] [reproduce options]
   tb reproduce --data <dir> [options]
   tb ablate <distance|estimator|gset|topk|bands> --data <dir> [options]
+  tb probe | tailor | estimate | export | import …   (evaluate your own model; see below)
   tb help
 
 Reproduce options:
@@ -48,7 +50,8 @@ Reproduce options:
   --json FILE          write the results JSON (atomically)
   --plot FILE.svg      write an SVG plot of τ-b and MAE against N
   --progress           progress on stderr even when it is not a terminal
-`;
+
+${WORKFLOW_USAGE}`;
 
 const REPRODUCE_OPTIONS = {
   data: { type: "string" },
@@ -292,6 +295,16 @@ export async function main(argv: string[]): Promise<number> {
         return await runReproduce(rest, true);
       case "reproduce":
         return await runReproduce(rest, false);
+      case "probe":
+        return runProbe(rest);
+      case "tailor":
+        return runTailor(rest);
+      case "estimate":
+        return runEstimate(rest);
+      case "export":
+        return runExport(rest);
+      case "import":
+        return runImport(rest);
       case "ablate":
         return await runAblate(rest);
       case undefined:

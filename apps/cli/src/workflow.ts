@@ -1,0 +1,576 @@
+/**
+ * The two-phase workflow commands of `tb` (DESIGN §1 item 1, §3.2): `probe`, `tailor`,
+ * `estimate`, `export` and `import`. Flags, file handling and printing only; the algorithms are
+ * `@tb/estimate`'s and the file formats `@tb/io`'s.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
+import { estimate, estimateInterval, probe, selectNatives, type TailoredOptions, tailor } from "@tb/estimate";
+import {
+  checkSource,
+  formatWorkflowJson,
+  importLmEval,
+  lmEvalSamplesSpec,
+  loadDataset,
+  type PlanFile,
+  type ProbeFile,
+  type ResponsesOptions,
+  readCorrectnessCsv,
+  readPlanFile,
+  readProbeFile,
+  readResponses,
+  resolveExampleIds,
+  resolveModelIds,
+  sourceRef,
+  WORKFLOW_SPEC_VERSION,
+  type WorkflowOptions,
+  writeCorrectnessCsv,
+  writeFileAtomic,
+} from "@tb/io";
+
+/** Usage lines of the workflow commands, for `tb help`. */
+export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "Evaluate your own model"):
+  tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
+  tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
+            [--seed <probe's>] [--pooling single|joint] [--name NAME] --out plan.json|<dir>
+  tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
+  tb export --probe probe.json|--plan plan.json --format lm-eval-samples [--task T] [--include-gset] [--out FILE]
+  tb import lm-eval <output dirs…> --out <dir> [--metric M] [--filter F] [--name NAME]
+  Responses: CSV example,correct | JSON {"<id>": value} | lm-eval samples_*.jsonl (or their folder);
+  for lm-eval choose with --metric, --filter, --task (as for tb import).
+  Several targets (several --responses, or a folder of response files) → joint pooling, one plan
+  per target in the --out folder.
+`;
+
+function usage(msg: string): TbError {
+  return new TbError("E_USAGE", msg);
+}
+
+function intFlag(name: string, v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw usage(`--${name} must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw usage(`--${name} is out of range: "${v}"`);
+  if (n < min) throw usage(`--${name} must be ≥ ${min}, got ${n}`);
+  return n;
+}
+
+function oneOfFlag<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw usage(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+  }
+  return v as T;
+}
+
+function required<T>(name: string, v: T | undefined, command: string): T {
+  if (v === undefined) throw usage(`tb ${command} needs --${name} (try: tb ${command} --help)`);
+  return v;
+}
+
+function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"`);
+}
+
+/** The source matrix: a `correctness.csv` file, or a data folder holding one (all its rows are sources). */
+function loadSource(path: string): CorrectnessMatrix {
+  let dir = false;
+  try {
+    dir = statSync(path).isDirectory();
+  } catch {
+    throw new TbError("E_INPUT", `source matrix not found: ${path} (expected a correctness.csv or its folder)`, {
+      file: path,
+    });
+  }
+  return dir ? loadDataset(path).matrix : readCorrectnessCsv(path);
+}
+
+function tailoredOptions(o: WorkflowOptions): TailoredOptions {
+  return { metric: o.metric, standardize: o.standardize };
+}
+
+const RESPONSE_FLAGS = {
+  responses: { type: "string", multiple: true },
+  metric: { type: "string" },
+  filter: { type: "string" },
+  task: { type: "string" },
+} as const;
+
+function responsesOptions(
+  matrix: CorrectnessMatrix,
+  v: { metric?: string | undefined; filter?: string | undefined; task?: string | undefined },
+): ResponsesOptions {
+  const o: ResponsesOptions = { exampleIds: matrix.exampleIds };
+  if (v.metric !== undefined) o.metric = v.metric;
+  if (v.filter !== undefined) o.filter = v.filter;
+  if (v.task !== undefined) o.task = v.task;
+  return o;
+}
+
+const SAMPLES = /^samples_.+\.jsonl$/;
+
+/** A target to tailor: its name and its responses file (or lm-eval folder). */
+interface TargetInput {
+  name: string;
+  path: string;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The targets named by `--responses` values: a file is one target (named after the file, or after
+ * its folder for an lm-eval samples file); a folder holding `samples_*.jsonl` is one target (an
+ * lm-eval output folder); any other folder holds one target per response file or sub-folder.
+ */
+function expandTargets(paths: readonly string[]): TargetInput[] {
+  const out: TargetInput[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new TbError("E_INPUT", `responses file not found: ${p}`, { file: p });
+    if (!isDir(p)) {
+      const base = basename(p);
+      const name = SAMPLES.test(base)
+        ? basename(resolve(dirname(p)))
+        : base.slice(0, base.length - extname(base).length);
+      out.push({ name, path: p });
+      continue;
+    }
+    const entries = readdirSync(p).sort();
+    if (entries.some((f) => SAMPLES.test(f))) {
+      out.push({ name: basename(resolve(p)), path: p });
+      continue;
+    }
+    const inner = entries
+      .map((e) => join(p, e))
+      .filter((f) => (isDir(f) ? readdirSync(f).some((x) => SAMPLES.test(x)) : /\.(csv|json|jsonl)$/i.test(f)));
+    if (inner.length === 0) {
+      throw new TbError("E_INPUT", `no response files (.csv, .json, lm-eval samples) in the folder ${p}`, { file: p });
+    }
+    for (const f of inner) {
+      const b = basename(f);
+      out.push({ name: isDir(f) ? b : b.slice(0, b.length - extname(b).length), path: f });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const t of out) {
+    const prev = seen.get(t.name);
+    if (prev !== undefined) {
+      throw new TbError("E_INPUT", `two targets are both named "${t.name}" (${prev} and ${t.path})`, { file: t.path });
+    }
+    seen.set(t.name, t.path);
+  }
+  return out;
+}
+
+/** Read several response files of one target into one map; the same example twice with different values is refused. */
+function readMerged(
+  paths: readonly string[],
+  o: ResponsesOptions,
+): { answers: Map<number, number>; from: Map<number, string> } {
+  const answers = new Map<number, number>();
+  const from = new Map<number, string>();
+  for (const p of paths) {
+    for (const [j, v] of readResponses(p, o)) {
+      const prev = answers.get(j);
+      if (prev !== undefined && prev !== v) {
+        throw new TbError(
+          "E_INPUT",
+          `example "${o.exampleIds[j]}" is answered ${prev} in ${from.get(j)} but ${v} in ${p}`,
+          { file: p },
+        );
+      }
+      answers.set(j, v);
+      from.set(j, p);
+    }
+  }
+  return { answers, from };
+}
+
+function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
+  const shown = ids.slice(0, 8).map((id) => `"${id}"`);
+  return `${what}: ${have} of the ${total} examples needed are answered; missing ${shown.join(", ")}${ids.length > 8 ? `, … (${ids.length} in all)` : ""}`;
+}
+
+function done(text: string): number {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const PROBE_OPTIONS = {
+  source: { type: "string" },
+  gset: { type: "string" },
+  seed: { type: "string" },
+  distance: { type: "string" },
+  "no-standardize": { type: "boolean" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb probe` (DESIGN §3.2; ALGORITHMS §3 step 1): the G-set of the source matrix, written to
+ * `probe.json` with the seed, the options and the matrix's sha256.
+ */
+export function runProbe(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: PROBE_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  const sourcePath = required("source", v.source, "probe");
+  const out = required("out", v.out, "probe");
+  const g = intFlag("gset", v.gset, 10, 1);
+  const seed = intFlag("seed", v.seed, 0, 0);
+  const options: WorkflowOptions = {
+    metric:
+      oneOfFlag("distance", v.distance, ["manhattan", "euclidean", "cosine", "correlation"] as const) ?? "manhattan",
+    standardize: !v["no-standardize"],
+  };
+  const sources = loadSource(sourcePath);
+  if (!(g < sources.cols)) {
+    throw usage(`--gset ${g} must be smaller than the number of examples (${sources.cols})`);
+  }
+  const { gset } = probe(sources, RandomStream.derive(seed).child("gset"), { ...tailoredOptions(options), gset: g });
+  const file: ProbeFile = {
+    specVersion: WORKFLOW_SPEC_VERSION,
+    kind: "tailoredbench/probe",
+    seed,
+    gset: Array.from(gset, (j) => sources.exampleIds[j] as string),
+    options,
+    source: sourceRef(sources),
+  };
+  writeFileAtomic(out, formatWorkflowJson(file));
+  return done(
+    `G-set: ${g} examples of ${sources.name} (${sources.rows} source models × ${sources.cols} examples), seed ${seed} → ${out}\n` +
+      `  ${file.gset.join(", ")}\n` +
+      `Next: run the target on these examples (tb export --probe ${out} --format lm-eval-samples --task <task>),\n` +
+      `then: tb tailor --source ${sourcePath} --probe ${out} --responses <answers> --budget <N> --out plan.json\n`,
+  );
+}
+
+const TAILOR_OPTIONS = {
+  source: { type: "string" },
+  probe: { type: "string" },
+  ...RESPONSE_FLAGS,
+  budget: { type: "string" },
+  seed: { type: "string" },
+  pooling: { type: "string" },
+  name: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb tailor` (DESIGN §3.2; ALGORITHMS §3 steps 2–6): native sources and N-set of each target
+ * from its answers on the G-set. One target → single-target pooling and one plan file; several
+ * → joint pooling (the reference) and one plan per target in the `--out` folder. Target `t` of
+ * the batch draws its N-set from `RandomStream.derive(seed).child("nset", t)`.
+ */
+export function runTailor(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  const sourcePath = required("source", v.source, "tailor");
+  const probePath = required("probe", v.probe, "tailor");
+  const responses = required("responses", v.responses, "tailor");
+  const budgetFlag = required("budget", v.budget, "tailor");
+  const out = required("out", v.out, "tailor");
+  const pooling = oneOfFlag("pooling", v.pooling, ["single", "joint"] as const);
+  const budget = intFlag("budget", budgetFlag, 0, 1);
+
+  const { probe: pf, text: probeText } = readProbeFile(probePath);
+  const sources = loadSource(sourcePath);
+  checkSource(pf.source, sources, probePath, probeText);
+  const gset = resolveExampleIds(pf.gset, sources, "gset", probePath, probeText);
+  const g = gset.length;
+  if (budget <= g) throw usage(`--budget ${budget} must be larger than the G-set (${g} examples)`);
+  if (budget > sources.cols) {
+    throw usage(`--budget ${budget} is larger than the benchmark (${sources.cols} examples)`);
+  }
+  const seed = intFlag("seed", v.seed, pf.seed, 0);
+  const targets = expandTargets(responses);
+  if (v.name !== undefined) {
+    if (targets.length !== 1) throw usage("--name names a single target; with several, names come from the files");
+    (targets[0] as TargetInput).name = v.name;
+  }
+  const mode = pooling ?? (targets.length > 1 ? "joint" : "single");
+  const ro = responsesOptions(sources, v);
+  const gAnswers = targets.map((t) => {
+    const ans = readResponses(t.path, ro);
+    const missing = pf.gset.filter((_, k) => !ans.has(gset[k] as number));
+    if (missing.length > 0) {
+      throw new TbError(
+        "E_INPUT",
+        missingMessage(`${t.path} does not answer the whole G-set`, missing, g - missing.length, g),
+        {
+          file: t.path,
+        },
+      );
+    }
+    return Array.from(gset, (j) => ans.get(j) as number);
+  });
+  const opts = tailoredOptions(pf.options);
+  const selections =
+    mode === "joint"
+      ? [selectNatives(sources, gset, gAnswers, opts)]
+      : gAnswers.map((a, i) => {
+          try {
+            return selectNatives(sources, gset, [a], opts);
+          } catch (err) {
+            if (err instanceof TbError && err.code === "E_DEGENERATE") {
+              const t = targets[i] as TargetInput;
+              throw new TbError("E_DEGENERATE", `target "${t.name}": ${err.message}`, { file: t.path });
+            }
+            throw err;
+          }
+        });
+  const multi = targets.length > 1;
+  const lines: string[] = [];
+  targets.forEach((t, i) => {
+    const sel = mode === "joint" ? selections[0] : selections[i];
+    if (sel === undefined) throw new TbError("E_INTERNAL", "native selection missing");
+    const natives = (mode === "joint" ? sel.natives[i] : sel.natives[0]) as Int32Array;
+    const plan = tailor(sources, gset, natives, budget, RandomStream.derive(seed).child("nset", i), opts);
+    const ids = (a: Int32Array) => Array.from(a, (j) => sources.exampleIds[j] as string);
+    const gA: Record<string, number> = {};
+    pf.gset.forEach((id, k) => {
+      gA[id] = (gAnswers[i] as number[])[k] as number;
+    });
+    const file: PlanFile = {
+      specVersion: WORKFLOW_SPEC_VERSION,
+      kind: "tailoredbench/plan",
+      target: t.name,
+      seed,
+      targetIndex: i,
+      pooling: mode,
+      budget,
+      gset: pf.gset,
+      nset: ids(plan.nset),
+      toEvaluate: ids(plan.toEvaluate),
+      nativeSources: Array.from(natives, (s) => sources.modelIds[s] as string),
+      labels: Array.from(plan.labels),
+      gAnswers: gA,
+      dBar: sel.dBar,
+      nBar: sel.nBar,
+      options: pf.options,
+      source: pf.source,
+    };
+    const dest = multi ? join(out, `${t.name}.plan.json`) : out;
+    writeFileAtomic(dest, formatWorkflowJson(file));
+    lines.push(
+      `target "${t.name}": ${natives.length} native sources (d̄ = ${sel.dBar.toFixed(3)}, ${mode} pooling), ` +
+        `N-set of ${budget} examples, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
+    );
+  });
+  lines.push(
+    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --task <task>),`,
+    `then: tb estimate --source ${sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
+  );
+  return done(lines.join("\n"));
+}
+
+const ESTIMATE_OPTIONS = {
+  source: { type: "string" },
+  plan: { type: "string" },
+  ...RESPONSE_FLAGS,
+  level: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb estimate` (DESIGN §3.2; ALGORITHMS §3 step 7): the calibrated accuracy of the target from
+ * its answers on the plan's N-set (G-set answers not in the responses come from the plan), an
+ * interval (`estimateInterval`), and its rank among the sources by their true scores.
+ */
+export function runEstimate(args: string[]): number {
+  const { values: v, positionals } = parseArgs({
+    args,
+    options: ESTIMATE_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  const sourcePath = required("source", v.source, "estimate");
+  const planPath = required("plan", v.plan, "estimate");
+  const responses = required("responses", v.responses, "estimate");
+  let level = 0.9;
+  if (v.level !== undefined) {
+    level = Number(v.level);
+    if (!(/^\s*0?\.\d+\s*$/.test(v.level) && level > 0 && level < 1)) {
+      throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v.level}"`);
+    }
+  }
+  const { plan: pf, text } = readPlanFile(planPath);
+  const sources = loadSource(sourcePath);
+  checkSource(pf.source, sources, planPath, text);
+  const nset = resolveExampleIds(pf.nset, sources, "nset", planPath, text);
+  const natives = resolveModelIds(pf.nativeSources, sources, "nativeSources", planPath, text);
+  const labels = Int32Array.from(pf.labels);
+  const { answers } = readMerged(responses, responsesOptions(sources, v));
+  const values = new Float64Array(nset.length);
+  const missing: string[] = [];
+  pf.nset.forEach((id, k) => {
+    const a = answers.get(nset[k] as number) ?? pf.gAnswers[id];
+    if (a === undefined) missing.push(id);
+    else values[k] = a;
+  });
+  if (missing.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      missingMessage(
+        `${responses.join(", ")} ${responses.length > 1 ? "do" : "does"} not answer the plan's N-set`,
+        missing,
+        nset.length - missing.length,
+        nset.length,
+      ),
+      { file: responses[0] as string },
+    );
+  }
+  const plan = { natives, nset, labels };
+  const { accuracy } = estimate(sources, plan, values);
+  const iv = estimateInterval(sources, plan, accuracy, { level });
+  const scores = sources.trueScores();
+  const rankOf = (x: number) => {
+    let above = 0;
+    for (let s = 0; s < scores.length; s++) if ((scores[s] as number) > x) above++;
+    return above + 1;
+  };
+  const position = rankOf(accuracy);
+  const rankInterval: [number, number] | null =
+    iv.interval === null ? null : [rankOf(iv.interval[1]), rankOf(iv.interval[0])];
+  const result = {
+    specVersion: WORKFLOW_SPEC_VERSION,
+    target: pf.target,
+    accuracy,
+    interval: iv.interval,
+    level,
+    evaluated: nset.length,
+    budget: pf.budget,
+    nativeSources: natives.length,
+    rank: { position, of: sources.rows + 1, interval: rankInterval },
+    source: pf.source,
+  };
+  if (v.json) return done(JSON.stringify(result, null, 2));
+  const pctv = (x: number) => (100 * x).toFixed(1);
+  return done(
+    `target "${pf.target}": estimated accuracy ${pctv(accuracy)}%` +
+      (iv.interval === null
+        ? " (no interval: the plan shows no spread)"
+        : ` (${Math.round(level * 100)}% interval ${pctv(iv.interval[0])}–${pctv(iv.interval[1])}%)`) +
+      ` from ${nset.length} examples of ${sources.cols}\n` +
+      `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
+      (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`),
+  );
+}
+
+const EXPORT_OPTIONS = {
+  plan: { type: "string" },
+  probe: { type: "string" },
+  format: { type: "string" },
+  task: { type: "string" },
+  "include-gset": { type: "boolean" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * `tb export` (DESIGN §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
+ * (leaf task → sorted unique doc indices): the G-set of a probe, or the examples a plan leaves to
+ * evaluate (`--include-gset`: its whole N-set); plus the `lm_eval` command line to run.
+ */
+export function runExport(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: EXPORT_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  if ((v.plan === undefined) === (v.probe === undefined)) {
+    throw usage("tb export needs exactly one of --plan plan.json or --probe probe.json");
+  }
+  const format = required("format", v.format, "export");
+  if (format !== "lm-eval-samples") throw usage(`--format must be lm-eval-samples, got "${format}"`);
+  let ids: string[];
+  if (v.plan !== undefined) {
+    const { plan } = readPlanFile(v.plan);
+    ids = v["include-gset"] ? plan.nset : plan.toEvaluate;
+  } else {
+    if (v["include-gset"]) throw usage("--include-gset applies to --plan only (a probe is the G-set)");
+    ids = readProbeFile(v.probe as string).probe.gset;
+  }
+  const spec = lmEvalSamplesSpec(ids, v.task);
+  const json = JSON.stringify(spec);
+  const tasks = v.task ?? Object.keys(spec).join(",");
+  const samplesArg = v.out ?? json;
+  const cmd =
+    `lm_eval --model hf --model_args pretrained=<your-model> --tasks ${shellQuote(tasks)} ` +
+    `--samples ${shellQuote(samplesArg)} --log_samples --output_path <output-dir>`;
+  const count = Object.values(spec).reduce((a, d) => a + d.length, 0);
+  if (v.out !== undefined) {
+    writeFileAtomic(v.out, `${json}\n`);
+    return done(
+      `${count} doc indices in ${Object.keys(spec).length} task(s) → ${v.out}\nRun (lm-eval ≥ 0.4.9; no --limit):\n  ${cmd}`,
+    );
+  }
+  process.stdout.write(`${json}\n`);
+  process.stderr.write(`# run (lm-eval ≥ 0.4.9; no --limit):\n# ${cmd}\n`);
+  return 0;
+}
+
+const IMPORT_OPTIONS = {
+  out: { type: "string" },
+  metric: { type: "string" },
+  filter: { type: "string" },
+  name: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb import lm-eval <output dirs…> --out <dir>` (DESIGN §3.1): a source matrix
+ * (`correctness.csv` + `meta.json`) from many models' lm-eval `--log_samples` folders.
+ */
+export function runImport(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: IMPORT_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  const [format, ...dirs] = positionals;
+  if (format === undefined) throw usage("tb import needs a format: tb import lm-eval <output dirs…> --out <dir>");
+  if (format === "leaderboard") {
+    throw usage("tb import leaderboard (Open LLM Leaderboard parquet details) is not available in this version");
+  }
+  if (format !== "lm-eval") throw usage(`unknown import format "${format}" (known: lm-eval)`);
+  if (dirs.length === 0) throw usage("tb import lm-eval needs at least one lm-eval output folder");
+  const out = required("out", v.out, "import");
+  const opts: Parameters<typeof importLmEval>[1] = {};
+  if (v.metric !== undefined) opts.metric = v.metric;
+  if (v.filter !== undefined) opts.filter = v.filter;
+  if (v.name !== undefined) opts.name = v.name;
+  const { matrix, tasks, models } = importLmEval(dirs, opts);
+  writeCorrectnessCsv(join(out, "correctness.csv"), matrix);
+  const meta = {
+    benchmark: matrix.name,
+    correctness: matrix.kind,
+    models: matrix.rows,
+    examples: matrix.cols,
+    source: {
+      tool: "lm-evaluation-harness --log_samples",
+      tasks,
+      metric: v.metric ?? "(the only one logged)",
+      filter: v.filter ?? "(the only one logged)",
+      folders: models.map((m) => ({ model: m.id, dir: m.dir })),
+    },
+    example_ids: tasks.length > 1 ? "<task>/<doc_id>" : "<doc_id>",
+  };
+  writeFileAtomic(join(out, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
+  return done(
+    `${matrix.rows} models × ${matrix.cols} examples (${tasks.join(", ")}; ${matrix.kind}) → ${join(out, "correctness.csv")}, ${join(out, "meta.json")}`,
+  );
+}

@@ -1,0 +1,750 @@
+/**
+ * The two-phase workflow through files (DESIGN §3.2): tb probe → tailor → estimate, export and
+ * import lm-eval; and the refusals of bad input (exit 2, one located message, no stack trace).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CorrectnessMatrix, RandomStream } from "@tb/core";
+import { estimate, estimateInterval, probe, selectNatives, tailor } from "@tb/estimate";
+import { syntheticPopulation } from "@tb/experiment";
+import { formatWorkflowJson, loadDataset, readCorrectnessCsv, writeCorrectnessCsv } from "@tb/io";
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import { main } from "../src/main.js";
+import { SHARED, sharedDataAvailable, tb } from "./helpers.js";
+
+/** Run `tb` in this process (fast), capturing its output. */
+async function tbIn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+    stdout += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const json = (o: unknown) => JSON.stringify(o);
+
+/** Answers of one row as the three response formats (DESIGN §3.2). */
+function writeResponses(dir: string, name: string, ids: readonly string[], row: ArrayLike<number>, only?: Set<string>) {
+  mkdirSync(dir, { recursive: true });
+  const keep = ids.map((id, j) => [id, row[j] as number] as const).filter(([id]) => only === undefined || only.has(id));
+  const jsonFile = join(dir, `${name}.json`);
+  writeFileSync(jsonFile, json(Object.fromEntries(keep)));
+  const csvFile = join(dir, `${name}.csv`);
+  writeFileSync(csvFile, `example,correct\n${keep.map(([id, v]) => `${id},${v}`).join("\n")}\n`);
+  // lm-eval samples: every doc logged once per filter (gsm8k); flexible-extract holds the opposite
+  // value so that reading the wrong filter would show.
+  const lmDir = join(dir, "lm-eval", name);
+  mkdirSync(lmDir, { recursive: true });
+  const lines = keep.flatMap(([id, v]) => [
+    json({ doc_id: Number(id), filter: "strict-match", metrics: ["exact_match"], exact_match: v, resps: [["…"]] }),
+    json({ doc_id: Number(id), filter: "flexible-extract", metrics: ["exact_match"], exact_match: 1 - v }),
+  ]);
+  const lmFile = join(lmDir, "samples_gsm8k_2024-06-01T10-00-00.123456.jsonl");
+  writeFileSync(lmFile, `${lines.join("\n")}\n`);
+  return { json: jsonFile, csv: csvFile, lm: lmFile };
+}
+
+describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done when')", () => {
+  const has = sharedDataAvailable("gsm8k");
+  const dir = mkdtempSync(join(tmpdir(), "tb-wf-"));
+  const src = join(dir, "sources.csv");
+  const heldOut = "gsm8k-tgt-00";
+  let sources: CorrectnessMatrix;
+  let row: Float64Array;
+  let files: ReturnType<typeof writeResponses>;
+  let library: { accuracy: number; interval: [number, number] | null; toEvaluate: string[] };
+
+  beforeAll(() => {
+    if (!has) return;
+    const all = loadDataset(resolve(SHARED, "gsm8k")).matrix;
+    const t = all.modelIndex(heldOut);
+    sources = all.selectRows(Array.from({ length: all.rows }, (_, i) => i).filter((i) => i !== t));
+    writeCorrectnessCsv(src, sources);
+    row = Float64Array.from(all.row(t));
+    files = writeResponses(dir, heldOut, all.exampleIds, row);
+    // the library API, same seed (README of @tb/estimate)
+    const rng = RandomStream.derive(7);
+    const { gset } = probe(sources, rng.child("gset"));
+    const sel = selectNatives(sources, gset, [Array.from(gset, (j) => row[j] as number)], { targetPooling: "single" });
+    const plan = tailor(sources, gset, sel.natives[0] as Int32Array, 30, rng.child("nset", 0));
+    const { accuracy } = estimate(
+      sources,
+      plan,
+      Array.from(plan.nset, (j) => row[j] as number),
+    );
+    library = {
+      accuracy,
+      interval: estimateInterval(sources, plan, accuracy).interval,
+      toEvaluate: Array.from(plan.toEvaluate, (j) => sources.exampleIds[j] as string),
+    };
+  });
+
+  test.runIf(has)("probe → tailor → estimate with JSON, CSV and lm-eval samples answers = the library API", () => {
+    const probeFile = join(dir, "probe.json");
+    const p = tb(["probe", "--source", src, "--seed", "7", "--out", probeFile]);
+    expect(p.code, p.stderr).toBe(0);
+    const pj = JSON.parse(readFileSync(probeFile, "utf8"));
+    expect(pj.specVersion).toBe(1);
+    expect(pj.gset).toHaveLength(10);
+    expect(pj.source).toMatchObject({ models: 149, examples: 1319 });
+    expect(pj.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const lm = ["--filter", "strict-match", "--metric", "exact_match"];
+    for (const [fmt, file, extra] of [
+      ["json", files.json, []],
+      ["csv", files.csv, []],
+      ["lm-eval", files.lm, lm],
+    ] as const) {
+      const planFile = join(dir, `plan-${fmt}.json`);
+      const t = tb([
+        "tailor",
+        "--source",
+        src,
+        "--probe",
+        probeFile,
+        "--responses",
+        file,
+        ...extra,
+        "--budget",
+        "30",
+        "--out",
+        planFile,
+      ]);
+      expect(t.code, t.stderr).toBe(0);
+      const plan = JSON.parse(readFileSync(planFile, "utf8"));
+      expect(plan).toMatchObject({ specVersion: 1, budget: 30, pooling: "single", seed: 7 });
+      expect(plan.toEvaluate).toEqual(library.toEvaluate);
+      expect(plan.nset).toHaveLength(30);
+      expect(plan.labels).toHaveLength(1319);
+      expect(plan.source.sha256).toBe(pj.source.sha256);
+      const e = tb(["estimate", "--source", src, "--plan", planFile, "--responses", file, ...extra, "--json"]);
+      expect(e.code, e.stderr).toBe(0);
+      const r = JSON.parse(e.stdout);
+      expect(r.accuracy, fmt).toBe(library.accuracy);
+      expect(r.interval).toEqual(library.interval);
+      expect(r.evaluated).toBe(30);
+      expect(r.rank.of).toBe(150);
+      const truth = row.reduce((a, b) => a + b, 0) / row.length;
+      expect(Math.abs(r.accuracy - truth)).toBeLessThan(0.1);
+    }
+  });
+
+  test.runIf(has)("the second lm-eval run answers only what the plan left: G answers come from the plan", async () => {
+    const planFile = join(dir, "plan-json.json");
+    if (!existsSync(planFile)) return; // made by the test above
+    const plan = JSON.parse(readFileSync(planFile, "utf8"));
+    const second = writeResponses(join(dir, "second"), heldOut, sources.exampleIds, row, new Set(plan.toEvaluate));
+    const r = await tbIn([
+      "estimate",
+      "--source",
+      src,
+      "--plan",
+      planFile,
+      "--responses",
+      second.lm,
+      "--filter",
+      "strict-match",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
+    const ex = await tbIn(["export", "--plan", planFile, "--format", "lm-eval-samples", "--task", "gsm8k"]);
+    expect(ex.code, ex.stderr).toBe(0);
+    const spec = JSON.parse(ex.stdout);
+    expect(Object.keys(spec)).toEqual(["gsm8k"]);
+    expect(spec.gsm8k).toEqual(plan.toEvaluate.map(Number).sort((a: number, b: number) => a - b));
+    expect(ex.stderr).toMatch(/lm_eval .*--tasks gsm8k --samples '\{"gsm8k":\[/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic source matrix (no shared data needed): joint mode, export, import, and bad input.
+
+const base = mkdtempSync(join(tmpdir(), "tb-wf-syn-"));
+const pop = syntheticPopulation({ models: 42, examples: 160, seed: 3 });
+/** Integer example ids, as lm-eval doc indices. */
+const full = new CorrectnessMatrix({
+  data: pop.data,
+  modelIds: pop.modelIds,
+  exampleIds: pop.exampleIds.map((_, j) => String(j)),
+  kind: "binary",
+});
+const S = 39;
+const synSources = full.selectRows(Array.from({ length: S }, (_, i) => i));
+const SRC = join(base, "src.csv");
+writeCorrectnessCsv(SRC, synSources);
+const targets = [39, 40, 41].map((t) =>
+  writeResponses(join(base, "answers"), full.modelIds[t] as string, full.exampleIds, full.row(t)),
+);
+const PROBE = join(base, "probe.json");
+const PLAN = join(base, "plan.json");
+
+describe("synthetic matrix: files, joint mode, export and import", () => {
+  beforeAll(async () => {
+    const p = await tbIn(["probe", "--source", SRC, "--seed", "2", "--out", PROBE]);
+    expect(p.code, p.stderr).toBe(0);
+    const t = await tbIn([
+      "tailor",
+      "--source",
+      SRC,
+      "--probe",
+      PROBE,
+      "--responses",
+      (targets[0] as { json: string }).json,
+      "--budget",
+      "20",
+      "--out",
+      PLAN,
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+  });
+
+  test("several targets → joint pooling, one plan each, = selectNatives over the batch", async () => {
+    const out = join(base, "plans");
+    // in file-name order, as a folder of response files is read (the batch order sets the streams)
+    const rows = [39, 40, 41].sort((a, b) => ((full.modelIds[a] as string) < (full.modelIds[b] as string) ? -1 : 1));
+    const files = rows.map((t) => (targets[t - 39] as { json: string }).json);
+    const r = await tbIn([
+      "tailor",
+      "--source",
+      SRC,
+      "--probe",
+      PROBE,
+      ...files.flatMap((f) => ["--responses", f]),
+      "--budget",
+      "20",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const names = [39, 40, 41].map((t) => full.modelIds[t] as string);
+    expect(readdirSync(out).sort()).toEqual(names.map((n) => `${n}.plan.json`).sort());
+    const gset = Int32Array.from(JSON.parse(readFileSync(PROBE, "utf8")).gset.map(Number));
+    const gA = rows.map((t) => Array.from(gset, (j) => full.row(t)[j] as number));
+    const sel = selectNatives(synSources, gset, gA, { targetPooling: "joint" });
+    rows.forEach((t, i) => {
+      const plan = JSON.parse(readFileSync(join(out, `${full.modelIds[t]}.plan.json`), "utf8"));
+      expect(plan.pooling).toBe("joint");
+      expect(plan.targetIndex).toBe(i);
+      expect(plan.nBar).toBe(sel.nBar);
+      expect(plan.nativeSources).toEqual(Array.from(sel.natives[i] as Int32Array, (s) => synSources.modelIds[s]));
+      const lib = tailor(synSources, gset, sel.natives[i] as Int32Array, 20, RandomStream.derive(2).child("nset", i));
+      expect(plan.nset).toEqual(Array.from(lib.nset, String));
+    });
+    // a folder of response files is the same batch
+    const out2 = join(base, "plans2");
+    const jsonDir = join(base, "json-only");
+    mkdirSync(jsonDir, { recursive: true });
+    for (const t of targets) writeFileSync(join(jsonDir, t.json.split("/").pop() as string), readFileSync(t.json));
+    const r2 = await tbIn([
+      "tailor",
+      "--source",
+      SRC,
+      "--probe",
+      PROBE,
+      "--responses",
+      jsonDir,
+      "--budget",
+      "20",
+      "--out",
+      out2,
+    ]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const m40 = `${full.modelIds[40]}.plan.json`;
+    expect(readFileSync(join(out2, m40), "utf8")).toBe(readFileSync(join(out, m40), "utf8"));
+  });
+
+  test("export: the probe's G-set and the plan's examples left, as sorted unique integers; to a file with the command", async () => {
+    const pr = await tbIn(["export", "--probe", PROBE, "--format", "lm-eval-samples", "--task", "gsm8k"]);
+    expect(pr.code, pr.stderr).toBe(0);
+    const gset = JSON.parse(readFileSync(PROBE, "utf8")).gset.map(Number);
+    expect(JSON.parse(pr.stdout)).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    const file = join(base, "samples.json");
+    const pl = await tbIn([
+      "export",
+      "--plan",
+      PLAN,
+      "--format",
+      "lm-eval-samples",
+      "--task",
+      "gsm8k",
+      "--include-gset",
+      "--out",
+      file,
+    ]);
+    expect(pl.code, pl.stderr).toBe(0);
+    const spec = JSON.parse(readFileSync(file, "utf8"));
+    const docs = spec.gsm8k as number[];
+    expect(docs).toHaveLength(20);
+    docs.forEach((d, k) => {
+      expect(Number.isInteger(d)).toBe(true);
+      if (k > 0) expect(d).toBeGreaterThan(docs[k - 1] as number);
+    });
+    expect(pl.stdout).toMatch(`--samples ${file}`);
+  });
+
+  test("export of group-task ids: each <task>/<doc_id> goes to its task", async () => {
+    const g = new CorrectnessMatrix({
+      data: synSources.data,
+      modelIds: synSources.modelIds,
+      exampleIds: synSources.exampleIds.map((_, j) => (j < 80 ? `mmlu_a/${j}` : `mmlu_b/${j - 80}`)),
+      kind: "binary",
+    });
+    const src = join(base, "group.csv");
+    writeCorrectnessCsv(src, g);
+    const probeFile = join(base, "group-probe.json");
+    expect((await tbIn(["probe", "--source", src, "--out", probeFile])).code).toBe(0);
+    const r = await tbIn(["export", "--probe", probeFile, "--format", "lm-eval-samples"]);
+    expect(r.code, r.stderr).toBe(0);
+    const spec = JSON.parse(r.stdout) as Record<string, number[]>;
+    const ids = JSON.parse(readFileSync(probeFile, "utf8")).gset as string[];
+    expect(new Set(Object.entries(spec).flatMap(([t, d]) => d.map((x) => `${t}/${x}`)))).toEqual(new Set(ids));
+    for (const docs of Object.values(spec)) expect(docs).toEqual([...new Set(docs)].sort((a, b) => a - b));
+    expect(r.stderr).toMatch(/--tasks (mmlu_a,mmlu_b|mmlu_a|mmlu_b) /);
+  });
+
+  test("import lm-eval: many models' samples folders → correctness.csv + meta.json, usable as --source", async () => {
+    const outRoot = join(base, "lm-out");
+    for (const t of [0, 1, 2, 3]) {
+      const d = join(outRoot, `org__model-${t}`);
+      mkdirSync(d, { recursive: true });
+      const lines = full.exampleIds.flatMap((id, j) => [
+        json({ doc_id: Number(id), filter: "strict-match", metrics: ["exact_match"], exact_match: full.row(t)[j] }),
+        json({ doc_id: Number(id), filter: "flexible-extract", metrics: ["exact_match"], exact_match: 0 }),
+      ]);
+      writeFileSync(join(d, "samples_gsm8k_2024-06-01T10-00-00.jsonl"), `${lines.join("\n")}\n`);
+    }
+    const dest = join(base, "imported");
+    const r = await tbIn([
+      "import",
+      "lm-eval",
+      outRoot,
+      "--out",
+      dest,
+      "--filter",
+      "strict-match",
+      "--metric",
+      "exact_match",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readCorrectnessCsv(join(dest, "correctness.csv"));
+    expect(m.modelIds).toEqual(["org__model-0", "org__model-1", "org__model-2", "org__model-3"]);
+    expect(m.exampleIds).toEqual(full.exampleIds);
+    expect(Array.from(m.data)).toEqual(Array.from(full.data.subarray(0, 4 * full.cols)));
+    const meta = JSON.parse(readFileSync(join(dest, "meta.json"), "utf8"));
+    expect(meta).toMatchObject({ benchmark: "gsm8k", correctness: "binary", models: 4, examples: 160 });
+    expect(loadDataset(dest).matrix.rows).toBe(4);
+  });
+
+  test("estimate prints accuracy, interval and rank; --level changes the interval", async () => {
+    const r = await tbIn([
+      "estimate",
+      "--source",
+      SRC,
+      "--plan",
+      PLAN,
+      "--responses",
+      (targets[0] as { csv: string }).csv,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/estimated accuracy \d+\.\d% \(90% interval \d+\.\d–\d+\.\d%\) from 20 examples of 160/);
+    expect(r.stdout).toMatch(/rank \d+ of 40 among the 39 source models/);
+    const a = JSON.parse(
+      (
+        await tbIn([
+          "estimate",
+          "--source",
+          SRC,
+          "--plan",
+          PLAN,
+          "--responses",
+          (targets[0] as { csv: string }).csv,
+          "--json",
+          "--level",
+          "0.95",
+        ])
+      ).stdout,
+    );
+    const b = JSON.parse(
+      (
+        await tbIn([
+          "estimate",
+          "--source",
+          SRC,
+          "--plan",
+          PLAN,
+          "--responses",
+          (targets[0] as { csv: string }).csv,
+          "--json",
+        ])
+      ).stdout,
+    );
+    expect(a.accuracy).toBe(b.accuracy);
+    expect(a.level).toBe(0.95);
+    expect(a.interval[1] - a.interval[0]).toBeGreaterThan(b.interval[1] - b.interval[0]);
+    expect(b.rank.position).toBeGreaterThanOrEqual(b.rank.interval[0]);
+    expect(b.rank.position).toBeLessThanOrEqual(b.rank.interval[1]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)", () => {
+  const bad = join(base, "bad");
+  mkdirSync(bad, { recursive: true });
+  const put = (name: string, text: string) => {
+    const f = join(bad, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const planText = () => readFileSync(PLAN, "utf8");
+  const planWith = (name: string, patch: Record<string, unknown>) =>
+    put(name, formatWorkflowJson({ ...JSON.parse(planText()), ...patch }));
+  const ans = () => (targets[0] as { json: string; csv: string }).json;
+  const answers = () => JSON.parse(readFileSync(ans(), "utf8")) as Record<string, number>;
+  const otherSrc = () => {
+    const f = join(bad, "other.csv");
+    writeCorrectnessCsv(f, full.selectRows(Array.from({ length: 38 }, (_, i) => i)));
+    return f;
+  };
+  const tailorArgs = (extra: string[], responses = ans()) => [
+    "tailor",
+    "--source",
+    SRC,
+    "--probe",
+    PROBE,
+    "--responses",
+    responses,
+    "--budget",
+    "20",
+    "--out",
+    join(bad, "out.plan.json"),
+    ...extra,
+  ];
+  const estimateArgs = (plan: string, responses = ans(), extra: string[] = []) => [
+    "estimate",
+    "--source",
+    SRC,
+    "--plan",
+    plan,
+    "--responses",
+    responses,
+    ...extra,
+  ];
+
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      "estimate with a plan for another matrix (sha256)",
+      () => ["estimate", "--source", otherSrc(), "--plan", PLAN, "--responses", ans()],
+      /plan\.json was made for another source matrix .*plan\.json:\d+\)$/m,
+    ],
+    [
+      "tailor with a probe for another matrix",
+      () => [
+        "tailor",
+        "--source",
+        otherSrc(),
+        "--probe",
+        PROBE,
+        "--responses",
+        ans(),
+        "--budget",
+        "20",
+        "--out",
+        join(bad, "x.json"),
+      ],
+      /another source matrix.*probe\.json:\d+/,
+    ],
+    [
+      "tailor: answers miss part of the G-set",
+      () => {
+        const g = JSON.parse(readFileSync(PROBE, "utf8")).gset as string[];
+        const a = answers();
+        delete a[g[3] as string];
+        return tailorArgs([], put("miss-g.json", json(a)));
+      },
+      /does not answer the whole G-set: 9 of the 10 .*missing ".*miss-g\.json/,
+    ],
+    [
+      "estimate: answers miss part of the N-set",
+      () => {
+        const p = JSON.parse(planText());
+        const a = answers();
+        delete a[p.toEvaluate[0]];
+        return estimateArgs(PLAN, put("miss-n.json", json(a)));
+      },
+      /does not answer the plan's N-set: 19 of the 20.*miss-n\.json/,
+    ],
+    [
+      "unknown example id in JSON answers",
+      () => tailorArgs([], put("unknown.json", `{\n"0": 1,\n"nope": 1\n}`)),
+      /unknown example id "nope".*unknown\.json:3/,
+    ],
+    [
+      "unknown example id in CSV answers",
+      () => tailorArgs([], put("unknown.csv", "example,correct\n0,1\n999,0\n")),
+      /unknown example id "999".*unknown\.csv:3/,
+    ],
+    [
+      "answer outside [0,1]",
+      () => tailorArgs([], put("range.csv", "example,correct\n0,2\n")),
+      /outside \[0,1\].*range\.csv:2/,
+    ],
+    [
+      "budget equal to the G-set",
+      () => [
+        "tailor",
+        "--source",
+        SRC,
+        "--probe",
+        PROBE,
+        "--responses",
+        ans(),
+        "--budget",
+        "10",
+        "--out",
+        join(bad, "x.json"),
+      ],
+      /--budget 10 must be larger than the G-set \(10/,
+    ],
+    [
+      "budget larger than the benchmark",
+      () => [
+        "tailor",
+        "--source",
+        SRC,
+        "--probe",
+        PROBE,
+        "--responses",
+        ans(),
+        "--budget",
+        "161",
+        "--out",
+        join(bad, "x.json"),
+      ],
+      /--budget 161 is larger than the benchmark \(160/,
+    ],
+    [
+      "budget not an integer",
+      () => [
+        "tailor",
+        "--source",
+        SRC,
+        "--probe",
+        PROBE,
+        "--responses",
+        ans(),
+        "--budget",
+        "2x",
+        "--out",
+        join(bad, "x.json"),
+      ],
+      /--budget must be an integer/,
+    ],
+    [
+      "plan that is not JSON",
+      () => estimateArgs(put("trunc.plan.json", planText().slice(0, 200))),
+      /plan file is not valid JSON.*trunc\.plan\.json:\d+, column \d+/,
+    ],
+    [
+      "plan with specVersion 2",
+      () => estimateArgs(planWith("v2.plan.json", { specVersion: 2 })),
+      /specVersion 2 is not supported.*v2\.plan\.json:2/,
+    ],
+    [
+      "probe with specVersion 0",
+      () =>
+        tailorArgs([
+          "--probe",
+          put("v0.probe.json", formatWorkflowJson({ ...JSON.parse(readFileSync(PROBE, "utf8")), specVersion: 0 })),
+        ]),
+      /specVersion 0 is not supported.*v0\.probe\.json:2/,
+    ],
+    ["a probe given as --plan", () => estimateArgs(PROBE), /this is a probe file.*probe\.json:3/],
+    ["a plan given as --probe", () => tailorArgs(["--probe", PLAN]), /this is a plan file.*plan\.json:3/],
+    [
+      "plan with an unknown example id",
+      () => {
+        const p = JSON.parse(planText());
+        p.nset[15] = "x999";
+        p.toEvaluate[5] = "x999";
+        return estimateArgs(planWith("unk-ex.plan.json", { nset: p.nset, toEvaluate: p.toEvaluate }));
+      },
+      /nset\[15\]: example id "x999" is not a column.*unk-ex\.plan\.json:\d+/,
+    ],
+    [
+      "plan with an unknown native model",
+      () => estimateArgs(planWith("unk-model.plan.json", { nativeSources: [synSources.modelIds[0], "gpt-9"] })),
+      /nativeSources\[1\]: model id "gpt-9".*unk-model\.plan\.json:\d+/,
+    ],
+    [
+      "plan with a label out of range",
+      () => {
+        const p = JSON.parse(planText());
+        p.labels[7] = 20;
+        return estimateArgs(planWith("label.plan.json", { labels: p.labels }));
+      },
+      /labels\[7\] must be an integer in \[0, 19\].*label\.plan\.json:\d+/,
+    ],
+    [
+      "plan whose toEvaluate was edited",
+      () => estimateArgs(planWith("toeval.plan.json", { toEvaluate: ["1"] })),
+      /toEvaluate must be nset without the G-set.*toeval\.plan\.json:\d+/,
+    ],
+    [
+      "plan without labels",
+      () => estimateArgs(planWith("nolabels.plan.json", { labels: undefined })),
+      /missing field "labels".*nolabels\.plan\.json/,
+    ],
+    [
+      "probe with an unknown G-set id",
+      () =>
+        tailorArgs([
+          "--probe",
+          put("unk.probe.json", formatWorkflowJson({ ...JSON.parse(readFileSync(PROBE, "utf8")), gset: ["0", "zz"] })),
+        ]),
+      /gset\[1\]: example id "zz".*unk\.probe\.json:\d+/,
+    ],
+    ["unknown flag", () => tailorArgs(["--bogus"]), /Unknown option '--bogus'/],
+    ["probe without --out", () => ["probe", "--source", SRC], /tb probe needs --out/],
+    ["bad --pooling", () => tailorArgs(["--pooling", "both"]), /--pooling must be one of single, joint, got "both"/],
+    ["bad --level", () => estimateArgs(PLAN, ans(), ["--level", "95"]), /--level must be a number in \(0, 1\)/],
+    [
+      "export with both --plan and --probe",
+      () => ["export", "--plan", PLAN, "--probe", PROBE, "--format", "lm-eval-samples"],
+      /exactly one of --plan/,
+    ],
+    [
+      "export plain ids without --task",
+      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples"],
+      /is a plain doc index: pass the lm-eval task/,
+    ],
+    [
+      "export ids that are not doc indices",
+      () => {
+        const p = JSON.parse(readFileSync(PROBE, "utf8"));
+        return [
+          "export",
+          "--probe",
+          put("musr.probe.json", formatWorkflowJson({ ...p, gset: ["murder_mysteries:3", "x"] })),
+          "--format",
+          "lm-eval-samples",
+          "--task",
+          "musr",
+        ];
+      },
+      /"murder_mysteries:3" is not an lm-eval doc index/,
+    ],
+    [
+      "export with an unknown format",
+      () => ["export", "--probe", PROBE, "--format", "csv"],
+      /--format must be lm-eval-samples/,
+    ],
+    [
+      "lm-eval answers with two filters and no --filter",
+      () => tailorArgs([], (targets[0] as { lm: string }).lm),
+      /logs several filters \(strict-match, flexible-extract\)/,
+    ],
+    [
+      "source file that does not exist",
+      () => ["probe", "--source", join(bad, "nope.csv"), "--out", join(bad, "p.json")],
+      /source matrix not found: .*nope\.csv/,
+    ],
+    [
+      "responses file that does not exist",
+      () => tailorArgs([], join(bad, "nope.json")),
+      /responses file not found: .*nope\.json/,
+    ],
+    [
+      "two answer files that disagree",
+      () => {
+        const a = answers();
+        const p = JSON.parse(planText());
+        const id = p.toEvaluate[0] as string;
+        const flipped = put("flip.json", json({ [id]: 1 - (a[id] as number) }));
+        return ["estimate", "--source", SRC, "--plan", PLAN, "--responses", ans(), "--responses", flipped];
+      },
+      /is answered [01] in .* but [01] in .*flip\.json/,
+    ],
+    [
+      "import lm-eval from a folder without samples",
+      () => {
+        mkdirSync(join(bad, "empty-out"), { recursive: true });
+        return ["import", "lm-eval", join(bad, "empty-out"), "--out", join(bad, "imp")];
+      },
+      /no lm-eval samples_\*\.jsonl files in .*empty-out/,
+    ],
+    [
+      "import in an unknown format",
+      () => ["import", "helm", join(bad), "--out", join(bad, "imp")],
+      /unknown import format "helm"/,
+    ],
+    [
+      "malformed source CSV",
+      () => ["probe", "--source", put("ragged.csv", "model,0,1,2\na,1,0\n"), "--out", join(bad, "p.json")],
+      /ragged row.*ragged\.csv:2/,
+    ],
+    [
+      "--gset not smaller than the benchmark",
+      () => [
+        "probe",
+        "--source",
+        put("tiny.csv", "model,0,1\na,1,0\nb,0,1\n"),
+        "--gset",
+        "2",
+        "--out",
+        join(bad, "p.json"),
+      ],
+      /--gset 2 must be smaller than the number of examples \(2\)/,
+    ],
+  ];
+
+  test("at least 25 distinct malformed inputs", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(cases.map((c) => c[0])).size).toBe(cases.length);
+  });
+
+  test.each(cases)("%s", async (_name, args, re) => {
+    const r = await tbIn(args());
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^tb: /);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // nothing is written on failure (refused before writing; writes are atomic)
+    for (const f of ["out.plan.json", "x.json", "p.json", "imp"]) expect(existsSync(join(bad, f))).toBe(false);
+  });
+
+  test("as a real process: exit status 2, no stack trace, and no plan written", () => {
+    const out = join(bad, "spawned.plan.json");
+    const r = tb([
+      "tailor",
+      "--source",
+      otherSrc(),
+      "--probe",
+      PROBE,
+      "--responses",
+      ans(),
+      "--budget",
+      "20",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/made for another source matrix/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
