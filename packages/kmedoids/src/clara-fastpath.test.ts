@@ -1,7 +1,7 @@
 import { RandomStream, TbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
-import { clara } from "./clara.js";
+import { clara, claraSampling } from "./clara.js";
 import { type DistanceSource, precomputed } from "./distance-source.js";
 
 /** 0/1 points with many exact ties (the TailoredBench case, ALGORITHMS §9.6). */
@@ -89,5 +89,31 @@ describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
     } catch (e) {
       expect((e as TbError).code).toBe("E_INPUT");
     }
+  });
+});
+
+describe("claraSampling (ALGORITHMS §2.4, §3 table, §9.16)", () => {
+  test.each([
+    // n, K, options, expected
+    [1319, 40, {}, { sampleSize: 1319, subRuns: 1, sampled: false }],
+    [3000, 40, {}, { sampleSize: 3000, subRuns: 1, sampled: false }],
+    [3001, 40, {}, { sampleSize: 750, subRuns: 10, sampled: true }],
+    [100000, 400, {}, { sampleSize: 840, subRuns: 10, sampled: true }],
+    [800, 400, { threshold: 500 }, { sampleSize: 800, subRuns: 10, sampled: false }],
+    [6000, 10, { subRuns: 3 }, { sampleSize: 750, subRuns: 3, sampled: true }],
+    [6000, 10, { sampleSize: 6000 }, { sampleSize: 6000, subRuns: 1, sampled: false }],
+    [
+      1000,
+      10,
+      { sampleSize: 200, threshold: Number.POSITIVE_INFINITY },
+      { sampleSize: 200, subRuns: 1, sampled: true },
+    ],
+    [5000, 10, { threshold: Number.POSITIVE_INFINITY }, { sampleSize: 5000, subRuns: 1, sampled: false }],
+  ] as const)("n = %d, K = %d, %o", (n, K, opts, expected) => {
+    expect(claraSampling(n, K, opts)).toEqual(expected);
+  });
+  test("a negative or NaN threshold is a usage error", () => {
+    expect(() => claraSampling(10, 2, { threshold: -1 })).toThrow(TbError);
+    expect(() => claraSampling(10, 2, { threshold: Number.NaN })).toThrow(TbError);
   });
 });

@@ -41,6 +41,45 @@ export interface ClaraResult {
   subRun: number;
 }
 
+/**
+ * Number of points above which TailoredBench clusters CLARA samples instead of all points
+ * (ALGORITHMS §2.4, §9.16): 3000. Below it one PAM run on the full `n × n` matrix (the reference's
+ * setting for every benchmark up to GSM8K's 1319 examples) costs at most 72 MB.
+ */
+export const DEFAULT_CLARA_THRESHOLD = 3000;
+
+/** Options of {@link claraSampling}. */
+export interface ClaraSamplingOptions {
+  /** An explicit sample size: used as given (CLARA checks `K ≤ s ≤ n`). */
+  sampleSize?: number;
+  /** An explicit number of sub-runs. */
+  subRuns?: number;
+  /** Points above which sampling starts when no sample size is given; default {@link DEFAULT_CLARA_THRESHOLD}. */
+  threshold?: number;
+}
+
+/**
+ * CLARA's sample size and sub-runs for `n` points and `K` medoids (ALGORITHMS §2.4, §3 table):
+ * an explicit `sampleSize` wins; otherwise all points in one run (`s = n`, `R = 1`) up to
+ * `threshold` points, and above it the reference's ARC/HellaSwag N-set settings, `s = 750` (or
+ * `40 + 2K`, CLARA's classic size, when larger; at most `n`) and `R = 10`, so that no `n × n`
+ * matrix is ever built (§9.16). An explicit `subRuns` always wins.
+ */
+export function claraSampling(
+  n: number,
+  K: number,
+  opts: ClaraSamplingOptions = {},
+): { sampleSize: number; subRuns: number; sampled: boolean } {
+  const threshold = opts.threshold ?? DEFAULT_CLARA_THRESHOLD;
+  if (!(threshold >= 0)) throw new TbError("E_USAGE", `CLARA threshold must be a number ≥ 0, got ${String(threshold)}`);
+  if (opts.sampleSize !== undefined) {
+    return { sampleSize: opts.sampleSize, subRuns: opts.subRuns ?? 1, sampled: opts.sampleSize < n };
+  }
+  if (n <= threshold) return { sampleSize: n, subRuns: opts.subRuns ?? 1, sampled: false };
+  const s = Math.min(n, Math.max(750, 40 + 2 * K));
+  return { sampleSize: s, subRuns: opts.subRuns ?? 10, sampled: s < n };
+}
+
 /** Largest sample matrix kept between calls: 2^23 doubles = 64 MiB (s ≤ 2896). */
 const MAX_KEPT = 1 << 23;
 /** The buffer of {@link sampleMatrix} (one per thread: calls are synchronous). */

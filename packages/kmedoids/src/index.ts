@@ -1,5 +1,12 @@
 export { type Assignment, assign, assignFromRows } from "./assign.js";
-export { type ClaraOptions, type ClaraResult, clara } from "./clara.js";
+export {
+  type ClaraOptions,
+  type ClaraResult,
+  type ClaraSamplingOptions,
+  clara,
+  claraSampling,
+  DEFAULT_CLARA_THRESHOLD,
+} from "./clara.js";
 export { type DistanceSource, precomputed } from "./distance-source.js";
 export { exactGrid, quantizeDistances } from "./exact.js";
 export { DEFAULT_MAX_PASSES, type FasterPamOptions, fasterPam } from "./fasterpam.js";
