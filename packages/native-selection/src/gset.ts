@@ -1,6 +1,6 @@
 import { type CorrectnessMatrix, type RandomStream, range, TbError } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
-import { clara } from "@tb/kmedoids";
+import { clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
 
 /** Options of {@link selectGSet} (ALGORITHMS §3 step 1). */
 export interface GSetOptions {
@@ -13,12 +13,18 @@ export interface GSetOptions {
   /** PAM swap cap; default 5000 (the reference's hard-coded value). */
   maxIter?: number;
   /**
-   * CLARA sample size; default `n` (the reference: all points, one sub-run). Set it (with
-   * `subRuns`) for very large benchmarks so that no `n × n` matrix is built.
+   * CLARA sample size; default `n` (the reference: all points, one sub-run) up to
+   * `claraThreshold` examples, `max(750, 40 + 2g)` above it, so that no `n × n` matrix is built.
    */
   sampleSize?: number;
-  /** CLARA sub-runs; default 1. */
+  /** CLARA sub-runs; default 1, or 10 when sampling above `claraThreshold`. */
   subRuns?: number;
+  /**
+   * Examples above which the G-set is clustered on CLARA samples when no `sampleSize` is given
+   * (ALGORITHMS §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
+   * `Infinity` always clusters all points, as the reference does.
+   */
+  claraThreshold?: number;
   /** CLARA result choice; default `"last"` (the reference's behaviour, ALGORITHMS §2.4d). */
   claraSelect?: "last" | "fullInertia";
 }
@@ -28,22 +34,43 @@ export interface GSetOptions {
  * embedded by the source models' standardised correctness, from a random start. Targets are not
  * used. Returns example indices sorted ascending.
  *
+ * Above `claraThreshold` examples (default 3000) it clusters CLARA samples of `max(750, 40 + 2g)`
+ * points, 10 sub-runs (§2.4), and builds no `n × n` matrix: the example embedding keeps 0/1 data
+ * packed, and distances are computed for the sample only.
+ *
  * @param sources source models × examples
  * @param rng the stream for this purpose (e.g. `trialStream.child("gset")`)
+ * @param distances the examples' distance source, when the caller already has one; default
+ *   `distanceSource(exampleEmbedding(sources, all rows))` under the options' metric
  */
-export function selectGSet(sources: CorrectnessMatrix, rng: RandomStream, options: GSetOptions = {}): Int32Array {
+export function selectGSet(
+  sources: CorrectnessMatrix,
+  rng: RandomStream,
+  options: GSetOptions = {},
+  distances?: DistanceSource,
+): Int32Array {
   const g = options.size ?? 10;
   const n = sources.cols;
   if (!(Number.isInteger(g) && g >= 1 && g < n)) {
     throw new TbError("E_USAGE", `G-set size must be an integer in [1, ${n - 1}] for ${n} examples, got ${g}`);
   }
   if (sources.rows < 1) throw new TbError("E_USAGE", "the G-set needs at least one source model");
-  const emb = exampleEmbedding(sources, range(sources.rows), { standardize: options.standardize !== false });
-  const source = distanceSource(emb, options.metric ?? "manhattan");
+  const source =
+    distances ??
+    distanceSource(
+      exampleEmbedding(sources, range(sources.rows), { standardize: options.standardize !== false }),
+      options.metric ?? "manhattan",
+    );
+  if (source.n !== n) throw new TbError("E_USAGE", `selectGSet: distances over ${source.n} points for ${n} examples`);
+  const sampling: Parameters<typeof claraSampling>[2] = {};
+  if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
+  if (options.subRuns !== undefined) sampling.subRuns = options.subRuns;
+  if (options.claraThreshold !== undefined) sampling.threshold = options.claraThreshold;
+  const { sampleSize, subRuns } = claraSampling(n, g, sampling);
   const result = clara(source, {
     k: g,
-    sampleSize: options.sampleSize ?? n,
-    subRuns: options.subRuns ?? 1,
+    sampleSize,
+    subRuns,
     maxIter: options.maxIter ?? 5000,
     rng,
     select: options.claraSelect ?? "last",
