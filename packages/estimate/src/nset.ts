@@ -1,6 +1,6 @@
 import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
-import { assign, clara } from "@tb/kmedoids";
+import { assign, clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
 
 /** Options of {@link buildNSet} (ALGORITHMS §3 steps 5–6). */
 export interface NSetOptions {
@@ -8,11 +8,20 @@ export interface NSetOptions {
   metric?: DistanceMetric;
   /** Standardise each native source's column across examples; default true. */
   standardize?: boolean;
-  /** CLARA sample size; default `n` (binary benchmarks in the reference). ARC/HellaSwag used 750. */
+  /**
+   * CLARA sample size; default `n` (binary benchmarks in the reference) up to `claraThreshold`
+   * examples, above it `max(750, 40 + 2K)` (ARC/HellaSwag used 750).
+   */
   sampleSize?: number;
-  /** CLARA sub-runs; default 1 (10 with a 750 sample in the reference). */
+  /** CLARA sub-runs; default 1, or 10 when sampling above `claraThreshold` (the reference's 750-sample setting). */
   subRuns?: number;
-  /** PAM swap cap; default 9000 (binary benchmarks in the reference). */
+  /**
+   * Examples above which the N-set is clustered on CLARA samples when no `sampleSize` is given
+   * (ALGORITHMS §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
+   * `Infinity` always clusters all points.
+   */
+  claraThreshold?: number;
+  /** PAM swap cap; default 9000 (binary benchmarks in the reference), 5000 when sampling (ARC/HellaSwag). */
   maxIter?: number;
   /** CLARA result choice; default `"last"` (reference behaviour, ALGORITHMS §2.4d). */
   claraSelect?: "last" | "fullInertia";
@@ -38,8 +47,18 @@ export interface NSet {
  * @param sources all source models
  * @param natives row indices (in `sources`) of the target's native sources
  * @param gset the G-set, example indices (any order; used ascending)
+ * Above `claraThreshold` examples (default 3000) it clusters CLARA samples (ALGORITHMS §2.4) and
+ * builds no `n × n` matrix. Targets with the same native sources can share one `distances`
+ * source: with the default `s = n` its quantized distance matrix is then computed once (the
+ * distance source of `@tb/embedding` is immutable, so CLARA may keep it).
+ *
+ * @param sources all source models
+ * @param natives row indices (in `sources`) of the target's native sources
+ * @param gset the G-set, example indices (any order; used ascending)
  * @param k extra medoids, `N − g`
  * @param rng the stream for this target (e.g. `trial.child("nset", t)`)
+ * @param distances the examples' distance source over these natives, when the caller already has
+ *   one (from {@link nsetDistances} with the same options); built here otherwise
  */
 export function buildNSet(
   sources: CorrectnessMatrix,
@@ -48,6 +67,7 @@ export function buildNSet(
   k: number,
   rng: RandomStream,
   options: NSetOptions = {},
+  distances?: DistanceSource,
 ): NSet {
   const n = sources.cols;
   if (natives.length === 0) throw new TbError("E_USAGE", "buildNSet: the native source set is empty");
@@ -55,14 +75,19 @@ export function buildNSet(
     throw new TbError("E_USAGE", `buildNSet: need 1 ≤ k and g + k ≤ n, got k = ${k}, g = ${gset.length}, n = ${n}`);
   }
   const fixed = Int32Array.from(gset).sort();
-  const emb = exampleEmbedding(sources, natives, { standardize: options.standardize !== false });
-  const source = distanceSource(emb, options.metric ?? "manhattan");
+  const source = distances ?? nsetDistances(sources, natives, options);
+  if (source.n !== n) throw new TbError("E_USAGE", `buildNSet: distances over ${source.n} points for ${n} examples`);
+  const sampling: Parameters<typeof claraSampling>[2] = {};
+  if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
+  if (options.subRuns !== undefined) sampling.subRuns = options.subRuns;
+  if (options.claraThreshold !== undefined) sampling.threshold = options.claraThreshold;
+  const { sampleSize, subRuns, sampled } = claraSampling(n, fixed.length + k, sampling);
   const claraOpts: Parameters<typeof clara>[1] = {
     k,
     fixed,
-    sampleSize: options.sampleSize ?? n,
-    subRuns: options.subRuns ?? 1,
-    maxIter: options.maxIter ?? 9000,
+    sampleSize,
+    subRuns,
+    maxIter: options.maxIter ?? (sampled ? 5000 : 9000),
     rng,
     select: options.claraSelect ?? "last",
   };
@@ -70,4 +95,19 @@ export function buildNSet(
   const { medoids } = clara(source, claraOpts);
   const { labels, sizes } = assign(source, medoids);
   return { medoids, labels, sizes };
+}
+
+/**
+ * The distance source of a target's examples (ALGORITHMS §3 step 5): the example embedding over
+ * its native sources, each standardised across examples (packed for 0/1 data), under the options'
+ * metric. Share it among targets with the same native sources.
+ */
+export function nsetDistances(
+  sources: CorrectnessMatrix,
+  natives: ArrayLike<number>,
+  options: Pick<NSetOptions, "metric" | "standardize"> = {},
+): DistanceSource {
+  if (natives.length === 0) throw new TbError("E_USAGE", "nsetDistances: the native source set is empty");
+  const emb = exampleEmbedding(sources, natives, { standardize: options.standardize !== false });
+  return distanceSource(emb, options.metric ?? "manhattan");
 }

@@ -7,6 +7,7 @@ import {
   TbError,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
+import type { DistanceSource } from "@tb/kmedoids";
 import {
   type GSetOptions,
   modelDistances,
@@ -16,7 +17,7 @@ import {
   type ThresholdCompare,
 } from "@tb/native-selection";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
-import { buildNSet, type NSetOptions } from "./nset.js";
+import { buildNSet, type NSetOptions, nsetDistances } from "./nset.js";
 
 /** All options of TailoredBench (ALGORITHMS §3). Every default is the reference's. */
 export interface TailoredOptions extends EstimateOptions {
@@ -152,6 +153,27 @@ export function tailor(
   rng: RandomStream,
   options: TailoredOptions = {},
 ): Omit<TailorPlan, "dBar" | "nBar"> {
+  return tailorWith(sources, gset, natives, budget, rng, options, undefined);
+}
+
+/** The N-set options of TailoredBench's options. */
+function nsetOptions(options: TailoredOptions): NSetOptions {
+  const nOpts: NSetOptions = { ...options.nsetClustering };
+  if (options.metric !== undefined) nOpts.metric = options.metric;
+  if (options.standardize !== undefined) nOpts.standardize = options.standardize;
+  return nOpts;
+}
+
+/** {@link tailor} with an optional shared distance source over the natives (same options). */
+function tailorWith(
+  sources: CorrectnessMatrix,
+  gset: Int32Array,
+  natives: Int32Array,
+  budget: number,
+  rng: RandomStream,
+  options: TailoredOptions,
+  distances: DistanceSource | undefined,
+): Omit<TailorPlan, "dBar" | "nBar"> {
   const g = gset.length;
   const n = sources.cols;
   if (!(Number.isInteger(budget) && budget > g && budget <= n)) {
@@ -160,10 +182,7 @@ export function tailor(
       `budget ${budget} must be larger than the G-set (${g}) and at most the number of examples (${n})`,
     );
   }
-  const nOpts: NSetOptions = { ...options.nsetClustering };
-  if (options.metric !== undefined) nOpts.metric = options.metric;
-  if (options.standardize !== undefined) nOpts.standardize = options.standardize;
-  const ns = buildNSet(sources, natives, gset, budget - g, rng, nOpts);
+  const ns = buildNSet(sources, natives, gset, budget - g, rng, nsetOptions(options), distances);
   return { natives, nset: ns.medoids, toEvaluate: ns.medoids.slice(g), labels: ns.labels };
 }
 
@@ -215,15 +234,36 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
         });
       }
       const estimates = new Float64Array(oracles.length);
-      oracles.forEach((oracle, t) => {
-        const plan = tailor(sources, gset, natives[t] as Int32Array, budget, ctx.rng.child("nset", t), options);
-        const answers = oracle.queryMany(plan.nset);
-        estimates[t] = estimate(sources, plan, answers, options).accuracy;
-      });
+      // Targets with the same native sources (GSM8K: about 22 distinct sets among 75 targets) share
+      // the example embedding, its quantized distance matrix and m̄ (steps 5–7): computed once per
+      // set. Each target still draws from its own stream, so the order of targets does not matter.
+      const nOpts = nsetOptions(options);
+      for (const group of groupByNatives(natives)) {
+        const nat = natives[group[0] as number] as Int32Array;
+        const distances = nsetDistances(sources, nat, nOpts);
+        const mBar = nativeMean(sources, nat);
+        for (const t of group) {
+          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), options, distances);
+          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
+          estimates[t] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
+        }
+      }
       return {
         estimates,
         diagnostics: { nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length, gset: Array.from(gset) },
       };
     },
   };
+}
+
+/** Target indices grouped by identical native sets, groups in order of first appearance. */
+function groupByNatives(natives: readonly Int32Array[]): number[][] {
+  const groups = new Map<string, number[]>();
+  natives.forEach((nat, t) => {
+    const key = nat.join(",");
+    const list = groups.get(key);
+    if (list) list.push(t);
+    else groups.set(key, [t]);
+  });
+  return [...groups.values()];
 }
