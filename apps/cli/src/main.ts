@@ -304,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
       case "export":
         return runExport(rest);
       case "import":
-        return runImport(rest);
+        return await runImport(rest);
       case "ablate":
         return await runAblate(rest);
       case undefined:

@@ -11,6 +11,7 @@ import { estimate, estimateInterval, probe, selectNatives, type TailoredOptions,
 import {
   checkSource,
   formatWorkflowJson,
+  importLeaderboard,
   importLmEval,
   lmEvalSamplesSpec,
   loadDataset,
@@ -38,6 +39,8 @@ export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
   tb export --probe probe.json|--plan plan.json --format lm-eval-samples [--task T] [--include-gset] [--out FILE]
   tb import lm-eval <output dirs…> --out <dir> [--metric M] [--filter F] [--name NAME]
+  tb import leaderboard <details .parquet files|dirs…> --out <dir> [--metric acc_norm|metrics.acc]
+            [--id-column doc_id|@row] [--filter F] [--name NAME]
   Responses: CSV example,correct | JSON {"<id>": value} | lm-eval samples_*.jsonl (or their folder);
   for lm-eval choose with --metric, --filter, --task (as for tb import).
   Several targets (several --responses, or a folder of response files) → joint pooling, one plan
@@ -528,6 +531,7 @@ export function runExport(args: string[]): number {
 
 const IMPORT_OPTIONS = {
   out: { type: "string" },
+  "id-column": { type: "string" },
   metric: { type: "string" },
   filter: { type: "string" },
   name: { type: "string" },
@@ -535,25 +539,39 @@ const IMPORT_OPTIONS = {
 } as const;
 
 /**
- * `tb import lm-eval <output dirs…> --out <dir>` (DESIGN §3.1): a source matrix
- * (`correctness.csv` + `meta.json`) from many models' lm-eval `--log_samples` folders.
+ * `tb import lm-eval <output dirs…> --out <dir>` and `tb import leaderboard <files|dirs…> --out <dir>`
+ * (DESIGN §3.1): a source matrix (`correctness.csv` + `meta.json`) from many models' lm-eval
+ * `--log_samples` folders, or from downloaded Open LLM Leaderboard details (parquet).
  */
-export function runImport(args: string[]): number {
+export async function runImport(args: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args, options: IMPORT_OPTIONS, allowPositionals: true, strict: true });
   if (v.help) return done(WORKFLOW_USAGE);
-  const [format, ...dirs] = positionals;
-  if (format === undefined) throw usage("tb import needs a format: tb import lm-eval <output dirs…> --out <dir>");
-  if (format === "leaderboard") {
-    throw usage("tb import leaderboard (Open LLM Leaderboard parquet details) is not available in this version");
+  const [format, ...paths] = positionals;
+  if (format === undefined) throw usage("tb import needs a format: tb import lm-eval|leaderboard <paths…> --out <dir>");
+  if (format !== "lm-eval" && format !== "leaderboard") {
+    throw usage(`unknown import format "${format}" (known: lm-eval, leaderboard)`);
   }
-  if (format !== "lm-eval") throw usage(`unknown import format "${format}" (known: lm-eval)`);
-  if (dirs.length === 0) throw usage("tb import lm-eval needs at least one lm-eval output folder");
+  if (paths.length === 0) {
+    throw usage(
+      `tb import ${format} needs at least one ${format === "lm-eval" ? "lm-eval output folder" : "details file or folder"}`,
+    );
+  }
   const out = required("out", v.out, "import");
-  const opts: Parameters<typeof importLmEval>[1] = {};
-  if (v.metric !== undefined) opts.metric = v.metric;
-  if (v.filter !== undefined) opts.filter = v.filter;
-  if (v.name !== undefined) opts.name = v.name;
-  const { matrix, tasks, models } = importLmEval(dirs, opts);
+  const common: { metric?: string; filter?: string; name?: string } = {};
+  if (v.metric !== undefined) common.metric = v.metric;
+  if (v.filter !== undefined) common.filter = v.filter;
+  if (v.name !== undefined) common.name = v.name;
+  let result: Awaited<ReturnType<typeof importLeaderboard>>;
+  if (format === "lm-eval") {
+    if (v["id-column"] !== undefined) throw usage("--id-column applies to tb import leaderboard only");
+    result = importLmEval(paths, common);
+  } else {
+    result = await importLeaderboard(
+      paths,
+      v["id-column"] === undefined ? common : { ...common, idColumn: v["id-column"] },
+    );
+  }
+  const { matrix, tasks, models } = result;
   writeCorrectnessCsv(join(out, "correctness.csv"), matrix);
   const meta = {
     benchmark: matrix.name,
@@ -561,10 +579,11 @@ export function runImport(args: string[]): number {
     models: matrix.rows,
     examples: matrix.cols,
     source: {
-      tool: "lm-evaluation-harness --log_samples",
+      tool: format === "lm-eval" ? "lm-evaluation-harness --log_samples" : "Open LLM Leaderboard details (parquet)",
       tasks,
       metric: v.metric ?? "(the only one logged)",
       filter: v.filter ?? "(the only one logged)",
+      ...(format === "leaderboard" ? { idColumn: v["id-column"] ?? "doc_id" } : {}),
       folders: models.map((m) => ({ model: m.id, dir: m.dir })),
     },
     example_ids: tasks.length > 1 ? "<task>/<doc_id>" : "<doc_id>",

@@ -9,6 +9,7 @@ import { CorrectnessMatrix, RandomStream } from "@tb/core";
 import { estimate, estimateInterval, probe, selectNatives, tailor } from "@tb/estimate";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatWorkflowJson, loadDataset, readCorrectnessCsv, writeCorrectnessCsv } from "@tb/io";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { main } from "../src/main.js";
 import { SHARED, sharedDataAvailable, tb } from "./helpers.js";
@@ -348,6 +349,30 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(loadDataset(dest).matrix.rows).toBe(4);
   });
 
+  test("import leaderboard: downloaded details (parquet) → a source matrix usable by tb probe", async () => {
+    const details = join(base, "details");
+    for (const t of [0, 1, 2]) {
+      const d = join(details, `org__model-${t}`);
+      mkdirSync(d, { recursive: true });
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: "doc_id", data: full.exampleIds.map((id) => BigInt(id)), type: "INT64" },
+          { name: "target", data: full.exampleIds.map(() => "A"), type: "STRING" },
+          { name: "acc_norm", data: Array.from(full.row(t)), type: "DOUBLE" },
+        ],
+      });
+      writeFileSync(join(d, "samples_leaderboard_musr_2024-06-26T17-18-49.123456.parquet"), new Uint8Array(buf));
+    }
+    const dest = join(base, "lb");
+    const r = await tbIn(["import", "leaderboard", details, "--out", dest]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readCorrectnessCsv(join(dest, "correctness.csv"));
+    expect(m.modelIds).toEqual(["org__model-0", "org__model-1", "org__model-2"]);
+    expect(Array.from(m.data)).toEqual(Array.from(full.data.subarray(0, 3 * full.cols)));
+    expect(JSON.parse(readFileSync(join(dest, "meta.json"), "utf8")).benchmark).toBe("leaderboard_musr");
+    expect((await tbIn(["probe", "--source", dest, "--gset", "5", "--out", join(base, "lb-probe.json")])).code).toBe(0);
+  });
+
   test("estimate prints accuracy, interval and rank; --level changes the interval", async () => {
     const r = await tbIn([
       "estimate",
@@ -685,6 +710,16 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
         return ["import", "lm-eval", join(bad, "empty-out"), "--out", join(bad, "imp")];
       },
       /no lm-eval samples_\*\.jsonl files in .*empty-out/,
+    ],
+    [
+      "import leaderboard: a file that is not parquet",
+      () => ["import", "leaderboard", put("junk.parquet", "PAR1 nope PAR1"), "--out", join(bad, "imp")],
+      /not a readable parquet file.*junk\.parquet/,
+    ],
+    [
+      "import lm-eval with --id-column",
+      () => ["import", "lm-eval", join(bad), "--id-column", "@row", "--out", join(bad, "imp")],
+      /--id-column applies to tb import leaderboard only/,
     ],
     [
       "import in an unknown format",

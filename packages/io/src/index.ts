@@ -8,6 +8,12 @@ export {
 } from "./correctness-csv.js";
 export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
 export {
+  type ImportLeaderboardOptions,
+  importLeaderboard,
+  leaderboardTaskFromFileName,
+  readLeaderboardDetails,
+} from "./leaderboard.js";
+export {
   type ImportedModel,
   type ImportLmEvalOptions,
   type ImportLmEvalResult,

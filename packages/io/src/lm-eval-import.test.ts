@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
@@ -50,6 +50,15 @@ describe("importLmEval: a source matrix from lm-eval --log_samples folders (DESI
     expect(matrix.kind).toBe("binary");
     const flex = importLmEval([out], { filter: "flexible-extract", metric: "exact_match" }).matrix;
     expect(Array.from(flex.row(0))).toEqual([1, 0, 1]);
+  });
+  test("samples files given one by one are grouped by their folder", () => {
+    const files = ["org__model-a", "org__model-b"].map((m) => {
+      const d = join(out, m);
+      return join(d, readdirSync(d)[0] as string);
+    });
+    const { matrix } = importLmEval(files, { filter: "strict-match" });
+    expect(matrix.modelIds).toEqual(["org__model-a", "org__model-b"]);
+    expect(importLmEval([...files, files[0] as string], { filter: "strict-match" }).matrix.rows).toBe(2);
   });
   test("model folders given one by one, group tasks → <task>/<doc_id> columns by task then doc", () => {
     const g = join(root, "group");
@@ -103,8 +112,12 @@ describe("importLmEval: a source matrix from lm-eval --log_samples folders (DESI
     ],
     [
       "two model folders with the same name",
-      () => importLmEval([join(out, "org__model-a"), join(out, "org__model-a")], { filter: "strict-match" }),
-      /both named "org__model-a"/,
+      () => {
+        const a = model(join(root, "x"), "same", { gsm8k: { 0: [1, 1] } });
+        const b = model(join(root, "y"), "same", { gsm8k: { 0: [1, 1] } });
+        return importLmEval([a, b], { filter: "strict-match" });
+      },
+      /both named "same"/,
     ],
     [
       "a malformed samples line (located by the samples reader)",

@@ -62,19 +62,9 @@ const SAMPLES = /^samples_.+\.jsonl$/;
 export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions = {}): ImportLmEvalResult {
   if (paths.length === 0) throw new TbError("E_USAGE", "importLmEval: give at least one lm-eval output folder");
   const models: ImportedModel[] = [];
-  for (const p of paths) models.push(...findModels(p));
-  const seenId = new Map<string, string>();
-  for (const m of models) {
-    const prev = seenId.get(m.id);
-    if (prev !== undefined) {
-      throw new TbError(
-        "E_INPUT",
-        `two model folders are both named ${show(m.id)} (${prev} and ${m.dir}); model ids come from folder names`,
-        { file: m.dir },
-      );
-    }
-    seenId.set(m.id, m.dir);
-  }
+  for (const p of paths)
+    models.push(...findModels(p, SAMPLES, "lm-eval samples_*.jsonl", "run lm_eval with --log_samples"));
+  checkUniqueModels(models);
   // per model: task → doc id → value
   const values: Map<string, Map<number, number>>[] = models.map((m) => {
     const byTask = new Map<string, Map<number, number>>();
@@ -94,6 +84,51 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
     }
     return byTask;
   });
+  return assembleMatrix(models, values, opts.name, (f) => lmEvalTaskFromFileName(basename(f)));
+}
+
+/**
+ * Merge entries of the same folder (files given one by one), then refuse two models with the same
+ * id (folder name).
+ * @internal
+ */
+export function checkUniqueModels(models: ImportedModel[]): void {
+  // files given one by one: one model per folder
+  for (let i = 0; i < models.length; i++) {
+    const a = models[i] as ImportedModel;
+    for (let j = models.length - 1; j > i; j--) {
+      const b = models[j] as ImportedModel;
+      if (resolve(a.dir) === resolve(b.dir)) {
+        for (const f of b.files) if (!a.files.includes(f)) a.files.push(f);
+        models.splice(j, 1);
+      }
+    }
+  }
+  const seenId = new Map<string, string>();
+  for (const m of models) {
+    const prev = seenId.get(m.id);
+    if (prev !== undefined) {
+      throw new TbError(
+        "E_INPUT",
+        `two model folders are both named ${show(m.id)} (${prev} and ${m.dir}); model ids come from folder names`,
+        { file: m.dir },
+      );
+    }
+    seenId.set(m.id, m.dir);
+  }
+}
+
+/**
+ * Assemble per-model answers (task → doc id → value) into one matrix, refusing models that do not
+ * answer the same tasks and doc ids. Shared by the lm-eval and leaderboard importers.
+ * @internal
+ */
+export function assembleMatrix(
+  models: readonly ImportedModel[],
+  values: readonly Map<string, Map<number, number>>[],
+  name: string | undefined,
+  taskOfFile: (file: string) => string | undefined,
+): ImportLmEvalResult {
   const first = values[0] as Map<string, Map<number, number>>;
   const tasks = [...first.keys()].sort();
   const docs = new Map<string, number[]>();
@@ -133,7 +168,7 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
         throw new TbError(
           "E_INPUT",
           `task ${show(t)}: model ${show(m.id)} ${which}${missing.length + extra.length > 5 ? ", …" : ""} compared with ${show((models[0] as ImportedModel).id)} (${missing.length} missing, ${extra.length} extra; was one run with --limit or --samples?)`,
-          { file: m.files.find((f) => lmEvalTaskFromFileName(basename(f)) === t) ?? m.dir },
+          { file: m.files.find((f) => taskOfFile(f) === t) ?? m.dir },
         );
       }
     }
@@ -154,25 +189,32 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
     data,
     modelIds: models.map((m) => m.id),
     exampleIds,
-    name: opts.name ?? tasks.join("+"),
+    name: name ?? tasks.join("+"),
     copy: false,
   });
-  return { matrix, tasks, models };
+  return { matrix, tasks, models: [...models] };
 }
 
-/** The model folders under one path: itself when it holds samples files, else its sub-folders that do. */
-function findModels(path: string): ImportedModel[] {
+/**
+ * The model folders under one path: itself when it holds files matching `pattern`, else its
+ * sub-folders that do. A path to one such file is that file's folder (with only that file).
+ * @internal
+ */
+export function findModels(path: string, pattern: RegExp, what: string, hint: string): ImportedModel[] {
   let entries: string[];
   try {
-    if (!statSync(path).isDirectory()) {
-      throw new TbError("E_INPUT", `not a folder: ${path} (expected an lm-eval output folder)`, { file: path });
+    const st = statSync(path);
+    if (!st.isDirectory()) {
+      if (pattern.test(basename(path)))
+        return [{ id: basename(resolve(path, "..")), dir: resolve(path, ".."), files: [path] }];
+      throw new TbError("E_INPUT", `not a folder or a ${what} file: ${path}`, { file: path });
     }
     entries = readdirSync(path).sort();
   } catch (err) {
     if (err instanceof TbError) throw err;
-    throw new TbError("E_INPUT", `lm-eval output folder not found: ${path}`, { file: path });
+    throw new TbError("E_INPUT", `not found: ${path} (expected a folder of ${what} files)`, { file: path });
   }
-  const own = entries.filter((f) => SAMPLES.test(f));
+  const own = entries.filter((f) => pattern.test(f));
   if (own.length > 0) {
     return [{ id: basename(resolve(path)), dir: path, files: own.map((f) => join(path, f)) }];
   }
@@ -183,7 +225,7 @@ function findModels(path: string): ImportedModel[] {
     try {
       if (!statSync(sub).isDirectory()) continue;
       files = readdirSync(sub)
-        .filter((f) => SAMPLES.test(f))
+        .filter((f) => pattern.test(f))
         .sort();
     } catch {
       continue;
@@ -191,11 +233,7 @@ function findModels(path: string): ImportedModel[] {
     if (files.length > 0) out.push({ id: e, dir: sub, files: files.map((f) => join(sub, f)) });
   }
   if (out.length === 0) {
-    throw new TbError(
-      "E_INPUT",
-      `no lm-eval samples_*.jsonl files in ${path} or its sub-folders (run lm_eval with --log_samples)`,
-      { file: path },
-    );
+    throw new TbError("E_INPUT", `no ${what} files in ${path} or its sub-folders (${hint})`, { file: path });
   }
   return out;
 }
