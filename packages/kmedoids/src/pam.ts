@@ -99,28 +99,49 @@ export function pamSwapCore(
   if (maxIter === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 }; // no (slot, candidate) pair exists
   const st = new SwapState(q, m, med, f);
-  const { A, B, slotOf } = st;
+  const { A, C, V, M, slotOf } = st;
   let swaps = 0;
   let iterations = 0;
   while (swaps < maxIter) {
     iterations++;
     const d2 = st.d2;
-    // Scan order of §2.3 is candidates h ascending, slots i ascending within h, keeping the first
-    // strictly smaller Φ. That is the lexicographic minimum of (Φ, h, i); computing it slot-major
-    // reads the matrix rows contiguously. All Φ are exact (quantized matrix), so ties are exact.
+    // Scan order of §2.3: candidates h ascending, slots i ascending within h, keeping the first
+    // strictly smaller Φ. All Φ are exact (quantized matrix), so ties are exact. Since B_i(h) ≥ 0
+    // and ψ ≥ 0, Φ(i,h) ≥ A(h): a candidate with A(h) ≥ best cannot give a strictly smaller Φ,
+    // so it is skipped without looking at its slots (the same pair is found, far fewer Φ).
+    // A first bound: g = min_i Φ(i, h*) for the candidate h* with the smallest A. The best Φ is
+    // ≤ g, so a candidate with A(h) > g can be skipped from the start of the scan.
+    let hs = -1;
+    let as = 0;
+    for (let h = 0; h < m; h++) {
+      if ((slotOf[h] as number) < 0 && (A[h] as number) < as) {
+        as = A[h] as number;
+        hs = h;
+      }
+    }
+    let g = 0;
+    if (hs >= 0) {
+      for (let i = f; i < K; i++) {
+        const dho = M[hs * K + i] as number;
+        const d2o = d2[med[i] as number] as number;
+        const phi = as + ((C[i] as number) + (V[hs * K + i] as number)) + Math.min(dho, d2o);
+        if (phi < g) g = phi;
+      }
+    }
     let best = 0;
     let bi = -1;
     let bh = -1;
-    for (let i = f; i < K; i++) {
-      const o = med[i] as number;
-      const row = o * m;
-      const d2o = d2[o] as number;
-      const bo = i * m;
-      for (let h = 0; h < m; h++) {
-        if ((slotOf[h] as number) >= 0) continue;
-        const dho = q[row + h] as number;
-        const phi = (A[h] as number) + (B[bo + h] as number) + Math.min(dho, d2o);
-        if (phi < best || (phi === best && h < bh)) {
+    for (let h = 0; h < m; h++) {
+      if ((slotOf[h] as number) >= 0) continue;
+      const ah = A[h] as number;
+      if (!(ah < best) || ah > g) continue;
+      const base = h * K;
+      for (let i = f; i < K; i++) {
+        // ψ(i,h) = min(Δ(μ_i, h), d2(μ_i))
+        const dho = M[base + i] as number;
+        const d2o = d2[med[i] as number] as number;
+        const phi = ah + ((C[i] as number) + (V[base + i] as number)) + Math.min(dho, d2o);
+        if (phi < best) {
           best = phi;
           bi = i;
           bh = h;
