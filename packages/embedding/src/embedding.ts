@@ -1,6 +1,6 @@
 import type { CorrectnessMatrix } from "@tb/core";
 import { type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
-import { columnMeanScale, standardizeColumns } from "./standardize.js";
+import { scaleOf, standardizeColumns } from "./standardize.js";
 
 /**
  * A set of points embedded as rows of a row-major `n × dim` matrix, optionally with a packed
@@ -104,8 +104,11 @@ export function modelEmbedding(
 /**
  * Packed bits and column weights of the example embedding of a 0/1 matrix over `rows`
  * (ALGORITHMS §2.1–2.2): bit `k` of example `x` is `C[rows[k]][x]`; the weight of column `k` is
- * `|z₁ − z₀|` with `z_v = (v − mean)/scale` from {@link columnMeanScale} (`|1 − 0|` unstandardised),
- * 0 when the column is constant. Reads eight model rows at a time, one byte written per example.
+ * `|z₁ − z₀|` with `z_v = (v − mean)/scale` (`|1 − 0|` unstandardised), 0 when the column is
+ * constant. One pass over the matrix: eight model rows at a time are packed into a byte column,
+ * counting ones (the exact column sum); the squared deviations are then summed per model in
+ * example order from that byte column, term by term as {@link standardizeColumns} sums them, so
+ * mean, scale and weights are bit for bit the dense construction's.
  */
 function packRows(
   matrix: CorrectnessMatrix,
@@ -118,28 +121,53 @@ function packRows(
   const stride = Math.ceil(q / 8);
   const bytes = new Uint8Array(n * stride);
   const weights = new Float64Array(q);
-  const base = new Int32Array(8);
+  const col = new Uint8Array(n);
+  const ones = new Float64Array(8);
+  const sq = new Float64Array(8);
+  const terms = new Float64Array(16); // per bit b: (0 − mean)², (1 − mean)²
   for (let byte = 0; byte < stride; byte++) {
     const k0 = byte * 8;
     const bits = Math.min(8, q - k0);
-    for (let b = 0; b < bits; b++) base[b] = (rows[k0 + b] as number) * n;
-    for (let x = 0; x < n; x++) {
-      let v = 0;
-      for (let b = 0; b < bits; b++) if ((src[(base[b] as number) + x] as number) === 1) v |= 1 << b;
-      bytes[x * stride + byte] = v;
+    ones.fill(0);
+    for (let b = 0; b < bits; b++) {
+      const base = (rows[k0 + b] as number) * n;
+      let c = 0;
+      const bit = 1 << b;
+      // binary cells are exactly 0 or 1: OR in the bit without a branch
+      for (let x = 0; x < n; x++) {
+        const v = src[base + x] as number;
+        col[x] = (col[x] as number) | (v * bit);
+        c += v;
+      }
+      ones[b] = c;
     }
-  }
-  for (let k = 0; k < q; k++) {
-    const start = (rows[k] as number) * n;
-    let ones = 0;
-    for (let x = 0; x < n; x++) if ((src[start + x] as number) === 1) ones++;
-    if (ones === 0 || ones === n) continue; // one value only: weight 0
-    if (!standardize) {
-      weights[k] = 1;
-      continue;
+    for (let x = 0; x < n; x++) bytes[x * stride + byte] = col[x] as number;
+    if (standardize) {
+      for (let b = 0; b < bits; b++) {
+        const mean = (ones[b] as number) / n;
+        const d0 = 0 - mean;
+        const d1 = 1 - mean;
+        terms[2 * b] = d0 * d0;
+        terms[2 * b + 1] = d1 * d1;
+      }
+      sq.fill(0);
+      for (let x = 0; x < n; x++) {
+        const v = col[x] as number;
+        for (let b = 0; b < bits; b++) sq[b] = (sq[b] as number) + (terms[2 * b + ((v >> b) & 1)] as number);
+      }
     }
-    const { mean, scale } = columnMeanScale(src, start, n);
-    weights[k] = Math.abs((1 - mean) / scale - (0 - mean) / scale);
+    for (let b = 0; b < bits; b++) {
+      const c = ones[b] as number;
+      if (c === 0 || c === n) continue; // one value only: weight 0
+      if (!standardize) {
+        weights[k0 + b] = 1;
+        continue;
+      }
+      const mean = c / n;
+      const scale = scaleOf(sq[b] as number, mean, n);
+      weights[k0 + b] = Math.abs((1 - mean) / scale - (0 - mean) / scale);
+    }
+    col.fill(0);
   }
   return { bytes, stride, weights };
 }

@@ -38,29 +38,12 @@ export function standardizeColumns(x: Float64Array, r: number, q: number): Float
   return out;
 }
 
-/** The scale of a column from its sum of squared deviations and mean (§2.1 constant rule). */
-function scaleOf(sq: number, mu: number, r: number): number {
+/**
+ * The scale {@link standardizeColumns} gives a column of `r` values from its mean and its sum of
+ * squared deviations `Σ (x − mean)²` summed in row order (§2.1, constant rule included). Internal.
+ */
+export function scaleOf(sq: number, mu: number, r: number): number {
   const v = sq / r;
   const bound = r * EPS * v + (r * mu * EPS) ** 2;
   return v <= bound || v === 0 ? 1 : Math.sqrt(v);
-}
-
-/**
- * Mean and scale that {@link standardizeColumns} gives a column, for a column stored contiguously
- * (e.g. one model's row of a correctness matrix): the same sums in the same order, so
- * `(x − mean)/scale` is bit for bit the standardised value (ALGORITHMS §2.1). Used to standardise
- * 0/1 columns without building the dense `r × q` matrix.
- *
- * @param x the values; the column is `x[start … start + r − 1]`
- */
-export function columnMeanScale(x: Float64Array, start: number, r: number): { mean: number; scale: number } {
-  let sum = 0;
-  for (let i = 0; i < r; i++) sum += x[start + i] as number;
-  const mean = sum / r;
-  let sq = 0;
-  for (let i = 0; i < r; i++) {
-    const d = (x[start + i] as number) - mean;
-    sq += d * d;
-  }
-  return { mean, scale: scaleOf(sq, mean, r) };
 }
