@@ -21,8 +21,13 @@
  *
  * Prints markdown tables and writes a JSON record to `bench-results/<date>.json` (git-ignored).
  *
+ * 4. `--accuracy`: the faster options against the faithful default on GSM8K, same seed and trials
+ *    (default 100 per budget), as paired τ/MAE differences with their standard errors: FasterPAM
+ *    for the N-set, and CLARA samples (s = 750, R = 10) for the N-set.
+ *
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
- *              [--skip-100k] [--no-scale] [--no-protocol] [--label "what changed"] [--out FILE]
+ *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
+ *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,7 +38,14 @@ import { parseArgs } from "node:util";
 import { CorrectnessMatrix, createOracle, type Oracle, RandomStream } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
 import { estimate, estimateFromClusters, nativeMean, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
-import { reproduce, runTrial, syntheticPopulation, type TrialTask } from "@tb/experiment";
+import {
+  type MethodConfig,
+  type ReproduceReport,
+  reproduce,
+  runTrial,
+  syntheticPopulation,
+  type TrialTask,
+} from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 import { assign, clara, type DistanceSource } from "@tb/kmedoids";
 
@@ -57,7 +69,9 @@ const { values: args } = parseArgs({
     label: { type: "string", default: "" },
     out: { type: "string" },
     case: { type: "string" },
-    seed: { type: "string", default: "1" },
+    seed: { type: "string", default: "0" },
+    accuracy: { type: "boolean", default: false },
+    "accuracy-trials": { type: "string", default: "100" },
   },
   strict: true,
 });
@@ -286,6 +300,9 @@ interface ProtocolResult {
   full?: { wallSeconds: number; cpuSeconds: number; tau: Record<string, number>; mae: Record<string, number> };
 }
 
+/** The report of the `--full` run (the faithful default at 100 trials), reused by `--accuracy`. */
+let fullReport: ReproduceReport | undefined;
+
 async function protocol(budgets: number[], trials: number, workers: number, full: boolean, seed: number) {
   const ds = loadDataset(args.data as string);
   const split = ds.split;
@@ -350,6 +367,7 @@ async function protocol(budgets: number[], trials: number, workers: number, full
       },
     });
     process.stderr.write("\n");
+    fullReport = report;
     const tau: Record<string, number> = {};
     const mae: Record<string, number> = {};
     for (const cell of report.results) {
@@ -417,7 +435,7 @@ function runScaleCase(c: ScaleCase): ScaleResult {
     examples: c.examples,
     seed: 0,
     name: `synthetic ${c.name}`,
-    ...(big ? ({ fast: true } as Record<string, unknown>) : {}),
+    ...(big ? { fast: true } : {}),
   });
   const generate = w() - t;
   const S = c.models - 1;
@@ -489,6 +507,81 @@ function scale(cases: ScaleCase[]): ScaleResult[] {
       });
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. accuracy of the faster options against the default
+
+interface AccuracyRow {
+  variant: string;
+  budget: number;
+  trials: number;
+  tau: { mean: number; se: number };
+  mae: { mean: number; se: number };
+  /** variant − default, paired by trial: mean and std(ddof 0)/√trials */
+  dTau: { mean: number; se: number };
+  dMae: { mean: number; se: number };
+  /** wall seconds of the variant's whole run (all budgets) */
+  wallSeconds: number;
+}
+
+function pairedDelta(a: readonly number[], b: readonly number[]): { mean: number; se: number } {
+  const d = a.map((x, i) => x - (b[i] as number));
+  const mean = d.reduce((s, x) => s + x, 0) / d.length;
+  const v = d.reduce((s, x) => s + (x - mean) ** 2, 0) / d.length;
+  return { mean, se: Math.sqrt(v / d.length) };
+}
+
+async function accuracy(trials: number, workers: number, seed: number): Promise<AccuracyRow[]> {
+  const ds = loadDataset(args.data as string);
+  const split = ds.split;
+  if (!split) throw new Error(`${args.data}: no split in meta.json`);
+  const variants: { name: string; config: MethodConfig }[] = [
+    { name: "default (PAM, s = n)", config: {} },
+    { name: "FasterPAM N-set", config: { nsetAlgorithm: "fasterpam" } },
+    { name: "CLARA N-set (s = 750, R = 10)", config: { nsetSampleSize: 750, nsetSubRuns: 10 } },
+  ];
+  const reports: { name: string; report: ReproduceReport; wall: number }[] = [];
+  for (const v of variants) {
+    const isDefault = Object.keys(v.config).length === 0;
+    if (isDefault && fullReport && fullReport.trials === trials && fullReport.seed === seed) {
+      reports.push({ name: v.name, report: fullReport, wall: Number.NaN });
+      continue;
+    }
+    process.stderr.write(`accuracy: ${v.name} …\n`);
+    const w0 = performance.now();
+    const report = await reproduce(ds.matrix, {
+      methods: ["tailored"],
+      budgets: [20, 25, 30, 35, 40],
+      trials,
+      seed,
+      split: "meta",
+      metaSplit: { source: Array.from(split.source), target: Array.from(split.target) },
+      config: v.config,
+      workers,
+      dataName: ds.name,
+    });
+    reports.push({ name: v.name, report, wall: (performance.now() - w0) / 1000 });
+  }
+  const base = (reports[0] as (typeof reports)[number]).report;
+  const rows: AccuracyRow[] = [];
+  for (const r of reports) {
+    for (const cell of r.report.results) {
+      const ref = base.results.find((c) => c.budget === cell.budget);
+      if (!ref) continue;
+      rows.push({
+        variant: r.name,
+        budget: cell.budget,
+        trials: cell.trials,
+        tau: cell.kendallTau,
+        mae: cell.mae,
+        dTau: pairedDelta(cell.perTrial.kendallTau, ref.perTrial.kendallTau),
+        dMae: pairedDelta(cell.perTrial.mae, ref.perTrial.mae),
+        wallSeconds: round(r.wall, 1),
+      });
+    }
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,6 +692,28 @@ async function main(): Promise<void> {
         `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
     }
     out.push(s);
+  }
+
+  if (args.accuracy) {
+    const rows = await accuracy(Number(args["accuracy-trials"]), workers, seed);
+    record.accuracy = rows;
+    const f = (x: { mean: number; se: number }, d: number) => `${x.mean.toFixed(d)} ± ${x.se.toFixed(d)}`;
+    out.push(
+      `## Faster options vs the faithful default (GSM8K, seed ${seed}, paired by trial)\n\n` +
+        table(
+          ["variant", "N", "trials", "τ-b", "MAE", "Δτ (variant − default)", "ΔMAE", "run wall s"],
+          rows.map((r) => [
+            r.variant,
+            r.budget,
+            r.trials,
+            f(r.tau, 4),
+            f(r.mae, 5),
+            f(r.dTau, 4),
+            f(r.dMae, 5),
+            Number.isNaN(r.wallSeconds) ? "(the --full run)" : r.wallSeconds,
+          ]),
+        ),
+    );
   }
 
   sampleMemory();
