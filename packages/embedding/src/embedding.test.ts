@@ -106,8 +106,9 @@ describe("lazy packed example embedding of 0/1 data (ALGORITHMS §2.1–2.2)", (
 });
 
 describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () => {
-  // q = 5 → 1 word, 40 → 2 words, 75 → 3 words (the G-set of GSM8K), 130 → 5 words
-  for (const q of [5, 40, 75, 130]) {
+  // q = 5 → 1 word; 40, 44 → 2 words of which 5, 6 bytes are used; 60 → 2 full words;
+  // 75 → 3 words (the G-set of GSM8K); 130 → 5 words
+  for (const q of [5, 40, 44, 60, 75, 130]) {
     const m = binaryMatrix(q, 61, q);
     const emb = exampleEmbedding(m, range(q));
     for (const metric of ["manhattan", "euclidean"] as const) {

@@ -259,7 +259,8 @@ function packWords(n: number, dim: number, bin: NonNullable<Embedding["binary"]>
 }
 
 /**
- * Weighted Hamming distances between point `a` (words at `pa`) and points `lo … hi − 1` of `P`
+ * Weighted Hamming distances between point `a` (words at `pa`; `bytes` packed bytes of which are
+ * used) and points `lo … hi − 1` of `P`
  * (words at `b·W`), written to `out[o + b − lo]` (and, with `mirror`, also to `out[m + b·s]`, the
  * transposed entry of an `s × s` block). Returns the largest value written. The sum runs over
  * bytes in order, so it equals `((T₀ + T₁) + T₂) + …` exactly; zero padding adds +0.
@@ -267,6 +268,7 @@ function packWords(n: number, dim: number, bin: NonNullable<Embedding["binary"]>
 function hammingRow(
   T: Float64Array,
   W: number,
+  bytes: number,
   A: Int32Array,
   pa: number,
   P: Int32Array,
@@ -287,6 +289,25 @@ function hammingRow(
         (T[256 | ((w >>> 8) & 255)] as number) +
         (T[512 | ((w >>> 16) & 255)] as number) +
         (T[768 | (w >>> 24)] as number);
+      out[o + b - lo] = d;
+      if (mirror >= 0) out[mirror + b * s] = d;
+      if (d > max) max = d;
+    }
+  } else if (W === 2 && bytes <= 6) {
+    // 33–48 columns (e.g. GSM8K's ~40 native sources): skip the all-zero tables of bytes 6–7
+    const a0 = A[pa] as number;
+    const a1 = A[pa + 1] as number;
+    const six = bytes === 6;
+    for (let b = lo; b < hi; b++) {
+      const w = a0 ^ (P[2 * b] as number);
+      const u = a1 ^ (P[2 * b + 1] as number);
+      let d =
+        (T[w & 255] as number) +
+        (T[256 | ((w >>> 8) & 255)] as number) +
+        (T[512 | ((w >>> 16) & 255)] as number) +
+        (T[768 | (w >>> 24)] as number) +
+        (T[1024 | (u & 255)] as number);
+      if (six) d += T[1280 | ((u >>> 8) & 255)] as number;
       out[o + b - lo] = d;
       if (mirror >= 0) out[mirror + b * s] = d;
       if (d > max) max = d;
@@ -345,6 +366,7 @@ function gather(pk: Packed, points: Int32Array, n: number, fn: string): Int32Arr
 }
 
 function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary"]>, sqrt: boolean): DistanceSource {
+  const stride = bin.stride;
   let packed: Packed | undefined;
   const get = (): Packed => {
     packed ??= packWords(n, dim, bin, sqrt);
@@ -359,7 +381,7 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     for (let a = 0; a < s; a++) {
       out[a * s + a] = 0;
       // the upper part of row a, mirrored into column a
-      const m = hammingRow(tables, W, P, a * W, P, a + 1, s, out, a * s + a + 1, a, s);
+      const m = hammingRow(tables, W, stride, P, a * W, P, a + 1, s, out, a * s + a + 1, a, s);
       if (m > max) max = m;
     }
     if (sqrt) {
@@ -382,7 +404,7 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       const { W, tables, words } = pk;
       const A = gather(pk, from, n, "rowsTo");
       const out = new Float64Array(from.length * n);
-      for (let a = 0; a < from.length; a++) hammingRow(tables, W, A, a * W, words, 0, n, out, a * n, -1, n);
+      for (let a = 0; a < from.length; a++) hammingRow(tables, W, stride, A, a * W, words, 0, n, out, a * n, -1, n);
       if (sqrt) for (let t = 0; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
       return out;
     },
