@@ -259,98 +259,170 @@ function packWords(n: number, dim: number, bin: NonNullable<Embedding["binary"]>
 }
 
 /**
- * Weighted Hamming distances between point `a` (words at `pa`; `bytes` packed bytes of which are
- * used) and points `lo … hi − 1` of `P`
- * (words at `b·W`), written to `out[o + b − lo]` (and, with `mirror`, also to `out[m + b·s]`, the
- * transposed entry of an `s × s` block). Returns the largest value written. The sum runs over
- * bytes in order, so it equals `((T₀ + T₁) + T₂) + …` exactly; zero padding adds +0.
+ * The weighted Hamming distance (ALGORITHMS §2.2, binary fast path) of two points given by their
+ * packed words: the per-byte table values summed byte 0 first — `((T₀ + T₁) + T₂) + …` — so the
+ * value equals the byte-at-a-time sum bit for bit (padding bytes would add +0 and are skipped
+ * where the word count allows). Generic form; {@link hammingBlock} and {@link hammingRows}
+ * inline the common widths.
  */
-function hammingRow(
+function hammingGeneric(T: Float64Array, W: number, A: Int32Array, pa: number, P: Int32Array, pb: number): number {
+  let d = 0;
+  for (let k = 0; k < W; k++) {
+    const w = (A[pa + k] as number) ^ (P[pb + k] as number);
+    const t = k << 10;
+    d =
+      d +
+      (T[t | (w & 255)] as number) +
+      (T[(t + 256) | ((w >>> 8) & 255)] as number) +
+      (T[(t + 512) | ((w >>> 16) & 255)] as number) +
+      (T[(t + 768) | (w >>> 24)] as number);
+  }
+  return d;
+}
+
+/**
+ * The full symmetric `s × s` block of distances among the points whose words are `P` (`s × W`),
+ * into `out` (upper triangle computed, mirrored); returns its largest entry. `bytes` is the
+ * packed width (1–4 bytes: one word; 5, 6 or 7–8: two words; more: the generic loop).
+ */
+function hammingBlock(T: Float64Array, W: number, bytes: number, P: Int32Array, s: number, out: Float64Array): number {
+  let max = 0;
+  for (let a = 0; a < s; a++) out[a * s + a] = 0;
+  if (W === 1) {
+    for (let a = 0; a < s; a++) {
+      const a0 = P[a] as number;
+      const ra = a * s;
+      for (let b = a + 1; b < s; b++) {
+        const w = a0 ^ (P[b] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number);
+        out[ra + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+      }
+    }
+  } else if (W === 2 && bytes === 5) {
+    // 33–40 columns (GSM8K's ~40 native sources): bytes 5–7 are padding
+    for (let a = 0; a < s; a++) {
+      const a0 = P[2 * a] as number;
+      const a1 = P[2 * a + 1] as number;
+      const ra = a * s;
+      for (let b = a + 1; b < s; b++) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number);
+        out[ra + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+      }
+    }
+  } else if (W === 2 && bytes === 6) {
+    for (let a = 0; a < s; a++) {
+      const a0 = P[2 * a] as number;
+      const a1 = P[2 * a + 1] as number;
+      const ra = a * s;
+      for (let b = a + 1; b < s; b++) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number) +
+          (T[1280 | ((u >>> 8) & 255)] as number);
+        out[ra + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+      }
+    }
+  } else if (W === 2) {
+    for (let a = 0; a < s; a++) {
+      const a0 = P[2 * a] as number;
+      const a1 = P[2 * a + 1] as number;
+      const ra = a * s;
+      for (let b = a + 1; b < s; b++) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number) +
+          (T[1280 | ((u >>> 8) & 255)] as number) +
+          (T[1536 | ((u >>> 16) & 255)] as number) +
+          (T[1792 | (u >>> 24)] as number);
+        out[ra + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+      }
+    }
+  } else {
+    for (let a = 0; a < s; a++) {
+      const ra = a * s;
+      for (let b = a + 1; b < s; b++) {
+        const d = hammingGeneric(T, W, P, a * W, P, b * W);
+        out[ra + b] = d;
+        out[b * s + a] = d;
+        if (d > max) max = d;
+      }
+    }
+  }
+  return max;
+}
+
+/** Distances from each of the points with words `A` (`f × W`) to all `n` points (`words`), `f × n` into `out`. */
+function hammingRows(
   T: Float64Array,
   W: number,
   bytes: number,
   A: Int32Array,
-  pa: number,
-  P: Int32Array,
-  lo: number,
-  hi: number,
+  f: number,
+  words: Int32Array,
+  n: number,
   out: Float64Array,
-  o: number,
-  mirror: number,
-  s: number,
-): number {
-  let max = 0;
-  if (W === 1) {
-    const a0 = A[pa] as number;
-    for (let b = lo; b < hi; b++) {
-      const w = a0 ^ (P[b] as number);
-      const d =
-        (T[w & 255] as number) +
-        (T[256 | ((w >>> 8) & 255)] as number) +
-        (T[512 | ((w >>> 16) & 255)] as number) +
-        (T[768 | (w >>> 24)] as number);
-      out[o + b - lo] = d;
-      if (mirror >= 0) out[mirror + b * s] = d;
-      if (d > max) max = d;
-    }
-  } else if (W === 2 && bytes <= 6) {
-    // 33–48 columns (e.g. GSM8K's ~40 native sources): skip the all-zero tables of bytes 6–7
-    const a0 = A[pa] as number;
-    const a1 = A[pa + 1] as number;
-    const six = bytes === 6;
-    for (let b = lo; b < hi; b++) {
-      const w = a0 ^ (P[2 * b] as number);
-      const u = a1 ^ (P[2 * b + 1] as number);
-      let d =
-        (T[w & 255] as number) +
-        (T[256 | ((w >>> 8) & 255)] as number) +
-        (T[512 | ((w >>> 16) & 255)] as number) +
-        (T[768 | (w >>> 24)] as number) +
-        (T[1024 | (u & 255)] as number);
-      if (six) d += T[1280 | ((u >>> 8) & 255)] as number;
-      out[o + b - lo] = d;
-      if (mirror >= 0) out[mirror + b * s] = d;
-      if (d > max) max = d;
-    }
-  } else if (W === 2) {
-    const a0 = A[pa] as number;
-    const a1 = A[pa + 1] as number;
-    for (let b = lo; b < hi; b++) {
-      const w = a0 ^ (P[2 * b] as number);
-      const u = a1 ^ (P[2 * b + 1] as number);
-      const d =
-        (T[w & 255] as number) +
-        (T[256 | ((w >>> 8) & 255)] as number) +
-        (T[512 | ((w >>> 16) & 255)] as number) +
-        (T[768 | (w >>> 24)] as number) +
-        (T[1024 | (u & 255)] as number) +
-        (T[1280 | ((u >>> 8) & 255)] as number) +
-        (T[1536 | ((u >>> 16) & 255)] as number) +
-        (T[1792 | (u >>> 24)] as number);
-      out[o + b - lo] = d;
-      if (mirror >= 0) out[mirror + b * s] = d;
-      if (d > max) max = d;
-    }
-  } else {
-    for (let b = lo; b < hi; b++) {
-      const pb = b * W;
-      let d = 0;
-      for (let k = 0; k < W; k++) {
-        const w = (A[pa + k] as number) ^ (P[pb + k] as number);
-        const t = k << 10;
-        d =
-          d +
-          (T[t | (w & 255)] as number) +
-          (T[(t + 256) | ((w >>> 8) & 255)] as number) +
-          (T[(t + 512) | ((w >>> 16) & 255)] as number) +
-          (T[(t + 768) | (w >>> 24)] as number);
+): void {
+  for (let a = 0; a < f; a++) {
+    const o = a * n;
+    if (W === 1) {
+      const a0 = A[a] as number;
+      for (let b = 0; b < n; b++) {
+        const w = a0 ^ (words[b] as number);
+        out[o + b] =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number);
       }
-      out[o + b - lo] = d;
-      if (mirror >= 0) out[mirror + b * s] = d;
-      if (d > max) max = d;
+    } else if (W === 2 && bytes <= 6) {
+      const a0 = A[2 * a] as number;
+      const a1 = A[2 * a + 1] as number;
+      const six = bytes === 6;
+      for (let b = 0; b < n; b++) {
+        const w = a0 ^ (words[2 * b] as number);
+        const u = a1 ^ (words[2 * b + 1] as number);
+        let d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number);
+        if (six) d += T[1280 | ((u >>> 8) & 255)] as number;
+        out[o + b] = d;
+      }
+    } else {
+      for (let b = 0; b < n; b++) out[o + b] = hammingGeneric(T, W, A, a * W, words, b * W);
     }
   }
-  return max;
 }
 
 /** Words of the given points, contiguous (`|points| × W`). */
@@ -374,16 +446,9 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
   };
   const into = (points: Int32Array, out: Float64Array): number => {
     const pk = get();
-    const { W, tables } = pk;
     const s = points.length;
     const P = gather(pk, points, n, "submatrix");
-    let max = 0;
-    for (let a = 0; a < s; a++) {
-      out[a * s + a] = 0;
-      // the upper part of row a, mirrored into column a
-      const m = hammingRow(tables, W, stride, P, a * W, P, a + 1, s, out, a * s + a + 1, a, s);
-      if (m > max) max = m;
-    }
+    let max = hammingBlock(pk.tables, pk.W, stride, P, s, out);
     if (sqrt) {
       for (let t = 0; t < s * s; t++) out[t] = Math.sqrt(out[t] as number);
       max = Math.sqrt(max);
@@ -401,10 +466,9 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     },
     rowsTo(from: Int32Array): Float64Array {
       const pk = get();
-      const { W, tables, words } = pk;
       const A = gather(pk, from, n, "rowsTo");
       const out = new Float64Array(from.length * n);
-      for (let a = 0; a < from.length; a++) hammingRow(tables, W, stride, A, a * W, words, 0, n, out, a * n, -1, n);
+      hammingRows(pk.tables, pk.W, stride, A, from.length, pk.words, n, out);
       if (sqrt) for (let t = 0; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
       return out;
     },
