@@ -214,9 +214,22 @@ export class SwapState {
     if (oB && p2 > thr) thr = p2;
     if (nB && n2 > thr) thr = n2;
     const row = j * m;
-    for (let h = 0; h < m; h++) {
-      const x = dist[row + h] as number;
+    const end = row + m;
+    for (let r = row; r < end; r++) {
+      // four at a time: nearly every entry is at or above thr (only the points near j are below)
+      if (
+        r + 3 < end &&
+        !((dist[r] as number) < thr) &&
+        !((dist[r + 1] as number) < thr) &&
+        !((dist[r + 2] as number) < thr) &&
+        !((dist[r + 3] as number) < thr)
+      ) {
+        r += 3;
+        continue;
+      }
+      const x = dist[r] as number;
       if (!(x < thr)) continue;
+      const h = r - row;
       const tp = x - p1;
       const tn = x - n1;
       if (oA && tp < 0) A[h] = (A[h] as number) - tp;
@@ -248,9 +261,21 @@ export class SwapState {
       const thr = withB ? n2 : n1;
       const e = n2 - n1;
       if (withB) C[aj] = (C[aj] as number) + e;
-      for (let h = 0; h < m; h++) {
-        const x = dist[row + h] as number;
+      const end = row + m;
+      for (let r = row; r < end; r++) {
+        if (
+          r + 3 < end &&
+          !((dist[r] as number) < thr) &&
+          !((dist[r + 1] as number) < thr) &&
+          !((dist[r + 2] as number) < thr) &&
+          !((dist[r + 3] as number) < thr)
+        ) {
+          r += 3;
+          continue;
+        }
+        const x = dist[r] as number;
         if (!(x < thr)) continue;
+        const h = r - row;
         const t = x - n1;
         if (t < 0) A[h] = (A[h] as number) + t;
         if (withB) {
