@@ -531,6 +531,7 @@ interface AccuracyRow {
   wallSeconds: number;
 }
 
+/** Mean and std(ddof 0)/√n of `a − b`, elementwise (b = zeros: a's own mean ± se, as the protocol reports). */
 function pairedDelta(a: readonly number[], b: readonly number[]): { mean: number; se: number } {
   const d = a.map((x, i) => x - (b[i] as number));
   const mean = d.reduce((s, x) => s + x, 0) / d.length;
@@ -550,7 +551,8 @@ async function accuracy(trials: number, workers: number, seed: number): Promise<
   const reports: { name: string; report: ReproduceReport; wall: number }[] = [];
   for (const v of variants) {
     const isDefault = Object.keys(v.config).length === 0;
-    if (isDefault && fullReport && fullReport.trials === trials && fullReport.seed === seed) {
+    if (isDefault && fullReport && fullReport.trials >= trials && fullReport.seed === seed) {
+      // the first `trials` trials of the --full run are the same trials (same keyed streams)
       reports.push({ name: v.name, report: fullReport, wall: Number.NaN });
       continue;
     }
@@ -571,18 +573,21 @@ async function accuracy(trials: number, workers: number, seed: number): Promise<
   }
   const base = (reports[0] as (typeof reports)[number]).report;
   const rows: AccuracyRow[] = [];
+  const zeros = new Array<number>(trials).fill(0);
   for (const r of reports) {
     for (const cell of r.report.results) {
       const ref = base.results.find((c) => c.budget === cell.budget);
       if (!ref) continue;
+      const tau = cell.perTrial.kendallTau.slice(0, trials);
+      const mae = cell.perTrial.mae.slice(0, trials);
       rows.push({
         variant: r.name,
         budget: cell.budget,
-        trials: cell.trials,
-        tau: cell.kendallTau,
-        mae: cell.mae,
-        dTau: pairedDelta(cell.perTrial.kendallTau, ref.perTrial.kendallTau),
-        dMae: pairedDelta(cell.perTrial.mae, ref.perTrial.mae),
+        trials: tau.length,
+        tau: pairedDelta(tau, zeros),
+        mae: pairedDelta(mae, zeros),
+        dTau: pairedDelta(tau, ref.perTrial.kendallTau.slice(0, trials)),
+        dMae: pairedDelta(mae, ref.perTrial.mae.slice(0, trials)),
         wallSeconds: round(r.wall, 1),
       });
     }
