@@ -49,7 +49,9 @@ for (const file of process.argv.slice(2)) {
     }
     continue;
   }
-  console.log("| method | N | trials | τ-b (mean ± se) | paper τ-b | Δτ | MAE (mean ± se) | paper MAE | ΔMAE | within tolerance | max queried |");
+  console.log(
+    "| method | N | trials | τ-b (mean ± se) | paper τ-b | Δτ | MAE (mean ± se) | paper MAE | ΔMAE | within tolerance | max queried |",
+  );
   console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|");
   for (const c of j.results) {
     const p = PAPER[c.method]?.[c.budget];

@@ -16,7 +16,9 @@ describe("ablation studies", () => {
     ]);
   });
   test("top-k never asks for more sources than exist and ends with all of them", () => {
-    const ks = findStudy("topk")!.variants(42).map((x) => x.config.nativeCount);
+    const ks = findStudy("topk")!
+      .variants(42)
+      .map((x) => x.config.nativeCount);
     expect(ks).toEqual([5, 10, 20, 30, 40, 42]);
   });
   test("|G| sweep keeps N = 30", () => {

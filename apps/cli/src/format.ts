@@ -75,6 +75,7 @@ export function resultPlot(report: ReproduceReport): string {
     )
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W + 120}" height="${H}" font-family="sans-serif">
+<title>Kendall τ-b and MAE against the inference count N (${report.data.name})</title>
 <rect width="100%" height="100%" fill="white"/>${panel("kendallTau", 0, `Kendall τ-b (${report.data.name})`)}${panel("mae", W, "MAE")}${legend}
 </svg>
 `;

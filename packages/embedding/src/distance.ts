@@ -55,7 +55,7 @@ export function rowDistance(x: Float64Array, q: number, i: number, j: number, me
       }
       if (uu === 0 || vv === 0) return 1;
       const d = 1 - uv / (Math.sqrt(uu) * Math.sqrt(vv));
-      return d < 0 ? 0 : d > 2 ? 2 : d;
+      return Math.min(Math.max(d, 0), 2);
     }
     case "correlation": {
       if (isConstant(x, a, q) || isConstant(x, b, q)) return 1;
@@ -79,7 +79,7 @@ export function rowDistance(x: Float64Array, q: number, i: number, j: number, me
       }
       if (uu === 0 || vv === 0) return 1;
       const d = 1 - uv / Math.sqrt(uu * vv);
-      return d < 0 ? 0 : d > 2 ? 2 : d;
+      return Math.min(Math.max(d, 0), 2);
     }
   }
 }
