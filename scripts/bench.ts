@@ -699,7 +699,7 @@ async function main(): Promise<void> {
       `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
     if (p.full) {
       s +=
-        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU of the main thread; ` +
+        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU (all threads; ≈ wall on an idle 2-core machine: ${round(p.full.cpuSeconds / p.workers, 1)} s); ` +
         `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
     }
     out.push(s);
