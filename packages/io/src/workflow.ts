@@ -135,20 +135,7 @@ export function resolveExampleIds(
   file?: string,
   text?: string,
 ): Int32Array {
-  const map = indexOf(matrix.exampleIds);
-  const out = new Int32Array(ids.length);
-  ids.forEach((id, k) => {
-    const j = map.get(id);
-    if (j === undefined) {
-      throw new TbError(
-        "E_UNKNOWN_ID",
-        `${field}[${k}]: example id ${show(id)} is not a column of the source matrix`,
-        loc(file, text === undefined ? undefined : idLine(text, field, id)),
-      );
-    }
-    out[k] = j;
-  });
-  return out;
+  return resolveIds(ids, matrix.exampleIds, "example", "is not a column of the source matrix", field, file, text);
 }
 
 /**
@@ -167,14 +154,27 @@ export function resolveModelIds(
   file?: string,
   text?: string,
 ): Int32Array {
-  const map = indexOf(matrix.modelIds);
+  return resolveIds(ids, matrix.modelIds, "model", "is not a row of the source matrix", field, file, text);
+}
+
+/** Shared body of {@link resolveExampleIds} and {@link resolveModelIds}. */
+function resolveIds(
+  ids: readonly string[],
+  known: readonly string[],
+  what: string,
+  missing: string,
+  field: string,
+  file?: string,
+  text?: string,
+): Int32Array {
+  const map = indexOf(known);
   const out = new Int32Array(ids.length);
   ids.forEach((id, k) => {
     const j = map.get(id);
     if (j === undefined) {
       throw new TbError(
         "E_UNKNOWN_ID",
-        `${field}[${k}]: model id ${show(id)} is not a row of the source matrix`,
+        `${field}[${k}]: ${what} id ${show(id)} ${missing}`,
         loc(file, text === undefined ? undefined : idLine(text, field, id)),
       );
     }
