@@ -3,6 +3,7 @@ import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
+import { type NearIndex, nearIndex, nearMatches } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
 import { checkEps, checkInt } from "./validate.js";
 
@@ -86,6 +87,8 @@ const MAX_KEPT = 1 << 23;
 let kept: Float64Array | undefined;
 /** Whose quantized sample matrix `kept` holds, when it may be reused (immutable sources only). */
 let keptFor: { source: DistanceSource; sample: Int32Array } | undefined;
+/** Near lists of the matrix in `kept` (valid while `keptFor` is set), for one fixed set. */
+let keptNear: NearIndex | undefined;
 
 function sameList(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
@@ -119,6 +122,7 @@ function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array 
     if (kept === undefined || kept.length < len) kept = new Float64Array(len);
     out = kept.subarray(0, len);
     keptFor = undefined;
+    keptNear = undefined;
   } else {
     out = new Float64Array(len);
   }
@@ -127,6 +131,25 @@ function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array 
   else quantizeDistances(out, s, out); // throws E_INPUT naming the bad entry
   if (source.immutable === true && out.buffer === kept?.buffer) keptFor = { source, sample: Int32Array.from(sample) };
   return out;
+}
+
+/**
+ * The near lists of a sample matrix for its fixed medoids (sample positions, ascending), reused
+ * while the kept matrix and the fixed set stay the same (the targets of a trial that share their
+ * native sources also share the G-set). Internal.
+ */
+function nearFor(sub: Float64Array, s: number, fixedPos: Int32Array): NearIndex | undefined {
+  if (
+    keptNear !== undefined &&
+    keptFor !== undefined &&
+    sub.buffer === kept?.buffer &&
+    nearMatches(keptNear, s, fixedPos)
+  ) {
+    return keptNear;
+  }
+  const near = nearIndex(sub, s, fixedPos);
+  if (near !== undefined && keptFor !== undefined && sub.buffer === kept?.buffer) keptNear = near;
+  return near;
 }
 
 function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
@@ -223,7 +246,7 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     for (let t = 0; t < k; t++) med[f + t] = pos[drawn[t] as number] as number;
     // (c) the swap search on the quantized sample matrix (read-only from here on)
     const sub = sampleMatrix(source, sample);
-    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true);
+    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, nearFor(sub, s, med.subarray(0, f)));
     else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
     const medoids = new Int32Array(K);
     for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;

@@ -1,4 +1,5 @@
 import { quantizedCopy } from "./exact.js";
+import { type NearIndex, nearIndex } from "./near.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
@@ -23,6 +24,12 @@ export interface PamSwapFastOptions extends PamSwapOptions {
    * them from scratch every iteration (O(m²)); both give identical swaps.
    */
   incremental?: boolean;
+  /**
+   * With at least two fixed medoids, list once per run the entries of each row below the
+   * point's second-nearest fixed medoid — the only ones the sums can read — and scan those
+   * lists instead of whole rows (default `true`; ≈ 9 % of the entries on GSM8K). Same swaps.
+   */
+  nearLists?: boolean;
 }
 
 /** Result of a swap search (ALGORITHMS §2.3, §5). */
@@ -84,7 +91,8 @@ function parse(
 
 /**
  * The PAM swap loop on an already quantized matrix; `med` is updated in place. Internal (used by
- * {@link pamSwap} and CLARA, which owns its sample matrix and quantizes it in place).
+ * {@link pamSwap} and CLARA, which owns its sample matrix and quantizes it in place). `near`: the
+ * near lists of `q` for the fixed medoids `med[0..f)` ({@link nearIndex}), when the caller has them.
  */
 export function pamSwapCore(
   q: Float64Array,
@@ -94,12 +102,15 @@ export function pamSwapCore(
   maxIter: number,
   eps: number,
   incremental: boolean,
+  near?: NearIndex,
 ): { iterations: number; swaps: number } {
   const K = med.length;
   if (maxIter === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 }; // no (slot, candidate) pair exists
-  const st = new SwapState(q, m, med, f);
+  const st = new SwapState(q, m, med, f, true, near);
   const { A, C, V, M, slotOf } = st;
+  const cs = new Float64Array(K);
+  const d2s = new Float64Array(K);
   let swaps = 0;
   let iterations = 0;
   while (swaps < maxIter) {
@@ -111,6 +122,11 @@ export function pamSwapCore(
     // so it is skipped without looking at its slots (the same pair is found, far fewer Φ).
     // A first bound: g = min_i Φ(i, h*) for the candidate h* with the smallest A. The best Φ is
     // ≤ g, so a candidate with A(h) > g can be skipped from the start of the scan.
+    // per slot: C(i) and d2(μ_i), read contiguously in the candidate loop
+    for (let i = f; i < K; i++) {
+      cs[i] = C[i] as number;
+      d2s[i] = d2[med[i] as number] as number;
+    }
     let hs = -1;
     let as = 0;
     for (let h = 0; h < m; h++) {
@@ -123,8 +139,8 @@ export function pamSwapCore(
     if (hs >= 0) {
       for (let i = f; i < K; i++) {
         const dho = M[hs * K + i] as number;
-        const d2o = d2[med[i] as number] as number;
-        const phi = as + ((C[i] as number) + (V[hs * K + i] as number)) + Math.min(dho, d2o);
+        const d2o = d2s[i] as number;
+        const phi = as + ((cs[i] as number) + (V[hs * K + i] as number)) + Math.min(dho, d2o);
         if (phi < g) g = phi;
       }
     }
@@ -139,8 +155,8 @@ export function pamSwapCore(
       for (let i = f; i < K; i++) {
         // ψ(i,h) = min(Δ(μ_i, h), d2(μ_i))
         const dho = M[base + i] as number;
-        const d2o = d2[med[i] as number] as number;
-        const phi = ah + ((C[i] as number) + (V[base + i] as number)) + Math.min(dho, d2o);
+        const d2o = d2s[i] as number;
+        const phi = ah + ((cs[i] as number) + (V[base + i] as number)) + Math.min(dho, d2o);
         if (phi < best) {
           best = phi;
           bi = i;
@@ -182,7 +198,9 @@ export function pamSwap(
 ): SwapResult {
   const { med, f, maxIter, eps } = parse("pamSwap", dist, m, initialMedoids, opts);
   const q = quantizedCopy(dist, m);
-  const { iterations, swaps } = pamSwapCore(q, m, med, f, maxIter, eps, opts.incremental ?? true);
+  const useNear = opts.nearLists !== false && maxIter > 0 && f < med.length;
+  const near = useNear ? nearIndex(q, m, med.subarray(0, f)) : undefined;
+  const { iterations, swaps } = pamSwapCore(q, m, med, f, maxIter, eps, opts.incremental ?? true, near);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }
 

@@ -1,3 +1,6 @@
+import { TbError } from "@tb/core";
+import { type NearIndex, nearMatches } from "./near.js";
+
 /**
  * Shared state of the swap searches (ALGORITHMS §2.3 fast form, used by PAM and FasterPAM).
  * Internal: not exported from the package.
@@ -22,6 +25,11 @@
  * With `sums = false` (FasterPAM) only d1/d2/a are kept and Φ is computed per candidate.
  */
 export class SwapState {
+  /**
+   * Near lists of the matrix for the fixed slots (see {@link NearIndex}): when set, the sums read
+   * only the listed entries of a row instead of all m — the same entries below the thresholds.
+   */
+  private readonly near: NearIndex | undefined;
   readonly m: number;
   readonly K: number;
   readonly f: number;
@@ -57,8 +65,9 @@ export class SwapState {
   /**
    * @param sums keep A, C and V (PAM: Φ in O(1), a swap O(mK/… + |changed|·m) compares). Without
    *   them (FasterPAM) Φ comes from {@link SwapState.phiAll} in O(m) per candidate and a swap is O(mK).
+   * @param near the near lists of `dist` for the fixed medoids `med[0..f)` (ignored without sums)
    */
-  constructor(dist: Float64Array, m: number, med: Int32Array, f: number, sums = true) {
+  constructor(dist: Float64Array, m: number, med: Int32Array, f: number, sums = true, near?: NearIndex) {
     this.dist = dist;
     this.m = m;
     this.K = med.length;
@@ -75,6 +84,13 @@ export class SwapState {
     this.M = new Float64Array(m * this.K);
     for (let i = 0; i < this.K; i++) this.setColumn(i);
     this.sums = sums;
+    if (near !== undefined && sums) {
+      const F = med.slice(0, f).sort();
+      if (!nearMatches(near, m, F)) {
+        throw new TbError("E_INTERNAL", "SwapState: the near lists were built for other fixed medoids or size");
+      }
+      this.near = near;
+    }
     this.A = new Float64Array(sums ? m : 0);
     this.V = new Float64Array(sums ? m * this.K : 0);
     this.C = new Float64Array(sums ? this.K : 0);
@@ -213,6 +229,29 @@ export class SwapState {
     if (nA && n1 > thr) thr = n1;
     if (oB && p2 > thr) thr = p2;
     if (nB && n2 > thr) thr = n2;
+    const near = this.near;
+    if (near !== undefined) {
+      const { idx, val } = near;
+      const end = near.start[j + 1] as number;
+      for (let t = near.start[j] as number; t < end; t++) {
+        const x = val[t] as number;
+        if (!(x < thr)) continue;
+        const h = idx[t] as number;
+        const tp = x - p1;
+        const tn = x - n1;
+        if (oA && tp < 0) A[h] = (A[h] as number) - tp;
+        if (nA && tn < 0) A[h] = (A[h] as number) + tn;
+        if (oB && x < p2) {
+          const k = h * K + pa;
+          V[k] = (V[k] as number) - (Math.max(tp, 0) - pe);
+        }
+        if (nB && x < n2) {
+          const k = h * K + na;
+          V[k] = (V[k] as number) + (Math.max(tn, 0) - ne);
+        }
+      }
+      return;
+    }
     const row = j * m;
     const end = row + m;
     for (let r = row; r < end; r++) {
@@ -247,7 +286,7 @@ export class SwapState {
 
   /** Recomputes A, C and V from scratch: every non-medoid entered once. O(m²) compares. */
   rebuild(): void {
-    const { m, K, dist, slotOf, d1, d2, a, A, V, C } = this;
+    const { m, K, dist, slotOf, d1, d2, a, A, V, C, near } = this;
     A.fill(0);
     V.fill(0);
     C.fill(0);
@@ -261,6 +300,22 @@ export class SwapState {
       const thr = withB ? n2 : n1;
       const e = n2 - n1;
       if (withB) C[aj] = (C[aj] as number) + e;
+      if (near !== undefined) {
+        const { idx, val } = near;
+        const stop = near.start[j + 1] as number;
+        for (let t = near.start[j] as number; t < stop; t++) {
+          const x = val[t] as number;
+          if (!(x < thr)) continue;
+          const h = idx[t] as number;
+          const d = x - n1;
+          if (d < 0) A[h] = (A[h] as number) + d;
+          if (withB) {
+            const k = h * K + aj;
+            V[k] = (V[k] as number) + (Math.max(d, 0) - e);
+          }
+        }
+        continue;
+      }
       const end = row + m;
       for (let r = row; r < end; r++) {
         if (

@@ -1,0 +1,117 @@
+import { RandomStream, range } from "@tb/core";
+import { describe, expect, test } from "vitest";
+import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
+import { clara } from "./clara.js";
+import { precomputed } from "./distance-source.js";
+import { quantizeDistances } from "./exact.js";
+import { nearIndex } from "./near.js";
+import { pamSwap, pamSwapNaive } from "./pam.js";
+
+const list = (a: ArrayLike<number>) => Array.from(a);
+
+describe("nearIndex: the entries below each point's second-nearest fixed medoid", () => {
+  test("a hand-worked line", () => {
+    // x = 0 1 2 10 11 12, fixed p0 (x=0) and p5 (x=12).
+    // cap(j) = the larger of |x_j − 0| and |x_j − 12| (two fixed medoids): 12 11 10 10 11 12.
+    // Row j lists h with |x_j − x_h| < cap(j):
+    //   p0: all but p5 (12 ≮ 12) → 0 1 2 3 4;   p1: 0..4 (|1−12| = 11 ≮ 11);  p2: 0..5 minus none
+    //   with |2−12| = 10 ≮ 10 → 0 1 2 3 4;  p3: |10−0| = 10 ≮ 10 → 1..5;  p4: 1..5;  p5: 1..5.
+    const d = lineMatrix([0, 1, 2, 10, 11, 12]);
+    const near = nearIndex(d, 6, [5, 0], 1);
+    expect(near).toBeDefined();
+    if (near === undefined) return;
+    expect(list(near.fixed)).toEqual([0, 5]);
+    const rows = Array.from(range(6), (j) => list(near.idx.subarray(near.start[j], near.start[j + 1])));
+    expect(rows).toEqual([
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4],
+      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 5],
+    ]);
+    // the values are the matrix's own
+    for (let j = 0; j < 6; j++) {
+      for (let t = near.start[j] as number; t < (near.start[j + 1] as number); t++) {
+        expect(near.val[t]).toBe(d[j * 6 + (near.idx[t] as number)]);
+      }
+    }
+  });
+
+  test("no lists with fewer than two fixed medoids, or when most entries are near", () => {
+    const d = lineMatrix([0, 1, 2, 10, 11, 12]);
+    expect(nearIndex(d, 6, [])).toBeUndefined();
+    expect(nearIndex(d, 6, [3])).toBeUndefined();
+    // (the line above lists 30 of 36 entries: more than a quarter)
+  });
+
+  test("a duplicated fixed point counts twice: cap = d1 of the fixed set", () => {
+    // p0 and p1 both at x = 0 and fixed: cap(j) = |x_j| for every j, so only entries strictly
+    // closer than the origin are listed (none for p0/p1 themselves, cap 0).
+    const d = lineMatrix([0, 0, 5, 6, 20, 21, 40, 41, 60, 61]);
+    const near = nearIndex(d, 10, [0, 1], 1);
+    expect(near).toBeDefined();
+    if (near === undefined) return;
+    expect(list(near.start.subarray(0, 3))).toEqual([0, 0, 0]);
+    // p2 (x=5, cap 5): p2 itself (0), p3 (1) → 2 entries
+    expect(list(near.idx.subarray(near.start[2], near.start[3]))).toEqual([2, 3]);
+  });
+});
+
+function instance(m: number, q: number, seed: number) {
+  const rng = RandomStream.derive("near-lists", seed);
+  const ease = Float64Array.from({ length: m }, () => rng.nextFloat());
+  const bits = Array.from({ length: m }, (_, x) =>
+    Array.from({ length: q }, (_, c) => (rng.nextFloat() < 0.15 + 0.7 * (ease[x] as number) * ((c % 7) / 6) ? 1 : 0)),
+  );
+  return { d: quantizeDistances(zScoredBinaryMatrix(bits), m), rng };
+}
+
+describe("PAM with near lists = PAM without = the literal definition", () => {
+  for (const [m, q, f, k, seed] of [
+    [300, 14, 10, 15, 1],
+    [360, 24, 10, 20, 2],
+    [250, 5, 6, 10, 3],
+    [300, 14, 12, 3, 5],
+  ] as const) {
+    test(`m = ${m}, ${q} features, ${f} fixed + ${k}`, () => {
+      const { d, rng } = instance(m, q, seed);
+      const init = Array.from(rng.sample(range(m), f + k));
+      expect(nearIndex(d, m, init.slice(0, f))).toBeDefined(); // the lists are really used
+      const ref = pamSwapNaive(d, m, init, { fixed: f });
+      const withLists = pamSwap(d, m, init, { fixed: f });
+      const without = pamSwap(d, m, init, { fixed: f, nearLists: false });
+      const fullRebuild = pamSwap(d, m, init, { fixed: f, incremental: false });
+      expect(ref.swaps).toBeGreaterThan(2);
+      for (const r of [withLists, without, fullRebuild]) {
+        expect(list(r.medoids)).toEqual(list(ref.medoids));
+        expect(r.swaps).toBe(ref.swaps);
+        expect(r.iterations).toBe(ref.iterations);
+        expect(r.cost).toBe(ref.cost);
+      }
+    });
+  }
+
+  test("CLARA reuses the lists for the same source and fixed set, and rebuilds them for another", () => {
+    const { d, rng } = instance(280, 12, 4);
+    const source = { ...precomputed(d, 280), immutable: true };
+    const fixedA = Int32Array.from([3, 50, 77, 140, 200]);
+    const fixedB = Int32Array.from([5, 60, 90, 150, 210]);
+    for (const [fixed, r] of [
+      [fixedA, 0],
+      [fixedA, 1],
+      [fixedB, 2],
+      [fixedA, 3],
+    ] as const) {
+      const stream = rng.child("target", r);
+      const got = clara(source, { k: 12, fixed, rng: stream });
+      // the same first draw as clara's (s = n: the initial medoids are F then k non-fixed points)
+      const isFixed = new Uint8Array(280);
+      for (const p of fixed) isFixed[p] = 1;
+      const pool = Int32Array.from(range(280).filter((p) => isFixed[p] === 0));
+      const drawn = stream.child("clara", 0).sample(pool, 12);
+      const ref = pamSwapNaive(d, 280, [...fixed, ...drawn], { fixed: fixed.length });
+      expect(list(got.medoids)).toEqual(list(ref.medoids));
+    }
+  });
+});
