@@ -3,7 +3,7 @@ import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
-import { type NearIndex, nearIndex, nearMatches } from "./near.js";
+import { type NearIndex, nearIndex, roundWithNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
 import { checkEps, checkInt } from "./validate.js";
 
@@ -87,8 +87,11 @@ const MAX_KEPT = 1 << 23;
 let kept: Float64Array | undefined;
 /** Whose quantized sample matrix `kept` holds, when it may be reused (immutable sources only). */
 let keptFor: { source: DistanceSource; sample: Int32Array } | undefined;
-/** Near lists of the matrix in `kept` (valid while `keptFor` is set), for one fixed set. */
-let keptNear: NearIndex | undefined;
+/**
+ * Near lists of the matrix in `kept` (valid while `keptFor` is set) for the fixed positions
+ * `fixed` — `near` undefined when the lists would not help (see {@link nearIndex}).
+ */
+let keptNear: { fixed: Int32Array; near: NearIndex | undefined } | undefined;
 
 function sameList(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
@@ -104,7 +107,11 @@ function sameList(a: Int32Array, b: Int32Array): boolean {
  * their native sources). Other sources: `submatrix`, quantized in place, as before. The values
  * are the same either way. Internal.
  */
-function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array {
+function sampleMatrix(
+  source: DistanceSource,
+  sample: Int32Array,
+  fixedPos: Int32Array | undefined,
+): { sub: Float64Array; near: NearIndex | undefined } {
   const s = sample.length;
   const len = s * s;
   if (source.submatrixInto === undefined) {
@@ -112,10 +119,16 @@ function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array 
     if (sub.length !== len) {
       throw new TbError("E_INTERNAL", `clara: source.submatrix returned ${sub.length} values, expected ${len}`);
     }
-    return quantizeDistances(sub, s, sub);
+    quantizeDistances(sub, s, sub);
+    return { sub, near: fixedPos === undefined ? undefined : nearIndex(sub, s, fixedPos) };
   }
   if (keptFor !== undefined && keptFor.source === source && sameList(keptFor.sample, sample)) {
-    return (kept as Float64Array).subarray(0, len);
+    const sub = (kept as Float64Array).subarray(0, len);
+    if (fixedPos === undefined) return { sub, near: undefined };
+    if (keptNear === undefined || !sameList(keptNear.fixed, fixedPos)) {
+      keptNear = { fixed: fixedPos.slice(), near: nearIndex(sub, s, fixedPos) };
+    }
+    return { sub, near: keptNear.near };
   }
   let out: Float64Array;
   if (len <= MAX_KEPT) {
@@ -127,29 +140,19 @@ function sampleMatrix(source: DistanceSource, sample: Int32Array): Float64Array 
     out = new Float64Array(len);
   }
   const max = source.submatrixInto(sample, out);
-  if (max >= 0 && max < Number.POSITIVE_INFINITY) roundToGrid(out, max, s, out);
-  else quantizeDistances(out, s, out); // throws E_INPUT naming the bad entry
-  if (source.immutable === true && out.buffer === kept?.buffer) keptFor = { source, sample: Int32Array.from(sample) };
-  return out;
-}
-
-/**
- * The near lists of a sample matrix for its fixed medoids (sample positions, ascending), reused
- * while the kept matrix and the fixed set stay the same (the targets of a trial that share their
- * native sources also share the G-set). Internal.
- */
-function nearFor(sub: Float64Array, s: number, fixedPos: Int32Array): NearIndex | undefined {
-  if (
-    keptNear !== undefined &&
-    keptFor !== undefined &&
-    sub.buffer === kept?.buffer &&
-    nearMatches(keptNear, s, fixedPos)
-  ) {
-    return keptNear;
+  let near: NearIndex | undefined;
+  if (max >= 0 && max < Number.POSITIVE_INFINITY) {
+    // rounding and the near lists in one pass over the matrix
+    if (fixedPos === undefined) roundToGrid(out, max, s, out);
+    else near = roundWithNear(out, max, s, fixedPos);
+  } else {
+    quantizeDistances(out, s, out); // throws E_INPUT naming the bad entry
   }
-  const near = nearIndex(sub, s, fixedPos);
-  if (near !== undefined && keptFor !== undefined && sub.buffer === kept?.buffer) keptNear = near;
-  return near;
+  if (source.immutable === true && out.buffer === kept?.buffer) {
+    keptFor = { source, sample: Int32Array.from(sample) };
+    keptNear = fixedPos === undefined ? undefined : { fixed: fixedPos.slice(), near };
+  }
+  return { sub: out, near };
 }
 
 function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
@@ -245,8 +248,10 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     for (let t = 0; t < f; t++) med[t] = pos[F[t] as number] as number;
     for (let t = 0; t < k; t++) med[f + t] = pos[drawn[t] as number] as number;
     // (c) the swap search on the quantized sample matrix (read-only from here on)
-    const sub = sampleMatrix(source, sample);
-    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, nearFor(sub, s, med.subarray(0, f)));
+    // near lists (PAM with ≥ 2 fixed medoids): the fixed slots' sample positions, ascending
+    const listFor = algorithm === "pam" && f >= 2 && maxIter > 0 ? med.slice(0, f) : undefined;
+    const { sub, near } = sampleMatrix(source, sample, listFor);
+    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near);
     else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
     const medoids = new Int32Array(K);
     for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;

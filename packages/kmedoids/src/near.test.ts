@@ -3,8 +3,8 @@ import { describe, expect, test } from "vitest";
 import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara } from "./clara.js";
 import { precomputed } from "./distance-source.js";
-import { quantizeDistances } from "./exact.js";
-import { nearIndex } from "./near.js";
+import { exactGrid, quantizeDistances, roundToGrid } from "./exact.js";
+import { nearIndex, roundWithNear } from "./near.js";
 import { pamSwap, pamSwapNaive } from "./pam.js";
 
 const list = (a: ArrayLike<number>) => Array.from(a);
@@ -55,6 +55,50 @@ describe("nearIndex: the entries below each point's second-nearest fixed medoid"
     expect(list(near.start.subarray(0, 3))).toEqual([0, 0, 0]);
     // p2 (x=5, cap 5): p2 itself (0), p3 (1) → 2 entries
     expect(list(near.idx.subarray(near.start[2], near.start[3]))).toEqual([2, 3]);
+  });
+});
+
+describe("roundWithNear = roundToGrid, then nearIndex (one pass instead of two)", () => {
+  const raw = (m: number, seed: number) => {
+    const rng = RandomStream.derive("round-near", seed);
+    const xs = Float64Array.from({ length: m }, () => rng.nextFloat() * 7.3);
+    const d = new Float64Array(m * m);
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) d[a * m + b] = Math.abs((xs[a] as number) - (xs[b] as number)) / 3;
+    return d;
+  };
+  const max = (d: Float64Array) => d.reduce((x, y) => (y > x ? y : x), 0);
+  for (const [m, fixed, share] of [
+    [120, [4, 17, 60, 99, 33, 80, 2, 111], 0.25],
+    [90, [0, 89], 1],
+    [90, [5, 6, 7], 0.01], // more entries near than 1 %: no lists, but the matrix is still rounded
+    [60, [9], 0.25], // one fixed medoid: no lists
+  ] as const) {
+    test(`m = ${m}, ${fixed.length} fixed, share ≤ ${share}`, () => {
+      const d = raw(m, m + fixed.length);
+      const expected = roundToGrid(d, max(d), m, new Float64Array(d.length));
+      expect(exactGrid(max(d), m)).toBeGreaterThan(0);
+      const ref = nearIndex(expected, m, fixed, share);
+      const got = d.slice();
+      const near = roundWithNear(got, max(d), m, fixed, share);
+      expect(got).toEqual(expected);
+      expect(Array.from(got).every((x, t) => Object.is(x, expected[t]))).toBe(true);
+      if (ref === undefined) {
+        expect(near).toBeUndefined();
+      } else {
+        expect(near).toBeDefined();
+        expect(list(near?.start ?? [])).toEqual(list(ref.start));
+        expect(list(near?.idx ?? [])).toEqual(list(ref.idx));
+        expect(list(near?.val ?? [])).toEqual(list(ref.val));
+        expect(list(near?.fixed ?? [])).toEqual(list(ref.fixed));
+      }
+    });
+  }
+  test("an all-zero matrix: nothing to round, empty lists", () => {
+    const d = new Float64Array(25);
+    const near = roundWithNear(d, 0, 5, [1, 3], 1);
+    expect(list(d)).toEqual(new Array(25).fill(0));
+    expect(list(near?.start ?? [-1])).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { exactGrid, roundToGrid } from "./exact.js";
+
 /**
  * Per-point lists of the near entries of a distance matrix, for the PAM swap search with fixed
  * medoids (ALGORITHMS §2.3 with the G-set held fixed, §3 step 6). Internal.
@@ -86,6 +88,101 @@ export function nearIndex(
     }
   }
   return { m, fixed: F, start, idx, val };
+}
+
+/**
+ * {@link roundToGrid} and {@link nearIndex} in one pass over the matrix: rounds `dist` (m × m,
+ * symmetric, entries finite and ≥ 0 with largest `max`) to the exact grid in place, row by row,
+ * and lists each row's near entries while the row is still in cache. The fixed medoids' rows are
+ * rounded first: the caps come from them. Same matrix and same lists as the two calls in turn.
+ * Internal (CLARA's sample matrix).
+ */
+export function roundWithNear(
+  dist: Float64Array,
+  max: number,
+  m: number,
+  fixed: ArrayLike<number>,
+  maxShare = MAX_SHARE,
+): NearIndex | undefined {
+  const f = fixed.length;
+  if (f < 2) {
+    roundToGrid(dist, max, m, dist);
+    return undefined;
+  }
+  const grid = exactGrid(max, m);
+  const inv = grid === 0 ? 0 : 1 / grid;
+  const R = 4503599627370496; // 2^52, as in roundToGrid
+  const F = Int32Array.from(fixed).sort();
+  const done = new Uint8Array(m);
+  const cap = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  const c1 = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  for (let t = 0; t < f; t++) {
+    const p = F[t] as number;
+    const row = p * m;
+    if (done[p] === 0 && grid !== 0) {
+      for (let r = row; r < row + m; r++) dist[r] = ((dist[r] as number) * inv + R - R) * grid;
+    }
+    done[p] = 1;
+    for (let j = 0; j < m; j++) {
+      const v = dist[row + j] as number;
+      if (v < (c1[j] as number)) {
+        cap[j] = c1[j] as number;
+        c1[j] = v;
+      } else if (v < (cap[j] as number)) {
+        cap[j] = v;
+      }
+    }
+  }
+  const limit = maxShare * m * m;
+  const start = new Int32Array(m + 1);
+  // room for a whole row past the entries listed so far, grown by doubling
+  let idx = new Int32Array(Math.max(1024, Math.ceil((m * m) / 8)) + m);
+  let val = new Float64Array(idx.length);
+  let total = 0;
+  let lists = true;
+  for (let j = 0; j < m; j++) {
+    const row = j * m;
+    const end = row + m;
+    if (!lists) {
+      if (done[j] === 0 && grid !== 0) {
+        for (let r = row; r < end; r++) dist[r] = ((dist[r] as number) * inv + R - R) * grid;
+      }
+      continue;
+    }
+    if (total + m > idx.length) {
+      const ni = new Int32Array(2 * idx.length + m);
+      ni.set(idx.subarray(0, total));
+      const nv = new Float64Array(ni.length);
+      nv.set(val.subarray(0, total));
+      idx = ni;
+      val = nv;
+    }
+    const c = cap[j] as number;
+    if (done[j] === 0 && grid !== 0) {
+      for (let r = row; r < end; r++) {
+        const x = ((dist[r] as number) * inv + R - R) * grid;
+        dist[r] = x;
+        if (x < c) {
+          idx[total] = r - row;
+          val[total] = x;
+          total++;
+        }
+      }
+    } else {
+      for (let r = row; r < end; r++) {
+        const x = dist[r] as number;
+        if (x < c) {
+          idx[total] = r - row;
+          val[total] = x;
+          total++;
+        }
+      }
+    }
+    start[j + 1] = total;
+    if (total > limit) lists = false; // keep rounding; no lists
+  }
+  if (!lists) return undefined;
+  return { m, fixed: F, start, idx: idx.subarray(0, total), val: val.subarray(0, total) };
 }
 
 /** Whether `near` was built for exactly these fixed medoids (`fixed` ascending) over m points. */

@@ -61,6 +61,9 @@ export class SwapState {
   cost = 0;
   /** Points whose contributions were re-entered during the last swap (diagnostics/tests). */
   lastChanged = 0;
+  /** Points whose d1, d2 or a changed in the last swap: the first `changedCount` entries. */
+  private readonly changedList: Int32Array;
+  private changedCount = 0;
 
   /**
    * @param sums keep A, C and V (PAM: Φ in O(1), a swap O(mK/… + |changed|·m) compares). Without
@@ -81,6 +84,7 @@ export class SwapState {
     this.d1Old = new Float64Array(m);
     this.d2Old = new Float64Array(m);
     this.aOld = new Int32Array(m);
+    this.changedList = new Int32Array(m);
     this.M = new Float64Array(m * this.K);
     for (let i = 0; i < this.K; i++) this.setColumn(i);
     this.sums = sums;
@@ -143,38 +147,50 @@ export class SwapState {
    * the *Old buffers): a point for which Δ(o, j) was above its old d2 keeps them, with Δ(h, j)
    * inserted; the others (o was its nearest or second nearest) are recomputed over all K slots,
    * exactly as {@link SwapState.nearest} does. Same values as a full recomputation. O(m + |o's|·K).
+   * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`.
    */
-  private nearestAfterSwap(i: number, o: number): void {
-    const { m, K, dist, M, d1, d2, a, d1Old, d2Old, aOld } = this;
+  private nearestAfterSwap(i: number, o: number, h: number): void {
+    const { m, K, dist, M, d1, d2, a, d1Old, d2Old, aOld, changedList } = this;
     const ro = o * m;
+    // Δ(h, j) is row h of Δ: the entries slot i's column of M was just filled from
+    const rh = h * m;
     let c = 0;
+    let nc = 0;
     for (let j = 0; j < m; j++) {
       const p1 = d1Old[j] as number;
       const p2 = d2Old[j] as number;
-      const base = j * K;
+      const pa = aOld[j] as number;
       let n1: number;
+      let n2: number;
+      let na: number;
       if ((dist[ro + j] as number) > p2) {
         // o was neither nearest nor second nearest: insert Δ(h, j)
-        const x = M[base + i] as number;
-        const pa = aOld[j] as number;
+        const x = dist[rh + j] as number;
         if (x < p1) {
           n1 = x;
-          d2[j] = p1;
-          a[j] = i;
-        } else {
+          n2 = p1;
+          na = i;
+        } else if (x === p1) {
           n1 = p1;
-          if (x === p1) {
-            d2[j] = p1;
-            a[j] = Math.min(i, pa);
-          } else {
-            d2[j] = Math.min(x, p2);
-            a[j] = pa;
-          }
+          n2 = p1;
+          na = Math.min(i, pa);
+        } else if (x < p2) {
+          n1 = p1;
+          n2 = x;
+          na = pa;
+        } else {
+          // nothing changes
+          d1[j] = p1;
+          d2[j] = p2;
+          a[j] = pa;
+          c += p1;
+          continue;
         }
       } else {
         let s1 = Number.POSITIVE_INFINITY;
         let s2 = Number.POSITIVE_INFINITY;
         let sa = 0;
+        const base = j * K;
         for (let t = 0; t < K; t++) {
           const v = M[base + t] as number;
           if (v < s1) {
@@ -186,13 +202,17 @@ export class SwapState {
           }
         }
         n1 = s1;
-        d2[j] = s2;
-        a[j] = sa;
+        n2 = s2;
+        na = sa;
       }
       d1[j] = n1;
+      d2[j] = n2;
+      a[j] = na;
       c += n1;
+      if (n1 !== p1 || n2 !== p2 || na !== pa) changedList[nc++] = j;
     }
     this.cost = c;
+    this.changedCount = nc;
   }
 
   /** Whether point j contributes to a kept B row: served by a swappable slot, with d2 > d1. */
@@ -397,33 +417,51 @@ export class SwapState {
     this.aOld = this.a;
     this.a = t32;
     this.setColumn(i);
-    if (this.K === 1) this.nearest();
-    else this.nearestAfterSwap(i, o);
+    if (this.K === 1) {
+      this.nearest();
+      this.changedCount = -1; // every point may have changed
+    } else {
+      this.nearestAfterSwap(i, o, h);
+    }
     if (!this.sums) return;
     if (!incremental) {
       this.rebuild();
       this.lastChanged = m;
       return;
     }
-    const { d1, d2, a, d1Old, d2Old, aOld } = this;
-    let changed = 0;
-    for (let j = 0; j < m; j++) {
-      const wasNon = j === h || (j !== o && (slotOf[j] as number) < 0);
-      const isNon = (slotOf[j] as number) < 0;
-      const p1 = d1Old[j] as number;
-      const p2 = d2Old[j] as number;
-      const pa = aOld[j] as number;
-      const n1 = d1[j] as number;
-      const n2 = d2[j] as number;
-      const na = a[j] as number;
-      const oldB = wasNon && this.hasB(pa, p1, p2);
-      const newB = isNon && this.hasB(na, n1, n2);
-      const sameA = wasNon === isNon && (!isNon || p1 === n1);
-      const sameB = oldB === newB && (!newB || (p1 === n1 && p2 === n2 && pa === na));
-      if (sameA && sameB) continue;
-      changed++;
-      this.move(j, !sameA && wasNon, !sameB && oldB, p1, p2, pa, !sameA && isNon, !sameB && newB, n1, n2, na);
+    // Only o and h (medoid status) and the points whose d1, d2 or a changed can have other terms;
+    // every other point keeps its A and B contributions exactly.
+    let changed = this.update(o, o, h) + this.update(h, o, h);
+    const nc = this.changedCount;
+    if (nc < 0) {
+      for (let j = 0; j < m; j++) if (j !== o && j !== h) changed += this.update(j, o, h);
+    } else {
+      const list = this.changedList;
+      for (let t = 0; t < nc; t++) {
+        const j = list[t] as number;
+        if (j !== o && j !== h) changed += this.update(j, o, h);
+      }
     }
     this.lastChanged = changed;
+  }
+
+  /** Re-enters point j's contributions after the swap o → h if they changed; 1 if they did. */
+  private update(j: number, o: number, h: number): number {
+    const { slotOf, d1, d2, a, d1Old, d2Old, aOld } = this;
+    const wasNon = j === h || (j !== o && (slotOf[j] as number) < 0);
+    const isNon = (slotOf[j] as number) < 0;
+    const p1 = d1Old[j] as number;
+    const p2 = d2Old[j] as number;
+    const pa = aOld[j] as number;
+    const n1 = d1[j] as number;
+    const n2 = d2[j] as number;
+    const na = a[j] as number;
+    const oldB = wasNon && this.hasB(pa, p1, p2);
+    const newB = isNon && this.hasB(na, n1, n2);
+    const sameA = wasNon === isNon && (!isNon || p1 === n1);
+    const sameB = oldB === newB && (!newB || (p1 === n1 && p2 === n2 && pa === na));
+    if (sameA && sameB) return 0;
+    this.move(j, !sameA && wasNon, !sameB && oldB, p1, p2, pa, !sameA && isNon, !sameB && newB, n1, n2, na);
+    return 1;
   }
 }
