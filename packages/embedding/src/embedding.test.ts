@@ -141,6 +141,45 @@ describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () 
     }
   }
 
+  test("nearPairs: each row's points below its cap, ascending, with the byte-at-a-time values", () => {
+    for (const q of [5, 40, 44, 60, 75]) {
+      const n = 61;
+      const emb = exampleEmbedding(binaryMatrix(q, n, q + 1), range(q));
+      for (const metric of ["manhattan", "euclidean"] as const) {
+        const squared = metric === "euclidean";
+        const src = distanceSource(emb, metric);
+        // caps: the row's 9th smallest distance, 0 for a few rows (then the row is empty, not
+        // even the point itself), +∞ for one row (everything)
+        const caps = new Float64Array(n);
+        for (let a = 0; a < n; a++) {
+          const row = Array.from(range(n), (b) => byteHamming(emb, a, b, squared)).sort((x, y) => x - y);
+          caps[a] = a % 13 === 0 ? 0 : a === 7 ? Number.POSITIVE_INFINITY : (row[8] as number);
+        }
+        const got = src.nearPairs?.(caps);
+        expect(got).toBeDefined();
+        if (got === undefined) return;
+        let max = 0;
+        for (let a = 0; a < n; a++) {
+          const want: number[] = [];
+          for (let b = 0; b < n; b++) {
+            const d = byteHamming(emb, a, b, squared);
+            if (d > max) max = d;
+            if (d < (caps[a] as number)) want.push(b);
+          }
+          const from = got.start[a] as number;
+          const to = got.start[a + 1] as number;
+          expect(Array.from(got.idx.subarray(from, to))).toEqual(want);
+          for (let t = from; t < to; t++) {
+            expect(got.val[t]).toBe(byteHamming(emb, a, got.idx[t] as number, squared));
+          }
+        }
+        expect(got.max).toBe(max);
+      }
+    }
+    const src = distanceSource(exampleEmbedding(binaryMatrix(9, 12, 3), range(9)));
+    expect(() => src.nearPairs?.(new Float64Array(11))).toThrow(RangeError);
+  });
+
   test("sources are marked immutable and reject out-of-range points", () => {
     const emb = exampleEmbedding(binaryMatrix(9, 12, 3), range(9));
     for (const src of [distanceSource(emb), distanceSource(emb, "correlation")]) {

@@ -187,8 +187,26 @@ export interface DistanceSource {
    * entry (`NaN` if an entry is negative, NaN or infinite).
    */
   submatrixInto(points: Int32Array, out: Float64Array): number;
+  /**
+   * Binary (packed) embeddings only: for each point `a` the points `b` with `Δ(a, b) < caps[a]`
+   * (ascending, `a` itself when `0 < caps[a]`) as compressed rows, and the largest distance over
+   * all pairs — each pair computed once, no `n × n` matrix (the sparse path of `@tb/kmedoids`).
+   */
+  nearPairs?(caps: Float64Array): NearPairs;
   /** Always true: the distances depend only on the embedding, which must not be mutated. */
   readonly immutable: true;
+}
+
+/** Compressed rows of near pairs (structurally `NearPairs` of `@tb/kmedoids`). */
+export interface NearPairs {
+  /** Largest distance over all pairs. */
+  max: number;
+  /** Row `a`'s entries are `[start[a], start[a + 1])` of `idx`/`val`; length `n + 1`. */
+  start: Int32Array;
+  /** The near points of each row, ascending. */
+  idx: Int32Array;
+  /** Their distances. */
+  val: Float64Array;
 }
 
 /** Options of {@link distanceSource}. */
@@ -425,6 +443,143 @@ function hammingRows(
   }
 }
 
+/** Reused pair buffers of {@link hammingNearPairs}. */
+const pairScratch = { rows: new Int32Array(0), cols: new Int32Array(0), vals: new Float64Array(0) };
+/** Largest pair buffer kept between calls: 2^23 pairs (128 MiB over the three arrays). */
+const MAX_PAIR_SCRATCH = 1 << 23;
+
+/**
+ * The near pairs of all `n` points (see {@link DistanceSource.nearPairs}): every pair a < b once,
+ * with the same per-pair sums as {@link hammingBlock}, kept for row a when below `caps[a]` and for
+ * row b when below `caps[b]`. The pairs are gathered in (a, b) order and bucketed by row, which
+ * leaves every row ascending (row r gets its columns a < r first, then r, then b > r).
+ */
+function hammingNearPairs(
+  T: Float64Array,
+  W: number,
+  bytes: number,
+  P: Int32Array,
+  n: number,
+  caps: Float64Array,
+  sqrt: boolean,
+): NearPairs {
+  // pair kernel: 1 = one word, 5/6/8 = two words of which 5, 6 or 7–8 bytes are used, 0 = generic
+  const kind = W === 1 ? 1 : W === 2 ? (bytes === 5 ? 5 : bytes === 6 ? 6 : 8) : 0;
+  // the pair buffers are kept between calls (one set per thread: calls are synchronous), which
+  // saves growing and first-touching fresh memory on every call
+  let rows = pairScratch.rows;
+  let cols = pairScratch.cols;
+  let vals = pairScratch.vals;
+  let cap = rows.length;
+  let len = 0;
+  let max = 0;
+  for (let a = 0; a < n; a++) {
+    const ca = caps[a] as number;
+    // room for every pair of this row twice, plus the diagonal
+    if (len + 2 * (n - a) + 1 > cap) {
+      cap = Math.max(2 * cap, len + 2 * (n - a) + 1);
+      const r2 = new Int32Array(cap);
+      r2.set(rows.subarray(0, len));
+      rows = r2;
+      const c2 = new Int32Array(cap);
+      c2.set(cols.subarray(0, len));
+      cols = c2;
+      const v2 = new Float64Array(cap);
+      v2.set(vals.subarray(0, len));
+      vals = v2;
+      if (cap <= MAX_PAIR_SCRATCH) {
+        pairScratch.rows = rows;
+        pairScratch.cols = cols;
+        pairScratch.vals = vals;
+      }
+    }
+    if (0 < ca) {
+      rows[len] = a;
+      cols[len] = a;
+      vals[len] = 0;
+      len++;
+    }
+    const a0 = P[a * W] as number;
+    const a1 = W > 1 ? (P[a * W + 1] as number) : 0;
+    for (let b = a + 1; b < n; b++) {
+      let d: number;
+      if (kind === 1) {
+        const w = a0 ^ (P[b] as number);
+        d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number);
+      } else if (kind === 5) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number);
+      } else if (kind === 6) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number) +
+          (T[1280 | ((u >>> 8) & 255)] as number);
+      } else if (kind === 8) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number) +
+          (T[1280 | ((u >>> 8) & 255)] as number) +
+          (T[1536 | ((u >>> 16) & 255)] as number) +
+          (T[1792 | (u >>> 24)] as number);
+      } else {
+        d = hammingGeneric(T, W, P, a * W, P, b * W);
+      }
+      if (sqrt) d = Math.sqrt(d);
+      if (d > max) max = d;
+      if (d < ca) {
+        rows[len] = a;
+        cols[len] = b;
+        vals[len] = d;
+        len++;
+      }
+      if (d < (caps[b] as number)) {
+        rows[len] = b;
+        cols[len] = a;
+        vals[len] = d;
+        len++;
+      }
+    }
+  }
+  // bucket by row (stable: keeps the (a, b) order within a row)
+  const start = new Int32Array(n + 1);
+  for (let t = 0; t < len; t++) {
+    const r = (rows[t] as number) + 1;
+    start[r] = (start[r] as number) + 1;
+  }
+  for (let a = 0; a < n; a++) start[a + 1] = (start[a + 1] as number) + (start[a] as number);
+  const next = start.slice(0, n);
+  const idx = new Int32Array(len);
+  const val = new Float64Array(len);
+  for (let t = 0; t < len; t++) {
+    const r = rows[t] as number;
+    const p = next[r] as number;
+    next[r] = p + 1;
+    idx[p] = cols[t] as number;
+    val[p] = vals[t] as number;
+  }
+  return { max, start, idx, val };
+}
+
 /** Words of the given points, contiguous (`|points| × W`). */
 function gather(pk: Packed, points: Int32Array, n: number, fn: string): Int32Array {
   const { words, W } = pk;
@@ -463,6 +618,13 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       const out = new Float64Array(points.length * points.length);
       into(points, out);
       return out;
+    },
+    nearPairs(caps: Float64Array): NearPairs {
+      if (!(caps instanceof Float64Array) || caps.length !== n) {
+        throw new RangeError(`nearPairs: need a Float64Array of ${n} caps, got length ${String(caps?.length)}`);
+      }
+      const pk = get();
+      return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt);
     },
     rowsTo(from: Int32Array): Float64Array {
       const pk = get();

@@ -3,7 +3,7 @@ import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
-import { type NearIndex, nearIndex, roundWithNear } from "./near.js";
+import { type NearIndex, nearIndex, roundWithNear, sparseNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
 import { checkEps, checkInt } from "./validate.js";
 
@@ -30,6 +30,12 @@ export interface ClaraOptions {
   eps?: number;
   /** Swap search run on each sample: `"pam"` (§2.3, default) or `"fasterpam"` (§5, index order). */
   algorithm?: "pam" | "fasterpam";
+  /**
+   * With `s = n`, PAM, at least two fixed medoids and a source that offers `nearPairs` (the
+   * packed 0/1 embeddings of `@tb/embedding`): work from the near lists and single rows instead
+   * of the quantized `n × n` matrix (default `true`). Same medoids; `false` forces the matrix.
+   */
+  sparse?: boolean;
 }
 
 /** Result of {@link clara} (ALGORITHMS §2.4). */
@@ -155,6 +161,23 @@ function sampleMatrix(
   return { sub: out, near };
 }
 
+const EMPTY = new Float64Array(0);
+/** The sparse lists and rows of the last immutable source and fixed set (one per thread). */
+let keptSparse: { source: DistanceSource; fixed: Int32Array; sp: ReturnType<typeof sparseNear> } | undefined;
+
+/**
+ * {@link sparseNear} for all points of `source` and the fixed medoids `F` (ascending), reused
+ * while the same immutable source and fixed set come again (targets sharing native sources and
+ * the G-set). Internal.
+ */
+function sparseFor(source: DistanceSource, F: Int32Array): ReturnType<typeof sparseNear> {
+  if (source.nearPairs === undefined) return undefined;
+  if (keptSparse !== undefined && keptSparse.source === source && sameList(keptSparse.fixed, F)) return keptSparse.sp;
+  const sp = sparseNear(source, F);
+  keptSparse = source.immutable === true ? { source, fixed: F.slice(), sp } : undefined;
+  return sp;
+}
+
 function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
   if (fixed === undefined) return new Int32Array(0);
   if (!(fixed instanceof Int32Array)) throw new TbError("E_USAGE", "clara: fixed must be an Int32Array");
@@ -250,9 +273,15 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     // (c) the swap search on the quantized sample matrix (read-only from here on)
     // near lists (PAM with ≥ 2 fixed medoids): the fixed slots' sample positions, ascending
     const listFor = algorithm === "pam" && f >= 2 && maxIter > 0 ? med.slice(0, f) : undefined;
-    const { sub, near } = sampleMatrix(source, sample, listFor);
-    if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near);
-    else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
+    // the sparse path (s = n, a source with nearPairs): lists and single rows, no n × n matrix
+    const sparse = listFor !== undefined && s === n && opts.sparse !== false ? sparseFor(source, F) : undefined;
+    if (sparse !== undefined) {
+      pamSwapCore(EMPTY, s, med, f, maxIter, eps, true, sparse.near, sparse.rows);
+    } else {
+      const { sub, near } = sampleMatrix(source, sample, listFor);
+      if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near);
+      else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
+    }
     const medoids = new Int32Array(K);
     for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;
     // (d) the choice of result

@@ -23,6 +23,15 @@ export interface DistanceSource {
    */
   submatrixInto?(points: Int32Array, out: Float64Array): number;
   /**
+   * Optional sparse fast path for PAM with at least two fixed medoids over all `n` points
+   * (ALGORITHMS §3 "Cost"): for each point `a`, the points `b` with `Δ(a, b) < caps[a]` — `a`
+   * itself included when `0 < caps[a]` — in ascending order, as compressed rows, and the largest
+   * distance over all pairs (`NaN` when a distance is negative, NaN or infinite). The values must
+   * be those `rowsTo` gives. Every pair is computed once and no `n × n` matrix is built:
+   * {@link clara} (with `s = n`) then needs only these lists and single rows from `rowsTo`.
+   */
+  nearPairs?(caps: Float64Array): NearPairs;
+  /**
    * Optional promise that the distances never change between calls (a source over data nobody
    * mutates). {@link clara} then keeps the quantized sample matrix of its last call (one per
    * thread) and reuses it when called again with the same source object and the same sample —
@@ -30,6 +39,18 @@ export interface DistanceSource {
    * sources with {@link DistanceSource.submatrixInto} benefit. Leave it unset otherwise.
    */
   readonly immutable?: boolean;
+}
+
+/** What {@link DistanceSource.nearPairs} returns: compressed rows of the near pairs. */
+export interface NearPairs {
+  /** Largest distance over all pairs (`NaN` when one is invalid). */
+  max: number;
+  /** Row `a`'s entries are `[start[a], start[a + 1])` of `idx`/`val`; length `n + 1`. */
+  start: Int32Array;
+  /** The near points `b` of each row, ascending within a row. */
+  idx: Int32Array;
+  /** `Δ(a, b)` of each entry. */
+  val: Float64Array;
 }
 
 function checkPoints(points: Int32Array, n: number, fn: string): void {

@@ -7,7 +7,7 @@ export {
   claraSampling,
   DEFAULT_CLARA_THRESHOLD,
 } from "./clara.js";
-export { type DistanceSource, precomputed } from "./distance-source.js";
+export { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 export { exactGrid, quantizeDistances } from "./exact.js";
 export { DEFAULT_MAX_PASSES, type FasterPamOptions, fasterPam } from "./fasterpam.js";
 export {

@@ -2,9 +2,9 @@ import { RandomStream, range } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara } from "./clara.js";
-import { precomputed } from "./distance-source.js";
+import { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 import { exactGrid, quantizeDistances, roundToGrid } from "./exact.js";
-import { nearIndex, roundWithNear } from "./near.js";
+import { nearIndex, roundWithNear, sparseNear } from "./near.js";
 import { pamSwap, pamSwapNaive } from "./pam.js";
 
 const list = (a: ArrayLike<number>) => Array.from(a);
@@ -157,5 +157,86 @@ describe("PAM with near lists = PAM without = the literal definition", () => {
       const ref = pamSwapNaive(d, 280, [...fixed, ...drawn], { fixed: fixed.length });
       expect(list(got.medoids)).toEqual(list(ref.medoids));
     }
+  });
+});
+
+/** A source over a dense matrix with a brute-force `nearPairs` (the contract, literally). */
+function withPairs(d: Float64Array, n: number): DistanceSource & { calls: number } {
+  const base = precomputed(d, n);
+  const src = {
+    ...base,
+    immutable: true as const,
+    calls: 0,
+    nearPairs(caps: Float64Array): NearPairs {
+      src.calls++;
+      const start = new Int32Array(n + 1);
+      const idx: number[] = [];
+      const val: number[] = [];
+      let max = 0;
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          const x = d[a * n + b] as number;
+          if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) max = Number.NaN;
+          else if (x > max) max = x;
+          if (x < (caps[a] as number)) {
+            idx.push(b);
+            val.push(x);
+          }
+        }
+        start[a + 1] = idx.length;
+      }
+      return { max, start, idx: Int32Array.from(idx), val: Float64Array.from(val) };
+    },
+  };
+  return src;
+}
+
+describe("the sparse path: near lists and rows without the n × n matrix", () => {
+  test("sparseNear = nearIndex and the rows of the quantized matrix", () => {
+    const { d } = instance(240, 10, 7);
+    // unquantized distances (instance() quantizes): scale by an odd factor so rounding matters
+    const raw = d.map((x) => x * 1.0000001 + 1e-13 * x * x);
+    const q = quantizeDistances(raw, 240);
+    const F = Int32Array.from([9, 40, 41, 100, 150, 222, 230, 3, 77, 180]);
+    const sp = sparseNear(withPairs(raw, 240), F);
+    const ref = nearIndex(q, 240, F);
+    expect(sp).toBeDefined();
+    expect(ref).toBeDefined();
+    if (sp === undefined || ref === undefined) return;
+    expect(list(sp.near.start)).toEqual(list(ref.start));
+    expect(list(sp.near.idx)).toEqual(list(ref.idx));
+    expect(list(sp.near.val)).toEqual(list(ref.val));
+    expect(list(sp.near.fixed)).toEqual(list(ref.fixed));
+    const out = new Float64Array(240);
+    for (const p of [0, 9, 77, 123, 239]) {
+      sp.rows.row(p, out);
+      expect(list(out)).toEqual(list(q.subarray(p * 240, p * 240 + 240)));
+    }
+  });
+
+  test("CLARA (s = n) gives the same medoids with and without the sparse path; lists are shared", () => {
+    for (const seed of [11, 12, 13]) {
+      const { d, rng } = instance(260, 12, seed);
+      const src = withPairs(d, 260);
+      const fixed = Int32Array.from(rng.sample(range(260), 10));
+      for (let t = 0; t < 3; t++) {
+        const a = clara(src, { k: 15, fixed, rng: rng.child("t", t) });
+        const b = clara(src, { k: 15, fixed, rng: rng.child("t", t), sparse: false });
+        expect(list(a.medoids)).toEqual(list(b.medoids));
+      }
+      expect(src.calls).toBe(1); // one set of lists for the three targets
+    }
+  });
+
+  test("an invalid distance is reported by the dense path (named entry), not hidden", () => {
+    const { d } = instance(50, 6, 3);
+    const bad = d.slice();
+    bad[7 * 50 + 9] = Number.NaN;
+    bad[9 * 50 + 7] = Number.NaN;
+    const src = withPairs(bad, 50);
+    expect(sparseNear(src, Int32Array.from([1, 2, 3]))).toBeUndefined();
+    expect(() => clara(src, { k: 4, fixed: Int32Array.from([1, 2, 3]), rng: RandomStream.derive("bad", 0) })).toThrow(
+      /distance matrix entry/,
+    );
   });
 });

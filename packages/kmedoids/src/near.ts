@@ -1,4 +1,7 @@
+import { TbError } from "@tb/core";
+import type { DistanceSource } from "./distance-source.js";
 import { exactGrid, roundToGrid } from "./exact.js";
+import type { RowSource } from "./swap-state.js";
 
 /**
  * Per-point lists of the near entries of a distance matrix, for the PAM swap search with fixed
@@ -191,3 +194,94 @@ export function nearMatches(near: NearIndex, m: number, fixed: ArrayLike<number>
   for (let t = 0; t < fixed.length; t++) if (near.fixed[t] !== fixed[t]) return false;
   return true;
 }
+
+/**
+ * The sparse path of PAM with fixed medoids over all `n` points of a source (ALGORITHMS §3 "Cost"):
+ * the near lists and single rows, both on the exact grid of the full matrix, without building it.
+ * Gives the same lists and rows as quantizing the full `n × n` matrix and calling
+ * {@link nearIndex}: rounding is monotone, so the pairs below the unrounded cap are a superset of
+ * those below the rounded cap, and are filtered to them after rounding.
+ *
+ * `undefined` when the source has no `nearPairs`, a distance is invalid (the dense path then
+ * reports it), or the lists would hold more than `maxShare` of the `n²` entries.
+ * Internal (used by CLARA with `s = n`).
+ */
+export function sparseNear(
+  source: DistanceSource,
+  fixed: Int32Array,
+  maxShare = MAX_SHARE,
+): { near: NearIndex; rows: RowSource } | undefined {
+  const n = source.n;
+  const f = fixed.length;
+  if (source.nearPairs === undefined || f < 2) return undefined;
+  const F = Int32Array.from(fixed).sort();
+  const fr = source.rowsTo(F);
+  if (fr.length !== f * n)
+    throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${fr.length} values, expected ${f * n}`);
+  const cap = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const c1 = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  for (let t = 0; t < f; t++) {
+    const row = t * n;
+    for (let j = 0; j < n; j++) {
+      const v = fr[row + j] as number;
+      if (v < (c1[j] as number)) {
+        cap[j] = c1[j] as number;
+        c1[j] = v;
+      } else if (v < (cap[j] as number)) {
+        cap[j] = v;
+      }
+    }
+  }
+  const pairs = source.nearPairs(cap);
+  const { max, start, idx, val } = pairs;
+  if (!(max >= 0 && max < Number.POSITIVE_INFINITY)) return undefined;
+  if (start.length !== n + 1 || idx.length < (start[n] as number) || val.length < (start[n] as number)) {
+    throw new TbError("E_INTERNAL", "sparseNear: nearPairs returned malformed rows");
+  }
+  // round to the grid of the full matrix (same rounding as roundToGrid), then keep the entries
+  // below the rounded cap — compacting in place, rows stay ascending
+  const grid = exactGrid(max, n);
+  const inv = grid === 0 ? 0 : 1 / grid;
+  const R = 4503599627370496; // 2^52, as in roundToGrid
+  const round = (x: number): number => (grid === 0 ? x : (x * inv + R - R) * grid);
+  const ns = new Int32Array(n + 1);
+  let total = 0;
+  for (let a = 0; a < n; a++) {
+    const c = round(cap[a] as number);
+    const end = start[a + 1] as number;
+    for (let t = start[a] as number; t < end; t++) {
+      const x = grid === 0 ? (val[t] as number) : ((val[t] as number) * inv + R - R) * grid;
+      if (x < c) {
+        idx[total] = idx[t] as number;
+        val[total] = x;
+        total++;
+      }
+    }
+    ns[a + 1] = total;
+  }
+  if (total > maxShare * n * n) return undefined;
+  const near: NearIndex = { m: n, fixed: F, start: ns, idx: idx.subarray(0, total), val: val.subarray(0, total) };
+  // rows on demand, rounded the same way; the fixed rows are known already
+  const cache = new Map<number, Float64Array>();
+  for (let t = 0; t < f; t++) cache.set(F[t] as number, fr.subarray(t * n, t * n + n).map(round));
+  const one = new Int32Array(1);
+  const rows: RowSource = {
+    row(p: number, out: Float64Array): void {
+      let r = cache.get(p);
+      if (r === undefined) {
+        one[0] = p;
+        r = source.rowsTo(one);
+        if (r.length !== n)
+          throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${r.length} values, expected ${n}`);
+        for (let j = 0; j < n; j++) r[j] = round(r[j] as number);
+        if (cache.size >= MAX_CACHED_ROWS) cache.clear();
+        cache.set(p, r);
+      }
+      out.set(r);
+    },
+  };
+  return { near, rows };
+}
+
+/** Rows kept by the row source of {@link sparseNear} (≈ 10 KB each for GSM8K). */
+const MAX_CACHED_ROWS = 512;

@@ -1,6 +1,6 @@
 import { quantizedCopy } from "./exact.js";
 import { type NearIndex, nearIndex } from "./near.js";
-import { SwapState } from "./swap-state.js";
+import { type RowSource, SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
 /** Options of {@link pamSwap} and {@link pamSwapNaive} (ALGORITHMS §2.3). */
@@ -93,6 +93,7 @@ function parse(
  * The PAM swap loop on an already quantized matrix; `med` is updated in place. Internal (used by
  * {@link pamSwap} and CLARA, which owns its sample matrix and quantizes it in place). `near`: the
  * near lists of `q` for the fixed medoids `med[0..f)` ({@link nearIndex}), when the caller has them.
+ * `rows`: the sparse path — rows on demand instead of `q` (then empty), `near` required.
  */
 export function pamSwapCore(
   q: Float64Array,
@@ -103,11 +104,12 @@ export function pamSwapCore(
   eps: number,
   incremental: boolean,
   near?: NearIndex,
+  rows?: RowSource,
 ): { iterations: number; swaps: number } {
   const K = med.length;
   if (maxIter === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 }; // no (slot, candidate) pair exists
-  const st = new SwapState(q, m, med, f, true, near);
+  const st = new SwapState(q, m, med, f, true, near, rows);
   const { A, C, V, M, slotOf } = st;
   const cs = new Float64Array(K);
   const d2s = new Float64Array(K);

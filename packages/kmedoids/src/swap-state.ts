@@ -1,6 +1,12 @@
 import { TbError } from "@tb/core";
 import { type NearIndex, nearMatches } from "./near.js";
 
+/** Rows of a quantized distance matrix on demand (the sparse path: no m × m matrix). Internal. */
+export interface RowSource {
+  /** Writes row `p` (Δ(p, j) for every j, on the exact grid) into `out` (length m). */
+  row(p: number, out: Float64Array): void;
+}
+
 /**
  * Shared state of the swap searches (ALGORITHMS §2.3 fast form, used by PAM and FasterPAM).
  * Internal: not exported from the package.
@@ -33,8 +39,17 @@ export class SwapState {
   readonly m: number;
   readonly K: number;
   readonly f: number;
-  /** Quantized m×m matrix, row-major, symmetric. */
+  /**
+   * Quantized m×m matrix, row-major, symmetric — or, on the sparse path (`rows` given), empty:
+   * the sums then read only the near lists and the medoids' rows come from `rows`.
+   */
   readonly dist: Float64Array;
+  /** Rows of the quantized matrix on demand (sparse path), instead of `dist`. */
+  private readonly rows: RowSource | undefined;
+  /** K×m, slot-major: row μ_i of Δ at `i·m` (the same values as M, read along a row). */
+  private readonly R: Float64Array;
+  /** The row of the medoid that left in the last swap. */
+  private readonly oldRow: Float64Array;
   /** Medoid point per slot. */
   readonly med: Int32Array;
   /** Slot of each point, −1 for non-medoids. */
@@ -69,9 +84,25 @@ export class SwapState {
    * @param sums keep A, C and V (PAM: Φ in O(1), a swap O(mK/… + |changed|·m) compares). Without
    *   them (FasterPAM) Φ comes from {@link SwapState.phiAll} in O(m) per candidate and a swap is O(mK).
    * @param near the near lists of `dist` for the fixed medoids `med[0..f)` (ignored without sums)
+   * @param rows the sparse path: rows of the quantized matrix on demand; `dist` is then not read
+   *   (pass an empty array) and `near` is required
    */
-  constructor(dist: Float64Array, m: number, med: Int32Array, f: number, sums = true, near?: NearIndex) {
+  constructor(
+    dist: Float64Array,
+    m: number,
+    med: Int32Array,
+    f: number,
+    sums = true,
+    near?: NearIndex,
+    rows?: RowSource,
+  ) {
+    if (rows !== undefined && (near === undefined || !sums || med.length < 2)) {
+      throw new TbError("E_INTERNAL", "SwapState: rows on demand need the near lists, the sums and K ≥ 2");
+    }
     this.dist = dist;
+    this.rows = rows;
+    this.R = new Float64Array(med.length * m);
+    this.oldRow = new Float64Array(m);
     this.m = m;
     this.K = med.length;
     this.f = f;
@@ -105,11 +136,14 @@ export class SwapState {
     if (sums) this.rebuild();
   }
 
-  /** Column i of {@link SwapState.M} from row μ_i of Δ. */
+  /** Row i of R and column i of {@link SwapState.M} from row μ_i of Δ. */
   private setColumn(i: number): void {
-    const { m, K, dist, M } = this;
-    const row = (this.med[i] as number) * m;
-    for (let j = 0; j < m; j++) M[j * K + i] = dist[row + j] as number;
+    const { m, K, M, R } = this;
+    const p = this.med[i] as number;
+    const out = R.subarray(i * m, i * m + m);
+    if (this.rows !== undefined) this.rows.row(p, out);
+    else out.set(this.dist.subarray(p * m, p * m + m));
+    for (let j = 0; j < m; j++) M[j * K + i] = out[j] as number;
   }
 
   /** d1, d2 (smallest and second smallest of the multiset {Δ(μ_i, j)}), a and the cost. O(mK). */
@@ -149,11 +183,12 @@ export class SwapState {
    * exactly as {@link SwapState.nearest} does. Same values as a full recomputation. O(m + |o's|·K).
    * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`.
    */
-  private nearestAfterSwap(i: number, o: number, h: number): void {
-    const { m, K, dist, M, d1, d2, a, d1Old, d2Old, aOld, changedList } = this;
-    const ro = o * m;
-    // Δ(h, j) is row h of Δ: the entries slot i's column of M was just filled from
-    const rh = h * m;
+  private nearestAfterSwap(i: number): void {
+    const { m, K, M, d1, d2, a, d1Old, d2Old, aOld, changedList } = this;
+    // Δ(o, j): the old medoid's row; Δ(h, j): the new one, slot i's row of R
+    const ro = this.oldRow;
+    const rh = this.R;
+    const hb = i * m;
     let c = 0;
     let nc = 0;
     for (let j = 0; j < m; j++) {
@@ -163,9 +198,9 @@ export class SwapState {
       let n1: number;
       let n2: number;
       let na: number;
-      if ((dist[ro + j] as number) > p2) {
+      if ((ro[j] as number) > p2) {
         // o was neither nearest nor second nearest: insert Δ(h, j)
-        const x = dist[rh + j] as number;
+        const x = rh[hb + j] as number;
         if (x < p1) {
           n1 = x;
           n2 = p1;
@@ -416,12 +451,13 @@ export class SwapState {
     const t32 = this.aOld;
     this.aOld = this.a;
     this.a = t32;
+    this.oldRow.set(this.R.subarray(i * m, i * m + m));
     this.setColumn(i);
     if (this.K === 1) {
       this.nearest();
       this.changedCount = -1; // every point may have changed
     } else {
-      this.nearestAfterSwap(i, o, h);
+      this.nearestAfterSwap(i);
     }
     if (!this.sums) return;
     if (!incremental) {
