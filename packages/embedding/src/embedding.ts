@@ -443,16 +443,30 @@ function hammingRows(
   }
 }
 
-/** Reused pair buffers of {@link hammingNearPairs}. */
-const pairScratch = { rows: new Int32Array(0), cols: new Int32Array(0), vals: new Float64Array(0) };
-/** Largest pair buffer kept between calls: 2^23 pairs (128 MiB over the three arrays). */
-const MAX_PAIR_SCRATCH = 1 << 23;
+/** Reused pair buffers of {@link hammingNearPairs} (one set per thread: calls are synchronous). */
+const pairScratch = {
+  ub: new Int32Array(0),
+  ud: new Float64Array(0),
+  lb: new Int32Array(0),
+  ld: new Float64Array(0),
+};
+/** Largest pair buffers kept between calls: 2^22 entries each (96 MiB in all). */
+const MAX_PAIR_SCRATCH = 1 << 22;
+
+/** Buffers of at least `need` entries, grown by doubling (kept in `pairScratch` up to the limit). */
+function growPairs<T extends Int32Array | Float64Array>(buf: T, len: number, need: number, make: (k: number) => T): T {
+  if (need <= buf.length) return buf;
+  const out = make(Math.max(need, 2 * buf.length, 4096));
+  out.set(buf.subarray(0, len));
+  return out;
+}
 
 /**
  * The near pairs of all `n` points (see {@link DistanceSource.nearPairs}): every pair a < b once,
- * with the same per-pair sums as {@link hammingBlock}, kept for row a when below `caps[a]` and for
- * row b when below `caps[b]`. The pairs are gathered in (a, b) order and bucketed by row, which
- * leaves every row ascending (row r gets its columns a < r first, then r, then b > r).
+ * with the same per-pair sums as {@link hammingBlock}. Row a's own entries (b > a, below
+ * `caps[a]`) come out in order and are kept as they come; the entries of the later rows b (a < b,
+ * below `caps[b]`) are kept per a and bucketed by row at the end. Each row is then its columns
+ * a < r (ascending a), r itself (when `0 < caps[r]`), then b > r: ascending.
  */
 function hammingNearPairs(
   T: Float64Array,
@@ -465,117 +479,160 @@ function hammingNearPairs(
 ): NearPairs {
   // pair kernel: 1 = one word, 5/6/8 = two words of which 5, 6 or 7–8 bytes are used, 0 = generic
   const kind = W === 1 ? 1 : W === 2 ? (bytes === 5 ? 5 : bytes === 6 ? 6 : 8) : 0;
-  // the pair buffers are kept between calls (one set per thread: calls are synchronous), which
-  // saves growing and first-touching fresh memory on every call
-  let rows = pairScratch.rows;
-  let cols = pairScratch.cols;
-  let vals = pairScratch.vals;
-  let cap = rows.length;
-  let len = 0;
+  let { ub, ud, lb, ld } = pairScratch;
+  let nu = 0;
+  let nl = 0;
+  const uStart = new Int32Array(n + 1);
+  const lStart = new Int32Array(n + 1);
+  const lCount = new Int32Array(n);
   let max = 0;
   for (let a = 0; a < n; a++) {
     const ca = caps[a] as number;
-    // room for every pair of this row twice, plus the diagonal
-    if (len + 2 * (n - a) + 1 > cap) {
-      cap = Math.max(2 * cap, len + 2 * (n - a) + 1);
-      const r2 = new Int32Array(cap);
-      r2.set(rows.subarray(0, len));
-      rows = r2;
-      const c2 = new Int32Array(cap);
-      c2.set(cols.subarray(0, len));
-      cols = c2;
-      const v2 = new Float64Array(cap);
-      v2.set(vals.subarray(0, len));
-      vals = v2;
-      if (cap <= MAX_PAIR_SCRATCH) {
-        pairScratch.rows = rows;
-        pairScratch.cols = cols;
-        pairScratch.vals = vals;
-      }
+    // room for all of this row's pairs on both sides
+    const room = n - a;
+    if (nu + room > ub.length) {
+      ub = growPairs(ub, nu, nu + room, (k) => new Int32Array(k));
+      ud = growPairs(ud, nu, nu + room, (k) => new Float64Array(k));
     }
-    if (0 < ca) {
-      rows[len] = a;
-      cols[len] = a;
-      vals[len] = 0;
-      len++;
+    if (nl + room > lb.length) {
+      lb = growPairs(lb, nl, nl + room, (k) => new Int32Array(k));
+      ld = growPairs(ld, nl, nl + room, (k) => new Float64Array(k));
     }
     const a0 = P[a * W] as number;
     const a1 = W > 1 ? (P[a * W + 1] as number) : 0;
-    for (let b = a + 1; b < n; b++) {
-      let d: number;
-      if (kind === 1) {
-        const w = a0 ^ (P[b] as number);
-        d =
-          (T[w & 255] as number) +
-          (T[256 | ((w >>> 8) & 255)] as number) +
-          (T[512 | ((w >>> 16) & 255)] as number) +
-          (T[768 | (w >>> 24)] as number);
-      } else if (kind === 5) {
+    const l0 = nl;
+    if (kind === 5) {
+      // GSM8K's ~40 native sources: 33–40 columns, bytes 5–7 of the second word are padding
+      for (let b = a + 1; b < n; b++) {
         const w = a0 ^ (P[2 * b] as number);
         const u = a1 ^ (P[2 * b + 1] as number);
-        d =
+        let d =
           (T[w & 255] as number) +
           (T[256 | ((w >>> 8) & 255)] as number) +
           (T[512 | ((w >>> 16) & 255)] as number) +
           (T[768 | (w >>> 24)] as number) +
           (T[1024 | (u & 255)] as number);
-      } else if (kind === 6) {
+        if (sqrt) d = Math.sqrt(d);
+        if (d > max) max = d;
+        if (d < ca) {
+          ub[nu] = b;
+          ud[nu] = d;
+          nu++;
+        }
+        if (d < (caps[b] as number)) {
+          lb[nl] = b;
+          ld[nl] = d;
+          nl++;
+        }
+      }
+    } else if (kind === 6) {
+      for (let b = a + 1; b < n; b++) {
         const w = a0 ^ (P[2 * b] as number);
         const u = a1 ^ (P[2 * b + 1] as number);
-        d =
+        let d =
           (T[w & 255] as number) +
           (T[256 | ((w >>> 8) & 255)] as number) +
           (T[512 | ((w >>> 16) & 255)] as number) +
           (T[768 | (w >>> 24)] as number) +
           (T[1024 | (u & 255)] as number) +
           (T[1280 | ((u >>> 8) & 255)] as number);
-      } else if (kind === 8) {
-        const w = a0 ^ (P[2 * b] as number);
-        const u = a1 ^ (P[2 * b + 1] as number);
-        d =
-          (T[w & 255] as number) +
-          (T[256 | ((w >>> 8) & 255)] as number) +
-          (T[512 | ((w >>> 16) & 255)] as number) +
-          (T[768 | (w >>> 24)] as number) +
-          (T[1024 | (u & 255)] as number) +
-          (T[1280 | ((u >>> 8) & 255)] as number) +
-          (T[1536 | ((u >>> 16) & 255)] as number) +
-          (T[1792 | (u >>> 24)] as number);
-      } else {
-        d = hammingGeneric(T, W, P, a * W, P, b * W);
+        if (sqrt) d = Math.sqrt(d);
+        if (d > max) max = d;
+        if (d < ca) {
+          ub[nu] = b;
+          ud[nu] = d;
+          nu++;
+        }
+        if (d < (caps[b] as number)) {
+          lb[nl] = b;
+          ld[nl] = d;
+          nl++;
+        }
       }
-      if (sqrt) d = Math.sqrt(d);
-      if (d > max) max = d;
-      if (d < ca) {
-        rows[len] = a;
-        cols[len] = b;
-        vals[len] = d;
-        len++;
-      }
-      if (d < (caps[b] as number)) {
-        rows[len] = b;
-        cols[len] = a;
-        vals[len] = d;
-        len++;
+    } else {
+      for (let b = a + 1; b < n; b++) {
+        let d: number;
+        if (kind === 1) {
+          const w = a0 ^ (P[b] as number);
+          d =
+            (T[w & 255] as number) +
+            (T[256 | ((w >>> 8) & 255)] as number) +
+            (T[512 | ((w >>> 16) & 255)] as number) +
+            (T[768 | (w >>> 24)] as number);
+        } else if (kind === 8) {
+          const w = a0 ^ (P[2 * b] as number);
+          const u = a1 ^ (P[2 * b + 1] as number);
+          d =
+            (T[w & 255] as number) +
+            (T[256 | ((w >>> 8) & 255)] as number) +
+            (T[512 | ((w >>> 16) & 255)] as number) +
+            (T[768 | (w >>> 24)] as number) +
+            (T[1024 | (u & 255)] as number) +
+            (T[1280 | ((u >>> 8) & 255)] as number) +
+            (T[1536 | ((u >>> 16) & 255)] as number) +
+            (T[1792 | (u >>> 24)] as number);
+        } else {
+          d = hammingGeneric(T, W, P, a * W, P, b * W);
+        }
+        if (sqrt) d = Math.sqrt(d);
+        if (d > max) max = d;
+        if (d < ca) {
+          ub[nu] = b;
+          ud[nu] = d;
+          nu++;
+        }
+        if (d < (caps[b] as number)) {
+          lb[nl] = b;
+          ld[nl] = d;
+          nl++;
+        }
       }
     }
+    uStart[a + 1] = nu;
+    lStart[a + 1] = nl;
+    for (let t = l0; t < nl; t++) {
+      const r = lb[t] as number;
+      lCount[r] = (lCount[r] as number) + 1;
+    }
   }
-  // bucket by row (stable: keeps the (a, b) order within a row)
+  if (ub.length <= MAX_PAIR_SCRATCH && lb.length <= MAX_PAIR_SCRATCH) {
+    pairScratch.ub = ub;
+    pairScratch.ud = ud;
+    pairScratch.lb = lb;
+    pairScratch.ld = ld;
+  }
+  // rows: [lower entries (a < r), r itself, upper entries (b > r)]
   const start = new Int32Array(n + 1);
-  for (let t = 0; t < len; t++) {
-    const r = (rows[t] as number) + 1;
-    start[r] = (start[r] as number) + 1;
+  for (let r = 0; r < n; r++) {
+    const diag = 0 < (caps[r] as number) ? 1 : 0;
+    start[r + 1] =
+      (start[r] as number) + (lCount[r] as number) + diag + ((uStart[r + 1] as number) - (uStart[r] as number));
   }
-  for (let a = 0; a < n; a++) start[a + 1] = (start[a + 1] as number) + (start[a] as number);
+  const total = start[n] as number;
+  const idx = new Int32Array(total);
+  const val = new Float64Array(total);
   const next = start.slice(0, n);
-  const idx = new Int32Array(len);
-  const val = new Float64Array(len);
-  for (let t = 0; t < len; t++) {
-    const r = rows[t] as number;
-    const p = next[r] as number;
-    next[r] = p + 1;
-    idx[p] = cols[t] as number;
-    val[p] = vals[t] as number;
+  for (let a = 0; a < n; a++) {
+    const end = lStart[a + 1] as number;
+    for (let t = lStart[a] as number; t < end; t++) {
+      const r = lb[t] as number;
+      const p = next[r] as number;
+      next[r] = p + 1;
+      idx[p] = a;
+      val[p] = ld[t] as number;
+    }
+  }
+  for (let r = 0; r < n; r++) {
+    let p = next[r] as number;
+    if (0 < (caps[r] as number)) {
+      idx[p] = r;
+      val[p] = 0;
+      p++;
+    }
+    const u0 = uStart[r] as number;
+    const u1 = uStart[r + 1] as number;
+    idx.set(ub.subarray(u0, u1), p);
+    val.set(ud.subarray(u0, u1), p);
   }
   return { max, start, idx, val };
 }
