@@ -68,6 +68,7 @@ export function fasterPamCore(
     }
     if (swaps === swapsBefore || loss >= lastLoss) break;
   }
+  st.release();
   return { iterations: passes, swaps };
 }
 

@@ -170,6 +170,7 @@ export function pamSwapCore(
     st.swap(bi, bh, incremental);
     swaps++;
   }
+  st.release();
   return { iterations, swaps };
 }
 

@@ -8,6 +8,33 @@ export interface RowSource {
 }
 
 /**
+ * Free m×K buffers kept between searches (one thread, synchronous searches): a GSM8K trial runs
+ * 75 of them, and fresh 400 KB arrays cost page faults and garbage collection each time.
+ */
+const pool: Float64Array[] = [];
+/** Buffers kept at most, and the largest kept (2^21 doubles = 16 MiB). */
+const POOL_SIZE = 6;
+const POOL_MAX = 1 << 21;
+
+/** A buffer of exactly `len` doubles (a view of a pooled one when available); contents undefined. */
+function takeBuffer(len: number): Float64Array {
+  for (let t = pool.length - 1; t >= 0; t--) {
+    const b = pool[t] as Float64Array;
+    if (b.buffer.byteLength >= len * 8) {
+      pool.splice(t, 1);
+      return new Float64Array(b.buffer, 0, len);
+    }
+  }
+  return new Float64Array(len);
+}
+
+function giveBuffer(b: Float64Array): void {
+  if (b.buffer.byteLength > POOL_MAX * 8 || pool.length >= POOL_SIZE) return;
+  if (pool.some((x) => x.buffer === b.buffer)) return;
+  pool.push(b);
+}
+
+/**
  * Shared state of the swap searches (ALGORITHMS §2.3 fast form, used by PAM and FasterPAM).
  * Internal: not exported from the package.
  *
@@ -101,7 +128,7 @@ export class SwapState {
     }
     this.dist = dist;
     this.rows = rows;
-    this.R = new Float64Array(med.length * m);
+    this.R = takeBuffer(med.length * m);
     this.oldRow = new Float64Array(m);
     this.m = m;
     this.K = med.length;
@@ -116,7 +143,7 @@ export class SwapState {
     this.d2Old = new Float64Array(m);
     this.aOld = new Int32Array(m);
     this.changedList = new Int32Array(m);
-    this.M = new Float64Array(m * this.K);
+    this.M = takeBuffer(m * this.K);
     for (let i = 0; i < this.K; i++) this.setColumn(i);
     this.sums = sums;
     if (near !== undefined && sums) {
@@ -127,13 +154,23 @@ export class SwapState {
       this.near = near;
     }
     this.A = new Float64Array(sums ? m : 0);
-    this.V = new Float64Array(sums ? m * this.K : 0);
+    this.V = sums ? takeBuffer(m * this.K) : new Float64Array(0);
     this.C = new Float64Array(sums ? this.K : 0);
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
     this.nearest();
     if (sums) this.rebuild();
+  }
+
+  /**
+   * Hands the m×K buffers back for the next search on this thread. The state must not be used
+   * afterwards. (Not calling it only costs fresh allocations.)
+   */
+  release(): void {
+    giveBuffer(this.R);
+    giveBuffer(this.M);
+    if (this.sums) giveBuffer(this.V);
   }
 
   /** Row i of R and column i of {@link SwapState.M} from row μ_i of Δ. */
