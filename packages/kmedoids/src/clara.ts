@@ -31,7 +31,7 @@ export interface ClaraOptions {
   /** Swap search run on each sample: `"pam"` (§2.3, default) or `"fasterpam"` (§5, index order). */
   algorithm?: "pam" | "fasterpam";
   /**
-   * With `s = n`, PAM, at least two fixed medoids and a source that offers `nearPairs` (the
+   * With `s = n`, PAM, at least one fixed medoid and a source that offers `nearPairs` (the
    * packed 0/1 embeddings of `@tb/embedding`): work from the near lists and single rows instead
    * of the quantized `n × n` matrix (default `true`). Same medoids; `false` forces the matrix.
    */
@@ -271,8 +271,8 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     for (let t = 0; t < f; t++) med[t] = pos[F[t] as number] as number;
     for (let t = 0; t < k; t++) med[f + t] = pos[drawn[t] as number] as number;
     // (c) the swap search on the quantized sample matrix (read-only from here on)
-    // near lists (PAM with ≥ 2 fixed medoids): the fixed slots' sample positions, ascending
-    const listFor = algorithm === "pam" && f >= 2 && maxIter > 0 ? med.slice(0, f) : undefined;
+    // near lists (PAM with fixed medoids): the fixed slots' sample positions, ascending
+    const listFor = algorithm === "pam" && f >= 1 && f < K && maxIter > 0 ? med.slice(0, f) : undefined;
     // the sparse path (s = n, a source with nearPairs): lists and single rows, no n × n matrix
     const sparse = listFor !== undefined && s === n && opts.sparse !== false ? sparseFor(source, F) : undefined;
     if (sparse !== undefined) {

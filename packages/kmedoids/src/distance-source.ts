@@ -23,7 +23,7 @@ export interface DistanceSource {
    */
   submatrixInto?(points: Int32Array, out: Float64Array): number;
   /**
-   * Optional sparse fast path for PAM with at least two fixed medoids over all `n` points
+   * Optional sparse fast path for PAM with fixed medoids over all `n` points
    * (ALGORITHMS §3 "Cost"): for each point `a`, the points `b` with `Δ(a, b) < caps[a]` — `a`
    * itself included when `0 < caps[a]` — in ascending order, as compressed rows, and the largest
    * distance over all pairs (`NaN` when a distance is negative, NaN or infinite). The values must

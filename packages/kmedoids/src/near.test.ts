@@ -5,31 +5,24 @@ import { clara } from "./clara.js";
 import { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 import { exactGrid, quantizeDistances, roundToGrid } from "./exact.js";
 import { nearIndex, roundWithNear, sparseNear } from "./near.js";
-import { pamSwap, pamSwapNaive } from "./pam.js";
+import { pamSwap, pamSwapCore, pamSwapNaive } from "./pam.js";
 
 const list = (a: ArrayLike<number>) => Array.from(a);
 
-describe("nearIndex: the entries below each point's second-nearest fixed medoid", () => {
+describe("nearIndex: the entries below each point's distance to its nearest fixed medoid", () => {
   test("a hand-worked line", () => {
     // x = 0 1 2 10 11 12, fixed p0 (x=0) and p5 (x=12).
-    // cap(j) = the larger of |x_j − 0| and |x_j − 12| (two fixed medoids): 12 11 10 10 11 12.
+    // cap(j) = min(|x_j − 0|, |x_j − 12|) = 0 1 2 2 1 0.
     // Row j lists h with |x_j − x_h| < cap(j):
-    //   p0: all but p5 (12 ≮ 12) → 0 1 2 3 4;   p1: 0..4 (|1−12| = 11 ≮ 11);  p2: 0..5 minus none
-    //   with |2−12| = 10 ≮ 10 → 0 1 2 3 4;  p3: |10−0| = 10 ≮ 10 → 1..5;  p4: 1..5;  p5: 1..5.
+    //   p0, p5: cap 0 → none;  p1 (x=1, cap 1): itself;  p2 (x=2, cap 2): x = 1, 2;
+    //   p3 (x=10, cap 2): x = 10, 11;  p4 (x=11, cap 1): itself.
     const d = lineMatrix([0, 1, 2, 10, 11, 12]);
     const near = nearIndex(d, 6, [5, 0], 1);
     expect(near).toBeDefined();
     if (near === undefined) return;
     expect(list(near.fixed)).toEqual([0, 5]);
     const rows = Array.from(range(6), (j) => list(near.idx.subarray(near.start[j], near.start[j + 1])));
-    expect(rows).toEqual([
-      [0, 1, 2, 3, 4],
-      [0, 1, 2, 3, 4],
-      [0, 1, 2, 3, 4],
-      [1, 2, 3, 4, 5],
-      [1, 2, 3, 4, 5],
-      [1, 2, 3, 4, 5],
-    ]);
+    expect(rows).toEqual([[], [1], [1, 2], [3, 4], [4], []]);
     // the values are the matrix's own
     for (let j = 0; j < 6; j++) {
       for (let t = near.start[j] as number; t < (near.start[j + 1] as number); t++) {
@@ -38,16 +31,18 @@ describe("nearIndex: the entries below each point's second-nearest fixed medoid"
     }
   });
 
-  test("no lists with fewer than two fixed medoids, or when most entries are near", () => {
+  test("no lists without fixed medoids, or when most entries are near", () => {
     const d = lineMatrix([0, 1, 2, 10, 11, 12]);
     expect(nearIndex(d, 6, [])).toBeUndefined();
+    // one fixed medoid at x = 10: caps 10 9 8 0 1 2 list 3+3+3+0+1+2 = 12 of 36 entries, more
+    // than the default quarter; with a larger share they are listed
     expect(nearIndex(d, 6, [3])).toBeUndefined();
-    // (the line above lists 30 of 36 entries: more than a quarter)
+    expect(nearIndex(d, 6, [3], 0.5)?.start[6]).toBe(12);
   });
 
-  test("a duplicated fixed point counts twice: cap = d1 of the fixed set", () => {
-    // p0 and p1 both at x = 0 and fixed: cap(j) = |x_j| for every j, so only entries strictly
-    // closer than the origin are listed (none for p0/p1 themselves, cap 0).
+  test("two fixed medoids at the same place", () => {
+    // p0 and p1 both at x = 0 and fixed: cap(j) = |x_j|, so only entries strictly closer than
+    // the origin are listed (none for p0/p1 themselves, cap 0).
     const d = lineMatrix([0, 0, 5, 6, 20, 21, 40, 41, 60, 61]);
     const near = nearIndex(d, 10, [0, 1], 1);
     expect(near).toBeDefined();
@@ -72,7 +67,8 @@ describe("roundWithNear = roundToGrid, then nearIndex (one pass instead of two)"
     [120, [4, 17, 60, 99, 33, 80, 2, 111], 0.25],
     [90, [0, 89], 1],
     [90, [5, 6, 7], 0.01], // more entries near than 1 %: no lists, but the matrix is still rounded
-    [60, [9], 0.25], // one fixed medoid: no lists
+    [60, [9], 0.25], // one fixed medoid
+    [60, [], 0.25], // none: no lists
   ] as const) {
     test(`m = ${m}, ${fixed.length} fixed, share ≤ ${share}`, () => {
       const d = raw(m, m + fixed.length);
@@ -135,6 +131,19 @@ describe("PAM with near lists = PAM without = the literal definition", () => {
       }
     });
   }
+
+  test("one fixed medoid (lists of any share, through the internal swap loop)", () => {
+    const { d, rng } = instance(280, 10, 6);
+    const init = Array.from(rng.sample(range(280), 13));
+    const ref = pamSwapNaive(d, 280, init, { fixed: 1 });
+    const near = nearIndex(d, 280, init.slice(0, 1), 1);
+    expect(near).toBeDefined();
+    const med = Int32Array.from(init);
+    const r = pamSwapCore(d, 280, med, 1, 5000, 1e-9, true, near);
+    expect(ref.swaps).toBeGreaterThan(2);
+    expect(r.swaps).toBe(ref.swaps);
+    expect(list(med)).toEqual(list(ref.medoids));
+  });
 
   test("CLARA reuses the lists for the same source and fixed set, and rebuilds them for another", () => {
     const { d, rng } = instance(280, 12, 4);

@@ -1,4 +1,4 @@
-import { TbError } from "@tb/core";
+import { range, TbError } from "@tb/core";
 import type { DistanceSource } from "./distance-source.js";
 import { exactGrid, roundToGrid } from "./exact.js";
 import type { RowSource } from "./swap-state.js";
@@ -7,14 +7,15 @@ import type { RowSource } from "./swap-state.js";
  * Per-point lists of the near entries of a distance matrix, for the PAM swap search with fixed
  * medoids (ALGORITHMS §2.3 with the G-set held fixed, §3 step 6). Internal.
  *
- * Why it is exact: with `f ≥ 2` fixed medoids, which are medoids in every state of the search,
- * every point's nearest and second-nearest distances satisfy `d1(j) ≤ d2(j) ≤ cap(j)`, where
- * `cap(j)` is the second smallest of `Δ(F_t, j)` over the fixed medoids `F`. The sums of
- * {@link SwapState} only ever read, for a point j, the entries `Δ(j, h)` below one of `d1(j)`,
- * `d2(j)` (old or new), so below `cap(j)`. Listing, once per matrix and fixed set, the `h` with
- * `Δ(j, h) < cap(j)` (≈ 9 % of the entries on GSM8K with the 10-point G-set) and scanning those
- * lists instead of whole rows visits exactly the same entries with the same values: the sums,
- * hence the swaps, are unchanged.
+ * Why it is exact: let `cap(j)` be the distance from point j to its nearest fixed medoid,
+ * `min_t Δ(F_t, j)`. The fixed medoids are medoids in every state of the search, so always
+ * `d1(j) ≤ cap(j)`. The sums of {@link SwapState} read, for a point j, only the entries `Δ(j, h)`
+ * below `d1(j)` (its A term) or, when j is served by a swappable slot (its B term), below
+ * `d2(j)` — and then its nearest medoid is not a fixed one while a fixed one is at `cap(j)`, so
+ * `d2(j) ≤ cap(j)` too. (These hold for the old and the new state of a swap alike.) Listing, once
+ * per matrix and fixed set, the `h` with `Δ(j, h) < cap(j)` (≈ 4 % of the entries on GSM8K with
+ * the 10-point G-set) and scanning those lists instead of whole rows visits exactly the same
+ * entries below the thresholds, with the same values: the sums, hence the swaps, are unchanged.
  */
 export interface NearIndex {
   /** Number of points. */
@@ -37,8 +38,8 @@ const MAX_SHARE = 0.25;
 
 /**
  * The near lists of `dist` (an `m × m` symmetric row-major matrix) for the fixed medoids `fixed`
- * (distinct point indices, any order), or `undefined` when they cannot help: fewer than two fixed
- * medoids (no cap), or more than `maxShare` (default a quarter) of the entries below their caps.
+ * (distinct point indices, any order), or `undefined` when they cannot help: no fixed medoid (no
+ * cap), or more than `maxShare` (default a quarter) of the entries below their caps.
  */
 export function nearIndex(
   dist: Float64Array,
@@ -47,23 +48,9 @@ export function nearIndex(
   maxShare = MAX_SHARE,
 ): NearIndex | undefined {
   const f = fixed.length;
-  if (f < 2) return undefined;
+  if (f < 1) return undefined;
   const F = Int32Array.from(fixed).sort();
-  // cap(j): second smallest Δ(F_t, j) (a multiset: two fixed medoids at the same distance count twice)
-  const cap = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
-  const c1 = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
-  for (let t = 0; t < f; t++) {
-    const row = (F[t] as number) * m;
-    for (let j = 0; j < m; j++) {
-      const v = dist[row + j] as number;
-      if (v < (c1[j] as number)) {
-        cap[j] = c1[j] as number;
-        c1[j] = v;
-      } else if (v < (cap[j] as number)) {
-        cap[j] = v;
-      }
-    }
-  }
+  const cap = nearestOf(dist, F, m, m);
   const start = new Int32Array(m + 1);
   let total = 0;
   for (let j = 0; j < m; j++) {
@@ -108,7 +95,7 @@ export function roundWithNear(
   maxShare = MAX_SHARE,
 ): NearIndex | undefined {
   const f = fixed.length;
-  if (f < 2) {
+  if (f < 1) {
     roundToGrid(dist, max, m, dist);
     return undefined;
   }
@@ -117,8 +104,6 @@ export function roundWithNear(
   const R = 4503599627370496; // 2^52, as in roundToGrid
   const F = Int32Array.from(fixed).sort();
   const done = new Uint8Array(m);
-  const cap = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
-  const c1 = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
   for (let t = 0; t < f; t++) {
     const p = F[t] as number;
     const row = p * m;
@@ -126,16 +111,8 @@ export function roundWithNear(
       for (let r = row; r < row + m; r++) dist[r] = ((dist[r] as number) * inv + R - R) * grid;
     }
     done[p] = 1;
-    for (let j = 0; j < m; j++) {
-      const v = dist[row + j] as number;
-      if (v < (c1[j] as number)) {
-        cap[j] = c1[j] as number;
-        c1[j] = v;
-      } else if (v < (cap[j] as number)) {
-        cap[j] = v;
-      }
-    }
   }
+  const cap = nearestOf(dist, F, m, m);
   const limit = maxShare * m * m;
   const start = new Int32Array(m + 1);
   // room for a whole row past the entries listed so far, grown by doubling
@@ -188,6 +165,22 @@ export function roundWithNear(
   return { m, fixed: F, start, idx: idx.subarray(0, total), val: val.subarray(0, total) };
 }
 
+/**
+ * For every j in [0, m): the smallest of `src[r·stride + j]` over the rows r listed in `rows` — the
+ * distance from point j to its nearest fixed medoid, when `rows` are the fixed medoids' rows.
+ */
+function nearestOf(src: Float64Array, rows: Int32Array, m: number, stride: number): Float64Array {
+  const cap = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  for (let t = 0; t < rows.length; t++) {
+    const row = (rows[t] as number) * stride;
+    for (let j = 0; j < m; j++) {
+      const v = src[row + j] as number;
+      if (v < (cap[j] as number)) cap[j] = v;
+    }
+  }
+  return cap;
+}
+
 /** Whether `near` was built for exactly these fixed medoids (`fixed` ascending) over m points. */
 export function nearMatches(near: NearIndex, m: number, fixed: ArrayLike<number>): boolean {
   if (near.m !== m || near.fixed.length !== fixed.length) return false;
@@ -213,25 +206,12 @@ export function sparseNear(
 ): { near: NearIndex; rows: RowSource } | undefined {
   const n = source.n;
   const f = fixed.length;
-  if (source.nearPairs === undefined || f < 2) return undefined;
+  if (source.nearPairs === undefined || f < 1) return undefined;
   const F = Int32Array.from(fixed).sort();
   const fr = source.rowsTo(F);
   if (fr.length !== f * n)
     throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${fr.length} values, expected ${f * n}`);
-  const cap = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const c1 = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  for (let t = 0; t < f; t++) {
-    const row = t * n;
-    for (let j = 0; j < n; j++) {
-      const v = fr[row + j] as number;
-      if (v < (c1[j] as number)) {
-        cap[j] = c1[j] as number;
-        c1[j] = v;
-      } else if (v < (cap[j] as number)) {
-        cap[j] = v;
-      }
-    }
-  }
+  const cap = nearestOf(fr, range(f), n, n);
   const pairs = source.nearPairs(cap);
   const { max, start, idx, val } = pairs;
   if (!(max >= 0 && max < Number.POSITIVE_INFINITY)) return undefined;
