@@ -62,7 +62,7 @@ describe("roundWithNear = roundToGrid, then nearIndex (one pass instead of two)"
       for (let b = 0; b < m; b++) d[a * m + b] = Math.abs((xs[a] as number) - (xs[b] as number)) / 3;
     return d;
   };
-  const max = (d: Float64Array) => d.reduce((x, y) => (y > x ? y : x), 0);
+  const max = (d: Float64Array) => d.reduce((x, y) => Math.max(x, y), 0);
   for (const [m, fixed, share] of [
     [120, [4, 17, 60, 99, 33, 80, 2, 111], 0.25],
     [90, [0, 89], 1],
