@@ -656,6 +656,10 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     packed ??= packWords(n, dim, bin, sqrt);
     return packed;
   };
+  // Rows handed out by rowsTo, kept (the source is immutable): a TailoredBench target asks for
+  // the same medoid rows while clustering and again to assign the examples. At most 32 MiB.
+  const rowCache = new Map<number, Float64Array>();
+  const maxCached = Math.floor(ROW_CACHE_BYTES / (8 * n));
   const into = (points: Int32Array, out: Float64Array): number => {
     const pk = get();
     const s = points.length;
@@ -685,14 +689,32 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     },
     rowsTo(from: Int32Array): Float64Array {
       const pk = get();
-      const A = gather(pk, from, n, "rowsTo");
+      gather(pk, from, n, "rowsTo"); // validates the points
       const out = new Float64Array(from.length * n);
-      hammingRows(pk.tables, pk.W, stride, A, from.length, pk.words, n, out);
-      if (sqrt) for (let t = 0; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
+      // rows already computed come from the cache; the others are computed together
+      const missing: number[] = [];
+      for (let a = 0; a < from.length; a++) {
+        const row = rowCache.get(from[a] as number);
+        if (row !== undefined) out.set(row, a * n);
+        else missing.push(a);
+      }
+      if (missing.length === 0) return out;
+      const pts = Int32Array.from(missing, (a) => from[a] as number);
+      const rows = new Float64Array(pts.length * n);
+      hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, "rowsTo"), pts.length, pk.words, n, rows);
+      if (sqrt) for (let t = 0; t < rows.length; t++) rows[t] = Math.sqrt(rows[t] as number);
+      for (let t = 0; t < pts.length; t++) {
+        const row = rows.subarray(t * n, t * n + n);
+        out.set(row, (missing[t] as number) * n);
+        if (rowCache.size < maxCached) rowCache.set(pts[t] as number, row.slice());
+      }
       return out;
     },
   };
 }
+
+/** Bytes of rows a binary distance source keeps for repeated `rowsTo` calls. */
+const ROW_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** The general path: {@link rowDistance} per pair on the dense coordinates. */
 function denseSource(

@@ -144,7 +144,7 @@ export class SwapState {
     this.aOld = new Int32Array(m);
     this.changedList = new Int32Array(m);
     this.M = takeBuffer(m * this.K);
-    for (let i = 0; i < this.K; i++) this.setColumn(i);
+    this.setAllColumns();
     this.sums = sums;
     if (near !== undefined && sums) {
       const F = med.slice(0, f).sort();
@@ -171,6 +171,24 @@ export class SwapState {
     giveBuffer(this.R);
     giveBuffer(this.M);
     if (this.sums) giveBuffer(this.V);
+  }
+
+  /** Every row of R, then M as R's transpose, in blocks of points (not one column at a time). */
+  private setAllColumns(): void {
+    const { m, K, M, R } = this;
+    for (let i = 0; i < K; i++) {
+      const p = this.med[i] as number;
+      const out = R.subarray(i * m, i * m + m);
+      if (this.rows !== undefined) this.rows.row(p, out);
+      else out.set(this.dist.subarray(p * m, p * m + m));
+    }
+    for (let j0 = 0; j0 < m; j0 += 64) {
+      const j1 = j0 + 64 < m ? j0 + 64 : m;
+      for (let i = 0; i < K; i++) {
+        const r = i * m;
+        for (let j = j0; j < j1; j++) M[j * K + i] = R[r + j] as number;
+      }
+    }
   }
 
   /** Row i of R and column i of {@link SwapState.M} from row μ_i of Δ. */
