@@ -183,7 +183,7 @@ export class SwapState {
       else out.set(this.dist.subarray(p * m, p * m + m));
     }
     for (let j0 = 0; j0 < m; j0 += 64) {
-      const j1 = j0 + 64 < m ? j0 + 64 : m;
+      const j1 = Math.min(j0 + 64, m);
       for (let i = 0; i < K; i++) {
         const r = i * m;
         for (let j = j0; j < j1; j++) M[j * K + i] = R[r + j] as number;
