@@ -30,6 +30,26 @@ export interface GSetOptions {
 }
 
 /**
+ * The example distance sources of the G-set, kept per source matrix (by identity) and options: a
+ * protocol clusters the same sources in every trial (only the random start differs), so the
+ * embedding, its packed bits and CLARA's quantized matrix are made once. A `CorrectnessMatrix`
+ * is not to be mutated after construction (its validation would not hold either).
+ */
+const gsetSources = new WeakMap<CorrectnessMatrix, Map<string, DistanceSource>>();
+
+function gsetDistances(sources: CorrectnessMatrix, standardize: boolean, metric: DistanceMetric): DistanceSource {
+  let bySetting = gsetSources.get(sources);
+  if (bySetting === undefined) gsetSources.set(sources, (bySetting = new Map()));
+  const key = `${standardize}:${metric}`;
+  let source = bySetting.get(key);
+  if (source === undefined) {
+    source = distanceSource(exampleEmbedding(sources, range(sources.rows), { standardize }), metric);
+    bySetting.set(key, source);
+  }
+  return source;
+}
+
+/**
  * The global probe set, G-set (ALGORITHMS §3 step 1): K-Medoids with `K = g` over the examples
  * embedded by the source models' standardised correctness, from a random start. Targets are not
  * used. Returns example indices sorted ascending.
@@ -41,7 +61,8 @@ export interface GSetOptions {
  * @param sources source models × examples
  * @param rng the stream for this purpose (e.g. `trialStream.child("gset")`)
  * @param distances the examples' distance source, when the caller already has one; default
- *   `distanceSource(exampleEmbedding(sources, all rows))` under the options' metric
+ *   `distanceSource(exampleEmbedding(sources, all rows))` under the options' metric, made once per
+ *   source matrix and kept for later calls with the same matrix (a protocol's trials)
  */
 export function selectGSet(
   sources: CorrectnessMatrix,
@@ -55,12 +76,7 @@ export function selectGSet(
     throw new TbError("E_USAGE", `G-set size must be an integer in [1, ${n - 1}] for ${n} examples, got ${g}`);
   }
   if (sources.rows < 1) throw new TbError("E_USAGE", "the G-set needs at least one source model");
-  const source =
-    distances ??
-    distanceSource(
-      exampleEmbedding(sources, range(sources.rows), { standardize: options.standardize !== false }),
-      options.metric ?? "manhattan",
-    );
+  const source = distances ?? gsetDistances(sources, options.standardize !== false, options.metric ?? "manhattan");
   if (source.n !== n) throw new TbError("E_USAGE", `selectGSet: distances over ${source.n} points for ${n} examples`);
   const sampling: Parameters<typeof claraSampling>[2] = {};
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
