@@ -3,7 +3,7 @@ import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
-import { type NearIndex, nearIndex, roundWithNear, sparseNear } from "./near.js";
+import { type NearIndex, nearIndex, roundWithNear, sortedRows, sparseNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
 import { checkEps, checkInt } from "./validate.js";
 
@@ -98,6 +98,10 @@ let keptFor: { source: DistanceSource; sample: Int32Array } | undefined;
  * `fixed` — `near` undefined when the lists would not help (see {@link nearIndex}).
  */
 let keptNear: { fixed: Int32Array; near: NearIndex | undefined } | undefined;
+/** Sorted rows of the matrix in `kept` (valid while `keptFor` is set), made when it is reused. */
+let keptSorted: NearIndex | undefined;
+/** Largest matrix whose rows are sorted: 2^22 entries (m ≤ 2048; 48 MiB of lists). */
+const MAX_SORTED = 1 << 22;
 
 function sameList(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
@@ -117,6 +121,7 @@ function sampleMatrix(
   source: DistanceSource,
   sample: Int32Array,
   fixedPos: Int32Array | undefined,
+  wantSorted = false,
 ): { sub: Float64Array; near: NearIndex | undefined } {
   const s = sample.length;
   const len = s * s;
@@ -130,7 +135,11 @@ function sampleMatrix(
   }
   if (keptFor !== undefined && keptFor.source === source && sameList(keptFor.sample, sample)) {
     const sub = (kept as Float64Array).subarray(0, len);
-    if (fixedPos === undefined) return { sub, near: undefined };
+    if (fixedPos === undefined) {
+      // clustered again (e.g. the G-set in every trial of a protocol): sort its rows once
+      if (wantSorted && keptSorted === undefined && len <= MAX_SORTED) keptSorted = sortedRows(sub, s);
+      return { sub, near: wantSorted ? keptSorted : undefined };
+    }
     if (keptNear === undefined || !sameList(keptNear.fixed, fixedPos)) {
       keptNear = { fixed: fixedPos.slice(), near: nearIndex(sub, s, fixedPos) };
     }
@@ -142,6 +151,7 @@ function sampleMatrix(
     out = kept.subarray(0, len);
     keptFor = undefined;
     keptNear = undefined;
+    keptSorted = undefined;
   } else {
     out = new Float64Array(len);
   }
@@ -278,7 +288,7 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     if (sparse !== undefined) {
       pamSwapCore(EMPTY, s, med, f, maxIter, eps, true, sparse.near, sparse.rows);
     } else {
-      const { sub, near } = sampleMatrix(source, sample, listFor);
+      const { sub, near } = sampleMatrix(source, sample, listFor, algorithm === "pam" && f === 0 && maxIter > 0);
       if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near);
       else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
     }

@@ -4,7 +4,7 @@ import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara } from "./clara.js";
 import { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 import { exactGrid, quantizeDistances, roundToGrid } from "./exact.js";
-import { nearIndex, roundWithNear, sparseNear } from "./near.js";
+import { nearIndex, roundWithNear, sortedRows, sparseNear } from "./near.js";
 import { pamSwap, pamSwapCore, pamSwapNaive } from "./pam.js";
 
 const list = (a: ArrayLike<number>) => Array.from(a);
@@ -247,5 +247,54 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     expect(() => clara(src, { k: 4, fixed: Int32Array.from([1, 2, 3]), rng: RandomStream.derive("bad", 0) })).toThrow(
       /distance matrix entry/,
     );
+  });
+});
+
+describe("sortedRows: every row by ascending distance, for a matrix clustered many times", () => {
+  test("each row lists every column once, by (distance, column), with the matrix's values", () => {
+    const { d } = instance(90, 8, 21); // quantized: the exact-key sort
+    const raw = d.map((x) => x * 1.0000001); // not on the grid: the comparator sort
+    for (const mat of [d, raw, lineMatrix([3, 1, 1, 2, 5, 0, 1])]) {
+      const m = Math.round(Math.sqrt(mat.length));
+      const r = sortedRows(mat, m);
+      expect(r.sorted).toBe(true);
+      for (let j = 0; j < m; j++) {
+        const cols = list(r.idx.subarray(r.start[j], r.start[j + 1]));
+        const want = Array.from(range(m)).sort(
+          (a, b) => (mat[j * m + a] as number) - (mat[j * m + b] as number) || a - b,
+        );
+        expect(cols).toEqual(want);
+        for (let t = r.start[j] as number; t < (r.start[j + 1] as number); t++) {
+          expect(r.val[t]).toBe(mat[j * m + (r.idx[t] as number)]);
+        }
+      }
+    }
+  });
+
+  test("PAM on sorted rows (no fixed medoids, and with some) = the literal definition", () => {
+    for (const [m, f, k, seed] of [
+      [260, 0, 10, 31],
+      [220, 4, 12, 32],
+    ] as const) {
+      const { d, rng } = instance(m, 12, seed);
+      const init = Array.from(rng.sample(range(m), f + k));
+      const ref = pamSwapNaive(d, m, init, { fixed: f });
+      const med = Int32Array.from(init);
+      const r = pamSwapCore(d, m, med, f, 5000, 1e-9, true, sortedRows(d, m));
+      expect(ref.swaps).toBeGreaterThan(2);
+      expect(r.swaps).toBe(ref.swaps);
+      expect(list(med)).toEqual(list(ref.medoids));
+    }
+  });
+
+  test("CLARA clustering the same source again (sorted rows from the second call) = the definition", () => {
+    const { d, rng } = instance(240, 10, 33);
+    const src = { ...precomputed(d, 240), immutable: true as const };
+    for (let t = 0; t < 3; t++) {
+      const stream = rng.child("again", t);
+      const got = clara(src, { k: 9, rng: stream });
+      const init = stream.child("clara", 0).sample(range(240), 9);
+      expect(list(got.medoids)).toEqual(list(pamSwapNaive(d, 240, init).medoids));
+    }
   });
 });

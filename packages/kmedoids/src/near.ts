@@ -28,6 +28,12 @@ export interface NearIndex {
   readonly idx: Int32Array;
   /** `Δ(j, h)` of each listed entry (the matrix's own value). */
   readonly val: Float64Array;
+  /**
+   * Every entry of every row is listed, each row in ascending order of distance
+   * ({@link sortedRows}): valid for any fixed set, and a scan for the entries below a threshold
+   * stops at the first one at or above it.
+   */
+  readonly sorted?: boolean;
 }
 
 /**
@@ -183,6 +189,7 @@ function nearestOf(src: Float64Array, rows: Int32Array, m: number, stride: numbe
 
 /** Whether `near` was built for exactly these fixed medoids (`fixed` ascending) over m points. */
 export function nearMatches(near: NearIndex, m: number, fixed: ArrayLike<number>): boolean {
+  if (near.sorted === true) return near.m === m;
   if (near.m !== m || near.fixed.length !== fixed.length) return false;
   for (let t = 0; t < fixed.length; t++) if (near.fixed[t] !== fixed[t]) return false;
   return true;
@@ -265,3 +272,50 @@ export function sparseNear(
 
 /** Rows kept by the row source of {@link sparseNear} (≈ 10 KB each for GSM8K). */
 const MAX_CACHED_ROWS = 512;
+
+/**
+ * Every row of `dist` (m × m) with its entries in ascending order of distance (ties by column),
+ * as a {@link NearIndex} that lists everything: the swap sums then read, for each point, only the
+ * entries below its threshold, stopping at the first one above — whatever the medoids. Sorting
+ * costs about as much as a few PAM runs, so it pays off for a matrix clustered many times (the
+ * G-set of a protocol: same sources in every trial). Internal.
+ */
+export function sortedRows(dist: Float64Array, m: number): NearIndex {
+  const start = new Int32Array(m + 1);
+  const idx = new Int32Array(m * m);
+  const val = new Float64Array(m * m);
+  // On the exact grid every entry is an integer multiple k·grid with k < 2^(53 − headroom), and
+  // the headroom exceeds log2 m: the key k·2^b + h (b bits for the column h) is an exact double,
+  // so a plain numeric sort of the keys orders by (distance, column). Otherwise: a comparator.
+  let max = 0;
+  for (let t = 0; t < m * m; t++) if ((dist[t] as number) > max) max = dist[t] as number;
+  const grid = exactGrid(max, m);
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(m)));
+  const keys = new Float64Array(m);
+  const order = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const row = j * m;
+    let exact = grid > 0;
+    if (exact) {
+      for (let h = 0; h < m; h++) {
+        const k = (dist[row + h] as number) / grid;
+        if (!Number.isInteger(k) || k * scale >= 2 ** 52) exact = false;
+        keys[h] = k * scale + h;
+      }
+    }
+    if (exact) {
+      keys.sort();
+      for (let t = 0; t < m; t++) {
+        const key = keys[t] as number;
+        order[t] = key - Math.floor(key / scale) * scale;
+      }
+    } else {
+      for (let h = 0; h < m; h++) order[h] = h;
+      order.sort((a, b) => (dist[row + a] as number) - (dist[row + b] as number) || a - b);
+    }
+    idx.set(order, row);
+    for (let t = 0; t < m; t++) val[row + t] = dist[row + (order[t] as number)] as number;
+    start[j + 1] = row + m;
+  }
+  return { m, fixed: new Int32Array(0), start, idx, val, sorted: true };
+}

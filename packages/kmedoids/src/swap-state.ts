@@ -342,10 +342,14 @@ export class SwapState {
     const near = this.near;
     if (near !== undefined) {
       const { idx, val } = near;
+      const sorted = near.sorted === true;
       const end = near.start[j + 1] as number;
       for (let t = near.start[j] as number; t < end; t++) {
         const x = val[t] as number;
-        if (!(x < thr)) continue;
+        if (!(x < thr)) {
+          if (sorted) break; // sorted rows: nothing further is below
+          continue;
+        }
         const h = idx[t] as number;
         const tp = x - p1;
         const tn = x - n1;
@@ -412,10 +416,14 @@ export class SwapState {
       if (withB) C[aj] = (C[aj] as number) + e;
       if (near !== undefined) {
         const { idx, val } = near;
+        const sorted = near.sorted === true;
         const stop = near.start[j + 1] as number;
         for (let t = near.start[j] as number; t < stop; t++) {
           const x = val[t] as number;
-          if (!(x < thr)) continue;
+          if (!(x < thr)) {
+            if (sorted) break; // sorted rows: nothing further is below
+            continue;
+          }
           const h = idx[t] as number;
           const d = x - n1;
           if (d < 0) A[h] = (A[h] as number) + d;
