@@ -501,8 +501,72 @@ function hammingNearPairs(
     const a0 = P[a * W] as number;
     const a1 = W > 1 ? (P[a * W + 1] as number) : 0;
     const l0 = nl;
-    if (kind === 5) {
-      // GSM8K's ~40 native sources: 33–40 columns, bytes 5–7 of the second word are padding
+    if (kind === 5 && !sqrt) {
+      // GSM8K's ~40 native sources: 33–40 columns, bytes 5–7 of the second word are padding.
+      // Two pairs per step (independent sums, more work in flight), the same sums and order.
+      let b = a + 1;
+      for (; b + 1 < n; b += 2) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        const w2 = a0 ^ (P[2 * b + 2] as number);
+        const u2 = a1 ^ (P[2 * b + 3] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number);
+        const e =
+          (T[w2 & 255] as number) +
+          (T[256 | ((w2 >>> 8) & 255)] as number) +
+          (T[512 | ((w2 >>> 16) & 255)] as number) +
+          (T[768 | (w2 >>> 24)] as number) +
+          (T[1024 | (u2 & 255)] as number);
+        if (d > max) max = d;
+        if (e > max) max = e;
+        if (d < ca) {
+          ub[nu] = b;
+          ud[nu] = d;
+          nu++;
+        }
+        if (d < (caps[b] as number)) {
+          lb[nl] = b;
+          ld[nl] = d;
+          nl++;
+        }
+        if (e < ca) {
+          ub[nu] = b + 1;
+          ud[nu] = e;
+          nu++;
+        }
+        if (e < (caps[b + 1] as number)) {
+          lb[nl] = b + 1;
+          ld[nl] = e;
+          nl++;
+        }
+      }
+      for (; b < n; b++) {
+        const w = a0 ^ (P[2 * b] as number);
+        const u = a1 ^ (P[2 * b + 1] as number);
+        const d =
+          (T[w & 255] as number) +
+          (T[256 | ((w >>> 8) & 255)] as number) +
+          (T[512 | ((w >>> 16) & 255)] as number) +
+          (T[768 | (w >>> 24)] as number) +
+          (T[1024 | (u & 255)] as number);
+        if (d > max) max = d;
+        if (d < ca) {
+          ub[nu] = b;
+          ud[nu] = d;
+          nu++;
+        }
+        if (d < (caps[b] as number)) {
+          lb[nl] = b;
+          ld[nl] = d;
+          nl++;
+        }
+      }
+    } else if (kind === 5) {
       for (let b = a + 1; b < n; b++) {
         const w = a0 ^ (P[2 * b] as number);
         const u = a1 ^ (P[2 * b + 1] as number);
