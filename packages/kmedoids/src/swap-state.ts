@@ -81,13 +81,13 @@ export class SwapState {
   readonly med: Int32Array;
   /** Slot of each point, −1 for non-medoids. */
   readonly slotOf: Int32Array;
-  d1: Float64Array;
-  d2: Float64Array;
+  readonly d1: Float64Array;
+  readonly d2: Float64Array;
   /** First slot whose medoid is at distance d1. */
-  a: Int32Array;
-  private d1Old: Float64Array;
-  private d2Old: Float64Array;
-  private aOld: Int32Array;
+  readonly a: Int32Array;
+  private readonly d1Old: Float64Array;
+  private readonly d2Old: Float64Array;
+  private readonly aOld: Int32Array;
   /** m×K, point-major: Δ(μ_i, j) at `j·K + i` — the medoids' rows of Δ, read contiguously per point. */
   readonly M: Float64Array;
   readonly A: Float64Array;
@@ -232,11 +232,12 @@ export class SwapState {
   }
 
   /**
-   * d1, d2 and a after slot `i` went from point `o` to point `h`, from the previous values (in
-   * the *Old buffers): a point for which Δ(o, j) was above its old d2 keeps them, with Δ(h, j)
-   * inserted; the others (o was its nearest or second nearest) are recomputed over all K slots,
-   * exactly as {@link SwapState.nearest} does. Same values as a full recomputation. O(m + |o's|·K).
-   * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`.
+   * d1, d2 and a after slot `i` went from point `o` to point `h`, updated in place: a point for
+   * which Δ(o, j) was above its d2 keeps them, with Δ(h, j) inserted; the others (o was its
+   * nearest or second nearest) are recomputed over all K slots, exactly as
+   * {@link SwapState.nearest} does. Same values as a full recomputation. O(m + |o's|·K).
+   * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`, their
+   * previous values kept at their index in the *Old arrays.
    */
   private nearestAfterSwap(i: number): void {
     const { m, K, M, d1, d2, a, d1Old, d2Old, aOld, changedList } = this;
@@ -247,15 +248,19 @@ export class SwapState {
     let c = 0;
     let nc = 0;
     for (let j = 0; j < m; j++) {
-      const p1 = d1Old[j] as number;
-      const p2 = d2Old[j] as number;
-      const pa = aOld[j] as number;
+      const p1 = d1[j] as number;
+      const p2 = d2[j] as number;
       let n1: number;
       let n2: number;
       let na: number;
       if ((ro[j] as number) > p2) {
         // o was neither nearest nor second nearest: insert Δ(h, j)
         const x = rh[hb + j] as number;
+        if (!(x < p2) && x !== p1) {
+          c += p1; // nothing changes
+          continue;
+        }
+        const pa = a[j] as number;
         if (x < p1) {
           n1 = x;
           n2 = p1;
@@ -264,17 +269,10 @@ export class SwapState {
           n1 = p1;
           n2 = p1;
           na = Math.min(i, pa);
-        } else if (x < p2) {
+        } else {
           n1 = p1;
           n2 = x;
           na = pa;
-        } else {
-          // nothing changes
-          d1[j] = p1;
-          d2[j] = p2;
-          a[j] = pa;
-          c += p1;
-          continue;
         }
       } else {
         let s1 = Number.POSITIVE_INFINITY;
@@ -295,11 +293,17 @@ export class SwapState {
         n2 = s2;
         na = sa;
       }
-      d1[j] = n1;
-      d2[j] = n2;
-      a[j] = na;
       c += n1;
-      if (n1 !== p1 || n2 !== p2 || na !== pa) changedList[nc++] = j;
+      const pa = a[j] as number;
+      if (n1 !== p1 || n2 !== p2 || na !== pa) {
+        d1Old[j] = p1;
+        d2Old[j] = p2;
+        aOld[j] = pa;
+        d1[j] = n1;
+        d2[j] = n2;
+        a[j] = na;
+        changedList[nc++] = j;
+      }
     }
     this.cost = c;
     this.changedCount = nc;
@@ -504,19 +508,20 @@ export class SwapState {
     med[i] = h;
     slotOf[o] = -1;
     slotOf[h] = i;
-    // keep the previous nearest data in the *Old buffers
-    let t64 = this.d1Old;
-    this.d1Old = this.d1;
-    this.d1 = t64;
-    t64 = this.d2Old;
-    this.d2Old = this.d2;
-    this.d2 = t64;
-    const t32 = this.aOld;
-    this.aOld = this.a;
-    this.a = t32;
+    // the previous nearest data of o and h (of the other points: kept when they change)
+    const { d1, d2, a, d1Old, d2Old, aOld } = this;
+    d1Old[o] = d1[o] as number;
+    d2Old[o] = d2[o] as number;
+    aOld[o] = a[o] as number;
+    d1Old[h] = d1[h] as number;
+    d2Old[h] = d2[h] as number;
+    aOld[h] = a[h] as number;
     this.oldRow.set(this.R.subarray(i * m, i * m + m));
     this.setColumn(i);
     if (this.K === 1) {
+      d1Old.set(d1);
+      d2Old.set(d2);
+      aOld.set(a);
       this.nearest();
       this.changedCount = -1; // every point may have changed
     } else {
