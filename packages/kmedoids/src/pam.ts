@@ -110,7 +110,8 @@ export function pamSwapCore(
   if (maxIter === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 }; // no (slot, candidate) pair exists
   const st = new SwapState(q, m, med, f, true, near, rows);
-  const { A, C, V, M, slotOf } = st;
+  const { A, C, V, W, M, slotOf } = st;
+  const order = new Int32Array(K);
   const cs = new Float64Array(K);
   const d2s = new Float64Array(K);
   let swaps = 0;
@@ -146,6 +147,14 @@ export function pamSwapCore(
         if (phi < g) g = phi;
       }
     }
+    // Slots by ascending C(i) (ties by slot): since V_i(h) ≥ W(h) = Σ_i V_i(h) and ψ ≥ 0,
+    // Φ(i,h) ≥ A(h) + C(i) + W(h), so once that bound exceeds the best Φ so far, no later slot
+    // in this order can do better for this candidate. Within a candidate the slots are then not
+    // visited in index order: a tie with the best Φ of the same candidate goes to the smaller slot.
+    let ns = 0;
+    for (let i = f; i < K; i++) order[ns++] = i;
+    const ord = order.subarray(0, ns);
+    ord.sort((x, y) => (cs[x] as number) - (cs[y] as number) || x - y);
     let best = 0;
     let bi = -1;
     let bh = -1;
@@ -154,12 +163,16 @@ export function pamSwapCore(
       const ah = A[h] as number;
       if (!(ah < best) || ah > g) continue;
       const base = h * K;
-      for (let i = f; i < K; i++) {
+      const aw = ah + (W[h] as number);
+      for (let t = 0; t < ns; t++) {
+        const i = ord[t] as number;
+        const ci = cs[i] as number;
+        if (aw + ci > best) break;
         // ψ(i,h) = min(Δ(μ_i, h), d2(μ_i))
         const dho = M[base + i] as number;
         const d2o = d2s[i] as number;
-        const phi = ah + ((cs[i] as number) + (V[base + i] as number)) + Math.min(dho, d2o);
-        if (phi < best) {
+        const phi = ah + (ci + (V[base + i] as number)) + Math.min(dho, d2o);
+        if (phi < best || (phi === best && h === bh && i < bi)) {
           best = phi;
           bi = i;
           bh = h;

@@ -95,6 +95,8 @@ export class SwapState {
   readonly V: Float64Array;
   /** Per slot, C(i) = Σ e(j) over the points with a B term in slot i. */
   readonly C: Float64Array;
+  /** Per point h, W(h) = Σ_i V_i(h) ≤ 0: a lower bound of every V_i(h) (each is ≤ 0), for pruning. */
+  readonly W: Float64Array;
   /** Whether A, C and V are kept. */
   readonly sums: boolean;
   /** 2·max Δ (on the grid): stands for +∞ as d2 when K = 1. */
@@ -156,6 +158,7 @@ export class SwapState {
     this.A = new Float64Array(sums ? m : 0);
     this.V = sums ? takeBuffer(m * this.K) : new Float64Array(0);
     this.C = new Float64Array(sums ? this.K : 0);
+    this.W = new Float64Array(sums ? m : 0);
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
@@ -333,7 +336,7 @@ export class SwapState {
     n2: number,
     na: number,
   ): void {
-    const { m, K, dist, A, V, C } = this;
+    const { m, K, dist, A, V, W, C } = this;
     const pe = p2 - p1;
     const ne = n2 - n1;
     if (oB) C[pa] = (C[pa] as number) - pe;
@@ -361,11 +364,15 @@ export class SwapState {
         if (nA && tn < 0) A[h] = (A[h] as number) + tn;
         if (oB && x < p2) {
           const k = h * K + pa;
-          V[k] = (V[k] as number) - (Math.max(tp, 0) - pe);
+          const dv = Math.max(tp, 0) - pe;
+          V[k] = (V[k] as number) - dv;
+          W[h] = (W[h] as number) - dv;
         }
         if (nB && x < n2) {
           const k = h * K + na;
-          V[k] = (V[k] as number) + (Math.max(tn, 0) - ne);
+          const dv = Math.max(tn, 0) - ne;
+          V[k] = (V[k] as number) + dv;
+          W[h] = (W[h] as number) + dv;
         }
       }
       return;
@@ -393,20 +400,25 @@ export class SwapState {
       if (nA && tn < 0) A[h] = (A[h] as number) + tn;
       if (oB && x < p2) {
         const k = h * K + pa;
-        V[k] = (V[k] as number) - (Math.max(tp, 0) - pe);
+        const dv = Math.max(tp, 0) - pe;
+        V[k] = (V[k] as number) - dv;
+        W[h] = (W[h] as number) - dv;
       }
       if (nB && x < n2) {
         const k = h * K + na;
-        V[k] = (V[k] as number) + (Math.max(tn, 0) - ne);
+        const dv = Math.max(tn, 0) - ne;
+        V[k] = (V[k] as number) + dv;
+        W[h] = (W[h] as number) + dv;
       }
     }
   }
 
   /** Recomputes A, C and V from scratch: every non-medoid entered once. O(m²) compares. */
   rebuild(): void {
-    const { m, K, dist, slotOf, d1, d2, a, A, V, C, near } = this;
+    const { m, K, dist, slotOf, d1, d2, a, A, V, W, C, near } = this;
     A.fill(0);
     V.fill(0);
+    W.fill(0);
     C.fill(0);
     for (let j = 0; j < m; j++) {
       if ((slotOf[j] as number) >= 0) continue;
@@ -433,7 +445,9 @@ export class SwapState {
           if (d < 0) A[h] = (A[h] as number) + d;
           if (withB) {
             const k = h * K + aj;
-            V[k] = (V[k] as number) + (Math.max(d, 0) - e);
+            const dv = Math.max(d, 0) - e;
+            V[k] = (V[k] as number) + dv;
+            W[h] = (W[h] as number) + dv;
           }
         }
         continue;
@@ -457,7 +471,9 @@ export class SwapState {
         if (t < 0) A[h] = (A[h] as number) + t;
         if (withB) {
           const k = h * K + aj;
-          V[k] = (V[k] as number) + (Math.max(t, 0) - e);
+          const dv = Math.max(t, 0) - e;
+          V[k] = (V[k] as number) + dv;
+          W[h] = (W[h] as number) + dv;
         }
       }
     }
