@@ -40,6 +40,9 @@ Reproduce options:
   --native-count K     use the K nearest sources instead of n̄ (top-k sweep)
   --clara-select S     last | fullInertia (default last, the reference's behaviour)
   --nset-algorithm A   pam | fasterpam (default pam)
+  --nset-sample-size S cluster the N-set on CLARA samples of S examples (default: all examples
+                       up to 3000, 750 above; faster, less accurate — docs/PERFORMANCE.md)
+  --nset-subruns R     CLARA sub-runs for the N-set (default 1 unsampled, 10 sampled)
   --random-mode M      shared | perTarget (default shared)
   --anchor-algorithm A fasterpam | pam (Anchor Points; default fasterpam)
   --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
@@ -71,6 +74,8 @@ const REPRODUCE_OPTIONS = {
   "native-count": { type: "string" },
   "clara-select": { type: "string" },
   "nset-algorithm": { type: "string" },
+  "nset-sample-size": { type: "string" },
+  "nset-subruns": { type: "string" },
   "random-mode": { type: "string" },
   "anchor-algorithm": { type: "string" },
   "irt-anchor-space": { type: "string" },
@@ -132,6 +137,8 @@ function methodConfig(v: Values): MethodConfig {
   if (cs) c.claraSelect = cs;
   const na = oneOf("nset-algorithm", v["nset-algorithm"], ["pam", "fasterpam"] as const);
   if (na) c.nsetAlgorithm = na;
+  if (v["nset-sample-size"] !== undefined) c.nsetSampleSize = int("nset-sample-size", v["nset-sample-size"], 0, 1);
+  if (v["nset-subruns"] !== undefined) c.nsetSubRuns = int("nset-subruns", v["nset-subruns"], 0, 1);
   const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
   if (rm) c.randomMode = rm;
   const aa = oneOf("anchor-algorithm", v["anchor-algorithm"], ["fasterpam", "pam"] as const);

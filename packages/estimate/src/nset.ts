@@ -78,6 +78,16 @@ export function buildNSet(
   const source = distances ?? nsetDistances(sources, natives, options);
   if (source.n !== n) throw new TbError("E_USAGE", `buildNSet: distances over ${source.n} points for ${n} examples`);
   const sampling: Parameters<typeof claraSampling>[2] = {};
+  const K = fixed.length + k;
+  if (
+    options.sampleSize !== undefined &&
+    !(Number.isInteger(options.sampleSize) && options.sampleSize >= K && options.sampleSize <= n)
+  ) {
+    throw new TbError(
+      "E_USAGE",
+      `the N-set sample size (nsetSampleSize, tb --nset-sample-size) must be an integer from K = ${K} (the budget) to the ${n} examples, got ${options.sampleSize}`,
+    );
+  }
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
   if (options.subRuns !== undefined) sampling.subRuns = options.subRuns;
   if (options.claraThreshold !== undefined) sampling.threshold = options.claraThreshold;

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
-import { type CorrectnessKind, CorrectnessMatrix } from "@tb/core";
+import { type CorrectnessKind, CorrectnessMatrix, TbError } from "@tb/core";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
+import type { WorkerReply } from "./worker.js";
 
 /** The matrix as sent to worker threads: the values in a SharedArrayBuffer (shared, not copied). */
 export interface SharedMatrix {
@@ -81,7 +82,9 @@ export async function executeTasks(
   try {
     await Promise.all(
       tasks.map(async (task, i) => {
-        const rec = (await pool.run({ shared, task })) as TrialRecord;
+        const reply = (await pool.run({ shared, task })) as WorkerReply;
+        if ("error" in reply) throw new TbError(reply.error.code, reply.error.message);
+        const rec = reply.record;
         out[i] = rec;
         options.onProgress?.(++done, tasks.length, rec);
       }),
