@@ -58,7 +58,10 @@ describe("tb exit codes and messages (DESIGN §3.2)", () => {
     [["demo", "--nset-sample-size", "x"], /--nset-sample-size must be an integer/],
     [["demo", "--nset-subruns", "0"], /--nset-subruns must be ≥ 1/],
     // raised inside a worker thread: still a TbError, exit 2
-    [["demo", "--methods", "tailored", "--workers", "2", "--nset-sample-size", "1000000"], /N-set sample size .* got 1000000/],
+    [
+      ["demo", "--methods", "tailored", "--workers", "2", "--nset-sample-size", "1000000"],
+      /N-set sample size .* got 1000000/,
+    ],
     [["demo", "--bogus"], /Unknown option '--bogus'/],
     [["frobnicate"], /unknown command/],
     [["ablate", "nope", "--data", "x"], /unknown ablation study "nope"/],
