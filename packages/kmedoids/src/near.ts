@@ -53,37 +53,9 @@ export function nearIndex(
   fixed: ArrayLike<number>,
   maxShare = MAX_SHARE,
 ): NearIndex | undefined {
-  const f = fixed.length;
-  if (f < 1) return undefined;
+  if (fixed.length < 1) return undefined;
   const F = Int32Array.from(fixed).sort();
-  const cap = nearestOf(dist, F, m, m);
-  const start = new Int32Array(m + 1);
-  let total = 0;
-  for (let j = 0; j < m; j++) {
-    const c = cap[j] as number;
-    const row = j * m;
-    let cnt = 0;
-    for (let h = 0; h < m; h++) if ((dist[row + h] as number) < c) cnt++;
-    total += cnt;
-    start[j + 1] = total;
-  }
-  if (total > maxShare * m * m) return undefined;
-  const idx = new Int32Array(total);
-  const val = new Float64Array(total);
-  for (let j = 0; j < m; j++) {
-    const c = cap[j] as number;
-    const row = j * m;
-    let p = start[j] as number;
-    for (let h = 0; h < m; h++) {
-      const x = dist[row + h] as number;
-      if (x < c) {
-        idx[p] = h;
-        val[p] = x;
-        p++;
-      }
-    }
-  }
-  return { m, fixed: F, start, idx, val };
+  return listRows(dist, m, F, nearestOf(dist, F, m, m), maxShare, 0, undefined);
 }
 
 /**
@@ -118,7 +90,26 @@ export function roundWithNear(
     }
     done[p] = 1;
   }
-  const cap = nearestOf(dist, F, m, m);
+  return listRows(dist, m, F, nearestOf(dist, F, m, m), maxShare, grid, done);
+}
+
+/**
+ * The near lists of every row (entries below `cap[j]`, ascending columns), in one pass; with a
+ * non-zero `grid`, the rows not marked in `done` are first rounded to it in place (as
+ * `roundToGrid` does), each while it is in cache. `undefined` (the matrix still fully rounded)
+ * when more than `maxShare` of the entries would be listed.
+ */
+function listRows(
+  dist: Float64Array,
+  m: number,
+  F: Int32Array,
+  cap: Float64Array,
+  maxShare: number,
+  grid: number,
+  done: Uint8Array | undefined,
+): NearIndex | undefined {
+  const inv = grid === 0 ? 0 : 1 / grid;
+  const R = 4503599627370496; // 2^52, as in roundToGrid
   const limit = maxShare * m * m;
   const start = new Int32Array(m + 1);
   // room for a whole row past the entries listed so far, grown by doubling
@@ -129,10 +120,9 @@ export function roundWithNear(
   for (let j = 0; j < m; j++) {
     const row = j * m;
     const end = row + m;
+    const round = grid !== 0 && done !== undefined && done[j] === 0;
     if (!lists) {
-      if (done[j] === 0 && grid !== 0) {
-        for (let r = row; r < end; r++) dist[r] = ((dist[r] as number) * inv + R - R) * grid;
-      }
+      if (round) for (let r = row; r < end; r++) dist[r] = ((dist[r] as number) * inv + R - R) * grid;
       continue;
     }
     if (total + m > idx.length) {
@@ -144,7 +134,7 @@ export function roundWithNear(
       val = nv;
     }
     const c = cap[j] as number;
-    if (done[j] === 0 && grid !== 0) {
+    if (round) {
       for (let r = row; r < end; r++) {
         const x = ((dist[r] as number) * inv + R - R) * grid;
         dist[r] = x;
