@@ -180,6 +180,18 @@ describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () 
     expect(() => src.nearPairs?.(new Float64Array(11))).toThrow(RangeError);
   });
 
+  test("rowsTo keeps the rows it handed out: mixed cached/new requests give the same values, and callers may overwrite what they get", () => {
+    const n = 61;
+    const emb = exampleEmbedding(binaryMatrix(40, n, 9), range(40));
+    const src = distanceSource(emb);
+    const first = src.rowsTo(Int32Array.from([3, 7]));
+    first.fill(-1); // the caller owns it: the kept copies must not change
+    const mixed = src.rowsTo(Int32Array.from([7, 5, 3, 5]));
+    for (const [t, p] of [7, 5, 3, 5].entries()) {
+      for (let j = 0; j < n; j++) expect(mixed[t * n + j]).toBe(byteHamming(emb, p, j, false));
+    }
+  });
+
   test("sources are marked immutable and reject out-of-range points", () => {
     const emb = exampleEmbedding(binaryMatrix(9, 12, 3), range(9));
     for (const src of [distanceSource(emb), distanceSource(emb, "correlation")]) {

@@ -764,12 +764,14 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       }
       if (missing.length === 0) return out;
       const pts = Int32Array.from(missing, (a) => from[a] as number);
-      const rows = new Float64Array(pts.length * n);
+      // all missing (e.g. a single new row): computed straight into the result
+      const direct = missing.length === from.length;
+      const rows = direct ? out : new Float64Array(pts.length * n);
       hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, "rowsTo"), pts.length, pk.words, n, rows);
       if (sqrt) for (let t = 0; t < rows.length; t++) rows[t] = Math.sqrt(rows[t] as number);
       for (let t = 0; t < pts.length; t++) {
         const row = rows.subarray(t * n, t * n + n);
-        out.set(row, (missing[t] as number) * n);
+        if (!direct) out.set(row, (missing[t] as number) * n);
         if (rowCache.size < maxCached) rowCache.set(pts[t] as number, row.slice());
       }
       return out;
