@@ -503,45 +503,83 @@ function hammingNearPairs(
     const l0 = nl;
     if (kind === 5 && !sqrt) {
       // GSM8K's ~40 native sources: 33–40 columns, bytes 5–7 of the second word are padding.
-      // Two pairs per step (independent sums, more work in flight), the same sums and order.
+      // Four pairs per step (independent sums, more work in flight), the same sums and order.
       let b = a + 1;
-      for (; b + 1 < n; b += 2) {
-        const w = a0 ^ (P[2 * b] as number);
-        const u = a1 ^ (P[2 * b + 1] as number);
-        const w2 = a0 ^ (P[2 * b + 2] as number);
-        const u2 = a1 ^ (P[2 * b + 3] as number);
-        const d =
-          (T[w & 255] as number) +
-          (T[256 | ((w >>> 8) & 255)] as number) +
-          (T[512 | ((w >>> 16) & 255)] as number) +
-          (T[768 | (w >>> 24)] as number) +
-          (T[1024 | (u & 255)] as number);
-        const e =
+      for (; b + 3 < n; b += 4) {
+        const w0 = a0 ^ (P[2 * b + 0] as number);
+        const u0 = a1 ^ (P[2 * b + 1] as number);
+        const d0 =
+          (T[w0 & 255] as number) +
+          (T[256 | ((w0 >>> 8) & 255)] as number) +
+          (T[512 | ((w0 >>> 16) & 255)] as number) +
+          (T[768 | (w0 >>> 24)] as number) +
+          (T[1024 | (u0 & 255)] as number);
+        const w1 = a0 ^ (P[2 * b + 2] as number);
+        const u1 = a1 ^ (P[2 * b + 3] as number);
+        const d1 =
+          (T[w1 & 255] as number) +
+          (T[256 | ((w1 >>> 8) & 255)] as number) +
+          (T[512 | ((w1 >>> 16) & 255)] as number) +
+          (T[768 | (w1 >>> 24)] as number) +
+          (T[1024 | (u1 & 255)] as number);
+        const w2 = a0 ^ (P[2 * b + 4] as number);
+        const u2 = a1 ^ (P[2 * b + 5] as number);
+        const d2 =
           (T[w2 & 255] as number) +
           (T[256 | ((w2 >>> 8) & 255)] as number) +
           (T[512 | ((w2 >>> 16) & 255)] as number) +
           (T[768 | (w2 >>> 24)] as number) +
           (T[1024 | (u2 & 255)] as number);
-        if (d > max) max = d;
-        if (e > max) max = e;
-        if (d < ca) {
+        const w3 = a0 ^ (P[2 * b + 6] as number);
+        const u3 = a1 ^ (P[2 * b + 7] as number);
+        const d3 =
+          (T[w3 & 255] as number) +
+          (T[256 | ((w3 >>> 8) & 255)] as number) +
+          (T[512 | ((w3 >>> 16) & 255)] as number) +
+          (T[768 | (w3 >>> 24)] as number) +
+          (T[1024 | (u3 & 255)] as number);
+        if (d0 > max) max = d0;
+        if (d0 < ca) {
           ub[nu] = b;
-          ud[nu] = d;
+          ud[nu] = d0;
           nu++;
         }
-        if (d < (caps[b] as number)) {
+        if (d0 < (caps[b] as number)) {
           lb[nl] = b;
-          ld[nl] = d;
+          ld[nl] = d0;
           nl++;
         }
-        if (e < ca) {
+        if (d1 > max) max = d1;
+        if (d1 < ca) {
           ub[nu] = b + 1;
-          ud[nu] = e;
+          ud[nu] = d1;
           nu++;
         }
-        if (e < (caps[b + 1] as number)) {
+        if (d1 < (caps[b + 1] as number)) {
           lb[nl] = b + 1;
-          ld[nl] = e;
+          ld[nl] = d1;
+          nl++;
+        }
+        if (d2 > max) max = d2;
+        if (d2 < ca) {
+          ub[nu] = b + 2;
+          ud[nu] = d2;
+          nu++;
+        }
+        if (d2 < (caps[b + 2] as number)) {
+          lb[nl] = b + 2;
+          ld[nl] = d2;
+          nl++;
+        }
+        if (d3 > max) max = d3;
+        if (d3 < ca) {
+          ub[nu] = b + 3;
+          ud[nu] = d3;
+          nu++;
+        }
+        if (d3 < (caps[b + 3] as number)) {
+          lb[nl] = b + 3;
+          ld[nl] = d3;
           nl++;
         }
       }
