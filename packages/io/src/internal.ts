@@ -123,3 +123,24 @@ export function jsonErrorOffset(text: string, err: unknown): number | undefined 
   if (/Unexpected end of JSON input/.test(msg)) return text.length;
   return undefined;
 }
+
+/**
+ * `JSON.parse` of a whole file that must hold a JSON object: the BOM is dropped, a syntax error
+ * becomes `E_INPUT` "<what> is not valid JSON: …" at its line and column (when the JSON engine
+ * gives a position), anything but an object "<what> must hold a JSON object" at line 1.
+ */
+export function parseJsonObject(text: string, what: string, file?: string): Record<string, unknown> {
+  const body = stripBom(text);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (err) {
+    const off = jsonErrorOffset(body, err);
+    const at = off === undefined ? undefined : lineColumnAt(body, off);
+    throw new TbError("E_INPUT", `${what} is not valid JSON: ${describe(err)}`, loc(file, at?.line, at?.column));
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new TbError("E_INPUT", `${what} must hold a JSON object`, loc(file, 1));
+  }
+  return raw as Record<string, unknown>;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CorrectnessKind, TbError } from "@tb/core";
-import { describe, jsonErrorOffset, lineColumnAt, loc, stripBom } from "./internal.js";
+import { describe, lineColumnAt, loc, parseJsonObject, stripBom } from "./internal.js";
 
 /** A source/target split of model ids, as stored in `meta.json` (`split.source`, `split.target`). */
 export interface MetaSplit {
@@ -37,18 +37,8 @@ export interface Meta {
  * strings.
  */
 export function parseMeta(text: string, file?: string): Meta {
+  const raw = parseJsonObject(text, "meta.json", file);
   const body = stripBom(text);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch (err) {
-    const off = jsonErrorOffset(body, err);
-    const at = off === undefined ? undefined : lineColumnAt(body, off);
-    throw new TbError("E_INPUT", `meta.json is not valid JSON: ${describe(err)}`, loc(file, at?.line, at?.column));
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new TbError("E_INPUT", "meta.json must hold a JSON object", loc(file, 1));
-  }
   const obj = raw as Record<string, unknown>;
   const meta: Meta = { raw };
   const at = (key: string): number | undefined => lineOf(body, JSON.stringify(key));

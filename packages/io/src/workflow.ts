@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { formatCorrectnessCsv } from "./correctness-csv.js";
-import { describe, jsonErrorOffset, lineColumnAt, loc, readText, show, stripBom } from "./internal.js";
+import { lineColumnAt, loc, parseJsonObject, readText, show } from "./internal.js";
 
 /**
  * Version of the files between the phases of the two-phase workflow (`probe.json`, `plan.json`,
@@ -392,23 +392,7 @@ class Validator {
   }
 
   root(kind: string): Obj {
-    const body = stripBom(this.text);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(body);
-    } catch (err) {
-      const off = jsonErrorOffset(body, err);
-      const at = off === undefined ? undefined : lineColumnAt(body, off);
-      throw new TbError(
-        "E_INPUT",
-        `${this.what} file is not valid JSON: ${describe(err)}`,
-        loc(this.file, at?.line, at?.column),
-      );
-    }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw new TbError("E_INPUT", `${this.what} file must hold a JSON object`, loc(this.file, 1));
-    }
-    const o = raw as Obj;
+    const o = parseJsonObject(this.text, `${this.what} file`, this.file) as Obj;
     if (o.specVersion === undefined) this.fail(undefined, `no "specVersion" (expected ${WORKFLOW_SPEC_VERSION})`);
     if (o.specVersion !== WORKFLOW_SPEC_VERSION) {
       this.fail(
