@@ -347,34 +347,6 @@ export class SwapState {
     if (oB && p2 > thr) thr = p2;
     if (nB && n2 > thr) thr = n2;
     const near = this.near;
-    if (near !== undefined && oB && nB && pa === na) {
-      // the B term stays in the same slot (common: only d2 moved): one update of V and W
-      const { idx, val } = near;
-      const sorted = near.sorted === true;
-      const end = near.start[j + 1] as number;
-      const vb = pa;
-      for (let t = near.start[j] as number; t < end; t++) {
-        const x = val[t] as number;
-        if (!(x < thr)) {
-          if (sorted) break;
-          continue;
-        }
-        const h = idx[t] as number;
-        const tp = x - p1;
-        const tn = x - n1;
-        if (oA && tp < 0) A[h] = (A[h] as number) - tp;
-        if (nA && tn < 0) A[h] = (A[h] as number) + tn;
-        let dv = 0;
-        if (x < n2) dv += Math.max(tn, 0) - ne;
-        if (x < p2) dv -= Math.max(tp, 0) - pe;
-        if (dv !== 0) {
-          const k = h * K + vb;
-          V[k] = (V[k] as number) + dv;
-          W[h] = (W[h] as number) + dv;
-        }
-      }
-      return;
-    }
     if (near !== undefined) {
       const { idx, val } = near;
       const sorted = near.sorted === true;
