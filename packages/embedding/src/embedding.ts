@@ -604,53 +604,6 @@ function hammingNearPairs(
           nl++;
         }
       }
-    } else if (kind === 5) {
-      for (let b = a + 1; b < n; b++) {
-        const w = a0 ^ (P[2 * b] as number);
-        const u = a1 ^ (P[2 * b + 1] as number);
-        let d =
-          (T[w & 255] as number) +
-          (T[256 | ((w >>> 8) & 255)] as number) +
-          (T[512 | ((w >>> 16) & 255)] as number) +
-          (T[768 | (w >>> 24)] as number) +
-          (T[1024 | (u & 255)] as number);
-        if (sqrt) d = Math.sqrt(d);
-        if (d > max) max = d;
-        if (d < ca) {
-          ub[nu] = b;
-          ud[nu] = d;
-          nu++;
-        }
-        if (d < (caps[b] as number)) {
-          lb[nl] = b;
-          ld[nl] = d;
-          nl++;
-        }
-      }
-    } else if (kind === 6) {
-      for (let b = a + 1; b < n; b++) {
-        const w = a0 ^ (P[2 * b] as number);
-        const u = a1 ^ (P[2 * b + 1] as number);
-        let d =
-          (T[w & 255] as number) +
-          (T[256 | ((w >>> 8) & 255)] as number) +
-          (T[512 | ((w >>> 16) & 255)] as number) +
-          (T[768 | (w >>> 24)] as number) +
-          (T[1024 | (u & 255)] as number) +
-          (T[1280 | ((u >>> 8) & 255)] as number);
-        if (sqrt) d = Math.sqrt(d);
-        if (d > max) max = d;
-        if (d < ca) {
-          ub[nu] = b;
-          ud[nu] = d;
-          nu++;
-        }
-        if (d < (caps[b] as number)) {
-          lb[nl] = b;
-          ld[nl] = d;
-          nl++;
-        }
-      }
     } else {
       for (let b = a + 1; b < n; b++) {
         let d: number;
@@ -661,7 +614,8 @@ function hammingNearPairs(
             (T[256 | ((w >>> 8) & 255)] as number) +
             (T[512 | ((w >>> 16) & 255)] as number) +
             (T[768 | (w >>> 24)] as number);
-        } else if (kind === 8) {
+        } else if (kind !== 0) {
+          // two words, 5, 6 or 7–8 bytes used: the same left-to-right sum as hammingBlock
           const w = a0 ^ (P[2 * b] as number);
           const u = a1 ^ (P[2 * b + 1] as number);
           d =
@@ -669,10 +623,12 @@ function hammingNearPairs(
             (T[256 | ((w >>> 8) & 255)] as number) +
             (T[512 | ((w >>> 16) & 255)] as number) +
             (T[768 | (w >>> 24)] as number) +
-            (T[1024 | (u & 255)] as number) +
-            (T[1280 | ((u >>> 8) & 255)] as number) +
-            (T[1536 | ((u >>> 16) & 255)] as number) +
-            (T[1792 | (u >>> 24)] as number);
+            (T[1024 | (u & 255)] as number);
+          if (kind !== 5) d += T[1280 | ((u >>> 8) & 255)] as number;
+          if (kind === 8) {
+            d += T[1536 | ((u >>> 16) & 255)] as number;
+            d += T[1792 | (u >>> 24)] as number;
+          }
         } else {
           d = hammingGeneric(T, W, P, a * W, P, b * W);
         }
