@@ -103,8 +103,6 @@ export class SwapState {
   private readonly big: number;
   /** Σ_j d1(j) on the quantized matrix (exact). */
   cost = 0;
-  /** Points whose contributions were re-entered during the last swap (diagnostics/tests). */
-  lastChanged = 0;
   /** Points whose d1, d2 or a changed in the last swap: the first `changedCount` entries. */
   private readonly changedList: Int32Array;
   private changedCount = 0;
@@ -479,14 +477,6 @@ export class SwapState {
     }
   }
 
-  /** Φ(i,h) = A(h) + B_i(h) + ψ(i,h) for a swappable slot i and a non-medoid h. */
-  phi(i: number, h: number): number {
-    const o = this.med[i] as number;
-    const dho = this.M[h * this.K + i] as number;
-    const d2o = this.d2[o] as number;
-    return (this.A[h] as number) + ((this.C[i] as number) + (this.V[h * this.K + i] as number)) + Math.min(dho, d2o);
-  }
-
   /**
    * Φ(i,h) for every swappable slot i (into `out[i]`, i ≥ f), computed directly in one pass over
    * row h: the same exact A(h) + B_i(h) + ψ(i,h) as {@link SwapState.phi}, without stored sums.
@@ -546,27 +536,26 @@ export class SwapState {
     if (!this.sums) return;
     if (!incremental) {
       this.rebuild();
-      this.lastChanged = m;
       return;
     }
     // Only o and h (medoid status) and the points whose d1, d2 or a changed can have other terms;
     // every other point keeps its A and B contributions exactly.
-    let changed = this.update(o, o, h) + this.update(h, o, h);
+    this.update(o, o, h);
+    this.update(h, o, h);
     const nc = this.changedCount;
     if (nc < 0) {
-      for (let j = 0; j < m; j++) if (j !== o && j !== h) changed += this.update(j, o, h);
+      for (let j = 0; j < m; j++) if (j !== o && j !== h) this.update(j, o, h);
     } else {
       const list = this.changedList;
       for (let t = 0; t < nc; t++) {
         const j = list[t] as number;
-        if (j !== o && j !== h) changed += this.update(j, o, h);
+        if (j !== o && j !== h) this.update(j, o, h);
       }
     }
-    this.lastChanged = changed;
   }
 
-  /** Re-enters point j's contributions after the swap o → h if they changed; 1 if they did. */
-  private update(j: number, o: number, h: number): number {
+  /** Re-enters point j's contributions after the swap o → h if they changed. */
+  private update(j: number, o: number, h: number): void {
     const { slotOf, d1, d2, a, d1Old, d2Old, aOld } = this;
     const wasNon = j === h || (j !== o && (slotOf[j] as number) < 0);
     const isNon = (slotOf[j] as number) < 0;
@@ -580,8 +569,7 @@ export class SwapState {
     const newB = isNon && this.hasB(na, n1, n2);
     const sameA = wasNon === isNon && (!isNon || p1 === n1);
     const sameB = oldB === newB && (!newB || (p1 === n1 && p2 === n2 && pa === na));
-    if (sameA && sameB) return 0;
+    if (sameA && sameB) return;
     this.move(j, !sameA && wasNon, !sameB && oldB, p1, p2, pa, !sameA && isNon, !sameB && newB, n1, n2, na);
-    return 1;
   }
 }
