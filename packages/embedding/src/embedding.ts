@@ -182,6 +182,8 @@ export interface DistanceSource {
   submatrix(points: Int32Array): Float64Array;
   /** `|from| × n` row-major distances from each of `from` to every point (a fresh array). */
   rowsTo(from: Int32Array): Float64Array;
+  /** Packed (0/1) sources only: `rowsTo` written into the first `|from| × n` entries of `out`. */
+  rowsInto?(from: Int32Array, out: Float64Array): void;
   /**
    * Writes the `s × s` submatrix into the first `s²` entries of `out` and returns its largest
    * entry (`NaN` if an entry is negative, NaN or infinite).
@@ -195,6 +197,8 @@ export interface DistanceSource {
   nearPairs?(caps: Float64Array): NearPairs;
   /** Always true: the distances depend only on the embedding, which must not be mutated. */
   readonly immutable: true;
+  /** Bytes the source holds: its data (packed bits and tables, or the dense embedding) and kept rows. */
+  retainedBytes(): number;
 }
 
 /** Compressed rows of near pairs (structurally `NearPairs` of `@tb/kmedoids`). */
@@ -715,7 +719,9 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     return packed;
   };
   // Rows handed out by rowsTo, kept (the source is immutable): a TailoredBench target asks for
-  // the same medoid rows while clustering and again to assign the examples. At most 32 MiB.
+  // the same medoid rows while clustering and again to assign the examples, and the targets that
+  // share native sources ask for many of the same rows. At most 4 MiB (≈ 400 GSM8K rows; a source
+  // may be kept across the trials of a protocol), emptied when full.
   const rowCache = new Map<number, Float64Array>();
   const maxCached = Math.floor(ROW_CACHE_BYTES / (8 * n));
   const into = (points: Int32Array, out: Float64Array): number => {
@@ -728,6 +734,34 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       max = Math.sqrt(max);
     }
     return max;
+  };
+  const rowsInto = (from: Int32Array, out: Float64Array, fn: string): void => {
+    const pk = get();
+    if (out.length < from.length * n) {
+      throw new RangeError(`${fn}: out holds ${out.length} values, need ${from.length} × ${n}`);
+    }
+    // rows already computed come from the cache; the others are computed together
+    let missing: number[] | undefined;
+    for (let a = 0; a < from.length; a++) {
+      const p = from[a] as number;
+      const row = rowCache.get(p);
+      if (row !== undefined) out.set(row, a * n);
+      else if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+      else (missing ??= []).push(a);
+    }
+    if (missing === undefined) return;
+    const pts = Int32Array.from(missing, (a) => from[a] as number);
+    // all missing (e.g. a single new row): computed straight into the result
+    const direct = missing.length === from.length;
+    const rows = direct ? out : new Float64Array(pts.length * n);
+    hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, fn), pts.length, pk.words, n, rows);
+    if (sqrt) for (let t = 0; t < pts.length * n; t++) rows[t] = Math.sqrt(rows[t] as number);
+    for (let t = 0; t < pts.length; t++) {
+      const row = rows.subarray(t * n, t * n + n);
+      if (!direct) out.set(row, (missing[t] as number) * n);
+      if (rowCache.size >= maxCached) rowCache.clear(); // the recent rows are the ones asked again
+      if (maxCached > 0) rowCache.set(pts[t] as number, row.slice());
+    }
   };
   return {
     n,
@@ -745,36 +779,23 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       const pk = get();
       return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt);
     },
+    retainedBytes(): number {
+      const data = packed === undefined ? 0 : packed.words.byteLength + packed.tables.byteLength;
+      return bin.bytes.byteLength + data + rowCache.size * 8 * n;
+    },
     rowsTo(from: Int32Array): Float64Array {
-      const pk = get();
-      gather(pk, from, n, "rowsTo"); // validates the points
       const out = new Float64Array(from.length * n);
-      // rows already computed come from the cache; the others are computed together
-      const missing: number[] = [];
-      for (let a = 0; a < from.length; a++) {
-        const row = rowCache.get(from[a] as number);
-        if (row !== undefined) out.set(row, a * n);
-        else missing.push(a);
-      }
-      if (missing.length === 0) return out;
-      const pts = Int32Array.from(missing, (a) => from[a] as number);
-      // all missing (e.g. a single new row): computed straight into the result
-      const direct = missing.length === from.length;
-      const rows = direct ? out : new Float64Array(pts.length * n);
-      hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, "rowsTo"), pts.length, pk.words, n, rows);
-      if (sqrt) for (let t = 0; t < rows.length; t++) rows[t] = Math.sqrt(rows[t] as number);
-      for (let t = 0; t < pts.length; t++) {
-        const row = rows.subarray(t * n, t * n + n);
-        if (!direct) out.set(row, (missing[t] as number) * n);
-        if (rowCache.size < maxCached) rowCache.set(pts[t] as number, row.slice());
-      }
+      rowsInto(from, out, "rowsTo");
       return out;
+    },
+    rowsInto(from: Int32Array, out: Float64Array): void {
+      rowsInto(from, out, "rowsInto");
     },
   };
 }
 
 /** Bytes of rows a binary distance source keeps for repeated `rowsTo` calls. */
-const ROW_CACHE_BYTES = 32 * 1024 * 1024;
+const ROW_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** The general path: {@link rowDistance} per pair on the dense coordinates. */
 function denseSource(
@@ -830,6 +851,9 @@ function denseSource(
       const out = new Float64Array(points.length * points.length);
       into(points, out);
       return out;
+    },
+    retainedBytes(): number {
+      return prepared === undefined ? 0 : prepared.data.byteLength + prepared.degenerate.byteLength;
     },
     rowsTo(from: Int32Array): Float64Array {
       check(from, "rowsTo");

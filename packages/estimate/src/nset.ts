@@ -1,6 +1,6 @@
 import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
-import { assign, clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
+import { assign, clara, claraSampling, type DistanceSource, retainedBytes } from "@tb/kmedoids";
 
 /** Options of {@link buildNSet} (ALGORITHMS §3 steps 5–6). */
 export interface NSetOptions {
@@ -120,4 +120,72 @@ export function nsetDistances(
   if (natives.length === 0) throw new TbError("E_USAGE", "nsetDistances: the native source set is empty");
   const emb = exampleEmbedding(sources, natives, { standardize: options.standardize !== false });
   return distanceSource(emb, options.metric ?? "manhattan");
+}
+
+/** Default bytes of native-set distance sources {@link keptNsetDistances} keeps per thread: 256 MiB. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** A number per source matrix (by identity), so that keys do not hold the matrices. */
+const matrixIds = new WeakMap<CorrectnessMatrix, number>();
+let nextMatrixId = 0;
+/** Kept sources, least recently used first. */
+const keptSources = new Map<string, DistanceSource>();
+
+/**
+ * {@link nsetDistances}, kept between calls in this thread while the sources, the natives and the
+ * options are the same (a protocol meets the same native sets in trial after trial: GSM8K's 500
+ * trials have 112 distinct ones). Together with a source, what K-Medoids keeps for it goes too —
+ * its near lists for each G-set, and rows —, so the costliest step of a target is skipped when a
+ * native set and G-set come again. Kept sources are immutable, so results do not depend on what
+ * is kept. The least recently used ones are dropped once the kept bytes (the sources' data and
+ * rows plus `retainedBytes` of `@tb/kmedoids`) exceed `maxBytes`; `maxBytes = 0` keeps nothing.
+ * A `CorrectnessMatrix` must not be mutated after construction (its validation would not hold
+ * either).
+ */
+export function keptNsetDistances(
+  sources: CorrectnessMatrix,
+  natives: ArrayLike<number>,
+  options: Pick<NSetOptions, "metric" | "standardize"> = {},
+  maxBytes = DEFAULT_CACHE_BYTES,
+): DistanceSource {
+  if (!(maxBytes >= 0)) throw new TbError("E_USAGE", `the cache size must be ≥ 0 bytes, got ${maxBytes}`);
+  if (maxBytes === 0) {
+    keptSources.clear();
+    return nsetDistances(sources, natives, options);
+  }
+  let id = matrixIds.get(sources);
+  if (id === undefined) matrixIds.set(sources, (id = nextMatrixId++));
+  const key = `${id}|${options.standardize !== false}|${options.metric ?? "manhattan"}|${Array.from(natives).join(",")}`;
+  let source = keptSources.get(key);
+  if (source !== undefined) {
+    keptSources.delete(key); // most recently used last
+  } else {
+    source = nsetDistances(sources, natives, options);
+  }
+  keptSources.set(key, source);
+  trimKept(maxBytes);
+  return source;
+}
+
+/** Drops the least recently used kept sources until the rest hold at most `maxBytes` (the newest stays). */
+export function trimKept(maxBytes: number): void {
+  let total = 0;
+  const sizes = new Map<string, number>();
+  for (const [key, source] of keptSources) {
+    const b = (source.retainedBytes?.() ?? 0) + retainedBytes(source);
+    sizes.set(key, b);
+    total += b;
+  }
+  for (const key of [...keptSources.keys()]) {
+    if (total <= maxBytes || keptSources.size <= 1) break;
+    total -= sizes.get(key) as number;
+    keptSources.delete(key);
+  }
+}
+
+/** Bytes and number of the sources kept by {@link keptNsetDistances} in this thread. */
+export function keptStats(): { sources: number; bytes: number } {
+  let bytes = 0;
+  for (const source of keptSources.values()) bytes += (source.retainedBytes?.() ?? 0) + retainedBytes(source);
+  return { sources: keptSources.size, bytes };
 }

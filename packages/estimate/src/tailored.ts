@@ -17,7 +17,7 @@ import {
   type ThresholdCompare,
 } from "@tb/native-selection";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
-import { buildNSet, type NSetOptions, nsetDistances } from "./nset.js";
+import { buildNSet, DEFAULT_CACHE_BYTES, keptNsetDistances, type NSetOptions, trimKept } from "./nset.js";
 
 /** All options of TailoredBench (ALGORITHMS §3). Every default is the reference's. */
 export interface TailoredOptions extends EstimateOptions {
@@ -50,6 +50,12 @@ export interface TailoredOptions extends EstimateOptions {
    * consistency-percentile bands, Fig. 3b). Default 0.
    */
   nativeOffset?: number;
+  /**
+   * Bytes of native-set distances (with the near lists and rows K-Medoids keeps for them) kept
+   * between calls in this thread, for the trials of a protocol; default 256 MiB per thread
+   * (`DEFAULT_CACHE_BYTES`). 0 keeps nothing beyond one call. Results do not depend on it.
+   */
+  cacheBytes?: number;
 }
 
 /** Result of the probe phase: the G-set. */
@@ -211,6 +217,9 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
   if (pooling !== "joint" && pooling !== "single") {
     throw new TbError("E_USAGE", `targetPooling must be "joint" or "single", got "${String(pooling)}"`);
   }
+  if (options.cacheBytes !== undefined && !(options.cacheBytes >= 0)) {
+    throw new TbError("E_USAGE", `cacheBytes must be a number of bytes ≥ 0, got ${String(options.cacheBytes)}`);
+  }
   return {
     name: "tailored",
     run(ctx: MethodContext): MethodResult {
@@ -238,9 +247,10 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
       // the example embedding, its quantized distance matrix and m̄ (steps 5–7): computed once per
       // set. Each target still draws from its own stream, so the order of targets does not matter.
       const nOpts = nsetOptions(options);
+      const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
       for (const group of groupByNatives(natives)) {
         const nat = natives[group[0] as number] as Int32Array;
-        const distances = nsetDistances(sources, nat, nOpts);
+        const distances = keptNsetDistances(sources, nat, nOpts, cacheBytes);
         const mBar = nativeMean(sources, nat);
         for (const t of group) {
           const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), options, distances);
@@ -248,6 +258,7 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
           estimates[t] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
         }
       }
+      trimKept(cacheBytes); // the kept sources grew rows and lists during the call
       return {
         estimates,
         diagnostics: { nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length, gset: Array.from(gset) },

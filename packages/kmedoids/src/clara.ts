@@ -3,8 +3,9 @@ import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
-import { type NearIndex, nearIndex, roundWithNear, sortedRows, sparseNear } from "./near.js";
+import { type NearIndex, nearIndex, roundWithNear, SparseState, sortedRows, sparseNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
+import type { RowSource } from "./swap-state.js";
 import { checkEps, checkInt } from "./validate.js";
 
 /** Options of {@link clara} (ALGORITHMS §2.4). */
@@ -172,20 +173,31 @@ function sampleMatrix(
 }
 
 const EMPTY = new Float64Array(0);
-/** The sparse lists and rows of the last immutable source and fixed set (one per thread). */
-let keptSparse: { source: DistanceSource; fixed: Int32Array; sp: ReturnType<typeof sparseNear> } | undefined;
+/** The sparse-path state of each immutable source (lists and rows, kept as long as the source). */
+const sparseStates = new WeakMap<DistanceSource, SparseState>();
 
 /**
- * {@link sparseNear} for all points of `source` and the fixed medoids `F` (ascending), reused
- * while the same immutable source and fixed set come again (targets sharing native sources and
- * the G-set). Internal.
+ * The near lists and rows of the sparse path for all points of `source` and the fixed medoids `F`
+ * (ascending). For an immutable source they are kept with the source and reused while the same
+ * fixed set comes again: the targets of a trial that share their native sources and the G-set,
+ * and — when the caller keeps the source (TailoredBench does, across trials) — later trials
+ * meeting the same native sources and G-set. Internal.
  */
-function sparseFor(source: DistanceSource, F: Int32Array): ReturnType<typeof sparseNear> {
+function sparseFor(source: DistanceSource, F: Int32Array): { near: NearIndex; rows: RowSource } | undefined {
   if (source.nearPairs === undefined) return undefined;
-  if (keptSparse !== undefined && keptSparse.source === source && sameList(keptSparse.fixed, F)) return keptSparse.sp;
-  const sp = sparseNear(source, F);
-  keptSparse = source.immutable === true ? { source, fixed: F.slice(), sp } : undefined;
-  return sp;
+  if (source.immutable !== true) return sparseNear(source, F);
+  let state = sparseStates.get(source);
+  if (state === undefined) sparseStates.set(source, (state = new SparseState(source)));
+  const near = state.near(F);
+  return near === undefined ? undefined : { near, rows: state.rows };
+}
+
+/**
+ * Bytes {@link clara} keeps for `source` between calls (the sparse path's near lists and rows of
+ * an immutable source; freed with the source). For callers that keep sources in a bounded cache.
+ */
+export function retainedBytes(source: DistanceSource): number {
+  return sparseStates.get(source)?.bytes() ?? 0;
 }
 
 function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {

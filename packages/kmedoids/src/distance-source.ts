@@ -16,6 +16,11 @@ export interface DistanceSource {
   /** `|from| × n` row-major: distances from each of `from` to all `n` points. Fresh array, as above. */
   rowsTo(from: Int32Array): Float64Array;
   /**
+   * Optional: `rowsTo` written into the first `|from| × n` entries of `out` instead of a fresh
+   * array. The sparse path of {@link clara} reads single rows this way (about 50 per GSM8K target).
+   */
+  rowsInto?(from: Int32Array, out: Float64Array): void;
+  /**
    * Optional fast path (ALGORITHMS §3 "Cost"): writes the `s × s` submatrix over `points` into the
    * first `s²` entries of `out` instead of allocating, and returns its largest entry — or `NaN`
    * when an entry is negative, NaN or infinite. {@link clara} then fills one buffer kept per
@@ -39,6 +44,12 @@ export interface DistanceSource {
    * sources with {@link DistanceSource.submatrixInto} benefit. Leave it unset otherwise.
    */
   readonly immutable?: boolean;
+  /**
+   * Optional: bytes the source holds (its data and any rows it keeps for later calls), so that a
+   * caller keeping sources between calls can bound its cache. Add `retainedBytes(source)` of `@tb/kmedoids` for what
+   * {@link clara} keeps alongside.
+   */
+  retainedBytes?(): number;
 }
 
 /** What {@link DistanceSource.nearPairs} returns: compressed rows of the near pairs. */

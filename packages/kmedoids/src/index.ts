@@ -6,6 +6,7 @@ export {
   clara,
   claraSampling,
   DEFAULT_CLARA_THRESHOLD,
+  retainedBytes,
 } from "./clara.js";
 export { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 export { exactGrid, quantizeDistances } from "./exact.js";

@@ -201,67 +201,128 @@ export function sparseNear(
   fixed: Int32Array,
   maxShare = MAX_SHARE,
 ): { near: NearIndex; rows: RowSource } | undefined {
-  const n = source.n;
-  const f = fixed.length;
-  if (source.nearPairs === undefined || f < 1) return undefined;
-  const F = Int32Array.from(fixed).sort();
-  const fr = source.rowsTo(F);
-  if (fr.length !== f * n)
-    throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${fr.length} values, expected ${f * n}`);
-  const cap = nearestOf(fr, range(f), n, n);
-  const pairs = source.nearPairs(cap);
-  const { max, start, idx, val } = pairs;
-  if (!(max >= 0 && max < Number.POSITIVE_INFINITY)) return undefined;
-  if (start.length !== n + 1 || idx.length < (start[n] as number) || val.length < (start[n] as number)) {
-    throw new TbError("E_INTERNAL", "sparseNear: nearPairs returned malformed rows");
-  }
-  // round to the grid of the full matrix (same rounding as roundToGrid), then keep the entries
-  // below the rounded cap — compacting in place, rows stay ascending
-  const grid = exactGrid(max, n);
-  const inv = grid === 0 ? 0 : 1 / grid;
-  const R = 4503599627370496; // 2^52, as in roundToGrid
-  const round = (x: number): number => (grid === 0 ? x : (x * inv + R - R) * grid);
-  const ns = new Int32Array(n + 1);
-  let total = 0;
-  for (let a = 0; a < n; a++) {
-    const c = round(cap[a] as number);
-    const end = start[a + 1] as number;
-    for (let t = start[a] as number; t < end; t++) {
-      const x = grid === 0 ? (val[t] as number) : ((val[t] as number) * inv + R - R) * grid;
-      if (x < c) {
-        idx[total] = idx[t] as number;
-        val[total] = x;
-        total++;
-      }
-    }
-    ns[a + 1] = total;
-  }
-  if (total > maxShare * n * n) return undefined;
-  const near: NearIndex = { m: n, fixed: F, start: ns, idx: idx.subarray(0, total), val: val.subarray(0, total) };
-  // rows on demand, rounded the same way; the fixed rows are known already
-  const cache = new Map<number, Float64Array>();
-  for (let t = 0; t < f; t++) cache.set(F[t] as number, fr.subarray(t * n, t * n + n).map(round));
-  const one = new Int32Array(1);
-  const rows: RowSource = {
-    row(p: number, out: Float64Array): void {
-      let r = cache.get(p);
-      if (r === undefined) {
-        one[0] = p;
-        r = source.rowsTo(one);
-        if (r.length !== n)
-          throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${r.length} values, expected ${n}`);
-        for (let j = 0; j < n; j++) r[j] = round(r[j] as number);
-        if (cache.size >= MAX_CACHED_ROWS) cache.clear();
-        cache.set(p, r);
-      }
-      out.set(r);
-    },
-  };
-  return { near, rows };
+  if (source.nearPairs === undefined || fixed.length < 1) return undefined;
+  const state = new SparseState(source, maxShare);
+  const near = state.near(Int32Array.from(fixed).sort());
+  return near === undefined ? undefined : { near, rows: state.rows };
 }
 
-/** Rows kept by the row source of {@link sparseNear} (≈ 10 KB each for GSM8K). */
-const MAX_CACHED_ROWS = 512;
+/** Fixed sets whose lists a {@link SparseState} keeps, the most recently used ones. */
+const MAX_FIXED_SETS = 8;
+
+/**
+ * What the sparse path keeps for one immutable source: the near lists of the last
+ * {@link MAX_FIXED_SETS} fixed sets, and the grid of the full matrix — it depends only on the
+ * largest distance over all pairs, so the rows, rounded to it as they are read, serve every fixed
+ * set. A protocol meets the same native sources and G-set again and again (GSM8K: 1474
+ * distinct pairs among 11000 target groups of 500 trials), and the lists are its most costly step.
+ * Internal.
+ */
+export class SparseState {
+  /** The rows on the grid, on demand (valid once {@link near} has returned lists). */
+  readonly rows: RowSource;
+  private grid = Number.NaN;
+  private readonly lists = new Map<string, NearIndex | undefined>();
+
+  constructor(
+    private readonly source: DistanceSource,
+    private readonly maxShare = MAX_SHARE,
+  ) {
+    const n = source.n;
+    const one = new Int32Array(1);
+    // Rows are rounded as they are read, not kept here: a row source that keeps rows (the packed
+    // 0/1 sources of @tb/embedding do) serves the repeats, and rounding a row costs ≈ 1 µs against
+    // ≈ 10 µs to compute it (about 50 rows per GSM8K target).
+    this.rows = {
+      row: (p: number, out: Float64Array): void => {
+        if (Number.isNaN(this.grid)) throw new TbError("E_INTERNAL", "SparseState: a row was asked before the lists");
+        one[0] = p;
+        if (source.rowsInto !== undefined) source.rowsInto(one, out);
+        else {
+          const r = source.rowsTo(one);
+          if (r.length !== n)
+            throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${r.length} values, expected ${n}`);
+          out.set(r);
+        }
+        const grid = this.grid;
+        if (grid === 0) return;
+        const inv = 1 / grid;
+        const R = 4503599627370496; // 2^52, as in roundToGrid
+        for (let j = 0; j < n; j++) out[j] = ((out[j] as number) * inv + R - R) * grid;
+      },
+    };
+  }
+
+  /**
+   * The near lists for the fixed medoids `F` (ascending), made once per fixed set while it stays
+   * among the last few; `undefined` when a distance is invalid or the lists would be too long.
+   */
+  near(F: Int32Array): NearIndex | undefined {
+    const key = F.join(",");
+    if (this.lists.has(key)) {
+      const kept = this.lists.get(key);
+      this.lists.delete(key); // most recently used last
+      this.lists.set(key, kept);
+      return kept;
+    }
+    const near = this.make(F);
+    this.lists.set(key, near);
+    if (this.lists.size > MAX_FIXED_SETS) this.lists.delete(this.lists.keys().next().value as string);
+    return near;
+  }
+
+  /** Bytes of the lists kept. */
+  bytes(): number {
+    let b = 0;
+    for (const near of this.lists.values()) {
+      if (near !== undefined) b += near.start.byteLength + near.idx.byteLength + near.val.byteLength;
+    }
+    return b;
+  }
+
+  private make(F: Int32Array): NearIndex | undefined {
+    const source = this.source;
+    const n = source.n;
+    const f = F.length;
+    if (source.nearPairs === undefined || f < 1) return undefined;
+    const fr = source.rowsTo(F);
+    if (fr.length !== f * n)
+      throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${fr.length} values, expected ${f * n}`);
+    const cap = nearestOf(fr, range(f), n, n);
+    const { max, start, idx, val } = source.nearPairs(cap);
+    if (!(max >= 0 && max < Number.POSITIVE_INFINITY)) return undefined;
+    if (start.length !== n + 1 || idx.length < (start[n] as number) || val.length < (start[n] as number)) {
+      throw new TbError("E_INTERNAL", "sparseNear: nearPairs returned malformed rows");
+    }
+    const grid = exactGrid(max, n);
+    if (!Number.isNaN(this.grid) && grid !== this.grid) {
+      throw new TbError("E_INTERNAL", "sparseNear: an immutable source gave two different largest distances");
+    }
+    this.grid = grid;
+    // round to the grid of the full matrix (same rounding as roundToGrid), then keep the entries
+    // below the rounded cap — compacting in place, rows stay ascending
+    const inv = grid === 0 ? 0 : 1 / grid;
+    const R = 4503599627370496; // 2^52, as in roundToGrid
+    const ns = new Int32Array(n + 1);
+    let total = 0;
+    for (let a = 0; a < n; a++) {
+      const c = grid === 0 ? (cap[a] as number) : ((cap[a] as number) * inv + R - R) * grid;
+      const end = start[a + 1] as number;
+      for (let t = start[a] as number; t < end; t++) {
+        const x = grid === 0 ? (val[t] as number) : ((val[t] as number) * inv + R - R) * grid;
+        if (x < c) {
+          idx[total] = idx[t] as number;
+          val[total] = x;
+          total++;
+        }
+      }
+      ns[a + 1] = total;
+    }
+    if (total > this.maxShare * n * n) return undefined;
+    // copies of the compacted lists: kept across calls, they should not pin the longer buffers
+    return { m: n, fixed: F.slice(), start: ns, idx: idx.slice(0, total), val: val.slice(0, total) };
+  }
+}
 
 /**
  * Every row of `dist` (m × m) with its entries in ascending order of distance (ties by column),
