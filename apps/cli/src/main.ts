@@ -43,6 +43,8 @@ Reproduce options:
   --nset-sample-size S cluster the N-set on CLARA samples of S examples (default: all examples
                        up to 3000, 750 above; faster, less accurate — docs/PERFORMANCE.md)
   --nset-subruns R     CLARA sub-runs for the N-set (default 1 unsampled, 10 sampled)
+  --cache-mib M        MiB of native-set distances and near lists TailoredBench keeps per worker
+                       between trials (default 256; 0 keeps none; results do not depend on it)
   --random-mode M      shared | perTarget (default shared)
   --anchor-algorithm A fasterpam | pam (Anchor Points; default fasterpam)
   --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
@@ -75,6 +77,7 @@ const REPRODUCE_OPTIONS = {
   "clara-select": { type: "string" },
   "nset-algorithm": { type: "string" },
   "nset-sample-size": { type: "string" },
+  "cache-mib": { type: "string" },
   "nset-subruns": { type: "string" },
   "random-mode": { type: "string" },
   "anchor-algorithm": { type: "string" },
@@ -139,6 +142,7 @@ function methodConfig(v: Values): MethodConfig {
   if (na) c.nsetAlgorithm = na;
   if (v["nset-sample-size"] !== undefined) c.nsetSampleSize = int("nset-sample-size", v["nset-sample-size"], 0, 1);
   if (v["nset-subruns"] !== undefined) c.nsetSubRuns = int("nset-subruns", v["nset-subruns"], 0, 1);
+  if (v["cache-mib"] !== undefined) c.cacheMiB = int("cache-mib", v["cache-mib"], 0, 0);
   const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
   if (rm) c.randomMode = rm;
   const aa = oneOf("anchor-algorithm", v["anchor-algorithm"], ["fasterpam", "pam"] as const);

@@ -22,6 +22,10 @@ describe("tb reproduce: determinism across worker counts (ALGORITHMS §10)", () 
     const ja = strip(readFileSync(join(dir, "a.json"), "utf8"));
     const jb = strip(readFileSync(join(dir, "b.json"), "utf8"));
     expect(jb).toEqual(ja);
+    // nothing kept between trials: the same numbers
+    const z = tb([...common, "--workers", "2", "--cache-mib", "0", "--json", join(dir, "z.json")]);
+    expect(z.code, z.stderr).toBe(0);
+    expect(strip(readFileSync(join(dir, "z.json"), "utf8")).results).toEqual(ja.results);
     // a different seed gives different numbers
     const c = tb([...common.slice(0, -1), "6", "--workers", "2", "--json", join(dir, "c.json")]);
     expect(c.code, c.stderr).toBe(0);
@@ -57,6 +61,7 @@ describe("tb exit codes and messages (DESIGN §3.2)", () => {
     [["demo", "--trials", "x"], /--trials must be an integer/],
     [["demo", "--nset-sample-size", "x"], /--nset-sample-size must be an integer/],
     [["demo", "--nset-subruns", "0"], /--nset-subruns must be ≥ 1/],
+    [["demo", "--cache-mib=-1"], /--cache-mib must be ≥ 0/],
     // raised inside a worker thread: still a TbError, exit 2
     [
       ["demo", "--methods", "tailored", "--workers", "2", "--nset-sample-size", "1000000"],

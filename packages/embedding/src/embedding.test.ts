@@ -192,6 +192,44 @@ describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () 
     }
   });
 
+  test("rowsInto writes what rowsTo returns, from kept and new rows alike; bad input is refused", () => {
+    const n = 53;
+    const emb = exampleEmbedding(binaryMatrix(30, n, 10), range(30));
+    for (const metric of ["manhattan", "euclidean"] as const) {
+      const src = distanceSource(emb, metric);
+      const into = src.rowsInto as NonNullable<typeof src.rowsInto>;
+      expect(into).toBeTypeOf("function");
+      const out = new Float64Array(4 * n + 3).fill(-7);
+      into(Int32Array.from([4, 9, 4, 0]), out); // nothing kept yet; 4 twice
+      into(Int32Array.from([9]), out.subarray(n)); // kept
+      for (const [t, p] of [4, 9, 4, 0].entries()) {
+        for (let j = 0; j < n; j++) {
+          const want = byteHamming(emb, p, j, metric === "euclidean");
+          expect(out[t * n + j]).toBe(want);
+        }
+      }
+      expect(Array.from(out.subarray(4 * n))).toEqual([-7, -7, -7]); // nothing past |from| × n
+      expect(() => into(Int32Array.from([1, 2]), new Float64Array(2 * n - 1))).toThrow(RangeError);
+      expect(() => into(Int32Array.from([n]), new Float64Array(n))).toThrow(RangeError);
+    }
+  });
+
+  test("kept rows stay within 4 MiB, emptied when full, and the rows stay right", () => {
+    const n = 70_000; // 4 MiB holds 7 rows of 70 000 distances
+    const emb = exampleEmbedding(binaryMatrix(5, n, 11), range(5));
+    const src = distanceSource(emb);
+    src.submatrix(Int32Array.from([0])); // packs the bits: the data part of retainedBytes
+    const base = src.retainedBytes();
+    const out = new Float64Array(n);
+    const asked = [3, 17, 60_000, 5, 9, 11, 12, 13, 14, 15, 3, 16, 17, 69_999];
+    for (const p of asked) {
+      (src.rowsInto as NonNullable<typeof src.rowsInto>)(Int32Array.from([p]), out);
+      for (let j = 0; j < n; j += 997) expect(out[j]).toBe(byteHamming(emb, p, j, false));
+      expect(src.retainedBytes() - base).toBeLessThanOrEqual(4 * 1024 * 1024);
+    }
+    expect(src.retainedBytes()).toBeGreaterThan(base);
+  });
+
   test("sources are marked immutable and reject out-of-range points", () => {
     const emb = exampleEmbedding(binaryMatrix(9, 12, 3), range(9));
     for (const src of [distanceSource(emb), distanceSource(emb, "correlation")]) {

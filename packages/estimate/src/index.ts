@@ -14,7 +14,15 @@ export {
   nativeCalibrationErrors,
   normalQuantile,
 } from "./interval.js";
-export { buildNSet, type NSet, type NSetOptions } from "./nset.js";
+export {
+  buildNSet,
+  DEFAULT_CACHE_BYTES,
+  keptNsetDistances,
+  keptStats,
+  type NSet,
+  type NSetOptions,
+  nsetDistances,
+} from "./nset.js";
 export {
   estimate,
   type Probe,

@@ -1,7 +1,7 @@
 import { CorrectnessMatrix, createOracle, RandomStream, range } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { describe, expect, test } from "vitest";
-import { buildNSet, nsetDistances } from "./nset.js";
+import { buildNSet, keptNsetDistances, keptStats, nsetDistances } from "./nset.js";
 import { estimate, probe, selectNatives, tailor, tailoredBench } from "./tailored.js";
 
 /** Seeded 0/1 models × examples with a few near-duplicate families (so that natives repeat). */
@@ -108,5 +108,70 @@ describe("tailoredBench shares work among targets with the same natives (ALGORIT
         expect(Object.is(res.estimates[t], est)).toBe(true);
       });
     }
+  });
+});
+
+describe("native-set sources kept across calls (keptNsetDistances, cacheBytes)", () => {
+  test("the same source for the same matrix, natives and options; another for any difference", () => {
+    const m = population(12, 200, 21);
+    const other = population(12, 200, 21); // equal content, another matrix
+    const a = keptNsetDistances(m, [1, 4, 7]);
+    expect(keptNsetDistances(m, Int32Array.from([1, 4, 7]))).toBe(a);
+    expect(keptNsetDistances(m, [1, 4, 8])).not.toBe(a);
+    expect(keptNsetDistances(m, [1, 4, 7], { standardize: false })).not.toBe(a);
+    expect(keptNsetDistances(m, [1, 4, 7], { metric: "euclidean" })).not.toBe(a);
+    expect(keptNsetDistances(other, [1, 4, 7])).not.toBe(a);
+    // and its distances are those of a fresh source
+    const fresh = nsetDistances(m, [1, 4, 7]);
+    const pts = Int32Array.from([0, 50, 199]);
+    expect(Array.from(a.submatrix(pts))).toEqual(Array.from(fresh.submatrix(pts)));
+  });
+
+  test("least recently used sources go once the kept bytes pass the budget; 0 keeps nothing", () => {
+    const m = population(12, 300, 22);
+    keptNsetDistances(m, [0], {}, 0); // start empty
+    const sets = [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ];
+    const one = keptNsetDistances(m, [0, 1]).retainedBytes?.() ?? 0;
+    expect(one).toBeGreaterThan(0);
+    // room for about two of them (the data of each; nothing clustered yet, so no rows or lists)
+    const budget = 2.5 * one;
+    const kept = sets.map((s) => keptNsetDistances(m, s, {}, budget));
+    expect(keptStats().sources).toBe(2);
+    expect(keptStats().bytes).toBeLessThanOrEqual(budget);
+    expect(keptNsetDistances(m, [6, 7], {}, budget)).toBe(kept[3]); // the newest two stayed
+    expect(keptNsetDistances(m, [4, 5], {}, budget)).toBe(kept[2]);
+    expect(keptNsetDistances(m, [0, 1], {}, budget)).not.toBe(kept[0]); // dropped, made again
+    // the newest stays even when it alone passes the budget
+    keptNsetDistances(m, [8, 9], {}, 1);
+    expect(keptStats().sources).toBe(1);
+    keptNsetDistances(m, [8, 9], {}, 0);
+    expect(keptStats()).toEqual({ sources: 0, bytes: 0 });
+    expect(() => keptNsetDistances(m, [1], {}, -1)).toThrow(/≥ 0 bytes/);
+  });
+
+  test("tailoredBench gives the same estimates with and without kept sources, run after run", () => {
+    const m = population(40, 260, 23);
+    const src = m.selectRows(range(26));
+    const targetRows = Array.from({ length: 14 }, (_, t) => 26 + t);
+    const runs = (cacheBytes: number | undefined) =>
+      [18, 25, 18, 25].map((budget, i) => {
+        const oracles = Array.from(targetRows, (r) => createOracle(m.row(r), budget));
+        const opts = cacheBytes === undefined ? {} : { cacheBytes };
+        return Array.from(
+          tailoredBench(opts).run({ sources: src, oracles, budget, rng: RandomStream.derive("kept", i % 2) }).estimates,
+        );
+      });
+    const none = runs(0);
+    expect(keptStats().sources).toBe(0);
+    const kept = runs(undefined);
+    expect(keptStats().sources).toBeGreaterThan(0);
+    expect(kept).toEqual(none);
+    expect(none[2]).toEqual(none[0]); // same seed and budget: same numbers
+    expect(() => tailoredBench({ cacheBytes: Number.NaN })).toThrow(/cacheBytes/);
   });
 });

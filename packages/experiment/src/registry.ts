@@ -27,6 +27,8 @@ export interface MethodConfig {
   /** N-set CLARA sample size and sub-runs (default: all examples, 1). */
   nsetSampleSize?: number;
   nsetSubRuns?: number;
+  /** TailoredBench: MiB of native-set distances kept per thread between trials; default 256. */
+  cacheMiB?: number;
   /** Random baseline mode; default shared. */
   randomMode?: "shared" | "perTarget";
   /** Anchor Points K-Medoids algorithm; default fasterpam. */
@@ -52,6 +54,7 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.standardize !== undefined) o.standardize = c.standardize;
   if (c.nativeCount !== undefined) o.nativeCount = c.nativeCount;
   if (c.nativeOffset !== undefined) o.nativeOffset = c.nativeOffset;
+  if (c.cacheMiB !== undefined) o.cacheBytes = c.cacheMiB * 1024 * 1024;
   const ns: NonNullable<TailoredOptions["nsetClustering"]> = {};
   if (c.claraSelect !== undefined) {
     ns.claraSelect = c.claraSelect;

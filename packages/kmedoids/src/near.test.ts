@@ -1,7 +1,7 @@
 import { RandomStream, range } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
-import { clara } from "./clara.js";
+import { clara, retainedBytes } from "./clara.js";
 import { type DistanceSource, type NearPairs, precomputed } from "./distance-source.js";
 import { exactGrid, quantizeDistances, roundToGrid } from "./exact.js";
 import { nearIndex, roundWithNear, sortedRows, sparseNear } from "./near.js";
@@ -235,6 +235,77 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
       }
       expect(src.calls).toBe(1); // one set of lists for the three targets
     }
+  });
+
+  test("lists are kept per fixed set with the source: A, B, A makes two sets of lists, same medoids", () => {
+    const { d, rng } = instance(230, 9, 31);
+    const src = withPairs(d, 230);
+    const A = Int32Array.from(rng.sample(range(230), 8));
+    const B = Int32Array.from(rng.sample(range(230), 8));
+    expect(retainedBytes(src)).toBe(0);
+    const runs = [A, B, A, B].map((fixed, t) => clara(src, { k: 10, fixed, rng: rng.child("kept", t) }).medoids);
+    expect(src.calls).toBe(2);
+    // each set of lists: (n + 1) starts, 4 + 8 bytes an entry — at least the starts of two sets
+    expect(retainedBytes(src)).toBeGreaterThanOrEqual(2 * 4 * 231);
+    // a fresh source (nothing kept) and the dense path give the same medoids
+    [A, B, A, B].forEach((fixed, t) => {
+      const fresh = clara(withPairs(d, 230), { k: 10, fixed, rng: rng.child("kept", t) }).medoids;
+      const dense = clara(src, { k: 10, fixed, rng: rng.child("kept", t), sparse: false }).medoids;
+      expect(list(runs[t] as Int32Array)).toEqual(list(fresh));
+      expect(list(runs[t] as Int32Array)).toEqual(list(dense));
+    });
+  });
+
+  test("the most recent 8 fixed sets are kept: a ninth pushes out the least recently used", () => {
+    const { d, rng } = instance(120, 6, 32);
+    const src = withPairs(d, 120);
+    const sets = Array.from(range(9), (t) => Int32Array.from(rng.child("set", t).sample(range(120), 5)));
+    const run = (fixed: Int32Array) => clara(src, { k: 4, fixed, rng: rng.child("r") });
+    for (const F of sets.slice(0, 8)) run(F);
+    expect(src.calls).toBe(8);
+    run(sets[0] as Int32Array); // used again: now the most recent
+    expect(src.calls).toBe(8);
+    run(sets[8] as Int32Array); // pushes out sets[1]
+    expect(src.calls).toBe(9);
+    run(sets[0] as Int32Array);
+    expect(src.calls).toBe(9);
+    run(sets[1] as Int32Array);
+    expect(src.calls).toBe(10);
+  });
+
+  test("a source that is not immutable keeps nothing", () => {
+    const { d, rng } = instance(100, 6, 33);
+    const src = withPairs(d, 100);
+    const mutable = { ...src, immutable: false, nearPairs: src.nearPairs };
+    const fixed = Int32Array.from(rng.sample(range(100), 5));
+    clara(mutable, { k: 4, fixed, rng: rng.child("a") });
+    clara(mutable, { k: 4, fixed, rng: rng.child("b") });
+    expect(src.calls).toBe(2);
+    expect(retainedBytes(mutable)).toBe(0);
+  });
+
+  test("rows come through rowsInto when the source has it, rounded to the grid", () => {
+    const { d } = instance(150, 8, 34);
+    const raw = d.map((x) => x * 1.0000001 + 1e-13 * x * x);
+    const q = quantizeDistances(raw, 150);
+    const base = withPairs(raw, 150);
+    let into = 0;
+    const src = {
+      ...base,
+      nearPairs: base.nearPairs,
+      rowsInto(from: Int32Array, out: Float64Array) {
+        into++;
+        out.set(base.rowsTo(from));
+      },
+    };
+    const sp = sparseNear(src, Int32Array.from([3, 50, 99, 120]));
+    expect(sp).toBeDefined();
+    const out = new Float64Array(150);
+    for (const p of [0, 3, 77, 149]) {
+      sp?.rows.row(p, out);
+      expect(list(out)).toEqual(list(q.subarray(p * 150, p * 150 + 150)));
+    }
+    expect(into).toBe(4);
   });
 
   test("an invalid distance is reported by the dense path (named entry), not hidden", () => {
