@@ -276,7 +276,8 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
   test("a source that is not immutable keeps nothing", () => {
     const { d, rng } = instance(100, 6, 33);
     const src = withPairs(d, 100);
-    const mutable = { ...src, immutable: false, nearPairs: src.nearPairs };
+    const pairs = src.nearPairs as NonNullable<DistanceSource["nearPairs"]>;
+    const mutable: DistanceSource = { ...src, immutable: false, nearPairs: pairs };
     const fixed = Int32Array.from(rng.sample(range(100), 5));
     clara(mutable, { k: 4, fixed, rng: rng.child("a") });
     clara(mutable, { k: 4, fixed, rng: rng.child("b") });
@@ -292,7 +293,7 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     let into = 0;
     const src = {
       ...base,
-      nearPairs: base.nearPairs,
+      nearPairs: base.nearPairs as NonNullable<DistanceSource["nearPairs"]>,
       rowsInto(from: Int32Array, out: Float64Array) {
         into++;
         out.set(base.rowsTo(from));
