@@ -55,6 +55,48 @@ describe("assignment (ALGORITHMS §2.5)", () => {
   });
 });
 
+describe("assign through rowsInto (one row at a time, no K × n block)", () => {
+  /** `precomputed` plus a `rowsInto` that counts the rows it writes. */
+  const withInto = (d: Float64Array, n: number) => {
+    const base = precomputed(d, n);
+    const s = {
+      ...base,
+      written: 0,
+      rowsInto(from: Int32Array, out: Float64Array) {
+        s.written += from.length;
+        out.set(base.rowsTo(from));
+      },
+    };
+    return s;
+  };
+
+  test("same labels, sizes and cost as the K × n block, ties included", () => {
+    const d = lineMatrix([0, 1, 5, 9, 10, 3, 3, 7]);
+    for (const med of [[4, 0], [0, 4], [2, 5, 6, 1], [7, 3, 0, 4, 2]]) {
+      const m = Int32Array.from(med);
+      const src = withInto(d, 8);
+      const a = assign(src, m);
+      const b = assignFromRows(precomputed(d, 8).rowsTo(m), m.length, 8);
+      expect(list(a.labels)).toEqual(list(b.labels));
+      expect(list(a.sizes)).toEqual(list(b.sizes));
+      expect(a.cost).toBe(b.cost);
+      expect(src.written).toBe(med.length);
+    }
+  });
+
+  test("a NaN distance is reported at the same offset", () => {
+    const d = lineMatrix([0, 1, 5, 9]);
+    d[2 * 4 + 3] = Number.NaN; // row of point 2, column 3
+    const src = withInto(d, 4);
+    // medoids (0, 2): the NaN is in slot 1's row at column 3 → offset 1·4 + 3 = 7
+    expect(() => assign(src, Int32Array.from([0, 2]))).toThrow(/NaN distance at offset 7$/);
+    expect(() => assignFromRows(precomputed(d, 4).rowsTo(Int32Array.from([0, 2])), 2, 4)).toThrow(
+      /NaN distance at offset 7$/,
+    );
+    expect(() => assign(src, Int32Array.from([2, 0]))).toThrow(/NaN distance at offset 3$/);
+  });
+});
+
 describe("precomputed distance source", () => {
   const d = lineMatrix([0, 1, 5, 9]);
   const src = precomputed(d, 4);

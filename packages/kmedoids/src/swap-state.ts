@@ -8,29 +8,44 @@ export interface RowSource {
 }
 
 /**
- * Free m×K buffers kept between searches (one thread, synchronous searches): a GSM8K trial runs
- * 75 of them, and fresh 400 KB arrays cost page faults and garbage collection each time.
+ * Free buffers kept between searches (one thread, synchronous searches): a GSM8K trial runs 75
+ * of them, each with three m×K arrays (400 KB) and ten m-arrays, and fresh arrays cost page
+ * faults and garbage collection (their memory lives outside the JS heap) each time.
  */
-const pool: Float64Array[] = [];
-/** Buffers kept at most, and the largest kept (2^21 doubles = 16 MiB). */
-const POOL_SIZE = 6;
-const POOL_MAX = 1 << 21;
+const pool: ArrayBuffer[] = [];
+/** Buffers kept at most, and the largest kept (16 MiB). */
+const POOL_SIZE = 16;
+const POOL_MAX_BYTES = 1 << 24;
 
-/** A buffer of exactly `len` doubles (a view of a pooled one when available); contents undefined. */
-function takeBuffer(len: number): Float64Array {
-  for (let t = pool.length - 1; t >= 0; t--) {
-    const b = pool[t] as Float64Array;
-    if (b.buffer.byteLength >= len * 8) {
-      pool.splice(t, 1);
-      return new Float64Array(b.buffer, 0, len);
-    }
+/** The smallest free buffer of at least `bytes` bytes, taken out of the pool, or undefined. */
+function takeBytes(bytes: number): ArrayBuffer | undefined {
+  let best = -1;
+  for (let t = 0; t < pool.length; t++) {
+    const len = (pool[t] as ArrayBuffer).byteLength;
+    if (len >= bytes && (best < 0 || len < (pool[best] as ArrayBuffer).byteLength)) best = t;
   }
-  return new Float64Array(len);
+  if (best < 0) return undefined;
+  const b = pool[best] as ArrayBuffer;
+  pool[best] = pool[pool.length - 1] as ArrayBuffer;
+  pool.pop();
+  return b;
 }
 
-function giveBuffer(b: Float64Array): void {
-  if (b.buffer.byteLength > POOL_MAX * 8 || pool.length >= POOL_SIZE) return;
-  if (pool.some((x) => x.buffer === b.buffer)) return;
+/** `len` doubles (a view of a pooled buffer when one is free); contents undefined. */
+function takeBuffer(len: number): Float64Array {
+  const b = takeBytes(len * 8);
+  return b === undefined ? new Float64Array(len) : new Float64Array(b, 0, len);
+}
+
+/** `len` 32-bit integers, as {@link takeBuffer}; contents undefined. */
+function takeInts(len: number): Int32Array {
+  const b = takeBytes(len * 4);
+  return b === undefined ? new Int32Array(len) : new Int32Array(b, 0, len);
+}
+
+function giveBuffer(v: Float64Array | Int32Array): void {
+  const b = v.buffer as ArrayBuffer;
+  if (b.byteLength > POOL_MAX_BYTES || pool.length >= POOL_SIZE || pool.includes(b)) return;
   pool.push(b);
 }
 
@@ -129,20 +144,21 @@ export class SwapState {
     this.dist = dist;
     this.rows = rows;
     this.R = takeBuffer(med.length * m);
-    this.oldRow = new Float64Array(m);
+    this.oldRow = takeBuffer(m); // written before it is read (swap)
     this.m = m;
     this.K = med.length;
     this.f = f;
     this.med = med;
-    this.slotOf = new Int32Array(m).fill(-1);
+    this.slotOf = takeInts(m).fill(-1);
     for (let i = 0; i < this.K; i++) this.slotOf[med[i] as number] = i;
-    this.d1 = new Float64Array(m);
-    this.d2 = new Float64Array(m);
-    this.a = new Int32Array(m);
-    this.d1Old = new Float64Array(m);
-    this.d2Old = new Float64Array(m);
-    this.aOld = new Int32Array(m);
-    this.changedList = new Int32Array(m);
+    // d1, d2, a: set by nearest(); the *Old arrays and the list: written before they are read
+    this.d1 = takeBuffer(m);
+    this.d2 = takeBuffer(m);
+    this.a = takeInts(m);
+    this.d1Old = takeBuffer(m);
+    this.d2Old = takeBuffer(m);
+    this.aOld = takeInts(m);
+    this.changedList = takeInts(m);
     this.M = takeBuffer(m * this.K);
     this.setAllColumns();
     this.sums = sums;
@@ -153,10 +169,11 @@ export class SwapState {
       }
       this.near = near;
     }
-    this.A = new Float64Array(sums ? m : 0);
+    // A, V, W, C: zeroed by rebuild()
+    this.A = sums ? takeBuffer(m) : new Float64Array(0);
     this.V = sums ? takeBuffer(m * this.K) : new Float64Array(0);
     this.C = new Float64Array(sums ? this.K : 0);
-    this.W = new Float64Array(sums ? m : 0);
+    this.W = sums ? takeBuffer(m) : new Float64Array(0);
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
@@ -165,13 +182,13 @@ export class SwapState {
   }
 
   /**
-   * Hands the m×K buffers back for the next search on this thread. The state must not be used
+   * Hands its buffers back for the next search on this thread. The state must not be used
    * afterwards. (Not calling it only costs fresh allocations.)
    */
   release(): void {
-    giveBuffer(this.R);
-    giveBuffer(this.M);
-    if (this.sums) giveBuffer(this.V);
+    for (const b of [this.R, this.M, this.oldRow, this.d1, this.d2, this.d1Old, this.d2Old]) giveBuffer(b);
+    for (const b of [this.slotOf, this.a, this.aOld, this.changedList]) giveBuffer(b);
+    if (this.sums) for (const b of [this.V, this.A, this.W]) giveBuffer(b);
   }
 
   /** Every row of R, then M as R's transpose, in blocks of points (not one column at a time). */
