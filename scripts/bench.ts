@@ -16,7 +16,7 @@
  *    its peak RSS is its own. `--skip-100k` leaves out the largest.
  *
  * Times are CPU time of this process (`process.cpuUsage`, user + system) unless marked wall: other
- * work on the machine then inflates them less. Peak memory is `process.resourceUsage().maxRSS`,
+ * work on the machine then inflates them less. Peak memory is VmHWM (Linux) or `maxRSS`,
  * plus `process.memoryUsage()` sampled at stage boundaries (synchronous code starves timers).
  *
  * Prints markdown tables and writes a JSON record to `bench-results/<date>.json` (git-ignored).
@@ -30,7 +30,7 @@
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,8 +95,18 @@ function sampleMemory(): void {
   sampled.external = Math.max(sampled.external, m.external);
 }
 
-/** `process.resourceUsage().maxRSS` in MiB (Linux reports KiB). */
+/**
+ * Peak RSS of this process in MiB: `VmHWM` of `/proc/self/status` on Linux, else
+ * `process.resourceUsage().maxRSS`. Not maxRSS on Linux: it survives `exec`, so a scale case
+ * spawned by a bench process that had grown to 1 GB (after `--full`) would report 1 GB.
+ */
 function maxRssMiB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m !== null) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
   return process.resourceUsage().maxRSS / 1024;
 }
 

@@ -40,7 +40,14 @@ export function assignFromRows(rows: Float64Array, K: number, n: number): Assign
       }
     }
   }
-  return finish(labels, best, K, n);
+  const sizes = new Int32Array(K);
+  let cost = 0;
+  for (let j = 0; j < n; j++) {
+    cost += best[j] as number;
+    const l = labels[j] as number;
+    sizes[l] = (sizes[l] as number) + 1;
+  }
+  return { labels, sizes, cost };
 }
 
 /**
@@ -57,57 +64,22 @@ export function assign(source: DistanceSource, medoids: Int32Array): Assignment 
     const p = medoids[i] as number;
     if (p < 0 || p >= n) throw new TbError("E_USAGE", `assign: medoid ${p} (slot ${i}) is not in [0, ${n})`);
   }
-  if (source.rowsInto === undefined || medoids.length === 1) {
-    return assignFromRows(source.rowsTo(medoids), medoids.length, n);
-  }
-  return assignByRows(source.rowsInto.bind(source), medoids, n);
-}
-
-/** A row buffer kept between calls (one thread): {@link assign} reads K rows per call. */
-let scratch = new Float64Array(0);
-
-/**
- * {@link assignFromRows} reading one row at a time through `rowsInto` (no `K × n` block: for a
- * TailoredBench target, 40 rows of GSM8K are 420 KB a call): the same comparisons in the same
- * order, so the same labels, sizes and cost, and the same error for a NaN distance.
- */
-function assignByRows(rowsInto: NonNullable<DistanceSource["rowsInto"]>, medoids: Int32Array, n: number): Assignment {
   const K = medoids.length;
-  const one = new Int32Array(1);
-  const labels = new Int32Array(n);
-  const best = new Float64Array(n);
-  one[0] = medoids[0] as number;
-  rowsInto(one, best);
-  for (let j = 0; j < n; j++) {
-    if (Number.isNaN(best[j] as number)) throw new TbError("E_INPUT", `assignFromRows: NaN distance at offset ${j}`);
+  if (source.rowsInto === undefined) return assignFromRows(source.rowsTo(medoids), K, n);
+  // through rowsInto into a block kept between calls when it is small (a TailoredBench target:
+  // 40 GSM8K rows, 420 KB, per call), so that no K × n array is allocated each time
+  const len = K * n;
+  let block: Float64Array;
+  if (len <= KEEP_BLOCK) {
+    if (scratch.length < len) scratch = new Float64Array(len);
+    block = scratch.subarray(0, len);
+  } else {
+    block = new Float64Array(len);
   }
-  if (scratch.length < n) scratch = new Float64Array(n);
-  const row = scratch;
-  for (let i = 1; i < K; i++) {
-    one[0] = medoids[i] as number;
-    rowsInto(one, row);
-    for (let j = 0; j < n; j++) {
-      const v = row[j] as number;
-      if (v < (best[j] as number)) {
-        best[j] = v;
-        labels[j] = i;
-      } else if (Number.isNaN(v)) {
-        throw new TbError("E_INPUT", `assignFromRows: NaN distance at offset ${i * n + j}`);
-      }
-    }
-  }
-  if (scratch.length > 1 << 20) scratch = new Float64Array(0); // do not keep a huge one
-  return finish(labels, best, K, n);
+  source.rowsInto(medoids, block);
+  return assignFromRows(block, K, n);
 }
 
-/** Cluster sizes and the inertia (summed in point order) of an assignment. */
-function finish(labels: Int32Array, best: Float64Array, K: number, n: number): Assignment {
-  const sizes = new Int32Array(K);
-  let cost = 0;
-  for (let j = 0; j < n; j++) {
-    cost += best[j] as number;
-    const l = labels[j] as number;
-    sizes[l] = (sizes[l] as number) + 1;
-  }
-  return { labels, sizes, cost };
-}
+/** The K × n block {@link assign} keeps between calls (one thread), at most {@link KEEP_BLOCK} doubles. */
+let scratch = new Float64Array(0);
+const KEEP_BLOCK = 1 << 19; // 4 MiB
