@@ -72,7 +72,12 @@ describe("assign through rowsInto (one row at a time, no K × n block)", () => {
 
   test("same labels, sizes and cost as the K × n block, ties included", () => {
     const d = lineMatrix([0, 1, 5, 9, 10, 3, 3, 7]);
-    for (const med of [[4, 0], [0, 4], [2, 5, 6, 1], [7, 3, 0, 4, 2]]) {
+    for (const med of [
+      [4, 0],
+      [0, 4],
+      [2, 5, 6, 1],
+      [7, 3, 0, 4, 2],
+    ]) {
       const m = Int32Array.from(med);
       const src = withInto(d, 8);
       const a = assign(src, m);
