@@ -16,6 +16,7 @@ export {
 } from "./interval.js";
 export {
   buildNSet,
+  clearKept,
   DEFAULT_CACHE_BYTES,
   keptNsetDistances,
   keptStats,

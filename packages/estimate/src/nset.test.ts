@@ -1,7 +1,7 @@
 import { CorrectnessMatrix, createOracle, RandomStream, range } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { describe, expect, test } from "vitest";
-import { buildNSet, keptNsetDistances, keptStats, nsetDistances } from "./nset.js";
+import { buildNSet, clearKept, keptNsetDistances, keptStats, nsetDistances } from "./nset.js";
 import { estimate, probe, selectNatives, tailor, tailoredBench } from "./tailored.js";
 
 /** Seeded 0/1 models × examples with a few near-duplicate families (so that natives repeat). */
@@ -171,6 +171,8 @@ describe("native-set sources kept across calls (keptNsetDistances, cacheBytes)",
     const kept = runs(undefined);
     expect(keptStats().sources).toBeGreaterThan(0);
     expect(kept).toEqual(none);
+    clearKept();
+    expect(keptStats()).toEqual({ sources: 0, bytes: 0 });
     expect(none[2]).toEqual(none[0]); // same seed and budget: same numbers
     expect(() => tailoredBench({ cacheBytes: Number.NaN })).toThrow(/cacheBytes/);
   });

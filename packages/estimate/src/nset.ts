@@ -150,7 +150,7 @@ export function keptNsetDistances(
 ): DistanceSource {
   if (!(maxBytes >= 0)) throw new TbError("E_USAGE", `the cache size must be ≥ 0 bytes, got ${maxBytes}`);
   if (maxBytes === 0) {
-    keptSources.clear();
+    clearKept();
     return nsetDistances(sources, natives, options);
   }
   let id = matrixIds.get(sources);
@@ -181,6 +181,11 @@ export function trimKept(maxBytes: number): void {
     total -= sizes.get(key) as number;
     keptSources.delete(key);
   }
+}
+
+/** Drops every source kept by {@link keptNsetDistances} in this thread (e.g. when a long-lived process is done with a protocol). */
+export function clearKept(): void {
+  keptSources.clear();
 }
 
 /** Bytes and number of the sources kept by {@link keptNsetDistances} in this thread. */
