@@ -134,9 +134,9 @@ const keptSources = new Map<string, DistanceSource>();
 /**
  * {@link nsetDistances}, kept between calls in this thread while the sources, the natives and the
  * options are the same (a protocol meets the same native sets in trial after trial: GSM8K's 500
- * trials have 112 distinct ones). Together with a source, what K-Medoids keeps for it goes too —
- * its near lists for each G-set, and rows —, so the costliest step of a target is skipped when a
- * native set and G-set come again. Kept sources are immutable, so results do not depend on what
+ * trials have 112 distinct ones). A kept source keeps its rows, and K-Medoids keeps its near
+ * lists for each G-set alongside, so the costliest step of a target is skipped when a native set
+ * and G-set come again. Kept sources are immutable, so results do not depend on what
  * is kept. The least recently used ones are dropped once the kept bytes (the sources' data and
  * rows plus `retainedBytes` of `@tb/kmedoids`) exceed `maxBytes`; `maxBytes = 0` keeps nothing.
  * A `CorrectnessMatrix` must not be mutated after construction (its validation would not hold
@@ -172,7 +172,7 @@ export function trimKept(maxBytes: number): void {
   let total = 0;
   const sizes = new Map<string, number>();
   for (const [key, source] of keptSources) {
-    const b = (source.retainedBytes?.() ?? 0) + retainedBytes(source);
+    const b = keptBytesOf(source);
     sizes.set(key, b);
     total += b;
   }
@@ -191,6 +191,11 @@ export function clearKept(): void {
 /** Bytes and number of the sources kept by {@link keptNsetDistances} in this thread. */
 export function keptStats(): { sources: number; bytes: number } {
   let bytes = 0;
-  for (const source of keptSources.values()) bytes += (source.retainedBytes?.() ?? 0) + retainedBytes(source);
+  for (const source of keptSources.values()) bytes += keptBytesOf(source);
   return { sources: keptSources.size, bytes };
+}
+
+/** What keeping `source` costs: its own data and rows, plus the near lists K-Medoids keeps for it. */
+function keptBytesOf(source: DistanceSource): number {
+  return (source.retainedBytes?.() ?? 0) + retainedBytes(source);
 }

@@ -173,13 +173,13 @@ function sampleMatrix(
 }
 
 const EMPTY = new Float64Array(0);
-/** The sparse-path state of each immutable source (lists and rows, kept as long as the source). */
+/** The sparse-path state of each immutable source (its near lists, kept as long as the source). */
 const sparseStates = new WeakMap<DistanceSource, SparseState>();
 
 /**
  * The near lists and rows of the sparse path for all points of `source` and the fixed medoids `F`
- * (ascending). For an immutable source they are kept with the source and reused while the same
- * fixed set comes again: the targets of a trial that share their native sources and the G-set,
+ * (ascending). For an immutable source the lists are kept with the source and reused while the
+ * same fixed set comes again: the targets of a trial that share their native sources and the G-set,
  * and — when the caller keeps the source (TailoredBench does, across trials) — later trials
  * meeting the same native sources and G-set. Internal.
  */
@@ -193,8 +193,8 @@ function sparseFor(source: DistanceSource, F: Int32Array): { near: NearIndex; ro
 }
 
 /**
- * Bytes {@link clara} keeps for `source` between calls (the sparse path's near lists and rows of
- * an immutable source; freed with the source). For callers that keep sources in a bounded cache.
+ * Bytes {@link clara} keeps for `source` between calls (the sparse path's near lists of an
+ * immutable source; freed with the source). For callers that keep sources in a bounded cache.
  */
 export function retainedBytes(source: DistanceSource): number {
   return sparseStates.get(source)?.bytes() ?? 0;
