@@ -12,6 +12,7 @@ import {
 import { loadDataset, writeFileAtomic } from "@tb/io";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultPlot, resultTable } from "./format.js";
+import { sourceCount, splitOptions } from "./split-options.js";
 import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -28,13 +29,20 @@ Reproduce options:
   --budgets 20,25,...  inference counts N (default 20,25,30,35,40)
   --trials N           seeded trials per method and budget (default 100; demo: 10)
   --seed N             base seed (default 0)
-  --split meta|random  source/target split (default: meta when meta.json has one, else random)
-  --target-fraction F  targets' share in a random split (default 0.5)
+  --split S            meta | random | interpolation | extrapolation (default: meta when meta.json
+                       has one, else random). interpolation: a seeded random 25 % of the models are
+                       targets in each trial; extrapolation: sources = the weakest 50 % of models by
+                       accuracy, targets = the strongest 30 % (a new model beyond the leaderboard)
+  --target-fraction F  targets' share (default 0.5 random, 0.25 interpolation, 0.3 extrapolation)
+  --source-fraction F  sources' share in the extrapolation split (default 0.5)
   --gset N             G-set size g (default 10)
   --distance D         manhattan | euclidean | cosine | correlation (default manhattan)
   --estimator E        calibrated | medoid (default calibrated)
   --clip C             upper | both | none (default upper)
   --threshold T        le | lt (default le)
+  --strict-natives     stop with an error when no source is within d̄ (n̄ = 0), as the reference
+                       code does; by default the threshold falls back to the mean target–source
+                       distance (then to every source) and the results count the fallbacks
   --pooling P          joint | single (default joint)
   --no-standardize     cluster on raw correctness (the paper's Eq. 1) instead of z-scores
   --native-count K     use the K nearest sources instead of n̄ (top-k sweep)
@@ -66,6 +74,7 @@ const REPRODUCE_OPTIONS = {
   seed: { type: "string" },
   split: { type: "string" },
   "target-fraction": { type: "string" },
+  "source-fraction": { type: "string" },
   gset: { type: "string" },
   distance: { type: "string" },
   estimator: { type: "string" },
@@ -73,6 +82,7 @@ const REPRODUCE_OPTIONS = {
   threshold: { type: "string" },
   pooling: { type: "string" },
   "no-standardize": { type: "boolean" },
+  "strict-natives": { type: "boolean" },
   "native-count": { type: "string" },
   "clara-select": { type: "string" },
   "nset-algorithm": { type: "string" },
@@ -135,6 +145,7 @@ function methodConfig(v: Values): MethodConfig {
   const p = oneOf("pooling", v.pooling, ["joint", "single"] as const);
   if (p) c.targetPooling = p;
   if (v["no-standardize"]) c.standardize = false;
+  if (v["strict-natives"]) c.strictNatives = true;
   if (v["native-count"] !== undefined) c.nativeCount = int("native-count", v["native-count"], 0, 1);
   const cs = oneOf("clara-select", v["clara-select"], ["last", "fullInertia"] as const);
   if (cs) c.claraSelect = cs;
@@ -195,12 +206,8 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   } else {
     throw usageError("tb reproduce needs --data <dir> (a folder with correctness.csv and optional meta.json)");
   }
-  const split = oneOf("split", v.split, ["meta", "random"] as const) ?? (metaSplit ? "meta" : "random");
-  if (split === "meta" && !metaSplit)
-    throw usageError(`--split meta: ${v.data ?? "the data"} has no split in meta.json`);
-  const tf = v["target-fraction"] !== undefined ? Number(v["target-fraction"]) : 0.5;
-  if (!(tf > 0 && tf < 1))
-    throw usageError(`--target-fraction must be a number in (0, 1), got "${v["target-fraction"]}"`);
+  const sc = splitOptions(v, metaSplit !== undefined, v.data ?? "the data");
+  const split = sc.split;
   const budgets = list("budgets", v.budgets ?? (demo && !v.data ? "20,30,40" : "20,25,30,35,40")).map((b) =>
     int("budgets", b, 0, 1),
   );
@@ -211,12 +218,13 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
     trials: int("trials", v.trials, demo ? 10 : 100, 1),
     seed: int("seed", v.seed, 0),
     split,
-    targetFraction: tf,
     config: methodConfig(v),
     workers: int("workers", v.workers, availableParallelism(), 1),
     dataName,
   };
   if (metaSplit) cfg.metaSplit = metaSplit;
+  if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
+  if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = Date.now();
@@ -254,13 +262,12 @@ async function runAblate(args: string[]): Promise<number> {
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
   if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
   const ds = loadDataset(v.data);
-  const split = oneOf("split", v.split, ["meta", "random"] as const) ?? (ds.split ? "meta" : "random");
-  if (split === "meta" && !ds.split) throw usageError(`--split meta: ${v.data} has no split in meta.json`);
+  const sc = splitOptions(v, ds.split !== undefined, v.data);
+  const split = sc.split;
   const base = methodConfig(v);
   const budgets =
     v.budgets !== undefined ? list("budgets", v.budgets).map((b) => int("budgets", b, 0, 1)) : study.budgets;
-  const tf = v["target-fraction"] !== undefined ? Number(v["target-fraction"]) : 0.5;
-  const S = ds.split ? ds.split.source.length : ds.matrix.rows - Math.round(ds.matrix.rows * tf);
+  const S = sourceCount(ds.matrix, sc, ds.split);
   const trials = int("trials", v.trials, 100, 1);
   const seed = int("seed", v.seed, 0);
   const workers = int("workers", v.workers, availableParallelism(), 1);
@@ -276,12 +283,13 @@ async function runAblate(args: string[]): Promise<number> {
       trials,
       seed,
       split,
-      targetFraction: tf,
       config: { ...base, ...variant.config },
       workers,
       dataName: ds.name,
     };
     if (ds.split) cfg.metaSplit = ds.split;
+    if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
+    if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
     const onProgress = progressPrinter(progress);
     if (onProgress) cfg.onProgress = onProgress;
     last = await reproduce(ds.matrix, cfg);

@@ -370,6 +370,15 @@ export function runTailor(args: string[]): number {
       `target "${t.name}": ${natives.length} native sources (d̄ = ${sel.dBar.toFixed(3)}, ${mode} pooling), ` +
         `N-set of ${budget} examples, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
     );
+    if (sel.fallback !== "none") {
+      lines.push(
+        `  note: no source model was within d̄ of the ${mode === "joint" ? "average target" : "target"} (n̄ = 0): ` +
+          (sel.fallback === "all-sources"
+            ? "every source is used as a native source"
+            : "native sources are those within the mean target–source distance") +
+          " — the target is probably beyond the sources' range",
+      );
+    }
   });
   lines.push(
     `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --task <task>),`,

@@ -30,6 +30,13 @@ export interface TailoredOptions extends EstimateOptions {
   /** Native threshold test; default `"le"`. */
   thresholdCompare?: ThresholdCompare;
   /**
+   * When no source is within d̄ (n̄ = 0, e.g. a target far beyond every source): `"fallback"`
+   * (default) relaxes the threshold to the mean target–source distance, then to every source, and
+   * reports it (`nativeFallbacks` in the diagnostics); `"error"` throws `E_DEGENERATE` as the
+   * reference does.
+   */
+  onNoNatives?: "fallback" | "error";
+  /**
    * `"joint"` (default, the reference): model embedding, d̄ and n̄ from all sources plus all targets
    * of the batch. `"single"`: from the sources plus one target at a time — for users evaluating one
    * model; gives different numbers because z-scores, d̄ and n̄ depend on the batch.
@@ -117,12 +124,10 @@ export function selectNatives(
   if (options.metric !== undefined) nOpts.metric = options.metric;
   if (options.standardize !== undefined) nOpts.standardize = options.standardize;
   const dist = modelDistances(values, M, g, nOpts);
-  const sel = selectNativeSources(
-    dist,
-    S,
-    T,
-    options.thresholdCompare !== undefined ? { thresholdCompare: options.thresholdCompare } : {},
-  );
+  const nsOpts: { thresholdCompare?: ThresholdCompare; onNoNatives?: "fallback" | "error" } = {};
+  if (options.thresholdCompare !== undefined) nsOpts.thresholdCompare = options.thresholdCompare;
+  if (options.onNoNatives !== undefined) nsOpts.onNoNatives = options.onNoNatives;
+  const sel = selectNativeSources(dist, S, T, nsOpts);
   if (options.nativeOffset !== undefined && options.nativeCount === undefined) {
     throw new TbError("E_USAGE", "nativeOffset needs nativeCount");
   }
@@ -217,6 +222,9 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
   if (pooling !== "joint" && pooling !== "single") {
     throw new TbError("E_USAGE", `targetPooling must be "joint" or "single", got "${String(pooling)}"`);
   }
+  if (options.onNoNatives !== undefined && options.onNoNatives !== "fallback" && options.onNoNatives !== "error") {
+    throw new TbError("E_USAGE", `onNoNatives must be "fallback" or "error", got "${String(options.onNoNatives)}"`);
+  }
   if (options.cacheBytes !== undefined && !(options.cacheBytes >= 0)) {
     throw new TbError("E_USAGE", `cacheBytes must be a number of bytes ≥ 0, got ${String(options.cacheBytes)}`);
   }
@@ -231,14 +239,17 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
       const gAnswers = oracles.map((o) => o.queryMany(gset));
       let natives: Int32Array[];
       const nBars: number[] = [];
+      let fallbacks = 0;
       if (pooling === "joint") {
         const sel = selectNatives(sources, gset, gAnswers, options);
         natives = sel.natives;
         nBars.push(sel.nBar);
+        if (sel.fallback !== "none") fallbacks++;
       } else {
         natives = gAnswers.map((a) => {
           const sel = selectNatives(sources, gset, [a], options);
           nBars.push(sel.nBar);
+          if (sel.fallback !== "none") fallbacks++;
           return sel.natives[0] as Int32Array;
         });
       }
@@ -261,7 +272,12 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
       trimKept(cacheBytes); // the kept sources grew rows and lists during the call
       return {
         estimates,
-        diagnostics: { nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length, gset: Array.from(gset) },
+        diagnostics: {
+          nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length,
+          gset: Array.from(gset),
+          // Native selections (one per batch, or per target when pooling is single) that fell back.
+          nativeFallbacks: fallbacks,
+        },
       };
     },
   };

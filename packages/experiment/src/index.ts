@@ -10,5 +10,13 @@ export {
 } from "./protocol.js";
 export { createMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
-export { randomSplit, type Split } from "./split.js";
+export {
+  DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,
+  defaultTargetFraction,
+  extrapolationSplit,
+  randomSplit,
+  SPLIT_KINDS,
+  type Split,
+  type SplitKind,
+} from "./split.js";
 export { type SyntheticOptions, syntheticPopulation } from "./synthetic.js";

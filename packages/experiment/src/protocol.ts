@@ -1,7 +1,7 @@
 import { type CorrectnessMatrix, createOracle, RandomStream, TbError } from "@tb/core";
 import { evaluateEstimates, meanSe } from "@tb/metrics";
 import { createMethod, type MethodConfig } from "./registry.js";
-import { randomSplit, type Split } from "./split.js";
+import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
 
 /** Version of the reproduce JSON schema (DESIGN §3.3). */
 export const SPEC_VERSION = 1;
@@ -13,9 +13,11 @@ export interface TrialTask {
   trial: number;
   seed: number;
   config: MethodConfig;
-  /** `"meta"` uses `metaSplit`; `"random"` draws a seeded split per trial. */
-  split: "meta" | "random";
+  /** `"meta"` uses `metaSplit`; `"random"`/`"interpolation"` draw a seeded split per trial; `"extrapolation"` ranks by accuracy. */
+  split: SplitKind;
   targetFraction: number;
+  /** Extrapolation only: the sources' share of the models (default 0.5). */
+  sourceFraction?: number;
   metaSplit?: { source: number[]; target: number[] };
 }
 
@@ -35,12 +37,14 @@ export interface TrialRecord {
   diagnostics?: Record<string, unknown>;
 }
 
-function splitFor(models: number, task: TrialTask): Split {
+function splitFor(matrix: CorrectnessMatrix, task: TrialTask): Split {
   if (task.split === "meta") {
     if (!task.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
     return { source: Int32Array.from(task.metaSplit.source), target: Int32Array.from(task.metaSplit.target) };
   }
-  return randomSplit(models, task.targetFraction, task.seed, task.trial);
+  if (task.split === "extrapolation")
+    return extrapolationSplit(matrix.trueScores(), task.sourceFraction, task.targetFraction);
+  return randomSplit(matrix.rows, task.targetFraction, task.seed, task.trial);
 }
 
 const sourceCache = new WeakMap<CorrectnessMatrix, Map<string, CorrectnessMatrix>>();
@@ -66,7 +70,7 @@ function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array): CorrectnessMa
  */
 export function runTrial(matrix: CorrectnessMatrix, task: TrialTask): TrialRecord {
   const t0 = performance.now();
-  const split = splitFor(matrix.rows, task);
+  const split = splitFor(matrix, task);
   const sources = sourcesOf(matrix, split.source);
   const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
@@ -119,6 +123,8 @@ export interface CellSummary {
   seconds: number;
   /** Mean n̄ over trials, when the method reports one. */
   nBar?: MeanSe;
+  /** Native selections that fell back because no source was within d̄ (summed over trials). */
+  nativeFallbacks?: number;
   /** Per-trial values, for significance tests. */
   perTrial: { kendallTau: number[]; mae: number[] };
 }
@@ -152,6 +158,8 @@ export function summarize(records: readonly TrialRecord[]): CellSummary[] {
     };
     const nb = g.map((r) => r.diagnostics?.nBarMean).filter((v): v is number => typeof v === "number");
     if (nb.length === g.length) cell.nBar = meanSe(nb);
+    const fb = g.map((r) => r.diagnostics?.nativeFallbacks).filter((v): v is number => typeof v === "number");
+    if (fb.length > 0) cell.nativeFallbacks = fb.reduce((a, b) => a + b, 0);
     out.push(cell);
   }
   return out;

@@ -15,6 +15,8 @@ export interface MethodConfig {
   estimator?: EstimatorKind;
   clip?: ClipMode;
   thresholdCompare?: "le" | "lt";
+  /** TailoredBench: throw when no source is within d̄ (n̄ = 0) instead of falling back. */
+  strictNatives?: boolean;
   targetPooling?: "joint" | "single";
   standardize?: boolean;
   /** Fixed native-set size instead of n̄ (top-k sweep). */
@@ -50,6 +52,7 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.estimator !== undefined) o.estimator = c.estimator;
   if (c.clip !== undefined) o.clip = c.clip;
   if (c.thresholdCompare !== undefined) o.thresholdCompare = c.thresholdCompare;
+  if (c.strictNatives) o.onNoNatives = "error";
   if (c.targetPooling !== undefined) o.targetPooling = c.targetPooling;
   if (c.standardize !== undefined) o.standardize = c.standardize;
   if (c.nativeCount !== undefined) o.nativeCount = c.nativeCount;

@@ -2,6 +2,7 @@ import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { executeTasks, type ProgressFn } from "./executor.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import { createMethod, type MethodConfig } from "./registry.js";
+import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
 
 /** Configuration of a reproduce run (DESIGN §3.2 `tb reproduce`). */
 export interface ReproduceConfig {
@@ -9,9 +10,12 @@ export interface ReproduceConfig {
   budgets: number[];
   trials: number;
   seed: number;
-  /** `"meta"` needs `metaSplit`. */
-  split: "meta" | "random";
+  /** `"meta"` needs `metaSplit`; see {@link SplitKind}. */
+  split: SplitKind;
+  /** Targets' share of the models (default 0.5 random, 0.25 interpolation, 0.3 extrapolation). */
   targetFraction?: number;
+  /** Extrapolation only: sources' share of the models (default 0.5). */
+  sourceFraction?: number;
   metaSplit?: { source: ArrayLike<number>; target: ArrayLike<number> };
   /** Options shared by the methods (G-set size, distance, …). */
   config?: MethodConfig;
@@ -24,7 +28,16 @@ export interface ReproduceConfig {
 /** The reproduce JSON (DESIGN §3.3). */
 export interface ReproduceReport {
   specVersion: number;
-  data: { name: string; models: number; examples: number; sources: number; targets: number; split: string };
+  data: {
+    name: string;
+    models: number;
+    examples: number;
+    sources: number;
+    targets: number;
+    split: SplitKind;
+    targetFraction?: number;
+    sourceFraction?: number;
+  };
   seed: number;
   trials: number;
   gset: number;
@@ -52,7 +65,13 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
       throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
     }
   }
-  const targetFraction = cfg.targetFraction ?? 0.5;
+  if (!SPLIT_KINDS.includes(cfg.split)) {
+    throw new TbError("E_USAGE", `split must be one of ${SPLIT_KINDS.join(", ")}, got "${String(cfg.split)}"`);
+  }
+  if (cfg.sourceFraction !== undefined && cfg.split !== "extrapolation") {
+    throw new TbError("E_USAGE", `a source fraction applies only to the extrapolation split, not "${cfg.split}"`);
+  }
+  const targetFraction = cfg.targetFraction ?? defaultTargetFraction(cfg.split);
   let metaSplit: { source: number[]; target: number[] } | undefined;
   if (cfg.split === "meta") {
     if (!cfg.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
@@ -64,6 +83,7 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
       for (let trial = 0; trial < cfg.trials; trial++) {
         const t: TrialTask = { method, budget, trial, seed: cfg.seed, config, split: cfg.split, targetFraction };
         if (metaSplit) t.metaSplit = metaSplit;
+        if (cfg.sourceFraction !== undefined) t.sourceFraction = cfg.sourceFraction;
         tasks.push(t);
       }
     }
@@ -71,18 +91,27 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
   const exec: { workers?: number; onProgress?: ProgressFn } = {};
   if (cfg.workers !== undefined) exec.workers = cfg.workers;
   if (cfg.onProgress) exec.onProgress = cfg.onProgress;
+  // The split of trial 0 gives the counts (and checks the fractions before any work is done).
+  const first =
+    cfg.split === "meta"
+      ? { source: (metaSplit as { source: number[] }).source, target: (metaSplit as { target: number[] }).target }
+      : cfg.split === "extrapolation"
+        ? extrapolationSplit(matrix.trueScores(), cfg.sourceFraction, targetFraction)
+        : randomSplit(matrix.rows, targetFraction, cfg.seed, 0);
   const records: TrialRecord[] = await executeTasks(matrix, tasks, exec);
-  const T = metaSplit ? metaSplit.target.length : Math.round(matrix.rows * targetFraction);
+  const data: ReproduceReport["data"] = {
+    name: cfg.dataName ?? matrix.name,
+    models: matrix.rows,
+    examples: matrix.cols,
+    sources: first.source.length,
+    targets: first.target.length,
+    split: cfg.split,
+  };
+  if (cfg.split !== "meta") data.targetFraction = targetFraction;
+  if (cfg.split === "extrapolation") data.sourceFraction = cfg.sourceFraction ?? 0.5;
   return {
     specVersion: SPEC_VERSION,
-    data: {
-      name: cfg.dataName ?? matrix.name,
-      models: matrix.rows,
-      examples: matrix.cols,
-      sources: matrix.rows - T,
-      targets: T,
-      split: cfg.split,
-    },
+    data,
     seed: cfg.seed,
     trials: cfg.trials,
     gset: g,

@@ -62,10 +62,31 @@ describe("native-source threshold and n̄ (ALGORITHMS §3 step 3), worked by han
     expect(Array.from(sel.natives[0]!)).toEqual([1]); // sources 1 and 2 tie at 1 → index 1
     expect(Array.from(sel.natives[1]!)).toEqual([0]); // all tie at 9 → index 0
   });
-  test("n̄ = 0 is a clear E_DEGENERATE error", () => {
+  test("n̄ = 0 falls back to the mean target–source distance by default", () => {
+    // d̄ = 20/3 < 10: no source within d̄. Mean target–source distance = 10 → both sources (≤).
+    const e = sym(3, { "0,1": 0, "0,2": 10, "1,2": 10 });
+    const sel = selectNativeSources(e, 2, 1);
+    expect(sel.fallback).toBe("target-source-mean");
+    expect(sel.nBar).toBe(2);
+    expect(Array.from(sel.natives[0]!)).toEqual([0, 1]);
+    // With the strict "<" test nothing is below the mean either: every source.
+    const lt = selectNativeSources(e, 2, 1, { thresholdCompare: "lt" });
+    expect(lt.fallback).toBe("all-sources");
+    expect(lt.nBar).toBe(2);
+  });
+  test("the fallback keeps the nearest sources when distances differ", () => {
+    // sources 0,1,2 mutually 0 apart; target 3 at 30, 12, 18 → d̄ = 60/6 = 10, n̄ = 0;
+    // target–source mean = 20 → sources 1 and 2 (12, 18 ≤ 20), not 0 (30).
+    const e = sym(4, { "0,1": 0, "0,2": 0, "1,2": 0, "0,3": 30, "1,3": 12, "2,3": 18 });
+    const sel = selectNativeSources(e, 3, 1);
+    expect(sel.fallback).toBe("target-source-mean");
+    expect(Array.from(sel.natives[0]!)).toEqual([1, 2]);
+    expect(selectNativeSources(sym(3, { "0,1": 1, "0,2": 1, "1,2": 1 }), 2, 1).fallback).toBe("none");
+  });
+  test('n̄ = 0 is a clear E_DEGENERATE error with onNoNatives: "error"', () => {
     const e = sym(3, { "0,1": 0, "0,2": 10, "1,2": 10 }); // d̄ = 20/3; target 2 is 10 from source 0 and 1
     try {
-      selectNativeSources(e, 2, 1);
+      selectNativeSources(e, 2, 1, { onNoNatives: "error" });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(TbError);

@@ -12,6 +12,14 @@ export interface NativeOptions {
   standardize?: boolean;
   /** Threshold test; default `"le"`. */
   thresholdCompare?: ThresholdCompare;
+  /**
+   * What to do when no source is within d̄ for the average target (n̄ = 0), as happens when the
+   * targets are far stronger (or weaker) than every source. `"fallback"` (default): count again
+   * against the mean target–source distance (the same "mean distance" rule, taken over the pairs
+   * that decide nativeness), and if that still leaves n̄ = 0, take every source; the result says so
+   * in `fallback`. `"error"`: throw `E_DEGENERATE` (the reference implementation crashes there).
+   */
+  onNoNatives?: "fallback" | "error";
 }
 
 /**
@@ -56,18 +64,24 @@ export interface NativeSelection {
   nBar: number;
   /** Per target, its n̄ nearest sources (ties by source index), as source indices sorted ascending. */
   natives: Int32Array[];
+  /**
+   * `"none"` when n̄ came from d̄; otherwise which fallback gave it (see
+   * {@link NativeOptions.onNoNatives}): `"target-source-mean"` or `"all-sources"`.
+   */
+  fallback: "none" | "target-source-mean" | "all-sources";
 }
 
 /**
  * Threshold, native-set size and native sources (ALGORITHMS §3 steps 3–4) from a model distance
  * matrix whose first `sources` rows are the sources and the rest the targets.
- * Throws `E_DEGENERATE` when n̄ = 0 (the reference crashes there).
+ * When n̄ = 0 it falls back as {@link NativeOptions.onNoNatives} says (default), or throws
+ * `E_DEGENERATE` with `onNoNatives: "error"`. `counts` are those of the threshold finally used.
  */
 export function selectNativeSources(
   dist: Float64Array,
   sources: number,
   targets: number,
-  options: Pick<NativeOptions, "thresholdCompare"> = {},
+  options: Pick<NativeOptions, "thresholdCompare" | "onNoNatives"> = {},
 ): NativeSelection {
   const models = sources + targets;
   if (dist.length !== models * models) {
@@ -75,27 +89,48 @@ export function selectNativeSources(
   }
   if (targets < 1 || sources < 1)
     throw new TbError("E_USAGE", "native selection needs at least one source and one target");
+  const onNone = options.onNoNatives ?? "fallback";
+  if (onNone !== "fallback" && onNone !== "error") {
+    throw new TbError("E_USAGE", `onNoNatives must be "fallback" or "error", got "${String(onNone)}"`);
+  }
   const dBar = meanPairDistance(dist, models);
   const lt = options.thresholdCompare === "lt";
   const counts = new Int32Array(targets);
-  let total = 0;
-  for (let t = 0; t < targets; t++) {
-    const base = (sources + t) * models;
-    let c = 0;
-    for (let s = 0; s < sources; s++) {
-      const d = dist[base + s] as number;
-      if (lt ? d < dBar : d <= dBar) c++;
+  const countWithin = (threshold: number): number => {
+    let total = 0;
+    for (let t = 0; t < targets; t++) {
+      const base = (sources + t) * models;
+      let c = 0;
+      for (let s = 0; s < sources; s++) {
+        const d = dist[base + s] as number;
+        if (lt ? d < threshold : d <= threshold) c++;
+      }
+      counts[t] = c;
+      total += c;
     }
-    counts[t] = c;
-    total += c;
-  }
-  const nBar = Math.trunc(total / targets);
+    return Math.trunc(total / targets);
+  };
+  let nBar = countWithin(dBar);
+  let fallback: NativeSelection["fallback"] = "none";
   if (nBar === 0) {
-    throw new TbError(
-      "E_DEGENERATE",
-      `no source model is within the native threshold d̄ = ${dBar} for the average target (n̄ = 0); ` +
-        'try more source models, a larger G-set, or thresholdCompare "le"',
-    );
+    if (onNone === "error") {
+      throw new TbError(
+        "E_DEGENERATE",
+        `no source model is within the native threshold d̄ = ${dBar} for the average target (n̄ = 0); ` +
+          'try more source models, a larger G-set, thresholdCompare "le", or the default fallback',
+      );
+    }
+    let ts = 0;
+    for (let t = 0; t < targets; t++) {
+      const base = (sources + t) * models;
+      for (let s = 0; s < sources; s++) ts += dist[base + s] as number;
+    }
+    nBar = countWithin(ts / (targets * sources));
+    fallback = "target-source-mean";
+    if (nBar === 0) {
+      nBar = sources;
+      fallback = "all-sources";
+    }
   }
   const natives: Int32Array[] = [];
   const order = new Int32Array(sources);
@@ -106,5 +141,5 @@ export function selectNativeSources(
     const sorted = Array.from(order).sort((a, b) => (dist[base + a] as number) - (dist[base + b] as number) || a - b);
     natives.push(Int32Array.from(sorted.slice(0, nBar)).sort());
   }
-  return { dBar, counts, nBar, natives };
+  return { dBar, counts, nBar, natives, fallback };
 }
