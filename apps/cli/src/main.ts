@@ -59,6 +59,7 @@ Reproduce options:
   --irt-dim D          fixed IRT dimension (default: chosen on held-out sources from 2,5,10,15)
   --irt-fit F          map | vi (default map)
   --irt-estimator E    gp-irt | p-irt | naive (default gp-irt)
+  --search N           random-search-learn: random subsets searched (default 10000)
   --workers N          worker threads (default: number of cores)
   --json FILE          write the results JSON (atomically)
   --plot FILE.svg      write an SVG plot of τ-b and MAE against N
@@ -95,6 +96,7 @@ const REPRODUCE_OPTIONS = {
   "irt-dim": { type: "string" },
   "irt-fit": { type: "string" },
   "irt-estimator": { type: "string" },
+  search: { type: "string" },
   workers: { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
@@ -165,6 +167,7 @@ function methodConfig(v: Values): MethodConfig {
   if (ifit) c.irtFit = ifit;
   const ie = oneOf("irt-estimator", v["irt-estimator"], ["gp-irt", "p-irt", "naive"] as const);
   if (ie) c.irtEstimator = ie;
+  if (v.search !== undefined) c.search = int("search", v.search, 0, 1);
   return c;
 }
 

@@ -1,3 +1,4 @@
+export { type AipwOptions, aipw, aipwEstimate } from "./aipw.js";
 export {
   type AnchorPointsOptions,
   anchorPoints,
@@ -35,3 +36,13 @@ export {
 } from "./irt.js";
 export { type KMeansOptions, type KMeansResult, kmeans, kmeansPlusPlus, nearestPoints } from "./kmeans.js";
 export { type RandomBaselineOptions, randomBaseline } from "./random.js";
+export {
+  applyRandomLearnModel,
+  RANDOM_LEARN_ALPHAS,
+  type RandomLearnModel,
+  type RandomLearnOptions,
+  randomLearn,
+  randomLearnEstimate,
+  randomLearnModel,
+} from "./random-learn.js";
+export { type RandomSearchLearnOptions, randomSearchLearn } from "./random-search-learn.js";

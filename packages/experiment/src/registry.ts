@@ -1,4 +1,4 @@
-import { anchorPoints, gpIrt, randomBaseline } from "@tb/baselines";
+import { aipw, anchorPoints, gpIrt, randomBaseline, randomLearn, randomSearchLearn } from "@tb/baselines";
 import { type EvaluationMethod, TbError } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import { type ClipMode, type EstimatorKind, type TailoredOptions, tailoredBench } from "@tb/estimate";
@@ -41,6 +41,8 @@ export interface MethodConfig {
   irtFit?: "map" | "vi";
   /** gp-IRT estimator; default gp-irt. */
   irtEstimator?: "gp-irt" | "p-irt" | "naive";
+  /** random-search-learn: number of random subsets searched; default 10,000. */
+  search?: number;
 }
 
 type Factory = (config: MethodConfig) => EvaluationMethod;
@@ -85,6 +87,9 @@ const REGISTRY = new Map<string, Factory>([
       return gpIrt(o);
     },
   ],
+  ["random-learn", () => randomLearn()],
+  ["random-search-learn", (c) => randomSearchLearn(c.search !== undefined ? { search: c.search } : {})],
+  ["aipw", () => aipw()],
 ]);
 
 /** Names of the registered methods, in registration order. */
