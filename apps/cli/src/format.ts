@@ -6,10 +6,27 @@ const fmt = (m: { mean: number; se: number }, digits: number): string =>
 
 /** The method × budget table printed by `tb reproduce` and `tb demo`. */
 export function resultTable(report: ReproduceReport, byVariant = false): string {
-  const rows: string[][] = [
-    [byVariant ? "variant" : "method", "N", "trials", "Kendall τ-b", "MAE", "Pearson", "Spearman", "max queried", "n̄"],
+  const withIntervals = report.results.some((c) => c.coverage !== undefined);
+  const head = [
+    byVariant ? "variant" : "method",
+    "N",
+    "trials",
+    "Kendall τ-b",
+    "MAE",
+    "Pearson",
+    "Spearman",
+    "max queried",
+    "n̄",
   ];
+  if (withIntervals) head.push("coverage", "width");
+  const rows: string[][] = [head];
   for (const c of report.results as (CellSummary & { variant?: string })[]) {
+    const tail =
+      withIntervals && c.coverage && c.intervalWidth
+        ? [`${fmt(c.coverage, 3)} (${Math.round((c.level ?? 0) * 100)} %)`, c.intervalWidth.mean.toFixed(3)]
+        : withIntervals
+          ? ["", ""]
+          : [];
     rows.push([
       byVariant ? (c.variant ?? c.method) : c.method,
       String(c.budget),
@@ -20,16 +37,30 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
       fmt(c.spearman, 3),
       String(c.maxQueried),
       c.nBar ? c.nBar.mean.toFixed(1) : "",
+      ...tail,
     ]);
   }
-  return markdownTable(rows, { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r"] });
+  return markdownTable(rows, { align: ["l", ...head.slice(1).map(() => "r" as const)] });
 }
 
 /** A minimal SVG line chart of Kendall τ-b (left) and MAE (right) against the budget, per method. */
 export function resultPlot(report: ReproduceReport): string {
   const methods = [...new Set(report.results.map((c) => c.method))];
   const budgets = [...new Set(report.results.map((c) => c.budget))].sort((a, b) => a - b);
-  const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
+  const colors = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#000000",
+    "#aec7e8",
+  ];
   const W = 360;
   const H = 260;
   const pad = 48;

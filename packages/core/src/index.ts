@@ -5,6 +5,6 @@ export {
   type CorrectnessMatrixInit,
   type MatrixLike,
 } from "./matrix.js";
-export type { EvaluationMethod, MethodContext, MethodResult } from "./method.js";
+export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
 export { RandomStream, range, type StreamKey } from "./random.js";

@@ -17,9 +17,19 @@ export interface MethodContext {
   rng: RandomStream;
 }
 
+/** Per-target intervals for the true score, at a nominal coverage `level`. */
+export interface MethodIntervals {
+  lower: Float64Array;
+  upper: Float64Array;
+  /** Nominal coverage in (0, 1). */
+  level: number;
+}
+
 /** Result of a method for one trial: one estimate per target plus free-form diagnostics. */
 export interface MethodResult {
   estimates: Float64Array;
+  /** Optional per-target intervals, in target order (methods that give none leave it out). */
+  intervals?: MethodIntervals;
   diagnostics?: Record<string, number | string | boolean | number[]>;
 }
 

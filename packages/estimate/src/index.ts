@@ -25,6 +25,23 @@ export {
   nsetDistances,
 } from "./nset.js";
 export {
+  type DesignEstimate,
+  defaultStrata,
+  designEstimate,
+  type StratifiedDesign,
+  sourceMeans,
+  stratifiedDesign,
+} from "./plus/design.js";
+export { BLEND_GRID, conformalHalfWidth, type LearnedEstimate, learnedEstimate } from "./plus/learned.js";
+export {
+  gsetScores,
+  type OutOfRange,
+  type PlusMode,
+  plusMode,
+  type TailoredPlusOptions,
+  tailoredPlus,
+} from "./plus/method.js";
+export {
   estimate,
   type Probe,
   probe,

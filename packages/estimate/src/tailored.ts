@@ -168,7 +168,7 @@ export function tailor(
 }
 
 /** The N-set options of TailoredBench's options. */
-function nsetOptions(options: TailoredOptions): NSetOptions {
+export function nsetOptions(options: TailoredOptions): NSetOptions {
   const nOpts: NSetOptions = { ...options.nsetClustering };
   if (options.metric !== undefined) nOpts.metric = options.metric;
   if (options.standardize !== undefined) nOpts.standardize = options.standardize;
@@ -176,7 +176,7 @@ function nsetOptions(options: TailoredOptions): NSetOptions {
 }
 
 /** {@link tailor} with an optional shared distance source over the natives (same options). */
-function tailorWith(
+export function tailorWith(
   sources: CorrectnessMatrix,
   gset: Int32Array,
   natives: Int32Array,

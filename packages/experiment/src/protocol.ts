@@ -33,6 +33,12 @@ export interface TrialRecord {
   mse: number;
   /** Largest number of distinct examples any target's oracle answered. */
   maxQueried: number;
+  /** With intervals: the share of targets whose true score lies inside its interval. */
+  coverage?: number;
+  /** With intervals: their mean width. */
+  intervalWidth?: number;
+  /** With intervals: their nominal level. */
+  level?: number;
   seconds: number;
   diagnostics?: Record<string, unknown>;
 }
@@ -99,6 +105,25 @@ export function runTrial(matrix: CorrectnessMatrix, task: TrialTask): TrialRecor
     seconds: (performance.now() - t0) / 1000,
   };
   if (result.diagnostics) rec.diagnostics = result.diagnostics;
+  if (result.intervals) {
+    const { lower, upper, level } = result.intervals;
+    if (lower.length !== oracles.length || upper.length !== oracles.length) {
+      throw new TbError(
+        "E_INTERNAL",
+        `${task.method} returned intervals for ${lower.length} of ${oracles.length} targets`,
+      );
+    }
+    let inside = 0;
+    let width = 0;
+    for (let t = 0; t < truth.length; t++) {
+      const v = truth[t] as number;
+      if (v >= (lower[t] as number) - 1e-12 && v <= (upper[t] as number) + 1e-12) inside++;
+      width += (upper[t] as number) - (lower[t] as number);
+    }
+    rec.coverage = inside / truth.length;
+    rec.intervalWidth = width / truth.length;
+    rec.level = level;
+  }
   return rec;
 }
 
@@ -125,6 +150,12 @@ export interface CellSummary {
   nBar?: MeanSe;
   /** Native selections that fell back because no source was within d̄ (summed over trials). */
   nativeFallbacks?: number;
+  /** Interval coverage over trials (each trial: the share of targets inside), with intervals. */
+  coverage?: MeanSe;
+  /** Mean interval width over trials, with intervals. */
+  intervalWidth?: MeanSe;
+  /** Nominal level of the intervals. */
+  level?: number;
   /** Per-trial values, for significance tests. */
   perTrial: { kendallTau: number[]; mae: number[] };
 }
@@ -160,6 +191,12 @@ export function summarize(records: readonly TrialRecord[]): CellSummary[] {
     if (nb.length === g.length) cell.nBar = meanSe(nb);
     const fb = g.map((r) => r.diagnostics?.nativeFallbacks).filter((v): v is number => typeof v === "number");
     if (fb.length > 0) cell.nativeFallbacks = fb.reduce((a, b) => a + b, 0);
+    const cov = g.filter((r) => r.coverage !== undefined);
+    if (cov.length === g.length) {
+      cell.coverage = meanSe(cov.map((r) => r.coverage as number));
+      cell.intervalWidth = meanSe(cov.map((r) => r.intervalWidth as number));
+      cell.level = first.level as number;
+    }
     out.push(cell);
   }
   return out;

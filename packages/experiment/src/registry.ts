@@ -1,7 +1,14 @@
 import { aipw, anchorPoints, gpIrt, randomBaseline, randomLearn, randomSearchLearn } from "@tb/baselines";
 import { type EvaluationMethod, TbError } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
-import { type ClipMode, type EstimatorKind, type TailoredOptions, tailoredBench } from "@tb/estimate";
+import {
+  type ClipMode,
+  type EstimatorKind,
+  type TailoredOptions,
+  type TailoredPlusOptions,
+  tailoredBench,
+  tailoredPlus,
+} from "@tb/estimate";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -41,11 +48,29 @@ export interface MethodConfig {
   irtFit?: "map" | "vi";
   /** gp-IRT estimator; default gp-irt. */
   irtEstimator?: "gp-irt" | "p-irt" | "naive";
+  /** tailored-plus: interval level (default 0.9), range quantile (default 0.75), forced mode. */
+  level?: number;
+  rangeQuantile?: number;
+  plusMode?: "auto" | "within" | "beyond";
   /** random-search-learn: number of random subsets searched; default 10,000. */
   search?: number;
 }
 
 type Factory = (config: MethodConfig) => EvaluationMethod;
+
+function plusFromConfig(c: MethodConfig): EvaluationMethod {
+  const o: TailoredPlusOptions = {};
+  if (c.gset !== undefined) o.gset = c.gset;
+  if (c.distance !== undefined) o.metric = c.distance;
+  if (c.standardize !== undefined) o.standardize = c.standardize;
+  if (c.thresholdCompare !== undefined) o.thresholdCompare = c.thresholdCompare;
+  if (c.strictNatives) o.onNoNatives = "error";
+  if (c.cacheMiB !== undefined) o.cacheBytes = c.cacheMiB * 1024 * 1024;
+  if (c.level !== undefined) o.level = c.level;
+  if (c.rangeQuantile !== undefined) o.rangeQuantile = c.rangeQuantile;
+  if (c.plusMode !== undefined) o.mode = c.plusMode;
+  return tailoredPlus(o);
+}
 
 function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   const o: TailoredOptions = {};
@@ -74,6 +99,7 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
 
 const REGISTRY = new Map<string, Factory>([
   ["tailored", tailoredFromConfig],
+  ["tailored-plus", plusFromConfig],
   ["random", (c) => randomBaseline(c.randomMode !== undefined ? { mode: c.randomMode } : {})],
   ["anchor-points", (c) => anchorPoints(c.anchorAlgorithm !== undefined ? { algorithm: c.anchorAlgorithm } : {})],
   [

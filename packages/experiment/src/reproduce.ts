@@ -61,7 +61,7 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
     if (!(Number.isInteger(b) && b >= 1 && b <= matrix.cols)) {
       throw new TbError("E_USAGE", `budget ${b} must be an integer in [1, ${matrix.cols}] (the number of examples)`);
     }
-    if (cfg.methods.includes("tailored") && b <= g) {
+    if ((cfg.methods.includes("tailored") || cfg.methods.includes("tailored-plus")) && b <= g) {
       throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
     }
   }

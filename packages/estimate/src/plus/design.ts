@@ -1,0 +1,222 @@
+import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
+import { ridgeLoo } from "@tb/linear";
+
+/**
+ * The "beyond" half of tailored-plus: a difficulty-stratified random sample around the G-set and
+ * a design-based estimate with a regression correction. Used for a target that the sources cannot
+ * describe (its G-set answers put it at the top of — or beyond — the sources' range), where a
+ * clustering of examples by the sources' answers merges examples that the target tells apart.
+ */
+
+/** A stratified sampling design over the examples outside the G-set. */
+export interface StratifiedDesign {
+  /** Number of strata H. */
+  strata: number;
+  /** Stratum of every example, `-1` for the G-set examples (observed for sure). */
+  stratumOf: Int32Array;
+  /** Examples per stratum (G-set excluded). */
+  sizes: Int32Array;
+  /** The sampled examples, ascending (G-set excluded). */
+  picks: Int32Array;
+  /** Stratum each G-set example's answer is pooled into for the residual means. */
+  gsetStratum: Int32Array;
+}
+
+/**
+ * Default number of strata for `extra` random draws: `clamp(⌊extra / 4⌋, 1, 5)`. Five strata
+ * capture most of the variance reduction stratification can give (Cochran, *Sampling
+ * Techniques*, §5A.8: little is gained beyond five or six strata), and at least four draws per
+ * stratum keep each stratum's residual mean and variance from resting on one or two answers.
+ */
+export function defaultStrata(extra: number): number {
+  return Math.max(1, Math.min(5, Math.floor(extra / 4)));
+}
+
+/**
+ * Per-example mean correctness of the sources — the difficulty the strata are cut on.
+ */
+export function sourceMeans(sources: CorrectnessMatrix): Float64Array {
+  const S = sources.rows;
+  const n = sources.cols;
+  const out = new Float64Array(n);
+  const d = sources.data;
+  for (let s = 0; s < S; s++) {
+    const base = s * n;
+    for (let x = 0; x < n; x++) out[x] = (out[x] as number) + (d[base + x] as number);
+  }
+  for (let x = 0; x < n; x++) out[x] = (out[x] as number) / S;
+  return out;
+}
+
+/**
+ * Draw a difficulty-stratified sample of `extra` examples outside the G-set: the other examples
+ * are ranked by the sources' mean correctness (ties by index) and cut into `strata` blocks of
+ * equal size; draws are allocated in proportion to block size (largest remainder, ties to the
+ * lower stratum) and drawn uniformly without replacement inside each block from `rng`.
+ */
+export function stratifiedDesign(
+  difficulty: Float64Array,
+  gset: Int32Array,
+  extra: number,
+  rng: RandomStream,
+  strata = defaultStrata(extra),
+): StratifiedDesign {
+  const n = difficulty.length;
+  const isG = new Uint8Array(n);
+  for (const j of gset) isG[j] = 1;
+  const rest: number[] = [];
+  for (let x = 0; x < n; x++) if (isG[x] === 0) rest.push(x);
+  if (!(Number.isInteger(extra) && extra >= 1 && extra <= rest.length)) {
+    throw new TbError("E_USAGE", `stratified design: ${extra} draws from ${rest.length} examples outside the G-set`);
+  }
+  if (!(Number.isInteger(strata) && strata >= 1 && strata <= extra)) {
+    throw new TbError("E_USAGE", `stratified design: strata must be an integer in [1, ${extra}], got ${strata}`);
+  }
+  rest.sort((a, b) => (difficulty[a] as number) - (difficulty[b] as number) || a - b);
+  const H = strata;
+  const R = rest.length;
+  const stratumOf = new Int32Array(n).fill(-1);
+  const sizes = new Int32Array(H);
+  const upper = new Float64Array(H); // largest difficulty in each stratum
+  for (let h = 0; h < H; h++) {
+    const lo = Math.floor((h * R) / H);
+    const hi = Math.floor(((h + 1) * R) / H);
+    sizes[h] = hi - lo;
+    for (let i = lo; i < hi; i++) stratumOf[rest[i] as number] = h;
+    upper[h] = difficulty[rest[hi - 1] as number] as number;
+  }
+  // proportional allocation, largest remainder
+  const alloc = new Int32Array(H);
+  const rem: { h: number; r: number }[] = [];
+  let used = 0;
+  for (let h = 0; h < H; h++) {
+    const exact = (extra * (sizes[h] as number)) / R;
+    alloc[h] = Math.floor(exact);
+    used += alloc[h] as number;
+    rem.push({ h, r: exact - (alloc[h] as number) });
+  }
+  rem.sort((a, b) => b.r - a.r || a.h - b.h);
+  for (let i = 0; used < extra; i++, used++) {
+    const h = (rem[i % H] as { h: number }).h;
+    alloc[h] = (alloc[h] as number) + 1;
+  }
+  const picks: number[] = [];
+  for (let h = 0; h < H; h++) {
+    const lo = Math.floor((h * R) / H);
+    const pool = Int32Array.from(rest.slice(lo, lo + (sizes[h] as number)));
+    const take = Math.min(alloc[h] as number, pool.length);
+    for (const x of rng.child(h).sample(pool, take)) picks.push(x);
+  }
+  // A G-set example's answer joins the residual mean of the stratum whose difficulty range
+  // holds it (the first stratum whose largest difficulty is ≥ its own; the last otherwise).
+  const gsetStratum = Int32Array.from(gset, (j) => {
+    const v = difficulty[j] as number;
+    for (let h = 0; h < H; h++) if (v <= (upper[h] as number)) return h;
+    return H - 1;
+  });
+  return { strata: H, stratumOf, sizes, picks: Int32Array.from(picks).sort(), gsetStratum };
+}
+
+/** A design-based estimate with its standard error. */
+export interface DesignEstimate {
+  accuracy: number;
+  se: number;
+}
+
+/**
+ * The regression-corrected stratified estimate (a difference estimator, Särndal et al., *Model
+ * Assisted Survey Sampling*, §6.5): the G-set counts exactly; in each stratum h the sum of the
+ * predictions `p̂(x)` plus `|h|` times the mean residual `y − p̂` of the answers observed in h
+ * (its random draws and the G-set examples pooled into it):
+ *
+ *   P̂ = (1/n) [ Σ_{x∈G} y_x + Σ_h ( Σ_{x∈h} p̂(x) + |h| · mean_{o∈h} (y_o − p̂(o)) ) ].
+ *
+ * `p̂` is a ridge regression (unpenalised intercept, `alpha`) of the target's observed answers on
+ * the sources' answers to the same examples — the example-level model of AIPW — so the sources
+ * only predict and the target's own answers anchor the level: when the sources say nothing (all
+ * wrong on an example) the residuals carry the target's accuracy there. The standard error is
+ * the stratified one, `SE² = Σ_h (|h|/n)² s²_h / m_h · (1 − m_h/|h|)`, with `s²_h` the variance of
+ * the ridge's exact leave-one-out residuals in stratum h (pooled over strata where m_h < 2).
+ *
+ * @param observed the examples answered (G-set and draws), `answers[i]` for `observed[i]`
+ */
+export function designEstimate(
+  sources: CorrectnessMatrix,
+  design: StratifiedDesign,
+  gset: Int32Array,
+  observed: Int32Array,
+  answers: ArrayLike<number>,
+  alpha: number,
+): DesignEstimate {
+  const S = sources.rows;
+  const n = sources.cols;
+  const k = observed.length;
+  if (answers.length !== k)
+    throw new TbError("E_USAGE", `design estimate: ${answers.length} answers for ${k} examples`);
+  const d = sources.data;
+  const X = new Float64Array(k * S);
+  for (let i = 0; i < k; i++) {
+    const x = observed[i] as number;
+    for (let s = 0; s < S; s++) X[i * S + s] = d[s * n + x] as number;
+  }
+  const y = Float64Array.from(answers);
+  const fit = ridgeLoo(X, k, S, y, [alpha]);
+  const sq = fit.squaredErrors[0] as Float64Array;
+  // p̂ for every example
+  const p = new Float64Array(n).fill(fit.fit.intercept);
+  for (let s = 0; s < S; s++) {
+    const b = fit.fit.coef[s] as number;
+    if (b === 0) continue;
+    const base = s * n;
+    for (let x = 0; x < n; x++) p[x] = (p[x] as number) + b * (d[base + x] as number);
+  }
+  const H = design.strata;
+  const gPos = new Map<number, number>();
+  gset.forEach((j, i) => gPos.set(j, i));
+  const resSum = new Float64Array(H);
+  const cnt = new Int32Array(H);
+  const looVals: number[][] = Array.from({ length: H }, () => []);
+  let exact = 0;
+  for (let i = 0; i < k; i++) {
+    const x = observed[i] as number;
+    const yi = y[i] as number;
+    let h = design.stratumOf[x] as number;
+    if (h < 0) {
+      exact += yi;
+      const gi = gPos.get(x);
+      if (gi === undefined)
+        throw new TbError("E_USAGE", `design estimate: example ${x} is neither drawn nor in the G-set`);
+      h = design.gsetStratum[gi] as number;
+    }
+    const r = yi - (p[x] as number);
+    resSum[h] = (resSum[h] as number) + r;
+    cnt[h] = (cnt[h] as number) + 1;
+    looVals[h]?.push(Math.sign(r) * Math.sqrt(sq[i] as number));
+  }
+  let total = exact;
+  for (let x = 0; x < n; x++) if ((design.stratumOf[x] as number) >= 0) total += p[x] as number;
+  // pooled LOO residual variance, for strata with fewer than two answers
+  const all = looVals.flat();
+  const pooled = variance(all);
+  let v = 0;
+  for (let h = 0; h < H; h++) {
+    const m = cnt[h] as number;
+    const Nh = design.sizes[h] as number;
+    if (m > 0) total += (Nh * (resSum[h] as number)) / m;
+    const s2 = m >= 2 ? variance(looVals[h] as number[]) : pooled;
+    const w = Nh / n;
+    if (m > 0) v += ((w * w * s2) / m) * Math.max(0, 1 - m / Nh);
+    else v += w * w * pooled;
+  }
+  return { accuracy: total / n, se: Math.sqrt(v) };
+}
+
+function variance(v: readonly number[]): number {
+  if (v.length < 2) return 0.25; // the largest variance of a 0/1 answer
+  let m = 0;
+  for (const x of v) m += x;
+  m /= v.length;
+  let s = 0;
+  for (const x of v) s += (x - m) * (x - m);
+  return s / (v.length - 1);
+}

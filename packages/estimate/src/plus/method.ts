@@ -1,0 +1,240 @@
+import {
+  type CorrectnessMatrix,
+  type EvaluationMethod,
+  type MethodContext,
+  type MethodResult,
+  TbError,
+} from "@tb/core";
+import { normalQuantile } from "../interval.js";
+import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
+import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
+import { defaultStrata, designEstimate, sourceMeans, stratifiedDesign } from "./design.js";
+import { conformalHalfWidth, learnedEstimate } from "./learned.js";
+
+/** Options of {@link tailoredPlus}. */
+export interface TailoredPlusOptions
+  extends Pick<
+    TailoredOptions,
+    | "gset"
+    | "metric"
+    | "standardize"
+    | "thresholdCompare"
+    | "onNoNatives"
+    | "cacheBytes"
+    | "gsetClustering"
+    | "nsetClustering"
+  > {
+  /** Nominal coverage of the per-target intervals; default 0.9. */
+  level?: number;
+  /**
+   * A target whose G-set score is at or above this quantile of the sources' G-set scores is
+   * treated as beyond the sources ("beyond" mode); default 0.75 (the upper quartile).
+   */
+  rangeQuantile?: number;
+  /** Force one mode for every target (for ablations); default `"auto"`. */
+  mode?: "auto" | "within" | "beyond";
+  /** Ridge penalties for the learned estimate, chosen by leave-one-out; default [0.1, 1, 10]. */
+  learnAlphas?: readonly number[];
+  /** Ridge penalty of the beyond mode's residual model; default 10 (AIPW's). */
+  residualAlpha?: number;
+  /** Strata of the beyond mode; default {@link defaultStrata}`(N − g)`. */
+  strata?: number;
+}
+
+/** How one target was treated. */
+export type PlusMode = "within" | "beyond";
+
+/** Where a target's G-set score lies relative to every source's: `null` inside the range. */
+export type OutOfRange = "above" | "below" | null;
+
+/** Per-source G-set scores (mean correctness on the G-set). */
+export function gsetScores(sources: CorrectnessMatrix, gset: Int32Array): Float64Array {
+  const n = sources.cols;
+  const d = sources.data;
+  return Float64Array.from({ length: sources.rows }, (_, s) => {
+    let t = 0;
+    for (const j of gset) t += d[s * n + j] as number;
+    return t / gset.length;
+  });
+}
+
+/** Linear-interpolation quantile (NumPy's default) of ascending values. */
+function quantileSorted(v: Float64Array, q: number): number {
+  const pos = q * (v.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(v.length - 1, lo + 1);
+  return (v[lo] as number) + (pos - lo) * ((v[hi] as number) - (v[lo] as number));
+}
+
+/**
+ * The mode of a target from its G-set score: `"beyond"` when at or above the `q`-quantile of the
+ * sources' G-set scores, else `"within"`; and whether the score is outside the sources' range.
+ */
+export function plusMode(
+  sourceG: Float64Array,
+  targetG: number,
+  q: number,
+): { mode: PlusMode; outOfRange: OutOfRange } {
+  const sorted = Float64Array.from(sourceG).sort();
+  const mode: PlusMode = targetG >= quantileSorted(sorted, q) ? "beyond" : "within";
+  const outOfRange: OutOfRange =
+    targetG > (sorted[sorted.length - 1] as number) ? "above" : targetG < (sorted[0] as number) ? "below" : null;
+  return { mode, outOfRange };
+}
+
+function checkPlusOptions(o: TailoredPlusOptions): void {
+  const level = o.level ?? 0.9;
+  if (!(level > 0 && level < 1))
+    throw new TbError("E_USAGE", `tailored-plus: level must be in (0, 1), got ${String(level)}`);
+  const q = o.rangeQuantile ?? 0.75;
+  if (!(q >= 0 && q <= 1)) {
+    throw new TbError("E_USAGE", `tailored-plus: rangeQuantile must be in [0, 1], got ${String(q)}`);
+  }
+  const mode = o.mode ?? "auto";
+  if (mode !== "auto" && mode !== "within" && mode !== "beyond") {
+    throw new TbError("E_USAGE", `tailored-plus: mode must be "auto", "within" or "beyond", got "${String(mode)}"`);
+  }
+  for (const a of o.learnAlphas ?? [0.1]) {
+    if (!(typeof a === "number" && a > 0 && Number.isFinite(a))) {
+      throw new TbError("E_USAGE", `tailored-plus: learnAlphas must be finite numbers > 0, got ${String(a)}`);
+    }
+  }
+  if (o.learnAlphas !== undefined && o.learnAlphas.length === 0) {
+    throw new TbError("E_USAGE", "tailored-plus: learnAlphas must not be empty");
+  }
+  const ra = o.residualAlpha ?? 10;
+  if (!(ra > 0 && Number.isFinite(ra))) {
+    throw new TbError("E_USAGE", `tailored-plus: residualAlpha must be a finite number > 0, got ${String(ra)}`);
+  }
+  if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
+    throw new TbError("E_USAGE", `tailored-plus: strata must be an integer ≥ 1, got ${String(o.strata)}`);
+  }
+}
+
+/**
+ * tailored-plus as an {@link EvaluationMethod}: TailoredBench's G-set probe for every target,
+ * then per target one of two designs, chosen from its G-set answers alone:
+ *
+ * - **within** (the target looks like the sources): native sources and an N-set by K-Medoids
+ *   with the G-set fixed, as TailoredBench; the estimate blends a ridge model learned over all
+ *   sources with the calibrated estimate ({@link learnedEstimate}); the interval is split-conformal
+ *   over the sources' leave-one-out errors.
+ * - **beyond** (its G-set score is in the sources' top quartile or above): the rest of the budget
+ *   is a difficulty-stratified random sample and the estimate is design-based with a ridge
+ *   correction ({@link designEstimate}); the interval is `± z·SE`.
+ *
+ * Each target is asked for exactly `budget` distinct examples, G-set included.
+ */
+export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMethod {
+  checkPlusOptions(options);
+  const g = options.gset ?? 10;
+  const level = options.level ?? 0.9;
+  const q = options.rangeQuantile ?? 0.75;
+  const forced = options.mode ?? "auto";
+  const alphas = options.learnAlphas ?? [0.1, 1, 10];
+  const residualAlpha = options.residualAlpha ?? 10;
+  const base: TailoredOptions = {};
+  for (const k of [
+    "gset",
+    "metric",
+    "standardize",
+    "thresholdCompare",
+    "onNoNatives",
+    "gsetClustering",
+    "nsetClustering",
+  ] as const) {
+    if (options[k] !== undefined) (base as Record<string, unknown>)[k] = options[k];
+  }
+  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  return {
+    name: "tailored-plus",
+    run(ctx: MethodContext): MethodResult {
+      const { sources, oracles, budget } = ctx;
+      const n = sources.cols;
+      if (!(Number.isInteger(budget) && budget > g && budget <= n)) {
+        throw new TbError(
+          "E_USAGE",
+          `tailored-plus: budget ${budget} must be larger than the G-set size ${g} and at most ${n}`,
+        );
+      }
+      const acc = sources.trueScores();
+      const { gset } = probe(sources, ctx.rng.child("gset"), base);
+      const gAnswers = oracles.map((o) => o.queryMany(gset));
+      const srcG = gsetScores(sources, gset);
+      const T = oracles.length;
+      const modes: PlusMode[] = [];
+      let outside = 0;
+      gAnswers.forEach((a) => {
+        let t = 0;
+        for (let j = 0; j < a.length; j++) t += a[j] as number;
+        const m = plusMode(srcG, t / g, q);
+        modes.push(forced === "auto" ? m.mode : forced);
+        if (m.outOfRange !== null) outside++;
+      });
+      const estimates = new Float64Array(T);
+      const lower = new Float64Array(T);
+      const upper = new Float64Array(T);
+      const z = normalQuantile(0.5 + level / 2);
+      // within: joint native selection over the targets tailored together, as TailoredBench
+      const within = modes.flatMap((m, t) => (m === "within" ? [t] : []));
+      let blendSum = 0;
+      let fallbacks = 0;
+      if (within.length > 0) {
+        const sel = selectNatives(
+          sources,
+          gset,
+          within.map((t) => gAnswers[t] as Float64Array),
+          base,
+        );
+        if (sel.fallback !== "none") fallbacks++;
+        const nOpts = nsetOptions(base);
+        within.forEach((t, i) => {
+          const nat = sel.natives[i] as Int32Array;
+          const distances = keptNsetDistances(sources, nat, nOpts, cacheBytes);
+          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
+          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
+          const est = learnedEstimate(sources, acc, nat, plan.nset, plan.labels, answers, alphas);
+          const hw = conformalHalfWidth(est.errors, level);
+          estimates[t] = est.accuracy;
+          lower[t] = Math.max(0, est.accuracy - hw);
+          upper[t] = Math.min(1, est.accuracy + hw);
+          blendSum += est.blend;
+        });
+        trimKept(cacheBytes);
+      }
+      // beyond: one stratified design per trial, shared by the targets in this mode
+      const beyond = modes.flatMap((m, t) => (m === "beyond" ? [t] : []));
+      if (beyond.length > 0) {
+        const extra = budget - g;
+        const design = stratifiedDesign(
+          sourceMeans(sources),
+          gset,
+          extra,
+          ctx.rng.child("strata"),
+          options.strata ?? defaultStrata(extra),
+        );
+        const observed = Int32Array.from([...gset, ...design.picks]);
+        for (const t of beyond) {
+          const oracle = oracles[t] as (typeof oracles)[number];
+          const answers = oracle.queryMany(observed);
+          const est = designEstimate(sources, design, gset, observed, answers, residualAlpha);
+          const a = Math.min(1, Math.max(0, est.accuracy));
+          estimates[t] = a;
+          lower[t] = Math.max(0, a - z * est.se);
+          upper[t] = Math.min(1, a + z * est.se);
+        }
+      }
+      return {
+        estimates,
+        intervals: { lower, upper, level },
+        diagnostics: {
+          beyondTargets: beyond.length,
+          outOfRangeTargets: outside,
+          meanBlend: within.length > 0 ? blendSum / within.length : -1,
+          nativeFallbacks: fallbacks,
+          gset: Array.from(gset),
+        },
+      };
+    },
+  };
+}

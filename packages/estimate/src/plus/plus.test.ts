@@ -1,0 +1,235 @@
+import { CorrectnessMatrix, createOracle, RandomStream, TbError } from "@tb/core";
+import { ridgeLoo, ridgePredict } from "@tb/linear";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { estimateFromClusters } from "../calibrate.js";
+import { nativeCalibrationErrors } from "../interval.js";
+import { defaultStrata, designEstimate, sourceMeans, stratifiedDesign } from "./design.js";
+import { conformalHalfWidth, learnedEstimate } from "./learned.js";
+import { plusMode, tailoredPlus } from "./method.js";
+
+/** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
+function population(models: number, examples: number, seed: number): Float64Array {
+  const rng = RandomStream.derive("plus-test", seed);
+  const out = new Float64Array(models * examples);
+  const diff = Array.from({ length: examples }, () => rng.nextNormal());
+  for (let m = 0; m < models; m++) {
+    const ability = -1.5 + (3 * m) / Math.max(1, models - 1);
+    for (let x = 0; x < examples; x++) {
+      const p = 1 / (1 + Math.exp(-(ability - (diff[x] as number))));
+      out[m * examples + x] = rng.nextFloat() < p ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+function matrix(data: Float64Array, rows: number, cols: number): CorrectnessMatrix {
+  return new CorrectnessMatrix({
+    data,
+    modelIds: Array.from({ length: rows }, (_, i) => `m${i}`),
+    exampleIds: Array.from({ length: cols }, (_, j) => `${j}`),
+    kind: "binary",
+  });
+}
+
+describe("stratified design", () => {
+  test("proportional allocation by largest remainder, strata cut by difficulty, G-set left out", () => {
+    // 12 examples, G = {0, 11}; the other 10 ranked by difficulty = their index here.
+    const difficulty = Float64Array.from({ length: 12 }, (_, x) => x / 12);
+    const gset = Int32Array.from([0, 11]);
+    const d = stratifiedDesign(difficulty, gset, 5, RandomStream.derive("strata"), 3);
+    // 10 examples in 3 strata: sizes 3, 3, 4 (cuts at ⌊10h/3⌋ = 0, 3, 6, 10)
+    expect(Array.from(d.sizes)).toEqual([3, 3, 4]);
+    expect(Array.from(d.stratumOf)).toEqual([-1, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, -1]);
+    // exact shares 1.5, 1.5, 2.0 → floors 1, 1, 2, one left over → the larger remainder, ties to stratum 0
+    const per = [0, 0, 0];
+    for (const x of d.picks) per[d.stratumOf[x] as number]++;
+    expect(per).toEqual([2, 1, 2]);
+    expect(d.picks.length).toBe(5);
+    expect(new Set(d.picks).size).toBe(5);
+    // G example 0 (difficulty 0) pools into stratum 0, example 11 (above every stratum) into the last
+    expect(Array.from(d.gsetStratum)).toEqual([0, 2]);
+  });
+  test("same stream → same draws; default strata = clamp(⌊extra/4⌋, 1, 5)", () => {
+    const difficulty = Float64Array.from({ length: 50 }, (_, x) => (x * 7) % 13);
+    const gset = Int32Array.from([3, 9]);
+    const a = stratifiedDesign(difficulty, gset, 20, RandomStream.derive("s", 1));
+    const b = stratifiedDesign(difficulty, gset, 20, RandomStream.derive("s", 1));
+    expect(Array.from(a.picks)).toEqual(Array.from(b.picks));
+    expect([defaultStrata(3), defaultStrata(10), defaultStrata(20), defaultStrata(30)]).toEqual([1, 2, 5, 5]);
+    expect(() => stratifiedDesign(difficulty, gset, 49, RandomStream.derive("s"))).toThrow(TbError);
+  });
+});
+
+describe("design estimate", () => {
+  test("with a huge ridge penalty it is the stratified mean with the G-set counted exactly", () => {
+    // 6 sources × 8 examples; G = {0}; strata (hand-made) {1,2,3} and {4,5,6,7}.
+    const S = 6;
+    const n = 8;
+    const src = matrix(population(S, n, 3), S, n);
+    const design = {
+      strata: 2,
+      stratumOf: Int32Array.from([-1, 0, 0, 0, 1, 1, 1, 1]),
+      sizes: Int32Array.from([3, 4]),
+      picks: Int32Array.from([1, 2, 5]),
+      gsetStratum: Int32Array.from([0]),
+    };
+    const gset = Int32Array.from([0]);
+    const observed = Int32Array.from([0, 1, 2, 5]);
+    const y = [1, 0, 1, 1];
+    const est = designEstimate(src, design, gset, observed, y, 1e12);
+    // p̂ ≡ mean(y) = 3/4 → residual means: stratum 0 over {0 (G), 1, 2}: (1 + 0 + 1)/3 − ¾;
+    // stratum 1 over {5}: 1 − ¾. P̂ = (1 + 3·(2/3) + 4·1) / 8 = 7/8.
+    expect(est.accuracy).toBeCloseTo(7 / 8, 9);
+    expect(est.se).toBeGreaterThan(0);
+  });
+  test("every answer right → 1; every answer wrong → 0 (whatever the sources say)", () => {
+    const src = matrix(population(10, 40, 5), 10, 40);
+    const gset = Int32Array.from([0, 1, 2]);
+    const d = stratifiedDesign(sourceMeans(src), gset, 12, RandomStream.derive("d"));
+    const observed = Int32Array.from([...gset, ...d.picks]);
+    expect(designEstimate(src, d, gset, observed, new Float64Array(15).fill(1), 10).accuracy).toBeCloseTo(1, 9);
+    expect(designEstimate(src, d, gset, observed, new Float64Array(15), 10).accuracy).toBeCloseTo(0, 9);
+  });
+});
+
+describe("learned estimate", () => {
+  const S = 30;
+  const n = 60;
+  const all = population(S + 1, n, 11);
+  const src = matrix(all.slice(0, S * n), S, n);
+  const acc = src.trueScores();
+  const natives = Int32Array.from([3, 8, 12, 20, 25]);
+  const nset = Int32Array.from([0, 7, 14, 21, 28, 35, 42, 49]);
+  const labels = Int32Array.from({ length: n }, (_, x) => Math.min(7, Math.floor(x / 7.5)));
+  const answers = Array.from(nset, (j) => all[S * n + j] as number);
+  const est = learnedEstimate(src, acc, natives, nset, labels, answers, [0.1, 1, 10]);
+  test("its parts are the ridge model and TailoredBench's calibrated estimate", () => {
+    const X = new Float64Array(S * nset.length);
+    for (let s = 0; s < S; s++)
+      for (let j = 0; j < nset.length; j++) X[s * nset.length + j] = src.data[s * n + (nset[j] as number)] as number;
+    const fit = ridgeLoo(X, S, nset.length, acc, [0.1, 1, 10]);
+    expect(est.learned).toBeCloseTo(ridgePredict(fit.fit, answers), 12);
+    const mBar = new Float64Array(n);
+    for (const s of natives)
+      for (let x = 0; x < n; x++) mBar[x] = (mBar[x] as number) + (src.data[s * n + x] as number) / natives.length;
+    expect(est.calibrated).toBeCloseTo(estimateFromClusters(mBar, nset, labels, answers).accuracy, 12);
+    expect(est.accuracy).toBeCloseTo(
+      Math.min(1, Math.max(0, est.blend * est.learned + (1 - est.blend) * est.calibrated)),
+      12,
+    );
+  });
+  test("with λ = 0 the natives' leave-one-out errors are nativeCalibrationErrors'", () => {
+    // Recover the calibrated part of each native's error from the blend when λ = 0 is forced by
+    // comparing against the independent implementation in interval.ts.
+    const ref = nativeCalibrationErrors(src, { natives, nset, labels });
+    if (est.blend === 0) {
+      natives.forEach((s, k) => expect(est.errors[s]).toBeCloseTo(ref[k] as number, 12));
+    } else {
+      // the blend's error of a native is λ·eL + (1−λ)·eC; eC from the reference, eL from ridge LOO
+      const X = new Float64Array(S * nset.length);
+      for (let s = 0; s < S; s++)
+        for (let j = 0; j < nset.length; j++) X[s * nset.length + j] = src.data[s * n + (nset[j] as number)] as number;
+      const fit = ridgeLoo(X, S, nset.length, acc, [0.1, 1, 10]);
+      const sq = fit.squaredErrors[fit.alphaIndex] as Float64Array;
+      natives.forEach((s, k) => {
+        const eL = Math.sqrt(sq[s] as number);
+        const eC = ref[k] as number;
+        const got = est.errors[s] as number;
+        const candidates = [est.blend * eL + (1 - est.blend) * eC, -est.blend * eL + (1 - est.blend) * eC];
+        expect(Math.min(...candidates.map((c) => Math.abs(c - got)))).toBeLessThan(1e-12);
+      });
+    }
+  });
+  test("the chosen λ has the smallest mean absolute LOO error on the grid", () => {
+    expect([1, 0.75, 0.5, 0.25, 0]).toContain(est.blend);
+    const mean = est.errors.reduce((a, b) => a + Math.abs(b), 0) / S;
+    expect(mean).toBeGreaterThan(0);
+  });
+});
+
+describe("conformal half-width", () => {
+  test("the ⌈(m+1)·level⌉-th smallest absolute error", () => {
+    const e = Float64Array.from([0.1, -0.5, 0.3, -0.2, 0.4, 0.05, -0.15, 0.25, 0.35]);
+    // m = 9, level 0.8 → ⌈8⌉ = 8th smallest of |e| sorted: .05 .1 .15 .2 .25 .3 .35 .4 .5 → 0.4
+    expect(conformalHalfWidth(e, 0.8)).toBe(0.4);
+    expect(conformalHalfWidth(e, 0.95)).toBe(Number.POSITIVE_INFINITY); // ⌈9.5⌉ = 10 > 9
+  });
+});
+
+describe("plusMode", () => {
+  test("beyond from the q-quantile on; out of range only past the extremes", () => {
+    const g = Float64Array.from([0, 0.1, 0.2, 0.3, 0.4]); // 0.75-quantile = 0.3
+    expect(plusMode(g, 0.29, 0.75)).toEqual({ mode: "within", outOfRange: null });
+    expect(plusMode(g, 0.3, 0.75)).toEqual({ mode: "beyond", outOfRange: null });
+    expect(plusMode(g, 0.5, 0.75)).toEqual({ mode: "beyond", outOfRange: "above" });
+    expect(plusMode(Float64Array.from([0.2, 0.4]), 0.1, 0.75)).toEqual({ mode: "within", outOfRange: "below" });
+  });
+});
+
+describe("tailoredPlus as a method", () => {
+  const S = 24;
+  const T = 6;
+  const n = 80;
+  const data = population(S + T, n, 21);
+  // interleave: every 5th model is a target
+  const tIdx = Array.from({ length: T }, (_, i) => 2 + 5 * i);
+  const sIdx = Array.from({ length: S + T }, (_, i) => i).filter((i) => !tIdx.includes(i));
+  const sources = matrix(Float64Array.from(sIdx.flatMap((r) => Array.from(data.subarray(r * n, (r + 1) * n)))), S, n);
+  const run = (budget: number, opts = {}, seed = 0) => {
+    const oracles = tIdx.map((r) => createOracle(data.subarray(r * n, (r + 1) * n), budget, `t${r}`));
+    const res = tailoredPlus(opts).run({
+      sources,
+      oracles,
+      budget,
+      rng: RandomStream.derive(seed, "tailored-plus", budget),
+    });
+    return { res, oracles };
+  };
+  test("asks every target for exactly the budget, estimates in [0,1] inside their intervals, deterministic", () => {
+    for (const mode of ["auto", "within", "beyond"] as const) {
+      const { res, oracles } = run(20, { mode });
+      for (const o of oracles) expect(o.queried).toBe(20);
+      const again = run(20, { mode }).res;
+      expect(Array.from(again.estimates)).toEqual(Array.from(res.estimates));
+      const iv = res.intervals as NonNullable<typeof res.intervals>;
+      expect(iv.level).toBe(0.9);
+      res.estimates.forEach((e, t) => {
+        expect(e).toBeGreaterThanOrEqual(0);
+        expect(e).toBeLessThanOrEqual(1);
+        expect(iv.lower[t]).toBeLessThanOrEqual(e + 1e-12);
+        expect(iv.upper[t]).toBeGreaterThanOrEqual(e - 1e-12);
+      });
+    }
+  });
+  test("within budget on random small problems (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 12, max: 40 }), fc.nat(50), (budget, seed) => {
+        const { oracles, res } = run(budget, {}, seed);
+        for (const o of oracles) expect(o.queried).toBeLessThanOrEqual(budget);
+        for (const e of res.estimates) expect(Number.isFinite(e)).toBe(true);
+      }),
+      { numRuns: 15, seed: 7 },
+    );
+  });
+  test("bad options are E_USAGE naming the option", () => {
+    const bad: [object, string][] = [
+      [{ level: 1 }, "level"],
+      [{ rangeQuantile: 2 }, "rangeQuantile"],
+      [{ mode: "sideways" }, "mode"],
+      [{ learnAlphas: [] }, "learnAlphas"],
+      [{ residualAlpha: 0 }, "residualAlpha"],
+      [{ strata: 1.5 }, "strata"],
+    ];
+    for (const [o, name] of bad) {
+      try {
+        tailoredPlus(o);
+        expect.unreachable();
+      } catch (err) {
+        expect((err as TbError).code).toBe("E_USAGE");
+        expect((err as Error).message).toContain(name);
+      }
+    }
+    expect(() => run(10)).toThrow(/budget 10/);
+  });
+});
