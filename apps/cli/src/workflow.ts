@@ -7,7 +7,24 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
-import { estimate, estimateInterval, probe, selectNatives, type TailoredOptions, tailor } from "@tb/estimate";
+import {
+  conformalHalfWidth,
+  defaultStrata,
+  designEstimate,
+  designFromPicks,
+  estimate,
+  estimateInterval,
+  gsetScores,
+  learnedEstimate,
+  normalQuantile,
+  plusMode,
+  probe,
+  selectNatives,
+  sourceMeans,
+  stratifiedDesign,
+  type TailoredOptions,
+  tailor,
+} from "@tb/estimate";
 import {
   checkSource,
   formatWorkflowJson,
@@ -35,7 +52,8 @@ import {
 export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "Evaluate your own model"):
   tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
   tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
-            [--seed <probe's>] [--pooling single|joint] [--name NAME] --out plan.json|<dir>
+            [--method tailored-plus|tailored] [--seed <probe's>] [--pooling single|joint] [--name NAME]
+            --out plan.json|<dir>
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
   tb export --probe probe.json|--plan plan.json --format lm-eval-samples [--task T] [--include-gset] [--out FILE]
   tb import lm-eval <output dirs…> --out <dir> [--metric M] [--filter F] [--name NAME]
@@ -264,10 +282,14 @@ const TAILOR_OPTIONS = {
   budget: { type: "string" },
   seed: { type: "string" },
   pooling: { type: "string" },
+  method: { type: "string" },
   name: { type: "string" },
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The range quantile of tailored-plus (its default; docs/TAILORED-PLUS.md). */
+const PLUS_RANGE_QUANTILE = 0.75;
 
 /**
  * `tb tailor` (DESIGN §3.2; ALGORITHMS §3 steps 2–6): native sources and N-set of each target
@@ -319,6 +341,10 @@ export function runTailor(args: string[]): number {
     return Array.from(gset, (j) => ans.get(j) as number);
   });
   const opts = tailoredOptions(pf.options);
+  const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
+  if (method === "tailored-plus") {
+    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts });
+  }
   const selections =
     mode === "joint"
       ? [selectNatives(sources, gset, gAnswers, opts)]
@@ -387,6 +413,143 @@ export function runTailor(args: string[]): number {
   return done(lines.join("\n"));
 }
 
+/** `tb tailor --method tailored-plus` (the default): the mode of each target, then its plan. */
+function tailorPlus(a: {
+  sources: CorrectnessMatrix;
+  sourcePath: string;
+  pf: ProbeFile;
+  gset: Int32Array;
+  gAnswers: number[][];
+  targets: TargetInput[];
+  budget: number;
+  seed: number;
+  mode: "joint" | "single";
+  out: string;
+  opts: TailoredOptions;
+}): number {
+  const { sources, pf, gset, gAnswers, targets, budget, seed, out, opts } = a;
+  const g = gset.length;
+  const srcG = gsetScores(sources, gset);
+  const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, PLUS_RANGE_QUANTILE));
+  const within = modes.flatMap((m, t) => (m.mode === "within" ? [t] : []));
+  // within targets: native selection jointly over them (or one by one with single pooling)
+  const natives = new Map<number, { natives: Int32Array; dBar: number; nBar: number; fallback: string }>();
+  if (within.length > 0) {
+    if (a.mode === "joint") {
+      const sel = selectNatives(
+        sources,
+        gset,
+        within.map((t) => gAnswers[t] as number[]),
+        opts,
+      );
+      within.forEach((t, i) => {
+        natives.set(t, {
+          natives: sel.natives[i] as Int32Array,
+          dBar: sel.dBar,
+          nBar: sel.nBar,
+          fallback: sel.fallback,
+        });
+      });
+    } else {
+      for (const t of within) {
+        const sel = selectNatives(sources, gset, [gAnswers[t] as number[]], opts);
+        natives.set(t, {
+          natives: sel.natives[0] as Int32Array,
+          dBar: sel.dBar,
+          nBar: sel.nBar,
+          fallback: sel.fallback,
+        });
+      }
+    }
+  }
+  const beyondDesign = modes.some((m) => m.mode === "beyond")
+    ? stratifiedDesign(
+        sourceMeans(sources),
+        gset,
+        budget - g,
+        RandomStream.derive(seed).child("strata"),
+        defaultStrata(budget - g),
+      )
+    : undefined;
+  const multi = targets.length > 1;
+  const ids = (arr: ArrayLike<number>) => Array.from(arr, (j) => sources.exampleIds[j] as string);
+  const lines: string[] = [];
+  targets.forEach((t, i) => {
+    const m = modes[i] as ReturnType<typeof plusMode>;
+    const gA: Record<string, number> = {};
+    pf.gset.forEach((id, k) => {
+      gA[id] = (gAnswers[i] as number[])[k] as number;
+    });
+    const common = {
+      specVersion: WORKFLOW_SPEC_VERSION as 1,
+      kind: "tailoredbench/plan" as const,
+      target: t.name,
+      seed,
+      targetIndex: i,
+      pooling: a.mode,
+      budget,
+      gset: pf.gset,
+    };
+    let file: PlanFile;
+    let what: string;
+    if (m.mode === "within") {
+      const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
+      const plan = tailor(sources, gset, nat.natives, budget, RandomStream.derive(seed).child("nset", i), opts);
+      file = {
+        ...common,
+        nset: ids(plan.nset),
+        toEvaluate: ids(plan.toEvaluate),
+        nativeSources: Array.from(nat.natives, (s) => sources.modelIds[s] as string),
+        labels: Array.from(plan.labels),
+        gAnswers: gA,
+        dBar: nat.dBar,
+        nBar: nat.nBar,
+        options: pf.options,
+        source: pf.source,
+        method: "tailored-plus",
+        mode: "within",
+        outOfRange: m.outOfRange,
+      };
+      what = `within the sources' range: ${nat.natives.length} native sources, N-set of ${budget} medoids`;
+      if (nat.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
+    } else {
+      const d = beyondDesign as NonNullable<typeof beyondDesign>;
+      file = {
+        ...common,
+        nset: [...pf.gset, ...ids(d.picks)],
+        toEvaluate: ids(d.picks),
+        nativeSources: [],
+        labels: [],
+        gAnswers: gA,
+        dBar: 0,
+        nBar: 0,
+        options: pf.options,
+        source: pf.source,
+        method: "tailored-plus",
+        mode: "beyond",
+        strata: d.strata,
+        outOfRange: m.outOfRange,
+      };
+      what = `at the top of the sources' range on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
+    }
+    const dest = multi ? join(out, `${t.name}.plan.json`) : out;
+    writeFileAtomic(dest, formatWorkflowJson(file));
+    lines.push(
+      `target "${t.name}": ${what}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
+    );
+    if (m.outOfRange !== null) {
+      lines.push(
+        `  note: its G-set score is ${m.outOfRange} every source's — the target is probably ${m.outOfRange === "above" ? "stronger" : "weaker"} than all of them; the estimate will say so`,
+      );
+    }
+  });
+  lines.push(
+    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --task <task>),`,
+    `then: tb estimate --source ${a.sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
+  );
+  return done(lines.join("\n"));
+}
+
 const ESTIMATE_OPTIONS = {
   source: { type: "string" },
   plan: { type: "string" },
@@ -447,8 +610,25 @@ export function runEstimate(args: string[]): number {
     );
   }
   const plan = { natives, nset, labels };
-  const { accuracy } = estimate(sources, plan, values);
-  const iv = estimateInterval(sources, plan, accuracy, { level });
+  let accuracy: number;
+  let iv: { interval: [number, number] | null };
+  if (pf.method === "tailored-plus" && pf.mode === "beyond") {
+    const g = pf.gset.length;
+    const gset = nset.slice(0, g);
+    const design = designFromPicks(sourceMeans(sources), gset, nset.slice(g), pf.strata as number);
+    const est = designEstimate(sources, design, gset, nset, values, 10);
+    accuracy = Math.min(1, Math.max(0, est.accuracy));
+    const z = normalQuantile(0.5 + level / 2);
+    iv = { interval: [Math.max(0, accuracy - z * est.se), Math.min(1, accuracy + z * est.se)] };
+  } else if (pf.method === "tailored-plus") {
+    const est = learnedEstimate(sources, sources.trueScores(), natives, nset, labels, values, [0.1, 1, 10]);
+    accuracy = est.accuracy;
+    const hw = conformalHalfWidth(est.errors, level);
+    iv = { interval: [Math.max(0, accuracy - hw), Math.min(1, accuracy + hw)] };
+  } else {
+    accuracy = estimate(sources, plan, values).accuracy;
+    iv = estimateInterval(sources, plan, accuracy, { level });
+  }
   const scores = sources.trueScores();
   const rankOf = (x: number) => {
     let above = 0;
@@ -468,6 +648,9 @@ export function runEstimate(args: string[]): number {
     budget: pf.budget,
     nativeSources: natives.length,
     rank: { position, of: sources.rows + 1, interval: rankInterval },
+    method: pf.method ?? "tailored",
+    ...(pf.mode !== undefined ? { mode: pf.mode } : {}),
+    outOfRange: pf.outOfRange ?? null,
     source: pf.source,
   };
   if (v.json) return done(JSON.stringify(result, null, 2));
@@ -479,7 +662,11 @@ export function runEstimate(args: string[]): number {
         : ` (${Math.round(level * 100)}% interval ${pctv(iv.interval[0])}–${pctv(iv.interval[1])}%)`) +
       ` from ${nset.length} examples of ${sources.cols}\n` +
       `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
-      (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`),
+      (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`) +
+      (pf.outOfRange
+        ? `\nout of range: its G-set score is ${pf.outOfRange} every source's, so the sources say little about it; ` +
+          "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
+        : ""),
   );
 }
 

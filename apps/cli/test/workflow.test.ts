@@ -6,7 +6,19 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CorrectnessMatrix, RandomStream } from "@tb/core";
-import { estimate, estimateInterval, probe, selectNatives, tailor } from "@tb/estimate";
+import {
+  designEstimate,
+  designFromPicks,
+  estimate,
+  estimateInterval,
+  gsetScores,
+  learnedEstimate,
+  plusMode,
+  probe,
+  selectNatives,
+  sourceMeans,
+  tailor,
+} from "@tb/estimate";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatWorkflowJson, loadDataset, readCorrectnessCsv, writeCorrectnessCsv } from "@tb/io";
 import { parquetWriteBuffer } from "hyparquet-writer";
@@ -111,6 +123,8 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
       const planFile = join(dir, `plan-${fmt}.json`);
       const t = tb([
         "tailor",
+        "--method",
+        "tailored",
         "--source",
         src,
         "--probe",
@@ -198,6 +212,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(p.code, p.stderr).toBe(0);
     const t = await tbIn([
       "tailor",
+      "--method",
+      "tailored",
       "--source",
       SRC,
       "--probe",
@@ -219,6 +235,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     const files = rows.map((t) => (targets[t - 39] as { json: string }).json);
     const r = await tbIn([
       "tailor",
+      "--method",
+      "tailored",
       "--source",
       SRC,
       "--probe",
@@ -251,6 +269,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     for (const t of targets) writeFileSync(join(jsonDir, t.json.split("/").pop() as string), readFileSync(t.json));
     const r2 = await tbIn([
       "tailor",
+      "--method",
+      "tailored",
       "--source",
       SRC,
       "--probe",
@@ -446,6 +466,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
   };
   const tailorArgs = (extra: string[], responses = ans()) => [
     "tailor",
+    "--method",
+    "tailored",
     "--source",
     SRC,
     "--probe",
@@ -479,6 +501,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       "tailor with a probe for another matrix",
       () => [
         "tailor",
+        "--method",
+        "tailored",
         "--source",
         otherSrc(),
         "--probe",
@@ -531,6 +555,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       "budget equal to the G-set",
       () => [
         "tailor",
+        "--method",
+        "tailored",
         "--source",
         SRC,
         "--probe",
@@ -548,6 +574,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       "budget larger than the benchmark",
       () => [
         "tailor",
+        "--method",
+        "tailored",
         "--source",
         SRC,
         "--probe",
@@ -565,6 +593,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       "budget not an integer",
       () => [
         "tailor",
+        "--method",
+        "tailored",
         "--source",
         SRC,
         "--probe",
@@ -766,6 +796,8 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
     const out = join(bad, "spawned.plan.json");
     const r = tb([
       "tailor",
+      "--method",
+      "tailored",
       "--source",
       otherSrc(),
       "--probe",
@@ -781,5 +813,94 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
     expect(r.stderr).toMatch(/made for another source matrix/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("tailored-plus through files (the default of tb tailor / tb estimate)", () => {
+  // A synthetic population; the strongest model is held out (beyond every source), and a middling one.
+  const all = syntheticPopulation({ seed: 3 });
+  const scores = all.trueScores();
+  const order = Array.from({ length: all.rows }, (_, i) => i).sort(
+    (a, b) => (scores[b] as number) - (scores[a] as number),
+  );
+  const top = order[0] as number;
+  const low = order[Math.floor(all.rows * 0.8)] as number;
+  const keep = Array.from({ length: all.rows }, (_, i) => i).filter((i) => i !== top && i !== low);
+  const sources = all.selectRows(keep);
+  const dir = mkdtempSync(join(tmpdir(), "tb-plus-"));
+  const src = join(dir, "sources.csv");
+  writeCorrectnessCsv(src, sources);
+  const probeFile = join(dir, "probe.json");
+
+  test("probe → tailor → estimate: the plan's mode and the estimate = the library's", async () => {
+    expect((await tbIn(["probe", "--source", src, "--seed", "5", "--out", probeFile])).code).toBe(0);
+    const pj = JSON.parse(readFileSync(probeFile, "utf8")) as { gset: string[] };
+    const gset = Int32Array.from(pj.gset, (id) => sources.exampleIndex(id));
+    const srcG = gsetScores(sources, gset);
+    for (const [name, r] of [
+      ["top", top],
+      ["low", low],
+    ] as const) {
+      const row = all.row(r);
+      const files = writeResponses(join(dir, name), name, all.exampleIds, row);
+      const planFile = join(dir, `${name}.plan.json`);
+      const t = await tbIn([
+        "tailor",
+        "--source",
+        src,
+        "--probe",
+        probeFile,
+        "--responses",
+        files.csv,
+        "--budget",
+        "30",
+        "--out",
+        planFile,
+      ]);
+      expect(t.code, t.stderr).toBe(0);
+      const plan = JSON.parse(readFileSync(planFile, "utf8"));
+      expect(plan.method).toBe("tailored-plus");
+      const gScore = Array.from(gset, (j) => row[j] as number).reduce((a, b) => a + b, 0) / gset.length;
+      const expected = plusMode(srcG, gScore, 0.75);
+      expect(plan.mode).toBe(expected.mode);
+      expect(plan.outOfRange).toBe(expected.outOfRange);
+      expect(plan.nset.length).toBe(30);
+      const e = await tbIn(["estimate", "--source", src, "--plan", planFile, "--responses", files.csv, "--json"]);
+      expect(e.code, e.stderr).toBe(0);
+      const got = JSON.parse(e.stdout);
+      const nset = Int32Array.from(plan.nset as string[], (id) => sources.exampleIndex(id));
+      const answers = Array.from(nset, (j) => row[j] as number);
+      let lib: number;
+      if (plan.mode === "beyond") {
+        const d = designFromPicks(sourceMeans(sources), gset, nset.slice(gset.length), plan.strata);
+        lib = designEstimate(sources, d, gset, nset, answers, 10).accuracy;
+      } else {
+        const natives = Int32Array.from(plan.nativeSources as string[], (id) => sources.modelIndex(id));
+        lib = learnedEstimate(
+          sources,
+          sources.trueScores(),
+          natives,
+          nset,
+          Int32Array.from(plan.labels),
+          answers,
+          [0.1, 1, 10],
+        ).accuracy;
+      }
+      expect(got.accuracy).toBeCloseTo(Math.min(1, Math.max(0, lib)), 12);
+      expect(got.method).toBe("tailored-plus");
+      expect(got.interval[0]).toBeLessThanOrEqual(got.accuracy);
+      expect(got.interval[1]).toBeGreaterThanOrEqual(got.accuracy);
+    }
+    // the strongest model is beyond the sources: the stratified design, and it says so
+    expect(JSON.parse(readFileSync(join(dir, "top.plan.json"), "utf8")).mode).toBe("beyond");
+  });
+
+  test("a beyond-mode plan with labels is refused, located", async () => {
+    const plan = JSON.parse(readFileSync(join(dir, "top.plan.json"), "utf8"));
+    const bad = join(dir, "bad.plan.json");
+    writeFileSync(bad, formatWorkflowJson({ ...plan, labels: [0, 1] }));
+    const e = await tbIn(["estimate", "--source", src, "--plan", bad, "--responses", join(dir, "top", "top.csv")]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/labels must be empty in the beyond mode.*bad\.plan\.json:\d+/);
   });
 });

@@ -28,9 +28,12 @@ export {
   type DesignEstimate,
   defaultStrata,
   designEstimate,
+  designFromPicks,
+  type Strata,
   type StratifiedDesign,
   sourceMeans,
   stratifiedDesign,
+  stratify,
 } from "./plus/design.js";
 export { BLEND_GRID, conformalHalfWidth, type LearnedEstimate, learnedEstimate } from "./plus/learned.js";
 export {

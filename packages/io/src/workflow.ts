@@ -68,11 +68,22 @@ export interface PlanFile {
   labels: number[];
   /** The target's answers on the G-set, by example id. */
   gAnswers: Record<string, number>;
-  /** Native threshold d̄ and native-set size n̄ of the batch. */
+  /** Native threshold d̄ and native-set size n̄ of the batch (0 in tailored-plus's beyond mode). */
   dBar: number;
   nBar: number;
   options: WorkflowOptions;
   source: SourceRef;
+  /** The estimator the plan is for; absent in files of earlier versions, which mean `"tailored"`. */
+  method?: "tailored" | "tailored-plus";
+  /**
+   * tailored-plus: `"within"` (an N-set of medoids, as TailoredBench) or `"beyond"` (a stratified
+   * random sample; `nativeSources` and `labels` are empty and `strata` gives the design).
+   */
+  mode?: "within" | "beyond";
+  /** tailored-plus, beyond mode: the number of difficulty strata of the design. */
+  strata?: number;
+  /** tailored-plus: the target's G-set score is above (below) every source's. */
+  outOfRange?: "above" | "below" | null;
 }
 
 /**
@@ -253,7 +264,10 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
   const gset = v.ids(o, "gset", true);
   const nset = v.ids(o, "nset", true);
   const toEvaluate = v.ids(o, "toEvaluate", true);
-  const nativeSources = v.ids(o, "nativeSources", true);
+  const method = "method" in o ? v.oneOf(o, "method", ["tailored", "tailored-plus"] as const) : "tailored";
+  const mode = method === "tailored-plus" ? v.oneOf(o, "mode", ["within", "beyond"] as const) : undefined;
+  const beyond = mode === "beyond";
+  const nativeSources = beyond ? v.idsOrEmpty(o, "nativeSources") : v.ids(o, "nativeSources", true);
   const budget = v.int(o, "budget", 1);
   const g = gset.length;
   if (!(budget > g)) v.fail("budget", `budget ${budget} must be larger than the G-set (${g} examples)`);
@@ -270,8 +284,23 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
   const pooling = v.oneOf(o, "pooling", ["single", "joint"] as const);
   const target = v.string(o, "target");
   const source = v.source(o);
-  if (labels.length !== source.examples) {
-    v.fail("labels", `labels has ${labels.length} entries but the source matrix has ${source.examples} examples`);
+  if (beyond ? labels.length !== 0 : labels.length !== source.examples) {
+    v.fail(
+      "labels",
+      beyond
+        ? "labels must be empty in the beyond mode (the strata come from the source matrix)"
+        : `labels has ${labels.length} entries but the source matrix has ${source.examples} examples`,
+    );
+  }
+  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange"> = {};
+  if ("method" in o) extra.method = method;
+  if (mode !== undefined) extra.mode = mode;
+  if (beyond) extra.strata = v.int(o, "strata", 1);
+  if (method === "tailored-plus" && "outOfRange" in o) {
+    const r = o.outOfRange;
+    if (!(r === null || r === "above" || r === "below"))
+      v.fail("outOfRange", `"outOfRange" must be "above", "below" or null`);
+    extra.outOfRange = r as "above" | "below" | null;
   }
   return {
     specVersion: 1,
@@ -288,9 +317,10 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
     labels,
     gAnswers,
     dBar: v.number(o, "dBar"),
-    nBar: v.int(o, "nBar", 1),
+    nBar: v.int(o, "nBar", beyond ? 0 : 1),
     options: v.options(o),
     source,
+    ...extra,
   };
 }
 
@@ -457,6 +487,12 @@ class Validator {
       seen.add(id);
     });
     return x as string[];
+  }
+
+  idsOrEmpty(o: Obj, key: string): string[] {
+    const x = this.need(o, key);
+    if (Array.isArray(x) && x.length === 0) return [];
+    return this.ids(o, key, true);
   }
 
   intList(o: Obj, key: string, min: number, max: number): number[] {

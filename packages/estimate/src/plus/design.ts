@@ -8,18 +8,24 @@ import { ridgeLoo } from "@tb/linear";
  * clustering of examples by the sources' answers merges examples that the target tells apart.
  */
 
-/** A stratified sampling design over the examples outside the G-set. */
-export interface StratifiedDesign {
+/** Strata of the examples outside the G-set, by difficulty. */
+export interface Strata {
   /** Number of strata H. */
   strata: number;
   /** Stratum of every example, `-1` for the G-set examples (observed for sure). */
   stratumOf: Int32Array;
   /** Examples per stratum (G-set excluded). */
   sizes: Int32Array;
-  /** The sampled examples, ascending (G-set excluded). */
-  picks: Int32Array;
+  /** Members of each stratum, in difficulty order (ties by index). */
+  members: Int32Array[];
   /** Stratum each G-set example's answer is pooled into for the residual means. */
   gsetStratum: Int32Array;
+}
+
+/** A stratified sampling design: the strata and the examples drawn from them. */
+export interface StratifiedDesign extends Strata {
+  /** The sampled examples, ascending (G-set excluded). */
+  picks: Int32Array;
 }
 
 /**
@@ -49,10 +55,51 @@ export function sourceMeans(sources: CorrectnessMatrix): Float64Array {
 }
 
 /**
- * Draw a difficulty-stratified sample of `extra` examples outside the G-set: the other examples
- * are ranked by the sources' mean correctness (ties by index) and cut into `strata` blocks of
- * equal size; draws are allocated in proportion to block size (largest remainder, ties to the
- * lower stratum) and drawn uniformly without replacement inside each block from `rng`.
+ * Cut the examples outside the G-set into `strata` blocks of equal size (sizes differ by at most
+ * one) by difficulty, ascending, ties by index. A G-set example is pooled into the first stratum
+ * whose largest difficulty is at least its own (the last one otherwise).
+ */
+export function stratify(difficulty: Float64Array, gset: Int32Array, strata: number): Strata {
+  const n = difficulty.length;
+  const isG = new Uint8Array(n);
+  for (const j of gset) {
+    if (!(Number.isInteger(j) && j >= 0 && j < n))
+      throw new TbError("E_USAGE", `stratify: G-set example ${j} is not in [0, ${n})`);
+    isG[j] = 1;
+  }
+  const rest: number[] = [];
+  for (let x = 0; x < n; x++) if (isG[x] === 0) rest.push(x);
+  if (!(Number.isInteger(strata) && strata >= 1 && strata <= rest.length)) {
+    throw new TbError("E_USAGE", `stratify: strata must be an integer in [1, ${rest.length}], got ${strata}`);
+  }
+  rest.sort((a, b) => (difficulty[a] as number) - (difficulty[b] as number) || a - b);
+  const H = strata;
+  const R = rest.length;
+  const stratumOf = new Int32Array(n).fill(-1);
+  const sizes = new Int32Array(H);
+  const members: Int32Array[] = [];
+  const upper = new Float64Array(H);
+  for (let h = 0; h < H; h++) {
+    const lo = Math.floor((h * R) / H);
+    const hi = Math.floor(((h + 1) * R) / H);
+    sizes[h] = hi - lo;
+    members.push(Int32Array.from(rest.slice(lo, hi)));
+    for (let i = lo; i < hi; i++) stratumOf[rest[i] as number] = h;
+    upper[h] = difficulty[rest[hi - 1] as number] as number;
+  }
+  const gsetStratum = Int32Array.from(gset, (j) => {
+    const v = difficulty[j] as number;
+    for (let h = 0; h < H; h++) if (v <= (upper[h] as number)) return h;
+    return H - 1;
+  });
+  return { strata: H, stratumOf, sizes, members, gsetStratum };
+}
+
+/**
+ * Draw a difficulty-stratified sample of `extra` examples outside the G-set ({@link stratify}):
+ * draws are allocated in proportion to stratum size (largest remainder, ties to the lower
+ * stratum) and drawn uniformly without replacement inside each stratum, stratum h from
+ * `rng.child(h)`.
  */
 export function stratifiedDesign(
   difficulty: Float64Array,
@@ -61,36 +108,20 @@ export function stratifiedDesign(
   rng: RandomStream,
   strata = defaultStrata(extra),
 ): StratifiedDesign {
-  const n = difficulty.length;
-  const isG = new Uint8Array(n);
-  for (const j of gset) isG[j] = 1;
-  const rest: number[] = [];
-  for (let x = 0; x < n; x++) if (isG[x] === 0) rest.push(x);
-  if (!(Number.isInteger(extra) && extra >= 1 && extra <= rest.length)) {
-    throw new TbError("E_USAGE", `stratified design: ${extra} draws from ${rest.length} examples outside the G-set`);
+  const R = difficulty.length - new Set(gset).size;
+  if (!(Number.isInteger(extra) && extra >= 1 && extra <= R)) {
+    throw new TbError("E_USAGE", `stratified design: ${extra} draws from ${R} examples outside the G-set`);
   }
   if (!(Number.isInteger(strata) && strata >= 1 && strata <= extra)) {
     throw new TbError("E_USAGE", `stratified design: strata must be an integer in [1, ${extra}], got ${strata}`);
   }
-  rest.sort((a, b) => (difficulty[a] as number) - (difficulty[b] as number) || a - b);
-  const H = strata;
-  const R = rest.length;
-  const stratumOf = new Int32Array(n).fill(-1);
-  const sizes = new Int32Array(H);
-  const upper = new Float64Array(H); // largest difficulty in each stratum
-  for (let h = 0; h < H; h++) {
-    const lo = Math.floor((h * R) / H);
-    const hi = Math.floor(((h + 1) * R) / H);
-    sizes[h] = hi - lo;
-    for (let i = lo; i < hi; i++) stratumOf[rest[i] as number] = h;
-    upper[h] = difficulty[rest[hi - 1] as number] as number;
-  }
-  // proportional allocation, largest remainder
+  const st = stratify(difficulty, gset, strata);
+  const H = st.strata;
   const alloc = new Int32Array(H);
   const rem: { h: number; r: number }[] = [];
   let used = 0;
   for (let h = 0; h < H; h++) {
-    const exact = (extra * (sizes[h] as number)) / R;
+    const exact = (extra * (st.sizes[h] as number)) / R;
     alloc[h] = Math.floor(exact);
     used += alloc[h] as number;
     rem.push({ h, r: exact - (alloc[h] as number) });
@@ -102,19 +133,31 @@ export function stratifiedDesign(
   }
   const picks: number[] = [];
   for (let h = 0; h < H; h++) {
-    const lo = Math.floor((h * R) / H);
-    const pool = Int32Array.from(rest.slice(lo, lo + (sizes[h] as number)));
-    const take = Math.min(alloc[h] as number, pool.length);
-    for (const x of rng.child(h).sample(pool, take)) picks.push(x);
+    const pool = st.members[h] as Int32Array;
+    for (const x of rng.child(h).sample(pool, Math.min(alloc[h] as number, pool.length))) picks.push(x);
   }
-  // A G-set example's answer joins the residual mean of the stratum whose difficulty range
-  // holds it (the first stratum whose largest difficulty is ≥ its own; the last otherwise).
-  const gsetStratum = Int32Array.from(gset, (j) => {
-    const v = difficulty[j] as number;
-    for (let h = 0; h < H; h++) if (v <= (upper[h] as number)) return h;
-    return H - 1;
-  });
-  return { strata: H, stratumOf, sizes, picks: Int32Array.from(picks).sort(), gsetStratum };
+  return { ...st, picks: Int32Array.from(picks).sort() };
+}
+
+/**
+ * The design of a plan whose draws are already known (`tb estimate`): {@link stratify} plus the
+ * given picks, which must be distinct examples outside the G-set.
+ */
+export function designFromPicks(
+  difficulty: Float64Array,
+  gset: Int32Array,
+  picks: Int32Array,
+  strata: number,
+): StratifiedDesign {
+  const st = stratify(difficulty, gset, strata);
+  const seen = new Set<number>();
+  for (const x of picks) {
+    if (st.stratumOf[x] === undefined || (st.stratumOf[x] as number) < 0 || seen.has(x)) {
+      throw new TbError("E_USAGE", `design: drawn example ${x} is repeated, in the G-set or not an example`);
+    }
+    seen.add(x);
+  }
+  return { ...st, picks: Int32Array.from(picks).sort() };
 }
 
 /** A design-based estimate with its standard error. */
@@ -142,7 +185,7 @@ export interface DesignEstimate {
  */
 export function designEstimate(
   sources: CorrectnessMatrix,
-  design: StratifiedDesign,
+  design: Strata,
   gset: Int32Array,
   observed: Int32Array,
   answers: ArrayLike<number>,

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { estimateFromClusters } from "../calibrate.js";
 import { nativeCalibrationErrors } from "../interval.js";
-import { defaultStrata, designEstimate, sourceMeans, stratifiedDesign } from "./design.js";
+import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
 import { plusMode, tailoredPlus } from "./method.js";
 
@@ -43,7 +43,10 @@ describe("stratified design", () => {
     expect(Array.from(d.stratumOf)).toEqual([-1, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, -1]);
     // exact shares 1.5, 1.5, 2.0 → floors 1, 1, 2, one left over → the larger remainder, ties to stratum 0
     const per = [0, 0, 0];
-    for (const x of d.picks) per[d.stratumOf[x] as number]++;
+    for (const x of d.picks) {
+      const h = d.stratumOf[x] as number;
+      per[h] = (per[h] as number) + 1;
+    }
     expect(per).toEqual([2, 1, 2]);
     expect(d.picks.length).toBe(5);
     expect(new Set(d.picks).size).toBe(5);
@@ -59,6 +62,15 @@ describe("stratified design", () => {
     expect([defaultStrata(3), defaultStrata(10), defaultStrata(20), defaultStrata(30)]).toEqual([1, 2, 5, 5]);
     expect(() => stratifiedDesign(difficulty, gset, 49, RandomStream.derive("s"))).toThrow(TbError);
   });
+  test("designFromPicks rebuilds the same strata from the draws alone (tb estimate)", () => {
+    const difficulty = Float64Array.from({ length: 50 }, (_, x) => (x * 7) % 13);
+    const gset = Int32Array.from([3, 9]);
+    const a = stratifiedDesign(difficulty, gset, 20, RandomStream.derive("s", 2));
+    const b = designFromPicks(difficulty, gset, a.picks, a.strata);
+    expect(Array.from(b.stratumOf)).toEqual(Array.from(a.stratumOf));
+    expect(Array.from(b.gsetStratum)).toEqual(Array.from(a.gsetStratum));
+    expect(() => designFromPicks(difficulty, gset, Int32Array.from([3]), a.strata)).toThrow(/G-set/);
+  });
 });
 
 describe("design estimate", () => {
@@ -71,7 +83,7 @@ describe("design estimate", () => {
       strata: 2,
       stratumOf: Int32Array.from([-1, 0, 0, 0, 1, 1, 1, 1]),
       sizes: Int32Array.from([3, 4]),
-      picks: Int32Array.from([1, 2, 5]),
+      members: [Int32Array.from([1, 2, 3]), Int32Array.from([4, 5, 6, 7])],
       gsetStratum: Int32Array.from([0]),
     };
     const gset = Int32Array.from([0]);
