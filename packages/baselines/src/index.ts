@@ -7,7 +7,24 @@ export {
   type ExampleCorrelation,
   exampleCorrelation,
 } from "./anchor-points.js";
+// BenchPred peers (lasso, pca, double-optimize, anchor-predictor).
+export {
+  type AnchorPredictorFit,
+  type AnchorPredictorOptions,
+  anchorPredictor,
+  anchorPredictorEstimate,
+  anchorPredictorFit,
+} from "./anchor-predictor.js";
 export { type BfgsOptions, type BfgsResult, bfgs, type ObjectiveWithGradient } from "./bfgs.js";
+export {
+  type DoubleOptimizeFit,
+  type DoubleOptimizeMethodOptions,
+  type DoubleOptimizeOptions,
+  doubleOptimize,
+  doubleOptimizeFit,
+  projectCappedSimplex,
+  topK,
+} from "./double-optimize.js";
 export {
   type AnchorSelection,
   calibrateGpIrt,
@@ -35,6 +52,26 @@ export {
   irtProbability,
 } from "./irt.js";
 export { type KMeansOptions, type KMeansResult, kmeans, kmeansPlusPlus, nearestPoints } from "./kmeans.js";
+export {
+  type LassoFit,
+  type LassoFitOptions,
+  type LassoOptions,
+  LassoProblem,
+  type LassoSelection,
+  type LassoSelectOptions,
+  lasso,
+  lassoAlphas,
+  lassoFit,
+  lassoSelect,
+} from "./lasso.js";
+export {
+  type ImputePcaOptions,
+  type ImputePcaResult,
+  imputePca,
+  type PcaImputeMethodOptions,
+  pcaImpute,
+  symmetricEigen,
+} from "./pca.js";
 export { type RandomBaselineOptions, randomBaseline } from "./random.js";
 export {
   applyRandomLearnModel,

@@ -1,4 +1,15 @@
-import { aipw, anchorPoints, gpIrt, randomBaseline, randomLearn, randomSearchLearn } from "@tb/baselines";
+import {
+  aipw,
+  anchorPoints,
+  anchorPredictor,
+  doubleOptimize,
+  gpIrt,
+  lasso,
+  pcaImpute,
+  randomBaseline,
+  randomLearn,
+  randomSearchLearn,
+} from "@tb/baselines";
 import { type EvaluationMethod, TbError } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import {
@@ -116,6 +127,10 @@ const REGISTRY = new Map<string, Factory>([
   ["random-learn", () => randomLearn()],
   ["random-search-learn", (c) => randomSearchLearn(c.search !== undefined ? { search: c.search } : {})],
   ["aipw", () => aipw()],
+  ["lasso", () => lasso()],
+  ["pca", () => pcaImpute()],
+  ["double-optimize", () => doubleOptimize()],
+  ["anchor-predictor", () => anchorPredictor()],
 ]);
 
 /** Names of the registered methods, in registration order. */

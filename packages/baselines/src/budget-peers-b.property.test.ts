@@ -1,0 +1,56 @@
+import { CorrectnessMatrix, createOracle, RandomStream } from "@tb/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anchorPredictor } from "./anchor-predictor.js";
+import { doubleOptimize } from "./double-optimize.js";
+import { lasso } from "./lasso.js";
+import { pcaImpute } from "./pca.js";
+
+/** A random 0/1 matrix of `S + T` rows and `n` columns, plus a budget in [1, n]. */
+const problem = fc
+  .record({ S: fc.integer({ min: 3, max: 8 }), T: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 4, max: 16 }) })
+  .chain(({ S, T, n }) =>
+    fc.record({
+      S: fc.constant(S),
+      T: fc.constant(T),
+      n: fc.constant(n),
+      cells: fc.array(fc.integer({ min: 0, max: 1 }), { minLength: (S + T) * n, maxLength: (S + T) * n }),
+      budget: fc.integer({ min: 1, max: n }),
+      trial: fc.nat(1000),
+    }),
+  );
+
+describe("every BenchPred peer (lasso, pca, double-optimize, anchor-predictor) stays within the budget (property)", () => {
+  const methods = [lasso(), pcaImpute(), doubleOptimize(), anchorPredictor()];
+  it("queries ≤ budget distinct examples per target, returns finite estimates in [0, 1], deterministically", () => {
+    fc.assert(
+      fc.property(problem, ({ S, T, n, cells, budget, trial }) => {
+        const data = Float64Array.from(cells);
+        const sources = new CorrectnessMatrix({
+          data: data.slice(0, S * n),
+          modelIds: Array.from({ length: S }, (_, i) => `s${i}`),
+          exampleIds: Array.from({ length: n }, (_, i) => `x${i}`),
+        });
+        for (const m of methods) {
+          const run = () => {
+            const oracles = Array.from({ length: T }, (_, t) =>
+              createOracle(data.subarray((S + t) * n, (S + t + 1) * n), budget),
+            );
+            const res = m.run({ sources, oracles, budget, rng: RandomStream.derive("prop", m.name, trial) });
+            return { res, oracles };
+          };
+          const { res, oracles } = run();
+          expect(res.estimates.length).toBe(T);
+          for (const o of oracles) expect(o.queried).toBeLessThanOrEqual(budget);
+          for (const v of res.estimates) {
+            expect(Number.isFinite(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(0);
+            expect(v).toBeLessThanOrEqual(1);
+          }
+          expect(Array.from(run().res.estimates)).toEqual(Array.from(res.estimates));
+        }
+      }),
+      { numRuns: 40, seed: 20250601 },
+    );
+  });
+});
