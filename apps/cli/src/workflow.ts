@@ -8,15 +8,15 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
+  beyondEstimate,
   conformalHalfWidth,
   defaultStrata,
-  designEstimate,
   designFromPicks,
+  designMultiplier,
   estimate,
   estimateInterval,
   gsetScores,
   learnedEstimate,
-  normalQuantile,
   plusMode,
   probe,
   selectNatives,
@@ -616,10 +616,11 @@ export function runEstimate(args: string[]): number {
     const g = pf.gset.length;
     const gset = nset.slice(0, g);
     const design = designFromPicks(sourceMeans(sources), gset, nset.slice(g), pf.strata as number);
-    const est = designEstimate(sources, design, gset, nset, values, 10);
-    accuracy = Math.min(1, Math.max(0, est.accuracy));
-    const z = normalQuantile(0.5 + level / 2);
-    iv = { interval: [Math.max(0, accuracy - z * est.se), Math.min(1, accuracy + z * est.se)] };
+    const acc = sources.trueScores();
+    const est = beyondEstimate(sources, acc, Math.max(...acc), design, gset, nset, values, 10, [0.1, 1, 10]);
+    accuracy = est.accuracy;
+    const mult = designMultiplier(sources, design, gset, nset, 10, level);
+    iv = { interval: [Math.max(0, accuracy - mult * est.se), Math.min(1, accuracy + mult * est.se)] };
   } else if (pf.method === "tailored-plus") {
     const est = learnedEstimate(sources, sources.trueScores(), natives, nset, labels, values, [0.1, 1, 10]);
     accuracy = est.accuracy;

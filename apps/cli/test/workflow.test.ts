@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CorrectnessMatrix, RandomStream } from "@tb/core";
 import {
-  designEstimate,
+  beyondEstimate,
   designFromPicks,
   estimate,
   estimateInterval,
@@ -873,7 +873,8 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
       let lib: number;
       if (plan.mode === "beyond") {
         const d = designFromPicks(sourceMeans(sources), gset, nset.slice(gset.length), plan.strata);
-        lib = designEstimate(sources, d, gset, nset, answers, 10).accuracy;
+        const acc = sources.trueScores();
+        lib = beyondEstimate(sources, acc, Math.max(...acc), d, gset, nset, answers, 10, [0.1, 1, 10]).accuracy;
       } else {
         const natives = Int32Array.from(plan.nativeSources as string[], (id) => sources.modelIndex(id));
         lib = learnedEstimate(

@@ -29,14 +29,22 @@ export {
   defaultStrata,
   designEstimate,
   designFromPicks,
+  designMultiplier,
   type Strata,
   type StratifiedDesign,
   sourceMeans,
   stratifiedDesign,
   stratify,
 } from "./plus/design.js";
-export { BLEND_GRID, conformalHalfWidth, type LearnedEstimate, learnedEstimate } from "./plus/learned.js";
 export {
+  BLEND_GRID,
+  conformalHalfWidth,
+  type LearnedEstimate,
+  learnedEstimate,
+  ridgeLearn,
+} from "./plus/learned.js";
+export {
+  beyondEstimate,
   gsetScores,
   type OutOfRange,
   type PlusMode,

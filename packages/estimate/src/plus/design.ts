@@ -182,6 +182,7 @@ export interface DesignEstimate {
  * the ridge's exact leave-one-out residuals in stratum h (pooled over strata where m_h < 2).
  *
  * @param observed the examples answered (G-set and draws), `answers[i]` for `observed[i]`
+ * @param exclude a source row left out of the features (when that source stands in as the target)
  */
 export function designEstimate(
   sources: CorrectnessMatrix,
@@ -190,32 +191,38 @@ export function designEstimate(
   observed: Int32Array,
   answers: ArrayLike<number>,
   alpha: number,
+  exclude = -1,
 ): DesignEstimate {
-  const S = sources.rows;
   const n = sources.cols;
   const k = observed.length;
   if (answers.length !== k)
     throw new TbError("E_USAGE", `design estimate: ${answers.length} answers for ${k} examples`);
   const d = sources.data;
+  // the sources used as features: all, or all but `exclude` (a source standing in as the target)
+  const rows: number[] = [];
+  for (let s = 0; s < sources.rows; s++) if (s !== exclude) rows.push(s);
+  const S = rows.length;
   const X = new Float64Array(k * S);
   for (let i = 0; i < k; i++) {
     const x = observed[i] as number;
-    for (let s = 0; s < S; s++) X[i * S + s] = d[s * n + x] as number;
+    for (let c = 0; c < S; c++) X[i * S + c] = d[(rows[c] as number) * n + x] as number;
   }
   const y = Float64Array.from(answers);
   const fit = ridgeLoo(X, k, S, y, [alpha]);
   const sq = fit.squaredErrors[0] as Float64Array;
   // p̂ for every example
   const p = new Float64Array(n).fill(fit.fit.intercept);
-  for (let s = 0; s < S; s++) {
-    const b = fit.fit.coef[s] as number;
+  for (let c = 0; c < S; c++) {
+    const b = fit.fit.coef[c] as number;
     if (b === 0) continue;
-    const base = s * n;
+    const base = (rows[c] as number) * n;
     for (let x = 0; x < n; x++) p[x] = (p[x] as number) + b * (d[base + x] as number);
   }
   const H = design.strata;
   const gPos = new Map<number, number>();
-  gset.forEach((j, i) => gPos.set(j, i));
+  gset.forEach((j, i) => {
+    gPos.set(j, i);
+  });
   const resSum = new Float64Array(H);
   const cnt = new Int32Array(H);
   const looVals: number[][] = Array.from({ length: H }, () => []);
@@ -262,4 +269,36 @@ function variance(v: readonly number[]): number {
   let s = 0;
   for (const x of v) s += (x - m) * (x - m);
   return s / (v.length - 1);
+}
+
+/**
+ * The multiplier of the design's standard error, from the sources themselves (split-conformal on
+ * studentised errors): every source in turn answers the same design with its own row and is
+ * estimated from the other sources; `r_s = |P̂_s − P_s| / SE_s`; the multiplier is the
+ * `⌈(S+1)·level⌉`-th smallest `r_s` (`Infinity` when there are too few sources for the level).
+ * The studentised error is nearly free of the accuracy level, so weaker sources calibrate the
+ * interval of a stronger target.
+ */
+export function designMultiplier(
+  sources: CorrectnessMatrix,
+  design: Strata,
+  gset: Int32Array,
+  observed: Int32Array,
+  alpha: number,
+  level: number,
+): number {
+  const S = sources.rows;
+  const n = sources.cols;
+  const acc = sources.trueScores();
+  const r = new Float64Array(S);
+  const y = new Float64Array(observed.length);
+  for (let s = 0; s < S; s++) {
+    for (let i = 0; i < observed.length; i++) y[i] = sources.data[s * n + (observed[i] as number)] as number;
+    const e = designEstimate(sources, design, gset, observed, y, alpha, s);
+    const err = Math.abs(Math.min(1, Math.max(0, e.accuracy)) - (acc[s] as number));
+    r[s] = err === 0 ? 0 : e.se > 0 ? err / e.se : Number.POSITIVE_INFINITY;
+  }
+  const k = Math.ceil((S + 1) * level);
+  if (k > S) return Number.POSITIVE_INFINITY;
+  return r.sort()[k - 1] as number;
 }

@@ -121,6 +121,28 @@ export function learnedEstimate(
   };
 }
 
+/**
+ * Random-Sampling-Learn's model on any coreset: ridge over the sources (features = their answers
+ * on `cols`, label = accuracy; α from `alphas` by exact leave-one-out), applied to `answers`.
+ * Unclipped.
+ */
+export function ridgeLearn(
+  sources: CorrectnessMatrix,
+  acc: Float64Array,
+  cols: ArrayLike<number>,
+  answers: ArrayLike<number>,
+  alphas: readonly number[],
+): number {
+  const S = sources.rows;
+  const n = sources.cols;
+  const K = cols.length;
+  const X = new Float64Array(S * K);
+  for (let s = 0; s < S; s++) {
+    for (let j = 0; j < K; j++) X[s * K + j] = sources.data[s * n + (cols[j] as number)] as number;
+  }
+  return ridgePredict(ridgeLoo(X, S, K, acc, alphas).fit, answers);
+}
+
 /** Mean of the calibrated per-example estimates (upper clip), without allocating per call. */
 function calibratedMean(mBar: Float64Array, nset: Int32Array, labels: Int32Array, answers: ArrayLike<number>): number {
   const n = mBar.length;
@@ -131,7 +153,7 @@ function calibratedMean(mBar: Float64Array, nset: Int32Array, labels: Int32Array
   for (let j = 0; j < K; j++) f[j] = ((answers[j] as number) + 0.5) / ((mBar[nset[j] as number] as number) + 0.5);
   for (let x = 0; x < n; x++) {
     const v = ((mBar[x] as number) + 0.5) * (f[labels[x] as number] as number) - 0.5;
-    total += v > 1 ? 1 : v;
+    total += Math.min(v, 1);
   }
   return total / n;
 }

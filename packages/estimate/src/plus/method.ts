@@ -5,11 +5,41 @@ import {
   type MethodResult,
   TbError,
 } from "@tb/core";
-import { normalQuantile } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
 import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
-import { defaultStrata, designEstimate, sourceMeans, stratifiedDesign } from "./design.js";
-import { conformalHalfWidth, learnedEstimate } from "./learned.js";
+import {
+  defaultStrata,
+  designEstimate,
+  designMultiplier,
+  type Strata,
+  sourceMeans,
+  stratifiedDesign,
+} from "./design.js";
+import { conformalHalfWidth, learnedEstimate, ridgeLearn } from "./learned.js";
+
+/**
+ * The beyond mode's estimate of one target: the design estimate; when it lies within the sources'
+ * accuracy range (≤ the best source's accuracy) the sources can describe the target after all,
+ * and the estimate is the mean of the design estimate and the learned one on the same examples
+ * ({@link ridgeLearn}). The standard error is the design's.
+ */
+export function beyondEstimate(
+  sources: CorrectnessMatrix,
+  acc: Float64Array,
+  bestSource: number,
+  design: Strata,
+  gset: Int32Array,
+  observed: Int32Array,
+  answers: ArrayLike<number>,
+  residualAlpha: number,
+  learnAlphas: readonly number[],
+): { accuracy: number; se: number; averaged: boolean } {
+  const est = designEstimate(sources, design, gset, observed, answers, residualAlpha);
+  let a = Math.min(1, Math.max(0, est.accuracy));
+  const averaged = a <= bestSource;
+  if (averaged) a = Math.min(1, Math.max(0, (a + ridgeLearn(sources, acc, observed, answers, learnAlphas)) / 2));
+  return { accuracy: a, se: est.se, averaged };
+}
 
 /** Options of {@link tailoredPlus}. */
 export interface TailoredPlusOptions
@@ -174,10 +204,10 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
       const estimates = new Float64Array(T);
       const lower = new Float64Array(T);
       const upper = new Float64Array(T);
-      const z = normalQuantile(0.5 + level / 2);
       // within: joint native selection over the targets tailored together, as TailoredBench
       const within = modes.flatMap((m, t) => (m === "within" ? [t] : []));
       let blendSum = 0;
+      let averaged = 0;
       let fallbacks = 0;
       if (within.length > 0) {
         const sel = selectNatives(
@@ -214,14 +244,17 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           options.strata ?? defaultStrata(extra),
         );
         const observed = Int32Array.from([...gset, ...design.picks]);
+        const mult = designMultiplier(sources, design, gset, observed, residualAlpha, level);
+        let best = 0;
+        for (const v of acc) best = Math.max(best, v);
         for (const t of beyond) {
           const oracle = oracles[t] as (typeof oracles)[number];
           const answers = oracle.queryMany(observed);
-          const est = designEstimate(sources, design, gset, observed, answers, residualAlpha);
-          const a = Math.min(1, Math.max(0, est.accuracy));
-          estimates[t] = a;
-          lower[t] = Math.max(0, a - z * est.se);
-          upper[t] = Math.min(1, a + z * est.se);
+          const b = beyondEstimate(sources, acc, best, design, gset, observed, answers, residualAlpha, alphas);
+          estimates[t] = b.accuracy;
+          lower[t] = Math.max(0, b.accuracy - mult * b.se);
+          upper[t] = Math.min(1, b.accuracy + mult * b.se);
+          if (b.averaged) averaged++;
         }
       }
       return {
@@ -229,6 +262,8 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
         intervals: { lower, upper, level },
         diagnostics: {
           beyondTargets: beyond.length,
+          // beyond-mode targets whose design estimate fell inside the sources' range (averaged)
+          beyondAveraged: averaged,
           outOfRangeTargets: outside,
           meanBlend: within.length > 0 ? blendSum / within.length : -1,
           nativeFallbacks: fallbacks,

@@ -136,7 +136,9 @@ describe("learned estimate", () => {
     // comparing against the independent implementation in interval.ts.
     const ref = nativeCalibrationErrors(src, { natives, nset, labels });
     if (est.blend === 0) {
-      natives.forEach((s, k) => expect(est.errors[s]).toBeCloseTo(ref[k] as number, 12));
+      natives.forEach((s, k) => {
+        expect(est.errors[s]).toBeCloseTo(ref[k] as number, 12);
+      });
     } else {
       // the blend's error of a native is λ·eL + (1−λ)·eC; eC from the reference, eL from ridge LOO
       const X = new Float64Array(S * nset.length);
