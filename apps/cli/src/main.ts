@@ -25,7 +25,8 @@ Usage:
   tb help
 
 Reproduce options:
-  --methods a,b        methods to run (default tailored,random; known: ${methodNames().join(", ")})
+  --methods a,b        methods to run (default tailored,random; demo: tailored-plus,tailored,random;
+                       known: ${methodNames().join(", ")})
   --budgets 20,25,...  inference counts N (default 20,25,30,35,40)
   --trials N           seeded trials per method and budget (default 100; demo: 10)
   --seed N             base seed (default 0)
@@ -214,7 +215,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   const budgets = list("budgets", v.budgets ?? (demo && !v.data ? "20,30,40" : "20,25,30,35,40")).map((b) =>
     int("budgets", b, 0, 1),
   );
-  const methods = list("methods", v.methods ?? "tailored,random");
+  const methods = list("methods", v.methods ?? (demo ? "tailored-plus,tailored,random" : "tailored,random"));
   const cfg: ReproduceConfig = {
     methods,
     budgets,
