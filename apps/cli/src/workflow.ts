@@ -12,11 +12,11 @@ import {
   conformalHalfWidth,
   defaultStrata,
   designFromPicks,
-  designMultiplier,
   estimate,
   estimateInterval,
   gsetScores,
   learnedEstimate,
+  normalQuantile,
   plusMode,
   probe,
   selectNatives,
@@ -619,8 +619,8 @@ export function runEstimate(args: string[]): number {
     const acc = sources.trueScores();
     const est = beyondEstimate(sources, acc, Math.max(...acc), design, gset, nset, values, 10, [0.1, 1, 10]);
     accuracy = est.accuracy;
-    const mult = designMultiplier(sources, design, gset, nset, 10, level);
-    iv = { interval: [Math.max(0, accuracy - mult * est.se), Math.min(1, accuracy + mult * est.se)] };
+    const z = normalQuantile(0.5 + level / 2);
+    iv = { interval: [Math.max(0, accuracy - z * est.se), Math.min(1, accuracy + z * est.se)] };
   } else if (pf.method === "tailored-plus") {
     const est = learnedEstimate(sources, sources.trueScores(), natives, nset, labels, values, [0.1, 1, 10]);
     accuracy = est.accuracy;

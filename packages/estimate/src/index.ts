@@ -25,11 +25,11 @@ export {
   nsetDistances,
 } from "./nset.js";
 export {
+  beyondStandardError,
   type DesignEstimate,
   defaultStrata,
   designEstimate,
   designFromPicks,
-  designMultiplier,
   type Strata,
   type StratifiedDesign,
   sourceMeans,

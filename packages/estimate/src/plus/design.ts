@@ -272,33 +272,19 @@ function variance(v: readonly number[]): number {
 }
 
 /**
- * The multiplier of the design's standard error, from the sources themselves (split-conformal on
- * studentised errors): every source in turn answers the same design with its own row and is
- * estimated from the other sources; `r_s = |P̂_s − P_s| / SE_s`; the multiplier is the
- * `⌈(S+1)·level⌉`-th smallest `r_s` (`Infinity` when there are too few sources for the level).
- * The studentised error is nearly free of the accuracy level, so weaker sources calibrate the
- * interval of a stronger target.
+ * A conservative standard error for the beyond mode's interval: the larger of the design's
+ * standard error and the plain random-sampling one of the target's `m` observed answers with
+ * the Agresti–Coull adjustment, `√(p̃(1−p̃)/m · (1 − m/n))`, `p̃ = (Σy + 2)/(m + 4)`. The design's
+ * own standard error rests on a few answers per stratum and can come out near zero (every answer
+ * in a stratum alike); stratification and the regression correction reduce the variance of the
+ * plain sample mean, so its standard error bounds the design's from above in expectation. Nothing
+ * in it is fitted.
  */
-export function designMultiplier(
-  sources: CorrectnessMatrix,
-  design: Strata,
-  gset: Int32Array,
-  observed: Int32Array,
-  alpha: number,
-  level: number,
-): number {
-  const S = sources.rows;
-  const n = sources.cols;
-  const acc = sources.trueScores();
-  const r = new Float64Array(S);
-  const y = new Float64Array(observed.length);
-  for (let s = 0; s < S; s++) {
-    for (let i = 0; i < observed.length; i++) y[i] = sources.data[s * n + (observed[i] as number)] as number;
-    const e = designEstimate(sources, design, gset, observed, y, alpha, s);
-    const err = Math.abs(Math.min(1, Math.max(0, e.accuracy)) - (acc[s] as number));
-    r[s] = err === 0 ? 0 : e.se > 0 ? err / e.se : Number.POSITIVE_INFINITY;
-  }
-  const k = Math.ceil((S + 1) * level);
-  if (k > S) return Number.POSITIVE_INFINITY;
-  return r.sort()[k - 1] as number;
+export function beyondStandardError(designSe: number, answers: ArrayLike<number>, n: number): number {
+  const m = answers.length;
+  let sum = 0;
+  for (let i = 0; i < m; i++) sum += answers[i] as number;
+  const p = (sum + 2) / (m + 4);
+  const srs = Math.sqrt(((p * (1 - p)) / m) * Math.max(0, 1 - m / n));
+  return Math.max(designSe, srs);
 }

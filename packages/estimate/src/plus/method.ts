@@ -5,12 +5,13 @@ import {
   type MethodResult,
   TbError,
 } from "@tb/core";
+import { normalQuantile } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
 import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
 import {
+  beyondStandardError,
   defaultStrata,
   designEstimate,
-  designMultiplier,
   type Strata,
   sourceMeans,
   stratifiedDesign,
@@ -21,7 +22,7 @@ import { conformalHalfWidth, learnedEstimate, ridgeLearn } from "./learned.js";
  * The beyond mode's estimate of one target: the design estimate; when it lies within the sources'
  * accuracy range (≤ the best source's accuracy) the sources can describe the target after all,
  * and the estimate is the mean of the design estimate and the learned one on the same examples
- * ({@link ridgeLearn}). The standard error is the design's.
+ * ({@link ridgeLearn}). The standard error is {@link beyondStandardError}'s.
  */
 export function beyondEstimate(
   sources: CorrectnessMatrix,
@@ -38,7 +39,7 @@ export function beyondEstimate(
   let a = Math.min(1, Math.max(0, est.accuracy));
   const averaged = a <= bestSource;
   if (averaged) a = Math.min(1, Math.max(0, (a + ridgeLearn(sources, acc, observed, answers, learnAlphas)) / 2));
-  return { accuracy: a, se: est.se, averaged };
+  return { accuracy: a, se: beyondStandardError(est.se, answers, sources.cols), averaged };
 }
 
 /** Options of {@link tailoredPlus}. */
@@ -244,7 +245,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           options.strata ?? defaultStrata(extra),
         );
         const observed = Int32Array.from([...gset, ...design.picks]);
-        const mult = designMultiplier(sources, design, gset, observed, residualAlpha, level);
+        const z = normalQuantile(0.5 + level / 2);
         let best = 0;
         for (const v of acc) best = Math.max(best, v);
         for (const t of beyond) {
@@ -252,8 +253,8 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           const answers = oracle.queryMany(observed);
           const b = beyondEstimate(sources, acc, best, design, gset, observed, answers, residualAlpha, alphas);
           estimates[t] = b.accuracy;
-          lower[t] = Math.max(0, b.accuracy - mult * b.se);
-          upper[t] = Math.min(1, b.accuracy + mult * b.se);
+          lower[t] = Math.max(0, b.accuracy - z * b.se);
+          upper[t] = Math.min(1, b.accuracy + z * b.se);
           if (b.averaged) averaged++;
         }
       }
