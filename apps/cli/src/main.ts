@@ -61,6 +61,9 @@ Reproduce options:
   --irt-fit F          map | vi (default map)
   --irt-estimator E    gp-irt | p-irt | naive (default gp-irt)
   --search N           random-search-learn: random subsets searched (default 10000)
+  --level L            nominal level of the per-target intervals (tailored-plus: default 0.9;
+                       given, TailoredBench reports split-conformal intervals too); the table and
+                       JSON show their coverage and width
   --workers N          worker threads (default: number of cores)
   --json FILE          write the results JSON (atomically)
   --plot FILE.svg      write an SVG plot of τ-b and MAE against N
@@ -98,6 +101,7 @@ const REPRODUCE_OPTIONS = {
   "irt-fit": { type: "string" },
   "irt-estimator": { type: "string" },
   search: { type: "string" },
+  level: { type: "string" },
   workers: { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
@@ -169,6 +173,12 @@ function methodConfig(v: Values): MethodConfig {
   const ie = oneOf("irt-estimator", v["irt-estimator"], ["gp-irt", "p-irt", "naive"] as const);
   if (ie) c.irtEstimator = ie;
   if (v.search !== undefined) c.search = int("search", v.search, 0, 1);
+  if (v.level !== undefined) {
+    const l = Number(v.level);
+    if (v.level.trim() === "" || !(l > 0 && l < 1))
+      throw usageError(`--level must be a number in (0, 1), got "${v.level}"`);
+    c.level = l;
+  }
   return c;
 }
 

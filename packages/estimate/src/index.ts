@@ -6,6 +6,7 @@ export {
   nativeMean,
 } from "./calibrate.js";
 export {
+  type ClusterPlan,
   clusterSamplingVariance,
   DEFAULT_INTERVAL_SCALE,
   type EstimateInterval,
@@ -13,6 +14,7 @@ export {
   type IntervalOptions,
   nativeCalibrationErrors,
   normalQuantile,
+  sourceCalibrationErrors,
 } from "./interval.js";
 export {
   buildNSet,

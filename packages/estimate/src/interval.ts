@@ -1,6 +1,15 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
-import type { TailorPlan } from "./tailored.js";
+
+/** The parts of a tailored plan an interval needs (a `TailorPlan` has them). */
+export interface ClusterPlan {
+  /** Native sources, as source row indices. */
+  natives: Int32Array;
+  /** Medoid list (G-set first). */
+  nset: Int32Array;
+  /** Cluster slot of every example. */
+  labels: Int32Array;
+}
 
 /**
  * Default multiplier of the standard error in {@link estimateInterval}. Chosen once on the GSM8K
@@ -54,7 +63,7 @@ export interface EstimateInterval {
  */
 export function nativeCalibrationErrors(
   sources: CorrectnessMatrix,
-  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  plan: ClusterPlan,
   options: EstimateOptions = {},
 ): Float64Array {
   const q = plan.natives.length;
@@ -98,7 +107,7 @@ export function nativeCalibrationErrors(
  */
 export function clusterSamplingVariance(
   sources: CorrectnessMatrix,
-  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  plan: ClusterPlan,
   options: EstimateOptions = {},
 ): number {
   const n = sources.cols;
@@ -154,7 +163,7 @@ export function clusterSamplingVariance(
  */
 export function estimateInterval(
   sources: CorrectnessMatrix,
-  plan: Pick<TailorPlan, "natives" | "nset" | "labels">,
+  plan: ClusterPlan,
   accuracy: number,
   options: IntervalOptions = {},
 ): EstimateInterval {
@@ -216,4 +225,45 @@ export function normalQuantile(p: number): number {
   }
   const q = Math.sqrt(-2 * Math.log(1 - p));
   return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+}
+
+/**
+ * Leave-one-out errors `P̂_s − P_s` of the calibrated estimate for **every** source as a
+ * pseudo-target on one target's plan: source s answers the plan's N-set with its own row, and the
+ * natives' mean excludes s when s is a native ({@link nativeCalibrationErrors} does the natives
+ * alone, whose errors understate an outside model's: the N-set was clustered on their answers).
+ * Cost `O(S · n)`.
+ */
+export function sourceCalibrationErrors(
+  sources: CorrectnessMatrix,
+  plan: ClusterPlan,
+  options: EstimateOptions = {},
+): Float64Array {
+  const S = sources.rows;
+  const n = sources.cols;
+  const K = plan.nset.length;
+  const q = plan.natives.length;
+  const data = sources.data;
+  const sum = new Float64Array(n);
+  const isNative = new Uint8Array(S);
+  for (const s of plan.natives) {
+    isNative[s] = 1;
+    const base = s * n;
+    for (let x = 0; x < n; x++) sum[x] = (sum[x] as number) + (data[base + x] as number);
+  }
+  const all = Float64Array.from(sum, (v) => v / q);
+  const loo = new Float64Array(n);
+  const answers = new Float64Array(K);
+  const errors = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    const base = s * n;
+    let mBar = all;
+    if (isNative[s] === 1 && q > 1) {
+      for (let x = 0; x < n; x++) loo[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1);
+      mBar = loo;
+    }
+    for (let j = 0; j < K; j++) answers[j] = data[base + (plan.nset[j] as number)] as number;
+    errors[s] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy - sources.trueScore(s);
+  }
+  return errors;
 }

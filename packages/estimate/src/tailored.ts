@@ -17,7 +17,9 @@ import {
   type ThresholdCompare,
 } from "@tb/native-selection";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
+import { sourceCalibrationErrors } from "./interval.js";
 import { buildNSet, DEFAULT_CACHE_BYTES, keptNsetDistances, type NSetOptions, trimKept } from "./nset.js";
+import { conformalHalfWidth } from "./plus/learned.js";
 
 /** All options of TailoredBench (ALGORITHMS §3). Every default is the reference's. */
 export interface TailoredOptions extends EstimateOptions {
@@ -63,6 +65,13 @@ export interface TailoredOptions extends EstimateOptions {
    * (`DEFAULT_CACHE_BYTES`). 0 keeps nothing beyond one call. Results do not depend on it.
    */
   cacheBytes?: number;
+  /**
+   * When given, `tailoredBench().run` also returns per-target intervals at this nominal level:
+   * split-conformal over every source's leave-one-out error on the target's own plan
+   * (`sourceCalibrationErrors`; the half-width is the `⌈(S+1)·level⌉`-th smallest absolute error).
+   * Off by default (the reference has none).
+   */
+  level?: number;
 }
 
 /** Result of the probe phase: the G-set. */
@@ -222,6 +231,10 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
   if (pooling !== "joint" && pooling !== "single") {
     throw new TbError("E_USAGE", `targetPooling must be "joint" or "single", got "${String(pooling)}"`);
   }
+  const level = options.level;
+  if (level !== undefined && !(level > 0 && level < 1)) {
+    throw new TbError("E_USAGE", `level must be in (0, 1), got ${String(level)}`);
+  }
   if (options.onNoNatives !== undefined && options.onNoNatives !== "fallback" && options.onNoNatives !== "error") {
     throw new TbError("E_USAGE", `onNoNatives must be "fallback" or "error", got "${String(options.onNoNatives)}"`);
   }
@@ -254,6 +267,8 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
         });
       }
       const estimates = new Float64Array(oracles.length);
+      const lower = new Float64Array(level !== undefined ? oracles.length : 0);
+      const upper = new Float64Array(level !== undefined ? oracles.length : 0);
       // Targets with the same native sources (GSM8K: about 22 distinct sets among 75 targets) share
       // the example embedding, its quantized distance matrix and m̄ (steps 5–7): computed once per
       // set. Each target still draws from its own stream, so the order of targets does not matter.
@@ -267,11 +282,17 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
           const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), options, distances);
           const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
           estimates[t] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
+          if (level !== undefined) {
+            const hw = conformalHalfWidth(sourceCalibrationErrors(sources, plan, options), level);
+            lower[t] = Math.max(0, (estimates[t] as number) - hw);
+            upper[t] = Math.min(1, (estimates[t] as number) + hw);
+          }
         }
       }
       trimKept(cacheBytes); // the kept sources grew rows and lists during the call
       return {
         estimates,
+        ...(level !== undefined ? { intervals: { lower, upper, level } } : {}),
         diagnostics: {
           nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length,
           gset: Array.from(gset),

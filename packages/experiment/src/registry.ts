@@ -59,7 +59,10 @@ export interface MethodConfig {
   irtFit?: "map" | "vi";
   /** gp-IRT estimator; default gp-irt. */
   irtEstimator?: "gp-irt" | "p-irt" | "naive";
-  /** tailored-plus: interval level (default 0.9), range quantile (default 0.75), forced mode. */
+  /**
+   * Interval level: tailored-plus's (default 0.9); given, TailoredBench returns intervals too.
+   * tailored-plus also takes its range quantile (default 0.75) and a forced mode.
+   */
   level?: number;
   rangeQuantile?: number;
   plusMode?: "auto" | "within" | "beyond";
@@ -96,6 +99,7 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.nativeCount !== undefined) o.nativeCount = c.nativeCount;
   if (c.nativeOffset !== undefined) o.nativeOffset = c.nativeOffset;
   if (c.cacheMiB !== undefined) o.cacheBytes = c.cacheMiB * 1024 * 1024;
+  if (c.level !== undefined) o.level = c.level;
   const ns: NonNullable<TailoredOptions["nsetClustering"]> = {};
   if (c.claraSelect !== undefined) {
     ns.claraSelect = c.claraSelect;

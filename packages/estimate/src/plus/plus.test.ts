@@ -3,7 +3,8 @@ import { ridgeLoo, ridgePredict } from "@tb/linear";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { estimateFromClusters } from "../calibrate.js";
-import { nativeCalibrationErrors } from "../interval.js";
+import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js";
+import { tailoredBench } from "../tailored.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
 import { plusMode, tailoredPlus } from "./method.js";
@@ -245,5 +246,45 @@ describe("tailoredPlus as a method", () => {
       }
     }
     expect(() => run(10)).toThrow(/budget 10/);
+  });
+});
+
+describe("TailoredBench's optional intervals", () => {
+  const S = 30;
+  const n = 60;
+  const all = population(S + 4, n, 13);
+  const src = matrix(all.slice(0, S * n), S, n);
+  const natives = Int32Array.from([2, 5, 9, 14, 22]);
+  const nset = Int32Array.from([1, 8, 15, 22, 29, 36, 43, 50]);
+  const labels = Int32Array.from({ length: n }, (_, x) => Math.min(7, Math.floor(x / 7.5)));
+  test("sourceCalibrationErrors = nativeCalibrationErrors on the natives, the plain formula elsewhere", () => {
+    const errs = sourceCalibrationErrors(src, { natives, nset, labels });
+    const ref = nativeCalibrationErrors(src, { natives, nset, labels });
+    natives.forEach((s, k) => {
+      expect(errs[s]).toBeCloseTo(ref[k] as number, 12);
+    });
+    // a non-native: m̄ over all natives, its own answers on the N-set
+    const mBar = new Float64Array(n);
+    for (const s of natives)
+      for (let x = 0; x < n; x++) mBar[x] = (mBar[x] as number) + (src.data[s * n + x] as number) / 5;
+    const s0 = 0;
+    const ans = Array.from(nset, (j) => src.data[s0 * n + j] as number);
+    expect(errs[s0]).toBeCloseTo(estimateFromClusters(mBar, nset, labels, ans).accuracy - src.trueScore(s0), 12);
+  });
+  test("same estimates with and without level; intervals only with it, around the estimates", () => {
+    const oracles = () =>
+      Array.from({ length: 4 }, (_, t) => createOracle(all.subarray((S + t) * n, (S + t + 1) * n), 20));
+    const rng = () => RandomStream.derive(3, "tailored", 20, 0);
+    const a = tailoredBench().run({ sources: src, oracles: oracles(), budget: 20, rng: rng() });
+    const b = tailoredBench({ level: 0.8 }).run({ sources: src, oracles: oracles(), budget: 20, rng: rng() });
+    expect(Array.from(b.estimates)).toEqual(Array.from(a.estimates));
+    expect(a.intervals).toBeUndefined();
+    const iv = b.intervals as NonNullable<typeof b.intervals>;
+    expect(iv.level).toBe(0.8);
+    b.estimates.forEach((e, t) => {
+      expect(iv.lower[t]).toBeLessThanOrEqual(e);
+      expect(iv.upper[t]).toBeGreaterThanOrEqual(e);
+    });
+    expect(() => tailoredBench({ level: 1.5 })).toThrow(/level/);
   });
 });
