@@ -11,6 +11,7 @@ import {
   designFromPicks,
   estimate,
   estimateInterval,
+  evaluate,
   gsetScores,
   learnedEstimate,
   plusMode,
@@ -888,6 +889,15 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
         ).accuracy;
       }
       expect(got.accuracy).toBeCloseTo(Math.min(1, Math.max(0, lib)), 12);
+      // the one-call API with the same seed asks for the same examples and gives the same numbers
+      const one = await evaluate(sources, (ids) => ids.map((id) => row[all.exampleIndex(id)] as number), {
+        budget: 30,
+        seed: 5,
+      });
+      expect(one.asked).toEqual(plan.nset);
+      expect(one.accuracy).toBeCloseTo(got.accuracy, 12);
+      expect(one.interval[0]).toBeCloseTo(got.interval[0], 12);
+      expect(one.interval[1]).toBeCloseTo(got.interval[1], 12);
       expect(got.method).toBe("tailored-plus");
       expect(got.interval[0]).toBeLessThanOrEqual(got.accuracy);
       expect(got.interval[1]).toBeGreaterThanOrEqual(got.accuracy);

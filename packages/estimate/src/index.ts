@@ -5,6 +5,7 @@ export {
   estimateFromClusters,
   nativeMean,
 } from "./calibrate.js";
+export { type Ask, type EvaluateOptions, type EvaluateResult, evaluate } from "./evaluate.js";
 export {
   type ClusterPlan,
   clusterSamplingVariance,

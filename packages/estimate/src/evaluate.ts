@@ -1,0 +1,177 @@
+import { CorrectnessMatrix, type MatrixLike, RandomStream, TbError } from "@tb/core";
+import { estimateFromClusters, nativeMean } from "./calibrate.js";
+import { normalQuantile, sourceCalibrationErrors } from "./interval.js";
+import { defaultStrata, sourceMeans, stratifiedDesign } from "./plus/design.js";
+import { conformalHalfWidth, learnedEstimate } from "./plus/learned.js";
+import { beyondEstimate, gsetScores, type OutOfRange, type PlusMode, plusMode } from "./plus/method.js";
+import { probe, selectNatives, tailor } from "./tailored.js";
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** N: distinct examples the model is run on, G-set included; default 30. */
+  budget?: number;
+  /** Seed of every random choice; default 0 (`tb probe/tailor --seed` use the same streams). */
+  seed?: number;
+  /** Example ids when `sources` is a plain array (default `"0"…"n−1"`). */
+  examples?: readonly string[];
+  /** Nominal coverage of the interval; default 0.9. */
+  level?: number;
+  /** `"tailored-plus"` (default) or the faithful `"tailored"`. */
+  method?: "tailored-plus" | "tailored";
+  /** G-set size; default 10. */
+  gset?: number;
+}
+
+/** Result of {@link evaluate}. */
+export interface EvaluateResult {
+  /** Estimated accuracy on the whole benchmark. */
+  accuracy: number;
+  /** Interval for it at `level`, within [0, 1]. */
+  interval: [number, number];
+  level: number;
+  /** Example ids the model was asked about, in the order asked (G-set first). */
+  asked: string[];
+  method: "tailored-plus" | "tailored";
+  /** tailored-plus: how the model was treated (`"beyond"`: at the top of the sources' range). */
+  mode?: PlusMode;
+  /** The model's G-set score is above (below) every source's. */
+  outOfRange: OutOfRange;
+}
+
+/** What the caller's `ask` returns: answers in [0, 1], one per id, in order (or a promise of it). */
+export type Ask = (exampleIds: string[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
+
+/**
+ * Estimate one model's accuracy on a benchmark from a few of its answers, in one call: the G-set
+ * probe, then the rest of the coreset (tailored-plus by default), then the estimate and its
+ * interval. `ask(ids)` runs the model on those examples and returns its correctness (0/1 or a
+ * score in [0, 1]) in the same order; it is called twice (the G-set, then the rest), and never for
+ * more than `budget` distinct examples in all.
+ *
+ * ```ts
+ * const r = await evaluate(sourceRows, async (ids) => runMyModel(ids), { budget: 30, seed: 0 });
+ * console.log(r.accuracy, r.interval);
+ * ```
+ *
+ * @param sources per-example correctness of the source models (models × examples): a
+ *   `number[][]`, typed rows, an `ml-matrix` `Matrix`, or a `CorrectnessMatrix`
+ * @throws TbError `E_USAGE` for bad options, `E_INPUT` for bad sources or answers
+ */
+export async function evaluate(
+  sources: MatrixLike | CorrectnessMatrix,
+  ask: Ask,
+  options: EvaluateOptions = {},
+): Promise<EvaluateResult> {
+  const matrix =
+    sources instanceof CorrectnessMatrix
+      ? sources
+      : CorrectnessMatrix.from(
+          sources as MatrixLike,
+          options.examples !== undefined ? { exampleIds: options.examples, name: "sources" } : { name: "sources" },
+        );
+  if (sources instanceof CorrectnessMatrix && options.examples !== undefined) {
+    throw new TbError("E_USAGE", "evaluate: examples applies to plain arrays; a CorrectnessMatrix has its own ids");
+  }
+  if (typeof ask !== "function") throw new TbError("E_USAGE", "evaluate: ask must be a function (ids) => answers");
+  const method = options.method ?? "tailored-plus";
+  if (method !== "tailored-plus" && method !== "tailored") {
+    throw new TbError("E_USAGE", `evaluate: method must be "tailored-plus" or "tailored", got "${String(method)}"`);
+  }
+  const level = options.level ?? 0.9;
+  if (!(typeof level === "number" && level > 0 && level < 1)) {
+    throw new TbError("E_USAGE", `evaluate: level must be in (0, 1), got ${String(level)}`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed))
+    throw new TbError("E_USAGE", `evaluate: seed must be an integer, got ${String(seed)}`);
+  const g = options.gset ?? 10;
+  const budget = options.budget ?? 30;
+  if (!(Number.isInteger(budget) && budget > g && budget <= matrix.cols)) {
+    throw new TbError(
+      "E_USAGE",
+      `evaluate: budget must be an integer larger than the G-set (${g}) and at most the ${matrix.cols} examples, got ${String(budget)}`,
+    );
+  }
+  if (matrix.rows < 3) throw new TbError("E_INPUT", `evaluate: need at least 3 source models, got ${matrix.rows}`);
+  const ids = (cols: ArrayLike<number>) => Array.from(cols, (j) => matrix.exampleIds[j] as string);
+  const query = async (cols: Int32Array): Promise<Float64Array> => {
+    const list = ids(cols);
+    const got = await ask(list);
+    if (got === null || typeof got !== "object" || typeof (got as ArrayLike<number>).length !== "number") {
+      throw new TbError("E_INPUT", "evaluate: ask must return an array of answers");
+    }
+    if (got.length !== list.length) {
+      throw new TbError("E_INPUT", `evaluate: ask returned ${got.length} answers for ${list.length} examples`);
+    }
+    return Float64Array.from({ length: list.length }, (_, i) => {
+      const v = got[i];
+      if (!(typeof v === "number" && v >= 0 && v <= 1)) {
+        throw new TbError(
+          "E_INPUT",
+          `evaluate: the answer for example "${list[i]}" is ${String(v)}, not a number in [0, 1]`,
+        );
+      }
+      return v;
+    });
+  };
+  const rng = RandomStream.derive(seed);
+  const { gset } = probe(matrix, rng.child("gset"), { gset: g });
+  const gAnswers = await query(gset);
+  const gScore = gAnswers.reduce((a, b) => a + b, 0) / g;
+  const range = plusMode(gsetScores(matrix, gset), gScore, 0.75);
+  const acc = matrix.trueScores();
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  if (method === "tailored-plus" && range.mode === "beyond") {
+    const design = stratifiedDesign(
+      sourceMeans(matrix),
+      gset,
+      budget - g,
+      rng.child("strata"),
+      defaultStrata(budget - g),
+    );
+    const rest = await query(design.picks);
+    const observed = Int32Array.from([...gset, ...design.picks]);
+    const answers = Float64Array.from([...gAnswers, ...rest]);
+    let best = 0;
+    for (const v of acc) best = Math.max(best, v);
+    const b = beyondEstimate(matrix, acc, best, design, gset, observed, answers, 10, [0.1, 1, 10]);
+    const z = normalQuantile(0.5 + level / 2);
+    return {
+      accuracy: b.accuracy,
+      interval: [clamp(b.accuracy - z * b.se), clamp(b.accuracy + z * b.se)],
+      level,
+      asked: ids(observed),
+      method,
+      mode: "beyond",
+      outOfRange: range.outOfRange,
+    };
+  }
+  const sel = selectNatives(matrix, gset, [gAnswers], { targetPooling: "single" });
+  const natives = sel.natives[0] as Int32Array;
+  const plan = tailor(matrix, gset, natives, budget, rng.child("nset", 0));
+  const rest = await query(plan.toEvaluate);
+  const answers = Float64Array.from([...gAnswers, ...rest]);
+  if (method === "tailored-plus") {
+    const est = learnedEstimate(matrix, acc, natives, plan.nset, plan.labels, answers, [0.1, 1, 10]);
+    const hw = conformalHalfWidth(est.errors, level);
+    return {
+      accuracy: est.accuracy,
+      interval: [clamp(est.accuracy - hw), clamp(est.accuracy + hw)],
+      level,
+      asked: ids(plan.nset),
+      method,
+      mode: "within",
+      outOfRange: range.outOfRange,
+    };
+  }
+  const accuracy = estimateFromClusters(nativeMean(matrix, natives), plan.nset, plan.labels, answers).accuracy;
+  const hw = conformalHalfWidth(sourceCalibrationErrors(matrix, plan), level);
+  return {
+    accuracy,
+    interval: [clamp(accuracy - hw), clamp(accuracy + hw)],
+    level,
+    asked: ids(plan.nset),
+    method,
+    outOfRange: range.outOfRange,
+  };
+}
