@@ -1,6 +1,6 @@
 import { CorrectnessMatrix, type MatrixLike, RandomStream, TbError } from "@tb/core";
 import { estimateFromClusters, nativeMean } from "./calibrate.js";
-import { normalQuantile, sourceCalibrationErrors } from "./interval.js";
+import { estimateInterval, normalQuantile } from "./interval.js";
 import { defaultStrata, sourceMeans, stratifiedDesign } from "./plus/design.js";
 import { conformalHalfWidth, learnedEstimate } from "./plus/learned.js";
 import { beyondEstimate, gsetScores, type OutOfRange, type PlusMode, plusMode } from "./plus/method.js";
@@ -16,7 +16,10 @@ export interface EvaluateOptions {
   examples?: readonly string[];
   /** Nominal coverage of the interval; default 0.9. */
   level?: number;
-  /** `"tailored-plus"` (default) or the faithful `"tailored"`. */
+  /**
+   * `"tailored-plus"` (default) or the faithful `"tailored"` (its interval is `estimateInterval`'s,
+   * as `tb estimate` prints it).
+   */
   method?: "tailored-plus" | "tailored";
   /** G-set size; default 10. */
   gset?: number;
@@ -164,11 +167,12 @@ export async function evaluate(
       outOfRange: range.outOfRange,
     };
   }
+  // The faithful method's interval as `tb estimate` gives it (`estimateInterval`).
   const accuracy = estimateFromClusters(nativeMean(matrix, natives), plan.nset, plan.labels, answers).accuracy;
-  const hw = conformalHalfWidth(sourceCalibrationErrors(matrix, plan), level);
+  const iv = estimateInterval(matrix, plan, accuracy, { level }).interval ?? [accuracy, accuracy];
   return {
     accuracy,
-    interval: [clamp(accuracy - hw), clamp(accuracy + hw)],
+    interval: [clamp(iv[0]), clamp(iv[1])],
     level,
     asked: ids(plan.nset),
     method,

@@ -295,7 +295,12 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
   const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange"> = {};
   if ("method" in o) extra.method = method;
   if (mode !== undefined) extra.mode = mode;
-  if (beyond) extra.strata = v.int(o, "strata", 1);
+  if (beyond) {
+    extra.strata = v.int(o, "strata", 1);
+    if (extra.strata > toEvaluate.length) {
+      v.fail("strata", `strata ${extra.strata} is more than the ${toEvaluate.length} examples drawn (toEvaluate)`);
+    }
+  }
   if (method === "tailored-plus" && "outOfRange" in o) {
     const r = o.outOfRange;
     if (!(r === null || r === "above" || r === "below"))

@@ -67,11 +67,14 @@ describe("native-source threshold and n̄ (ALGORITHMS §3 step 3), worked by han
     const e = sym(3, { "0,1": 0, "0,2": 10, "1,2": 10 });
     const sel = selectNativeSources(e, 2, 1);
     expect(sel.fallback).toBe("target-source-mean");
+    expect(sel.threshold).toBe(10);
     expect(sel.nBar).toBe(2);
     expect(Array.from(sel.natives[0]!)).toEqual([0, 1]);
     // With the strict "<" test nothing is below the mean either: every source.
     const lt = selectNativeSources(e, 2, 1, { thresholdCompare: "lt" });
     expect(lt.fallback).toBe("all-sources");
+    expect(lt.threshold).toBe(Number.POSITIVE_INFINITY);
+    expect(Array.from(lt.counts)).toEqual([2]);
     expect(lt.nBar).toBe(2);
   });
   test("the fallback keeps the nearest sources when distances differ", () => {

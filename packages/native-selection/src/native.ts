@@ -69,6 +69,8 @@ export interface NativeSelection {
    * {@link NativeOptions.onNoNatives}): `"target-source-mean"` or `"all-sources"`.
    */
   fallback: "none" | "target-source-mean" | "all-sources";
+  /** The threshold that gave n̄: d̄, the mean target–source distance, or `Infinity` (all sources). */
+  threshold: number;
 }
 
 /**
@@ -111,6 +113,7 @@ export function selectNativeSources(
     return Math.trunc(total / targets);
   };
   let nBar = countWithin(dBar);
+  let threshold = dBar;
   let fallback: NativeSelection["fallback"] = "none";
   if (nBar === 0) {
     if (onNone === "error") {
@@ -125,10 +128,12 @@ export function selectNativeSources(
       const base = (sources + t) * models;
       for (let s = 0; s < sources; s++) ts += dist[base + s] as number;
     }
-    nBar = countWithin(ts / (targets * sources));
+    threshold = ts / (targets * sources);
+    nBar = countWithin(threshold);
     fallback = "target-source-mean";
     if (nBar === 0) {
-      nBar = sources;
+      threshold = Number.POSITIVE_INFINITY;
+      nBar = countWithin(threshold);
       fallback = "all-sources";
     }
   }
@@ -141,5 +146,5 @@ export function selectNativeSources(
     const sorted = Array.from(order).sort((a, b) => (dist[base + a] as number) - (dist[base + b] as number) || a - b);
     natives.push(Int32Array.from(sorted.slice(0, nBar)).sort());
   }
-  return { dBar, counts, nBar, natives, fallback };
+  return { dBar, counts, nBar, natives, fallback, threshold };
 }

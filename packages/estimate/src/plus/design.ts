@@ -178,8 +178,11 @@ export interface DesignEstimate {
  * the sources' answers to the same examples — the example-level model of AIPW — so the sources
  * only predict and the target's own answers anchor the level: when the sources say nothing (all
  * wrong on an example) the residuals carry the target's accuracy there. The standard error is
- * the stratified one, `SE² = Σ_h (|h|/n)² s²_h / m_h · (1 − m_h/|h|)`, with `s²_h` the variance of
- * the ridge's exact leave-one-out residuals in stratum h (pooled over strata where m_h < 2).
+ * the stratified one, `SE² = Σ_h (|h|/n)² s²_h / m_h · (1 − d_h/|h|)`, with `m_h` the answers pooled
+ * into stratum h, `d_h` its random draws (the G-set examples are not part of |h|) and `s²_h` the
+ * variance of the ridge's exact leave-one-out residuals in stratum h (pooled over strata where
+ * m_h < 2). Pooling the G-set's answers into the strata makes the residual means model-assisted
+ * rather than design-unbiased: the G-set was chosen by K-Medoids, not drawn from the strata.
  *
  * @param observed the examples answered (G-set and draws), `answers[i]` for `observed[i]`
  * @param exclude a source row left out of the features (when that source stands in as the target)
@@ -225,12 +228,14 @@ export function designEstimate(
   });
   const resSum = new Float64Array(H);
   const cnt = new Int32Array(H);
+  const drawn = new Int32Array(H); // random draws only: the finite-population correction counts these
   const looVals: number[][] = Array.from({ length: H }, () => []);
   let exact = 0;
   for (let i = 0; i < k; i++) {
     const x = observed[i] as number;
     const yi = y[i] as number;
     let h = design.stratumOf[x] as number;
+    if (h >= 0) drawn[h] = (drawn[h] as number) + 1;
     if (h < 0) {
       exact += yi;
       const gi = gPos.get(x);
@@ -255,7 +260,7 @@ export function designEstimate(
     if (m > 0) total += (Nh * (resSum[h] as number)) / m;
     const s2 = m >= 2 ? variance(looVals[h] as number[]) : pooled;
     const w = Nh / n;
-    if (m > 0) v += ((w * w * s2) / m) * Math.max(0, 1 - m / Nh);
+    if (m > 0) v += ((w * w * s2) / m) * Math.max(0, 1 - (drawn[h] as number) / Nh);
     else v += w * w * pooled;
   }
   return { accuracy: total / n, se: Math.sqrt(v) };

@@ -1,5 +1,7 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { ridgeLoo, ridgePredict } from "@tb/linear";
+import { estimateFromClusters, nativeMean } from "../calibrate.js";
+import { sourceCalibrationErrors } from "../interval.js";
 
 /**
  * The "within" half of tailored-plus: on the tailored coreset (G-set + N-set medoids), a blend of
@@ -75,30 +77,9 @@ export function learnedEstimate(
     const r = (acc[s] as number) - fitted; // the LOO residual has the sign of the in-sample one
     errL[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
   }
-  // Calibrated estimate: native sum per example, factors per slot.
-  const q = natives.length;
-  const sum = new Float64Array(n);
-  for (const s of natives) {
-    const base = s * n;
-    for (let x = 0; x < n; x++) sum[x] = (sum[x] as number) + (d[base + x] as number);
-  }
-  const isNative = new Uint8Array(S);
-  for (const s of natives) isNative[s] = 1;
-  const mBar = Float64Array.from(sum, (v) => v / q);
-  const calibrated = calibratedMean(mBar, nset, labels, answers);
-  const errC = new Float64Array(S);
-  const m2 = new Float64Array(n);
-  const ans = new Float64Array(K);
-  for (let s = 0; s < S; s++) {
-    const base = s * n;
-    let mb = mBar;
-    if (isNative[s] === 1 && q > 1) {
-      for (let x = 0; x < n; x++) m2[x] = ((sum[x] as number) - (d[base + x] as number)) / (q - 1);
-      mb = m2;
-    }
-    for (let j = 0; j < K; j++) ans[j] = d[base + (nset[j] as number)] as number;
-    errC[s] = calibratedMean(mb, nset, labels, ans) - (acc[s] as number);
-  }
+  // Calibrated estimate, and its leave-one-out error for every source as a pseudo-target.
+  const calibrated = estimateFromClusters(nativeMean(sources, natives), nset, labels, answers).accuracy;
+  const errC = sourceCalibrationErrors(sources, { natives, nset, labels });
   let best = Infinity;
   let blend = 1;
   for (const lam of BLEND_GRID) {
@@ -141,21 +122,6 @@ export function ridgeLearn(
     for (let j = 0; j < K; j++) X[s * K + j] = sources.data[s * n + (cols[j] as number)] as number;
   }
   return ridgePredict(ridgeLoo(X, S, K, acc, alphas).fit, answers);
-}
-
-/** Mean of the calibrated per-example estimates (upper clip), without allocating per call. */
-function calibratedMean(mBar: Float64Array, nset: Int32Array, labels: Int32Array, answers: ArrayLike<number>): number {
-  const n = mBar.length;
-  const K = nset.length;
-  let total = 0;
-  // factor per slot, small K: recompute on the fly via a tiny local array
-  const f = new Float64Array(K);
-  for (let j = 0; j < K; j++) f[j] = ((answers[j] as number) + 0.5) / ((mBar[nset[j] as number] as number) + 0.5);
-  for (let x = 0; x < n; x++) {
-    const v = ((mBar[x] as number) + 0.5) * (f[labels[x] as number] as number) - 0.5;
-    total += Math.min(v, 1);
-  }
-  return total / n;
 }
 
 /**

@@ -188,6 +188,12 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           `tailored-plus: budget ${budget} must be larger than the G-set size ${g} and at most ${n}`,
         );
       }
+      if (options.strata !== undefined && options.strata > budget - g) {
+        throw new TbError(
+          "E_USAGE",
+          `tailored-plus: strata (${options.strata}) must be at most budget − G-set = ${budget - g}`,
+        );
+      }
       const acc = sources.trueScores();
       const { gset } = probe(sources, ctx.rng.child("gset"), base);
       const gAnswers = oracles.map((o) => o.queryMany(gset));

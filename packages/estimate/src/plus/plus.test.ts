@@ -246,6 +246,12 @@ describe("tailoredPlus as a method", () => {
       }
     }
     expect(() => run(10)).toThrow(/budget 10/);
+    // more strata than random draws: refused before any target is asked anything
+    const oracles = tIdx.map((r) => createOracle(data.subarray(r * n, (r + 1) * n), 14));
+    expect(() =>
+      tailoredPlus({ strata: 5 }).run({ sources, oracles, budget: 14, rng: RandomStream.derive(0) }),
+    ).toThrow(/strata \(5\) must be at most budget − G-set = 4/);
+    for (const o of oracles) expect(o.queried).toBe(0);
   });
 });
 
