@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { oneCall } from "./one-call.js";
 import { staticCoreset } from "./static-coreset.js";
 import { compareVariants } from "./tailored-cosine.js";
 
@@ -15,4 +16,13 @@ test("hand-composed TailoredBench variants stay within budget and beat chance", 
     expect(m.maxQueried).toBe(30);
     expect(m.kendallTau).toBeGreaterThan(0.6);
   }
+});
+
+test("one-call evaluate: 30 answers each, estimates near the truth, the strongest model treated as beyond the sources", async () => {
+  const rs = await oneCall();
+  for (const r of rs) {
+    expect(r.asked).toBe(30);
+    expect(Math.abs(r.accuracy - r.truth)).toBeLessThan(0.15);
+  }
+  expect(rs.find((r) => r.name === "strongest")?.mode).toBe("beyond");
 });

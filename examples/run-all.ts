@@ -1,4 +1,5 @@
 /** Runs every example as a user would (`pnpm examples`); CI runs this too. */
+import { oneCall } from "./one-call.js";
 import { staticCoreset } from "./static-coreset.js";
 import { compareVariants } from "./tailored-cosine.js";
 
@@ -7,5 +8,12 @@ console.log(`static-coreset: τ-b ${s.kendallTau.toFixed(3)}, MAE ${s.mae.toFixe
 for (const [name, m] of Object.entries(compareVariants())) {
   console.log(
     `tailored-cosine (${name}): τ-b ${m.kendallTau.toFixed(3)}, MAE ${m.mae.toFixed(4)}, max queried ${m.maxQueried}/30`,
+  );
+}
+for (const r of await oneCall()) {
+  console.log(
+    `one-call evaluate (${r.name}, ${r.mode} mode): ${(100 * r.accuracy).toFixed(1)}% ` +
+      `[${(100 * r.interval[0]).toFixed(1)}, ${(100 * r.interval[1]).toFixed(1)}] from ${r.asked} answers; true ${(100 * r.truth).toFixed(1)}%` +
+      (r.truth >= r.interval[0] && r.truth <= r.interval[1] ? " (inside)" : " (outside the interval)"),
   );
 }
