@@ -56,6 +56,7 @@ export {
   tailoredPlus,
 } from "./plus/method.js";
 export {
+  checkTailoredOptions,
   estimate,
   type Probe,
   probe,

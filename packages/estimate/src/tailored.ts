@@ -220,12 +220,39 @@ export function estimate(
 }
 
 /**
+ * Check the options TailoredBench and tailored-plus share, up front: an unknown metric, clip,
+ * estimator or threshold test, or a G-set size that is not a positive integer, is `E_USAGE`
+ * naming the option (instead of an error far downstream that blames the data).
+ */
+export function checkTailoredOptions(options: TailoredOptions, method: string): void {
+  const oneOf = (name: string, v: unknown, allowed: readonly string[]) => {
+    if (v !== undefined && !allowed.includes(v as string)) {
+      throw new TbError(
+        "E_USAGE",
+        `${method}: ${name} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(v) ?? String(v)}`,
+      );
+    }
+  };
+  oneOf("metric", options.metric, ["manhattan", "euclidean", "cosine", "correlation"]);
+  oneOf("clip", options.clip, ["upper", "both", "none"]);
+  oneOf("estimator", options.estimator, ["calibrated", "medoid"]);
+  oneOf("thresholdCompare", options.thresholdCompare, ["le", "lt"]);
+  if (options.gset !== undefined && !(Number.isInteger(options.gset) && options.gset >= 1)) {
+    throw new TbError("E_USAGE", `${method}: gset must be an integer ≥ 1, got ${String(options.gset)}`);
+  }
+  if (options.standardize !== undefined && typeof options.standardize !== "boolean") {
+    throw new TbError("E_USAGE", `${method}: standardize must be true or false, got ${String(options.standardize)}`);
+  }
+}
+
+/**
  * TailoredBench as an {@link EvaluationMethod} (ALGORITHMS §3): one G-set per trial for all
  * targets, native sources per target (jointly by default), an N-set per target, and the
  * calibrated estimate. Targets are seen only through their oracles; each is asked for exactly
  * `budget` distinct examples.
  */
 export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
+  checkTailoredOptions(options, "tailoredBench");
   const g = options.gset ?? 10;
   const pooling = options.targetPooling ?? "joint";
   if (pooling !== "joint" && pooling !== "single") {

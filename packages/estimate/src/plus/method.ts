@@ -7,7 +7,14 @@ import {
 } from "@tb/core";
 import { normalQuantile } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
-import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
+import {
+  checkTailoredOptions,
+  nsetOptions,
+  probe,
+  selectNatives,
+  type TailoredOptions,
+  tailorWith,
+} from "../tailored.js";
 import {
   beyondStandardError,
   defaultStrata,
@@ -114,6 +121,7 @@ export function plusMode(
 }
 
 function checkPlusOptions(o: TailoredPlusOptions): void {
+  checkTailoredOptions(o, "tailored-plus");
   const level = o.level ?? 0.9;
   if (!(level > 0 && level < 1))
     throw new TbError("E_USAGE", `tailored-plus: level must be in (0, 1), got ${String(level)}`);

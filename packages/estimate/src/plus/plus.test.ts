@@ -294,3 +294,27 @@ describe("TailoredBench's optional intervals", () => {
     expect(() => tailoredBench({ level: 1.5 })).toThrow(/level/);
   });
 });
+
+describe("options are checked up front, naming the option", () => {
+  test("unknown metric, clip, estimator, threshold test or a bad G-set size: E_USAGE", () => {
+    const bad: [object, RegExp][] = [
+      [{ metric: "hamming" }, /metric must be one of "manhattan"/],
+      [{ clip: "bogus" }, /clip must be one of/],
+      [{ estimator: "median" }, /estimator must be one of/],
+      [{ thresholdCompare: "<=" }, /thresholdCompare must be one of/],
+      [{ gset: 0 }, /gset must be an integer ≥ 1/],
+      [{ standardize: "yes" }, /standardize must be true or false/],
+    ];
+    for (const [o, re] of bad) {
+      for (const make of [tailoredBench, tailoredPlus]) {
+        try {
+          make(o as never);
+          expect.unreachable();
+        } catch (err) {
+          expect((err as TbError).code).toBe("E_USAGE");
+          expect((err as Error).message).toMatch(re);
+        }
+      }
+    }
+  });
+});
