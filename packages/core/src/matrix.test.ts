@@ -20,6 +20,11 @@ describe("CorrectnessMatrix validation", () => {
   ])("%s is rejected with its location", (_, rows, re) => {
     expect(code(() => CorrectnessMatrix.from(rows as number[][]))).toMatch(re);
   });
+  test("a flat list of numbers instead of rows is refused (not a models × 0 matrix)", () => {
+    expect(code(() => CorrectnessMatrix.from([0, 1, 1, 0] as unknown as number[][]))).toMatch(
+      /E_INPUT.*row 0 is the number 0, not an array of values/,
+    );
+  });
   test("non-0/1 value in a binary matrix", () => {
     expect(code(() => CorrectnessMatrix.from([[0, 0.5]], { kind: "binary" }))).toMatch(/E_INPUT.*binary/);
   });

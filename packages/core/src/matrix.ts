@@ -94,6 +94,16 @@ export class CorrectnessMatrix {
         ? values.to2DArray()
         : (values as unknown as ArrayLike<number>[]);
     const name = opts.name ?? "matrix";
+    for (let i = 0; i < rowsArr.length; i++) {
+      const row = rowsArr[i] as unknown;
+      if (row === null || typeof row !== "object" || typeof (row as ArrayLike<number>).length !== "number") {
+        throw new TbError(
+          "E_INPUT",
+          `${name}: row ${i} is ${typeof row === "number" ? `the number ${row}` : String(row)}, not an array of values — pass one array per model (models × examples)`,
+          { row: i },
+        );
+      }
+    }
     const r = rowsArr.length;
     const c = r > 0 ? (rowsArr[0] as ArrayLike<number>).length : (opts.exampleIds?.length ?? 0);
     const data = new Float64Array(r * c);
