@@ -8,16 +8,14 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
-  beyondEstimate,
-  conformalHalfWidth,
-  defaultStrata,
+  DEFAULT_RANGE_QUANTILE,
   designFromPicks,
   estimate,
   estimateInterval,
   gsetScores,
-  learnedEstimate,
-  normalQuantile,
+  plusBeyond,
   plusMode,
+  plusWithin,
   probe,
   selectNatives,
   sourceMeans,
@@ -288,9 +286,6 @@ const TAILOR_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The range quantile of tailored-plus (its default; docs/TAILORED-PLUS.md). */
-const PLUS_RANGE_QUANTILE = 0.75;
-
 /**
  * `tb tailor` (DESIGN §3.2; ALGORITHMS §3 steps 2–6): native sources and N-set of each target
  * from its answers on the G-set. One target → single-target pooling and one plan file; several
@@ -430,7 +425,7 @@ function tailorPlus(a: {
   const { sources, pf, gset, gAnswers, targets, budget, seed, out, opts } = a;
   const g = gset.length;
   const srcG = gsetScores(sources, gset);
-  const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, PLUS_RANGE_QUANTILE));
+  const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE));
   const within = modes.flatMap((m, t) => (m.mode === "within" ? [t] : []));
   // within targets: native selection jointly over them (or one by one with single pooling)
   const natives = new Map<number, { natives: Int32Array; dBar: number; nBar: number; fallback: string }>();
@@ -463,13 +458,7 @@ function tailorPlus(a: {
     }
   }
   const beyondDesign = modes.some((m) => m.mode === "beyond")
-    ? stratifiedDesign(
-        sourceMeans(sources),
-        gset,
-        budget - g,
-        RandomStream.derive(seed).child("strata"),
-        defaultStrata(budget - g),
-      )
+    ? stratifiedDesign(sourceMeans(sources), gset, budget - g, RandomStream.derive(seed).child("strata"))
     : undefined;
   const multi = targets.length > 1;
   const ids = (arr: ArrayLike<number>) => Array.from(arr, (j) => sources.exampleIds[j] as string);
@@ -611,24 +600,17 @@ export function runEstimate(args: string[]): number {
   }
   const plan = { natives, nset, labels };
   let accuracy: number;
-  let iv: { interval: [number, number] | null };
+  let interval: [number, number] | null;
   if (pf.method === "tailored-plus" && pf.mode === "beyond") {
     const g = pf.gset.length;
     const gset = nset.slice(0, g);
     const design = designFromPicks(sourceMeans(sources), gset, nset.slice(g), pf.strata as number);
-    const acc = sources.trueScores();
-    const est = beyondEstimate(sources, acc, Math.max(...acc), design, gset, nset, values, 10, [0.1, 1, 10]);
-    accuracy = est.accuracy;
-    const z = normalQuantile(0.5 + level / 2);
-    iv = { interval: [Math.max(0, accuracy - z * est.se), Math.min(1, accuracy + z * est.se)] };
+    ({ accuracy, interval } = plusBeyond(sources, sources.trueScores(), design, gset, nset, values, level));
   } else if (pf.method === "tailored-plus") {
-    const est = learnedEstimate(sources, sources.trueScores(), natives, nset, labels, values, [0.1, 1, 10]);
-    accuracy = est.accuracy;
-    const hw = conformalHalfWidth(est.errors, level);
-    iv = { interval: [Math.max(0, accuracy - hw), Math.min(1, accuracy + hw)] };
+    ({ accuracy, interval } = plusWithin(sources, sources.trueScores(), natives, nset, labels, values, level));
   } else {
     accuracy = estimate(sources, plan, values).accuracy;
-    iv = estimateInterval(sources, plan, accuracy, { level });
+    interval = estimateInterval(sources, plan, accuracy, { level }).interval;
   }
   const scores = sources.trueScores();
   const rankOf = (x: number) => {
@@ -637,13 +619,12 @@ export function runEstimate(args: string[]): number {
     return above + 1;
   };
   const position = rankOf(accuracy);
-  const rankInterval: [number, number] | null =
-    iv.interval === null ? null : [rankOf(iv.interval[1]), rankOf(iv.interval[0])];
+  const rankInterval: [number, number] | null = interval === null ? null : [rankOf(interval[1]), rankOf(interval[0])];
   const result = {
     specVersion: WORKFLOW_SPEC_VERSION,
     target: pf.target,
     accuracy,
-    interval: iv.interval,
+    interval,
     level,
     evaluated: nset.length,
     budget: pf.budget,
@@ -658,9 +639,9 @@ export function runEstimate(args: string[]): number {
   const pctv = (x: number) => (100 * x).toFixed(1);
   return done(
     `target "${pf.target}": estimated accuracy ${pctv(accuracy)}%` +
-      (iv.interval === null
+      (interval === null
         ? " (no interval: the plan shows no spread)"
-        : ` (${Math.round(level * 100)}% interval ${pctv(iv.interval[0])}–${pctv(iv.interval[1])}%)`) +
+        : ` (${Math.round(level * 100)}% interval ${pctv(interval[0])}–${pctv(interval[1])}%)`) +
       ` from ${nset.length} examples of ${sources.cols}\n` +
       `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
       (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`) +

@@ -875,7 +875,7 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
       if (plan.mode === "beyond") {
         const d = designFromPicks(sourceMeans(sources), gset, nset.slice(gset.length), plan.strata);
         const acc = sources.trueScores();
-        lib = beyondEstimate(sources, acc, Math.max(...acc), d, gset, nset, answers, 10, [0.1, 1, 10]).accuracy;
+        lib = beyondEstimate(sources, acc, d, gset, nset, answers, 10, [0.1, 1, 10]).accuracy;
       } else {
         const natives = Int32Array.from(plan.nativeSources as string[], (id) => sources.modelIndex(id));
         lib = learnedEstimate(

@@ -1,9 +1,17 @@
 import { CorrectnessMatrix, type MatrixLike, RandomStream, TbError } from "@tb/core";
 import { estimateFromClusters, nativeMean } from "./calibrate.js";
-import { estimateInterval, normalQuantile } from "./interval.js";
-import { defaultStrata, sourceMeans, stratifiedDesign } from "./plus/design.js";
-import { conformalHalfWidth, learnedEstimate } from "./plus/learned.js";
-import { beyondEstimate, gsetScores, type OutOfRange, type PlusMode, plusMode } from "./plus/method.js";
+import { estimateInterval } from "./interval.js";
+import { sourceMeans, stratifiedDesign } from "./plus/design.js";
+import {
+  DEFAULT_RANGE_QUANTILE,
+  gsetScores,
+  type OutOfRange,
+  type PlusEstimate,
+  type PlusMode,
+  plusBeyond,
+  plusMode,
+  plusWithin,
+} from "./plus/method.js";
 import { probe, selectNatives, tailor } from "./tailored.js";
 
 /** Options of {@link evaluate}. */
@@ -40,6 +48,9 @@ export interface EvaluateResult {
   /** The model's G-set score is above (below) every source's. */
   outOfRange: OutOfRange;
 }
+
+/** The estimate and interval of a mode's result, without its diagnostics. */
+const pick = (e: PlusEstimate): PlusEstimate => ({ accuracy: e.accuracy, interval: e.interval });
 
 /** What the caller's `ask` returns: answers in [0, 1], one per id, in order (or a promise of it). */
 export type Ask = (exampleIds: string[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
@@ -121,58 +132,30 @@ export async function evaluate(
   const { gset } = probe(matrix, rng.child("gset"), { gset: g });
   const gAnswers = await query(gset);
   const gScore = gAnswers.reduce((a, b) => a + b, 0) / g;
-  const range = plusMode(gsetScores(matrix, gset), gScore, 0.75);
+  const range = plusMode(gsetScores(matrix, gset), gScore, DEFAULT_RANGE_QUANTILE);
   const acc = matrix.trueScores();
-  const clamp = (x: number) => Math.min(1, Math.max(0, x));
   if (method === "tailored-plus" && range.mode === "beyond") {
-    const design = stratifiedDesign(
-      sourceMeans(matrix),
-      gset,
-      budget - g,
-      rng.child("strata"),
-      defaultStrata(budget - g),
-    );
+    const design = stratifiedDesign(sourceMeans(matrix), gset, budget - g, rng.child("strata"));
     const rest = await query(design.picks);
     const observed = Int32Array.from([...gset, ...design.picks]);
-    const answers = Float64Array.from([...gAnswers, ...rest]);
-    let best = 0;
-    for (const v of acc) best = Math.max(best, v);
-    const b = beyondEstimate(matrix, acc, best, design, gset, observed, answers, 10, [0.1, 1, 10]);
-    const z = normalQuantile(0.5 + level / 2);
-    return {
-      accuracy: b.accuracy,
-      interval: [clamp(b.accuracy - z * b.se), clamp(b.accuracy + z * b.se)],
-      level,
-      asked: ids(observed),
-      method,
-      mode: "beyond",
-      outOfRange: range.outOfRange,
-    };
+    const b = plusBeyond(matrix, acc, design, gset, observed, Float64Array.from([...gAnswers, ...rest]), level);
+    return { ...pick(b), level, asked: ids(observed), method, mode: "beyond", outOfRange: range.outOfRange };
   }
-  const sel = selectNatives(matrix, gset, [gAnswers], { targetPooling: "single" });
+  const sel = selectNatives(matrix, gset, [gAnswers]);
   const natives = sel.natives[0] as Int32Array;
   const plan = tailor(matrix, gset, natives, budget, rng.child("nset", 0));
   const rest = await query(plan.toEvaluate);
   const answers = Float64Array.from([...gAnswers, ...rest]);
   if (method === "tailored-plus") {
-    const est = learnedEstimate(matrix, acc, natives, plan.nset, plan.labels, answers, [0.1, 1, 10]);
-    const hw = conformalHalfWidth(est.errors, level);
-    return {
-      accuracy: est.accuracy,
-      interval: [clamp(est.accuracy - hw), clamp(est.accuracy + hw)],
-      level,
-      asked: ids(plan.nset),
-      method,
-      mode: "within",
-      outOfRange: range.outOfRange,
-    };
+    const w = plusWithin(matrix, acc, natives, plan.nset, plan.labels, answers, level);
+    return { ...pick(w), level, asked: ids(plan.nset), method, mode: "within", outOfRange: range.outOfRange };
   }
   // The faithful method's interval as `tb estimate` gives it (`estimateInterval`).
   const accuracy = estimateFromClusters(nativeMean(matrix, natives), plan.nset, plan.labels, answers).accuracy;
   const iv = estimateInterval(matrix, plan, accuracy, { level }).interval ?? [accuracy, accuracy];
   return {
     accuracy,
-    interval: [clamp(iv[0]), clamp(iv[1])],
+    interval: [iv[0], iv[1]],
     level,
     asked: ids(plan.nset),
     method,

@@ -48,10 +48,16 @@ export {
 } from "./plus/learned.js";
 export {
   beyondEstimate,
+  DEFAULT_LEARN_ALPHAS,
+  DEFAULT_RANGE_QUANTILE,
+  DEFAULT_RESIDUAL_ALPHA,
   gsetScores,
   type OutOfRange,
+  type PlusEstimate,
   type PlusMode,
+  plusBeyond,
   plusMode,
+  plusWithin,
   type TailoredPlusOptions,
   tailoredPlus,
 } from "./plus/method.js";

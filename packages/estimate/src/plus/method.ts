@@ -25,6 +25,21 @@ import {
 } from "./design.js";
 import { conformalHalfWidth, learnedEstimate, ridgeLearn } from "./learned.js";
 
+/** Default of {@link TailoredPlusOptions.rangeQuantile}: the sources' upper quartile. */
+export const DEFAULT_RANGE_QUANTILE = 0.75;
+/** Default ridge penalties of the learned estimate (Random-Sampling-Learn's grid). */
+export const DEFAULT_LEARN_ALPHAS: readonly number[] = Object.freeze([0.1, 1, 10]);
+/** Default penalty of the beyond mode's residual ridge (AIPW's). */
+export const DEFAULT_RESIDUAL_ALPHA = 10;
+
+/** One target's estimate with its interval (both within [0, 1]). */
+export interface PlusEstimate {
+  accuracy: number;
+  interval: [number, number];
+}
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
 /**
  * The beyond mode's estimate of one target: the design estimate; when it lies within the sources'
  * accuracy range (≤ the best source's accuracy) the sources can describe the target after all,
@@ -34,19 +49,60 @@ import { conformalHalfWidth, learnedEstimate, ridgeLearn } from "./learned.js";
 export function beyondEstimate(
   sources: CorrectnessMatrix,
   acc: Float64Array,
-  bestSource: number,
   design: Strata,
   gset: Int32Array,
   observed: Int32Array,
   answers: ArrayLike<number>,
-  residualAlpha: number,
-  learnAlphas: readonly number[],
+  residualAlpha: number = DEFAULT_RESIDUAL_ALPHA,
+  learnAlphas: readonly number[] = DEFAULT_LEARN_ALPHAS,
 ): { accuracy: number; se: number; averaged: boolean } {
   const est = designEstimate(sources, design, gset, observed, answers, residualAlpha);
-  let a = Math.min(1, Math.max(0, est.accuracy));
-  const averaged = a <= bestSource;
-  if (averaged) a = Math.min(1, Math.max(0, (a + ridgeLearn(sources, acc, observed, answers, learnAlphas)) / 2));
+  let best = 0;
+  for (const v of acc) best = Math.max(best, v);
+  let a = clamp01(est.accuracy);
+  const averaged = a <= best;
+  if (averaged) a = clamp01((a + ridgeLearn(sources, acc, observed, answers, learnAlphas)) / 2);
   return { accuracy: a, se: beyondStandardError(est.se, answers, sources.cols), averaged };
+}
+
+/** {@link beyondEstimate} with its interval `± z·SE` at `level`: the beyond mode, whole. */
+export function plusBeyond(
+  sources: CorrectnessMatrix,
+  acc: Float64Array,
+  design: Strata,
+  gset: Int32Array,
+  observed: Int32Array,
+  answers: ArrayLike<number>,
+  level: number,
+  residualAlpha: number = DEFAULT_RESIDUAL_ALPHA,
+  learnAlphas: readonly number[] = DEFAULT_LEARN_ALPHAS,
+): PlusEstimate & { averaged: boolean } {
+  const b = beyondEstimate(sources, acc, design, gset, observed, answers, residualAlpha, learnAlphas);
+  const hw = normalQuantile(0.5 + level / 2) * b.se;
+  return { accuracy: b.accuracy, interval: [clamp01(b.accuracy - hw), clamp01(b.accuracy + hw)], averaged: b.averaged };
+}
+
+/**
+ * {@link learnedEstimate} with its split-conformal interval at `level`
+ * ({@link conformalHalfWidth} of the sources' leave-one-out errors): the within mode, whole.
+ */
+export function plusWithin(
+  sources: CorrectnessMatrix,
+  acc: Float64Array,
+  natives: Int32Array,
+  nset: Int32Array,
+  labels: Int32Array,
+  answers: ArrayLike<number>,
+  level: number,
+  learnAlphas: readonly number[] = DEFAULT_LEARN_ALPHAS,
+): PlusEstimate & { blend: number } {
+  const est = learnedEstimate(sources, acc, natives, nset, labels, answers, learnAlphas);
+  const hw = conformalHalfWidth(est.errors, level);
+  return {
+    accuracy: est.accuracy,
+    interval: [clamp01(est.accuracy - hw), clamp01(est.accuracy + hw)],
+    blend: est.blend,
+  };
 }
 
 /** Options of {@link tailoredPlus}. */
@@ -125,7 +181,7 @@ function checkPlusOptions(o: TailoredPlusOptions): void {
   const level = o.level ?? 0.9;
   if (!(level > 0 && level < 1))
     throw new TbError("E_USAGE", `tailored-plus: level must be in (0, 1), got ${String(level)}`);
-  const q = o.rangeQuantile ?? 0.75;
+  const q = o.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
   if (!(q >= 0 && q <= 1)) {
     throw new TbError("E_USAGE", `tailored-plus: rangeQuantile must be in [0, 1], got ${String(q)}`);
   }
@@ -141,7 +197,7 @@ function checkPlusOptions(o: TailoredPlusOptions): void {
   if (o.learnAlphas !== undefined && o.learnAlphas.length === 0) {
     throw new TbError("E_USAGE", "tailored-plus: learnAlphas must not be empty");
   }
-  const ra = o.residualAlpha ?? 10;
+  const ra = o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
   if (!(ra > 0 && Number.isFinite(ra))) {
     throw new TbError("E_USAGE", `tailored-plus: residualAlpha must be a finite number > 0, got ${String(ra)}`);
   }
@@ -168,10 +224,10 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
   checkPlusOptions(options);
   const g = options.gset ?? 10;
   const level = options.level ?? 0.9;
-  const q = options.rangeQuantile ?? 0.75;
+  const q = options.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
   const forced = options.mode ?? "auto";
-  const alphas = options.learnAlphas ?? [0.1, 1, 10];
-  const residualAlpha = options.residualAlpha ?? 10;
+  const alphas = options.learnAlphas ?? DEFAULT_LEARN_ALPHAS;
+  const residualAlpha = options.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
   const base: TailoredOptions = {};
   for (const k of [
     "gset",
@@ -238,11 +294,9 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           const distances = keptNsetDistances(sources, nat, nOpts, cacheBytes);
           const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
           const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
-          const est = learnedEstimate(sources, acc, nat, plan.nset, plan.labels, answers, alphas);
-          const hw = conformalHalfWidth(est.errors, level);
+          const est = plusWithin(sources, acc, nat, plan.nset, plan.labels, answers, level, alphas);
           estimates[t] = est.accuracy;
-          lower[t] = Math.max(0, est.accuracy - hw);
-          upper[t] = Math.min(1, est.accuracy + hw);
+          [lower[t], upper[t]] = est.interval;
           blendSum += est.blend;
         });
         trimKept(cacheBytes);
@@ -259,16 +313,11 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           options.strata ?? defaultStrata(extra),
         );
         const observed = Int32Array.from([...gset, ...design.picks]);
-        const z = normalQuantile(0.5 + level / 2);
-        let best = 0;
-        for (const v of acc) best = Math.max(best, v);
         for (const t of beyond) {
-          const oracle = oracles[t] as (typeof oracles)[number];
-          const answers = oracle.queryMany(observed);
-          const b = beyondEstimate(sources, acc, best, design, gset, observed, answers, residualAlpha, alphas);
+          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(observed);
+          const b = plusBeyond(sources, acc, design, gset, observed, answers, level, residualAlpha, alphas);
           estimates[t] = b.accuracy;
-          lower[t] = Math.max(0, b.accuracy - z * b.se);
-          upper[t] = Math.min(1, b.accuracy + z * b.se);
+          [lower[t], upper[t]] = b.interval;
           if (b.averaged) averaged++;
         }
       }
