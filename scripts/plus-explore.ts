@@ -9,9 +9,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, range } from "@tb/core";
-import { estimateFromClusters, nativeMean, probe, selectNatives, tailor } from "@tb/estimate";
+import { estimateFromClusters, nativeMean, probe, ridgeLearn, selectNatives, tailor } from "@tb/estimate";
 import { extrapolationSplit, randomSplit, type Split } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
+import { ridgeFit } from "@tb/linear";
 
 const { values } = parseArgs({
   options: {
@@ -28,91 +29,9 @@ const setting = values.split ?? "interpolation";
 const budgets = (values.budgets ?? "20,30,40").split(",").map(Number);
 const trials = Number(values.trials ?? 10);
 
-/** Solve (A) x = b for SPD A (n×n row-major) by Cholesky, in place on copies. */
-function cholSolve(A: Float64Array, n: number, b: Float64Array): Float64Array {
-  const L = Float64Array.from(A);
-  for (let j = 0; j < n; j++) {
-    let d = L[j * n + j] as number;
-    for (let k = 0; k < j; k++) d -= (L[j * n + k] as number) ** 2;
-    d = Math.sqrt(Math.max(d, 1e-300));
-    L[j * n + j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let s = L[i * n + j] as number;
-      for (let k = 0; k < j; k++) s -= (L[i * n + k] as number) * (L[j * n + k] as number);
-      L[i * n + j] = s / d;
-    }
-  }
-  const y = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = y[i] as number;
-    for (let k = 0; k < i; k++) s -= (L[i * n + k] as number) * (y[k] as number);
-    y[i] = s / (L[i * n + i] as number);
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let k = i + 1; k < n; k++) s -= (L[k * n + i] as number) * (y[k] as number);
-    y[i] = s / (L[i * n + i] as number);
-  }
-  return y;
-}
-
 /** Model-level ridge (rows = sources, features = coreset answers, label = accuracy), α by LOO. */
 function learn(src: CorrectnessMatrix, acc: Float64Array, cols: ArrayLike<number>, y: ArrayLike<number>): number {
-  const S = src.rows;
-  const k = cols.length;
-  const n = src.cols;
-  const X = new Float64Array(S * k);
-  const xm = new Float64Array(k);
-  let am = 0;
-  for (let s = 0; s < S; s++) {
-    am += acc[s] as number;
-    for (let j = 0; j < k; j++) {
-      const v = src.data[s * n + (cols[j] as number)] as number;
-      X[s * k + j] = v;
-      xm[j] = (xm[j] as number) + v;
-    }
-  }
-  am /= S;
-  for (let j = 0; j < k; j++) xm[j] = (xm[j] as number) / S;
-  for (let s = 0; s < S; s++) for (let j = 0; j < k; j++) X[s * k + j] = (X[s * k + j] as number) - (xm[j] as number);
-  const G = new Float64Array(k * k);
-  const r = new Float64Array(k);
-  for (let s = 0; s < S; s++) {
-    const ys = (acc[s] as number) - am;
-    for (let i = 0; i < k; i++) {
-      const xi = X[s * k + i] as number;
-      r[i] = (r[i] as number) + xi * ys;
-      for (let j = 0; j < k; j++) G[i * k + j] = (G[i * k + j] as number) + xi * (X[s * k + j] as number);
-    }
-  }
-  let best = Infinity;
-  let bestW: Float64Array | undefined;
-  for (const alpha of [0.1, 1, 10]) {
-    const A = Float64Array.from(G);
-    for (let i = 0; i < k; i++) A[i * k + i] = (A[i * k + i] as number) + alpha;
-    const w = cholSolve(A, k, r);
-    // LOO: h_s = x_s A^{-1} x_sᵀ + 1/S
-    let loo = 0;
-    for (let s = 0; s < S; s++) {
-      const xs = X.subarray(s * k, s * k + k);
-      const z = cholSolve(A, k, xs);
-      let h = 1 / S;
-      let pred = am;
-      for (let i = 0; i < k; i++) {
-        h += (xs[i] as number) * (z[i] as number);
-        pred += (xs[i] as number) * (w[i] as number);
-      }
-      const e = ((acc[s] as number) - pred) / (1 - h);
-      loo += e * e;
-    }
-    if (loo < best) {
-      best = loo;
-      bestW = w;
-    }
-  }
-  let est = am;
-  for (let i = 0; i < k; i++) est += ((y[i] as number) - (xm[i] as number)) * ((bestW as Float64Array)[i] as number);
-  return est;
+  return ridgeLearn(src, acc, cols, y, [0.1, 1, 10]);
 }
 
 /** Ridge on the residual acc(s) − base(s) (features = coreset answers), α by LOO; returns base_t + prediction. */
@@ -143,47 +62,15 @@ function exampleRidge(src: CorrectnessMatrix, cols: ArrayLike<number>, y: ArrayL
   const S = src.rows;
   const n = src.cols;
   const k = cols.length;
-  // feature means over the k rows
-  const fm = new Float64Array(S);
-  let ym = 0;
-  for (let i = 0; i < k; i++) {
-    ym += y[i] as number;
-    const c = cols[i] as number;
-    for (let s = 0; s < S; s++) fm[s] = (fm[s] as number) + (src.data[s * n + c] as number);
-  }
-  ym /= k;
-  for (let s = 0; s < S; s++) fm[s] = (fm[s] as number) / k;
-  const K = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      let d = 0;
-      const ci = cols[i] as number;
-      const cj = cols[j] as number;
-      for (let s = 0; s < S; s++)
-        d +=
-          ((src.data[s * n + ci] as number) - (fm[s] as number)) *
-          ((src.data[s * n + cj] as number) - (fm[s] as number));
-      K[i * k + j] = d;
-      K[j * k + i] = d;
-    }
-    K[i * k + i] = (K[i * k + i] as number) + alpha;
-  }
-  const yc = Float64Array.from({ length: k }, (_, i) => (y[i] as number) - ym);
-  const a = cholSolve(K, k, yc);
-  const beta = new Float64Array(S);
-  for (let i = 0; i < k; i++) {
-    const c = cols[i] as number;
-    for (let s = 0; s < S; s++)
-      beta[s] = (beta[s] as number) + (a[i] as number) * ((src.data[s * n + c] as number) - (fm[s] as number));
-  }
-  let off = ym;
-  for (let s = 0; s < S; s++) off -= (beta[s] as number) * (fm[s] as number);
-  const p = new Float64Array(n).fill(off);
+  const X = new Float64Array(k * S);
+  for (let i = 0; i < k; i++)
+    for (let s = 0; s < S; s++) X[i * S + s] = src.data[s * n + (cols[i] as number)] as number;
+  const fit = ridgeFit(X, k, S, y, alpha);
+  const p = new Float64Array(n).fill(fit.intercept);
   for (let s = 0; s < S; s++) {
-    const b = beta[s] as number;
+    const b = fit.coef[s] as number;
     if (b === 0) continue;
-    const base = s * n;
-    for (let x = 0; x < n; x++) p[x] = (p[x] as number) + b * (src.data[base + x] as number);
+    for (let x = 0; x < n; x++) p[x] = (p[x] as number) + b * (src.data[s * n + x] as number);
   }
   return p;
 }
