@@ -2,6 +2,7 @@
 
     python3 scripts/beyond-explore.py /tmp/bx/*.jsonl             # every candidate, every cell
     python3 scripts/beyond-explore.py --rules /tmp/bx/w-*.jsonl  # the mode rules (runs made with --within)
+    python3 scripts/beyond-explore.py --check /tmp/bx/c-*.jsonl  # the check rules (--within --check 6)
 """
 import json
 import sys
@@ -85,8 +86,63 @@ def rules_table(paths):
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+def _amb(x):
+    return x["gScore"] >= np.quantile(x["srcG"], 0.75)
+
+
+def _checked(x, beyond):
+    """Route a checked target: beyond → 'built'; within → the N-set with G + check fixed."""
+    if not _amb(x):
+        return x["within"]
+    return x["built"] if beyond else x["within2"]
+
+
+CHECK_RULES = {
+    "0.75-quantile of the G-set scores (as built; no check)": lambda x: x["built"] if _amb(x) else x["within"],
+    "within only (no check)": lambda x: x["within"],
+    "every target checked: G + check score ≥ 0.75-quantile of the sources' on the same examples": lambda x: (
+        x["built"] if x["cScore"] >= np.quantile(x["srcC"], 0.75) else x["within2"]
+    ),
+    "checked if G ≥ 0.75-quantile; beyond if the G + check score is too": lambda x: _checked(
+        x, x["cScore"] >= np.quantile(x["srcC"], 0.75)
+    ),
+    "checked if G ≥ 0.75-quantile; beyond if G + check ≥ the 0.9-quantile": lambda x: _checked(
+        x, x["cScore"] >= np.quantile(x["srcC"], 0.9)
+    ),
+    "checked if G ≥ 0.75-quantile; beyond if the design estimate on G + check is above the best source's accuracy": lambda x: _checked(
+        x, x["cDesign"] > x["srcAccMax"]
+    ),
+    "checked if G ≥ 0.75-quantile; beyond if the design estimate on G + check is above the learned one": lambda x: _checked(
+        x, x["cDesign"] > x["cLearn"]
+    ),
+    "the same, or the G + check score above every source's": lambda x: _checked(
+        x, x["cDesign"] > x["srcAccMax"] or x["cScore"] > max(x["srcC"])
+    ),
+}
+
+
+def check_table(paths):
+    """Markdown: MAE × 1000 at N = 20/30/40 of each check rule (records made with --within --check r)."""
+    rows = [json.loads(l) for p in paths for l in open(p) if l.strip()]
+    keys = sorted({(r["data"], r["setting"]) for r in rows})
+    print("| rule | " + " | ".join(f"{d} {s[:6]}." for d, s in keys) + " |")
+    print("|---|" + "---|" * len(keys))
+    for name, rule in CHECK_RULES.items():
+        cells = []
+        for d, s in keys:
+            vals = []
+            for N in sorted({r["N"] for r in rows}):
+                g = [r for r in rows if r["data"] == d and r["setting"] == s and r["N"] == N]
+                per = [np.mean([abs(rule(r) - r["truth"]) for r in g if r["trial"] == t]) for t in sorted({r["trial"] for r in g})]
+                vals.append(f"{1000 * np.mean(per):.0f}")
+            cells.append("/".join(vals))
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--rules"]:
         rules_table(sys.argv[2:])
+    elif sys.argv[1:2] == ["--check"]:
+        check_table(sys.argv[2:])
     else:
         main(sys.argv[1:])

@@ -13,9 +13,11 @@ import { RandomStream, range } from "@tb/core";
 import {
   beyondEstimate,
   designEstimate,
+  designFromPicks,
   gsetScores,
   plusWithin,
   probe,
+  ridgeLearn,
   selectNatives,
   sourceMeans,
   stratifiedDesign,
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     trials: { type: "string" },
     out: { type: "string" },
     within: { type: "boolean" },
+    check: { type: "string" },
   },
 });
 const ds = loadDataset(values.data as string);
@@ -39,6 +42,9 @@ const M = ds.matrix;
 const setting = values.split ?? "interpolation";
 const budgets = (values.budgets ?? "20,30,40").split(",").map(Number);
 const trials = Number(values.trials ?? 10);
+// --check r: r of the stratified draws are asked before the mode is chosen (a sequential check);
+// the within estimate then keeps the G-set and those r examples as fixed medoids
+const check = Number(values.check ?? 0);
 const lines: string[] = [];
 for (const N of budgets) {
   for (let trial = 0; trial < trials; trial++) {
@@ -65,7 +71,8 @@ for (const N of budgets) {
     const sel = values.within ? selectNatives(src, gset, gAns) : undefined;
     targets.forEach((row, t) => {
       const y = Float64Array.from(observed, (j) => row[j] as number);
-      const built = beyondEstimate(src, acc, design, gset, observed, y).accuracy;
+      const b = beyondEstimate(src, acc, design, gset, observed, y);
+      const built = b.accuracy;
       const a10 = designEstimate(src, design, gset, observed, y, 10).accuracy;
       const a100 = designEstimate(src, design, gset, observed, y, 100).accuracy;
       const a1000 = designEstimate(src, design, gset, observed, y, 1000).accuracy;
@@ -106,6 +113,7 @@ for (const N of budgets) {
         srcG: Array.from(srcG).sort((a, b) => a - b),
         srcAccMax: Math.max(...acc),
         built,
+        se: b.se,
         a10,
         a100,
         a1000,
@@ -113,6 +121,26 @@ for (const N of budgets) {
         obsMean: ym,
         rMean,
       };
+      if (check > 0) {
+        // the check: the first r stratified draws (in the design's own random order of strata)
+        const ck = Int32Array.from(rng.child("check").sample(design.picks, check));
+        const fixed = Int32Array.from([...gset, ...ck]);
+        const yc = Float64Array.from(fixed, (j) => row[j] as number);
+        let sc = 0;
+        for (const v of yc) sc += v;
+        const srcC = gsetScores(src, fixed);
+        rec.cScore = sc / fixed.length;
+        rec.srcC = Array.from(srcC).sort((a, b) => a - b);
+        // the design estimate and the learned one on G + check alone
+        const dck = designFromPicks(diff, gset, ck, Math.min(design.strata, check));
+        rec.cDesign = designEstimate(src, dck, gset, fixed, yc, 10).accuracy;
+        rec.cLearn = ridgeLearn(src, acc, fixed, yc, [0.1, 1, 10]);
+        const sel2 = selectNatives(src, fixed, [yc]);
+        const nat2 = sel2.natives[0] as Int32Array;
+        const plan2 = tailor(src, fixed, nat2, N, rng.child("nset2", t));
+        const y2 = Float64Array.from(plan2.nset, (j) => row[j] as number);
+        rec.within2 = plusWithin(src, acc, nat2, plan2.nset, plan2.labels, y2, 0.9).accuracy;
+      }
       if (sel) {
         const nat = sel.natives[t] as Int32Array;
         const plan = tailor(src, gset, nat, N, rng.child("nset", t));
