@@ -21,6 +21,7 @@ export {
 } from "./lm-eval-import.js";
 export { type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";
 export { type NpyArray, npyToMatrix, readNpy, readNpyFile } from "./npy.js";
+export { type DocOrder, lmEvalV03Permutation, PythonRandom, parseDocOrder } from "./python-random.js";
 export {
   lmEvalTaskFromFileName,
   type ParseResponsesOptions,
