@@ -26,20 +26,28 @@ import {
 import {
   checkSource,
   formatWorkflowJson,
+  type ImportLeaderboardOptions,
+  type ImportLmEvalResult,
   importLeaderboard,
   importLmEval,
-  lmEvalSamplesSpec,
+  isSamplesFileName,
+  type LmEvalSamplesOptions,
+  lmEvalSamplesFor,
   loadDataset,
   type PlanFile,
   type ProbeFile,
+  parseDocOrder,
   type ResponsesOptions,
   readCorrectnessCsv,
+  readMeta,
   readPlanFile,
   readProbeFile,
   readResponses,
   resolveExampleIds,
   resolveModelIds,
+  type SourceRef,
   sourceRef,
+  type TaskRead,
   WORKFLOW_SPEC_VERSION,
   type WorkflowOptions,
   writeCorrectnessCsv,
@@ -50,15 +58,21 @@ import {
 export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "Evaluate your own model"):
   tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
   tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
+            [--doc-order lm-eval-v0.3 (lm-eval samples for a matrix in lm-eval v0.3's visit order)]
             [--method tailored-plus|tailored] [--seed <probe's>] [--pooling single|joint] [--name NAME]
             --out plan.json|<dir>
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
-  tb export --probe probe.json|--plan plan.json --format lm-eval-samples [--task T] [--include-gset] [--out FILE]
-  tb import lm-eval <output dirs…> --out <dir> [--metric M] [--filter F] [--name NAME]
-  tb import leaderboard <details .parquet files|dirs…> --out <dir> [--metric acc_norm|metrics.acc]
-            [--id-column doc_id|@row] [--filter F] [--name NAME]
-  Responses: CSV example,correct | JSON {"<id>": value} | lm-eval samples_*.jsonl (or their folder);
-  for lm-eval choose with --metric, --filter, --task (as for tb import).
+  tb export --probe probe.json|--plan plan.json --format lm-eval-samples --out samples.json
+            (--source <dir>  | --doc-order lm-eval-v0.3 --task T) [--include-gset]
+  tb import lm-eval <output dirs…> --out <dir> [--metric M|task=M,…] [--filter F|task=F,…] [--name NAME]
+  tb import leaderboard <details files|dirs…> --out <dir> [--metric acc_norm|metrics.acc|task=M,…]
+            [--doc-order lm-eval-v0.3 | --id-column doc_id|@row] [--filter F] [--name NAME]
+  Responses: CSV example,correct | JSON {"<id>": value} | lm-eval samples files (.jsonl or .json,
+  any version since 0.4.0) or their folder; for lm-eval choose with --metric, --filter (name, #k,
+  or task=… pairs) and --task, as for tb import.
+  Example ids go to lm-eval only when they are known to be its doc indices: a matrix from tb import
+  (its meta.json records id_provenance), or --doc-order lm-eval-v0.3 for a matrix in lm-eval v0.3's
+  visit order (Open LLM Leaderboard v1 data, e.g. the TailoredBench GSM8K matrix).
   Several targets (several --responses, or a folder of response files) → joint pooling, one plan
   per target in the --out folder.
 `;
@@ -115,20 +129,34 @@ const RESPONSE_FLAGS = {
   metric: { type: "string" },
   filter: { type: "string" },
   task: { type: "string" },
+  "doc-order": { type: "string" },
 } as const;
 
 function responsesOptions(
   matrix: CorrectnessMatrix,
-  v: { metric?: string | undefined; filter?: string | undefined; task?: string | undefined },
+  v: {
+    metric?: string | undefined;
+    filter?: string | undefined;
+    task?: string | undefined;
+    "doc-order"?: string | undefined;
+  },
 ): ResponsesOptions {
   const o: ResponsesOptions = { exampleIds: matrix.exampleIds };
   if (v.metric !== undefined) o.metric = v.metric;
   if (v.filter !== undefined) o.filter = v.filter;
   if (v.task !== undefined) o.task = v.task;
+  const docOrder = parseDocOrder(v["doc-order"]);
+  if (docOrder !== undefined) o.docOrder = docOrder;
   return o;
 }
 
-const SAMPLES = /^samples_.+\.jsonl$/;
+/** An lm-eval samples file: `samples_<task>_<date>.json(l)`, or 0.4.0–0.4.2's `<model_args>_<task>.jsonl` beside a results file. */
+function isSamples(dir: string, name: string, entries?: readonly string[]): boolean {
+  if (isSamplesFileName(name)) return true;
+  if (!name.endsWith(".jsonl")) return false;
+  const all = entries ?? (isDir(dir) ? readdirSync(dir) : []);
+  return all.includes("results.json") || all.some((f) => /^results_.+\.json$/.test(f));
+}
 
 /** A target to tailor: its name and its responses file (or lm-eval folder). */
 interface TargetInput {
@@ -155,20 +183,20 @@ function expandTargets(paths: readonly string[]): TargetInput[] {
     if (!existsSync(p)) throw new TbError("E_INPUT", `responses file not found: ${p}`, { file: p });
     if (!isDir(p)) {
       const base = basename(p);
-      const name = SAMPLES.test(base)
+      const name = isSamples(dirname(resolve(p)), base)
         ? basename(resolve(dirname(p)))
         : base.slice(0, base.length - extname(base).length);
       out.push({ name, path: p });
       continue;
     }
     const entries = readdirSync(p).sort();
-    if (entries.some((f) => SAMPLES.test(f))) {
+    if (entries.some((f) => isSamples(p, f, entries))) {
       out.push({ name: basename(resolve(p)), path: p });
       continue;
     }
     const inner = entries
       .map((e) => join(p, e))
-      .filter((f) => (isDir(f) ? readdirSync(f).some((x) => SAMPLES.test(x)) : /\.(csv|json|jsonl)$/i.test(f)));
+      .filter((f) => (isDir(f) ? readdirSync(f).some((x) => isSamples(f, x)) : /\.(csv|json|jsonl)$/i.test(f)));
     if (inner.length === 0) {
       throw new TbError("E_INPUT", `no response files (.csv, .json, lm-eval samples) in the folder ${p}`, { file: p });
     }
@@ -268,7 +296,7 @@ export function runProbe(args: string[]): number {
   return done(
     `G-set: ${g} examples of ${sources.name} (${sources.rows} source models × ${sources.cols} examples), seed ${seed} → ${out}\n` +
       `  ${file.gset.join(", ")}\n` +
-      `Next: run the target on these examples (tb export --probe ${out} --format lm-eval-samples --task <task>),\n` +
+      `Next: run the target on these examples (tb export --probe ${out} --format lm-eval-samples --source ${sourcePath} --out samples.json),\n` +
       `then: tb tailor --source ${sourcePath} --probe ${out} --responses <answers> --budget <N> --out plan.json\n`,
   );
 }
@@ -402,7 +430,7 @@ export function runTailor(args: string[]): number {
     }
   });
   lines.push(
-    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --task <task>),`,
+    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --source ${sourcePath} --out samples.json),`,
     `then: tb estimate --source ${sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
   );
   return done(lines.join("\n"));
@@ -533,7 +561,7 @@ function tailorPlus(a: {
     }
   });
   lines.push(
-    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --task <task>),`,
+    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --source ${a.sourcePath} --out samples.json),`,
     `then: tb estimate --source ${a.sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
   );
   return done(lines.join("\n"));
@@ -657,6 +685,8 @@ const EXPORT_OPTIONS = {
   probe: { type: "string" },
   format: { type: "string" },
   task: { type: "string" },
+  source: { type: "string" },
+  "doc-order": { type: "string" },
   "include-gset": { type: "boolean" },
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -666,10 +696,18 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/** `meta.json` of a source given as a data folder or as the `correctness.csv` inside one. */
+function sourceMeta(path: string): ReturnType<typeof readMeta> {
+  return readMeta(isDir(path) ? path : dirname(path));
+}
+
 /**
  * `tb export` (DESIGN §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
  * (leaf task → sorted unique doc indices): the G-set of a probe, or the examples a plan leaves to
- * evaluate (`--include-gset`: its whole N-set); plus the `lm_eval` command line to run.
+ * evaluate (`--include-gset`: its whole N-set); written to a file, with the `lm_eval` command
+ * line that reads it. Only ids known to be lm-eval doc indices are exported: `--source` of a
+ * matrix whose `meta.json` records it (`tb import`), or `--doc-order lm-eval-v0.3` for a matrix
+ * in lm-eval v0.3's visit order (column k → doc `perm[k]`).
  */
 export function runExport(args: string[]): number {
   const { values: v, positionals } = parseArgs({ args, options: EXPORT_OPTIONS, allowPositionals: true, strict: true });
@@ -680,38 +718,66 @@ export function runExport(args: string[]): number {
   }
   const format = required("format", v.format, "export");
   if (format !== "lm-eval-samples") throw usage(`--format must be lm-eval-samples, got "${format}"`);
+  const out = v.out;
+  if (out === undefined) {
+    throw usage(
+      "tb export needs --out FILE: lm-eval reads the doc indices from that file (--samples FILE; inline JSON fails in lm-eval for more than a few ids)",
+    );
+  }
+  const docOrder = parseDocOrder(v["doc-order"]);
   let ids: string[];
+  let source: SourceRef;
+  let file: string;
   if (v.plan !== undefined) {
     const { plan } = readPlanFile(v.plan);
     ids = v["include-gset"] ? plan.nset : plan.toEvaluate;
+    source = plan.source;
+    file = v.plan;
   } else {
     if (v["include-gset"]) throw usage("--include-gset applies to --plan only (a probe is the G-set)");
-    ids = readProbeFile(v.probe as string).probe.gset;
+    const { probe: pf } = readProbeFile(v.probe as string);
+    ids = pf.gset;
+    source = pf.source;
+    file = v.probe as string;
   }
-  const spec = lmEvalSamplesSpec(ids, v.task);
-  const json = JSON.stringify(spec);
-  const tasks = v.task ?? Object.keys(spec).join(",");
-  const samplesArg = v.out ?? json;
+  const o: LmEvalSamplesOptions = { examples: source.examples, file };
+  if (docOrder !== undefined) o.docOrder = docOrder;
+  if (v.task !== undefined) o.task = v.task;
+  if (v.source !== undefined) {
+    const matrix = loadSource(v.source);
+    checkSource(source, matrix, file);
+    const meta = sourceMeta(v.source);
+    if (meta?.idProvenance !== undefined) o.provenance = meta.idProvenance;
+    else if (docOrder === undefined) {
+      throw new TbError(
+        "E_USAGE",
+        `${v.source}: its meta.json does not record that the example ids are lm-eval doc indices (no "id_provenance"), so they cannot be handed to lm-eval. ` +
+          "Import the matrix with tb import lm-eval / tb import leaderboard, or, for a matrix in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix), add --doc-order lm-eval-v0.3 --task <task>",
+        { file: join(isDir(v.source) ? v.source : dirname(v.source), "meta.json"), column: "id_provenance" },
+      );
+    }
+  }
+  const spec = lmEvalSamplesFor(ids, o);
+  const tasks = Object.keys(spec).join(",");
   const cmd =
     `lm_eval --model hf --model_args pretrained=<your-model> --tasks ${shellQuote(tasks)} ` +
-    `--samples ${shellQuote(samplesArg)} --log_samples --output_path <output-dir>`;
+    `--samples ${shellQuote(out)} --log_samples --output_path <output-dir>`;
   const count = Object.values(spec).reduce((a, d) => a + d.length, 0);
-  if (v.out !== undefined) {
-    writeFileAtomic(v.out, `${json}\n`);
-    return done(
-      `${count} doc indices in ${Object.keys(spec).length} task(s) → ${v.out}\nRun (lm-eval ≥ 0.4.9; no --limit):\n  ${cmd}`,
-    );
-  }
-  process.stdout.write(`${json}\n`);
-  process.stderr.write(`# run (lm-eval ≥ 0.4.9; no --limit):\n# ${cmd}\n`);
-  return 0;
+  writeFileAtomic(out, `${JSON.stringify(spec)}\n`);
+  return done(
+    `${count} doc indices in ${Object.keys(spec).length} leaf task(s) → ${out}` +
+      (docOrder !== undefined ? ` (columns mapped from lm-eval v0.3's visit order to doc indices)` : "") +
+      `\nRun (lm-eval ≥ 0.4.9; no --limit):\n  ${cmd}\n` +
+      `Then pass the run's samples folder as --responses${docOrder !== undefined ? " with the same --doc-order" : ""}.`,
+  );
 }
 
 const IMPORT_OPTIONS = {
   out: { type: "string" },
   "id-column": { type: "string" },
-  metric: { type: "string" },
-  filter: { type: "string" },
+  "doc-order": { type: "string" },
+  metric: { type: "string", multiple: true },
+  filter: { type: "string", multiple: true },
   name: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -719,7 +785,10 @@ const IMPORT_OPTIONS = {
 /**
  * `tb import lm-eval <output dirs…> --out <dir>` and `tb import leaderboard <files|dirs…> --out <dir>`
  * (DESIGN §3.1): a source matrix (`correctness.csv` + `meta.json`) from many models' lm-eval
- * `--log_samples` folders, or from downloaded Open LLM Leaderboard details (parquet).
+ * `--log_samples` folders (any version since 0.4.0), or from downloaded Open LLM Leaderboard
+ * details (v2 samples folders, v1 details folders, the hub's parquet conversion). `meta.json`
+ * records what was read per task and, when the example ids are lm-eval doc indices,
+ * `id_provenance` (what `tb export` needs).
  */
 export async function runImport(args: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args, options: IMPORT_OPTIONS, allowPositionals: true, strict: true });
@@ -736,38 +805,70 @@ export async function runImport(args: string[]): Promise<number> {
   }
   const out = required("out", v.out, "import");
   const common: { metric?: string; filter?: string; name?: string } = {};
-  if (v.metric !== undefined) common.metric = v.metric;
-  if (v.filter !== undefined) common.filter = v.filter;
+  if (v.metric !== undefined) common.metric = v.metric.join(",");
+  if (v.filter !== undefined) common.filter = v.filter.join(",");
   if (v.name !== undefined) common.name = v.name;
-  let result: Awaited<ReturnType<typeof importLeaderboard>>;
+  const docOrder = parseDocOrder(v["doc-order"]);
+  let result: ImportLmEvalResult;
+  let docIndices = true;
   if (format === "lm-eval") {
     if (v["id-column"] !== undefined) throw usage("--id-column applies to tb import leaderboard only");
+    if (docOrder !== undefined) {
+      throw usage("--doc-order applies to tb import leaderboard only (lm-eval samples carry their doc_id)");
+    }
     result = importLmEval(paths, common);
   } else {
-    result = await importLeaderboard(
-      paths,
-      v["id-column"] === undefined ? common : { ...common, idColumn: v["id-column"] },
-    );
+    const o: ImportLeaderboardOptions = { ...common };
+    if (v["id-column"] !== undefined) o.idColumn = v["id-column"];
+    if (docOrder !== undefined) o.docOrder = docOrder;
+    const r = await importLeaderboard(paths, o);
+    docIndices = r.docIndices;
+    result = r;
   }
   const { matrix, tasks, models } = result;
-  writeCorrectnessCsv(join(out, "correctness.csv"), matrix);
+  const read: Record<string, TaskRead> = {};
+  for (const t of tasks) read[t] = result.read.get(t) as TaskRead;
   const meta = {
     benchmark: matrix.name,
     correctness: matrix.kind,
     models: matrix.rows,
     examples: matrix.cols,
     source: {
-      tool: format === "lm-eval" ? "lm-evaluation-harness --log_samples" : "Open LLM Leaderboard details (parquet)",
+      tool:
+        format === "lm-eval"
+          ? "lm-evaluation-harness --log_samples"
+          : "Open LLM Leaderboard details (lm-eval samples or parquet)",
       tasks,
-      metric: v.metric ?? "(the only one logged)",
-      filter: v.filter ?? "(the only one logged)",
-      ...(format === "leaderboard" ? { idColumn: v["id-column"] ?? "doc_id" } : {}),
+      read,
+      ...(format === "leaderboard"
+        ? { idColumn: docOrder !== undefined ? `row order, ${docOrder}` : (v["id-column"] ?? "doc_id") }
+        : {}),
       folders: models.map((m) => ({ model: m.id, dir: m.dir })),
     },
-    example_ids: tasks.length > 1 ? "<task>/<doc_id>" : "<doc_id>",
+    example_ids: tasks.length > 1 ? "<task>/<doc_id>" : docIndices ? "<doc_id>" : "row number in the details file",
+    ...(docIndices
+      ? {
+          id_provenance: {
+            kind: "lm-eval-doc-index",
+            tasks,
+            form: tasks.length > 1 ? "<task>/<doc_id>" : "<doc_id>",
+            ...(docOrder !== undefined
+              ? { note: `rows were in lm-eval v0.3's visit order; row k was mapped to doc perm[k] (${docOrder})` }
+              : {}),
+          },
+        }
+      : {}),
   };
+  writeCorrectnessCsv(join(out, "correctness.csv"), matrix);
   writeFileAtomic(join(out, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
-  return done(
-    `${matrix.rows} models × ${matrix.cols} examples (${tasks.join(", ")}; ${matrix.kind}) → ${join(out, "correctness.csv")}, ${join(out, "meta.json")}`,
-  );
+  const lines = [
+    `${matrix.rows} models × ${matrix.cols} examples (${tasks.map((t) => `${t}: ${read[t]?.metric}${read[t]?.filter === "none" ? "" : `, filter ${read[t]?.filter}`}`).join("; ")}; ${matrix.kind}) → ${join(out, "correctness.csv")}, ${join(out, "meta.json")}`,
+  ];
+  for (const n of result.notes) lines.push(`note: ${n}`);
+  if (!docIndices) {
+    lines.push(
+      "note: the example ids are row numbers of the details files, not lm-eval doc indices: tb export will refuse them. Open LLM Leaderboard v1 details are in lm-eval v0.3's visit order: import them with --doc-order lm-eval-v0.3",
+    );
+  }
+  return done(lines.join("\n"));
 }

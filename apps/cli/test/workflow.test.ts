@@ -49,6 +49,10 @@ async function tbIn(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 const json = (o: unknown) => JSON.stringify(o);
+const PY_RANDOM = resolve(
+  import.meta.dirname,
+  "../../../packages/io/src/__fixtures__/python-random/python-random.json",
+);
 
 /** Answers of one row as the three response formats (DESIGN §3.2). */
 function writeResponses(dir: string, name: string, ids: readonly string[], row: ArrayLike<number>, only?: Set<string>) {
@@ -176,13 +180,78 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
-    const ex = await tbIn(["export", "--plan", planFile, "--format", "lm-eval-samples", "--task", "gsm8k"]);
-    expect(ex.code, ex.stderr).toBe(0);
-    const spec = JSON.parse(ex.stdout);
-    expect(Object.keys(spec)).toEqual(["gsm8k"]);
-    expect(spec.gsm8k).toEqual(plan.toEvaluate.map(Number).sort((a: number, b: number) => a - b));
-    expect(ex.stderr).toMatch(/lm_eval .*--tasks gsm8k --samples '\{"gsm8k":\[/);
   });
+
+  test.runIf(has)(
+    "GSM8K (columns in lm-eval v0.3 visit order): export refuses without --doc-order, maps column k to doc perm[k] with it, and the run's doc_ids come back to their columns",
+    async () => {
+      const planFile = join(dir, "plan-json.json");
+      if (!existsSync(planFile)) return; // made by the test above
+      const plan = JSON.parse(readFileSync(planFile, "utf8"));
+      const out = join(dir, "samples.json");
+      const refused = await tbIn(["export", "--plan", planFile, "--format", "lm-eval-samples", "--out", out]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/not known to be lm-eval doc indices.*--doc-order lm-eval-v0\.3/);
+      expect(existsSync(out)).toBe(false);
+      const noMeta = await tbIn([
+        "export",
+        "--plan",
+        planFile,
+        "--format",
+        "lm-eval-samples",
+        "--source",
+        src,
+        "--out",
+        out,
+      ]);
+      expect(noMeta.code).toBe(2);
+      expect(noMeta.stderr).toMatch(/meta\.json does not record .*id_provenance.*--doc-order lm-eval-v0\.3/);
+      const ex = await tbIn([
+        "export",
+        "--plan",
+        planFile,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "lm-eval-v0.3",
+        "--task",
+        "gsm8k",
+        "--out",
+        out,
+      ]);
+      expect(ex.code, ex.stderr).toBe(0);
+      // perm from python3's random.Random(42).shuffle(range(1319)) (packages/io fixture)
+      const perm = (JSON.parse(readFileSync(PY_RANDOM, "utf8")) as { shuffle: Record<string, number[]> }).shuffle[
+        "42:1319"
+      ] as number[];
+      const spec = JSON.parse(readFileSync(out, "utf8"));
+      expect(Object.keys(spec)).toEqual(["gsm8k"]);
+      expect(spec.gsm8k).toEqual(
+        plan.toEvaluate.map((k: string) => perm[Number(k)]).sort((a: number, b: number) => a - b),
+      );
+      expect(ex.stdout).toMatch(`--tasks gsm8k --samples ${out} `);
+      expect(ex.stdout).not.toMatch(/--samples '/);
+      // what lm-eval would log for those docs: doc_id perm[k] answered as the held-out model did on column k
+      const run = join(dir, "run", "org__held-out");
+      mkdirSync(run, { recursive: true });
+      const lines = (plan.nset as string[]).map((k) =>
+        json({
+          doc_id: perm[Number(k)],
+          filter: "strict-match",
+          metrics: ["exact_match"],
+          exact_match: row[Number(k)],
+        }),
+      );
+      writeFileSync(join(run, "samples_gsm8k_2024-06-01T10-00-00.jsonl"), `${lines.join("\n")}\n`);
+      const est = ["estimate", "--source", src, "--plan", planFile, "--responses", run, "--json"];
+      const r = await tbIn([...est, "--doc-order", "lm-eval-v0.3"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
+      // without --doc-order the same run pairs answers with the wrong columns: a different estimate
+      const wrong = await tbIn(est);
+      if (wrong.code === 0) expect(JSON.parse(wrong.stdout).accuracy).not.toBe(library.accuracy);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -201,6 +270,13 @@ const S = 39;
 const synSources = full.selectRows(Array.from({ length: S }, (_, i) => i));
 const SRC = join(base, "src.csv");
 writeCorrectnessCsv(SRC, synSources);
+/** The same matrix as a data folder whose meta.json records that its ids are gsm8k doc indices. */
+const SRC_DOC = join(base, "src-doc");
+writeCorrectnessCsv(join(SRC_DOC, "correctness.csv"), synSources);
+writeFileSync(
+  join(SRC_DOC, "meta.json"),
+  json({ id_provenance: { kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" } }),
+);
 const targets = [39, 40, 41].map((t) =>
   writeResponses(join(base, "answers"), full.modelIds[t] as string, full.exampleIds, full.row(t)),
 );
@@ -289,10 +365,12 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
   });
 
   test("export: the probe's G-set and the plan's examples left, as sorted unique integers; to a file with the command", async () => {
-    const pr = await tbIn(["export", "--probe", PROBE, "--format", "lm-eval-samples", "--task", "gsm8k"]);
+    const g = join(base, "g-samples.json");
+    const pr = await tbIn(["export", "--probe", PROBE, "--format", "lm-eval-samples", "--source", SRC_DOC, "--out", g]);
     expect(pr.code, pr.stderr).toBe(0);
     const gset = JSON.parse(readFileSync(PROBE, "utf8")).gset.map(Number);
-    expect(JSON.parse(pr.stdout)).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    expect(JSON.parse(readFileSync(g, "utf8"))).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    expect(pr.stdout).toMatch(`--tasks gsm8k --samples ${g} `);
     const file = join(base, "samples.json");
     const pl = await tbIn([
       "export",
@@ -300,8 +378,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
       PLAN,
       "--format",
       "lm-eval-samples",
-      "--task",
-      "gsm8k",
+      "--source",
+      SRC_DOC,
       "--include-gset",
       "--out",
       file,
@@ -324,17 +402,48 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
       exampleIds: synSources.exampleIds.map((_, j) => (j < 80 ? `mmlu_a/${j}` : `mmlu_b/${j - 80}`)),
       kind: "binary",
     });
-    const src = join(base, "group.csv");
-    writeCorrectnessCsv(src, g);
+    const src = join(base, "group");
+    writeCorrectnessCsv(join(src, "correctness.csv"), g);
+    writeFileSync(
+      join(src, "meta.json"),
+      json({ id_provenance: { kind: "lm-eval-doc-index", tasks: ["mmlu_a", "mmlu_b"], form: "<task>/<doc_id>" } }),
+    );
     const probeFile = join(base, "group-probe.json");
     expect((await tbIn(["probe", "--source", src, "--out", probeFile])).code).toBe(0);
-    const r = await tbIn(["export", "--probe", probeFile, "--format", "lm-eval-samples"]);
+    const out = join(base, "group-samples.json");
+    const grp = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      src,
+      "--task",
+      "mmlu",
+      "--out",
+      out,
+    ]);
+    expect(grp.code).toBe(2);
+    expect(grp.stderr).toMatch(/--task applies to plain doc indices.*leaf tasks \(mmlu_a, mmlu_b\)/);
+    const r = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      src,
+      "--out",
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const spec = JSON.parse(r.stdout) as Record<string, number[]>;
+    const spec = JSON.parse(readFileSync(out, "utf8")) as Record<string, number[]>;
     const ids = JSON.parse(readFileSync(probeFile, "utf8")).gset as string[];
     expect(new Set(Object.entries(spec).flatMap(([t, d]) => d.map((x) => `${t}/${x}`)))).toEqual(new Set(ids));
     for (const docs of Object.values(spec)) expect(docs).toEqual([...new Set(docs)].sort((a, b) => a - b));
-    expect(r.stderr).toMatch(/--tasks (mmlu_a,mmlu_b|mmlu_a|mmlu_b) /);
+    expect(r.stdout).toMatch(new RegExp(`--tasks ${Object.keys(spec).join(",")} --samples`));
+    expect(r.stdout).not.toMatch(/--tasks mmlu /);
   });
 
   test("import lm-eval: many models' samples folders → correctness.csv + meta.json, usable as --source", async () => {
@@ -367,6 +476,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(Array.from(m.data)).toEqual(Array.from(full.data.subarray(0, 4 * full.cols)));
     const meta = JSON.parse(readFileSync(join(dest, "meta.json"), "utf8"));
     expect(meta).toMatchObject({ benchmark: "gsm8k", correctness: "binary", models: 4, examples: 160 });
+    expect(meta.id_provenance).toEqual({ kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" });
+    expect(meta.source.read).toEqual({ gsm8k: { metric: "exact_match", filter: "strict-match" } });
     expect(loadDataset(dest).matrix.rows).toBe(4);
   });
 
@@ -683,12 +794,64 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       /exactly one of --plan/,
     ],
     [
-      "export plain ids without --task",
-      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples"],
-      /is a plain doc index: pass the lm-eval task/,
+      "export without --out (lm-eval reads a file)",
+      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples", "--source", SRC_DOC],
+      /tb export needs --out FILE/,
     ],
     [
-      "export ids that are not doc indices",
+      "export of ids of unknown provenance",
+      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples", "--out", join(bad, "s.json")],
+      /probe\.json are not known to be lm-eval doc indices.*--source <dir>.*--doc-order lm-eval-v0\.3/,
+    ],
+    [
+      "export --doc-order without --task",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "lm-eval-v0.3",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /--doc-order lm-eval-v0\.3 needs the lm-eval task/,
+    ],
+    [
+      "export with an unknown --doc-order",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "v0.3",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /unknown doc order "v0\.3"/,
+    ],
+    [
+      "export with a --task the matrix contradicts",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--source",
+        SRC_DOC,
+        "--task",
+        "arc",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /--task arc contradicts the source matrix, whose ids are doc indices of task "gsm8k"/,
+    ],
+    [
+      "export ids that are not column numbers, with --doc-order",
       () => {
         const p = JSON.parse(readFileSync(PROBE, "utf8"));
         return [
@@ -697,11 +860,15 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
           put("musr.probe.json", formatWorkflowJson({ ...p, gset: ["murder_mysteries:3", "x"] })),
           "--format",
           "lm-eval-samples",
+          "--doc-order",
+          "lm-eval-v0.3",
           "--task",
           "musr",
+          "--out",
+          join(bad, "s.json"),
         ];
       },
-      /"murder_mysteries:3" is not an lm-eval doc index/,
+      /"murder_mysteries:3" is not a column number below 160/,
     ],
     [
       "export with an unknown format",
@@ -740,7 +907,7 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
         mkdirSync(join(bad, "empty-out"), { recursive: true });
         return ["import", "lm-eval", join(bad, "empty-out"), "--out", join(bad, "imp")];
       },
-      /no lm-eval samples_\*\.jsonl files in .*empty-out/,
+      /no lm-eval samples files in .*empty-out/,
     ],
     [
       "import leaderboard: a file that is not parquet",

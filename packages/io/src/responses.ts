@@ -12,6 +12,7 @@ import {
   type SamplesTableOptions,
   taskOfModelArgsFile,
 } from "./lm-eval-samples.js";
+import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
 
 /** Response file formats (DESIGN §3.2). `auto` decides from the extension, then from the content. */
 export type ResponsesFormat = "auto" | "csv" | "json" | "lm-eval";
@@ -35,6 +36,12 @@ export interface ResponsesOptions {
    * `<task>/<doc_id>` (group tasks such as mmlu); otherwise it is `<doc_id>`.
    */
   task?: string;
+  /**
+   * lm-eval only: the matrix's columns are in this visit order, not doc order (e.g. the
+   * TailoredBench GSM8K matrix, in lm-eval v0.3's order): doc d answers column `k` with
+   * `perm[k] = d` ({@link lmEvalV03Permutation} of the number of columns).
+   */
+  docOrder?: DocOrder;
 }
 
 /**
@@ -107,6 +114,13 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
   const ids = indexIds(opts.exampleIds);
   const body = normaliseNewlines(stripBom(text));
   const format = opts.format === undefined || opts.format === "auto" ? detectFormat(body, opts.file) : opts.format;
+  if (opts.docOrder !== undefined && format !== "lm-eval") {
+    throw new TbError(
+      "E_USAGE",
+      `the doc order applies to lm-eval samples (keyed by doc_id); ${opts.file ?? "this file"} is ${format}, keyed by the matrix's own example ids: leave the doc order out`,
+      loc(opts.file),
+    );
+  }
   switch (format) {
     case "csv":
       return parseCsvResponses(body, ids, opts.file);
@@ -344,6 +358,28 @@ function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOpti
   if (opts.filterNames !== undefined) o.filterNames = opts.filterNames;
   const table = readSamplesTable(body, o);
   const task = opts.task;
+  if (opts.docOrder !== undefined) {
+    const n = ids.ids.length;
+    const perm = lmEvalV03Permutation(n);
+    const column = new Int32Array(n);
+    perm.forEach((d, k) => {
+      column[d] = k;
+    });
+    const out: Responses = new Map();
+    const seen = new Map<number, number>();
+    for (const [doc, v] of table.values) {
+      const line = table.lines.get(doc) as number;
+      if (doc >= n) {
+        throw new TbError(
+          "E_INPUT",
+          `doc_id ${doc} is beyond the ${n} docs of the matrix in ${opts.docOrder} order (was the task's split larger?)`,
+          loc(file, line, "doc_id"),
+        );
+      }
+      put(out, seen, ids, ids.ids[column[doc] as number] as string, v, file, line, "doc_id");
+    }
+    return out;
+  }
   const grouped = task !== undefined && ids.ids.some((id) => id.startsWith(`${task}/`));
   const hint = grouped
     ? ""

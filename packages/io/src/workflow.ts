@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { formatCorrectnessCsv } from "./correctness-csv.js";
 import { lineColumnAt, loc, parseJsonObject, readText, show } from "./internal.js";
+import type { IdProvenance } from "./meta.js";
+import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
 
 /**
  * Version of the files between the phases of the two-phase workflow (`probe.json`, `plan.json`,
@@ -380,6 +382,102 @@ export function lmEvalSamplesSpec(ids: readonly string[], task?: string): Record
   const out: Record<string, number[]> = {};
   for (const t of [...byTask.keys()].sort()) out[t] = [...(byTask.get(t) as Set<number>)].sort((a, b) => a - b);
   return out;
+}
+
+/** Options of {@link lmEvalSamplesFor}. */
+export interface LmEvalSamplesOptions {
+  /** Where the matrix's example ids come from (its `meta.json`), if known. */
+  provenance?: IdProvenance;
+  /** The matrix's columns are in this visit order (column k = doc `perm[k]`). */
+  docOrder?: DocOrder;
+  /** The leaf task of plain ids (with `docOrder`; checked against `provenance`). */
+  task?: string;
+  /** Number of columns of the matrix (the probe's or plan's `source.examples`). */
+  examples: number;
+  /** The probe or plan file, for messages. */
+  file?: string;
+}
+
+/**
+ * The lm-eval `--samples` map for example ids whose provenance is known: ids recorded as lm-eval
+ * doc indices (`provenance`, from `meta.json`), or column numbers of a matrix in lm-eval v0.3's
+ * visit order (`docOrder`, mapped to doc `perm[k]`). Tasks are leaves, never a group.
+ *
+ * @returns `{ leaf task: [doc indices ascending] }`, tasks sorted.
+ * @throws TbError `E_USAGE` when the provenance is unknown (naming the two fixes), when both are
+ * given, when `task` is missing with `docOrder` or contradicts the provenance; `E_INPUT` for an
+ * id that does not fit (not a column number below `examples`, a task the matrix lacks).
+ */
+export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions): Record<string, number[]> {
+  const where = loc(o.file);
+  if (o.docOrder !== undefined && o.provenance !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `the source matrix's ids are already lm-eval doc indices (meta.json id_provenance); leave --doc-order out`,
+      where,
+    );
+  }
+  if (o.docOrder !== undefined) {
+    if (o.task === undefined) {
+      throw new TbError(
+        "E_USAGE",
+        `--doc-order ${o.docOrder} needs the lm-eval task of the matrix (--task, e.g. gsm8k)`,
+      );
+    }
+    const perm = lmEvalV03Permutation(o.examples);
+    const docs = ids.map((id) => {
+      const k = /^\d+$/.test(id) ? Number(id) : Number.NaN;
+      if (!(k < o.examples)) {
+        throw new TbError(
+          "E_INPUT",
+          `example id ${show(id)} is not a column number below ${o.examples}: --doc-order maps column k of a matrix in lm-eval v0.3's visit order to its doc, so the ids must be 0..${o.examples - 1}`,
+          where,
+        );
+      }
+      return String(perm[k]);
+    });
+    return lmEvalSamplesSpec(docs, o.task);
+  }
+  const p = o.provenance;
+  if (p === undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `the example ids of ${o.file ?? "the probe/plan"} are not known to be lm-eval doc indices, and lm-eval would run other questions than the matrix's columns. ` +
+        "Give --source <dir> of a matrix made by tb import lm-eval or tb import leaderboard (its meta.json records id_provenance), " +
+        "or --doc-order lm-eval-v0.3 --task <task> for a matrix whose columns are in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix)",
+      where,
+    );
+  }
+  if (p.form === "<doc_id>") {
+    const leaf = p.tasks[0] as string;
+    if (o.task !== undefined && o.task !== leaf) {
+      throw new TbError(
+        "E_USAGE",
+        `--task ${o.task} contradicts the source matrix, whose ids are doc indices of task ${show(leaf)} (meta.json id_provenance); leave --task out`,
+      );
+    }
+    for (const id of ids) {
+      if (!/^\d+$/.test(id)) throw new TbError("E_INPUT", `example id ${show(id)} is not a doc index`, where);
+    }
+    return lmEvalSamplesSpec(ids, leaf);
+  }
+  if (o.task !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `--task applies to plain doc indices; the source matrix's ids are <task>/<doc_id> of its leaf tasks (${p.tasks.join(", ")}); leave --task out`,
+    );
+  }
+  const spec = lmEvalSamplesSpec(ids);
+  for (const t of Object.keys(spec)) {
+    if (!p.tasks.includes(t)) {
+      throw new TbError(
+        "E_INPUT",
+        `example ids of task ${show(t)}, which is not one of the matrix's leaf tasks (${p.tasks.join(", ")})`,
+        where,
+      );
+    }
+  }
+  return spec;
 }
 
 // ---------------------------------------------------------------------------------------------
