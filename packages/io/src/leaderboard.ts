@@ -126,7 +126,7 @@ export function parseMetricsString(s: string): Record<string, unknown> | undefin
   if (!t.endsWith("}")) return undefined;
   const out: Record<string, unknown> = {};
   if (body.length === 0) return out;
-  const item = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*:\s*([^,]+?)\s*(?:,|$)/;
+  const item = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*:\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,]+?)\s*(?:,|$)/;
   let rest = body;
   while (rest.trim().length > 0) {
     const m = item.exec(rest);
@@ -396,7 +396,8 @@ function classify(file: string): DetailsEntry | { skip: string } {
     return {
       model: stripRepo(basename(gp)),
       modelDir: gp,
-      task: leaderboardTaskFromFileName(name),
+      // the hub names this table's config harness_gsm8k_5 for harness|gsm8k|5: one name for both layouts
+      task: leaderboardTaskFromFileName(name).replace(/[|:]/g, "_"),
       run: basename(parent),
       kind: "parquet",
       files: [abs],

@@ -450,7 +450,8 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
   }
   if (p.form === "<doc_id>") {
     const leaf = p.tasks[0] as string;
-    if (o.task !== undefined && o.task !== leaf) {
+    // lighteval names lm-eval v0.3 tasks harness_<task>_<shots> (Open LLM Leaderboard v1): --task gives today's name
+    if (o.task !== undefined && o.task !== leaf && !/^harness[_|]/.test(leaf)) {
       throw new TbError(
         "E_USAGE",
         `--task ${o.task} contradicts the source matrix, whose ids are doc indices of task ${show(leaf)} (meta.json id_provenance); leave --task out`,
@@ -459,7 +460,7 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
     for (const id of ids) {
       if (!/^\d+$/.test(id)) throw new TbError("E_INPUT", `example id ${show(id)} is not a doc index`, where);
     }
-    return lmEvalSamplesSpec(ids, leaf);
+    return lmEvalSamplesSpec(ids, o.task ?? leaf);
   }
   if (o.task !== undefined) {
     throw new TbError(
