@@ -49,6 +49,7 @@ async function tbIn(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 const json = (o: unknown) => JSON.stringify(o);
+const LM_FIX = resolve(import.meta.dirname, "../../../packages/io/src/__fixtures__/lm-eval/out");
 const PY_RANDOM = resolve(
   import.meta.dirname,
   "../../../packages/io/src/__fixtures__/python-random/python-random.json",
@@ -505,6 +506,79 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect((await tbIn(["probe", "--source", dest, "--gset", "5", "--out", join(base, "lb-probe.json")])).code).toBe(0);
   });
 
+  test("import leaderboard, v1 details: --doc-order records lm-eval doc ids (export accepts them); without it, row numbers (export refuses)", async () => {
+    const perm = (JSON.parse(readFileSync(PY_RANDOM, "utf8")) as { shuffle: Record<string, number[]> }).shuffle[
+      "42:57"
+    ] as number[];
+    const v1 = join(base, "v1-details");
+    const t = "2023-12-03T16-04-39.491085";
+    for (const m of [0, 1, 2, 3]) {
+      const d = join(v1, `details_org__model-${m}`, t);
+      mkdirSync(d, { recursive: true });
+      // rows in lm-eval v0.3's visit order: row k holds doc perm[k], whose truth is full.row(m)[perm[k]]
+      const vals = perm.map((doc) => full.row(m)[doc] as number);
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: "example", data: vals.map((_, k) => `q${k}`), type: "STRING" },
+          { name: "metrics", data: vals.map((v) => `{'acc': ${v.toFixed(1)}}`), type: "STRING" },
+        ],
+      });
+      writeFileSync(join(d, `details_harness|gsm8k|5_${t}.parquet`), new Uint8Array(buf));
+    }
+    const dest = join(base, "v1-imported");
+    const r = await tbIn(["import", "leaderboard", v1, "--doc-order", "lm-eval-v0.3", "--out", dest]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readCorrectnessCsv(join(dest, "correctness.csv"));
+    expect(m.exampleIds).toEqual(Array.from({ length: 57 }, (_, d) => String(d)));
+    for (const i of [0, 1, 2, 3]) expect(Array.from(m.row(i))).toEqual(Array.from(full.row(i).subarray(0, 57)));
+    const meta = JSON.parse(readFileSync(join(dest, "meta.json"), "utf8"));
+    expect(meta.id_provenance).toMatchObject({
+      kind: "lm-eval-doc-index",
+      tasks: ["harness_gsm8k_5"],
+      form: "<doc_id>",
+    });
+    const probeFile = join(base, "v1-probe.json");
+    expect((await tbIn(["probe", "--source", dest, "--gset", "5", "--out", probeFile])).code).toBe(0);
+    const out = join(base, "v1-samples.json");
+    const ex = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      dest,
+      "--task",
+      "gsm8k",
+      "--out",
+      out,
+    ]);
+    expect(ex.code, ex.stderr).toBe(0);
+    const gset = JSON.parse(readFileSync(probeFile, "utf8")).gset.map(Number);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    // row numbers: imported, with a note, but no provenance, so export refuses
+    const rows = join(base, "v1-rows");
+    const r2 = await tbIn(["import", "leaderboard", v1, "--id-column", "@row", "--out", rows]);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.stdout).toMatch(/row numbers of the details files, not lm-eval doc indices/);
+    expect(JSON.parse(readFileSync(join(rows, "meta.json"), "utf8")).id_provenance).toBeUndefined();
+    const probe2 = join(base, "v1-rows-probe.json");
+    expect((await tbIn(["probe", "--source", rows, "--gset", "5", "--out", probe2])).code).toBe(0);
+    const refused = await tbIn([
+      "export",
+      "--probe",
+      probe2,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      rows,
+      "--out",
+      out,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/does not record that the example ids are lm-eval doc indices.*meta\.json/);
+  });
+
   test("estimate prints accuracy, interval and rank; --level changes the interval", async () => {
     const r = await tbIn([
       "estimate",
@@ -908,6 +982,68 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
         return ["import", "lm-eval", join(bad, "empty-out"), "--out", join(bad, "imp")];
       },
       /no lm-eval samples files in .*empty-out/,
+    ],
+    [
+      "import lm-eval: two per-sample metrics in a file, none chosen (names the candidates)",
+      () => ["import", "lm-eval", join(LM_FIX, "v0.4.9"), "--filter", "gsm8k=strict-match", "--out", join(bad, "imp")],
+      /samples_hellaswag_.*several per-sample metrics in \[0,1\] \(acc, acc_norm\).*hellaswag=acc/,
+    ],
+    [
+      "import lm-eval: a task=metric pair for a task not read",
+      () => [
+        "import",
+        "lm-eval",
+        join(LM_FIX, "v0.4.9"),
+        "--filter",
+        "gsm8k=strict-match",
+        "--metric",
+        "hellaswag=acc",
+        "--metric",
+        "hellaswog=acc",
+        "--out",
+        join(bad, "imp"),
+      ],
+      /names task "hellaswog", which was not read/,
+    ],
+    [
+      "import lm-eval with --doc-order",
+      () => ["import", "lm-eval", join(LM_FIX, "v0.4.9"), "--doc-order", "lm-eval-v0.3", "--out", join(bad, "imp")],
+      /--doc-order applies to tb import leaderboard only/,
+    ],
+    [
+      "lm-eval sample without the metric (file, line and key)",
+      () => {
+        const d = join(bad, "nometric", "org__m");
+        mkdirSync(d, { recursive: true });
+        writeFileSync(
+          join(d, "samples_gsm8k_2024-06-01T10-00-00.json"),
+          '[\n  {"doc_id": 0, "acc": 1},\n  {"doc_id": 1, "accc": 0}\n]\n',
+        );
+        return ["import", "lm-eval", join(bad, "nometric"), "--metric", "acc", "--out", join(bad, "imp")];
+      },
+      /sample doc_id 1 has no metric "acc".*samples_gsm8k_2024-06-01T10-00-00\.json:3.*acc/,
+    ],
+    [
+      "--doc-order with CSV responses (keyed by the matrix's ids, not doc_id)",
+      () => tailorArgs(["--doc-order", "lm-eval-v0.3"], (targets[0] as { csv: string }).csv),
+      /the doc order applies to lm-eval samples/,
+    ],
+    [
+      "import leaderboard: v1 details without a doc index and no --doc-order",
+      () => {
+        const t = "2023-12-03T16-04-39.491085";
+        const d = join(bad, "v1", "details_org__m", t);
+        mkdirSync(d, { recursive: true });
+        const buf = parquetWriteBuffer({
+          columnData: [
+            { name: "example", data: ["a", "b"], type: "STRING" },
+            { name: "metrics", data: ["{'acc': 1.0}", "{'acc': 0.0}"], type: "STRING" },
+          ],
+        });
+        writeFileSync(join(d, `details_harness|gsm8k|5_${t}.parquet`), new Uint8Array(buf));
+        return ["import", "leaderboard", join(bad, "v1"), "--out", join(bad, "imp")];
+      },
+      /no column "doc_id".*--doc-order lm-eval-v0\.3|no column "doc_id".*doc order lm-eval-v0\.3/,
     ],
     [
       "import leaderboard: a file that is not parquet",
