@@ -209,6 +209,18 @@ describe("leaderboard layouts", () => {
       [0, 0],
       [1, 1],
     ]);
+    // only the metrics struct counts when there is one; a question struct (doc.label) is never a metric
+    const c = writeParquet(join(root, "v1struct", "m", `details_t_${DATE}.parquet`), [
+      { name: "num_truncated_tokens", data: [0n, 0n], type: "INT64" },
+      { name: "metrics", data: [{ acc: 1 }, { acc: 0 }] },
+    ]);
+    expect((await readLeaderboardDetails(c, { idColumn: "@row" })).metric).toBe("metrics.acc");
+    const d = writeParquet(join(root, "v2doc", "m", `samples_t_${DATE}.parquet`), [
+      { name: "doc_id", data: [0n, 1n], type: "INT64" },
+      { name: "doc", data: [{ label: 1 }, { label: 0 }] },
+      { name: "acc_norm", data: [0, 1], type: "DOUBLE" },
+    ]);
+    expect((await readLeaderboardDetails(d)).metric).toBe("acc_norm");
     expect(parseMetricsString("{'em': 1.0, 'qem': True, 'pem': 0, 'note': 'a, b'}")).toEqual({
       em: 1,
       qem: true,

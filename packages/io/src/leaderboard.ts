@@ -93,16 +93,22 @@ function unit(v: unknown): boolean {
   return typeof x === "number" && x >= 0 && x <= 1;
 }
 
+/**
+ * Metric candidates: with a `metrics` struct (lighteval), its numeric keys only (the other columns
+ * are token counts, flags and hashes); otherwise the top-level numeric, boolean or INT64 columns
+ * outside the id and record columns (lm-eval samples as rows; nested structs such as `doc` are
+ * the question, never a metric). Only those in [0,1] on every row count.
+ */
 function candidates(rows: readonly Record<string, unknown>[], idColumn: string): string[] {
   const first = rows[0] as Record<string, unknown>;
+  const scalar = (v: unknown) => typeof v === "number" || typeof v === "boolean" || typeof v === "bigint";
   const keys: string[] = [];
-  for (const [k, v] of Object.entries(first)) {
-    if (k === idColumn || NOT_METRICS.has(k)) continue;
-    if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") keys.push(k);
-    else if (v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array)) {
-      for (const [s, w] of Object.entries(v as Record<string, unknown>)) {
-        if (typeof w === "number" || typeof w === "boolean" || typeof w === "bigint") keys.push(`${k}.${s}`);
-      }
+  const m = first.metrics;
+  if (m !== null && typeof m === "object" && !Array.isArray(m) && !(m instanceof Uint8Array)) {
+    for (const [s, w] of Object.entries(m as Record<string, unknown>)) if (scalar(w)) keys.push(`metrics.${s}`);
+  } else {
+    for (const [k, v] of Object.entries(first)) {
+      if (k !== idColumn && !NOT_METRICS.has(k) && scalar(v)) keys.push(k);
     }
   }
   return keys.filter((k) => rows.every((r) => unit(pick(r, k))));
