@@ -331,9 +331,11 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
   let filter = metricFor(parseMetricChoice(opts.filter, "filter"), opts.task);
   if (filter === undefined) {
     if (names.length > 1) {
+      const second = (blocks.get(names[1] as string) as LoggedSample[])[0] as LoggedSample;
       throw new TbError(
         "E_USAGE",
-        `${where} logs several filters (${names.join(", ")})${keyed ? "" : ', told apart by the order in which each doc repeats (no "filter" key: lm-eval before 0.4.7)'}; choose one with the filter option`,
+        `${where} logs several filters (${names.join(", ")})${keyed ? "" : ', told apart by the order in which each doc repeats (no "filter" key: lm-eval before 0.4.7)'}; choose one with the filter option${opts.task === undefined ? "" : ` (e.g. ${opts.task}=${names[0]})`}`,
+        loc(file, second.line, keyed ? "filter" : "doc_id"),
       );
     }
     filter = names[0] as string;
@@ -345,6 +347,7 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
       throw new TbError(
         "E_USAGE",
         `filter ${show(filter)} does not occur in ${where} (filters: ${names.join(", ")}${keyed ? "" : `; or #1…#${names.length} by position`})`,
+        loc(file, undefined, "filter"),
       );
     }
   }
@@ -364,6 +367,7 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
         candidates.length === 0
           ? `no per-sample metric in [0,1] in ${where}${others.length > 0 ? ` (${others.join(", ")} are numbers outside [0,1] on some sample)` : ""}; pass the metric option (e.g. acc, exact_match)`
           : `${where} has several per-sample metrics in [0,1] (${candidates.join(", ")}); choose one with the metric option${opts.task === undefined ? "" : ` (e.g. ${opts.task}=${candidates[0]})`}`,
+        loc(file, first.line, candidates[0]),
       );
     }
     metric = candidates[0] as string;
