@@ -58,12 +58,12 @@ import {
 export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "Evaluate your own model"):
   tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
   tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
-            [--doc-order lm-eval-v0.3 (lm-eval samples for a matrix in lm-eval v0.3's visit order)]
+            [--doc-order lm-eval-v0.3|identity: needed for lm-eval samples unless the source came from tb import]
             [--method tailored-plus|tailored] [--seed <probe's>] [--pooling single|joint] [--name NAME]
             --out plan.json|<dir>
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
   tb export --probe probe.json|--plan plan.json --format lm-eval-samples --out samples.json
-            (--source <dir>  | --doc-order lm-eval-v0.3 --task T) [--include-gset]
+            (--source <dir> | --doc-order lm-eval-v0.3|identity --task T) [--include-gset]
   tb import lm-eval <output dirs…> --out <dir> [--metric M|task=M,…] [--filter F|task=F,…] [--name NAME]
   tb import leaderboard <details files|dirs…> --out <dir> [--metric acc_norm|metrics.acc|task=M,…]
             [--doc-order lm-eval-v0.3 | --id-column doc_id|@row] [--filter F] [--name NAME]
@@ -216,6 +216,35 @@ function expandTargets(paths: readonly string[]): TargetInput[] {
   return out;
 }
 
+/** Does this `--responses` value hold lm-eval samples (keyed by `doc_id`, not by the matrix's ids)? */
+function holdsLmEvalSamples(p: string): boolean {
+  if (!isDir(p)) return isSamples(dirname(resolve(p)), basename(p)) || /\.jsonl$/i.test(p);
+  const entries = readdirSync(p);
+  if (entries.some((f) => isSamples(p, f, entries))) return true;
+  return entries.some((e) => {
+    const sub = join(p, e);
+    return isDir(sub) && readdirSync(sub).some((f) => isSamples(sub, f));
+  });
+}
+
+/**
+ * lm-eval answers are keyed by doc index: refuse them for a source matrix whose ids are not known
+ * to be doc indices (no `id_provenance` in its `meta.json`) unless `--doc-order` says how the
+ * columns relate to docs, since the answers would silently land in the wrong columns.
+ */
+function checkLmEvalIds(responses: readonly string[], sourcePath: string, docOrder: string | undefined): void {
+  if (docOrder !== undefined) return;
+  const lm = responses.find(holdsLmEvalSamples);
+  if (lm === undefined) return;
+  if (sourceMeta(sourcePath)?.idProvenance !== undefined) return;
+  throw new TbError(
+    "E_USAGE",
+    `${lm} holds lm-eval samples, keyed by doc_id, but the example ids of ${sourcePath} are not known to be lm-eval doc indices (its meta.json has no id_provenance), so answers could land in the wrong columns. ` +
+      "Use a matrix made by tb import, or --doc-order lm-eval-v0.3 for columns in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix), or --doc-order identity if its ids are the doc indices",
+    { file: lm },
+  );
+}
+
 /** Read several response files of one target into one map; the same example twice with different values is refused. */
 function readMerged(
   paths: readonly string[],
@@ -296,7 +325,7 @@ export function runProbe(args: string[]): number {
   return done(
     `G-set: ${g} examples of ${sources.name} (${sources.rows} source models × ${sources.cols} examples), seed ${seed} → ${out}\n` +
       `  ${file.gset.join(", ")}\n` +
-      `Next: run the target on these examples (tb export --probe ${out} --format lm-eval-samples --source ${sourcePath} --out samples.json),\n` +
+      `Next: run the target on these examples (${exportHint("--probe", out, sourcePath)}),\n` +
       `then: tb tailor --source ${sourcePath} --probe ${out} --responses <answers> --budget <N> --out plan.json\n`,
   );
 }
@@ -342,6 +371,7 @@ export function runTailor(args: string[]): number {
     throw usage(`--budget ${budget} is larger than the benchmark (${sources.cols} examples)`);
   }
   const seed = intFlag("seed", v.seed, pf.seed, 0);
+  checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const targets = expandTargets(responses);
   if (v.name !== undefined) {
     if (targets.length !== 1) throw usage("--name names a single target; with several, names come from the files");
@@ -430,7 +460,7 @@ export function runTailor(args: string[]): number {
     }
   });
   lines.push(
-    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --source ${sourcePath} --out samples.json),`,
+    `Next: run the target on the examples left (${exportHint("--plan", multi ? join(out, "<target>.plan.json") : out, sourcePath)}),`,
     `then: tb estimate --source ${sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
   );
   return done(lines.join("\n"));
@@ -561,7 +591,7 @@ function tailorPlus(a: {
     }
   });
   lines.push(
-    `Next: run the target on the examples left (tb export --plan ${multi ? join(out, "<target>.plan.json") : out} --format lm-eval-samples --source ${a.sourcePath} --out samples.json),`,
+    `Next: run the target on the examples left (${exportHint("--plan", multi ? join(out, "<target>.plan.json") : out, a.sourcePath)}),`,
     `then: tb estimate --source ${a.sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
   );
   return done(lines.join("\n"));
@@ -606,6 +636,7 @@ export function runEstimate(args: string[]): number {
   const nset = resolveExampleIds(pf.nset, sources, "nset", planPath, text);
   const natives = resolveModelIds(pf.nativeSources, sources, "nativeSources", planPath, text);
   const labels = Int32Array.from(pf.labels);
+  checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const { answers } = readMerged(responses, responsesOptions(sources, v));
   const values = new Float64Array(nset.length);
   const missing: string[] = [];
@@ -696,6 +727,20 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/** The `tb export` command to suggest: `--source` when the ids are recorded as doc indices, else the doc-order route. */
+function exportHint(flag: "--probe" | "--plan", file: string, sourcePath: string): string {
+  const base = `tb export ${flag} ${file} --format lm-eval-samples`;
+  let known = false;
+  try {
+    known = sourceMeta(sourcePath)?.idProvenance !== undefined;
+  } catch {
+    // a hint only: a bad meta.json is reported by the command that needs it
+  }
+  return known
+    ? `${base} --source ${sourcePath} --out samples.json`
+    : `${base} --doc-order lm-eval-v0.3 --task <task> --out samples.json, if the columns are in lm-eval v0.3's visit order as in the paper's GSM8K; --doc-order identity if the ids are doc indices`;
+}
+
 /** `meta.json` of a source given as a data folder or as the `correctness.csv` inside one. */
 function sourceMeta(path: string): ReturnType<typeof readMeta> {
   return readMeta(isDir(path) ? path : dirname(path));
@@ -766,7 +811,7 @@ export function runExport(args: string[]): number {
   writeFileAtomic(out, `${JSON.stringify(spec)}\n`);
   return done(
     `${count} doc indices in ${Object.keys(spec).length} leaf task(s) → ${out}` +
-      (docOrder !== undefined ? ` (columns mapped from lm-eval v0.3's visit order to doc indices)` : "") +
+      (docOrder === "lm-eval-v0.3" ? ` (columns mapped from lm-eval v0.3's visit order to doc indices)` : "") +
       `\nRun (lm-eval ≥ 0.4.9; no --limit):\n  ${cmd}\n` +
       `Then pass the run's samples folder as --responses${docOrder !== undefined ? " with the same --doc-order" : ""}.`,
   );

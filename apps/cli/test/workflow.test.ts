@@ -120,7 +120,8 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
     expect(pj.gset).toHaveLength(10);
     expect(pj.source).toMatchObject({ models: 149, examples: 1319 });
     expect(pj.source.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const lm = ["--filter", "strict-match", "--metric", "exact_match"];
+    // these samples use the column ids as doc_ids, so the ids are declared to be doc indices
+    const lm = ["--filter", "strict-match", "--metric", "exact_match", "--doc-order", "identity"];
     for (const [fmt, file, extra] of [
       ["json", files.json, []],
       ["csv", files.csv, []],
@@ -177,6 +178,8 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
       second.lm,
       "--filter",
       "strict-match",
+      "--doc-order",
+      "identity",
       "--json",
     ]);
     expect(r.code, r.stderr).toBe(0);
@@ -248,8 +251,12 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
       const r = await tbIn([...est, "--doc-order", "lm-eval-v0.3"]);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
-      // without --doc-order the same run pairs answers with the wrong columns: a different estimate
-      const wrong = await tbIn(est);
+      // without --doc-order the run is refused (its doc_ids are not the matrix's ids) ...
+      const refusedRun = await tbIn(est);
+      expect(refusedRun.code).toBe(2);
+      expect(refusedRun.stderr).toMatch(/holds lm-eval samples, keyed by doc_id.*--doc-order lm-eval-v0\.3/);
+      // ... and declaring the ids to be doc indices pairs answers with the wrong columns: another estimate
+      const wrong = await tbIn([...est, "--doc-order", "identity"]);
       if (wrong.code === 0) expect(JSON.parse(wrong.stdout).accuracy).not.toBe(library.accuracy);
     },
   );
@@ -951,8 +958,13 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
     ],
     [
       "lm-eval answers with two filters and no --filter",
-      () => tailorArgs([], (targets[0] as { lm: string }).lm),
+      () => tailorArgs(["--doc-order", "identity"], (targets[0] as { lm: string }).lm),
       /logs several filters \(strict-match, flexible-extract\)/,
+    ],
+    [
+      "lm-eval answers for a matrix whose ids are not known to be doc indices",
+      () => tailorArgs(["--filter", "strict-match"], (targets[0] as { lm: string }).lm),
+      /samples_gsm8k_.*holds lm-eval samples, keyed by doc_id, but the example ids of .*src\.csv are not known/,
     ],
     [
       "source file that does not exist",

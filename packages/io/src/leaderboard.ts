@@ -209,6 +209,12 @@ export async function readLeaderboardDetails(
       if (parsed !== undefined) r.metrics = parsed;
     }
   }
+  if (opts.docOrder === "identity") {
+    throw new TbError(
+      "E_USAGE",
+      `the doc order identity declares that a matrix's ids are doc indices; details files carry a doc_id column (the default) or, for v1, rows in lm-eval v0.3's order (lm-eval-v0.3)`,
+    );
+  }
   if (opts.docOrder !== undefined && opts.idColumn !== undefined && opts.idColumn !== "@row") {
     throw new TbError(
       "E_USAGE",

@@ -133,8 +133,12 @@ export class PythonRandom {
   }
 }
 
-/** Names of the known visit orders of `--doc-order`. */
-export type DocOrder = "lm-eval-v0.3";
+/**
+ * How a matrix's columns relate to lm-eval doc indices (`--doc-order`): `lm-eval-v0.3`, column k
+ * is doc `perm[k]` of lm-eval v0.3's visit order; `identity`, the example ids are the doc indices
+ * (a declaration, for a hand-made matrix whose `meta.json` cannot say so).
+ */
+export type DocOrder = "lm-eval-v0.3" | "identity";
 
 /**
  * lm-evaluation-harness v0.3's visit order of a task with `n` docs: it evaluated
@@ -161,10 +165,10 @@ export function lmEvalV03Permutation(n: number): number[] {
  */
 export function parseDocOrder(v: string | undefined): DocOrder | undefined {
   if (v === undefined) return undefined;
-  if (v !== "lm-eval-v0.3") {
+  if (v !== "lm-eval-v0.3" && v !== "identity") {
     throw new TbError(
       "E_USAGE",
-      `unknown doc order ${JSON.stringify(v)}: the only one known is lm-eval-v0.3 (lm-evaluation-harness v0.3's random.Random(42) shuffle, the Open LLM Leaderboard v1 order)`,
+      `unknown doc order ${JSON.stringify(v)}: known are lm-eval-v0.3 (lm-evaluation-harness v0.3's random.Random(42) shuffle, the Open LLM Leaderboard v1 order) and identity (the example ids are the doc indices)`,
     );
   }
   return v;

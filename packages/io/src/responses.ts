@@ -358,7 +358,7 @@ function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOpti
   if (opts.filterNames !== undefined) o.filterNames = opts.filterNames;
   const table = readSamplesTable(body, o);
   const task = opts.task;
-  if (opts.docOrder !== undefined) {
+  if (opts.docOrder === "lm-eval-v0.3") {
     const n = ids.ids.length;
     const perm = lmEvalV03Permutation(n);
     const column = new Int32Array(n);

@@ -410,14 +410,16 @@ export interface LmEvalSamplesOptions {
  */
 export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions): Record<string, number[]> {
   const where = loc(o.file);
-  if (o.docOrder !== undefined && o.provenance !== undefined) {
+  if (o.docOrder === "identity") {
+    if (o.provenance === undefined) return lmEvalSamplesSpec(ids, o.task);
+  } else if (o.docOrder !== undefined && o.provenance !== undefined) {
     throw new TbError(
       "E_USAGE",
       `the source matrix's ids are already lm-eval doc indices (meta.json id_provenance); leave --doc-order out`,
       where,
     );
   }
-  if (o.docOrder !== undefined) {
+  if (o.docOrder === "lm-eval-v0.3") {
     if (o.task === undefined) {
       throw new TbError(
         "E_USAGE",
@@ -444,7 +446,8 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
       "E_USAGE",
       `the example ids of ${o.file ?? "the probe/plan"} are not known to be lm-eval doc indices, and lm-eval would run other questions than the matrix's columns. ` +
         "Give --source <dir> of a matrix made by tb import lm-eval or tb import leaderboard (its meta.json records id_provenance), " +
-        "or --doc-order lm-eval-v0.3 --task <task> for a matrix whose columns are in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix)",
+        "or --doc-order lm-eval-v0.3 --task <task> for a matrix whose columns are in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix); " +
+        "--doc-order identity declares that the ids are doc indices (a matrix you built yourself)",
       where,
     );
   }
