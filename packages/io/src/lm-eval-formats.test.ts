@@ -4,7 +4,7 @@
  * the import must give the harness's own aggregate (the mean of the per-sample metric per task and
  * filter, as its results file reports it) for every model, task and filter.
  */
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
@@ -85,6 +85,15 @@ describe.each(VERSIONS)("lm-eval layout %s", (version) => {
     });
     expect(ans.size).toBe(matrix.cols);
     for (const [j, v] of ans) expect(v).toBe(matrix.row(1)[j]);
+    // one file: the task from its name (0.4.0–0.4.2: from results.json's model_args), answers under <task>/<doc_id>
+    const file = readdirSync(model).find((f) => f.includes("tom_intention")) as string;
+    const one = readResponses(join(model, file), { exampleIds: matrix.exampleIds });
+    expect([...one.keys()].map((j) => matrix.exampleIds[j])).toEqual([
+      "tom_intention/0",
+      "tom_intention/1",
+      "tom_intention/2",
+    ]);
+    for (const [j, v] of one) expect(v).toBe(matrix.row(1)[j]);
   });
 });
 
