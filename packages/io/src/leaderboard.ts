@@ -347,8 +347,10 @@ interface DetailsEntry {
 const SHARD = /^\d+\.parquet$/;
 const DATE_DIR = /^\d{4}[-_]\d{2}[-_]\d{2}T/;
 
+/** The model of a details repository folder: `details_<org>__<model>` (v1), `<org>__<model>-details` (v2). */
 function stripRepo(name: string): string {
-  return name.replace(/^details_/, "").replace(/-details$/, "");
+  const i = name.indexOf("details_");
+  return (i >= 0 ? name.slice(i + "details_".length) : name).replace(/-details$/, "");
 }
 
 /**
@@ -468,6 +470,7 @@ function newerFirst(a: string | undefined, b: string | undefined): number {
   if (a === "latest") return -1;
   if (b === "latest") return 1;
   const key = (s: string | undefined) => (s ?? "").replace(/\D/g, "");
+  if (a?.startsWith("partial-") !== b?.startsWith("partial-")) return a?.startsWith("partial-") ? 1 : -1;
   return key(b).localeCompare(key(a));
 }
 
@@ -549,6 +552,11 @@ export async function importLeaderboard(
     for (const [task, runs] of [...m.tasks].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
       const order = [...runs.values()].sort((a, b) => newerFirst(a.run, b.run));
       const e = order[0] as DetailsEntry;
+      if (e.run?.startsWith("partial-")) {
+        notes.push(
+          `model ${show(model)}, task ${show(task)}: read the hub's partial conversion ${e.run} (the split was too large to convert whole; rows may be missing)`,
+        );
+      }
       if (order.length > 1) {
         notes.push(
           `model ${show(model)}, task ${show(task)}: read run ${e.run ?? "(undated)"}; ignored ${order

@@ -8,6 +8,7 @@ import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
+import { parsePythonJson, readSamplesTable } from "./lm-eval-samples.js";
 import { readResponses } from "./responses.js";
 import { catchTb, tempDir } from "./test-utils.js";
 
@@ -128,5 +129,24 @@ describe("filter blocks without a filter key (lm-eval before 0.4.7)", () => {
     expect(err.code).toBe("E_INPUT");
     expect(err.message).toMatch(/<model_args>_<task>\.jsonl.*keep the results file/);
     expect(err.location?.file).toMatch(/pretrained__org__model-a,dtype__float32_boolq\.jsonl$/);
+  });
+});
+
+describe("Python's non-finite floats (json.dumps writes NaN, Infinity, -Infinity)", () => {
+  test("in resps they are read as null; as the metric they are refused at the line", () => {
+    const text =
+      '{"doc_id": 0, "resps": [[[-Infinity, false]]], "note": "NaN in a string stays", "acc": 1.0}\n' +
+      '{"doc_id": 1, "resps": [[[NaN, true]]], "acc": 0.0}\n';
+    const ok = readSamplesTable(text, { file: "s.jsonl" });
+    expect([...ok.values]).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    const bad = catchTb(() =>
+      readSamplesTable('{"doc_id": 0, "acc": 1.0}\n{"doc_id": 1, "acc": NaN}\n', { file: "s.jsonl", metric: "acc" }),
+    );
+    expect(bad.message).toMatch(/metric "acc" of doc_id 1 is not a number \(found "null"\)/);
+    expect(bad.location).toEqual({ file: "s.jsonl", line: 2, column: "acc" });
+    expect(parsePythonJson('["NaN", NaN, -Infinity, Infinity]')).toEqual(["NaN", null, null, null]);
   });
 });

@@ -77,7 +77,7 @@ export function parseSamplesText(text: string, file: string | undefined): Logged
   if (body[start] === "[") {
     let arr: unknown;
     try {
-      arr = JSON.parse(body);
+      arr = parsePythonJson(body);
     } catch (err) {
       const off = jsonErrorOffset(body, err);
       const at = off === undefined ? undefined : lineColumnAt(body, off);
@@ -96,7 +96,7 @@ export function parseSamplesText(text: string, file: string | undefined): Logged
       if (t.trim().length === 0) return;
       let rec: unknown;
       try {
-        rec = JSON.parse(t);
+        rec = parsePythonJson(t);
       } catch (err) {
         const off = jsonErrorOffset(t, err);
         throw new TbError(
@@ -126,6 +126,46 @@ function checkSample(rec: unknown, line: number, file: string | undefined): Logg
     );
   }
   return { line, docId, rec: r };
+}
+
+/**
+ * `JSON.parse`, also accepting what Python's `json.dumps` writes for non-finite floats (`NaN`,
+ * `Infinity`, `-Infinity`, e.g. a log-likelihood of -inf in `resps`): those tokens, outside
+ * strings, are read as `null` (a metric that is null is then reported at its line).
+ */
+export function parsePythonJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (!/NaN|Infinity/.test(text)) throw err;
+    let out = "";
+    let last = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+        continue;
+      }
+      if (c === '"') inString = true;
+      else if (c === "N" && text.startsWith("NaN", i)) {
+        out += `${text.slice(last, i)}null`;
+        i += 2;
+        last = i + 1;
+      } else if (c === "I" && text.startsWith("Infinity", i)) {
+        const minus = text[i - 1] === "-" ? 1 : 0;
+        out += `${text.slice(last, i - minus)}null`;
+        i += 7;
+        last = i + 1;
+      }
+    }
+    try {
+      return JSON.parse(out + text.slice(last));
+    } catch {
+      throw err;
+    }
+  }
 }
 
 /** 1-based line of each top-level element of the JSON array starting at `start` (valid JSON). */
@@ -302,7 +342,8 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
     }
     const n = byOccurrence.length;
     if (n > 1 && opts.filterNames !== undefined && opts.filterNames.length !== n) {
-      const dup = samples.find((s, k) => samples.findIndex((x) => x.docId === s.docId) !== k) as LoggedSample;
+      const once = new Set<number>();
+      const dup = samples.find((x) => once.size === once.add(x.docId).size) as LoggedSample;
       throw new TbError(
         "E_INPUT",
         `doc_id ${dup.docId} is logged ${n} times, but the results file lists ${opts.filterNames.length} filter(s) for this task (${opts.filterNames.join(", ")}): two runs in one file?`,
