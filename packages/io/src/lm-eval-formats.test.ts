@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
 import { parsePythonJson, readSamplesTable } from "./lm-eval-samples.js";
-import { readResponses } from "./responses.js";
+import { parseResponses, readResponses } from "./responses.js";
 import { catchTb, tempDir } from "./test-utils.js";
 
 const OUT = join(import.meta.dirname, "__fixtures__/lm-eval/out");
@@ -148,5 +148,30 @@ describe("Python's non-finite floats (json.dumps writes NaN, Infinity, -Infinity
     expect(bad.message).toMatch(/metric "acc" of doc_id 1 is not a number \(found "null"\)/);
     expect(bad.location).toEqual({ file: "s.jsonl", line: 2, column: "acc" });
     expect(parsePythonJson('["NaN", NaN, -Infinity, Infinity]')).toEqual(["NaN", null, null, null]);
+  });
+});
+
+describe("responses of a matrix in lm-eval v0.3's visit order (docOrder)", () => {
+  test("doc d answers column k with perm[k] = d (python3: perm of 10 is [7, 3, 2, 8, 5, 6, 9, 4, 0, 1])", () => {
+    const ids = Array.from({ length: 10 }, (_, k) => String(k));
+    const text = '{"doc_id": 7, "acc": 1}\n{"doc_id": 0, "acc": 0}\n{"doc_id": 1, "acc": 1}\n';
+    const got = parseResponses(text, { exampleIds: ids, format: "lm-eval", docOrder: "lm-eval-v0.3" });
+    expect([...got]).toEqual([
+      [0, 1],
+      [8, 0],
+      [9, 1],
+    ]);
+    const beyond = catchTb(() =>
+      parseResponses('{"doc_id": 10, "acc": 1}\n', {
+        exampleIds: ids,
+        format: "lm-eval",
+        docOrder: "lm-eval-v0.3",
+        file: "s.jsonl",
+      }),
+    );
+    expect(beyond.message).toMatch(/doc_id 10 is beyond the 10 docs/);
+    expect(beyond.location).toEqual({ file: "s.jsonl", line: 1, column: "doc_id" });
+    const csv = catchTb(() => parseResponses("example,correct\n0,1\n", { exampleIds: ids, docOrder: "lm-eval-v0.3" }));
+    expect(csv.message).toMatch(/the doc order applies to lm-eval samples/);
   });
 });

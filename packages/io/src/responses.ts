@@ -376,7 +376,8 @@ function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOpti
           loc(file, line, "doc_id"),
         );
       }
-      put(out, seen, ids, ids.ids[column[doc] as number] as string, v, file, line, "doc_id");
+      // column k's id is "k", as in tb export (which maps id k to doc perm[k])
+      put(out, seen, ids, String(column[doc]), v, file, line, "doc_id");
     }
     return out;
   }

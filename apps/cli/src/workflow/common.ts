@@ -197,10 +197,17 @@ export function holdsLmEvalSamples(p: string): boolean {
  * columns relate to docs, since the answers would silently land in the wrong columns.
  */
 export function checkLmEvalIds(responses: readonly string[], sourcePath: string, docOrder: string | undefined): void {
-  if (docOrder !== undefined) return;
   const lm = responses.find(holdsLmEvalSamples);
   if (lm === undefined) return;
-  if (sourceMeta(sourcePath)?.idProvenance !== undefined) return;
+  const known = sourceMeta(sourcePath)?.idProvenance !== undefined;
+  if (known && docOrder === "lm-eval-v0.3") {
+    throw new TbError(
+      "E_USAGE",
+      `the example ids of ${sourcePath} are already lm-eval doc indices (its meta.json records id_provenance): leave --doc-order out, or the answers would be moved to other columns`,
+      { file: lm },
+    );
+  }
+  if (docOrder !== undefined || known) return;
   throw new TbError(
     "E_USAGE",
     `${lm} holds lm-eval samples, keyed by doc_id, but the example ids of ${sourcePath} are not known to be lm-eval doc indices (its meta.json has no id_provenance), so answers could land in the wrong columns. ` +
