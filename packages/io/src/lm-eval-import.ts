@@ -150,6 +150,8 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
     );
   checkUniqueModels(models);
   const read = new Map<string, TaskRead & { file: string }>();
+  // one results file per folder and run, parsed once (it can be large: every task's config)
+  const resultsOf = new Map<string, LmEvalResultsInfo | undefined>();
   // per model: task → doc id → value
   const values: Map<string, Map<number, number>>[] = models.map((m) => {
     const byTask = new Map<string, Map<number, number>>();
@@ -166,7 +168,13 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
         );
       }
       fileOf.set(task, file);
-      const results = findLmEvalResults(m.dir, f.date, (x) => readText(x, "results file"));
+      const key = `${m.dir}\u0000${f.date ?? ""}`;
+      if (!resultsOf.has(key))
+        resultsOf.set(
+          key,
+          findLmEvalResults(m.dir, f.date, (x) => readText(x, "results file")),
+        );
+      const results = resultsOf.get(key);
       const o: SamplesTableOptions = { file, task };
       if (opts.metric !== undefined) o.metric = opts.metric;
       if (opts.filter !== undefined) o.filter = opts.filter;

@@ -14,7 +14,7 @@
  * @internal (the readers are used by `readResponses` and `importLmEval`)
  */
 import { readdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { TbError } from "@tb/core";
 import { describe, jsonErrorOffset, lineColumnAt, loc, show } from "./internal.js";
 
@@ -517,7 +517,7 @@ export function findLmEvalResults(
       filters.set(task, names.length > 0 ? names : ["none"]);
     }
   }
-  return { file: basename(file) === name ? file : join(dir, name), modelArgs, filters };
+  return { file, modelArgs, filters };
 }
 
 /**
