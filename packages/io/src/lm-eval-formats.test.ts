@@ -4,7 +4,7 @@
  * the import must give the harness's own aggregate (the mean of the per-sample metric per task and
  * filter, as its results file reports it) for every model, task and filter.
  */
-import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
@@ -120,6 +120,15 @@ describe("filter blocks without a filter key (lm-eval before 0.4.7)", () => {
     const byName = importLmEval([join(OUT, "v0.4.3")], { filter: "gsm8k=flexible-extract", metric: "hellaswag=acc" });
     expect(Array.from(byPos.matrix.data)).toEqual(Array.from(byName.matrix.data));
     expect(byPos.read.get("gsm8k")?.filter).toBe("#2");
+  });
+  test("a stray .jsonl beside samples files is named in a note, not read and not silently dropped", () => {
+    const d = join(tmp, "stray");
+    cpSync(join(OUT, "v0.4.9"), d, { recursive: true });
+    writeFileSync(join(d, "org__model-a", "notes.jsonl"), '{"x": 1}\n');
+    const r = importLmEval([d], { filter: "gsm8k=strict-match", metric: "hellaswag=acc" });
+    expect(r.notes).toEqual([
+      expect.stringMatching(/ignored .*org__model-a\/notes\.jsonl: a \.jsonl file that is not named samples_/),
+    ]);
   });
   test("0.4.0–0.4.2 naming without results.json is refused with the fix", () => {
     const d = join(tmp, "v040");

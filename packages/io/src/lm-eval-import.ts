@@ -75,7 +75,7 @@ export interface FoundFile {
  * 0.4.0–0.4.2's `<model_args>_<task>.jsonl` when a results file beside them names the tasks.
  * @internal
  */
-export function listLmEvalSamples(dir: string, entries: readonly string[]): FoundFile[] {
+export function listLmEvalSamples(dir: string, entries: readonly string[], ignored?: string[]): FoundFile[] {
   const out: FoundFile[] = [];
   let results: LmEvalResultsInfo | undefined | null = null;
   const orphans: string[] = [];
@@ -91,6 +91,7 @@ export function listLmEvalSamples(dir: string, entries: readonly string[]): Foun
     if (task !== undefined) out.push({ path: join(dir, f), task, date: undefined });
     else orphans.push(f);
   }
+  if (out.length > 0) for (const f of orphans) ignored?.push(join(dir, f));
   if (out.length === 0 && orphans.length > 0) {
     throw new TbError(
       "E_INPUT",
@@ -134,8 +135,9 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
   if (paths.length === 0) throw new TbError("E_USAGE", "importLmEval: give at least one lm-eval output folder");
   const models: ImportedModel[] = [];
   const found = new Map<string, FoundFile>();
+  const ignored: string[] = [];
   const lister = (dir: string, entries: readonly string[]): string[] =>
-    listLmEvalSamples(dir, entries).map((f) => {
+    listLmEvalSamples(dir, entries, ignored).map((f) => {
       found.set(f.path, f);
       return f.path;
     });
@@ -190,6 +192,11 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
   checkMetricTasks(parseMetricChoice(opts.metric), result.tasks);
   checkMetricTasks(parseMetricChoice(opts.filter, "filter"), result.tasks, "filter");
   for (const [t, r] of read) result.read.set(t, { metric: r.metric, filter: r.filter });
+  for (const f of new Set(ignored)) {
+    result.notes.push(
+      `ignored ${f}: a .jsonl file that is not named samples_<task>_<date>.jsonl and whose task no results file names`,
+    );
+  }
   return result;
 }
 
