@@ -49,6 +49,11 @@ async function tbIn(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 const json = (o: unknown) => JSON.stringify(o);
+const LM_FIX = resolve(import.meta.dirname, "../../../packages/io/src/__fixtures__/lm-eval/out");
+const PY_RANDOM = resolve(
+  import.meta.dirname,
+  "../../../packages/io/src/__fixtures__/python-random/python-random.json",
+);
 
 /** Answers of one row as the three response formats (DESIGN §3.2). */
 function writeResponses(dir: string, name: string, ids: readonly string[], row: ArrayLike<number>, only?: Set<string>) {
@@ -115,7 +120,8 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
     expect(pj.gset).toHaveLength(10);
     expect(pj.source).toMatchObject({ models: 149, examples: 1319 });
     expect(pj.source.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const lm = ["--filter", "strict-match", "--metric", "exact_match"];
+    // these samples use the column ids as doc_ids, so the ids are declared to be doc indices
+    const lm = ["--filter", "strict-match", "--metric", "exact_match", "--doc-order", "identity"];
     for (const [fmt, file, extra] of [
       ["json", files.json, []],
       ["csv", files.csv, []],
@@ -172,17 +178,88 @@ describe("a model held out of ../shared/data/gsm8k, through files (issue 4 'Done
       second.lm,
       "--filter",
       "strict-match",
+      "--doc-order",
+      "identity",
       "--json",
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
-    const ex = await tbIn(["export", "--plan", planFile, "--format", "lm-eval-samples", "--task", "gsm8k"]);
-    expect(ex.code, ex.stderr).toBe(0);
-    const spec = JSON.parse(ex.stdout);
-    expect(Object.keys(spec)).toEqual(["gsm8k"]);
-    expect(spec.gsm8k).toEqual(plan.toEvaluate.map(Number).sort((a: number, b: number) => a - b));
-    expect(ex.stderr).toMatch(/lm_eval .*--tasks gsm8k --samples '\{"gsm8k":\[/);
   });
+
+  test.runIf(has)(
+    "GSM8K (columns in lm-eval v0.3 visit order): export refuses without --doc-order, maps column k to doc perm[k] with it, and the run's doc_ids come back to their columns",
+    async () => {
+      const planFile = join(dir, "plan-json.json");
+      if (!existsSync(planFile)) return; // made by the test above
+      const plan = JSON.parse(readFileSync(planFile, "utf8"));
+      const out = join(dir, "samples.json");
+      const refused = await tbIn(["export", "--plan", planFile, "--format", "lm-eval-samples", "--out", out]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/not known to be lm-eval doc indices.*--doc-order lm-eval-v0\.3/);
+      expect(existsSync(out)).toBe(false);
+      const noMeta = await tbIn([
+        "export",
+        "--plan",
+        planFile,
+        "--format",
+        "lm-eval-samples",
+        "--source",
+        src,
+        "--out",
+        out,
+      ]);
+      expect(noMeta.code).toBe(2);
+      expect(noMeta.stderr).toMatch(/meta\.json does not record .*id_provenance.*--doc-order lm-eval-v0\.3/);
+      const ex = await tbIn([
+        "export",
+        "--plan",
+        planFile,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "lm-eval-v0.3",
+        "--task",
+        "gsm8k",
+        "--out",
+        out,
+      ]);
+      expect(ex.code, ex.stderr).toBe(0);
+      // perm from python3's random.Random(42).shuffle(range(1319)) (packages/io fixture)
+      const perm = (JSON.parse(readFileSync(PY_RANDOM, "utf8")) as { shuffle: Record<string, number[]> }).shuffle[
+        "42:1319"
+      ] as number[];
+      const spec = JSON.parse(readFileSync(out, "utf8"));
+      expect(Object.keys(spec)).toEqual(["gsm8k"]);
+      expect(spec.gsm8k).toEqual(
+        plan.toEvaluate.map((k: string) => perm[Number(k)]).sort((a: number, b: number) => a - b),
+      );
+      expect(ex.stdout).toMatch(`--tasks gsm8k --samples ${out} `);
+      expect(ex.stdout).not.toMatch(/--samples '/);
+      // what lm-eval would log for those docs: doc_id perm[k] answered as the held-out model did on column k
+      const run = join(dir, "run", "org__held-out");
+      mkdirSync(run, { recursive: true });
+      const lines = (plan.nset as string[]).map((k) =>
+        json({
+          doc_id: perm[Number(k)],
+          filter: "strict-match",
+          metrics: ["exact_match"],
+          exact_match: row[Number(k)],
+        }),
+      );
+      writeFileSync(join(run, "samples_gsm8k_2024-06-01T10-00-00.jsonl"), `${lines.join("\n")}\n`);
+      const est = ["estimate", "--source", src, "--plan", planFile, "--responses", run, "--json"];
+      const r = await tbIn([...est, "--doc-order", "lm-eval-v0.3"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).accuracy).toBe(library.accuracy);
+      // without --doc-order the run is refused (its doc_ids are not the matrix's ids) ...
+      const refusedRun = await tbIn(est);
+      expect(refusedRun.code).toBe(2);
+      expect(refusedRun.stderr).toMatch(/holds lm-eval samples, keyed by doc_id.*--doc-order lm-eval-v0\.3/);
+      // ... and declaring the ids to be doc indices pairs answers with the wrong columns: another estimate
+      const wrong = await tbIn([...est, "--doc-order", "identity"]);
+      if (wrong.code === 0) expect(JSON.parse(wrong.stdout).accuracy).not.toBe(library.accuracy);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -201,6 +278,13 @@ const S = 39;
 const synSources = full.selectRows(Array.from({ length: S }, (_, i) => i));
 const SRC = join(base, "src.csv");
 writeCorrectnessCsv(SRC, synSources);
+/** The same matrix as a data folder whose meta.json records that its ids are gsm8k doc indices. */
+const SRC_DOC = join(base, "src-doc");
+writeCorrectnessCsv(join(SRC_DOC, "correctness.csv"), synSources);
+writeFileSync(
+  join(SRC_DOC, "meta.json"),
+  json({ id_provenance: { kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" } }),
+);
 const targets = [39, 40, 41].map((t) =>
   writeResponses(join(base, "answers"), full.modelIds[t] as string, full.exampleIds, full.row(t)),
 );
@@ -289,10 +373,12 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
   });
 
   test("export: the probe's G-set and the plan's examples left, as sorted unique integers; to a file with the command", async () => {
-    const pr = await tbIn(["export", "--probe", PROBE, "--format", "lm-eval-samples", "--task", "gsm8k"]);
+    const g = join(base, "g-samples.json");
+    const pr = await tbIn(["export", "--probe", PROBE, "--format", "lm-eval-samples", "--source", SRC_DOC, "--out", g]);
     expect(pr.code, pr.stderr).toBe(0);
     const gset = JSON.parse(readFileSync(PROBE, "utf8")).gset.map(Number);
-    expect(JSON.parse(pr.stdout)).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    expect(JSON.parse(readFileSync(g, "utf8"))).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    expect(pr.stdout).toMatch(`--tasks gsm8k --samples ${g} `);
     const file = join(base, "samples.json");
     const pl = await tbIn([
       "export",
@@ -300,8 +386,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
       PLAN,
       "--format",
       "lm-eval-samples",
-      "--task",
-      "gsm8k",
+      "--source",
+      SRC_DOC,
       "--include-gset",
       "--out",
       file,
@@ -324,17 +410,48 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
       exampleIds: synSources.exampleIds.map((_, j) => (j < 80 ? `mmlu_a/${j}` : `mmlu_b/${j - 80}`)),
       kind: "binary",
     });
-    const src = join(base, "group.csv");
-    writeCorrectnessCsv(src, g);
+    const src = join(base, "group");
+    writeCorrectnessCsv(join(src, "correctness.csv"), g);
+    writeFileSync(
+      join(src, "meta.json"),
+      json({ id_provenance: { kind: "lm-eval-doc-index", tasks: ["mmlu_a", "mmlu_b"], form: "<task>/<doc_id>" } }),
+    );
     const probeFile = join(base, "group-probe.json");
     expect((await tbIn(["probe", "--source", src, "--out", probeFile])).code).toBe(0);
-    const r = await tbIn(["export", "--probe", probeFile, "--format", "lm-eval-samples"]);
+    const out = join(base, "group-samples.json");
+    const grp = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      src,
+      "--task",
+      "mmlu",
+      "--out",
+      out,
+    ]);
+    expect(grp.code).toBe(2);
+    expect(grp.stderr).toMatch(/--task applies to plain doc indices.*leaf tasks \(mmlu_a, mmlu_b\)/);
+    const r = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      src,
+      "--out",
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const spec = JSON.parse(r.stdout) as Record<string, number[]>;
+    const spec = JSON.parse(readFileSync(out, "utf8")) as Record<string, number[]>;
     const ids = JSON.parse(readFileSync(probeFile, "utf8")).gset as string[];
     expect(new Set(Object.entries(spec).flatMap(([t, d]) => d.map((x) => `${t}/${x}`)))).toEqual(new Set(ids));
     for (const docs of Object.values(spec)) expect(docs).toEqual([...new Set(docs)].sort((a, b) => a - b));
-    expect(r.stderr).toMatch(/--tasks (mmlu_a,mmlu_b|mmlu_a|mmlu_b) /);
+    expect(r.stdout).toMatch(new RegExp(`--tasks ${Object.keys(spec).join(",")} --samples`));
+    expect(r.stdout).not.toMatch(/--tasks mmlu /);
   });
 
   test("import lm-eval: many models' samples folders → correctness.csv + meta.json, usable as --source", async () => {
@@ -367,6 +484,8 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(Array.from(m.data)).toEqual(Array.from(full.data.subarray(0, 4 * full.cols)));
     const meta = JSON.parse(readFileSync(join(dest, "meta.json"), "utf8"));
     expect(meta).toMatchObject({ benchmark: "gsm8k", correctness: "binary", models: 4, examples: 160 });
+    expect(meta.id_provenance).toEqual({ kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" });
+    expect(meta.source.read).toEqual({ gsm8k: { metric: "exact_match", filter: "strict-match" } });
     expect(loadDataset(dest).matrix.rows).toBe(4);
   });
 
@@ -392,6 +511,79 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(Array.from(m.data)).toEqual(Array.from(full.data.subarray(0, 3 * full.cols)));
     expect(JSON.parse(readFileSync(join(dest, "meta.json"), "utf8")).benchmark).toBe("leaderboard_musr");
     expect((await tbIn(["probe", "--source", dest, "--gset", "5", "--out", join(base, "lb-probe.json")])).code).toBe(0);
+  });
+
+  test("import leaderboard, v1 details: --doc-order records lm-eval doc ids (export accepts them); without it, row numbers (export refuses)", async () => {
+    const perm = (JSON.parse(readFileSync(PY_RANDOM, "utf8")) as { shuffle: Record<string, number[]> }).shuffle[
+      "42:57"
+    ] as number[];
+    const v1 = join(base, "v1-details");
+    const t = "2023-12-03T16-04-39.491085";
+    for (const m of [0, 1, 2, 3]) {
+      const d = join(v1, `details_org__model-${m}`, t);
+      mkdirSync(d, { recursive: true });
+      // rows in lm-eval v0.3's visit order: row k holds doc perm[k], whose truth is full.row(m)[perm[k]]
+      const vals = perm.map((doc) => full.row(m)[doc] as number);
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: "example", data: vals.map((_, k) => `q${k}`), type: "STRING" },
+          { name: "metrics", data: vals.map((v) => `{'acc': ${v.toFixed(1)}}`), type: "STRING" },
+        ],
+      });
+      writeFileSync(join(d, `details_harness|gsm8k|5_${t}.parquet`), new Uint8Array(buf));
+    }
+    const dest = join(base, "v1-imported");
+    const r = await tbIn(["import", "leaderboard", v1, "--doc-order", "lm-eval-v0.3", "--out", dest]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readCorrectnessCsv(join(dest, "correctness.csv"));
+    expect(m.exampleIds).toEqual(Array.from({ length: 57 }, (_, d) => String(d)));
+    for (const i of [0, 1, 2, 3]) expect(Array.from(m.row(i))).toEqual(Array.from(full.row(i).subarray(0, 57)));
+    const meta = JSON.parse(readFileSync(join(dest, "meta.json"), "utf8"));
+    expect(meta.id_provenance).toMatchObject({
+      kind: "lm-eval-doc-index",
+      tasks: ["harness_gsm8k_5"],
+      form: "<doc_id>",
+    });
+    const probeFile = join(base, "v1-probe.json");
+    expect((await tbIn(["probe", "--source", dest, "--gset", "5", "--out", probeFile])).code).toBe(0);
+    const out = join(base, "v1-samples.json");
+    const ex = await tbIn([
+      "export",
+      "--probe",
+      probeFile,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      dest,
+      "--task",
+      "gsm8k",
+      "--out",
+      out,
+    ]);
+    expect(ex.code, ex.stderr).toBe(0);
+    const gset = JSON.parse(readFileSync(probeFile, "utf8")).gset.map(Number);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
+    // row numbers: imported, with a note, but no provenance, so export refuses
+    const rows = join(base, "v1-rows");
+    const r2 = await tbIn(["import", "leaderboard", v1, "--id-column", "@row", "--out", rows]);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.stdout).toMatch(/row numbers of the details files, not lm-eval doc indices/);
+    expect(JSON.parse(readFileSync(join(rows, "meta.json"), "utf8")).id_provenance).toBeUndefined();
+    const probe2 = join(base, "v1-rows-probe.json");
+    expect((await tbIn(["probe", "--source", rows, "--gset", "5", "--out", probe2])).code).toBe(0);
+    const refused = await tbIn([
+      "export",
+      "--probe",
+      probe2,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      rows,
+      "--out",
+      out,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/does not record that the example ids are lm-eval doc indices.*meta\.json/);
   });
 
   test("estimate prints accuracy, interval and rank; --level changes the interval", async () => {
@@ -683,12 +875,64 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
       /exactly one of --plan/,
     ],
     [
-      "export plain ids without --task",
-      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples"],
-      /is a plain doc index: pass the lm-eval task/,
+      "export without --out (lm-eval reads a file)",
+      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples", "--source", SRC_DOC],
+      /tb export needs --out FILE/,
     ],
     [
-      "export ids that are not doc indices",
+      "export of ids of unknown provenance",
+      () => ["export", "--probe", PROBE, "--format", "lm-eval-samples", "--out", join(bad, "s.json")],
+      /probe\.json are not known to be lm-eval doc indices.*--source <dir>.*--doc-order lm-eval-v0\.3/,
+    ],
+    [
+      "export --doc-order without --task",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "lm-eval-v0.3",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /--doc-order lm-eval-v0\.3 needs the lm-eval task/,
+    ],
+    [
+      "export with an unknown --doc-order",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--doc-order",
+        "v0.3",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /unknown doc order "v0\.3"/,
+    ],
+    [
+      "export with a --task the matrix contradicts",
+      () => [
+        "export",
+        "--probe",
+        PROBE,
+        "--format",
+        "lm-eval-samples",
+        "--source",
+        SRC_DOC,
+        "--task",
+        "arc",
+        "--out",
+        join(bad, "s.json"),
+      ],
+      /--task arc contradicts the source matrix, whose ids are doc indices of task "gsm8k"/,
+    ],
+    [
+      "export ids that are not column numbers, with --doc-order",
       () => {
         const p = JSON.parse(readFileSync(PROBE, "utf8"));
         return [
@@ -697,11 +941,15 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
           put("musr.probe.json", formatWorkflowJson({ ...p, gset: ["murder_mysteries:3", "x"] })),
           "--format",
           "lm-eval-samples",
+          "--doc-order",
+          "lm-eval-v0.3",
           "--task",
           "musr",
+          "--out",
+          join(bad, "s.json"),
         ];
       },
-      /"murder_mysteries:3" is not an lm-eval doc index/,
+      /"murder_mysteries:3" is not a column number below 160/,
     ],
     [
       "export with an unknown format",
@@ -710,8 +958,13 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
     ],
     [
       "lm-eval answers with two filters and no --filter",
-      () => tailorArgs([], (targets[0] as { lm: string }).lm),
+      () => tailorArgs(["--doc-order", "identity"], (targets[0] as { lm: string }).lm),
       /logs several filters \(strict-match, flexible-extract\)/,
+    ],
+    [
+      "lm-eval answers for a matrix whose ids are not known to be doc indices",
+      () => tailorArgs(["--filter", "strict-match"], (targets[0] as { lm: string }).lm),
+      /samples_gsm8k_.*holds lm-eval samples, keyed by doc_id, but the example ids of .*src\.csv are not known/,
     ],
     [
       "source file that does not exist",
@@ -740,7 +993,90 @@ describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)"
         mkdirSync(join(bad, "empty-out"), { recursive: true });
         return ["import", "lm-eval", join(bad, "empty-out"), "--out", join(bad, "imp")];
       },
-      /no lm-eval samples_\*\.jsonl files in .*empty-out/,
+      /no lm-eval samples files in .*empty-out/,
+    ],
+    [
+      "import lm-eval: two per-sample metrics in a file, none chosen (names the candidates)",
+      () => ["import", "lm-eval", join(LM_FIX, "v0.4.9"), "--filter", "gsm8k=strict-match", "--out", join(bad, "imp")],
+      /samples_hellaswag_.*several per-sample metrics in \[0,1\] \(acc, acc_norm\).*hellaswag=acc/,
+    ],
+    [
+      "import lm-eval: a task=metric pair for a task not read",
+      () => [
+        "import",
+        "lm-eval",
+        join(LM_FIX, "v0.4.9"),
+        "--filter",
+        "gsm8k=strict-match",
+        "--metric",
+        "hellaswag=acc",
+        "--metric",
+        "hellaswog=acc",
+        "--out",
+        join(bad, "imp"),
+      ],
+      /names task "hellaswog", which was not read/,
+    ],
+    [
+      "--doc-order lm-eval-v0.3 for a matrix whose ids are already doc indices",
+      () => [
+        "tailor",
+        "--source",
+        SRC_DOC,
+        "--probe",
+        PROBE,
+        "--responses",
+        (targets[0] as { lm: string }).lm,
+        "--filter",
+        "strict-match",
+        "--doc-order",
+        "lm-eval-v0.3",
+        "--budget",
+        "20",
+        "--out",
+        join(bad, "out.plan.json"),
+      ],
+      /already lm-eval doc indices .*leave --doc-order out/,
+    ],
+    [
+      "import lm-eval with --doc-order",
+      () => ["import", "lm-eval", join(LM_FIX, "v0.4.9"), "--doc-order", "lm-eval-v0.3", "--out", join(bad, "imp")],
+      /--doc-order applies to tb import leaderboard only/,
+    ],
+    [
+      "lm-eval sample without the metric (file, line and key)",
+      () => {
+        const d = join(bad, "nometric", "org__m");
+        mkdirSync(d, { recursive: true });
+        writeFileSync(
+          join(d, "samples_gsm8k_2024-06-01T10-00-00.json"),
+          '[\n  {"doc_id": 0, "acc": 1},\n  {"doc_id": 1, "accc": 0}\n]\n',
+        );
+        return ["import", "lm-eval", join(bad, "nometric"), "--metric", "acc", "--out", join(bad, "imp")];
+      },
+      /sample doc_id 1 has no metric "acc".*samples_gsm8k_2024-06-01T10-00-00\.json:3.*acc/,
+    ],
+    [
+      "--doc-order with CSV responses (keyed by the matrix's ids, not doc_id)",
+      () => tailorArgs(["--doc-order", "lm-eval-v0.3"], (targets[0] as { csv: string }).csv),
+      /the doc order applies to lm-eval samples/,
+    ],
+    [
+      "import leaderboard: v1 details without a doc index and no --doc-order",
+      () => {
+        const t = "2023-12-03T16-04-39.491085";
+        const d = join(bad, "v1", "details_org__m", t);
+        mkdirSync(d, { recursive: true });
+        const buf = parquetWriteBuffer({
+          columnData: [
+            { name: "example", data: ["a", "b"], type: "STRING" },
+            { name: "metrics", data: ["{'acc': 1.0}", "{'acc': 0.0}"], type: "STRING" },
+          ],
+        });
+        writeFileSync(join(d, `details_harness|gsm8k|5_${t}.parquet`), new Uint8Array(buf));
+        return ["import", "leaderboard", join(bad, "v1"), "--out", join(bad, "imp")];
+      },
+      /no column "doc_id".*--doc-order lm-eval-v0\.3|no column "doc_id".*doc order lm-eval-v0\.3/,
     ],
     [
       "import leaderboard: a file that is not parquet",

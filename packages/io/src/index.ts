@@ -18,9 +18,12 @@ export {
   type ImportLmEvalOptions,
   type ImportLmEvalResult,
   importLmEval,
+  type TaskRead,
 } from "./lm-eval-import.js";
-export { type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";
+export { isSamplesFileName, parseMetricChoice, parseSamplesFileName } from "./lm-eval-samples.js";
+export { type IdProvenance, type Meta, type MetaSplit, parseMeta, readMeta } from "./meta.js";
 export { type NpyArray, npyToMatrix, readNpy, readNpyFile } from "./npy.js";
+export { type DocOrder, lmEvalV03Permutation, PythonRandom, parseDocOrder } from "./python-random.js";
 export {
   lmEvalTaskFromFileName,
   type ParseResponsesOptions,
@@ -33,6 +36,8 @@ export {
 export {
   checkSource,
   formatWorkflowJson,
+  type LmEvalSamplesOptions,
+  lmEvalSamplesFor,
   lmEvalSamplesSpec,
   matrixSha256,
   type PlanFile,

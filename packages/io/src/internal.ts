@@ -144,3 +144,19 @@ export function parseJsonObject(text: string, what: string, file?: string): Reco
   }
   return raw as Record<string, unknown>;
 }
+
+/** 1-based line of the first `"key":` in a JSON text, if found. */
+export function keyLine(text: string, key: string): number | undefined {
+  const re = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`);
+  const m = re.exec(text);
+  return m ? lineColumnAt(text, m.index).line : undefined;
+}
+
+/** Line of `id` inside the value of `field` (best effort), else the field's line. */
+export function idLine(text: string, field: string, id: string): number | undefined {
+  const re = new RegExp(`${JSON.stringify(field).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`);
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const at = text.indexOf(JSON.stringify(id), m.index);
+  return lineColumnAt(text, at < 0 ? m.index : at).line;
+}

@@ -159,7 +159,7 @@ describe("Open LLM Leaderboard details (parquet, TOOLCHAIN Formats)", () => {
         mkdirSync(join(root, "none"), { recursive: true });
         return importLeaderboard([join(root, "none")]);
       },
-      /no leaderboard details \.parquet files/,
+      /no leaderboard details \(\.parquet/,
     ],
   ])("%s → TbError naming the file", async (_name, fn, re) => {
     const err = await fn().then(

@@ -79,7 +79,7 @@ describe("importLmEval: a source matrix from lm-eval --log_samples folders (DESI
         mkdirSync(join(root, "empty"), { recursive: true });
         return importLmEval([join(root, "empty")]);
       },
-      /no lm-eval samples_\*\.jsonl/,
+      /no lm-eval samples files/,
     ],
     [
       "a model run with --limit (missing docs)",

@@ -2,13 +2,29 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CorrectnessMatrix, TbError } from "@tb/core";
 import { readText, show } from "./internal.js";
-import { lmEvalTaskFromFileName, parseResponses } from "./responses.js";
+import {
+  checkMetricTasks,
+  findLmEvalResults,
+  type LmEvalResultsInfo,
+  parseMetricChoice,
+  parseSamplesFileName,
+  readSamplesTable,
+  type SamplesTableOptions,
+  taskOfModelArgsFile,
+} from "./lm-eval-samples.js";
 
 /** Options of {@link importLmEval}. */
 export interface ImportLmEvalOptions {
-  /** The top-level metric key to read (`acc`, `acc_norm`, `exact_match`, …); required when samples list several. */
+  /**
+   * The per-sample metric key to read (`acc`, `acc_norm`, `exact_match`, …), or `task=metric`
+   * pairs separated by commas (a group whose leaves use different metrics), or both. Without it,
+   * each file uses its only per-sample metric in [0,1].
+   */
   metric?: string;
-  /** The filter whose rows to read (e.g. `strict-match` for gsm8k); required when a file logs several. */
+  /**
+   * The filter whose rows to read (e.g. `strict-match` for gsm8k), `#k` for the k-th filter block
+   * of a file without `filter` keys, or `task=filter` pairs; required when a file logs several.
+   */
   filter?: string;
   /** Name of the matrix (for messages and `meta.json`'s `benchmark`); default: the task names joined by `+`. */
   name?: string;
@@ -18,10 +34,18 @@ export interface ImportLmEvalOptions {
 export interface ImportedModel {
   /** Model id: the name of its folder (lm-eval writes one folder per model under `--output_path`). */
   id: string;
-  /** The folder holding its `samples_*.jsonl`. */
+  /** The folder holding its samples files. */
   dir: string;
   /** The samples files read, one per leaf task. */
   files: string[];
+}
+
+/** What was read for one leaf task (the same for every model). */
+export interface TaskRead {
+  /** The metric read. */
+  metric: string;
+  /** The filter read (`none` when the task has one unnamed filter; `#k` for an unnamed block). */
+  filter: string;
 }
 
 /** Result of {@link importLmEval}. */
@@ -32,27 +56,75 @@ export interface ImportLmEvalResult {
   tasks: string[];
   /** The models, in row order. */
   models: ImportedModel[];
+  /** Per leaf task: the metric and filter read. */
+  read: Map<string, TaskRead>;
+  /** Things the user should know (files ignored, e.g. older runs). */
+  notes: string[];
 }
 
-const SAMPLES = /^samples_.+\.jsonl$/;
+/** One samples file found in a model folder, with its leaf task. */
+export interface FoundFile {
+  path: string;
+  task: string;
+  /** The run's date from the file name, when it has one. */
+  date: string | undefined;
+}
+
+/**
+ * The lm-eval samples files of one folder and their tasks: `samples_<task>_<date>.json(l)`, and
+ * 0.4.0–0.4.2's `<model_args>_<task>.jsonl` when a results file beside them names the tasks.
+ * @internal
+ */
+export function listLmEvalSamples(dir: string, entries: readonly string[], ignored?: string[]): FoundFile[] {
+  const out: FoundFile[] = [];
+  let results: LmEvalResultsInfo | undefined | null = null;
+  const orphans: string[] = [];
+  for (const f of entries) {
+    const parsed = parseSamplesFileName(f);
+    if (parsed !== undefined) {
+      out.push({ path: join(dir, f), task: parsed.task, date: parsed.date });
+      continue;
+    }
+    if (!f.endsWith(".jsonl")) continue;
+    if (results === null) results = findLmEvalResults(dir, undefined, (x) => readText(x, "results file"));
+    const task = taskOfModelArgsFile(f, results);
+    if (task !== undefined) out.push({ path: join(dir, f), task, date: undefined });
+    else orphans.push(f);
+  }
+  if (out.length > 0) for (const f of orphans) ignored?.push(join(dir, f));
+  if (out.length === 0 && orphans.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      `${join(dir, orphans[0] as string)}: a .jsonl file that is not named samples_<task>_<date>.jsonl; lm-eval 0.4.0–0.4.2 names samples <model_args>_<task>.jsonl, whose task can only be read with the results.json written beside it (${results ? `${results.file} lists ${[...results.filters.keys()].join(", ") || "no task"}` : "none found"}): keep the results file in the folder`,
+      { file: join(dir, orphans[0] as string) },
+    );
+  }
+  return out;
+}
 
 /**
  * Build a source matrix (DESIGN §3.1) from many models' lm-evaluation-harness `--log_samples`
- * output (TOOLCHAIN "Formats"). Each path is either one model's folder (it holds
- * `samples_<task>_<date>.jsonl` files) or an `--output_path` folder whose sub-folders are models.
- * The model id is the folder name. Every samples file is read with the same rules as a responses
- * file ({@link parseResponses}: `filter` and `metric` choose, each `doc_id` once per filter).
- * Example ids are the doc ids when there is one task, `<task>/<doc_id>` when there are several
- * (group tasks such as mmlu); columns are ordered by task, then doc id.
+ * output (TOOLCHAIN "Formats"), in any layout the harness has written since 0.4.0 (see
+ * `lm-eval-samples.ts`: JSON lines or one JSON array, `.json` or `.jsonl`, `samples_<task>_<date>`
+ * or 0.4.0–0.4.2's `<model_args>_<task>.jsonl`, with or without `filter`/`metrics` keys). Each path
+ * is one model's folder, an `--output_path` folder whose sub-folders are models, or samples files
+ * (grouped by folder). The model id is the folder name. Example ids are lm-eval doc indices:
+ * `<doc_id>` when there is one task, `<task>/<doc_id>` when there are several (group tasks such
+ * as mmlu); columns are ordered by task, then doc id.
+ *
+ * Each file uses the metric named for its task (`metric`: a name, or `task=metric` pairs), else
+ * its only per-sample metric in [0,1]; each the filter named (`filter`), else its only one.
  *
  * Refused, naming the folder or file (`E_INPUT`): a path that is not a folder or holds no samples
  * files; two samples files for the same task in one model's folder (two runs: keep one); two
  * models with the same folder name; models that do not answer the same tasks and doc ids (e.g. a
- * run with `--limit`); and every error of the samples reader, with its line.
+ * run with `--limit`); models whose files give one task different metrics; and every error of the
+ * samples reader, with its line. `E_USAGE`: an ambiguous metric or filter (naming the
+ * candidates), or a `task=…` pair for a task not read.
  *
  * @param paths - Model folders or output folders.
  * @param opts - `metric`, `filter`, `name`.
- * @returns The matrix, the tasks and where each model came from.
+ * @returns The matrix, the tasks, what was read per task and where each model came from.
  * @example
  * ```ts
  * const { matrix } = importLmEval(["out/"], { filter: "strict-match", metric: "exact_match" });
@@ -62,15 +134,33 @@ const SAMPLES = /^samples_.+\.jsonl$/;
 export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions = {}): ImportLmEvalResult {
   if (paths.length === 0) throw new TbError("E_USAGE", "importLmEval: give at least one lm-eval output folder");
   const models: ImportedModel[] = [];
+  const found = new Map<string, FoundFile>();
+  const ignored: string[] = [];
+  const lister = (dir: string, entries: readonly string[]): string[] =>
+    listLmEvalSamples(dir, entries, ignored).map((f) => {
+      found.set(f.path, f);
+      return f.path;
+    });
   for (const p of paths)
-    models.push(...findModels(p, SAMPLES, "lm-eval samples_*.jsonl", "run lm_eval with --log_samples"));
+    models.push(
+      ...findModels(
+        p,
+        lister,
+        "lm-eval samples",
+        "run lm_eval with --log_samples; samples files are named samples_<task>_<date>.jsonl (or .json)",
+      ),
+    );
   checkUniqueModels(models);
+  const read = new Map<string, TaskRead & { file: string }>();
+  // one results file per folder and run, parsed once (it can be large: every task's config)
+  const resultsOf = new Map<string, LmEvalResultsInfo | undefined>();
   // per model: task → doc id → value
   const values: Map<string, Map<number, number>>[] = models.map((m) => {
     const byTask = new Map<string, Map<number, number>>();
     const fileOf = new Map<string, string>();
     for (const file of m.files) {
-      const task = lmEvalTaskFromFileName(basename(file)) as string;
+      const f = found.get(file) as FoundFile;
+      const task = f.task;
       const prev = fileOf.get(task);
       if (prev !== undefined) {
         throw new TbError(
@@ -80,11 +170,58 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
         );
       }
       fileOf.set(task, file);
-      byTask.set(task, readSamplesFile(file, opts));
+      const key = `${m.dir}\u0000${f.date ?? ""}`;
+      if (!resultsOf.has(key))
+        resultsOf.set(
+          key,
+          findLmEvalResults(m.dir, f.date, (x) => readText(x, "results file")),
+        );
+      const results = resultsOf.get(key);
+      const o: SamplesTableOptions = { file, task };
+      if (opts.metric !== undefined) o.metric = opts.metric;
+      if (opts.filter !== undefined) o.filter = opts.filter;
+      const names = results?.filters.get(task);
+      if (names !== undefined) o.filterNames = names;
+      const table = readSamplesTable(readText(file, "samples file"), o);
+      checkSameRead(read, task, table, file);
+      byTask.set(task, table.values);
     }
     return byTask;
   });
-  return assembleMatrix(models, values, opts.name, (f) => lmEvalTaskFromFileName(basename(f)));
+  const result = assembleMatrix(models, values, opts.name, (f) => found.get(f)?.task);
+  checkMetricTasks(parseMetricChoice(opts.metric), result.tasks);
+  checkMetricTasks(parseMetricChoice(opts.filter, "filter"), result.tasks, "filter");
+  for (const [t, r] of read) result.read.set(t, { metric: r.metric, filter: r.filter });
+  for (const f of new Set(ignored)) {
+    result.notes.push(
+      `ignored ${f}: a .jsonl file that is not named samples_<task>_<date>.jsonl and whose task no results file names`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Refuse two files of one task read with different metrics or filters (auto-detected per file).
+ * @internal
+ */
+export function checkSameRead(
+  read: Map<string, TaskRead & { file: string }>,
+  task: string,
+  now: TaskRead,
+  file: string,
+): void {
+  const before = read.get(task);
+  if (before === undefined) {
+    read.set(task, { metric: now.metric, filter: now.filter, file });
+    return;
+  }
+  if (before.metric !== now.metric || before.filter !== now.filter) {
+    throw new TbError(
+      "E_INPUT",
+      `task ${show(task)} is read as ${now.metric} (filter ${now.filter}) here but as ${before.metric} (filter ${before.filter}) in ${before.file}; name the metric and filter (task=name pairs) so every model is read alike`,
+      { file },
+    );
+  }
 }
 
 /**
@@ -192,21 +329,27 @@ export function assembleMatrix(
     name: name ?? tasks.join("+"),
     copy: false,
   });
-  return { matrix, tasks, models: [...models] };
+  return { matrix, tasks, models: [...models], read: new Map(), notes: [] };
 }
 
 /**
- * The model folders under one path: itself when it holds files matching `pattern`, else its
- * sub-folders that do. A path to one such file is that file's folder (with only that file).
+ * The model folders under one path: itself when `list` finds files in it, else its sub-folders
+ * where it does. A path to one such file is that file's folder (with only that file).
  * @internal
  */
-export function findModels(path: string, pattern: RegExp, what: string, hint: string): ImportedModel[] {
+export function findModels(
+  path: string,
+  list: (dir: string, entries: readonly string[]) => string[],
+  what: string,
+  hint: string,
+): ImportedModel[] {
   let entries: string[];
   try {
     const st = statSync(path);
     if (!st.isDirectory()) {
-      if (pattern.test(basename(path)))
-        return [{ id: basename(resolve(path, "..")), dir: resolve(path, ".."), files: [path] }];
+      const dir = resolve(path, "..");
+      const files = list(dir, [basename(path)]);
+      if (files.length === 1) return [{ id: basename(dir), dir, files: [path] }];
       throw new TbError("E_INPUT", `not a folder or a ${what} file: ${path}`, { file: path });
     }
     entries = readdirSync(path).sort();
@@ -214,51 +357,23 @@ export function findModels(path: string, pattern: RegExp, what: string, hint: st
     if (err instanceof TbError) throw err;
     throw new TbError("E_INPUT", `not found: ${path} (expected a folder of ${what} files)`, { file: path });
   }
-  const own = entries.filter((f) => pattern.test(f));
-  if (own.length > 0) {
-    return [{ id: basename(resolve(path)), dir: path, files: own.map((f) => join(path, f)) }];
-  }
+  const own = list(path, entries);
+  if (own.length > 0) return [{ id: basename(resolve(path)), dir: path, files: own }];
   const out: ImportedModel[] = [];
   for (const e of entries) {
     const sub = join(path, e);
-    let files: string[];
+    let subEntries: string[];
     try {
       if (!statSync(sub).isDirectory()) continue;
-      files = readdirSync(sub)
-        .filter((f) => pattern.test(f))
-        .sort();
+      subEntries = readdirSync(sub).sort();
     } catch {
       continue;
     }
-    if (files.length > 0) out.push({ id: e, dir: sub, files: files.map((f) => join(sub, f)) });
+    const files = list(sub, subEntries);
+    if (files.length > 0) out.push({ id: e, dir: sub, files });
   }
   if (out.length === 0) {
     throw new TbError("E_INPUT", `no ${what} files in ${path} or its sub-folders (${hint})`, { file: path });
   }
-  return out;
-}
-
-/** doc id → value of one samples file, with the responses reader's validation. */
-function readSamplesFile(file: string, opts: ImportLmEvalOptions): Map<number, number> {
-  const text = readText(file, "samples file");
-  // The doc ids present, so that the reader can key answers by them; malformed lines are left
-  // to the reader, which reports them with their line.
-  const ids = new Set<number>();
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line.trim().length === 0) continue;
-    try {
-      const rec = JSON.parse(line) as { doc_id?: unknown };
-      if (typeof rec?.doc_id === "number" && Number.isInteger(rec.doc_id) && rec.doc_id >= 0) ids.add(rec.doc_id);
-    } catch {
-      // reported by parseResponses
-    }
-  }
-  const docIds = [...ids];
-  const o: Parameters<typeof parseResponses>[1] = { exampleIds: docIds.map(String), format: "lm-eval", file };
-  if (opts.metric !== undefined) o.metric = opts.metric;
-  if (opts.filter !== undefined) o.filter = opts.filter;
-  const answers = parseResponses(text, o);
-  const out = new Map<number, number>();
-  for (const [idx, v] of answers) out.set(docIds[idx] as number, v);
   return out;
 }

@@ -12,6 +12,21 @@ export interface MetaSplit {
 }
 
 /**
+ * Where a matrix's example ids come from (`meta.json` key `id_provenance`, DESIGN §3.1). Only
+ * ids known to be lm-evaluation-harness doc indices can be handed to lm-eval (`tb export`):
+ * `tb import lm-eval` and `tb import leaderboard` (with a `doc_id` column, or rows mapped by
+ * `--doc-order`) record it; a matrix without it has ids of unknown provenance.
+ */
+export interface IdProvenance {
+  /** The ids are lm-eval doc indices (positions in the task's evaluation split). */
+  kind: "lm-eval-doc-index";
+  /** The leaf tasks (never a group), sorted. */
+  tasks: string[];
+  /** `<doc_id>` for one task, `<task>/<doc_id>` for several. */
+  form: "<doc_id>" | "<task>/<doc_id>";
+}
+
+/**
  * The parts of `<dir>/meta.json` that tailoredbench reads (DESIGN §3.1). Every other key is kept
  * untouched in `raw`.
  */
@@ -22,6 +37,8 @@ export interface Meta {
   split?: MetaSplit;
   /** Benchmark name. */
   benchmark?: string;
+  /** Where the example ids come from; absent: unknown. */
+  idProvenance?: IdProvenance;
   /** The whole parsed JSON value. */
   raw: unknown;
 }
@@ -58,6 +75,7 @@ export function parseMeta(text: string, file?: string): Meta {
     }
     meta.benchmark = obj.benchmark;
   }
+  if (obj.id_provenance !== undefined) meta.idProvenance = idProvenance(obj.id_provenance, file, at("id_provenance"));
   const split = obj.split;
   if (typeof split === "object" && split !== null && !Array.isArray(split)) {
     const s = split as Record<string, unknown>;
@@ -123,4 +141,21 @@ function idList(v: unknown, key: "source" | "target", file: string | undefined, 
     }
   });
   return v as string[];
+}
+
+function idProvenance(v: unknown, file: string | undefined, line: number | undefined): IdProvenance {
+  const o = v as Record<string, unknown> | null;
+  const bad = (msg: string): never => {
+    throw new TbError("E_INPUT", `meta.json: "id_provenance" ${msg}`, loc(file, line, "id_provenance"));
+  };
+  if (typeof o !== "object" || o === null || Array.isArray(o)) bad("must be an object");
+  if (o?.kind !== "lm-eval-doc-index") bad(`"kind" must be "lm-eval-doc-index", found ${JSON.stringify(o?.kind)}`);
+  const tasks = o?.tasks;
+  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === "string" && t.length > 0)) {
+    bad(`"tasks" must be a non-empty list of leaf task names`);
+  }
+  const form = o?.form;
+  if (form !== "<doc_id>" && form !== "<task>/<doc_id>") bad(`"form" must be "<doc_id>" or "<task>/<doc_id>"`);
+  if (form === "<doc_id>" && (tasks as string[]).length !== 1) bad(`"form" "<doc_id>" needs exactly one task`);
+  return { kind: "lm-eval-doc-index", tasks: [...(tasks as string[])], form: form as IdProvenance["form"] };
 }

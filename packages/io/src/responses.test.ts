@@ -172,7 +172,7 @@ describe("parseResponses rejects bad files with file and line", () => {
     number,
     number | string | undefined,
     string,
-    { metric?: string; filter?: string }?,
+    { metric?: string; filter?: string; filterNames?: string[] }?,
   ][] = [
     ["csv empty", "csv", "", "E_INPUT", 1, undefined, "empty"],
     ["csv bad header", "csv", "id,correct\nq0,1\n", "E_INPUT", 1, 1, "expected the header"],
@@ -256,8 +256,8 @@ describe("parseResponses rejects bad files with file and line", () => {
       "E_INPUT",
       3,
       "doc_id",
-      "first on line 1",
-      { metric: "acc" },
+      "is logged 2 times, but the results file lists 1 filter",
+      { metric: "acc", filterNames: ["none"] },
     ],
   ];
 

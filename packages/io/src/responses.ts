@@ -1,18 +1,18 @@
 import { readdirSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { TbError } from "@tb/core";
 import { parse } from "csv-parse/sync";
+import { describe, loc, normaliseNewlines, parseCell, positionIndex, readText, show, stripBom } from "./internal.js";
+import { listLmEvalSamples } from "./lm-eval-import.js";
 import {
-  describe,
-  jsonErrorOffset,
-  loc,
-  normaliseNewlines,
-  parseCell,
-  positionIndex,
-  readText,
-  show,
-  stripBom,
-} from "./internal.js";
+  findLmEvalResults,
+  isSamplesFileName,
+  parseSamplesFileName,
+  readSamplesTable,
+  type SamplesTableOptions,
+  taskOfModelArgsFile,
+} from "./lm-eval-samples.js";
+import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
 
 /** Response file formats (DESIGN §3.2). `auto` decides from the extension, then from the content. */
 export type ResponsesFormat = "auto" | "csv" | "json" | "lm-eval";
@@ -36,6 +36,12 @@ export interface ResponsesOptions {
    * `<task>/<doc_id>` (group tasks such as mmlu); otherwise it is `<doc_id>`.
    */
   task?: string;
+  /**
+   * lm-eval only: the matrix's columns are in this visit order, not doc order (e.g. the
+   * TailoredBench GSM8K matrix, in lm-eval v0.3's order): doc d answers column `k` with
+   * `perm[k] = d` ({@link lmEvalV03Permutation} of the number of columns).
+   */
+  docOrder?: DocOrder;
 }
 
 /**
@@ -77,10 +83,15 @@ export function readResponses(path: string, opts: ResponsesOptions): Responses {
   if (isDir) return readSamplesDirectory(path, opts);
   const text = readText(path, "responses file");
   const o: ParseResponsesOptions = { ...opts, file: path };
-  if (opts.task === undefined) {
-    const task = lmEvalTaskFromFileName(basename(path));
-    if (task !== undefined) o.task = task;
-  }
+  const parsed = parseSamplesFileName(basename(path));
+  let task = opts.task ?? parsed?.task;
+  const results = /\.jsonl?$/i.test(path)
+    ? findLmEvalResults(dirname(resolve(path)), parsed?.date, (x) => readText(x, "results file"))
+    : undefined;
+  if (task === undefined && path.endsWith(".jsonl")) task = taskOfModelArgsFile(basename(path), results);
+  if (task !== undefined) o.task = task;
+  const names = task === undefined ? undefined : results?.filters.get(task);
+  if (names !== undefined) o.filterNames = names;
   return parseResponses(text, o);
 }
 
@@ -88,6 +99,8 @@ export function readResponses(path: string, opts: ResponsesOptions): Responses {
 export interface ParseResponsesOptions extends ResponsesOptions {
   /** File name used in error locations and, with format `auto`, to look at the extension. */
   file?: string;
+  /** lm-eval only: the task's filter names in order, from its results file (files without `filter` keys). */
+  filterNames?: readonly string[];
 }
 
 /**
@@ -101,6 +114,13 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
   const ids = indexIds(opts.exampleIds);
   const body = normaliseNewlines(stripBom(text));
   const format = opts.format === undefined || opts.format === "auto" ? detectFormat(body, opts.file) : opts.format;
+  if (opts.docOrder !== undefined && format !== "lm-eval") {
+    throw new TbError(
+      "E_USAGE",
+      `the doc order applies to lm-eval samples (keyed by doc_id); ${opts.file ?? "this file"} is ${format}, keyed by the matrix's own example ids: leave the doc order out`,
+      loc(opts.file),
+    );
+  }
   switch (format) {
     case "csv":
       return parseCsvResponses(body, ids, opts.file);
@@ -114,17 +134,15 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
 }
 
 /**
- * The leaf task of an lm-eval samples file name `samples_<task>_<date>.jsonl`, e.g.
+ * The leaf task of an lm-eval samples file name `samples_<task>_<date>.jsonl` (or `.json`, as
+ * lm-eval main wrote them in May–June 2024), e.g.
  * `samples_mmlu_abstract_algebra_2024-05-01T12-00-00.123456.jsonl` → `mmlu_abstract_algebra`.
  *
  * @param name - A file base name.
  * @returns The task name, or `undefined` when the name does not follow the pattern.
  */
 export function lmEvalTaskFromFileName(name: string): string | undefined {
-  const m = /^samples_(.+)_(\d{4}-\d{2}-\d{2}T[0-9:.\-_]+)\.jsonl$/.exec(name);
-  if (m) return m[1];
-  const plain = /^samples_(.+)\.jsonl$/.exec(name);
-  return plain ? plain[1] : undefined;
+  return parseSamplesFileName(name)?.task;
 }
 
 type IdIndex = { map: Map<string, number>; ids: readonly string[] };
@@ -142,9 +160,10 @@ function detectFormat(body: string, file: string | undefined): "csv" | "json" | 
   const ext = file === undefined ? "" : extname(file).toLowerCase();
   if (ext === ".csv") return "csv";
   if (ext === ".jsonl") return "lm-eval";
-  if (ext === ".json") return "json";
+  if (file !== undefined && isSamplesFileName(basename(file))) return "lm-eval";
   const trimmed = body.trimStart();
-  if (!trimmed.startsWith("{")) return "csv";
+  if (trimmed.startsWith("[")) return "lm-eval"; // a JSON array of samples
+  if (!trimmed.startsWith("{")) return ext === ".json" ? "json" : "csv";
   const lines = trimmed.split("\n").filter((l) => l.trim().length > 0);
   if (lines.length > 1) {
     try {
@@ -329,83 +348,39 @@ function parseJsonResponses(body: string, ids: IdIndex, file: string | undefined
   return out;
 }
 
-interface Sample {
-  line: number;
-  docId: number;
-  filter: string;
-  rec: Record<string, unknown>;
-}
-
 function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOptions): Responses {
   const file = opts.file;
-  const lines = body.split("\n");
-  const samples: Sample[] = [];
-  const filters = new Map<string, number>();
-  lines.forEach((text, k) => {
-    if (text.trim().length === 0) return;
-    const line = k + 1;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(text);
-    } catch (err) {
-      const off = jsonErrorOffset(text, err);
-      throw new TbError(
-        "E_INPUT",
-        `not a JSON sample: ${describe(err)}`,
-        loc(file, line, off === undefined ? undefined : off + 1),
-      );
-    }
-    if (typeof rec !== "object" || rec === null || Array.isArray(rec)) {
-      throw new TbError("E_INPUT", "each line of an lm-eval samples file must be a JSON object", loc(file, line));
-    }
-    const r = rec as Record<string, unknown>;
-    const docId = r.doc_id;
-    if (!(typeof docId === "number" && Number.isInteger(docId) && docId >= 0)) {
-      throw new TbError(
-        "E_INPUT",
-        `sample without a valid "doc_id" (found ${JSON.stringify(docId) ?? "nothing"})`,
-        loc(file, line, "doc_id"),
-      );
-    }
-    const filter = typeof r.filter === "string" ? r.filter : "none";
-    if (!filters.has(filter)) filters.set(filter, line);
-    samples.push({ line, docId, filter, rec: r });
-  });
-  if (samples.length === 0) throw new TbError("E_INPUT", "empty lm-eval samples file", loc(file, 1));
-
-  let filter = opts.filter;
-  if (filter === undefined) {
-    if (filters.size > 1) {
-      throw new TbError(
-        "E_USAGE",
-        `${file ?? "the samples"} logs several filters (${[...filters.keys()].join(", ")}); choose one with the filter option`,
-      );
-    }
-    filter = [...filters.keys()][0] as string;
-  } else if (!filters.has(filter)) {
-    throw new TbError(
-      "E_USAGE",
-      `filter ${show(filter)} does not occur in ${file ?? "the samples"} (filters: ${[...filters.keys()].join(", ")})`,
-    );
-  }
-  const chosen = samples.filter((s) => s.filter === filter);
-
-  let metric = opts.metric;
-  if (metric === undefined) {
-    const first = chosen[0] as Sample;
-    const listed = Array.isArray(first.rec.metrics) ? first.rec.metrics.filter((m) => typeof m === "string") : [];
-    if (listed.length !== 1) {
-      throw new TbError(
-        "E_USAGE",
-        listed.length === 0
-          ? `cannot tell which metric to read from ${file ?? "the samples"}; pass the metric option (e.g. acc, exact_match)`
-          : `${file ?? "the samples"} has several metrics (${listed.join(", ")}); choose one with the metric option`,
-      );
-    }
-    metric = listed[0] as string;
-  }
-
+  const o: SamplesTableOptions = {};
+  if (file !== undefined) o.file = file;
+  if (opts.task !== undefined) o.task = opts.task;
+  if (opts.metric !== undefined) o.metric = opts.metric;
+  if (opts.filter !== undefined) o.filter = opts.filter;
+  if (opts.filterNames !== undefined) o.filterNames = opts.filterNames;
+  const table = readSamplesTable(body, o);
   const task = opts.task;
+  if (opts.docOrder === "lm-eval-v0.3") {
+    const n = ids.ids.length;
+    const perm = lmEvalV03Permutation(n);
+    const column = new Int32Array(n);
+    perm.forEach((d, k) => {
+      column[d] = k;
+    });
+    const out: Responses = new Map();
+    const seen = new Map<number, number>();
+    for (const [doc, v] of table.values) {
+      const line = table.lines.get(doc) as number;
+      if (doc >= n) {
+        throw new TbError(
+          "E_INPUT",
+          `doc_id ${doc} is beyond the ${n} docs of the matrix in ${opts.docOrder} order (was the task's split larger?)`,
+          loc(file, line, "doc_id"),
+        );
+      }
+      // column k's id is "k", as in tb export (which maps id k to doc perm[k])
+      put(out, seen, ids, String(column[doc]), v, file, line, "doc_id");
+    }
+    return out;
+  }
   const grouped = task !== undefined && ids.ids.some((id) => id.startsWith(`${task}/`));
   const hint = grouped
     ? ""
@@ -414,55 +389,27 @@ function parseLmEvalSamples(body: string, ids: IdIndex, opts: ParseResponsesOpti
       : " (looked up as the doc_id; pass task for ids of the form <task>/<doc_id>)";
   const out: Responses = new Map();
   const seen = new Map<number, number>();
-  for (const s of chosen) {
-    const raw = s.rec[metric];
-    let v: number;
-    if (typeof raw === "boolean") v = raw ? 1 : 0;
-    else if (typeof raw === "number") v = raw;
-    else if (raw === undefined) {
-      throw new TbError("E_INPUT", `sample doc_id ${s.docId} has no metric ${show(metric)}`, loc(file, s.line, metric));
-    } else {
-      throw new TbError(
-        "E_INPUT",
-        `metric ${show(metric)} of doc_id ${s.docId} is not a number (found ${show(JSON.stringify(raw))})`,
-        loc(file, s.line, metric),
-      );
-    }
-    if (!(v >= 0 && v <= 1)) {
-      throw new TbError(
-        "E_INPUT",
-        `metric ${show(metric)} of doc_id ${s.docId} is ${v}, outside [0,1]`,
-        loc(file, s.line, metric),
-      );
-    }
-    const id = grouped ? `${task}/${s.docId}` : String(s.docId);
-    const idx = ids.map.get(id);
-    if (idx !== undefined && seen.has(idx)) {
-      throw new TbError(
-        "E_INPUT",
-        `doc_id ${s.docId} appears twice for filter ${show(filter)} (first on line ${seen.get(idx)})`,
-        loc(file, s.line, "doc_id"),
-      );
-    }
-    put(out, seen, ids, id, v === 0 ? 0 : v, file, s.line, "doc_id", hint);
+  for (const [doc, v] of table.values) {
+    const id = grouped ? `${task}/${doc}` : String(doc);
+    put(out, seen, ids, id, v, file, table.lines.get(doc) as number, "doc_id", hint);
   }
   return out;
 }
 
 function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
-  const files = readdirSync(dir)
-    .filter((f) => /^samples_.+\.jsonl$/.test(f))
-    .sort();
+  const files = listLmEvalSamples(dir, readdirSync(dir).sort());
   if (files.length === 0) {
-    throw new TbError("E_INPUT", `no lm-eval samples_*.jsonl files in ${dir}`, { file: dir });
+    throw new TbError("E_INPUT", `no lm-eval samples files (samples_<task>_<date>.jsonl or .json) in ${dir}`, {
+      file: dir,
+    });
   }
   const out: Responses = new Map();
   const from = new Map<number, string>();
   for (const f of files) {
-    const file = join(dir, f);
-    const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file };
-    const task = lmEvalTaskFromFileName(f) ?? opts.task;
-    if (task !== undefined) o.task = task;
+    const file = f.path;
+    const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file, task: f.task };
+    const names = findLmEvalResults(dir, f.date, (x) => readText(x, "results file"))?.filters.get(f.task);
+    if (names !== undefined) o.filterNames = names;
     for (const [idx, v] of parseResponses(readText(file, "samples file"), o)) {
       const prev = from.get(idx);
       if (prev !== undefined) {

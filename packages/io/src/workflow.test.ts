@@ -2,10 +2,13 @@ import { CorrectnessMatrix } from "@tb/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
+import { parseMeta } from "./meta.js";
+import { lmEvalV03Permutation } from "./python-random.js";
 import { catchTb, errorShape } from "./test-utils.js";
 import {
   checkSource,
   formatWorkflowJson,
+  lmEvalSamplesFor,
   lmEvalSamplesSpec,
   matrixSha256,
   type PlanFile,
@@ -188,5 +191,53 @@ describe("readers never crash on arbitrary text (fast-check)", () => {
         }
       }),
     );
+  });
+});
+
+describe("lmEvalSamplesFor: only ids known to be lm-eval doc indices go to lm-eval", () => {
+  const perm = lmEvalV03Permutation(10);
+  test("v0.3 visit order: column k → doc perm[k]; hand-checked against python3 for n = 10", () => {
+    // python3: p = list(range(10)); random.Random(42).shuffle(p) → [7, 3, 2, 8, 5, 6, 9, 4, 0, 1]
+    expect(perm).toEqual([7, 3, 2, 8, 5, 6, 9, 4, 0, 1]);
+    expect(lmEvalSamplesFor(["0", "1", "9"], { docOrder: "lm-eval-v0.3", task: "gsm8k", examples: 10 })).toEqual({
+      gsm8k: [1, 3, 7],
+    });
+  });
+  test("recorded provenance: one leaf task, or <task>/<doc_id> of leaf tasks", () => {
+    const one = { kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" } as const;
+    expect(lmEvalSamplesFor(["5", "2"], { provenance: { ...one, tasks: ["gsm8k"] }, examples: 10 })).toEqual({
+      gsm8k: [2, 5],
+    });
+    const group = { kind: "lm-eval-doc-index", tasks: ["a", "b"], form: "<task>/<doc_id>" } as const;
+    expect(lmEvalSamplesFor(["b/1", "a/3"], { provenance: { ...group, tasks: ["a", "b"] }, examples: 10 })).toEqual({
+      a: [3],
+      b: [1],
+    });
+    const c = catchTb(() => lmEvalSamplesFor(["c/1"], { provenance: { ...group, tasks: ["a", "b"] }, examples: 10 }));
+    expect(c.message).toMatch(/task "c", which is not one of the matrix's leaf tasks \(a, b\)/);
+  });
+  test("unknown provenance is refused naming both fixes; a column number too large is refused", () => {
+    const e = catchTb(() => lmEvalSamplesFor(["1"], { examples: 10, file: "p.json" }));
+    expect(e.code).toBe("E_USAGE");
+    expect(e.location?.file).toBe("p.json");
+    expect(e.message).toMatch(/--source <dir>.*--doc-order lm-eval-v0\.3 --task <task>/);
+    const big = catchTb(() => lmEvalSamplesFor(["10"], { docOrder: "lm-eval-v0.3", task: "t", examples: 10 }));
+    expect(big.message).toMatch(/"10" is not a column number below 10/);
+  });
+});
+
+describe("meta.json id_provenance", () => {
+  test("parsed when well-formed; refused with the line and key otherwise", () => {
+    const m = parseMeta('{\n"id_provenance": {"kind": "lm-eval-doc-index", "tasks": ["gsm8k"], "form": "<doc_id>"}\n}');
+    expect(m.idProvenance).toEqual({ kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" });
+    const e = catchTb(() =>
+      parseMeta(
+        '{\n"benchmark": "x",\n"id_provenance": {"kind": "lm-eval-doc-index", "tasks": ["a", "b"], "form": "<doc_id>"}\n}',
+        "meta.json",
+      ),
+    );
+    expect(errorShape(e)).toEqual({ code: "E_INPUT", file: "meta.json", line: 3, column: "id_provenance" });
+    expect(e.message).toMatch(/"<doc_id>" needs exactly one task/);
+    expect(parseMeta('{"example_ids": "column k = …"}').idProvenance).toBeUndefined();
   });
 });

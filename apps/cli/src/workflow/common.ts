@@ -1,0 +1,270 @@
+/**
+ * Shared parts of the workflow commands (DESIGN §3.2): usage text, flag parsing, the source
+ * matrix, response files and targets, and the checks that keep lm-eval doc ids and matrix columns
+ * apart.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import type { TailoredOptions } from "@tb/estimate";
+import {
+  isSamplesFileName,
+  loadDataset,
+  parseDocOrder,
+  type ResponsesOptions,
+  readCorrectnessCsv,
+  readMeta,
+  readResponses,
+  type WorkflowOptions,
+} from "@tb/io";
+
+/** Usage lines of the workflow commands, for `tb help`. */
+export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "Evaluate your own model"):
+  tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
+  tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
+            [--doc-order lm-eval-v0.3|identity: needed for lm-eval samples unless the source came from tb import]
+            [--method tailored-plus|tailored] [--seed <probe's>] [--pooling single|joint] [--name NAME]
+            --out plan.json|<dir>
+  tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
+  tb export --probe probe.json|--plan plan.json --format lm-eval-samples --out samples.json
+            (--source <dir> | --doc-order lm-eval-v0.3|identity --task T) [--include-gset]
+  tb import lm-eval <output dirs…> --out <dir> [--metric M|task=M,…] [--filter F|task=F,…] [--name NAME]
+  tb import leaderboard <details files|dirs…> --out <dir> [--metric acc_norm|metrics.acc|task=M,…]
+            [--doc-order lm-eval-v0.3 | --id-column doc_id|@row] [--filter F] [--name NAME]
+  Responses: CSV example,correct | JSON {"<id>": value} | lm-eval samples files (.jsonl or .json,
+  any version since 0.4.0) or their folder; for lm-eval choose with --metric, --filter (name, #k,
+  or task=… pairs) and --task, as for tb import.
+  Example ids go to lm-eval only when they are known to be its doc indices: a matrix from tb import
+  (its meta.json records id_provenance), or --doc-order lm-eval-v0.3 for a matrix in lm-eval v0.3's
+  visit order (Open LLM Leaderboard v1 data, e.g. the TailoredBench GSM8K matrix).
+  Several targets (several --responses, or a folder of response files) → joint pooling, one plan
+  per target in the --out folder.
+`;
+
+export function usage(msg: string): TbError {
+  return new TbError("E_USAGE", msg);
+}
+
+export function intFlag(name: string, v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw usage(`--${name} must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw usage(`--${name} is out of range: "${v}"`);
+  if (n < min) throw usage(`--${name} must be ≥ ${min}, got ${n}`);
+  return n;
+}
+
+export function oneOfFlag<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw usage(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+  }
+  return v as T;
+}
+
+export function required<T>(name: string, v: T | undefined, command: string): T {
+  if (v === undefined) throw usage(`tb ${command} needs --${name} (try: tb ${command} --help)`);
+  return v;
+}
+
+export function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"`);
+}
+
+/** The source matrix: a `correctness.csv` file, or a data folder holding one (all its rows are sources). */
+export function loadSource(path: string): CorrectnessMatrix {
+  let dir = false;
+  try {
+    dir = statSync(path).isDirectory();
+  } catch {
+    throw new TbError("E_INPUT", `source matrix not found: ${path} (expected a correctness.csv or its folder)`, {
+      file: path,
+    });
+  }
+  return dir ? loadDataset(path).matrix : readCorrectnessCsv(path);
+}
+
+export function tailoredOptions(o: WorkflowOptions): TailoredOptions {
+  return { metric: o.metric, standardize: o.standardize };
+}
+
+export const RESPONSE_FLAGS = {
+  responses: { type: "string", multiple: true },
+  metric: { type: "string" },
+  filter: { type: "string" },
+  task: { type: "string" },
+  "doc-order": { type: "string" },
+} as const;
+
+export function responsesOptions(
+  matrix: CorrectnessMatrix,
+  v: {
+    metric?: string | undefined;
+    filter?: string | undefined;
+    task?: string | undefined;
+    "doc-order"?: string | undefined;
+  },
+): ResponsesOptions {
+  const o: ResponsesOptions = { exampleIds: matrix.exampleIds };
+  if (v.metric !== undefined) o.metric = v.metric;
+  if (v.filter !== undefined) o.filter = v.filter;
+  if (v.task !== undefined) o.task = v.task;
+  const docOrder = parseDocOrder(v["doc-order"]);
+  if (docOrder !== undefined) o.docOrder = docOrder;
+  return o;
+}
+
+/** An lm-eval samples file: `samples_<task>_<date>.json(l)`, or 0.4.0–0.4.2's `<model_args>_<task>.jsonl` beside a results file. */
+export function isSamples(dir: string, name: string, entries?: readonly string[]): boolean {
+  if (isSamplesFileName(name)) return true;
+  if (!name.endsWith(".jsonl")) return false;
+  const all = entries ?? (isDir(dir) ? readdirSync(dir) : []);
+  return all.includes("results.json") || all.some((f) => /^results_.+\.json$/.test(f));
+}
+
+/** A target to tailor: its name and its responses file (or lm-eval folder). */
+export interface TargetInput {
+  name: string;
+  path: string;
+}
+
+export function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The targets named by `--responses` values: a file is one target (named after the file, or after
+ * its folder for an lm-eval samples file); a folder holding `samples_*.jsonl` is one target (an
+ * lm-eval output folder); any other folder holds one target per response file or sub-folder.
+ */
+export function expandTargets(paths: readonly string[]): TargetInput[] {
+  const out: TargetInput[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new TbError("E_INPUT", `responses file not found: ${p}`, { file: p });
+    if (!isDir(p)) {
+      const base = basename(p);
+      const name = isSamples(dirname(resolve(p)), base)
+        ? basename(resolve(dirname(p)))
+        : base.slice(0, base.length - extname(base).length);
+      out.push({ name, path: p });
+      continue;
+    }
+    const entries = readdirSync(p).sort();
+    if (entries.some((f) => isSamples(p, f, entries))) {
+      out.push({ name: basename(resolve(p)), path: p });
+      continue;
+    }
+    const inner = entries
+      .map((e) => join(p, e))
+      .filter((f) => (isDir(f) ? readdirSync(f).some((x) => isSamples(f, x)) : /\.(csv|json|jsonl)$/i.test(f)));
+    if (inner.length === 0) {
+      throw new TbError("E_INPUT", `no response files (.csv, .json, lm-eval samples) in the folder ${p}`, { file: p });
+    }
+    for (const f of inner) {
+      const b = basename(f);
+      out.push({ name: isDir(f) ? b : b.slice(0, b.length - extname(b).length), path: f });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const t of out) {
+    const prev = seen.get(t.name);
+    if (prev !== undefined) {
+      throw new TbError("E_INPUT", `two targets are both named "${t.name}" (${prev} and ${t.path})`, { file: t.path });
+    }
+    seen.set(t.name, t.path);
+  }
+  return out;
+}
+
+/** Does this `--responses` value hold lm-eval samples (keyed by `doc_id`, not by the matrix's ids)? */
+export function holdsLmEvalSamples(p: string): boolean {
+  if (!isDir(p)) return isSamples(dirname(resolve(p)), basename(p)) || /\.jsonl$/i.test(p);
+  const entries = readdirSync(p);
+  if (entries.some((f) => isSamples(p, f, entries))) return true;
+  return entries.some((e) => {
+    const sub = join(p, e);
+    return isDir(sub) && readdirSync(sub).some((f) => isSamples(sub, f));
+  });
+}
+
+/**
+ * lm-eval answers are keyed by doc index: refuse them for a source matrix whose ids are not known
+ * to be doc indices (no `id_provenance` in its `meta.json`) unless `--doc-order` says how the
+ * columns relate to docs, since the answers would silently land in the wrong columns.
+ */
+export function checkLmEvalIds(responses: readonly string[], sourcePath: string, docOrder: string | undefined): void {
+  const lm = responses.find(holdsLmEvalSamples);
+  if (lm === undefined) return;
+  const known = sourceMeta(sourcePath)?.idProvenance !== undefined;
+  if (known && docOrder === "lm-eval-v0.3") {
+    throw new TbError(
+      "E_USAGE",
+      `the example ids of ${sourcePath} are already lm-eval doc indices (its meta.json records id_provenance): leave --doc-order out, or the answers would be moved to other columns`,
+      { file: lm },
+    );
+  }
+  if (docOrder !== undefined || known) return;
+  throw new TbError(
+    "E_USAGE",
+    `${lm} holds lm-eval samples, keyed by doc_id, but the example ids of ${sourcePath} are not known to be lm-eval doc indices (its meta.json has no id_provenance), so answers could land in the wrong columns. ` +
+      "Use a matrix made by tb import, or --doc-order lm-eval-v0.3 for columns in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix), or --doc-order identity if its ids are the doc indices",
+    { file: lm },
+  );
+}
+
+/** Read several response files of one target into one map; the same example twice with different values is refused. */
+export function readMerged(
+  paths: readonly string[],
+  o: ResponsesOptions,
+): { answers: Map<number, number>; from: Map<number, string> } {
+  const answers = new Map<number, number>();
+  const from = new Map<number, string>();
+  for (const p of paths) {
+    for (const [j, v] of readResponses(p, o)) {
+      const prev = answers.get(j);
+      if (prev !== undefined && prev !== v) {
+        throw new TbError(
+          "E_INPUT",
+          `example "${o.exampleIds[j]}" is answered ${prev} in ${from.get(j)} but ${v} in ${p}`,
+          { file: p },
+        );
+      }
+      answers.set(j, v);
+      from.set(j, p);
+    }
+  }
+  return { answers, from };
+}
+
+export function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
+  const shown = ids.slice(0, 8).map((id) => `"${id}"`);
+  return `${what}: ${have} of the ${total} examples needed are answered; missing ${shown.join(", ")}${ids.length > 8 ? `, … (${ids.length} in all)` : ""}`;
+}
+
+export function done(text: string): number {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  return 0;
+}
+
+/** The `tb export` command to suggest: `--source` when the ids are recorded as doc indices, else the doc-order route. */
+export function exportHint(flag: "--probe" | "--plan", file: string, sourcePath: string): string {
+  const base = `tb export ${flag} ${file} --format lm-eval-samples`;
+  let known = false;
+  try {
+    known = sourceMeta(sourcePath)?.idProvenance !== undefined;
+  } catch {
+    // a hint only: a bad meta.json is reported by the command that needs it
+  }
+  return known
+    ? `${base} --source ${sourcePath} --out samples.json`
+    : `${base} --doc-order lm-eval-v0.3 --task <task> --out samples.json, if the columns are in lm-eval v0.3's visit order as in the paper's GSM8K; --doc-order identity if the ids are doc indices`;
+}
+
+/** `meta.json` of a source given as a data folder or as the `correctness.csv` inside one. */
+export function sourceMeta(path: string): ReturnType<typeof readMeta> {
+  return readMeta(isDir(path) ? path : dirname(path));
+}

@@ -1,0 +1,73 @@
+/** `tb probe` (DESIGN §3.2): the G-set of a source matrix → `probe.json`. */
+import { parseArgs } from "node:util";
+import { RandomStream } from "@tb/core";
+import { probe } from "@tb/estimate";
+import {
+  formatWorkflowJson,
+  type ProbeFile,
+  sourceRef,
+  WORKFLOW_SPEC_VERSION,
+  type WorkflowOptions,
+  writeFileAtomic,
+} from "@tb/io";
+import {
+  done,
+  exportHint,
+  intFlag,
+  loadSource,
+  noPositionals,
+  oneOfFlag,
+  required,
+  tailoredOptions,
+  usage,
+  WORKFLOW_USAGE,
+} from "./common.js";
+
+const PROBE_OPTIONS = {
+  source: { type: "string" },
+  gset: { type: "string" },
+  seed: { type: "string" },
+  distance: { type: "string" },
+  "no-standardize": { type: "boolean" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb probe` (DESIGN §3.2; ALGORITHMS §3 step 1): the G-set of the source matrix, written to
+ * `probe.json` with the seed, the options and the matrix's sha256.
+ */
+export function runProbe(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: PROBE_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  const sourcePath = required("source", v.source, "probe");
+  const out = required("out", v.out, "probe");
+  const g = intFlag("gset", v.gset, 10, 1);
+  const seed = intFlag("seed", v.seed, 0, 0);
+  const options: WorkflowOptions = {
+    metric:
+      oneOfFlag("distance", v.distance, ["manhattan", "euclidean", "cosine", "correlation"] as const) ?? "manhattan",
+    standardize: !v["no-standardize"],
+  };
+  const sources = loadSource(sourcePath);
+  if (!(g < sources.cols)) {
+    throw usage(`--gset ${g} must be smaller than the number of examples (${sources.cols})`);
+  }
+  const { gset } = probe(sources, RandomStream.derive(seed).child("gset"), { ...tailoredOptions(options), gset: g });
+  const file: ProbeFile = {
+    specVersion: WORKFLOW_SPEC_VERSION,
+    kind: "tailoredbench/probe",
+    seed,
+    gset: Array.from(gset, (j) => sources.exampleIds[j] as string),
+    options,
+    source: sourceRef(sources),
+  };
+  writeFileAtomic(out, formatWorkflowJson(file));
+  return done(
+    `G-set: ${g} examples of ${sources.name} (${sources.rows} source models × ${sources.cols} examples), seed ${seed} → ${out}\n` +
+      `  ${file.gset.join(", ")}\n` +
+      `Next: run the target on these examples (${exportHint("--probe", out, sourcePath)}),\n` +
+      `then: tb tailor --source ${sourcePath} --probe ${out} --responses <answers> --budget <N> --out plan.json\n`,
+  );
+}

@@ -1,0 +1,310 @@
+/** `tb tailor` (DESIGN §3.2): native sources and N-set of each target → `plan.json`. */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
+import {
+  DEFAULT_RANGE_QUANTILE,
+  gsetScores,
+  plusMode,
+  selectNatives,
+  sourceMeans,
+  stratifiedDesign,
+  type TailoredOptions,
+  tailor,
+} from "@tb/estimate";
+import {
+  checkSource,
+  formatWorkflowJson,
+  type PlanFile,
+  type ProbeFile,
+  readProbeFile,
+  readResponses,
+  resolveExampleIds,
+  WORKFLOW_SPEC_VERSION,
+  writeFileAtomic,
+} from "@tb/io";
+import {
+  checkLmEvalIds,
+  done,
+  expandTargets,
+  exportHint,
+  intFlag,
+  loadSource,
+  missingMessage,
+  noPositionals,
+  oneOfFlag,
+  RESPONSE_FLAGS,
+  required,
+  responsesOptions,
+  type TargetInput,
+  tailoredOptions,
+  usage,
+  WORKFLOW_USAGE,
+} from "./common.js";
+
+const TAILOR_OPTIONS = {
+  source: { type: "string" },
+  probe: { type: "string" },
+  ...RESPONSE_FLAGS,
+  budget: { type: "string" },
+  seed: { type: "string" },
+  pooling: { type: "string" },
+  method: { type: "string" },
+  name: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `tb tailor` (DESIGN §3.2; ALGORITHMS §3 steps 2–6): native sources and N-set of each target
+ * from its answers on the G-set. One target → single-target pooling and one plan file; several
+ * → joint pooling (the reference) and one plan per target in the `--out` folder. Target `t` of
+ * the batch draws its N-set from `RandomStream.derive(seed).child("nset", t)`.
+ */
+export function runTailor(args: string[]): number {
+  const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) return done(WORKFLOW_USAGE);
+  noPositionals(positionals);
+  const sourcePath = required("source", v.source, "tailor");
+  const probePath = required("probe", v.probe, "tailor");
+  const responses = required("responses", v.responses, "tailor");
+  const budgetFlag = required("budget", v.budget, "tailor");
+  const out = required("out", v.out, "tailor");
+  const pooling = oneOfFlag("pooling", v.pooling, ["single", "joint"] as const);
+  const budget = intFlag("budget", budgetFlag, 0, 1);
+
+  const { probe: pf, text: probeText } = readProbeFile(probePath);
+  const sources = loadSource(sourcePath);
+  checkSource(pf.source, sources, probePath, probeText);
+  const gset = resolveExampleIds(pf.gset, sources, "gset", probePath, probeText);
+  const g = gset.length;
+  if (budget <= g) throw usage(`--budget ${budget} must be larger than the G-set (${g} examples)`);
+  if (budget > sources.cols) {
+    throw usage(`--budget ${budget} is larger than the benchmark (${sources.cols} examples)`);
+  }
+  const seed = intFlag("seed", v.seed, pf.seed, 0);
+  checkLmEvalIds(responses, sourcePath, v["doc-order"]);
+  const targets = expandTargets(responses);
+  if (v.name !== undefined) {
+    if (targets.length !== 1) throw usage("--name names a single target; with several, names come from the files");
+    (targets[0] as TargetInput).name = v.name;
+  }
+  const mode = pooling ?? (targets.length > 1 ? "joint" : "single");
+  const ro = responsesOptions(sources, v);
+  const gAnswers = targets.map((t) => {
+    const ans = readResponses(t.path, ro);
+    const missing = pf.gset.filter((_, k) => !ans.has(gset[k] as number));
+    if (missing.length > 0) {
+      throw new TbError(
+        "E_INPUT",
+        missingMessage(`${t.path} does not answer the whole G-set`, missing, g - missing.length, g),
+        {
+          file: t.path,
+        },
+      );
+    }
+    return Array.from(gset, (j) => ans.get(j) as number);
+  });
+  const opts = tailoredOptions(pf.options);
+  const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
+  if (method === "tailored-plus") {
+    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts });
+  }
+  const selections =
+    mode === "joint"
+      ? [selectNatives(sources, gset, gAnswers, opts)]
+      : gAnswers.map((a, i) => {
+          try {
+            return selectNatives(sources, gset, [a], opts);
+          } catch (err) {
+            if (err instanceof TbError && err.code === "E_DEGENERATE") {
+              const t = targets[i] as TargetInput;
+              throw new TbError("E_DEGENERATE", `target "${t.name}": ${err.message}`, { file: t.path });
+            }
+            throw err;
+          }
+        });
+  const multi = targets.length > 1;
+  const lines: string[] = [];
+  targets.forEach((t, i) => {
+    const sel = mode === "joint" ? selections[0] : selections[i];
+    if (sel === undefined) throw new TbError("E_INTERNAL", "native selection missing");
+    const natives = (mode === "joint" ? sel.natives[i] : sel.natives[0]) as Int32Array;
+    const plan = tailor(sources, gset, natives, budget, RandomStream.derive(seed).child("nset", i), opts);
+    const ids = (a: Int32Array) => Array.from(a, (j) => sources.exampleIds[j] as string);
+    const gA: Record<string, number> = {};
+    pf.gset.forEach((id, k) => {
+      gA[id] = (gAnswers[i] as number[])[k] as number;
+    });
+    const file: PlanFile = {
+      specVersion: WORKFLOW_SPEC_VERSION,
+      kind: "tailoredbench/plan",
+      target: t.name,
+      seed,
+      targetIndex: i,
+      pooling: mode,
+      budget,
+      gset: pf.gset,
+      nset: ids(plan.nset),
+      toEvaluate: ids(plan.toEvaluate),
+      nativeSources: Array.from(natives, (s) => sources.modelIds[s] as string),
+      labels: Array.from(plan.labels),
+      gAnswers: gA,
+      dBar: sel.dBar,
+      nBar: sel.nBar,
+      options: pf.options,
+      source: pf.source,
+    };
+    const dest = multi ? join(out, `${t.name}.plan.json`) : out;
+    writeFileAtomic(dest, formatWorkflowJson(file));
+    lines.push(
+      `target "${t.name}": ${natives.length} native sources (d̄ = ${sel.dBar.toFixed(3)}, ${mode} pooling), ` +
+        `N-set of ${budget} examples, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
+    );
+    if (sel.fallback !== "none") {
+      lines.push(
+        `  note: no source model was within d̄ of the ${mode === "joint" ? "average target" : "target"} (n̄ = 0): ` +
+          (sel.fallback === "all-sources"
+            ? "every source is used as a native source"
+            : "native sources are those within the mean target–source distance") +
+          " — the target is probably beyond the sources' range",
+      );
+    }
+  });
+  lines.push(
+    `Next: run the target on the examples left (${exportHint("--plan", multi ? join(out, "<target>.plan.json") : out, sourcePath)}),`,
+    `then: tb estimate --source ${sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
+  );
+  return done(lines.join("\n"));
+}
+
+/** `tb tailor --method tailored-plus` (the default): the mode of each target, then its plan. */
+function tailorPlus(a: {
+  sources: CorrectnessMatrix;
+  sourcePath: string;
+  pf: ProbeFile;
+  gset: Int32Array;
+  gAnswers: number[][];
+  targets: TargetInput[];
+  budget: number;
+  seed: number;
+  mode: "joint" | "single";
+  out: string;
+  opts: TailoredOptions;
+}): number {
+  const { sources, pf, gset, gAnswers, targets, budget, seed, out, opts } = a;
+  const g = gset.length;
+  const srcG = gsetScores(sources, gset);
+  const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE));
+  const within = modes.flatMap((m, t) => (m.mode === "within" ? [t] : []));
+  // within targets: native selection jointly over them (or one by one with single pooling)
+  const natives = new Map<number, { natives: Int32Array; dBar: number; nBar: number; fallback: string }>();
+  if (within.length > 0) {
+    if (a.mode === "joint") {
+      const sel = selectNatives(
+        sources,
+        gset,
+        within.map((t) => gAnswers[t] as number[]),
+        opts,
+      );
+      within.forEach((t, i) => {
+        natives.set(t, {
+          natives: sel.natives[i] as Int32Array,
+          dBar: sel.dBar,
+          nBar: sel.nBar,
+          fallback: sel.fallback,
+        });
+      });
+    } else {
+      for (const t of within) {
+        const sel = selectNatives(sources, gset, [gAnswers[t] as number[]], opts);
+        natives.set(t, {
+          natives: sel.natives[0] as Int32Array,
+          dBar: sel.dBar,
+          nBar: sel.nBar,
+          fallback: sel.fallback,
+        });
+      }
+    }
+  }
+  const beyondDesign = modes.some((m) => m.mode === "beyond")
+    ? stratifiedDesign(sourceMeans(sources), gset, budget - g, RandomStream.derive(seed).child("strata"))
+    : undefined;
+  const multi = targets.length > 1;
+  const ids = (arr: ArrayLike<number>) => Array.from(arr, (j) => sources.exampleIds[j] as string);
+  const lines: string[] = [];
+  targets.forEach((t, i) => {
+    const m = modes[i] as ReturnType<typeof plusMode>;
+    const gA: Record<string, number> = {};
+    pf.gset.forEach((id, k) => {
+      gA[id] = (gAnswers[i] as number[])[k] as number;
+    });
+    const common = {
+      specVersion: WORKFLOW_SPEC_VERSION as 1,
+      kind: "tailoredbench/plan" as const,
+      target: t.name,
+      seed,
+      targetIndex: i,
+      pooling: a.mode,
+      budget,
+      gset: pf.gset,
+    };
+    let file: PlanFile;
+    let what: string;
+    if (m.mode === "within") {
+      const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
+      const plan = tailor(sources, gset, nat.natives, budget, RandomStream.derive(seed).child("nset", i), opts);
+      file = {
+        ...common,
+        nset: ids(plan.nset),
+        toEvaluate: ids(plan.toEvaluate),
+        nativeSources: Array.from(nat.natives, (s) => sources.modelIds[s] as string),
+        labels: Array.from(plan.labels),
+        gAnswers: gA,
+        dBar: nat.dBar,
+        nBar: nat.nBar,
+        options: pf.options,
+        source: pf.source,
+        method: "tailored-plus",
+        mode: "within",
+        outOfRange: m.outOfRange,
+      };
+      what = `within the sources' range: ${nat.natives.length} native sources, N-set of ${budget} medoids`;
+      if (nat.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
+    } else {
+      const d = beyondDesign as NonNullable<typeof beyondDesign>;
+      file = {
+        ...common,
+        nset: [...pf.gset, ...ids(d.picks)],
+        toEvaluate: ids(d.picks),
+        nativeSources: [],
+        labels: [],
+        gAnswers: gA,
+        dBar: 0,
+        nBar: 0,
+        options: pf.options,
+        source: pf.source,
+        method: "tailored-plus",
+        mode: "beyond",
+        strata: d.strata,
+        outOfRange: m.outOfRange,
+      };
+      what = `at the top of the sources' range on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
+    }
+    const dest = multi ? join(out, `${t.name}.plan.json`) : out;
+    writeFileAtomic(dest, formatWorkflowJson(file));
+    lines.push(
+      `target "${t.name}": ${what}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
+    );
+    if (m.outOfRange !== null) {
+      lines.push(
+        `  note: its G-set score is ${m.outOfRange} every source's — the target is probably ${m.outOfRange === "above" ? "stronger" : "weaker"} than all of them; the estimate will say so`,
+      );
+    }
+  });
+  lines.push(
+    `Next: run the target on the examples left (${exportHint("--plan", multi ? join(out, "<target>.plan.json") : out, a.sourcePath)}),`,
+    `then: tb estimate --source ${a.sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
+  );
+  return done(lines.join("\n"));
+}

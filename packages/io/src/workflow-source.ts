@@ -1,0 +1,124 @@
+/**
+ * Tie probe and plan files to their source matrix (DESIGN §3.2): its sha256, and ids → indices.
+ */
+import { createHash } from "node:crypto";
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { formatCorrectnessCsv } from "./correctness-csv.js";
+import { idLine, keyLine, loc, show } from "./internal.js";
+import type { SourceRef } from "./workflow-types.js";
+
+/**
+ * sha256 (hex) of a matrix's canonical CSV text ({@link formatCorrectnessCsv}: LF line breaks,
+ * shortest exact numbers, minimal quoting). Two files that parse to the same matrix (same ids,
+ * same values, same row and column order) get the same hash, whatever their line breaks, BOM or
+ * quoting (DESIGN §3.2).
+ *
+ * @param matrix - The source matrix.
+ * @returns 64 lowercase hex digits.
+ */
+export function matrixSha256(matrix: CorrectnessMatrix): string {
+  return createHash("sha256").update(formatCorrectnessCsv(matrix), "utf8").digest("hex");
+}
+
+/**
+ * The {@link SourceRef} of a matrix: its size and {@link matrixSha256}.
+ *
+ * @param matrix - The source matrix.
+ */
+export function sourceRef(matrix: CorrectnessMatrix): SourceRef {
+  return { models: matrix.rows, examples: matrix.cols, sha256: matrixSha256(matrix) };
+}
+
+/**
+ * Refuse a probe or plan made for another source matrix (DESIGN §3.2): `E_INPUT` naming the file
+ * and the line of its `sha256` when the hash (or the size) differs.
+ *
+ * @param ref - The `source` of the probe or plan.
+ * @param matrix - The matrix given now.
+ * @param file - The probe or plan file, for the message.
+ * @param text - Its text, to locate the `sha256` key (optional).
+ */
+export function checkSource(ref: SourceRef, matrix: CorrectnessMatrix, file?: string, text?: string): void {
+  const now = sourceRef(matrix);
+  if (ref.sha256 !== now.sha256) {
+    throw new TbError(
+      "E_INPUT",
+      `${file ?? "the file"} was made for another source matrix (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.models} models × ${ref.examples} examples); ` +
+        `the matrix given has sha256 ${now.sha256.slice(0, 12)}… (${now.models} × ${now.examples}). Use the same --source as for \`tb probe\``,
+      loc(file, text === undefined ? undefined : keyLine(text, "sha256")),
+    );
+  }
+}
+
+/**
+ * Example ids → column indices of `matrix`, refusing an id that is not a column
+ * (`E_UNKNOWN_ID`, naming the file, the line of `field` and the id).
+ *
+ * @param ids - Example ids.
+ * @param matrix - The source matrix.
+ * @param field - The JSON key the ids came from, for the message.
+ * @param file - File name for the location.
+ * @param text - File text, to find the line of the id.
+ */
+export function resolveExampleIds(
+  ids: readonly string[],
+  matrix: CorrectnessMatrix,
+  field: string,
+  file?: string,
+  text?: string,
+): Int32Array {
+  return resolveIds(ids, matrix.exampleIds, "example", "is not a column of the source matrix", field, file, text);
+}
+
+/**
+ * Model ids → row indices of `matrix` (`E_UNKNOWN_ID` with the file and line for an unknown id).
+ *
+ * @param ids - Model ids.
+ * @param matrix - The source matrix.
+ * @param field - The JSON key the ids came from, for the message.
+ * @param file - File name for the location.
+ * @param text - File text, to find the line of the id.
+ */
+export function resolveModelIds(
+  ids: readonly string[],
+  matrix: CorrectnessMatrix,
+  field: string,
+  file?: string,
+  text?: string,
+): Int32Array {
+  return resolveIds(ids, matrix.modelIds, "model", "is not a row of the source matrix", field, file, text);
+}
+
+/** Shared body of {@link resolveExampleIds} and {@link resolveModelIds}. */
+function resolveIds(
+  ids: readonly string[],
+  known: readonly string[],
+  what: string,
+  missing: string,
+  field: string,
+  file?: string,
+  text?: string,
+): Int32Array {
+  const map = indexOf(known);
+  const out = new Int32Array(ids.length);
+  ids.forEach((id, k) => {
+    const j = map.get(id);
+    if (j === undefined) {
+      throw new TbError(
+        "E_UNKNOWN_ID",
+        `${field}[${k}]: ${what} id ${show(id)} ${missing}`,
+        loc(file, text === undefined ? undefined : idLine(text, field, id)),
+      );
+    }
+    out[k] = j;
+  });
+  return out;
+}
+
+function indexOf(ids: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  ids.forEach((id, i) => {
+    m.set(id, i);
+  });
+  return m;
+}
