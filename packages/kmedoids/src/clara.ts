@@ -1,4 +1,4 @@
-import { type RandomStream, range, TbError } from "@tb/core";
+import { RandomStream, range, type Seed, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
@@ -20,8 +20,11 @@ export interface ClaraOptions {
   subRuns?: number;
   /** Cap on swaps (`"pam"`, default 5000) or on passes (`"fasterpam"`, default 100). */
   maxIter?: number;
-  /** Randomness; sub-run `r` draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced. */
-  rng: RandomStream;
+  /**
+   * Randomness: a `RandomStream` or an integer seed (`RandomStream.derive(seed)`); sub-run `r`
+   * draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced.
+   */
+  rng: Seed;
   /**
    * `"last"` (default, [REF] §2.4d): the last sub-run's medoids, as the reference's bug yields.
    * `"fullInertia"` ([OPT]): the sub-run with the smallest inertia on all `n` points (first on ties).
@@ -255,10 +258,9 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     "clara: maxIter",
   );
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "clara: eps");
-  const rng = opts.rng;
-  if (rng === undefined || typeof rng.child !== "function") {
-    throw new TbError("E_USAGE", "clara: rng (a RandomStream) is required");
-  }
+  if (opts.rng === undefined)
+    throw new TbError("E_USAGE", "clara: rng (an integer seed or a RandomStream) is required");
+  const rng = RandomStream.from(opts.rng, "clara: rng");
 
   const isFixed = new Uint8Array(n);
   for (let t = 0; t < f; t++) isFixed[F[t] as number] = 1;
