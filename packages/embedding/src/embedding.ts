@@ -1,4 +1,4 @@
-import type { CorrectnessMatrix } from "@tb/core";
+import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
 import { scaleOf, standardizeColumns } from "./standardize.js";
 
@@ -34,7 +34,7 @@ function checkModelRows(matrix: CorrectnessMatrix, modelRows: ArrayLike<number>)
   for (let k = 0; k < modelRows.length; k++) {
     const r = modelRows[k] as number;
     if (!(Number.isInteger(r) && r >= 0 && r < matrix.rows)) {
-      throw new RangeError(`exampleEmbedding: model row ${r} out of range [0, ${matrix.rows})`);
+      throw new TbError("E_USAGE", `exampleEmbedding: model row ${r} out of range [0, ${matrix.rows})`);
     }
   }
 }
@@ -705,7 +705,7 @@ function gather(pk: Packed, points: Int32Array, n: number, fn: string): Int32Arr
   const out = new Int32Array(points.length * W);
   for (let a = 0; a < points.length; a++) {
     const p = points[a] as number;
-    if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+    if (!(p >= 0 && p < n)) throw new TbError("E_USAGE", `${fn}: point ${p} at position ${a} is not in [0, ${n})`);
     out.set(words.subarray(p * W, p * W + W), a * W);
   }
   return out;
@@ -738,7 +738,7 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
   const rowsInto = (from: Int32Array, out: Float64Array, fn: string): void => {
     const pk = get();
     if (out.length < from.length * n) {
-      throw new RangeError(`${fn}: out holds ${out.length} values, need ${from.length} × ${n}`);
+      throw new TbError("E_USAGE", `${fn}: out holds ${out.length} values, need ${from.length} × ${n}`);
     }
     // rows already computed come from the cache; the others are computed together
     let missing: number[] | undefined;
@@ -746,7 +746,8 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
       const p = from[a] as number;
       const row = rowCache.get(p);
       if (row !== undefined) out.set(row, a * n);
-      else if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+      else if (!(p >= 0 && p < n))
+        throw new TbError("E_USAGE", `${fn}: point ${p} at position ${a} is not in [0, ${n})`);
       else (missing ??= []).push(a);
     }
     if (missing === undefined) return;
@@ -774,7 +775,7 @@ function binarySource(n: number, dim: number, bin: NonNullable<Embedding["binary
     },
     nearPairs(caps: Float64Array): NearPairs {
       if (!(caps instanceof Float64Array) || caps.length !== n) {
-        throw new RangeError(`nearPairs: need a Float64Array of ${n} caps, got length ${String(caps?.length)}`);
+        throw new TbError("E_USAGE", `nearPairs: need a Float64Array of ${n} caps, got length ${String(caps?.length)}`);
       }
       const pk = get();
       return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt);
@@ -819,7 +820,7 @@ function denseSource(
   const check = (points: Int32Array, fn: string): void => {
     for (let a = 0; a < points.length; a++) {
       const p = points[a] as number;
-      if (!(p >= 0 && p < n)) throw new RangeError(`${fn}: point ${p} at position ${a} is not in [0, ${n})`);
+      if (!(p >= 0 && p < n)) throw new TbError("E_USAGE", `${fn}: point ${p} at position ${a} is not in [0, ${n})`);
     }
   };
   const into = (points: Int32Array, out: Float64Array): number => {

@@ -177,3 +177,19 @@ describe("native-set sources kept across calls (keptNsetDistances, cacheBytes)",
     expect(() => tailoredBench({ cacheBytes: Number.NaN })).toThrow(/cacheBytes/);
   });
 });
+
+describe("numeric seeds (the same numbers as RandomStream.derive(seed))", () => {
+  test("probe, tailor and buildNSet take an integer seed", () => {
+    const src = population(16, 60, 4);
+    const a = probe(src, 5);
+    expect(a.gset).toEqual(probe(src, RandomStream.derive(5)).gset);
+    const natives = Int32Array.from([0, 1, 2, 3]);
+    const p = tailor(src, a.gset, natives, 20, 9);
+    const q = tailor(src, a.gset, natives, 20, RandomStream.derive(9));
+    expect(p.nset).toEqual(q.nset);
+    expect(buildNSet(src, natives, a.gset, 10, 2).medoids).toEqual(
+      buildNSet(src, natives, a.gset, 10, RandomStream.derive(2)).medoids,
+    );
+    expect(() => probe(src, 0.5)).toThrow(/must be an integer or a RandomStream/);
+  });
+});

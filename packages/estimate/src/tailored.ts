@@ -3,7 +3,8 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
-  type RandomStream,
+  RandomStream,
+  type Seed,
   TbError,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
@@ -98,7 +99,7 @@ export interface TailorPlan {
 /**
  * Phase 1 (ALGORITHMS §3 step 1): the G-set from the sources alone.
  */
-export function probe(sources: CorrectnessMatrix, rng: RandomStream, options: TailoredOptions = {}): Probe {
+export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions = {}): Probe {
   const gOpts: GSetOptions = { ...options.gsetClustering };
   gOpts.size = options.gset ?? 10;
   if (options.metric !== undefined) gOpts.metric = options.metric;
@@ -170,10 +171,10 @@ export function tailor(
   gset: Int32Array,
   natives: Int32Array,
   budget: number,
-  rng: RandomStream,
+  rng: Seed,
   options: TailoredOptions = {},
 ): Omit<TailorPlan, "dBar" | "nBar"> {
-  return tailorWith(sources, gset, natives, budget, rng, options, undefined);
+  return tailorWith(sources, gset, natives, budget, RandomStream.from(rng, "tailor: rng"), options, undefined);
 }
 
 /** The N-set options of TailoredBench's options. */
