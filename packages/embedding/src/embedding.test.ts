@@ -1,6 +1,7 @@
 import { CorrectnessMatrix, RandomStream, range, TbError } from "@tb/core";
 import { describe, expect, test, vi } from "vitest";
-import { distanceSource, exampleEmbedding, pairwiseDistances } from "./embedding.js";
+import { distanceSource, pairwiseDistances } from "./distance-source.js";
+import { exampleEmbedding } from "./embedding.js";
 import { standardizeColumns } from "./standardize.js";
 
 /** A seeded 0/1 matrix (models × examples) with an all-zero and an all-one model. */

@@ -13,10 +13,7 @@ export {
   type DistanceSource,
   type DistanceSourceOptions,
   distanceSource,
-  type Embedding,
-  type EmbeddingOptions,
-  exampleEmbedding,
-  modelEmbedding,
   pairwiseDistances,
-} from "./embedding.js";
+} from "./distance-source.js";
+export { type Embedding, type EmbeddingOptions, exampleEmbedding, modelEmbedding } from "./embedding.js";
 export { standardizeColumns } from "./standardize.js";
