@@ -12,8 +12,8 @@ import { checkEps, checkInt } from "./validate.js";
 export interface ClaraOptions {
   /** Number `k ≥ 1` of extra (swappable) medoids; `K = f + k`. */
   k: number;
-  /** The fixed medoids `F` (example indices, unique); used sorted ascending. Default none. */
-  fixed?: Int32Array;
+  /** The fixed medoids `F` (example indices, unique; any list of numbers); used sorted ascending. Default none. */
+  fixed?: ArrayLike<number>;
   /** Sample size `s`, `K ≤ s ≤ n`. Default `n` (then CLARA is one PAM run on all points). */
   sampleSize?: number;
   /** Number of sub-runs `R`. Default 1. */
@@ -203,9 +203,17 @@ export function retainedBytes(source: DistanceSource): number {
   return sparseStates.get(source)?.bytes() ?? 0;
 }
 
-function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
+function sortedFixed(fixed: ArrayLike<number> | undefined, n: number): Int32Array {
   if (fixed === undefined) return new Int32Array(0);
-  if (!(fixed instanceof Int32Array)) throw new TbError("E_USAGE", "clara: fixed must be an Int32Array");
+  if (typeof fixed !== "object" || fixed === null || typeof fixed.length !== "number") {
+    throw new TbError("E_USAGE", "clara: fixed must be a list of example indices");
+  }
+  for (let t = 0; t < fixed.length; t++) {
+    const p = fixed[t];
+    if (typeof p !== "number" || !Number.isInteger(p)) {
+      throw new TbError("E_USAGE", `clara: fixed[${t}] is ${String(p)}, not an example index`);
+    }
+  }
   const F = Int32Array.from(fixed).sort();
   for (let t = 0; t < F.length; t++) {
     const p = F[t] as number;

@@ -226,6 +226,11 @@ describe("numeric seeds in the low-level functions", () => {
     expect(clara(src, { ...opts, rng: 11 }).medoids).toEqual(
       clara(src, { ...opts, rng: RandomStream.derive(11) }).medoids,
     );
+    // fixed medoids as a plain array, the same as an Int32Array; a non-integer is refused
+    expect(clara(src, { ...opts, fixed: [9, 2], rng: 11 }).medoids).toEqual(
+      clara(src, { ...opts, fixed: Int32Array.of(2, 9), rng: 11 }).medoids,
+    );
+    expect(() => clara(src, { ...opts, fixed: [1.5], rng: 11 })).toThrow(/fixed\[0\] is 1.5, not an example index/);
     expect(fasterPam(flat, n, [0, 1, 2], { rng: 4 }).medoids).toEqual(
       fasterPam(flat, n, [0, 1, 2], { rng: RandomStream.derive(4) }).medoids,
     );
