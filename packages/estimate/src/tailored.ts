@@ -113,7 +113,7 @@ export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOp
  */
 export function selectNatives(
   sources: CorrectnessMatrix,
-  gset: Int32Array,
+  gset: ArrayLike<number>,
   gAnswers: readonly ArrayLike<number>[],
   options: TailoredOptions = {},
 ): NativeSelection {
@@ -168,13 +168,36 @@ export function selectNatives(
  */
 export function tailor(
   sources: CorrectnessMatrix,
-  gset: Int32Array,
-  natives: Int32Array,
+  gset: ArrayLike<number>,
+  natives: ArrayLike<number>,
   budget: number,
   rng: Seed,
   options: TailoredOptions = {},
 ): Omit<TailorPlan, "dBar" | "nBar"> {
-  return tailorWith(sources, gset, natives, budget, RandomStream.from(rng, "tailor: rng"), options, undefined);
+  return tailorWith(
+    sources,
+    indexList(gset, "tailor: gset"),
+    indexList(natives, "tailor: natives"),
+    budget,
+    RandomStream.from(rng, "tailor: rng"),
+    options,
+    undefined,
+  );
+}
+
+/** `x` as an Int32Array (itself when it is one), refusing non-integers instead of truncating them. */
+function indexList(x: ArrayLike<number>, what: string): Int32Array {
+  if (x instanceof Int32Array) return x;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number") {
+    throw new TbError("E_USAGE", `${what} must be a list of indices, got ${String(x)}`);
+  }
+  for (let t = 0; t < x.length; t++) {
+    const v = x[t];
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new TbError("E_USAGE", `${what}[${t}] is ${String(v)}, not an index`);
+    }
+  }
+  return Int32Array.from(x);
 }
 
 /** The N-set options of TailoredBench's options. */
