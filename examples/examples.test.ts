@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { customMethod } from "./custom-method.js";
 import { oneCall } from "./one-call.js";
 import { staticCoreset } from "./static-coreset.js";
 import { compareVariants } from "./tailored-cosine.js";
@@ -25,4 +26,17 @@ test("one-call evaluate: 30 answers each, estimates near the truth, the stronges
     expect(Math.abs(r.accuracy - r.truth)).toBeLessThan(0.15);
   }
   expect(rs.find((r) => r.name === "strongest")?.mode).toBe("beyond");
+});
+
+test("a user's method given by module runs on 2 worker threads, with the same numbers as inline", async () => {
+  const [two, one] = [await customMethod(2), await customMethod(1)];
+  const strip = (r: typeof two) => r.results.map(({ seconds: _s, ...cell }) => cell);
+  expect(strip(two)).toEqual(strip(one));
+  const cells = two.results.filter((c) => c.method === "stratified-random");
+  expect(cells.map((c) => c.budget)).toEqual([20, 40]);
+  for (const c of cells) {
+    expect(c.trials).toBe(6);
+    expect(c.maxQueried).toBe(c.budget); // one example per stratum
+    expect(c.mae.mean).toBeLessThan(0.15);
+  }
 });

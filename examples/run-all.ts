@@ -1,4 +1,5 @@
 /** Runs every example as a user would (`pnpm examples`); CI runs this too. */
+import { customMethod } from "./custom-method.js";
 import { oneCall } from "./one-call.js";
 import { staticCoreset } from "./static-coreset.js";
 import { compareVariants } from "./tailored-cosine.js";
@@ -15,5 +16,10 @@ for (const r of await oneCall()) {
     `one-call evaluate (${r.name}, ${r.mode} mode): ${(100 * r.accuracy).toFixed(1)}% ` +
       `[${(100 * r.interval[0]).toFixed(1)}, ${(100 * r.interval[1]).toFixed(1)}] from ${r.asked} answers; true ${(100 * r.truth).toFixed(1)}%` +
       (r.truth >= r.interval[0] && r.truth <= r.interval[1] ? " (inside)" : " (outside the interval)"),
+  );
+}
+for (const c of (await customMethod(2)).results) {
+  console.log(
+    `custom method by module on 2 workers (${c.method}, N=${c.budget}): MAE ${c.mae.mean.toFixed(4)} over ${c.trials} trials`,
   );
 }

@@ -2,8 +2,9 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
-  type RandomStream,
+  RandomStream,
   range,
+  type Seed,
   TbError,
 } from "@tb/core";
 
@@ -179,9 +180,10 @@ export function doubleOptimizeFit(
   cols: number,
   labels: ArrayLike<number>,
   k: number,
-  rng: RandomStream,
+  seed: Seed,
   options: DoubleOptimizeOptions = {},
 ): DoubleOptimizeFit {
+  const rng = RandomStream.from(seed, "doubleOptimizeFit: rng");
   const o = checkOptions(options);
   const n = cols;
   if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(n) && n >= 1) || values.length !== rows * n) {

@@ -3,8 +3,9 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
-  type RandomStream,
+  RandomStream,
   range,
+  type Seed,
   TbError,
 } from "@tb/core";
 import {
@@ -331,9 +332,10 @@ export function selectAnchors(
   cal: GpIrtCalibration,
   sources: CorrectnessMatrix,
   K: number,
-  rng: RandomStream,
+  seed: Seed,
   options: Pick<GpIrtOptions, "anchorSpace" | "restarts" | "kmeansMaxIter" | "kmeansTol"> = {},
 ): AnchorSelection {
+  const rng = RandomStream.from(seed, "selectAnchors: rng");
   const n = sources.cols;
   const space = options.anchorSpace ?? "irt";
   if (space === "random") {

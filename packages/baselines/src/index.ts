@@ -1,3 +1,18 @@
+// The @tb/core types and values this package's signatures use, so that `pnpm add @tb/baselines` alone is enough.
+export {
+  CorrectnessMatrix,
+  createOracle,
+  type EvaluationMethod,
+  isTbError,
+  type MethodContext,
+  type MethodIntervals,
+  type MethodResult,
+  type Oracle,
+  RandomStream,
+  type Seed,
+  TbError,
+  type TbErrorCode,
+} from "@tb/core";
 export { type AipwOptions, aipw, aipwEstimate } from "./aipw.js";
 export {
   type AnchorPointsOptions,

@@ -1,4 +1,4 @@
-import { type RandomStream, TbError } from "@tb/core";
+import { RandomStream, type Seed, TbError } from "@tb/core";
 
 /** Options of {@link kmeans} (ALGORITHMS §6.5, scikit-learn `KMeans` semantics). */
 export interface KMeansOptions {
@@ -12,7 +12,7 @@ export interface KMeansOptions {
    * One stream per restart; the best (lowest inertia, first on ties) restart wins. The gp-IRT
    * baseline passes `ctx.rng.child("kmeans", t)` for `t = 0..4`.
    */
-  streams: readonly RandomStream[];
+  streams: readonly Seed[];
 }
 
 /** Result of {@link kmeans}. */
@@ -45,7 +45,8 @@ function sqDist(X: Float64Array, i: number, C: Float64Array, c: number, q: numbe
  * candidate drawn with probability ∝ squared distance; the candidate giving the lowest potential
  * wins, first on ties). Returns the chosen point indices.
  */
-export function kmeansPlusPlus(X: Float64Array, n: number, q: number, k: number, rng: RandomStream): Int32Array {
+export function kmeansPlusPlus(X: Float64Array, n: number, q: number, k: number, seed: Seed): Int32Array {
+  const rng = RandomStream.from(seed, "kmeansPlusPlus: rng");
   const chosen = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const closest = new Float64Array(n);

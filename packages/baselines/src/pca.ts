@@ -1,4 +1,12 @@
-import { type EvaluationMethod, type MethodContext, type MethodResult, RandomStream, range, TbError } from "@tb/core";
+import {
+  type EvaluationMethod,
+  type MethodContext,
+  type MethodResult,
+  RandomStream,
+  range,
+  type Seed,
+  TbError,
+} from "@tb/core";
 
 /**
  * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations (in place on a copy).
@@ -82,8 +90,8 @@ export interface ImputePcaOptions {
    * `valueTol·θ₁` since the previous step. Default 1e-12.
    */
   valueTol?: number;
-  /** Random start of the subspace. Default: a fixed stream. */
-  rng?: RandomStream;
+  /** Random start of the subspace: a stream or an integer seed. Default: a fixed stream. */
+  rng?: Seed;
 }
 
 /** Result of {@link imputePca}. */
@@ -272,7 +280,7 @@ export function imputePca(
   const steps = checkPositiveInt(opts.powerSteps ?? 1, "powerSteps", 0);
   const firstSteps = checkPositiveInt(opts.firstPowerSteps ?? 30, "firstPowerSteps", 0);
   const valueTol = checkPositive(opts.valueTol ?? 1e-12, "valueTol");
-  const rng = opts.rng ?? RandomStream.derive("imputePca");
+  const rng = opts.rng === undefined ? RandomStream.derive("imputePca") : RandomStream.from(opts.rng, "imputePca: rng");
   const c = Math.min(cReq, rows - 1, cols);
   const b = Math.min(c + oversample, rows, cols);
   const n = cols;

@@ -18,22 +18,51 @@ export interface ErrorLocation {
   row?: number | string;
 }
 
+/**
+ * The brand every `TbError` carries: a registered symbol, the same in every copy of this package
+ * (two installed versions, a bundle beside `node_modules`), unlike the class itself.
+ */
+const BRAND = Symbol.for("@tb/core/TbError");
+
+const CODES: ReadonlySet<string> = new Set<TbErrorCode>([
+  "E_INPUT",
+  "E_USAGE",
+  "E_BUDGET",
+  "E_UNKNOWN_ID",
+  "E_DEGENERATE",
+  "E_INTERNAL",
+]);
+
 /** The one error type of the tailoredbench packages: a stable `code` plus an optional location. */
 export class TbError extends Error {
   readonly code: TbErrorCode;
   readonly location: ErrorLocation | undefined;
+  declare readonly [BRAND]: true;
 
   constructor(code: TbErrorCode, message: string, location?: ErrorLocation) {
     super(location ? `${message} (${formatLocation(location)})` : message);
     this.name = "TbError";
     this.code = code;
     this.location = location;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** True when the error is the user's input or usage (CLI exit status 2). */
   get isUserError(): boolean {
     return this.code !== "E_INTERNAL";
   }
+}
+
+/**
+ * True when `e` is a `TbError` from any copy of `@tb/core`: checked by the brand every `TbError`
+ * carries and a known `code`, not by `instanceof` (which fails when an application ends up with
+ * two copies of the package). Narrowing gives `code`, `location` and `isUserError`.
+ */
+export function isTbError(e: unknown): e is TbError {
+  if (e instanceof TbError) return true;
+  if (typeof e !== "object" || e === null) return false;
+  const x = e as { [BRAND]?: unknown; code?: unknown };
+  return x[BRAND] === true && typeof x.code === "string" && CODES.has(x.code);
 }
 
 /** Render a location as `file:line, column c`. */

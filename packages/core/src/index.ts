@@ -1,4 +1,4 @@
-export { type ErrorLocation, formatLocation, require_, TbError, type TbErrorCode } from "./errors.js";
+export { type ErrorLocation, formatLocation, isTbError, require_, TbError, type TbErrorCode } from "./errors.js";
 export {
   type CorrectnessKind,
   CorrectnessMatrix,
@@ -7,4 +7,4 @@ export {
 } from "./matrix.js";
 export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
-export { RandomStream, range, type StreamKey } from "./random.js";
+export { RandomStream, range, type Seed, type StreamKey } from "./random.js";

@@ -131,7 +131,7 @@ export class CorrectnessMatrix {
   /** Row `i` as a view (no copy). */
   row(i: number): Float64Array {
     if (!(Number.isInteger(i) && i >= 0 && i < this.rows))
-      throw new RangeError(`row ${i} out of range [0, ${this.rows})`);
+      throw new TbError("E_USAGE", `row ${i} out of range [0, ${this.rows})`);
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 

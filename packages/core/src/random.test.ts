@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { TbError } from "./errors.js";
 import { RandomStream, range } from "./random.js";
 
 describe("keyed random streams (ALGORITHMS §10)", () => {
@@ -33,10 +34,42 @@ describe("keyed random streams (ALGORITHMS §10)", () => {
   });
   test("nextInt rejects bad bounds; nextFloat in [0,1)", () => {
     const r = RandomStream.derive(2);
-    expect(() => r.nextInt(0)).toThrow(RangeError);
+    expect(() => r.nextInt(0)).toThrow(TbError);
     for (let i = 0; i < 1000; i++) {
       const f = r.nextFloat();
       expect(f >= 0 && f < 1).toBe(true);
+    }
+  });
+});
+
+describe("RandomStream.from (a numeric seed wherever a stream is taken)", () => {
+  test("a number s is RandomStream.derive(s): same draws", () => {
+    const a = RandomStream.from(7);
+    const b = RandomStream.derive(7);
+    expect(Array.from({ length: 5 }, () => a.nextUint32())).toEqual(Array.from({ length: 5 }, () => b.nextUint32()));
+    expect(a.keys).toEqual([7]);
+  });
+  test("a stream is returned as it is (not copied, not advanced)", () => {
+    const s = RandomStream.derive(1, "x");
+    expect(RandomStream.from(s)).toBe(s);
+  });
+  test("a stream-like object from another copy is rebuilt from its keys", () => {
+    const s = RandomStream.derive(3, "y");
+    const foreign = { keys: [3, "y"], child: () => s };
+    expect(RandomStream.from(foreign as unknown as RandomStream).nextUint32()).toBe(
+      RandomStream.derive(3, "y").nextUint32(),
+    );
+  });
+  test("anything else is E_USAGE naming the option", () => {
+    for (const bad of [1.5, Number.NaN, "3", null, {}]) {
+      try {
+        RandomStream.from(bad as unknown as number, "clara: rng");
+        throw new Error("no throw");
+      } catch (e) {
+        expect(e).toBeInstanceOf(TbError);
+        expect((e as TbError).code).toBe("E_USAGE");
+        expect((e as TbError).message).toMatch(/^clara: rng must be an integer or a RandomStream/);
+      }
     }
   });
 });

@@ -1,8 +1,15 @@
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+import { TbError } from "./errors.js";
 
 /** A key component of a random-stream path (ALGORITHMS §10). */
 export type StreamKey = string | number;
+
+/**
+ * What public functions accept where they draw random numbers: an integer seed (the stream
+ * `RandomStream.derive(seed)`) or a {@link RandomStream} (e.g. a child stream of a protocol).
+ */
+export type Seed = number | RandomStream;
 
 /**
  * 128-bit hash of a key path (cyrb128 mixing over a canonical string). Used only to derive
@@ -54,6 +61,29 @@ export class RandomStream {
     return new RandomStream(xoroshiro128plusFromState(hashKeys(keys)), keys);
   }
 
+  /**
+   * The stream a public function draws from when given `seed`: a number `s` is
+   * `RandomStream.derive(s)` (so `{ seed: 5 }` and `RandomStream.derive(5)` give the same
+   * numbers); a stream is used as it is. `what` names the option in the error.
+   *
+   * @throws TbError `E_USAGE` unless `seed` is a safe integer or a `RandomStream`.
+   */
+  static from(seed: Seed, what = "seed"): RandomStream {
+    if (typeof seed === "number") {
+      if (!Number.isSafeInteger(seed)) {
+        throw new TbError("E_USAGE", `${what} must be an integer or a RandomStream, got ${String(seed)}`);
+      }
+      return RandomStream.derive(seed);
+    }
+    if (seed instanceof RandomStream) return seed;
+    // a stream from another copy of @tb/core: rebuild it from its key path (same numbers)
+    const keys = (seed as { keys?: unknown } | null)?.keys;
+    if (typeof (seed as { child?: unknown } | null)?.child === "function" && Array.isArray(keys)) {
+      return RandomStream.derive(...(keys as StreamKey[]));
+    }
+    throw new TbError("E_USAGE", `${what} must be an integer or a RandomStream, got ${String(seed)}`);
+  }
+
   /** A child stream: this stream's key path extended by `keys`. Does not advance this stream. */
   child(...keys: StreamKey[]): RandomStream {
     return RandomStream.derive(...this.keys, ...keys);
@@ -74,7 +104,7 @@ export class RandomStream {
   /** Uniform integer in [0, n), unbiased (rejection sampling). */
   nextInt(n: number): number {
     if (!(Number.isInteger(n) && n > 0 && n <= 0x1_0000_0000)) {
-      throw new RangeError(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
+      throw new TbError("E_USAGE", `nextInt: n must be an integer in [1, 2^32], got ${n}`);
     }
     const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
     for (;;) {
@@ -98,7 +128,7 @@ export class RandomStream {
   sample(pool: ArrayLike<number>, k: number): Int32Array {
     const n = pool.length;
     if (!(Number.isInteger(k) && k >= 0 && k <= n)) {
-      throw new RangeError(`sample: cannot draw ${k} items from a pool of ${n}`);
+      throw new TbError("E_USAGE", `sample: cannot draw ${k} items from a pool of ${n}`);
     }
     const a = Int32Array.from(pool);
     for (let i = 0; i < k; i++) {

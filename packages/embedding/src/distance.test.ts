@@ -1,7 +1,8 @@
 import { CorrectnessMatrix } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { distance } from "./distance.js";
-import { distanceSource, exampleEmbedding, pairwiseDistances } from "./embedding.js";
+import { distanceSource, pairwiseDistances } from "./distance-source.js";
+import { exampleEmbedding } from "./embedding.js";
 
 describe("distances on hand-computed vectors (ALGORITHMS §2.2)", () => {
   const u = [1, 2, 3];

@@ -1,13 +1,14 @@
+import { TbError } from "@tb/core";
 /** Distance between two row vectors (ALGORITHMS §2.2). `manhattan` is the TailoredBench default. */
 export type DistanceMetric = "manhattan" | "euclidean" | "cosine" | "correlation";
 
 /** All metrics, in a stable order (for CLI validation and ablations). */
 export const DISTANCE_METRICS: readonly DistanceMetric[] = ["manhattan", "euclidean", "cosine", "correlation"];
 
-/** Throws a RangeError naming the allowed values unless `m` is a metric. */
+/** Throws a `TbError` `E_USAGE` naming the option and the allowed values unless `m` is a metric. */
 export function assertMetric(m: string): asserts m is DistanceMetric {
   if (!(DISTANCE_METRICS as readonly string[]).includes(m)) {
-    throw new RangeError(`unknown distance "${m}" (expected one of ${DISTANCE_METRICS.join(", ")})`);
+    throw new TbError("E_USAGE", `metric: unknown distance "${m}" (expected one of ${DISTANCE_METRICS.join(", ")})`);
   }
 }
 
@@ -86,7 +87,7 @@ export function rowDistance(x: Float64Array, q: number, i: number, j: number, me
 
 /** Distance between two standalone vectors (convenience; same rules as {@link rowDistance}). */
 export function distance(u: ArrayLike<number>, v: ArrayLike<number>, metric: DistanceMetric = "manhattan"): number {
-  if (u.length !== v.length) throw new RangeError(`distance: vectors of length ${u.length} and ${v.length}`);
+  if (u.length !== v.length) throw new TbError("E_USAGE", `distance: vectors of length ${u.length} and ${v.length}`);
   const q = u.length;
   const x = new Float64Array(2 * q);
   for (let k = 0; k < q; k++) {

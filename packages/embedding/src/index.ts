@@ -1,3 +1,5 @@
+// The @tb/core types and values this package's signatures use, so that `pnpm add @tb/embedding` alone is enough.
+export { CorrectnessMatrix, isTbError, TbError, type TbErrorCode } from "@tb/core";
 export {
   assertMetric,
   DISTANCE_METRICS,
@@ -11,10 +13,7 @@ export {
   type DistanceSource,
   type DistanceSourceOptions,
   distanceSource,
-  type Embedding,
-  type EmbeddingOptions,
-  exampleEmbedding,
-  modelEmbedding,
   pairwiseDistances,
-} from "./embedding.js";
+} from "./distance-source.js";
+export { type Embedding, type EmbeddingOptions, exampleEmbedding, modelEmbedding } from "./embedding.js";
 export { standardizeColumns } from "./standardize.js";

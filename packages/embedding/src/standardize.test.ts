@@ -1,3 +1,4 @@
+import { TbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { standardizeColumns } from "./standardize.js";
 
@@ -41,6 +42,6 @@ describe("standardizeColumns (ALGORITHMS §2.1)", () => {
   });
 
   test("rejects a length that does not match r×q", () => {
-    expect(() => standardizeColumns(new Float64Array(5), 2, 3)).toThrow(RangeError);
+    expect(() => standardizeColumns(new Float64Array(5), 2, 3)).toThrow(TbError);
   });
 });

@@ -1,3 +1,5 @@
+import { TbError } from "@tb/core";
+
 /** float64 machine epsilon, 2⁻⁵². */
 const EPS = 2 ** -52;
 
@@ -13,7 +15,7 @@ const EPS = 2 ** -52;
  * @returns a new row-major `r × q` array
  */
 export function standardizeColumns(x: Float64Array, r: number, q: number): Float64Array {
-  if (x.length !== r * q) throw new RangeError(`standardizeColumns: ${x.length} values for ${r}×${q}`);
+  if (x.length !== r * q) throw new TbError("E_USAGE", `standardizeColumns: ${x.length} values for ${r}×${q}`);
   const out = new Float64Array(r * q);
   const mean = new Float64Array(q);
   const sq = new Float64Array(q);

@@ -1,3 +1,19 @@
+// The @tb/core types and values this package's signatures use, so that `pnpm add @tb/estimate` alone is enough.
+export {
+  CorrectnessMatrix,
+  createOracle,
+  type EvaluationMethod,
+  isTbError,
+  type MatrixLike,
+  type MethodContext,
+  type MethodIntervals,
+  type MethodResult,
+  type Oracle,
+  RandomStream,
+  type Seed,
+  TbError,
+  type TbErrorCode,
+} from "@tb/core";
 export {
   type ClipMode,
   type EstimateOptions,

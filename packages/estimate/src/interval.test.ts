@@ -1,4 +1,4 @@
-import { CorrectnessMatrix } from "@tb/core";
+import { CorrectnessMatrix, TbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { estimateFromClusters } from "./calibrate.js";
 import {
@@ -34,8 +34,8 @@ describe("normalQuantile (Acklam)", () => {
   ])("Φ⁻¹(%f) = %f (scipy.stats.norm.ppf)", (p, z) => {
     expect(normalQuantile(p)).toBeCloseTo(z, 8);
   });
-  test("outside (0,1) is a RangeError", () => {
-    expect(() => normalQuantile(1)).toThrow(RangeError);
+  test("outside (0,1) is a TbError", () => {
+    expect(() => normalQuantile(1)).toThrow(TbError);
   });
 });
 

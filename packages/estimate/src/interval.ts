@@ -197,7 +197,7 @@ export function estimateInterval(
  * @returns `z` with `Φ(z) = p`.
  */
 export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  if (!(p > 0 && p < 1)) throw new TbError("E_USAGE", `normalQuantile: p must be in (0, 1), got ${p}`);
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
   ];

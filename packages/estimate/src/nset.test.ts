@@ -177,3 +177,36 @@ describe("native-set sources kept across calls (keptNsetDistances, cacheBytes)",
     expect(() => tailoredBench({ cacheBytes: Number.NaN })).toThrow(/cacheBytes/);
   });
 });
+
+describe("numeric seeds (the same numbers as RandomStream.derive(seed))", () => {
+  test("probe, tailor and buildNSet take an integer seed", () => {
+    const src = population(16, 60, 4);
+    const a = probe(src, 5);
+    expect(a.gset).toEqual(probe(src, RandomStream.derive(5)).gset);
+    const natives = Int32Array.from([0, 1, 2, 3]);
+    const p = tailor(src, a.gset, natives, 20, 9);
+    const q = tailor(src, a.gset, natives, 20, RandomStream.derive(9));
+    expect(p.nset).toEqual(q.nset);
+    expect(buildNSet(src, natives, a.gset, 10, 2).medoids).toEqual(
+      buildNSet(src, natives, a.gset, 10, RandomStream.derive(2)).medoids,
+    );
+    expect(() => probe(src, 0.5)).toThrow(/must be an integer or a RandomStream/);
+  });
+});
+
+describe("plain arrays where Int32Arrays were required", () => {
+  test("selectNatives and tailor take number[] G-sets and natives with the same result", () => {
+    const src = population(16, 60, 4);
+    const { gset } = probe(src, 5);
+    const answers = [Array.from(gset, (j) => src.row(0)[j] as number)];
+    const a = selectNatives(src, gset, answers, { targetPooling: "single" });
+    const b = selectNatives(src, Array.from(gset), answers, { targetPooling: "single" });
+    expect(b.natives).toEqual(a.natives);
+    const natives = a.natives[0] as Int32Array;
+    const p = tailor(src, gset, natives, 20, 3);
+    const q = tailor(src, Array.from(gset), Array.from(natives), 20, 3);
+    expect(q.nset).toEqual(p.nset);
+    expect(q.labels).toEqual(p.labels);
+    expect(() => tailor(src, [0.5, 1], natives, 20, 3)).toThrow(/tailor: gset\[0\] is 0.5, not an index/);
+  });
+});

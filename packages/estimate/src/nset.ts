@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
+import { type CorrectnessMatrix, type Seed, TbError } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { assign, clara, claraSampling, type DistanceSource, retainedBytes } from "@tb/kmedoids";
 
@@ -56,7 +56,7 @@ export interface NSet {
  * @param natives row indices (in `sources`) of the target's native sources
  * @param gset the G-set, example indices (any order; used ascending)
  * @param k extra medoids, `N − g`
- * @param rng the stream for this target (e.g. `trial.child("nset", t)`)
+ * @param rng the stream for this target (e.g. `trial.child("nset", t)`) or an integer seed
  * @param distances the examples' distance source over these natives, when the caller already has
  *   one (from {@link nsetDistances} with the same options); built here otherwise
  */
@@ -65,7 +65,7 @@ export function buildNSet(
   natives: ArrayLike<number>,
   gset: ArrayLike<number>,
   k: number,
-  rng: RandomStream,
+  rng: Seed,
   options: NSetOptions = {},
   distances?: DistanceSource,
 ): NSet {

@@ -3,7 +3,8 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
-  type RandomStream,
+  RandomStream,
+  type Seed,
   TbError,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
@@ -98,7 +99,7 @@ export interface TailorPlan {
 /**
  * Phase 1 (ALGORITHMS §3 step 1): the G-set from the sources alone.
  */
-export function probe(sources: CorrectnessMatrix, rng: RandomStream, options: TailoredOptions = {}): Probe {
+export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions = {}): Probe {
   const gOpts: GSetOptions = { ...options.gsetClustering };
   gOpts.size = options.gset ?? 10;
   if (options.metric !== undefined) gOpts.metric = options.metric;
@@ -112,7 +113,7 @@ export function probe(sources: CorrectnessMatrix, rng: RandomStream, options: Ta
  */
 export function selectNatives(
   sources: CorrectnessMatrix,
-  gset: Int32Array,
+  gset: ArrayLike<number>,
   gAnswers: readonly ArrayLike<number>[],
   options: TailoredOptions = {},
 ): NativeSelection {
@@ -167,13 +168,36 @@ export function selectNatives(
  */
 export function tailor(
   sources: CorrectnessMatrix,
-  gset: Int32Array,
-  natives: Int32Array,
+  gset: ArrayLike<number>,
+  natives: ArrayLike<number>,
   budget: number,
-  rng: RandomStream,
+  rng: Seed,
   options: TailoredOptions = {},
 ): Omit<TailorPlan, "dBar" | "nBar"> {
-  return tailorWith(sources, gset, natives, budget, rng, options, undefined);
+  return tailorWith(
+    sources,
+    indexList(gset, "tailor: gset"),
+    indexList(natives, "tailor: natives"),
+    budget,
+    RandomStream.from(rng, "tailor: rng"),
+    options,
+    undefined,
+  );
+}
+
+/** `x` as an Int32Array (itself when it is one), refusing non-integers instead of truncating them. */
+function indexList(x: ArrayLike<number>, what: string): Int32Array {
+  if (x instanceof Int32Array) return x;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number") {
+    throw new TbError("E_USAGE", `${what} must be a list of indices, got ${String(x)}`);
+  }
+  for (let t = 0; t < x.length; t++) {
+    const v = x[t];
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new TbError("E_USAGE", `${what}[${t}] is ${String(v)}, not an index`);
+    }
+  }
+  return Int32Array.from(x);
 }
 
 /** The N-set options of TailoredBench's options. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { type CorrectnessKind, CorrectnessMatrix, TbError } from "@tb/core";
+import { loadMethodModule } from "./custom.js";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 import type { WorkerReply } from "./worker.js";
 
@@ -60,7 +61,9 @@ export async function executeTasks(
   let done = 0;
   if (workers <= 1) {
     for (let i = 0; i < tasks.length; i++) {
-      const rec = runTrial(matrix, tasks[i] as TrialTask);
+      const task = tasks[i] as TrialTask;
+      const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
+      const rec = runTrial(matrix, task, method);
       out[i] = rec;
       options.onProgress?.(++done, tasks.length, rec);
       // let timers and stdout flush between trials

@@ -1,3 +1,4 @@
+export { loadMethodModule, type MethodModule, type ResolvedMethodModule, resolveMethodModule } from "./custom.js";
 export { executeTasks, type ProgressFn, type SharedMatrix, shareMatrix, unshareMatrix } from "./executor.js";
 export {
   type CellSummary,
@@ -8,7 +9,7 @@ export {
   type TrialRecord,
   type TrialTask,
 } from "./protocol.js";
-export { createMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
+export { createMethod, isBuiltInMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
 export {
   DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,

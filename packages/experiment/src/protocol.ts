@@ -1,5 +1,6 @@
-import { type CorrectnessMatrix, createOracle, RandomStream, TbError } from "@tb/core";
+import { type CorrectnessMatrix, createOracle, type EvaluationMethod, RandomStream, TbError } from "@tb/core";
 import { evaluateEstimates, meanSe } from "@tb/metrics";
+import type { ResolvedMethodModule } from "./custom.js";
 import { createMethod, type MethodConfig } from "./registry.js";
 import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
 
@@ -8,7 +9,10 @@ export const SPEC_VERSION = 1;
 
 /** One unit of work: a method at a budget in a trial. */
 export interface TrialTask {
+  /** The method's name in the records. */
   method: string;
+  /** A user's method: imported from here (in whichever thread runs the task) instead of the registry. */
+  module?: ResolvedMethodModule;
   budget: number;
   trial: number;
   seed: number;
@@ -72,17 +76,18 @@ function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array): CorrectnessMa
 /**
  * Run one trial of one method at one budget (ALGORITHMS §4): split, hide the targets behind
  * budgeted oracles, run the method, score its estimates against the targets' true scores.
- * Deterministic in `(seed, method, budget, trial)`.
+ * Deterministic in `(seed, method, budget, trial)`. `method`: the method to run, when the caller
+ * has built it (a user's module method, see {@link TrialTask.module}); by default the registry's.
  */
-export function runTrial(matrix: CorrectnessMatrix, task: TrialTask): TrialRecord {
+export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRecord {
   const t0 = performance.now();
   const split = splitFor(matrix, task);
   const sources = sourcesOf(matrix, split.source);
   const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
-  const method = createMethod(task.method, task.config);
+  const runner = method ?? createMethod(task.method, task.config);
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
-  const result = method.run({ sources, oracles, budget: task.budget, rng });
+  const result = runner.run({ sources, oracles, budget: task.budget, rng });
   if (result.estimates.length !== oracles.length) {
     throw new TbError(
       "E_INTERNAL",

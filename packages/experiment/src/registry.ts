@@ -137,12 +137,24 @@ const REGISTRY = new Map<string, Factory>([
   ["anchor-predictor", () => anchorPredictor()],
 ]);
 
+/** The methods every thread knows (worker threads import this module afresh and see only these). */
+const BUILT_IN: ReadonlySet<string> = new Set(REGISTRY.keys());
+
+/** True for the methods of this package; false for names added by {@link registerMethod}. */
+export function isBuiltInMethod(name: string): boolean {
+  return BUILT_IN.has(name);
+}
+
 /** Names of the registered methods, in registration order. */
 export function methodNames(): string[] {
   return [...REGISTRY.keys()];
 }
 
-/** Register (or replace) a method factory under `name`, e.g. a user's own pipeline. */
+/**
+ * Register (or replace) a method factory under `name`, e.g. a user's own pipeline, for this
+ * thread: `reproduce` with `workers > 1` refuses it (each worker imports the registry afresh).
+ * To run your method on workers, give `reproduce` a `MethodModule` (`{ module, export }`) instead.
+ */
 export function registerMethod(name: string, factory: Factory): void {
   REGISTRY.set(name, factory);
 }
@@ -150,6 +162,6 @@ export function registerMethod(name: string, factory: Factory): void {
 /** Instantiate a registered method. Throws `E_USAGE` naming the known methods. */
 export function createMethod(name: string, config: MethodConfig = {}): EvaluationMethod {
   const f = REGISTRY.get(name);
-  if (!f) throw new TbError("E_USAGE", `unknown method "${name}" (known: ${methodNames().join(", ")})`);
+  if (!f) throw new TbError("E_USAGE", `methods: unknown method "${name}" (known: ${methodNames().join(", ")})`);
   return f(config);
 }

@@ -1,12 +1,17 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { loadMethodModule, type MethodModule, type ResolvedMethodModule, resolveMethodModule } from "./custom.js";
 import { executeTasks, type ProgressFn } from "./executor.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
-import { createMethod, type MethodConfig } from "./registry.js";
+import { createMethod, isBuiltInMethod, type MethodConfig } from "./registry.js";
 import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
 
 /** Configuration of a reproduce run (DESIGN §3.2 `tb reproduce`). */
 export interface ReproduceConfig {
-  methods: string[];
+  /**
+   * Registered method names (`"tailored"`, `"random"`, …) and users' methods given by module
+   * (`{ module, export }`, imported by every worker thread; see {@link MethodModule}).
+   */
+  methods: (string | MethodModule)[];
   budgets: number[];
   trials: number;
   seed: number;
@@ -55,13 +60,42 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
   if (!(Number.isInteger(cfg.trials) && cfg.trials >= 1))
     throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
   const config = cfg.config ?? {};
-  for (const m of cfg.methods) createMethod(m, config); // validates names and options up front
+  const workers = cfg.workers ?? 1;
+  // Validate names, modules and options up front (a user's module is imported here once).
+  const methods: { name: string; module?: ResolvedMethodModule }[] = [];
+  for (const m of cfg.methods) {
+    if (typeof m === "string") {
+      createMethod(m, config);
+      if (workers > 1 && !isBuiltInMethod(m)) {
+        throw new TbError(
+          "E_USAGE",
+          `methods: "${m}" was added with registerMethod, which worker threads do not see; ` +
+            `give it as { module, export } to run it with workers: ${workers}, or use workers: 1`,
+        );
+      }
+      methods.push({ name: m });
+    } else {
+      const module = resolveMethodModule(m);
+      const method = await loadMethodModule(module, config);
+      const name = m.name ?? method.name;
+      if (typeof name !== "string" || name === "") {
+        throw new TbError("E_USAGE", `methods: the method from ${module.url} needs a name`);
+      }
+      methods.push({ name, module });
+    }
+  }
+  const names = methods.map((m) => m.name);
+  for (let i = 0; i < names.length; i++) {
+    if (names.indexOf(names[i] as string) !== i) {
+      throw new TbError("E_USAGE", `methods: "${names[i]}" is given twice (set a distinct name for a module method)`);
+    }
+  }
   const g = config.gset ?? 10;
   for (const b of cfg.budgets) {
     if (!(Number.isInteger(b) && b >= 1 && b <= matrix.cols)) {
       throw new TbError("E_USAGE", `budget ${b} must be an integer in [1, ${matrix.cols}] (the number of examples)`);
     }
-    if ((cfg.methods.includes("tailored") || cfg.methods.includes("tailored-plus")) && b <= g) {
+    if ((names.includes("tailored") || names.includes("tailored-plus")) && b <= g) {
       throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
     }
   }
@@ -78,10 +112,11 @@ export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig)
     metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
   }
   const tasks: TrialTask[] = [];
-  for (const method of cfg.methods) {
+  for (const { name: method, module } of methods) {
     for (const budget of cfg.budgets) {
       for (let trial = 0; trial < cfg.trials; trial++) {
         const t: TrialTask = { method, budget, trial, seed: cfg.seed, config, split: cfg.split, targetFraction };
+        if (module) t.module = module;
         if (metaSplit) t.metaSplit = metaSplit;
         if (cfg.sourceFraction !== undefined) t.sourceFraction = cfg.sourceFraction;
         tasks.push(t);

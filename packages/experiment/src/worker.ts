@@ -1,4 +1,5 @@
-import { type CorrectnessMatrix, TbError, type TbErrorCode } from "@tb/core";
+import { type CorrectnessMatrix, isTbError, type TbErrorCode } from "@tb/core";
+import { loadMethodModule } from "./custom.js";
 import { type SharedMatrix, unshareMatrix } from "./executor.js";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 
@@ -11,13 +12,17 @@ let cached: { key: string; matrix: CorrectnessMatrix } | undefined;
  */
 export type WorkerReply = { record: TrialRecord } | { error: { code: TbErrorCode; message: string } };
 
-/** Tinypool worker entry: run one trial on the shared matrix (rebuilt once per worker). */
-export default function runTask(msg: { shared: SharedMatrix; task: TrialTask }): WorkerReply {
+/**
+ * Tinypool worker entry: run one trial on the shared matrix (rebuilt once per worker). A user's
+ * method given by module ({@link TrialTask.module}) is imported here, in the worker.
+ */
+export default async function runTask(msg: { shared: SharedMatrix; task: TrialTask }): Promise<WorkerReply> {
   if (cached?.key !== msg.shared.key) cached = { key: msg.shared.key, matrix: unshareMatrix(msg.shared) };
   try {
-    return { record: runTrial(cached.matrix, msg.task) };
+    const method = msg.task.module ? await loadMethodModule(msg.task.module, msg.task.config) : undefined;
+    return { record: runTrial(cached.matrix, msg.task, method) };
   } catch (e) {
-    if (e instanceof TbError) return { error: { code: e.code, message: e.message } };
+    if (isTbError(e)) return { error: { code: e.code, message: e.message } };
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { type RandomStream, range, TbError } from "@tb/core";
+import { RandomStream, range, type Seed, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
@@ -12,16 +12,19 @@ import { checkEps, checkInt } from "./validate.js";
 export interface ClaraOptions {
   /** Number `k ≥ 1` of extra (swappable) medoids; `K = f + k`. */
   k: number;
-  /** The fixed medoids `F` (example indices, unique); used sorted ascending. Default none. */
-  fixed?: Int32Array;
+  /** The fixed medoids `F` (example indices, unique; any list of numbers); used sorted ascending. Default none. */
+  fixed?: ArrayLike<number>;
   /** Sample size `s`, `K ≤ s ≤ n`. Default `n` (then CLARA is one PAM run on all points). */
   sampleSize?: number;
   /** Number of sub-runs `R`. Default 1. */
   subRuns?: number;
   /** Cap on swaps (`"pam"`, default 5000) or on passes (`"fasterpam"`, default 100). */
   maxIter?: number;
-  /** Randomness; sub-run `r` draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced. */
-  rng: RandomStream;
+  /**
+   * Randomness: a `RandomStream` or an integer seed (`RandomStream.derive(seed)`); sub-run `r`
+   * draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced.
+   */
+  rng: Seed;
   /**
    * `"last"` (default, [REF] §2.4d): the last sub-run's medoids, as the reference's bug yields.
    * `"fullInertia"` ([OPT]): the sub-run with the smallest inertia on all `n` points (first on ties).
@@ -200,9 +203,17 @@ export function retainedBytes(source: DistanceSource): number {
   return sparseStates.get(source)?.bytes() ?? 0;
 }
 
-function sortedFixed(fixed: Int32Array | undefined, n: number): Int32Array {
+function sortedFixed(fixed: ArrayLike<number> | undefined, n: number): Int32Array {
   if (fixed === undefined) return new Int32Array(0);
-  if (!(fixed instanceof Int32Array)) throw new TbError("E_USAGE", "clara: fixed must be an Int32Array");
+  if (typeof fixed !== "object" || fixed === null || typeof fixed.length !== "number") {
+    throw new TbError("E_USAGE", "clara: fixed must be a list of example indices");
+  }
+  for (let t = 0; t < fixed.length; t++) {
+    const p = fixed[t];
+    if (typeof p !== "number" || !Number.isInteger(p)) {
+      throw new TbError("E_USAGE", `clara: fixed[${t}] is ${String(p)}, not an example index`);
+    }
+  }
   const F = Int32Array.from(fixed).sort();
   for (let t = 0; t < F.length; t++) {
     const p = F[t] as number;
@@ -255,10 +266,9 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     "clara: maxIter",
   );
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "clara: eps");
-  const rng = opts.rng;
-  if (rng === undefined || typeof rng.child !== "function") {
-    throw new TbError("E_USAGE", "clara: rng (a RandomStream) is required");
-  }
+  if (opts.rng === undefined)
+    throw new TbError("E_USAGE", "clara: rng (an integer seed or a RandomStream) is required");
+  const rng = RandomStream.from(opts.rng, "clara: rng");
 
   const isFixed = new Uint8Array(n);
   for (let t = 0; t < f; t++) isFixed[F[t] as number] = 1;

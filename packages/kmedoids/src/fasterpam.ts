@@ -1,4 +1,4 @@
-import { type RandomStream, range } from "@tb/core";
+import { RandomStream, range, type Seed } from "@tb/core";
 import { quantizedCopy } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
 import { SwapState } from "./swap-state.js";
@@ -8,8 +8,11 @@ import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 export interface FasterPamOptions {
   /** Maximum number of passes over the candidates. Default 100 (the Anchor Points reference). */
   maxPasses?: number;
-  /** When given, the candidate order is one random permutation drawn from it (`rand_fasterpam`). */
-  rng?: RandomStream;
+  /**
+   * When given (a `RandomStream` or an integer seed), the candidate order is one random
+   * permutation drawn from it (`rand_fasterpam`).
+   */
+  rng?: Seed;
   /** Relative acceptance threshold: swap only when `Φ < −eps·max(1, |cost|)` (§9.18). Default 1e-9. */
   eps?: number;
   /** Number of leading medoid slots that are never swapped out. Default 0. */
@@ -100,6 +103,7 @@ export function fasterPam(
   const maxPasses = checkInt(opts.maxPasses ?? DEFAULT_MAX_PASSES, 0, Number.MAX_SAFE_INTEGER, "fasterPam: maxPasses");
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "fasterPam: eps");
   const q = quantizedCopy(dist, m);
-  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, opts.rng);
+  const rng = opts.rng === undefined ? undefined : RandomStream.from(opts.rng, "fasterPam: rng");
+  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }

@@ -1,3 +1,4 @@
+import { TbError } from "@tb/core";
 import fc from "fast-check";
 import { sampleCorrelation, sampleRankCorrelation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
@@ -169,19 +170,19 @@ describe("kendallTauB properties", () => {
 
 describe("input validation", () => {
   it("rejects unequal lengths, naming both arguments", () => {
-    expect(() => kendallTauB([1, 2, 3], [1, 2])).toThrow(RangeError);
+    expect(() => kendallTauB([1, 2, 3], [1, 2])).toThrow(TbError);
     expect(() => pearson([1, 2, 3], [1, 2])).toThrow(/`x` and `y` must have the same length, got 3 and 2/);
   });
 
   it("rejects NaN and ±Infinity, naming the argument and index", () => {
-    expect(() => spearman([1, 2, 3], [1, Number.NaN, 3])).toThrow(RangeError);
+    expect(() => spearman([1, 2, 3], [1, Number.NaN, 3])).toThrow(TbError);
     expect(() => spearman([1, 2, 3], [1, Number.NaN, 3])).toThrow(/spearman: `y\[1\]` is NaN/);
     expect(() => kendallTauB(Float64Array.of(1, Number.POSITIVE_INFINITY), [1, 2])).toThrow(/`x\[1\]` is Infinity/);
-    expect(() => averageRanks([Number.NEGATIVE_INFINITY])).toThrow(RangeError);
+    expect(() => averageRanks([Number.NEGATIVE_INFINITY])).toThrow(TbError);
   });
 
-  it("rejects non-arrays and non-number entries with a TypeError", () => {
-    expect(() => pearson("12" as unknown as number[], [1, 2])).toThrow(TypeError);
+  it("rejects non-arrays and non-number entries with a TbError", () => {
+    expect(() => pearson("12" as unknown as number[], [1, 2])).toThrow(TbError);
     expect(() => pearson(null as unknown as number[], [1, 2])).toThrow(/`x` must be an array or typed array/);
     expect(() => pearson([1, "2"] as unknown as number[], [1, 2])).toThrow(/`x\[1\]` must be a number/);
   });

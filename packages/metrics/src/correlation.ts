@@ -14,7 +14,7 @@ import { toFiniteFloat64, toFinitePair } from "./validate.js";
  * @param x - First sample (e.g. estimated scores).
  * @param y - Second sample, paired with `x` (e.g. true scores).
  * @returns τ-b, or `NaN` when undefined: fewer than 2 points, or `x` or `y` constant.
- * @throws RangeError when the lengths differ or an entry is not finite; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the lengths differ or an entry is not finite or a non-number (`E_USAGE` for a non-array).
  */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const [a, b] = toFinitePair("kendallTauB", "x", x, "y", y);
@@ -28,7 +28,7 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number 
  *
  * @returns r, or `NaN` when undefined: fewer than 2 points (SciPy raises there instead), or an
  *   input whose entries are all equal (SciPy's exact constant-input test).
- * @throws RangeError when the lengths differ or an entry is not finite; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the lengths differ or an entry is not finite or a non-number (`E_USAGE` for a non-array).
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const [a, b] = toFinitePair("pearson", "x", x, "y", y);
@@ -40,7 +40,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * correlation of the average ranks (midranks) of `x` and of `y` (ALGORITHMS §4, §9.4).
  *
  * @returns ρ, or `NaN` when undefined: fewer than 2 points, or a constant input.
- * @throws RangeError when the lengths differ or an entry is not finite; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the lengths differ or an entry is not finite or a non-number (`E_USAGE` for a non-array).
  */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const [a, b] = toFinitePair("spearman", "x", x, "y", y);
@@ -51,7 +51,7 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * Average ranks (midranks), 1-based, as `scipy.stats.rankdata(x, method="average")`: tied values
  * all get the mean of the ranks they span, e.g. `[10, 20, 10, 30]` → `[1.5, 3, 1.5, 4]`.
  *
- * @throws RangeError when an entry is not finite; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when an entry is not finite or a non-number (`E_USAGE` for a non-array).
  */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   return averageRanksUnchecked(toFiniteFloat64("averageRanks", "x", x));

@@ -4,8 +4,8 @@ import { requireLength, toFinitePair } from "./validate.js";
  * Mean absolute error: `mean_i |estimates[i] − truth[i]|`, summed in index order
  * (ALGORITHMS §4: a mean over targets).
  *
- * @throws RangeError when the inputs are empty, differ in length or hold a non-finite entry;
- *   TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the inputs are empty, differ in length or hold a non-finite entry
+ *   or a non-number (`E_USAGE` for a non-array).
  */
 export function mae(estimates: ArrayLike<number>, truth: ArrayLike<number>): number {
   const [e, t] = toFinitePair("mae", "estimates", estimates, "truth", truth);
@@ -17,8 +17,8 @@ export function mae(estimates: ArrayLike<number>, truth: ArrayLike<number>): num
  * Mean squared error: `mean_i (estimates[i] − truth[i])²`, summed in index order
  * (ALGORITHMS §4: a mean over targets).
  *
- * @throws RangeError when the inputs are empty, differ in length or hold a non-finite entry;
- *   TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the inputs are empty, differ in length or hold a non-finite entry
+ *   or a non-number (`E_USAGE` for a non-array).
  */
 export function mse(estimates: ArrayLike<number>, truth: ArrayLike<number>): number {
   const [e, t] = toFinitePair("mse", "estimates", estimates, "truth", truth);
@@ -37,7 +37,7 @@ export function mse(estimates: ArrayLike<number>, truth: ArrayLike<number>): num
  * @param truth - True scores, paired with `estimates`. The arguments are not interchangeable.
  * @returns A value in [0, 1], or `NaN` when no pair has distinct true scores (fewer than 2
  *   items, or constant `truth`).
- * @throws RangeError when the lengths differ or an entry is not finite; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the lengths differ or an entry is not finite or a non-number (`E_USAGE` for a non-array).
  */
 export function pairwiseRankAccuracy(estimates: ArrayLike<number>, truth: ArrayLike<number>): number {
   const [e, t] = toFinitePair("pairwiseRankAccuracy", "estimates", estimates, "truth", truth);

@@ -43,8 +43,10 @@ describe("evaluateEstimates", () => {
 describe("package entry", () => {
   it("exports exactly the public API", () => {
     expect(Object.keys(api).sort()).toEqual([
+      "TbError", // re-exported from @tb/core: the error type every function throws
       "averageRanks",
       "evaluateEstimates",
+      "isTbError",
       "kendallTauB",
       "mae",
       "meanSe",

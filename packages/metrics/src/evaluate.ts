@@ -30,8 +30,8 @@ export function nanToZero(x: number): number {
  *
  * @param estimates - One estimated score per target.
  * @param truth - The targets' true scores, in the same order.
- * @throws RangeError when the inputs are empty, differ in length or hold a non-finite entry;
- *   TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when the inputs are empty, differ in length or hold a non-finite entry
+ *   or a non-number (`E_USAGE` for a non-array).
  */
 export function evaluateEstimates(estimates: ArrayLike<number>, truth: ArrayLike<number>): EvaluationMetrics {
   const [e, t] = toFinitePair("evaluateEstimates", "estimates", estimates, "truth", truth);

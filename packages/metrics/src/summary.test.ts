@@ -1,3 +1,4 @@
+import { TbError } from "@tb/core";
 import { describe, expect, it } from "vitest";
 import { close, loadScipyReference } from "./__fixtures__/reference.js";
 import { erfc, normalSf } from "./normal.js";
@@ -27,7 +28,7 @@ describe("meanSe", () => {
   });
 
   it("rejects empty or non-finite input", () => {
-    expect(() => meanSe([])).toThrow(RangeError);
+    expect(() => meanSe([])).toThrow(TbError);
     expect(() => meanSe([])).toThrow(/meanSe: `values` must have at least 1 entry/);
     expect(() => meanSe([1, Number.NaN])).toThrow(/`values\[1\]` is NaN/);
   });

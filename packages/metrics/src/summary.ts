@@ -23,7 +23,7 @@ export interface ZTestResult {
  * (mean first, then squared deviations), summed in index order.
  *
  * @param values - One number per run (e.g. the Kendall τ of each run).
- * @throws RangeError when `values` is empty or holds a non-finite entry; TypeError for non-numbers.
+ * @throws TbError `E_INPUT` when `values` is empty or holds a non-finite entry or a non-number (`E_USAGE` for a non-array).
  */
 export function meanSe(values: ArrayLike<number>): MeanSe {
   const v = toFiniteFloat64("meanSe", "values", values);
@@ -51,8 +51,8 @@ export function meanSe(values: ArrayLike<number>): MeanSe {
  * @param a - Sample whose mean is claimed to be larger (e.g. per-run τ of method A).
  * @param b - The other sample (e.g. per-run τ of method B). The samples need not be paired or of
  *   equal size.
- * @throws RangeError when a sample has fewer than 2 entries or a non-finite entry; TypeError for
- *   non-numbers.
+ * @throws TbError `E_INPUT` when a sample has fewer than 2 entries, a non-finite entry or a
+ *   non-number (`E_USAGE` for a non-array).
  */
 export function oneSidedZTest(a: ArrayLike<number>, b: ArrayLike<number>): ZTestResult {
   const x = toFiniteFloat64("oneSidedZTest", "a", a);

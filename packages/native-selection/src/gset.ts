@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, type RandomStream, range, TbError } from "@tb/core";
+import { type CorrectnessMatrix, range, type Seed, TbError } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
 
@@ -59,14 +59,14 @@ function gsetDistances(sources: CorrectnessMatrix, standardize: boolean, metric:
  * packed, and distances are computed for the sample only.
  *
  * @param sources source models × examples
- * @param rng the stream for this purpose (e.g. `trialStream.child("gset")`)
+ * @param rng the stream for this purpose (e.g. `trialStream.child("gset")`) or an integer seed
  * @param distances the examples' distance source, when the caller already has one; default
  *   `distanceSource(exampleEmbedding(sources, all rows))` under the options' metric, made once per
  *   source matrix and kept for later calls with the same matrix (a protocol's trials)
  */
 export function selectGSet(
   sources: CorrectnessMatrix,
-  rng: RandomStream,
+  rng: Seed,
   options: GSetOptions = {},
   distances?: DistanceSource,
 ): Int32Array {

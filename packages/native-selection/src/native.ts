@@ -87,7 +87,7 @@ export function selectNativeSources(
 ): NativeSelection {
   const models = sources + targets;
   if (dist.length !== models * models) {
-    throw new RangeError(`selectNativeSources: ${dist.length} distances for ${models} models`);
+    throw new TbError("E_USAGE", `selectNativeSources: ${dist.length} distances for ${models} models`);
   }
   if (targets < 1 || sources < 1)
     throw new TbError("E_USAGE", "native selection needs at least one source and one target");

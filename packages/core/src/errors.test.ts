@@ -1,0 +1,33 @@
+import { describe, expect, test } from "vitest";
+import { isTbError, TbError } from "./errors.js";
+
+describe("isTbError", () => {
+  test("true for a TbError, false for other errors and values", () => {
+    expect(isTbError(new TbError("E_USAGE", "x"))).toBe(true);
+    expect(isTbError(new Error("x"))).toBe(false);
+    expect(isTbError(new RangeError("x"))).toBe(false);
+    expect(isTbError({ code: "E_USAGE", message: "x" })).toBe(false); // no brand
+    expect(isTbError(null)).toBe(false);
+    expect(isTbError("E_USAGE")).toBe(false);
+  });
+
+  test("true for a TbError of another copy of the package (same registered brand, other class)", () => {
+    // what a second installed copy of @tb/core builds: its own class, the registered brand
+    class OtherCopyError extends Error {
+      readonly code = "E_INPUT";
+      constructor() {
+        super("from another copy");
+        Object.defineProperty(this, Symbol.for("@tb/core/TbError"), { value: true });
+      }
+    }
+    const e: unknown = new OtherCopyError();
+    expect(e instanceof TbError).toBe(false);
+    expect(isTbError(e)).toBe(true);
+    if (isTbError(e)) expect(e.code).toBe("E_INPUT");
+  });
+
+  test("a branded object with an unknown code is not a TbError", () => {
+    const e = Object.defineProperty({ code: "E_WHATEVER" }, Symbol.for("@tb/core/TbError"), { value: true });
+    expect(isTbError(e)).toBe(false);
+  });
+});

@@ -1,0 +1,266 @@
+import { RandomStream, TbError } from "@tb/core";
+import { assign } from "./assign.js";
+import { clara } from "./clara.js";
+import { precomputed } from "./distance-source.js";
+
+/**
+ * A square distance matrix in any of the forms {@link kmedoids} accepts: rows of numbers, a flat
+ * row-major `Float64Array` of length `n·n`, or a matrix object with `rows`, `columns` and
+ * `get(i, j)` (an `ml-matrix` `Matrix`, without this package depending on it).
+ */
+export type DistanceInput = readonly (readonly number[])[] | Float64Array | MatrixLikeDistances;
+
+/** The part of an `ml-matrix` `Matrix` that {@link kmedoids} reads. */
+export interface MatrixLikeDistances {
+  readonly rows: number;
+  readonly columns: number;
+  get(row: number, column: number): number;
+}
+
+/** The swap search {@link kmedoids} runs. */
+export type KMedoidsMethod = "pam" | "fasterpam" | "clara";
+
+/** Options of {@link kmedoids}. */
+export interface KMedoidsOptions {
+  /** Seed of every random choice (the starting medoids, CLARA's samples). Default 0. */
+  seed?: number;
+  /** Point indices that are always medoids; they count in `K` and come first in the result. */
+  fixed?: ArrayLike<number>;
+  /**
+   * `"pam"` (default): best-improvement swaps from a seeded random start, on all points.
+   * `"fasterpam"`: eager swaps (FasterPAM), usually faster, sometimes a slightly higher cost.
+   * `"clara"`: PAM on random samples of the points, the medoids of the sample whose medoids
+   * serve all points best; for large `n`.
+   */
+  method?: KMedoidsMethod;
+  /** Cap on swaps (`"pam"`, `"clara"`; default 5000) or on passes (`"fasterpam"`; default 100). */
+  maxIter?: number;
+  /** `"clara"` only: points per sample, `K ≤ s ≤ n`. Default `min(n, 40 + 2K)`. */
+  sampleSize?: number;
+  /** `"clara"` only: number of samples. Default 5. */
+  subRuns?: number;
+}
+
+/** Result of {@link kmedoids}. */
+export interface KMedoidsResult {
+  /** The `K` medoids (point indices): the fixed ones first (ascending), then the others. */
+  medoids: Int32Array;
+  /** Per point, the position in `medoids` of its nearest medoid (ties to the earlier one). */
+  labels: Int32Array;
+  /** Points per medoid, in the order of `medoids`. */
+  sizes: Int32Array;
+  /** Σ over points of the distance to their medoid, on the distances given. */
+  cost: number;
+}
+
+const OPTION_KEYS = new Set(["seed", "fixed", "method", "maxIter", "sampleSize", "subRuns"]);
+const METHODS: readonly KMedoidsMethod[] = ["pam", "fasterpam", "clara"];
+
+/**
+ * K-Medoids clustering of `n` points given by their pairwise distances: picks `K` of the points
+ * (the medoids) so that the sum of distances from every point to its nearest medoid (the cost)
+ * is as small as the swap search can make it, and returns the medoids, each point's medoid, the
+ * cluster sizes and the cost. Deterministic for a given `seed`.
+ *
+ * ```ts
+ * const { medoids, labels, cost } = kmedoids(distances, 3, { seed: 1, fixed: [0] });
+ * ```
+ *
+ * The distances must be a symmetric matrix with zeros on the diagonal and finite entries ≥ 0;
+ * anything else is refused up front (an asymmetric matrix would make the swap search oscillate
+ * between two solutions until its iteration cap). The low-level functions ({@link pamSwap},
+ * {@link fasterPam}, {@link clara}, {@link assign}) stay available for composing pipelines.
+ *
+ * @param distances `number[][]`, a flat row-major `Float64Array` (`n·n`) or an `ml-matrix` `Matrix`.
+ * @param K number of medoids, `1 ≤ K ≤ n`, at least the number of fixed medoids.
+ * @throws TbError `E_INPUT` for a non-square, asymmetric, negative, NaN or infinite matrix or a
+ *   non-zero diagonal (naming the entry); `E_USAGE` for a bad `K` or option (naming it).
+ */
+export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsOptions = {}): KMedoidsResult {
+  const { dist, n } = toFlatMatrix(distances);
+  checkDistances(dist, n);
+  if (typeof options !== "object" || options === null) {
+    throw new TbError("E_USAGE", `kmedoids: options must be an object, got ${String(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TbError("E_USAGE", `kmedoids: unknown option "${key}" (known: ${[...OPTION_KEYS].join(", ")})`);
+    }
+  }
+  if (typeof K !== "number" || !Number.isInteger(K) || K < 1 || K > n) {
+    throw new TbError(
+      "E_USAGE",
+      `kmedoids: K must be an integer in [1, ${n}] (the number of points), got ${String(K)}`,
+    );
+  }
+  const seed = options.seed ?? 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
+    throw new TbError("E_USAGE", `kmedoids: seed must be an integer, got ${String(seed)}`);
+  }
+  const method = options.method ?? "pam";
+  if (!METHODS.includes(method)) {
+    throw new TbError("E_USAGE", `kmedoids: method must be one of ${METHODS.join(", ")}, got "${String(method)}"`);
+  }
+  if (method !== "clara") {
+    for (const key of ["sampleSize", "subRuns"] as const) {
+      if (options[key] !== undefined) {
+        throw new TbError("E_USAGE", `kmedoids: option ${key} applies to method "clara" only (method is "${method}")`);
+      }
+    }
+  }
+  const fixed = checkFixed(options.fixed, n, K);
+  const source = precomputed(dist, n);
+  let medoids: Int32Array;
+  if (fixed.length === K) {
+    medoids = fixed.sort();
+  } else {
+    const rng = RandomStream.derive(seed, "kmedoids");
+    const clara_ = method === "clara";
+    const sampleSize = clara_ ? (options.sampleSize ?? Math.min(n, 40 + 2 * K)) : n;
+    const subRuns = clara_ ? (options.subRuns ?? 5) : 1;
+    if (typeof sampleSize !== "number" || !Number.isInteger(sampleSize) || sampleSize < K || sampleSize > n) {
+      throw new TbError(
+        "E_USAGE",
+        `kmedoids: sampleSize must be an integer in [K, n] = [${K}, ${n}], got ${String(sampleSize)}`,
+      );
+    }
+    if (typeof subRuns !== "number" || !Number.isInteger(subRuns) || subRuns < 1) {
+      throw new TbError("E_USAGE", `kmedoids: subRuns must be an integer ≥ 1, got ${String(subRuns)}`);
+    }
+    const maxIter = options.maxIter;
+    if (maxIter !== undefined && (typeof maxIter !== "number" || !Number.isSafeInteger(maxIter) || maxIter < 0)) {
+      throw new TbError("E_USAGE", `kmedoids: maxIter must be an integer ≥ 0, got ${String(maxIter)}`);
+    }
+    medoids = clara(source, {
+      k: K - fixed.length,
+      fixed,
+      sampleSize,
+      subRuns,
+      rng,
+      // with several samples, keep the one whose medoids serve all points best (CLARA as
+      // published); with one sample there is nothing to choose
+      select: subRuns > 1 ? "fullInertia" : "last",
+      algorithm: method === "fasterpam" ? "fasterpam" : "pam",
+      ...(maxIter !== undefined ? { maxIter } : {}),
+    }).medoids;
+  }
+  const { labels, sizes, cost } = assign(source, medoids);
+  return { medoids, labels, sizes, cost };
+}
+
+function isMatrixLike(x: unknown): x is MatrixLikeDistances {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as MatrixLikeDistances).rows === "number" &&
+    typeof (x as MatrixLikeDistances).columns === "number" &&
+    typeof (x as MatrixLikeDistances).get === "function"
+  );
+}
+
+/** Copies any accepted form into a fresh row-major Float64Array, checking that it is square. */
+function toFlatMatrix(distances: DistanceInput): { dist: Float64Array; n: number } {
+  if (distances instanceof Float64Array) {
+    const n = Math.round(Math.sqrt(distances.length));
+    if (n * n !== distances.length || n === 0) {
+      throw new TbError(
+        "E_INPUT",
+        `kmedoids: a flat Float64Array of distances must hold n·n entries for some n ≥ 1, got ${distances.length}`,
+      );
+    }
+    return { dist: distances.slice(), n };
+  }
+  if (Array.isArray(distances)) {
+    const n = distances.length;
+    if (n === 0) throw new TbError("E_INPUT", "kmedoids: the distance matrix has no rows");
+    const dist = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const row = distances[i];
+      if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+        throw new TbError(
+          "E_INPUT",
+          `kmedoids: distance row ${i} is not an array (a flat list of numbers is not a matrix)`,
+        );
+      }
+      const r = row as ArrayLike<number>;
+      if (r.length !== n) {
+        throw new TbError(
+          "E_INPUT",
+          `kmedoids: the distance matrix must be square (n × n, n = ${n}); row ${i} has ${r.length} entries`,
+        );
+      }
+      for (let j = 0; j < n; j++) dist[i * n + j] = r[j] as number;
+    }
+    return { dist, n };
+  }
+  if (isMatrixLike(distances)) {
+    const n = distances.rows;
+    if (distances.columns !== n || n === 0) {
+      throw new TbError(
+        "E_INPUT",
+        `kmedoids: the distance matrix must be square and non-empty, got ${n} × ${distances.columns}`,
+      );
+    }
+    const dist = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) dist[i * n + j] = distances.get(i, j);
+    return { dist, n };
+  }
+  throw new TbError(
+    "E_INPUT",
+    "kmedoids: distances must be number[][], a flat row-major Float64Array (n·n) or a matrix with rows, columns and get(i, j)",
+  );
+}
+
+/** Finite, ≥ 0, zero diagonal, exactly symmetric; names the first offending entry. */
+function checkDistances(dist: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = dist[i * n + j];
+      if (typeof v !== "number" || !(v >= 0 && v < Number.POSITIVE_INFINITY)) {
+        throw new TbError(
+          "E_INPUT",
+          `kmedoids: distance [${i}][${j}] is ${String(v)}; distances must be finite numbers ≥ 0`,
+        );
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (dist[i * n + i] !== 0) {
+      throw new TbError("E_INPUT", `kmedoids: distance [${i}][${i}] is ${dist[i * n + i]}; the diagonal must be 0`);
+    }
+    for (let j = i + 1; j < n; j++) {
+      const a = dist[i * n + j] as number;
+      const b = dist[j * n + i] as number;
+      if (a !== b) {
+        throw new TbError(
+          "E_INPUT",
+          `kmedoids: the distance matrix is not symmetric: [${i}][${j}] = ${a} but [${j}][${i}] = ${b} ` +
+            "(symmetrize it first, e.g. with (d[i][j] + d[j][i]) / 2)",
+        );
+      }
+    }
+  }
+}
+
+/** The fixed medoids as an Int32Array: integers in [0, n), no duplicates, at most K of them. */
+function checkFixed(fixed: ArrayLike<number> | undefined, n: number, K: number): Int32Array {
+  if (fixed === undefined) return new Int32Array(0);
+  if (typeof fixed !== "object" || fixed === null || typeof fixed.length !== "number") {
+    throw new TbError("E_USAGE", `kmedoids: fixed must be a list of point indices, got ${String(fixed)}`);
+  }
+  if (fixed.length > K) {
+    throw new TbError("E_USAGE", `kmedoids: ${fixed.length} fixed medoids but K = ${K}; fixed medoids count in K`);
+  }
+  const out = new Int32Array(fixed.length);
+  const seen = new Set<number>();
+  for (let t = 0; t < fixed.length; t++) {
+    const p = fixed[t];
+    if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || p >= n) {
+      throw new TbError("E_USAGE", `kmedoids: fixed[${t}] is ${String(p)}, not a point index in [0, ${n})`);
+    }
+    if (seen.has(p)) throw new TbError("E_USAGE", `kmedoids: fixed lists point ${p} twice`);
+    seen.add(p);
+    out[t] = p;
+  }
+  return out;
+}
