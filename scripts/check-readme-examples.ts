@@ -24,12 +24,7 @@ const run = promisify(execFile);
  * READMEs allowed to import more than their own package, with the reason. Keep this empty: each
  * entry is a README whose example a user cannot run after `pnpm add` of that package alone.
  */
-const EXTRA_IMPORTS: Record<string, { packages: string[]; why: string }> = {
-  "packages/io/README.md": {
-    packages: ["core"],
-    why: "its example imports TbError from @tb/core; @tb/io does not re-export it yet (io is being reworked on another branch)",
-  },
-};
+const EXTRA_IMPORTS: Record<string, { packages: string[]; why: string }> = {};
 
 interface Block {
   line: number; // README line of the first code line (1-based)
