@@ -9,4 +9,12 @@ export {
   resultRows,
   settingsRows,
 } from "./report.js";
-export { budgetCurvesSpec, coverageSpec, estimateScatterSpec, methodOrder } from "./specs.js";
+export {
+  budgetCurvesSpec,
+  budgetGridSpec,
+  coverageSpec,
+  estimateScatterSpec,
+  type GridOptions,
+  type GridPanel,
+  methodOrder,
+} from "./specs.js";

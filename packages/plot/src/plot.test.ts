@@ -1,6 +1,14 @@
 import type { CellSummary, ReproduceReport, TrialEstimates } from "@tb/experiment";
 import { describe, expect, test } from "vitest";
-import { budgetCurvesSpec, coverageSpec, escapeHtml, estimateScatterSpec, htmlReport, renderSvg } from "./index.js";
+import {
+  budgetCurvesSpec,
+  budgetGridSpec,
+  coverageSpec,
+  escapeHtml,
+  estimateScatterSpec,
+  htmlReport,
+  renderSvg,
+} from "./index.js";
 
 /** A hand-made cell: only the fields the plots read matter. */
 function cell(method: string, budget: number, tau: number, mae: number, coverage?: number): CellSummary {
@@ -80,6 +88,32 @@ describe("budgetCurvesSpec", () => {
 
   test("an empty report is refused", () => {
     expect(() => budgetCurvesSpec(report([]))).toThrow(/no results/);
+  });
+});
+
+describe("budgetGridSpec", () => {
+  test("one panel per data set; with capAtBest a collapsed method is drawn at the cap", async () => {
+    const collapsed = [cell("C", 20, 0.1, 0.5), cell("C", 40, 0.1, 0.5)]; // MAE 10× A's worst
+    const svg = await renderSvg(
+      budgetGridSpec(
+        [
+          { title: "one", cells: [...A, ...B] },
+          { title: "two", cells: [...A, ...B, ...collapsed] },
+        ],
+        { capAtBest: 3, highlight: "A" },
+      ),
+    );
+    const pts = points(svg);
+    expect(pts).toHaveLength(4 + 6);
+    // panel "two": best MAE 0.02 → axis capped at 0.06; C's 0.5 is clamped to the top (y = 0)
+    const c = pts.filter((p) => p.label.includes("method: C"));
+    expect(c).toHaveLength(2);
+    for (const p of c) expect(p.y).toBeCloseTo(0, 6);
+    // B's 0.06 at N = 20 (the cap) is also at the top; A's lower MAE is below it
+    const bTwo = pts.filter((p) => p.label.includes("method: B"));
+    expect(Math.min(...bTwo.map((p) => p.y))).toBeCloseTo(0, 6);
+    expect(() => budgetGridSpec([])).toThrow(/no panels/);
+    expect(() => budgetGridSpec([{ title: "x", cells: A }], { capAtBest: 1 })).toThrow(/capAtBest must be > 1/);
   });
 });
 

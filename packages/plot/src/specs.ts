@@ -19,8 +19,9 @@ export function methodOrder(cells: readonly { method: string }[]): string[] {
   return [...new Set(cells.map((c) => c.method))];
 }
 
+/** Ten distinct colours up to ten methods, twenty beyond (so no two methods share one). */
 function colorScale(methods: readonly string[]) {
-  return { domain: [...methods], scheme: "category10" } as const;
+  return { domain: [...methods], scheme: methods.length > 10 ? "tableau20" : "category10" };
 }
 
 function nonEmpty(report: ReproduceReport): void {
@@ -83,7 +84,8 @@ function bandLayer(
     type: "nominal",
     title: "method",
     scale: colorScale(methods),
-    legend: { values: [...legendMethods] },
+    // full-colour circles in the legend, not the bands' pale squares
+    legend: { values: [...legendMethods], symbolOpacity: 1, symbolType: "circle", symbolFillColor: null },
   } as const;
   const y = { field: "mean", type: "quantitative", title: yTitle, scale: { zero } } as const;
   return {
@@ -240,4 +242,77 @@ export function estimateScatterSpec(trials: readonly TrialEstimates[], dataName 
     },
     hconcat: panels,
   } as TopLevelSpec;
+}
+
+/** One panel of {@link budgetGridSpec}: a title (e.g. the data set) and its cells. */
+export interface GridPanel {
+  title: string;
+  cells: readonly CellSummary[];
+}
+
+/** Options of {@link budgetGridSpec}. */
+export interface GridOptions {
+  /** Metric plotted; default MAE. */
+  metric?: "mae" | "kendallTau";
+  /** Panels per row; default 2. */
+  columns?: number;
+  /** Method order (and so colours) across panels; default: order of first appearance. */
+  methods?: readonly string[];
+  /**
+   * MAE only: cap each panel's axis at this multiple of its best (lowest) cell, so one collapsed
+   * method does not flatten the others (points above are drawn at the cap); default none.
+   */
+  capAtBest?: number;
+  /** Method drawn with a thicker line. */
+  highlight?: string;
+  title?: string;
+}
+
+/**
+ * One metric against N for several data sets (one panel each, ± se bands, one line per method),
+ * e.g. every matrix of a setting.
+ */
+export function budgetGridSpec(panels: readonly GridPanel[], options: GridOptions = {}): TopLevelSpec {
+  if (panels.length === 0 || panels.every((p) => p.cells.length === 0)) {
+    throw new TbError("E_INPUT", "no panels with results to plot");
+  }
+  const metric = options.metric ?? "mae";
+  const label = metric === "mae" ? "MAE" : "Kendall τ-b";
+  const all = panels.flatMap((p) => p.cells);
+  const methods = options.methods ? [...options.methods] : methodOrder(all);
+  const cap = options.capAtBest;
+  if (cap !== undefined && !(cap > 1)) throw new TbError("E_USAGE", `capAtBest must be > 1, got ${cap}`);
+  const specs = panels.map((p) => {
+    const rows = bandRows(p.cells, [[metric, label]]);
+    const budgets = budgetsOf(p.cells);
+    const band = bandLayer(p.title, label, methods, metric === "mae", budgets);
+    const layer = band.layer.map((l) => structuredClone(l)) as {
+      mark: Record<string, unknown>;
+      encoding: Record<string, Record<string, unknown>>;
+    }[];
+    if (cap !== undefined && metric === "mae" && rows.length > 0) {
+      const best = Math.min(...rows.map((r) => r.mean));
+      const lo = Math.max(0, Math.min(...rows.map((r) => r.lo)));
+      const hi = Math.min(Math.max(...rows.map((r) => r.hi)), cap * best);
+      for (const l of layer) {
+        (l.encoding.y as Record<string, unknown>).scale = { domain: [lo, hi], clamp: true, zero: false };
+      }
+    }
+    if (options.highlight !== undefined) {
+      const line = layer[1] as { encoding: Record<string, unknown> };
+      line.encoding.strokeWidth = {
+        condition: { test: `datum.method === ${JSON.stringify(options.highlight)}`, value: 3.5 },
+        value: 1.5,
+      };
+    }
+    return { data: { values: rows }, title: p.title, width: 260, height: 190, layer };
+  });
+  const spec: Record<string, unknown> = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: CONFIG,
+    columns: options.columns ?? 2,
+    concat: specs,
+  };
+  if (options.title) spec.title = { text: options.title, anchor: "start", fontSize: 13 };
+  return spec as unknown as TopLevelSpec;
 }
