@@ -236,7 +236,7 @@ export function estimateScatterSpec(trials: readonly TrialEstimates[], dataName 
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CONFIG,
     title: {
-      text: `Estimate vs true score per target${dataName ? ` (${dataName})` : ""}; dashed: estimate = truth`,
+      text: `Estimate vs true score per target${dataName ? ` — ${dataName}` : ""} (dashed: estimate = truth)`,
       anchor: "start",
       fontSize: 13,
     },
