@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
-import { reproduce, syntheticPopulation } from "@tb/experiment";
+import { reproduce, syntheticPopulation, trialEstimates } from "@tb/experiment";
+import { htmlReport } from "@tb/plot";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEFAULT_EVALUATE, estimateStep, loadSourceCsv, parseAnswers, probeStep, tailorStep } from "../src/evaluate.js";
@@ -219,6 +220,32 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.click("#study-run");
     await page.waitForSelector("#study-error:not([hidden])");
     expect(await page.textContent("#study-error")).toMatch(/broken\.csv/);
+    await page.close();
+  });
+
+  test("the HTML report (tb reproduce --report) renders in Chromium with no request at all", async () => {
+    const m = syntheticPopulation({ models: 30, examples: 80, seed: 4 });
+    const cfg = {
+      methods: ["tailored-plus", "random"],
+      budgets: [15, 25],
+      trials: 2,
+      seed: 1,
+      split: "random" as const,
+    };
+    const report = await reproduce(m, cfg);
+    const trials = cfg.methods.map((method) =>
+      trialEstimates(m, { method, budget: 25, trial: 0, seed: 1, config: {}, split: "random", targetFraction: 0.5 }),
+    );
+    const html = await htmlReport(report, { trials });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.setContent(html, { waitUntil: "load" });
+    expect(requests).toEqual([]);
+    const sizes = await page.$$eval("figure svg", (els) => els.map((e) => e.getBoundingClientRect().width));
+    expect(sizes).toHaveLength(3);
+    for (const w of sizes) expect(w).toBeGreaterThan(200);
+    expect(await page.locator("table").count()).toBe(2);
     await page.close();
   });
 
