@@ -8,6 +8,8 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CellSummary } from "@tb/experiment";
+import { budgetGridSpec, renderSvg } from "@tb/plot";
 
 interface MeanSe {
   mean: number;
@@ -149,69 +151,17 @@ console.log(
   `\ntailored-plus has the lowest MAE in ${plusBest} of ${cellsTotal} cells; its largest MAE relative to Random's is ${plusWorstVsRandom.toFixed(2)}×.`,
 );
 
-// SVG: one file per setting, one panel per matrix, MAE against N.
-const COLORS = [
-  "#d62728",
-  "#1f77b4",
-  "#7f7f7f",
-  "#2ca02c",
-  "#98df8a",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#bcbd22",
-  "#17becf",
-  "#000000",
-];
+// SVG: one file per setting, one panel per matrix, MAE against N (± se), drawn by @tb/plot.
 for (const [s, perMatrix] of plotData) {
-  const W = 300;
-  const H = 240;
-  const pad = 44;
   const methods = ORDER.filter((me) => [...perMatrix.values()].some((cs) => cs.some((c) => c.method === me)));
-  let body = "";
-  [...perMatrix.entries()].forEach(([m, cells], k) => {
-    const x0 = (k % 2) * W;
-    const y0 = Math.floor(k / 2) * H;
-    const budgets = [...new Set(cells.map((c) => c.budget))].sort((a, b) => a - b);
-    // cap the axis at 3× the best cell so a collapsed method does not flatten the rest
-    const lo = Math.min(...cells.map((c) => c.mae.mean - c.mae.se));
-    const hi = Math.min(
-      Math.max(...cells.map((c) => c.mae.mean + c.mae.se)),
-      3 * Math.min(...cells.map((c) => c.mae.mean)),
-    );
-    const bx = (b: number) =>
-      x0 +
-      pad +
-      ((b - (budgets[0] as number)) / Math.max(1, (budgets.at(-1) as number) - (budgets[0] as number))) * (W - 2 * pad);
-    const by = (v: number) => y0 + H - pad - ((Math.min(v, hi) - lo) / Math.max(1e-9, hi - lo)) * (H - 2 * pad);
-    body += `<text x="${x0 + W / 2}" y="${y0 + 18}" text-anchor="middle" font-size="13">${m}</text>`;
-    body += `<line x1="${x0 + pad}" y1="${y0 + H - pad}" x2="${x0 + W - pad}" y2="${y0 + H - pad}" stroke="#333"/>`;
-    body += `<line x1="${x0 + pad}" y1="${y0 + pad}" x2="${x0 + pad}" y2="${y0 + H - pad}" stroke="#333"/>`;
-    for (const b of budgets)
-      body += `<text x="${bx(b)}" y="${y0 + H - pad + 14}" text-anchor="middle" font-size="10">${b}</text>`;
-    for (const v of [lo, (lo + hi) / 2, hi])
-      body += `<text x="${x0 + pad - 3}" y="${by(v) + 3}" text-anchor="end" font-size="9">${v.toFixed(3)}</text>`;
-    body += `<text x="${x0 + W / 2}" y="${y0 + H - 10}" text-anchor="middle" font-size="10">N (MAE; axis capped at 3× the best)</text>`;
-    methods.forEach((me, i) => {
-      const cs = cells.filter((c) => c.method === me).sort((a, b) => a.budget - b.budget);
-      if (cs.length === 0) return;
-      const col = COLORS[i % COLORS.length];
-      const w = me === "tailored-plus" ? 3 : 1.5;
-      body += `<polyline fill="none" stroke="${col}" stroke-width="${w}" points="${cs.map((c) => `${bx(c.budget)},${by(c.mae.mean)}`).join(" ")}"/>`;
-    });
-  });
-  const legend = methods
-    .map(
-      (me, i) =>
-        `<text x="${2 * W + 8}" y="${40 + 16 * i}" font-size="11" fill="${COLORS[i % COLORS.length]}">${me}</text>`,
-    )
-    .join("");
-  const rows = Math.ceil(perMatrix.size / 2);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W + 150}" height="${rows * H}" font-family="sans-serif">
-<title>MAE against N, ${s} setting</title>
-<rect width="100%" height="100%" fill="white"/>${body}${legend}
-</svg>
-`;
-  writeFileSync(join(svgDir, `mae-${s}.svg`), svg);
+  const spec = budgetGridSpec(
+    [...perMatrix.entries()].map(([m, cells]) => ({ title: m, cells: cells as unknown as CellSummary[] })),
+    {
+      methods,
+      capAtBest: 3,
+      highlight: "tailored-plus",
+      title: `MAE against N, ${s} setting (mean ± se; each axis capped at 3× its best cell)`,
+    },
+  );
+  writeFileSync(join(svgDir, `mae-${s}.svg`), await renderSvg(spec));
 }

@@ -2,16 +2,21 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import {
+  defaultTargetFraction,
   type MethodConfig,
   methodNames,
   type ReproduceConfig,
   type ReproduceReport,
   reproduce,
   syntheticPopulation,
+  type TrialEstimates,
+  type TrialTask,
+  trialEstimates,
 } from "@tb/experiment";
 import { loadDataset, writeFileAtomic } from "@tb/io";
+import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
-import { resultPlot, resultTable } from "./format.js";
+import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
 import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
@@ -66,7 +71,10 @@ Reproduce options:
                        JSON show their coverage and width
   --workers N          worker threads (default: number of cores)
   --json FILE          write the results JSON (atomically)
-  --plot FILE.svg      write an SVG plot of τ-b and MAE against N
+  --plot FILE.svg      write an SVG plot of τ-b and MAE against N (± se bands per method)
+  --report FILE.html   write a self-contained HTML report (settings, table, plots of τ-b and MAE
+                       against N, interval coverage, estimate vs truth per target in trial 0 at
+                       the largest N; inline SVG and CSS, no network needed to view it)
   --progress           progress on stderr even when it is not a terminal
 
 ${WORKFLOW_USAGE}`;
@@ -105,6 +113,7 @@ const REPRODUCE_OPTIONS = {
   workers: { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
+  report: { type: "string" },
   progress: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -251,8 +260,41 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   );
   process.stdout.write(`${resultTable(report)}\n\nwall time ${wall.toFixed(1)} s with ${cfg.workers} worker(s)\n`);
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(out, null, 2)}\n`);
-  if (v.plot !== undefined) writeFileAtomic(v.plot, resultPlot(report));
+  if (v.plot !== undefined) writeFileAtomic(v.plot, await renderSvg(budgetCurvesSpec(report)));
+  if (v.report !== undefined) {
+    const html = await htmlReport(out, {
+      trials: firstTrialEstimates(matrix, cfg),
+      command: `tb ${demo ? "demo" : "reproduce"} ${args.join(" ")}`.trim(),
+    });
+    writeFileAtomic(v.report, html);
+  }
   return 0;
+}
+
+/**
+ * Per-target estimates of trial 0 at the largest budget for every method, for the report's
+ * estimate-vs-truth plot: the same task (seed, split, options) as that trial of the run.
+ */
+function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): TrialEstimates[] {
+  const budget = Math.max(...cfg.budgets);
+  // the CLI names registered methods only (no module methods)
+  const names = cfg.methods.filter((m): m is string => typeof m === "string");
+  return names.map((method) => {
+    const task: TrialTask = {
+      method,
+      budget,
+      trial: 0,
+      seed: cfg.seed,
+      config: cfg.config ?? {},
+      split: cfg.split,
+      targetFraction: cfg.targetFraction ?? defaultTargetFraction(cfg.split),
+    };
+    if (cfg.metaSplit) {
+      task.metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
+    }
+    if (cfg.sourceFraction !== undefined) task.sourceFraction = cfg.sourceFraction;
+    return trialEstimates(matrix, task);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { type CorrectnessKind, CorrectnessMatrix, TbError } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
+import type { ProgressFn } from "./reproduce-core.js";
 import type { WorkerReply } from "./worker.js";
 
 /** The matrix as sent to worker threads: the values in a SharedArrayBuffer (shared, not copied). */
@@ -43,8 +44,7 @@ export function unshareMatrix(s: SharedMatrix): CorrectnessMatrix {
   });
 }
 
-/** Progress callback: trials done, total, and the record just finished. */
-export type ProgressFn = (done: number, total: number, last: TrialRecord) => void;
+export type { ProgressFn } from "./reproduce-core.js";
 
 /**
  * Run trial tasks, inline (`workers ≤ 1`) or on a pool of worker threads (tinypool). Results come

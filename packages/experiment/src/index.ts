@@ -6,11 +6,15 @@ export {
   runTrial,
   SPEC_VERSION,
   summarize,
+  type TargetEstimate,
+  type TrialEstimates,
   type TrialRecord,
   type TrialTask,
+  trialEstimates,
 } from "./protocol.js";
 export { createMethod, isBuiltInMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
+export { reproduceWith, type TaskRunner } from "./reproduce-core.js";
 export {
   DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,
   defaultTargetFraction,

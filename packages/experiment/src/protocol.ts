@@ -73,14 +73,17 @@ function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array): CorrectnessMa
   return s;
 }
 
-/**
- * Run one trial of one method at one budget (ALGORITHMS §4): split, hide the targets behind
- * budgeted oracles, run the method, score its estimates against the targets' true scores.
- * Deterministic in `(seed, method, budget, trial)`. `method`: the method to run, when the caller
- * has built it (a user's module method, see {@link TrialTask.module}); by default the registry's.
- */
-export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRecord {
-  const t0 = performance.now();
+/** What one trial produced for each target, before scoring. */
+interface TrialRun {
+  split: Split;
+  truth: Float64Array;
+  estimates: ArrayLike<number>;
+  intervals?: { lower: ArrayLike<number>; upper: ArrayLike<number>; level: number };
+  maxQueried: number;
+  diagnostics?: Record<string, unknown>;
+}
+
+function execute(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRun {
   const split = splitFor(matrix, task);
   const sources = sourcesOf(matrix, split.source);
   const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
@@ -96,7 +99,32 @@ export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: Ev
   }
   let maxQueried = 0;
   for (const o of oracles) maxQueried = Math.max(maxQueried, o.queried);
-  const m = evaluateEstimates(result.estimates, truth);
+  const run: TrialRun = { split, truth, estimates: result.estimates, maxQueried };
+  if (result.diagnostics) run.diagnostics = result.diagnostics;
+  if (result.intervals) {
+    const { lower, upper, level } = result.intervals;
+    if (lower.length !== oracles.length || upper.length !== oracles.length) {
+      throw new TbError(
+        "E_INTERNAL",
+        `${task.method} returned intervals for ${lower.length} of ${oracles.length} targets`,
+      );
+    }
+    run.intervals = { lower, upper, level };
+  }
+  return run;
+}
+
+/**
+ * Run one trial of one method at one budget (ALGORITHMS §4): split, hide the targets behind
+ * budgeted oracles, run the method, score its estimates against the targets' true scores.
+ * Deterministic in `(seed, method, budget, trial)`. `method`: the method to run, when the caller
+ * has built it (a user's module method, see {@link TrialTask.module}); by default the registry's.
+ */
+export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRecord {
+  const t0 = performance.now();
+  const run = execute(matrix, task, method);
+  const { truth } = run;
+  const m = evaluateEstimates(run.estimates, truth);
   const rec: TrialRecord = {
     method: task.method,
     budget: task.budget,
@@ -106,18 +134,12 @@ export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: Ev
     spearman: m.spearman,
     mae: m.mae,
     mse: m.mse,
-    maxQueried,
+    maxQueried: run.maxQueried,
     seconds: (performance.now() - t0) / 1000,
   };
-  if (result.diagnostics) rec.diagnostics = result.diagnostics;
-  if (result.intervals) {
-    const { lower, upper, level } = result.intervals;
-    if (lower.length !== oracles.length || upper.length !== oracles.length) {
-      throw new TbError(
-        "E_INTERNAL",
-        `${task.method} returned intervals for ${lower.length} of ${oracles.length} targets`,
-      );
-    }
+  if (run.diagnostics) rec.diagnostics = run.diagnostics;
+  if (run.intervals) {
+    const { lower, upper, level } = run.intervals;
     let inside = 0;
     let width = 0;
     for (let t = 0; t < truth.length; t++) {
@@ -130,6 +152,48 @@ export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: Ev
     rec.level = level;
   }
   return rec;
+}
+
+/** One target of one trial: its true score, the method's estimate and, with intervals, its interval. */
+export interface TargetEstimate {
+  model: string;
+  truth: number;
+  estimate: number;
+  lower?: number;
+  upper?: number;
+}
+
+/** Every target's estimate in one trial (for estimate-vs-truth plots). */
+export interface TrialEstimates {
+  method: string;
+  budget: number;
+  trial: number;
+  /** Nominal level of the intervals, when the method gives them. */
+  level?: number;
+  targets: TargetEstimate[];
+}
+
+/**
+ * The per-target estimates of one trial: the same split, oracles and random stream as
+ * {@link runTrial} on the same task, so the estimates are those that trial scored.
+ */
+export function trialEstimates(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialEstimates {
+  const run = execute(matrix, task, method);
+  const targets: TargetEstimate[] = Array.from(run.split.target, (r, t) => {
+    const e: TargetEstimate = {
+      model: matrix.modelIds[r] as string,
+      truth: run.truth[t] as number,
+      estimate: run.estimates[t] as number,
+    };
+    if (run.intervals) {
+      e.lower = run.intervals.lower[t] as number;
+      e.upper = run.intervals.upper[t] as number;
+    }
+    return e;
+  });
+  const out: TrialEstimates = { method: task.method, budget: task.budget, trial: task.trial, targets };
+  if (run.intervals) out.level = run.intervals.level;
+  return out;
 }
 
 /** Mean ± standard error (std with ddof 0 over √trials). */

@@ -1,0 +1,294 @@
+/**
+ * "Evaluate a model" in the browser: the two-phase workflow of `tb probe` → `tb tailor` →
+ * `tb estimate` for one target model, on files held in memory instead of paths. The same
+ * `@tb/estimate` functions, seeds and stream names as the CLI, so a plan made here equals the
+ * plan `tb tailor` writes for the same source matrix, seed and answers (test/evaluate.test.ts).
+ */
+import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
+import {
+  DEFAULT_RANGE_QUANTILE,
+  estimate,
+  estimateInterval,
+  gsetScores,
+  plusBeyond,
+  plusMode,
+  plusWithin,
+  probe,
+  type StratifiedDesign,
+  selectNatives,
+  sourceMeans,
+  stratifiedDesign,
+  type TailoredOptions,
+  tailor,
+} from "@tb/estimate";
+import { lmEvalSamplesSpec, parseCorrectnessCsv, parseResponses } from "@tb/io/browser";
+
+/** Settings of one evaluation (the CLI's flags of the same names). */
+export interface EvaluateSettings {
+  /** G-set size (`--gset`); default 10. */
+  gset: number;
+  /** Seed of the G-set and N-set (`--seed`); default 0. */
+  seed: number;
+  /** Total examples the target answers, G-set included (`--budget`). */
+  budget: number;
+  /** `--method`; default tailored-plus. */
+  method: "tailored-plus" | "tailored";
+  /** `--distance`; default manhattan. */
+  metric: NonNullable<TailoredOptions["metric"]>;
+  /** Cluster on z-scores (default) or raw correctness (`--no-standardize`). */
+  standardize: boolean;
+  /** Interval level (`--level`); default 0.9. */
+  level: number;
+  /** lm-eval task name for the `--samples` JSON (`--task`); default: from the example ids. */
+  task?: string;
+}
+
+export const DEFAULT_EVALUATE: EvaluateSettings = {
+  gset: 10,
+  seed: 0,
+  budget: 30,
+  method: "tailored-plus",
+  metric: "manhattan",
+  standardize: true,
+  level: 0.9,
+};
+
+/** Parse an uploaded source correctness CSV (all its rows are sources). */
+export function loadSourceCsv(text: string, fileName: string): CorrectnessMatrix {
+  return parseCorrectnessCsv(text, { file: fileName });
+}
+
+function opts(s: EvaluateSettings): TailoredOptions {
+  return { metric: s.metric, standardize: s.standardize };
+}
+
+function checkSettings(sources: CorrectnessMatrix, s: EvaluateSettings): void {
+  const int = (name: string, v: number, min: number) => {
+    if (!(Number.isSafeInteger(v) && v >= min))
+      throw new TbError("E_USAGE", `${name} must be an integer ≥ ${min}, got ${v}`);
+  };
+  int("G-set size", s.gset, 1);
+  int("seed", s.seed, 0);
+  int("budget", s.budget, 1);
+  if (!(s.gset < sources.cols)) {
+    throw new TbError("E_USAGE", `G-set size ${s.gset} must be smaller than the number of examples (${sources.cols})`);
+  }
+  if (s.budget <= s.gset) {
+    throw new TbError("E_USAGE", `budget ${s.budget} must be larger than the G-set (${s.gset} examples)`);
+  }
+  if (s.budget > sources.cols) {
+    throw new TbError("E_USAGE", `budget ${s.budget} is larger than the benchmark (${sources.cols} examples)`);
+  }
+  if (!(s.level > 0 && s.level < 1)) throw new TbError("E_USAGE", `interval level must be in (0, 1), got ${s.level}`);
+}
+
+/**
+ * The lm-eval `--samples` JSON of some examples (task → doc indices), or why there is none: ids
+ * must be lm-eval doc indices (`<doc>` with a task name, or `<task>/<doc>`).
+ */
+export interface Samples {
+  samples: Record<string, number[]> | null;
+  samplesNote?: string;
+}
+
+function samplesOf(ids: readonly string[], task: string | undefined): Samples {
+  try {
+    return { samples: lmEvalSamplesSpec(ids, task) };
+  } catch (err) {
+    if (err instanceof TbError) return { samples: null, samplesNote: err.message };
+    throw err;
+  }
+}
+
+/** Phase 1 (`tb probe`): the G-set to run the target on. */
+export interface ProbeResult extends Samples {
+  gset: Int32Array;
+  gsetIds: string[];
+}
+
+export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): ProbeResult {
+  checkSettings(sources, s);
+  const { gset } = probe(sources, RandomStream.derive(s.seed).child("gset"), { ...opts(s), gset: s.gset });
+  const gsetIds = Array.from(gset, (j) => sources.exampleIds[j] as string);
+  return { gset, gsetIds, ...samplesOf(gsetIds, s.task) };
+}
+
+/** Parse one answers file against the source matrix's example ids (CSV, JSON or lm-eval samples). */
+export function parseAnswers(
+  sources: CorrectnessMatrix,
+  text: string,
+  fileName: string,
+  lmEval: { metric?: string; filter?: string; task?: string } = {},
+): Map<number, number> {
+  return parseResponses(text, { exampleIds: sources.exampleIds, file: fileName, ...lmEval });
+}
+
+function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
+  const shown = ids.slice(0, 8).map((id) => `"${id}"`);
+  return `${what}: ${have} of the ${total} examples needed are answered; missing ${shown.join(", ")}${ids.length > 8 ? `, … (${ids.length} in all)` : ""}`;
+}
+
+/** Phase 2 (`tb tailor`, one target, single pooling): the rest of the N-set. */
+export interface PlanResult extends Samples {
+  method: EvaluateSettings["method"];
+  /** tailored-plus: within the sources' range (native sources, N-set medoids) or beyond it (stratified sample). */
+  mode?: "within" | "beyond";
+  outOfRange: "above" | "below" | null;
+  gset: Int32Array;
+  gAnswers: number[];
+  nset: Int32Array;
+  labels: Int32Array;
+  natives: Int32Array;
+  design?: StratifiedDesign;
+  dBar: number;
+  nBar: number;
+  /** Native selection fell back (no source within d̄). */
+  fallback: string;
+  toEvaluateIds: string[];
+}
+
+export function tailorStep(
+  sources: CorrectnessMatrix,
+  probed: ProbeResult,
+  answers: ReadonlyMap<number, number>,
+  s: EvaluateSettings,
+): PlanResult {
+  checkSettings(sources, s);
+  const { gset } = probed;
+  const g = gset.length;
+  const missing = probed.gsetIds.filter((_, k) => !answers.has(gset[k] as number));
+  if (missing.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      missingMessage("the answers do not cover the whole G-set", missing, g - missing.length, g),
+    );
+  }
+  const gAnswers = Array.from(gset, (j) => answers.get(j) as number);
+  const o = opts(s);
+  const ids = (a: ArrayLike<number>) => Array.from(a, (j) => sources.exampleIds[j] as string);
+  const base = { method: s.method, gset, gAnswers };
+  const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
+    ...p,
+    ...samplesOf(p.toEvaluateIds, s.task),
+  });
+  let outOfRange: PlanResult["outOfRange"] = null;
+  if (s.method === "tailored-plus") {
+    const m = plusMode(gsetScores(sources, gset), gAnswers.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE);
+    outOfRange = m.outOfRange;
+    if (m.mode === "beyond") {
+      const d = stratifiedDesign(sourceMeans(sources), gset, s.budget - g, RandomStream.derive(s.seed).child("strata"));
+      const nset = new Int32Array(g + d.picks.length);
+      nset.set(gset, 0);
+      nset.set(d.picks, g);
+      return withSamples({
+        ...base,
+        mode: "beyond",
+        outOfRange,
+        nset,
+        labels: new Int32Array(0),
+        natives: new Int32Array(0),
+        design: d,
+        dBar: 0,
+        nBar: 0,
+        fallback: "none",
+        toEvaluateIds: ids(d.picks),
+      });
+    }
+  }
+  const sel = selectNatives(sources, gset, [gAnswers], o);
+  const natives = sel.natives[0] as Int32Array;
+  const plan = tailor(sources, gset, natives, s.budget, RandomStream.derive(s.seed).child("nset", 0), o);
+  return withSamples({
+    ...base,
+    ...(s.method === "tailored-plus" ? { mode: "within" as const } : {}),
+    outOfRange,
+    nset: plan.nset,
+    labels: plan.labels,
+    natives,
+    dBar: sel.dBar,
+    nBar: sel.nBar,
+    fallback: sel.fallback,
+    toEvaluateIds: ids(plan.toEvaluate),
+  });
+}
+
+/** Phase 3 (`tb estimate --json`): the estimate, its interval, the rank and the out-of-range flag. */
+export interface EstimateResult {
+  accuracy: number;
+  interval: [number, number] | null;
+  level: number;
+  evaluated: number;
+  budget: number;
+  nativeSources: number;
+  rank: { position: number; of: number; interval: [number, number] | null };
+  method: EvaluateSettings["method"];
+  mode?: "within" | "beyond";
+  outOfRange: "above" | "below" | null;
+}
+
+export function estimateStep(
+  sources: CorrectnessMatrix,
+  plan: PlanResult,
+  answers: ReadonlyMap<number, number>,
+  s: EvaluateSettings,
+): EstimateResult {
+  checkSettings(sources, s);
+  const { nset } = plan;
+  const values = new Float64Array(nset.length);
+  const missing: string[] = [];
+  nset.forEach((j, k) => {
+    // G-set answers not in this upload come from phase 2 (the G-set is the N-set's first part or inside it)
+    const gk = plan.gset.indexOf(j);
+    const a = answers.get(j) ?? (gk >= 0 ? plan.gAnswers[gk] : undefined);
+    if (a === undefined) missing.push(sources.exampleIds[j] as string);
+    else values[k] = a;
+  });
+  if (missing.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      missingMessage("the answers do not cover the N-set", missing, nset.length - missing.length, nset.length),
+    );
+  }
+  let accuracy: number;
+  let interval: [number, number] | null;
+  const truth = sources.trueScores();
+  if (plan.mode === "beyond") {
+    ({ accuracy, interval } = plusBeyond(
+      sources,
+      truth,
+      plan.design as StratifiedDesign,
+      plan.gset,
+      nset,
+      values,
+      s.level,
+    ));
+  } else if (plan.mode === "within") {
+    ({ accuracy, interval } = plusWithin(sources, truth, plan.natives, nset, plan.labels, values, s.level));
+  } else {
+    const p = { natives: plan.natives, nset, labels: plan.labels };
+    accuracy = estimate(sources, p, values).accuracy;
+    interval = estimateInterval(sources, p, accuracy, { level: s.level }).interval;
+  }
+  const rankOf = (x: number) => {
+    let above = 0;
+    for (let r = 0; r < truth.length; r++) if ((truth[r] as number) > x) above++;
+    return above + 1;
+  };
+  const out: EstimateResult = {
+    accuracy,
+    interval,
+    level: s.level,
+    evaluated: nset.length,
+    budget: s.budget,
+    nativeSources: plan.natives.length,
+    rank: {
+      position: rankOf(accuracy),
+      of: sources.rows + 1,
+      interval: interval === null ? null : [rankOf(interval[1]), rankOf(interval[0])],
+    },
+    method: plan.method,
+    outOfRange: plan.outOfRange,
+  };
+  if (plan.mode !== undefined) out.mode = plan.mode;
+  return out;
+}

@@ -1,0 +1,124 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, test } from "vitest";
+import {
+  DEFAULT_EVALUATE,
+  type EvaluateSettings,
+  estimateStep,
+  loadSourceCsv,
+  parseAnswers,
+  probeStep,
+  tailorStep,
+} from "../src/evaluate.js";
+import { fixture } from "./fixture.js";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+function tb(args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@tb/source", resolve(ROOT, "apps/cli/src/bin.ts"), ...args],
+    { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+  );
+  if (r.status !== 0) throw new Error(`tb ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe("evaluate in the browser = tb probe → tailor → estimate", () => {
+  for (const [label, target, method] of [
+    ["tailored-plus, a target within the sources' range", "median", "tailored-plus"],
+    ["tailored-plus, the strongest model (beyond the sources)", "strongest", "tailored-plus"],
+    ["tailored", "median", "tailored"],
+  ] as const) {
+    test(label, () => {
+      const dir = mkdtempSync(join(tmpdir(), "tb-web-eval-"));
+      const fx = fixture(target);
+      const src = join(dir, "correctness.csv");
+      writeFileSync(src, fx.sourcesCsv);
+      const s: EvaluateSettings = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, method };
+
+      // the page's three phases, on the files' text
+      const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+      const probed = probeStep(sources, s);
+      const gAnswers = parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv");
+      const plan = tailorStep(sources, probed, gAnswers, s);
+      const rest = parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "rest.csv");
+      const est = estimateStep(sources, plan, rest, s);
+
+      // the CLI's, on files
+      tb(["probe", "--source", src, "--gset", "8", "--seed", "3", "--out", join(dir, "probe.json")]);
+      const probeFile = JSON.parse(readFileSync(join(dir, "probe.json"), "utf8"));
+      expect(probed.gsetIds).toEqual(probeFile.gset);
+      expect(probed.samples).toEqual({
+        toy: probeFile.gset.map((id: string) => Number(id.slice(4))).sort((a: number, b: number) => a - b),
+      });
+      writeFileSync(join(dir, "target.csv"), fx.answersCsv(probeFile.gset));
+      tb([
+        "tailor",
+        "--source",
+        src,
+        "--probe",
+        join(dir, "probe.json"),
+        "--responses",
+        join(dir, "target.csv"),
+        "--budget",
+        "20",
+        "--method",
+        method,
+        "--out",
+        join(dir, "plan.json"),
+      ]);
+      const planFile = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
+      expect(plan.toEvaluateIds).toEqual(planFile.toEvaluate);
+      expect(plan.mode).toBe(planFile.mode);
+      expect(plan.outOfRange).toBe(planFile.outOfRange ?? null);
+      if (target === "strongest") expect(plan.mode).toBe("beyond");
+      if (target === "median" && method === "tailored-plus") expect(plan.mode).toBe("within");
+      writeFileSync(join(dir, "rest.csv"), fx.answersCsv(planFile.toEvaluate));
+      const cli = JSON.parse(
+        tb([
+          "estimate",
+          "--source",
+          src,
+          "--plan",
+          join(dir, "plan.json"),
+          "--responses",
+          join(dir, "rest.csv"),
+          "--json",
+        ]),
+      );
+      expect(est.accuracy).toBe(cli.accuracy);
+      expect(est.interval).toEqual(cli.interval);
+      expect(est.rank).toEqual(cli.rank);
+      expect(est.outOfRange).toBe(cli.outOfRange);
+      expect(est.evaluated).toBe(20);
+      // and the estimate is a sensible one for this population: within 0.15 of the truth
+      expect(Math.abs(est.accuracy - fx.truth)).toBeLessThan(0.15);
+    });
+  }
+
+  test("bad inputs are refused with the problem named", () => {
+    const fx = fixture("median");
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 10, gset: 10 })).toThrow(
+      /budget 10 must be larger than the G-set/,
+    );
+    expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 500 })).toThrow(
+      /larger than the benchmark \(90 examples\)/,
+    );
+    const probed = probeStep(sources, DEFAULT_EVALUATE);
+    const partial = parseAnswers(sources, fx.answersCsv(probed.gsetIds.slice(1)), "g.csv");
+    expect(() => tailorStep(sources, probed, partial, DEFAULT_EVALUATE)).toThrow(
+      new RegExp(`9 of the 10 examples needed are answered; missing "${probed.gsetIds[0]}"`),
+    );
+    expect(() => loadSourceCsv("model,a\nm1,2\n", "bad.csv")).toThrow(/bad\.csv/);
+    // plain ids without a task: no samples JSON, and the reason
+    const plain = loadSourceCsv(fx.sourcesCsv.replace(/toy\//g, ""), "plain.csv");
+    const p2 = probeStep(plain, DEFAULT_EVALUATE);
+    expect(p2.samples).toBeNull();
+    expect(p2.samplesNote).toMatch(/plain doc index/);
+    expect(probeStep(plain, { ...DEFAULT_EVALUATE, task: "gsm8k" }).samples).toHaveProperty("gsm8k");
+  });
+});

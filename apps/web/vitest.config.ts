@@ -1,0 +1,3 @@
+import { tbProject } from "../../vitest.shared.ts";
+
+export default tbProject("@tb/web");

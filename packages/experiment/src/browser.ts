@@ -1,0 +1,61 @@
+/**
+ * The browser-safe entry of `@tb/experiment` (`@tb/experiment/browser`): everything but the
+ * worker-thread executor, which needs `node:os` and tinypool. `reproduce` here runs the trials
+ * inline, yielding to the event loop between trials so a Web Worker can post progress; its
+ * report equals the Node entry's for the same configuration (only the `seconds` timings differ).
+ */
+import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
+import { type ProgressFn, type ReproduceConfig, type ReproduceReport, reproduceWith } from "./reproduce-core.js";
+
+export {
+  type CellSummary,
+  type MeanSe,
+  runTrial,
+  SPEC_VERSION,
+  summarize,
+  type TargetEstimate,
+  type TrialEstimates,
+  type TrialRecord,
+  type TrialTask,
+  trialEstimates,
+} from "./protocol.js";
+export { createMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
+export type { ProgressFn, ReproduceConfig, ReproduceReport, TaskRunner } from "./reproduce-core.js";
+export {
+  DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,
+  defaultTargetFraction,
+  extrapolationSplit,
+  randomSplit,
+  SPLIT_KINDS,
+  type Split,
+  type SplitKind,
+} from "./split.js";
+export { type SyntheticOptions, syntheticPopulation } from "./synthetic.js";
+
+/** Run the tasks one after another on this thread, yielding between trials. */
+export async function executeInline(
+  matrix: CorrectnessMatrix,
+  tasks: readonly TrialTask[],
+  options: { workers?: number; onProgress?: ProgressFn } = {},
+): Promise<TrialRecord[]> {
+  if (options.workers !== undefined && options.workers !== 1) {
+    throw new TbError(
+      "E_USAGE",
+      `the browser entry of @tb/experiment runs trials on one thread; workers must be 1, got ${options.workers}`,
+    );
+  }
+  const out: TrialRecord[] = [];
+  for (const task of tasks) {
+    const rec = runTrial(matrix, task);
+    out.push(rec);
+    options.onProgress?.(out.length, tasks.length, rec);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  return out;
+}
+
+/** {@link reproduceWith} with trials run inline: the reproduce protocol without worker threads. */
+export function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
+  return reproduceWith(matrix, cfg, executeInline);
+}

@@ -1,0 +1,187 @@
+import { type CorrectnessMatrix, type EvaluationMethod, TbError } from "@tb/core";
+import type { MethodModule, ResolvedMethodModule } from "./custom.js";
+import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
+import { createMethod, isBuiltInMethod, type MethodConfig } from "./registry.js";
+import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
+
+/** Configuration of a reproduce run (DESIGN §3.2 `tb reproduce`). */
+export interface ReproduceConfig {
+  /**
+   * Registered method names (`"tailored"`, `"random"`, …) and users' methods given by module
+   * (`{ module, export }`, imported by every worker thread; see {@link MethodModule}; Node entry only).
+   */
+  methods: (string | MethodModule)[];
+  budgets: number[];
+  trials: number;
+  seed: number;
+  /** `"meta"` needs `metaSplit`; see {@link SplitKind}. */
+  split: SplitKind;
+  /** Targets' share of the models (default 0.5 random, 0.25 interpolation, 0.3 extrapolation). */
+  targetFraction?: number;
+  /** Extrapolation only: sources' share of the models (default 0.5). */
+  sourceFraction?: number;
+  metaSplit?: { source: ArrayLike<number>; target: ArrayLike<number> };
+  /** Options shared by the methods (G-set size, distance, …). */
+  config?: MethodConfig;
+  /** Worker threads (Node entry only; the browser entry runs trials inline and refuses more than 1). */
+  workers?: number;
+  onProgress?: ProgressFn;
+  /** Dataset name for the report. */
+  dataName?: string;
+}
+
+/** The reproduce JSON (DESIGN §3.3). */
+export interface ReproduceReport {
+  specVersion: number;
+  data: {
+    name: string;
+    models: number;
+    examples: number;
+    sources: number;
+    targets: number;
+    split: SplitKind;
+    targetFraction?: number;
+    sourceFraction?: number;
+  };
+  seed: number;
+  trials: number;
+  gset: number;
+  config: MethodConfig;
+  results: CellSummary[];
+}
+
+/** Progress callback: trials done, total, and the record just finished. */
+export type ProgressFn = (done: number, total: number, last: TrialRecord) => void;
+
+/** Runs the trial tasks of a reproduce run and returns their records in task order. */
+export type TaskRunner = (
+  matrix: CorrectnessMatrix,
+  tasks: readonly TrialTask[],
+  options: { workers?: number; onProgress?: ProgressFn },
+) => Promise<TrialRecord[]>;
+
+/** How an entry point resolves and loads methods given by module (the Node entry has one; a browser has none). */
+export interface ModuleLoader {
+  resolve(spec: MethodModule): ResolvedMethodModule;
+  load(spec: ResolvedMethodModule, config: MethodConfig): Promise<EvaluationMethod>;
+}
+
+/**
+ * The experiment protocol (ALGORITHMS §4): for every method, budget and trial, split (fixed or
+ * seeded), hide targets behind budgeted oracles, run, and score; then aggregate as mean ± se.
+ * `run` executes the trials (worker threads in Node, inline in a browser); the records, and so
+ * the report, do not depend on it. `modules` loads users' methods given by module; without it
+ * such a method is refused.
+ */
+export async function reproduceWith(
+  matrix: CorrectnessMatrix,
+  cfg: ReproduceConfig,
+  run: TaskRunner,
+  modules?: ModuleLoader,
+): Promise<ReproduceReport> {
+  if (cfg.methods.length === 0) throw new TbError("E_USAGE", "no methods given");
+  if (cfg.budgets.length === 0) throw new TbError("E_USAGE", "no budgets given");
+  if (!(Number.isInteger(cfg.trials) && cfg.trials >= 1))
+    throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
+  const config = cfg.config ?? {};
+  const workers = cfg.workers ?? 1;
+  // Validate names, modules and options up front (a user's module is imported here once).
+  const methods: { name: string; module?: ResolvedMethodModule }[] = [];
+  for (const m of cfg.methods) {
+    if (typeof m === "string") {
+      createMethod(m, config);
+      if (workers > 1 && !isBuiltInMethod(m)) {
+        throw new TbError(
+          "E_USAGE",
+          `methods: "${m}" was added with registerMethod, which worker threads do not see; ` +
+            `give it as { module, export } to run it with workers: ${workers}, or use workers: 1`,
+        );
+      }
+      methods.push({ name: m });
+    } else {
+      if (!modules) {
+        throw new TbError(
+          "E_USAGE",
+          `methods: a method given by module (${String(m.module)}) needs the Node entry of @tb/experiment; ` +
+            "here, register it with registerMethod and pass its name",
+        );
+      }
+      const module = modules.resolve(m);
+      const method = await modules.load(module, config);
+      const name = m.name ?? method.name;
+      if (typeof name !== "string" || name === "") {
+        throw new TbError("E_USAGE", `methods: the method from ${module.url} needs a name`);
+      }
+      methods.push({ name, module });
+    }
+  }
+  const names = methods.map((m) => m.name);
+  for (let i = 0; i < names.length; i++) {
+    if (names.indexOf(names[i] as string) !== i) {
+      throw new TbError("E_USAGE", `methods: "${names[i]}" is given twice (set a distinct name for a module method)`);
+    }
+  }
+  const g = config.gset ?? 10;
+  for (const b of cfg.budgets) {
+    if (!(Number.isInteger(b) && b >= 1 && b <= matrix.cols)) {
+      throw new TbError("E_USAGE", `budget ${b} must be an integer in [1, ${matrix.cols}] (the number of examples)`);
+    }
+    if ((names.includes("tailored") || names.includes("tailored-plus")) && b <= g) {
+      throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
+    }
+  }
+  if (!SPLIT_KINDS.includes(cfg.split)) {
+    throw new TbError("E_USAGE", `split must be one of ${SPLIT_KINDS.join(", ")}, got "${String(cfg.split)}"`);
+  }
+  if (cfg.sourceFraction !== undefined && cfg.split !== "extrapolation") {
+    throw new TbError("E_USAGE", `a source fraction applies only to the extrapolation split, not "${cfg.split}"`);
+  }
+  const targetFraction = cfg.targetFraction ?? defaultTargetFraction(cfg.split);
+  let metaSplit: { source: number[]; target: number[] } | undefined;
+  if (cfg.split === "meta") {
+    if (!cfg.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
+    metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
+  }
+  const tasks: TrialTask[] = [];
+  for (const { name: method, module } of methods) {
+    for (const budget of cfg.budgets) {
+      for (let trial = 0; trial < cfg.trials; trial++) {
+        const t: TrialTask = { method, budget, trial, seed: cfg.seed, config, split: cfg.split, targetFraction };
+        if (module) t.module = module;
+        if (metaSplit) t.metaSplit = metaSplit;
+        if (cfg.sourceFraction !== undefined) t.sourceFraction = cfg.sourceFraction;
+        tasks.push(t);
+      }
+    }
+  }
+  const exec: { workers?: number; onProgress?: ProgressFn } = {};
+  if (cfg.workers !== undefined) exec.workers = cfg.workers;
+  if (cfg.onProgress) exec.onProgress = cfg.onProgress;
+  // The split of trial 0 gives the counts (and checks the fractions before any work is done).
+  const first =
+    cfg.split === "meta"
+      ? { source: (metaSplit as { source: number[] }).source, target: (metaSplit as { target: number[] }).target }
+      : cfg.split === "extrapolation"
+        ? extrapolationSplit(matrix.trueScores(), cfg.sourceFraction, targetFraction)
+        : randomSplit(matrix.rows, targetFraction, cfg.seed, 0);
+  const records: TrialRecord[] = await run(matrix, tasks, exec);
+  const data: ReproduceReport["data"] = {
+    name: cfg.dataName ?? matrix.name,
+    models: matrix.rows,
+    examples: matrix.cols,
+    sources: first.source.length,
+    targets: first.target.length,
+    split: cfg.split,
+  };
+  if (cfg.split !== "meta") data.targetFraction = targetFraction;
+  if (cfg.split === "extrapolation") data.sourceFraction = cfg.sourceFraction ?? 0.5;
+  return {
+    specVersion: SPEC_VERSION,
+    data,
+    seed: cfg.seed,
+    trials: cfg.trials,
+    gset: g,
+    config,
+    results: summarize(records),
+  };
+}

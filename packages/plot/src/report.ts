@@ -1,0 +1,181 @@
+import type { CellSummary, ReproduceReport, TrialEstimates } from "@tb/experiment";
+import { renderSvg } from "./render.js";
+import { budgetCurvesSpec, coverageSpec, estimateScatterSpec } from "./specs.js";
+
+/** The SVG plots of a reproduce report (see {@link budgetCurvesSpec} and its siblings). */
+export interface ReportPlots {
+  /** τ-b and MAE against N, ± se bands, per method. */
+  curves: string;
+  /** Interval coverage against N per method, when any method gave intervals. */
+  coverage?: string;
+  /** Estimate vs truth per target, one trial per method, when trial estimates were given. */
+  scatter?: string;
+}
+
+/** Render every plot that the report (and the optional per-target trial estimates) allows. */
+export async function reportPlots(
+  report: ReproduceReport,
+  trials: readonly TrialEstimates[] = [],
+): Promise<ReportPlots> {
+  const out: ReportPlots = { curves: await renderSvg(budgetCurvesSpec(report)) };
+  const cov = coverageSpec(report);
+  if (cov) out.coverage = await renderSvg(cov);
+  if (trials.length > 0) out.scatter = await renderSvg(estimateScatterSpec(trials, report.data.name));
+  return out;
+}
+
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const pm = (m: { mean: number; se: number }, digits: number): string =>
+  `${m.mean.toFixed(digits)} ± ${m.se.toFixed(digits)}`;
+
+/** The method × budget results as rows of cells (header first), as `tb reproduce` prints them. */
+export function resultRows(cells: readonly CellSummary[]): string[][] {
+  const withIntervals = cells.some((c) => c.coverage !== undefined);
+  const head = ["method", "N", "trials", "Kendall τ-b", "MAE", "Pearson", "Spearman", "max queried", "n̄"];
+  if (withIntervals) head.push("coverage", "width");
+  const rows = [head];
+  for (const c of cells) {
+    const row = [
+      c.method,
+      String(c.budget),
+      String(c.trials),
+      pm(c.kendallTau, 3),
+      pm(c.mae, 4),
+      pm(c.pearson, 3),
+      pm(c.spearman, 3),
+      String(c.maxQueried),
+      c.nBar ? c.nBar.mean.toFixed(1) : "",
+    ];
+    if (withIntervals) {
+      row.push(
+        c.coverage ? `${pm(c.coverage, 3)} (${Math.round((c.level ?? 0) * 100)} %)` : "",
+        c.intervalWidth ? c.intervalWidth.mean.toFixed(3) : "",
+      );
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** An HTML table from rows (header first); with `numeric`, every column but the first is right-aligned. */
+export function htmlTable(rows: readonly string[][], numeric = true): string {
+  const [head, ...body] = rows;
+  const th = (head ?? []).map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const tr = body
+    .map(
+      (r) =>
+        `<tr>${r.map((v, i) => `<td${numeric && i > 0 ? ' class="num"' : ""}>${escapeHtml(v)}</td>`).join("")}</tr>`,
+    )
+    .join("\n");
+  return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${tr}\n</tbody>\n</table>`;
+}
+
+/** The run's settings as label/value pairs (data, split, trials, seed, G-set, method options). */
+export function settingsRows(report: ReproduceReport & { wallSeconds?: number }): string[][] {
+  const d = report.data;
+  const rows: string[][] = [
+    ["setting", "value"],
+    ["data", d.name],
+    ["models × examples", `${d.models} × ${d.examples}`],
+    ["split", d.split],
+    ["sources / targets", `${d.sources} / ${d.targets}`],
+  ];
+  if (d.targetFraction !== undefined) rows.push(["target fraction", String(d.targetFraction)]);
+  if (d.sourceFraction !== undefined) rows.push(["source fraction", String(d.sourceFraction)]);
+  rows.push(
+    ["methods", methodList(report.results)],
+    ["budgets N", [...new Set(report.results.map((c) => c.budget))].join(", ")],
+    ["trials", String(report.trials)],
+    ["seed", String(report.seed)],
+    ["G-set size", String(report.gset)],
+  );
+  const opts = Object.entries(report.config ?? {});
+  rows.push(["method options", opts.length === 0 ? "defaults" : opts.map(([k, v]) => `${k}=${String(v)}`).join(", ")]);
+  if (report.wallSeconds !== undefined) rows.push(["wall time", `${report.wallSeconds.toFixed(1)} s`]);
+  rows.push(["schema", `reproduce specVersion ${report.specVersion}`]);
+  return rows;
+}
+
+function methodList(cells: readonly CellSummary[]): string {
+  return [...new Set(cells.map((c) => c.method))].join(", ");
+}
+
+const CSS = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
+th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1rem 0;overflow-x:auto}figcaption{font-size:.85rem;color:#555;max-width:60rem}
+pre{background:#f7f7f7;padding:.75rem;overflow:auto;font-size:.8rem;max-height:30rem}
+.muted{color:#666;font-size:.9rem}
+`;
+
+/** Options of {@link htmlReport}. */
+export interface HtmlReportOptions {
+  /** Page title; default "TailoredBench reproduce report — <data name>". */
+  title?: string;
+  /** Per-target estimates of one trial per method, for the estimate-vs-truth plot. */
+  trials?: readonly TrialEstimates[];
+  /** The command line that produced the report, shown verbatim. */
+  command?: string;
+  /** When the report was made (ISO text); omitted by default so equal runs give equal files. */
+  generatedAt?: string;
+}
+
+/**
+ * A self-contained HTML report of a reproduce run: its settings, the results table, the plots as
+ * inline SVG, and the reproduce JSON itself. Inline CSS, no script, no external URL (the page
+ * renders with no network).
+ */
+export async function htmlReport(
+  report: ReproduceReport & { wallSeconds?: number },
+  options: HtmlReportOptions = {},
+): Promise<string> {
+  const plots = await reportPlots(report, options.trials ?? []);
+  const title = options.title ?? `TailoredBench reproduce report — ${report.data.name}`;
+  const parts: string[] = [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${CSS}</style>`,
+    "</head>",
+    "<body>",
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="muted">Methods ${escapeHtml(methodList(report.results))}; ${report.trials} seeded trial(s) per method and budget; every figure is mean ± standard error over trials.</p>`,
+  ];
+  if (options.command) parts.push(`<p class="muted">Command: <code>${escapeHtml(options.command)}</code></p>`);
+  if (options.generatedAt) parts.push(`<p class="muted">Generated ${escapeHtml(options.generatedAt)}</p>`);
+  parts.push("<h2>Settings</h2>", htmlTable(settingsRows(report), false));
+  parts.push("<h2>Results</h2>", htmlTable(resultRows(report.results)));
+  parts.push(
+    "<h2>Accuracy against the budget</h2>",
+    `<figure>${plots.curves}<figcaption>Kendall τ-b between the estimated and true scores of the targets, and their mean absolute error, against the number of examples each target is evaluated on (N). Bands: ± one standard error over trials.</figcaption></figure>`,
+  );
+  if (plots.coverage) {
+    parts.push(
+      "<h2>Interval coverage</h2>",
+      `<figure>${plots.coverage}<figcaption>Share of targets whose true score lies inside their interval, per method and N (mean ± se over trials); the dashed line is the nominal level.</figcaption></figure>`,
+    );
+  }
+  if (plots.scatter) {
+    parts.push(
+      "<h2>Estimates against the truth</h2>",
+      `<figure>${plots.scatter}<figcaption>Each point is one target model in one trial: its estimated score against its true score (mean correctness over all examples). Points on the dashed diagonal are exact; vertical lines are the targets' intervals.</figcaption></figure>`,
+    );
+  }
+  parts.push(
+    "<h2>Results JSON</h2>",
+    `<details><summary>reproduce JSON (specVersion ${report.specVersion})</summary><pre id="results">${escapeHtml(JSON.stringify(report, null, 2))}</pre></details>`,
+    "</body>",
+    "</html>",
+    "",
+  );
+  return parts.join("\n");
+}
