@@ -1,7 +1,4 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
-
-const shim = fileURLToPath(new URL("./src/shims/node-builtin.ts", import.meta.url));
 
 /**
  * A static build into dist/ with relative asset paths (base "./"), so the folder can be served
@@ -13,7 +10,6 @@ export default defineConfig({
   resolve: {
     conditions: ["@tb/source", "browser", "module", "import", "default"],
     alias: [
-      { find: /^node:(fs|path|crypto)$/, replacement: shim },
       // csv-parse's plain build uses Node's global Buffer; its browser build brings its own
       { find: /^csv-parse\/sync$/, replacement: "csv-parse/browser/esm/sync" },
     ],

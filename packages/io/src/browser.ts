@@ -4,12 +4,14 @@
  * samples), and the lm-eval `--samples` spec of a list of example ids. None of them reads or
  * writes files.
  *
- * Bundling note: the modules these live in also hold the Node file readers, so they import
- * `node:fs`, `node:path` and `node:crypto` at the top; a browser bundle must map those to stubs
- * (never called by the functions here), and `csv-parse/sync` to `csv-parse/browser/esm/sync`
- * (the plain build uses Node's global `Buffer`). `apps/web/vite.config.ts` does both.
+ * The modules behind this entry import no Node built-in (CI bundles it with esbuild for
+ * `platform: "browser"` and fails on one: `pnpm check-browser`); the file readers live in
+ * separate modules of the main entry. One bundling note: map `csv-parse/sync` to
+ * `csv-parse/browser/esm/sync` (the plain build uses Node's global `Buffer`), as
+ * `apps/web/vite.config.ts` does.
  */
 export { type CorrectnessCsvOptions, formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
+export { lmEvalSamplesSpec } from "./lm-eval-export.js";
 export {
   lmEvalTaskFromFileName,
   type ParseResponsesOptions,
@@ -18,4 +20,3 @@ export {
   type ResponsesFormat,
   type ResponsesOptions,
 } from "./responses.js";
-export { lmEvalSamplesSpec } from "./workflow.js";

@@ -3,12 +3,8 @@ import { join } from "node:path";
 import { type CorrectnessKind, CorrectnessMatrix, TbError } from "@tb/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
-import {
-  formatCorrectnessCsv,
-  parseCorrectnessCsv,
-  readCorrectnessCsv,
-  writeCorrectnessCsv,
-} from "./correctness-csv.js";
+import { formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
+import { readCorrectnessCsv, writeCorrectnessCsv } from "./correctness-csv-file.js";
 import { catchTb, errorShape, tempDir } from "./test-utils.js";
 
 const F = "bad.csv";

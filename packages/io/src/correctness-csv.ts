@@ -1,7 +1,6 @@
 import { type CorrectnessKind, CorrectnessMatrix, type CorrectnessMatrixInit, TbError } from "@tb/core";
 import { parse } from "csv-parse/sync";
-import { writeFileAtomic } from "./atomic.js";
-import { describe, loc, normaliseNewlines, parseCell, readText, show, stripBom } from "./internal.js";
+import { describe, loc, normaliseNewlines, parseCell, show, stripBom } from "./internal.js";
 
 /** Options of {@link parseCorrectnessCsv} and {@link readCorrectnessCsv}. */
 export interface CorrectnessCsvOptions {
@@ -182,22 +181,6 @@ export function parseCorrectnessCsv(text: string, opts: CorrectnessCsvOptions = 
 }
 
 /**
- * Read `<path>` (UTF-8, synchronously) and parse it with {@link parseCorrectnessCsv}; error
- * locations name `path`.
- *
- * @param path - A `correctness.csv` file.
- * @param opts - Expected kind and matrix name.
- * @throws TbError `E_INPUT` when the file cannot be read or is malformed.
- * @example
- * ```ts
- * const m = readCorrectnessCsv("data/gsm8k/correctness.csv", { kind: "binary" });
- * ```
- */
-export function readCorrectnessCsv(path: string, opts: Omit<CorrectnessCsvOptions, "file"> = {}): CorrectnessMatrix {
-  return parseCorrectnessCsv(readText(path), { ...opts, file: path });
-}
-
-/**
  * Render a matrix as correctness CSV (DESIGN §3.1): LF line endings, a trailing newline, ids quoted
  * only when they hold a comma, a quote or a line break, numbers in their shortest exact form (so
  * {@link parseCorrectnessCsv} gives back the same values).
@@ -218,22 +201,6 @@ export function formatCorrectnessCsv(matrix: CorrectnessMatrix): string {
     lines.push(cells.join(","));
   }
   return `${lines.join("\n")}\n`;
-}
-
-/**
- * Write a matrix to `path` as correctness CSV ({@link formatCorrectnessCsv}), atomically
- * ({@link writeFileAtomic}): the file is either the old one or the complete new one.
- *
- * @param path - Destination file; parent directories are created.
- * @param matrix - The matrix to write.
- * @throws TbError `E_INPUT` when the file cannot be written.
- * @example
- * ```ts
- * writeCorrectnessCsv("out/correctness.csv", matrix);
- * ```
- */
-export function writeCorrectnessCsv(path: string, matrix: CorrectnessMatrix): void {
-  writeFileAtomic(path, formatCorrectnessCsv(matrix));
 }
 
 function quoteField(s: string): string {

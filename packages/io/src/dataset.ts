@@ -2,8 +2,9 @@ import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type CorrectnessKind, type CorrectnessMatrix, TbError } from "@tb/core";
 import { parseCorrectnessCsv } from "./correctness-csv.js";
-import { lineColumnAt, loc, readText } from "./internal.js";
+import { lineColumnAt, loc } from "./internal.js";
 import { lineOf, type Meta, type MetaSplit, readMeta } from "./meta.js";
+import { readText } from "./read-text.js";
 
 /** A source/target split as row indices of {@link Dataset.matrix}, in the order `meta.json` lists them. */
 export interface DatasetSplit {

@@ -5,9 +5,8 @@ export {
   type CorrectnessCsvOptions,
   formatCorrectnessCsv,
   parseCorrectnessCsv,
-  readCorrectnessCsv,
-  writeCorrectnessCsv,
 } from "./correctness-csv.js";
+export { readCorrectnessCsv, writeCorrectnessCsv } from "./correctness-csv-file.js";
 export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
 export {
   type ImportLeaderboardOptions,
@@ -33,8 +32,8 @@ export {
   type Responses,
   type ResponsesFormat,
   type ResponsesOptions,
-  readResponses,
 } from "./responses.js";
+export { readResponses } from "./responses-file.js";
 export {
   checkSource,
   formatWorkflowJson,

@@ -2,7 +2,6 @@
  * Helpers shared by the readers of this package. Not re-exported from the package entry.
  * @internal
  */
-import { readFileSync } from "node:fs";
 import { type ErrorLocation, TbError } from "@tb/core";
 
 /** A short description of a thrown value (the message for errors). */
@@ -78,24 +77,6 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/**
- * Read a UTF-8 text file synchronously; a missing or unreadable file becomes `E_INPUT` naming it.
- */
-export function readText(path: string, what = "file"): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const why =
-      code === "ENOENT"
-        ? `${what} not found`
-        : code === "EISDIR"
-          ? `${what} is a directory`
-          : `cannot read ${what}: ${describe(err)}`;
-    throw new TbError("E_INPUT", `${why}: ${path}`, { file: path });
-  }
-}
-
 /** A function mapping a character offset of `text` to its 1-based line and column (O(log n) per call). */
 export function positionIndex(text: string): (offset: number) => { line: number; column: number } {
   const starts = [0];
@@ -159,4 +140,17 @@ export function idLine(text: string, field: string, id: string): number | undefi
   if (!m) return undefined;
   const at = text.indexOf(JSON.stringify(id), m.index);
   return lineColumnAt(text, at < 0 ? m.index : at).line;
+}
+
+/** The last segment of a path (either separator), without a file system: this module runs in browsers. */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** The extension of a path's last segment, dot included ("" without one), as `node:path`'s `extname`. */
+export function extName(path: string): string {
+  const b = baseName(path);
+  const i = b.lastIndexOf(".");
+  return i <= 0 ? "" : b.slice(i);
 }

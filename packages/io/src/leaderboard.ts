@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { TbError } from "@tb/core";
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
-import { describe, loc, readText, show } from "./internal.js";
+import { describe, loc, show } from "./internal.js";
 import {
   assembleMatrix,
   checkSameRead,
@@ -11,9 +11,9 @@ import {
   type ImportLmEvalResult,
   type TaskRead,
 } from "./lm-eval-import.js";
+import { findLmEvalResults } from "./lm-eval-results.js";
 import {
   checkMetricTasks,
-  findLmEvalResults,
   metricFor,
   parseMetricChoice,
   parseSamplesFileName,
@@ -21,6 +21,7 @@ import {
   type SamplesTableOptions,
 } from "./lm-eval-samples.js";
 import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
+import { readText } from "./read-text.js";
 
 /** Options of {@link importLeaderboard} and {@link readLeaderboardDetails}. */
 export interface ImportLeaderboardOptions {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
 import { parsePythonJson, readSamplesTable } from "./lm-eval-samples.js";
-import { parseResponses, readResponses } from "./responses.js";
+import { parseResponses } from "./responses.js";
+import { readResponses } from "./responses-file.js";
 import { catchTb, tempDir } from "./test-utils.js";
 
 const OUT = join(import.meta.dirname, "__fixtures__/lm-eval/out");

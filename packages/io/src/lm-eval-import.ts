@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { CorrectnessMatrix, TbError } from "@tb/core";
-import { readText, show } from "./internal.js";
+import { show } from "./internal.js";
+import { findLmEvalResults } from "./lm-eval-results.js";
 import {
   checkMetricTasks,
-  findLmEvalResults,
   type LmEvalResultsInfo,
   parseMetricChoice,
   parseSamplesFileName,
@@ -12,6 +12,7 @@ import {
   type SamplesTableOptions,
   taskOfModelArgsFile,
 } from "./lm-eval-samples.js";
+import { readText } from "./read-text.js";
 
 /** Options of {@link importLmEval}. */
 export interface ImportLmEvalOptions {

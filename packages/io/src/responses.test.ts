@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { TbError } from "@tb/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
-import { lmEvalTaskFromFileName, parseResponses, readResponses } from "./responses.js";
+import { lmEvalTaskFromFileName, parseResponses } from "./responses.js";
+import { readResponses } from "./responses-file.js";
 import { catchTb, errorShape, tempDir } from "./test-utils.js";
 
 const ids = ["q0", "q1", "q2", "q3"];

@@ -2,7 +2,8 @@
  * Read, validate and write `probe.json` and `plan.json` (DESIGN §3.2).
  */
 import { TbError } from "@tb/core";
-import { keyLine, loc, parseJsonObject, readText, show } from "./internal.js";
+import { keyLine, loc, parseJsonObject, show } from "./internal.js";
+import { readText } from "./read-text.js";
 import {
   type PlanFile,
   type ProbeFile,

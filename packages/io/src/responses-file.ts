@@ -1,0 +1,84 @@
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { TbError } from "@tb/core";
+import { show } from "./internal.js";
+import { listLmEvalSamples } from "./lm-eval-import.js";
+import { findLmEvalResults } from "./lm-eval-results.js";
+import { parseSamplesFileName, taskOfModelArgsFile } from "./lm-eval-samples.js";
+import { readText } from "./read-text.js";
+import { type ParseResponsesOptions, parseResponses, type Responses, type ResponsesOptions } from "./responses.js";
+
+/**
+ * Read one target model's answers (DESIGN §3.2) from a file:
+ * - CSV with header `example,<value column>` (e.g. `example,correct`), one row per example;
+ * - JSON object `{"<example id>": value}` (numbers in [0,1], or `true`/`false`);
+ * - lm-evaluation-harness `samples_<task>_<date>.jsonl` (from `--log_samples`): one sample per
+ *   line, keyed by `doc_id`; `filter` picks one filter's rows, `metric` the value key. A directory
+ *   reads every `samples_*.jsonl` in it (one per leaf task of a group).
+ *
+ * Refused, with file and line: unknown example ids (`E_UNKNOWN_ID`); an id answered twice, a
+ * value outside [0,1], NaN, an empty or non-numeric value, malformed CSV/JSON (`E_INPUT`).
+ * A missing or ambiguous `metric`/`filter` is `E_USAGE`.
+ *
+ * @param path - The responses file (or, for lm-eval, a directory of samples files).
+ * @param opts - Example ids of the matrix and format options.
+ * @returns Example index → value.
+ * @example
+ * ```ts
+ * const answers = readResponses("answers.csv", { exampleIds: matrix.exampleIds });
+ * const lm = readResponses("out/samples_gsm8k_2024-06-01T10-00-00.jsonl", {
+ *   exampleIds: matrix.exampleIds, filter: "strict-match", metric: "exact_match",
+ * });
+ * ```
+ */
+export function readResponses(path: string, opts: ResponsesOptions): Responses {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new TbError("E_INPUT", `responses file not found: ${path}`, { file: path });
+  }
+  if (isDir) return readSamplesDirectory(path, opts);
+  const text = readText(path, "responses file");
+  const o: ParseResponsesOptions = { ...opts, file: path };
+  const parsed = parseSamplesFileName(basename(path));
+  let task = opts.task ?? parsed?.task;
+  const results = /\.jsonl?$/i.test(path)
+    ? findLmEvalResults(dirname(resolve(path)), parsed?.date, (x) => readText(x, "results file"))
+    : undefined;
+  if (task === undefined && path.endsWith(".jsonl")) task = taskOfModelArgsFile(basename(path), results);
+  if (task !== undefined) o.task = task;
+  const names = task === undefined ? undefined : results?.filters.get(task);
+  if (names !== undefined) o.filterNames = names;
+  return parseResponses(text, o);
+}
+
+function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
+  const files = listLmEvalSamples(dir, readdirSync(dir).sort());
+  if (files.length === 0) {
+    throw new TbError("E_INPUT", `no lm-eval samples files (samples_<task>_<date>.jsonl or .json) in ${dir}`, {
+      file: dir,
+    });
+  }
+  const out: Responses = new Map();
+  const from = new Map<number, string>();
+  for (const f of files) {
+    const file = f.path;
+    const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file, task: f.task };
+    const names = findLmEvalResults(dir, f.date, (x) => readText(x, "results file"))?.filters.get(f.task);
+    if (names !== undefined) o.filterNames = names;
+    for (const [idx, v] of parseResponses(readText(file, "samples file"), o)) {
+      const prev = from.get(idx);
+      if (prev !== undefined) {
+        throw new TbError(
+          "E_INPUT",
+          `example ${show(opts.exampleIds[idx] as string)} is answered in both ${prev} and ${file} (two runs of one task in the same folder?)`,
+          { file },
+        );
+      }
+      from.set(idx, file);
+      out.set(idx, v);
+    }
+  }
+  return out;
+}
