@@ -303,6 +303,10 @@ function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): T
  */
 async function runAblate(args: string[]): Promise<number> {
   const [name, ...rest] = args;
+  if (name === "--help" || name === "-h" || rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const study = findStudy(name);
   if (!study) {
     throw usageError(`unknown ablation study "${name ?? ""}" (known: ${STUDIES.map((s) => s.name).join(", ")})`);

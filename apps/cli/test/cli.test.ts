@@ -76,6 +76,14 @@ describe("tb exit codes and messages (DESIGN §3.2)", () => {
     expect(r.stderr).toMatch(re);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
+  test.each([[["ablate", "--help"]], [["ablate", "distance", "--help"]], [["reproduce", "--help"]]])(
+    "tb %j prints the usage and exits 0",
+    (args) => {
+      const r = tb(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/tb ablate/);
+    },
+  );
   test("an output file is never left half-written: failures write nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));
     const r = tb(["demo", "--budgets", "5", "--json", join(dir, "out.json")]);
