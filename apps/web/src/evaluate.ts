@@ -21,7 +21,14 @@ import {
   type TailoredOptions,
   tailor,
 } from "@tb/estimate";
-import { lmEvalSamplesSpec, parseCorrectnessCsv, parseResponses } from "@tb/io/browser";
+import {
+  type DocOrder,
+  type LmEvalSamplesOptions,
+  lmEvalSamplesFor,
+  lmEvalTaskFromFileName,
+  parseCorrectnessCsv,
+  parseResponses,
+} from "@tb/io/browser";
 
 /** Settings of one evaluation (the CLI's flags of the same names). */
 export interface EvaluateSettings {
@@ -41,6 +48,13 @@ export interface EvaluateSettings {
   level: number;
   /** lm-eval task name for the `--samples` JSON (`--task`); default: from the example ids. */
   task?: string;
+  /**
+   * What the source matrix's example ids are (`--doc-order`): lm-eval doc indices (`"identity"`),
+   * or column numbers of a matrix in lm-eval v0.3's visit order (`"lm-eval-v0.3"`, Open LLM
+   * Leaderboard v1 data). Unset: not known, so no lm-eval `--samples` JSON is offered and lm-eval
+   * answers are refused — lm-eval would run, or be paired with, other questions than the columns.
+   */
+  docOrder?: DocOrder;
 }
 
 export const DEFAULT_EVALUATE: EvaluateSettings = {
@@ -91,9 +105,19 @@ export interface Samples {
   samplesNote?: string;
 }
 
-function samplesOf(ids: readonly string[], task: string | undefined): Samples {
+function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number): Samples {
+  if (s.docOrder === undefined) {
+    return {
+      samples: null,
+      samplesNote:
+        "the example ids are not known to be lm-eval doc indices, and lm-eval would run other questions than the matrix's columns; " +
+        "say under “example ids are” what they are (lm-eval doc indices, or columns in lm-eval v0.3's visit order for Open LLM Leaderboard v1 data)",
+    };
+  }
   try {
-    return { samples: lmEvalSamplesSpec(ids, task) };
+    const o: LmEvalSamplesOptions = { docOrder: s.docOrder, examples };
+    if (s.task !== undefined) o.task = s.task;
+    return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
     if (err instanceof TbError) return { samples: null, samplesNote: err.message };
     throw err;
@@ -110,17 +134,36 @@ export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): Prob
   checkSettings(sources, s);
   const { gset } = probe(sources, RandomStream.derive(s.seed).child("gset"), { ...opts(s), gset: s.gset });
   const gsetIds = Array.from(gset, (j) => sources.exampleIds[j] as string);
-  return { gset, gsetIds, ...samplesOf(gsetIds, s.task) };
+  return { gset, gsetIds, ...samplesOf(gsetIds, s, sources.cols) };
 }
 
-/** Parse one answers file against the source matrix's example ids (CSV, JSON or lm-eval samples). */
+/**
+ * Parse one answers file against the source matrix's example ids (CSV, JSON or lm-eval samples).
+ * lm-eval samples (keyed by `doc_id`) are refused unless `docOrder` says what the ids are, and
+ * with `"lm-eval-v0.3"` their docs are mapped back to the matrix's columns.
+ */
 export function parseAnswers(
   sources: CorrectnessMatrix,
   text: string,
   fileName: string,
   lmEval: { metric?: string; filter?: string; task?: string } = {},
+  docOrder?: DocOrder,
 ): Map<number, number> {
-  return parseResponses(text, { exampleIds: sources.exampleIds, file: fileName, ...lmEval });
+  const o: Parameters<typeof parseResponses>[1] = { exampleIds: sources.exampleIds, file: fileName, ...lmEval };
+  if (/"doc_id"/.test(text)) {
+    if (docOrder === undefined) {
+      throw new TbError(
+        "E_USAGE",
+        `${fileName} holds lm-eval samples (keyed by doc_id), but the source matrix's example ids are not known to be lm-eval doc indices: say under “example ids are” what they are, or give the answers as CSV example,correct`,
+        { file: fileName },
+      );
+    }
+    if (docOrder === "lm-eval-v0.3") o.docOrder = docOrder;
+    // ids of the form <task>/<doc_id> need the task: from samples_<task>_<date>.jsonl if not given
+    const task = o.task ?? lmEvalTaskFromFileName(fileName);
+    if (task !== undefined) o.task = task;
+  }
+  return parseResponses(text, o);
 }
 
 function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
@@ -169,7 +212,7 @@ export function tailorStep(
   const base = { method: s.method, gset, gAnswers };
   const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
     ...p,
-    ...samplesOf(p.toEvaluateIds, s.task),
+    ...samplesOf(p.toEvaluateIds, s, sources.cols),
   });
   let outOfRange: PlanResult["outOfRange"] = null;
   if (s.method === "tailored-plus") {

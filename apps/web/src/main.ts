@@ -224,6 +224,8 @@ function readEvaluateSettings(): EvaluateSettings {
   };
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
+  const docOrder = String(fd.get("docOrder") ?? "");
+  if (docOrder === "identity" || docOrder === "lm-eval-v0.3") s.docOrder = docOrder;
   return s;
 }
 

@@ -75,7 +75,13 @@ async function handle(req: Request): Promise<void> {
     }
     case "tailor": {
       if (!session) throw new TbError("E_USAGE", "upload the source matrix and compute the G-set first");
-      const answers = parseAnswers(session.sources, req.answers.text, req.answers.name, lmEvalOptions(req.lmEval));
+      const answers = parseAnswers(
+        session.sources,
+        req.answers.text,
+        req.answers.name,
+        lmEvalOptions(req.lmEval),
+        session.settings.docOrder,
+      );
       const plan = tailorStep(session.sources, session.probed, answers, session.settings);
       session.plan = plan;
       post({
@@ -93,7 +99,13 @@ async function handle(req: Request): Promise<void> {
     }
     case "estimate": {
       if (!session?.plan) throw new TbError("E_USAGE", "upload the G-set answers first (step 2)");
-      const answers = parseAnswers(session.sources, req.answers.text, req.answers.name, lmEvalOptions(req.lmEval));
+      const answers = parseAnswers(
+        session.sources,
+        req.answers.text,
+        req.answers.name,
+        lmEvalOptions(req.lmEval),
+        session.settings.docOrder,
+      );
       const result = estimateStep(session.sources, session.plan, answers, session.settings);
       post({ type: "estimate-done", id: req.id, result });
       return;

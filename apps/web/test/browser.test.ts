@@ -155,7 +155,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
 
   test("evaluate a model: G-set → answers → rest of the N-set → answers → estimate, as in Node", async () => {
     const fx = fixture("median");
-    const s = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3 };
+    const s = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, docOrder: "identity" as const };
     // the same three phases in Node
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
     const probed = probeStep(sources, s);
@@ -170,6 +170,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.fill('#probe-form input[name="gset"]', "8");
     await page.fill('#probe-form input[name="budget"]', "20");
     await page.fill('#probe-form input[name="seed"]', "3");
+    await page.selectOption('#probe-form select[name="docOrder"]', "identity");
     await page.click("#probe-form button");
     await page.waitForSelector("#gset-samples");
     const gSamples = JSON.parse((await page.textContent("#gset-samples")) as string) as { toy: number[] };

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import {
   DEFAULT_EVALUATE,
@@ -37,7 +38,7 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       const fx = fixture(target);
       const src = join(dir, "correctness.csv");
       writeFileSync(src, fx.sourcesCsv);
-      const s: EvaluateSettings = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, method };
+      const s: EvaluateSettings = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, method, docOrder: "identity" };
 
       // the page's three phases, on the files' text
       const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
@@ -116,9 +117,46 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     expect(() => loadSourceCsv("model,a\nm1,2\n", "bad.csv")).toThrow(/bad\.csv/);
     // plain ids without a task: no samples JSON, and the reason
     const plain = loadSourceCsv(fx.sourcesCsv.replace(/toy\//g, ""), "plain.csv");
-    const p2 = probeStep(plain, DEFAULT_EVALUATE);
+    const p2 = probeStep(plain, { ...DEFAULT_EVALUATE, docOrder: "identity" });
     expect(p2.samples).toBeNull();
     expect(p2.samplesNote).toMatch(/plain doc index/);
-    expect(probeStep(plain, { ...DEFAULT_EVALUATE, task: "gsm8k" }).samples).toHaveProperty("gsm8k");
+    expect(probeStep(plain, { ...DEFAULT_EVALUATE, docOrder: "identity", task: "gsm8k" }).samples).toHaveProperty(
+      "gsm8k",
+    );
+  });
+
+  test("ids of unknown provenance: no lm-eval samples JSON, and lm-eval answers are refused", () => {
+    const fx = fixture("median");
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    const probed = probeStep(sources, DEFAULT_EVALUATE);
+    expect(probed.samples).toBeNull();
+    expect(probed.samplesNote).toMatch(/not known to be lm-eval doc indices/);
+    const lm = probed.gsetIds.map((id) => JSON.stringify({ doc_id: Number(id.slice(4)), acc: 1 })).join("\n");
+    expect(() => parseAnswers(sources, lm, "samples_toy_2024-06-01T00-00-00.jsonl")).toThrow(
+      /not known to be lm-eval doc indices/,
+    );
+    // with the ids declared doc indices the same file is read, example by example
+    const read = parseAnswers(sources, lm, "samples_toy_2024-06-01T00-00-00.jsonl", {}, "identity");
+    expect([...read.keys()].sort((a, b) => a - b)).toEqual(Array.from(probed.gset).sort((a, b) => a - b));
+  });
+
+  test("columns in lm-eval v0.3 visit order: the samples JSON names doc perm[k], and answers map back", () => {
+    const fx = fixture("median");
+    // the fixture's matrix with plain column numbers as ids, as the paper's GSM8K matrix has
+    const plain = loadSourceCsv(
+      fx.sourcesCsv.replace(/toy\/(\d+)/g, (_m, d: string) => d),
+      "plain.csv",
+    );
+    const s: EvaluateSettings = { ...DEFAULT_EVALUATE, docOrder: "lm-eval-v0.3", task: "gsm8k" };
+    const probed = probeStep(plain, s);
+    // Python: random.Random(42).shuffle(list(range(n))) — the permutation itself is checked
+    // against python3 in @tb/io's tests; here its use: column k is asked as doc perm[k]
+    const perm = lmEvalV03Permutation(plain.cols);
+    expect(probed.samples).toEqual({
+      gsm8k: probed.gsetIds.map((k) => perm[Number(k)] as number).sort((a, b) => a - b),
+    });
+    const lm = probed.gsetIds.map((k) => JSON.stringify({ doc_id: perm[Number(k)], acc: 1 })).join("\n");
+    const read = parseAnswers(plain, lm, "samples_gsm8k_2024-06-01T00-00-00.jsonl", {}, "lm-eval-v0.3");
+    expect([...read.keys()].sort((a, b) => a - b)).toEqual(Array.from(probed.gset).sort((a, b) => a - b));
   });
 });

@@ -11,7 +11,8 @@
  * `apps/web/vite.config.ts` does.
  */
 export { type CorrectnessCsvOptions, formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
-export { lmEvalSamplesSpec } from "./lm-eval-export.js";
+export { type LmEvalSamplesOptions, lmEvalSamplesFor, lmEvalSamplesSpec } from "./lm-eval-export.js";
+export { type DocOrder, lmEvalV03Permutation, parseDocOrder } from "./python-random.js";
 export {
   lmEvalTaskFromFileName,
   type ParseResponsesOptions,
