@@ -1,4 +1,4 @@
-import { RandomStream, TbError } from "@tb/core";
+import { RandomStream, TbError, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara, claraSampling } from "./clara.js";
@@ -57,16 +57,25 @@ describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
   test("an immutable source's quantized matrix is reused for the same sample, recomputed otherwise", () => {
     const src = counting(precomputed(dist, n), true);
     const other = counting(precomputed(dist, n), true);
-    const opts = (seed: number) => ({ k: 5, fixed, rng: RandomStream.derive("reuse", seed) });
+    const workspace = new Workspace();
+    const opts = (seed: number) => ({ k: 5, fixed, rng: RandomStream.derive("reuse", seed), workspace });
     const r1 = clara(src, opts(1));
     clara(src, opts(2));
     expect(src.calls).toBe(1); // s = n: the same sample, so the matrix is computed once
+    const { workspace: _, ...alone } = opts(1);
+    expect(list(clara(src, alone).medoids)).toEqual(list(r1.medoids)); // no workspace: computed again
+    expect(src.calls).toBe(2);
+    clara(src, opts(2)); // still kept in the workspace
+    expect(src.calls).toBe(2);
     clara(other, opts(3)); // another source takes the buffer
     const r1again = clara(src, opts(1));
-    expect(src.calls).toBe(2);
+    expect(src.calls).toBe(3);
     expect(list(r1again.medoids)).toEqual(list(r1.medoids));
     clara(src, { ...opts(4), sampleSize: 50 }); // another sample
-    expect(src.calls).toBe(3);
+    expect(src.calls).toBe(4);
+    // two workspaces do not share: a fresh one computes the matrix again
+    clara(src, { ...opts(1), workspace: new Workspace() });
+    expect(src.calls).toBe(5);
   });
 
   test("a source that is not marked immutable is asked every time", () => {
