@@ -144,10 +144,10 @@ class KeptNsetSources {
   entries(): number {
     return this.sources.size;
   }
-  /** The sources' own data and rows (what K-Medoids keeps for them is counted in its own slot). */
+  /** The sources' own data and rows, and the near lists K-Medoids keeps for them. */
   bytes(): number {
     let b = 0;
-    for (const source of this.sources.values()) b += source.retainedBytes?.() ?? 0;
+    for (const source of this.sources.values()) b += this.keptBytesOf(source);
     return b;
   }
   /** What keeping `source` costs: its own data and rows, plus the near lists K-Medoids keeps for it. */

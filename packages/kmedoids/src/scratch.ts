@@ -1,7 +1,7 @@
 // What @tb/kmedoids keeps between calls, owned by a caller's Workspace (@tb/core): the swap
 // searches' buffer pool and scratch arrays, CLARA's last quantized sample matrix with its near
 // lists or sorted rows, and the sparse path's near lists per immutable source. Internal.
-import { WeakTable, type Workspace, workspaceKey } from "@tb/core";
+import { type Workspace, workspaceKey } from "@tb/core";
 import { BufferPool } from "./buffer-pool.js";
 import type { DistanceSource } from "./distance-source.js";
 import type { NearIndex, SparseState } from "./near.js";
@@ -25,17 +25,22 @@ export class KMedoidsScratch {
   keptNear: { fixed: Int32Array; near: NearIndex | undefined } | undefined;
   /** Sorted rows of the matrix in `kept` (valid while `keptFor` is set), made when it is reused. */
   keptSorted: NearIndex | undefined;
-  /** The sparse-path state of each immutable source (its near lists), kept while the source lives. */
-  readonly sparse = new WeakTable<DistanceSource, SparseState>();
+  /**
+   * The sparse-path state of each immutable source (its near lists), kept while both the source
+   * and this slot live. A plain WeakMap: many sources pass through a protocol, and a WeakRef per
+   * source would keep each alive until the end of the current job. Not counted in
+   * {@link entries}/{@link bytes} (a WeakMap cannot be listed): `retainedBytes(source, workspace)`
+   * gives them per source, and `@tb/estimate` counts them with the native-set sources it keeps.
+   */
+  readonly sparse = new WeakMap<DistanceSource, SparseState>();
 
   entries(): number {
-    return this.pool.size + this.sparse.values().length + (this.kept === undefined ? 0 : 1);
+    return this.pool.size + (this.kept === undefined ? 0 : 1);
   }
 
   bytes(): number {
     let b = this.pool.bytes() + this.assignBlock.byteLength + (this.quantized?.byteLength ?? 0);
     b += (this.kept?.byteLength ?? 0) + indexBytes(this.keptNear?.near) + indexBytes(this.keptSorted);
-    for (const s of this.sparse.values()) b += s.bytes();
     return b;
   }
 }
