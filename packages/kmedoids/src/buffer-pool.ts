@@ -59,12 +59,17 @@ export class BufferPool {
   }
 }
 
-/** Fresh arrays every time: what a swap search uses when it is given no pool. */
-export const NO_POOL = {
-  takeBuffer: (len: number): Float64Array => new Float64Array(len),
-  takeInts: (len: number): Int32Array => new Int32Array(len),
-  give: (_v: Float64Array | Int32Array): void => {},
-};
-
 /** What a swap search takes its buffers from. */
 export type Buffers = Pick<BufferPool, "takeBuffer" | "takeInts" | "give">;
+
+/** Fresh arrays every time, nothing kept: what a swap search uses when it is given no pool. */
+class FreshBuffers implements Buffers {
+  takeBuffer(len: number): Float64Array {
+    return new Float64Array(len);
+  }
+  takeInts(len: number): Int32Array {
+    return new Int32Array(len);
+  }
+  give(_v: Float64Array | Int32Array): void {}
+}
+export const NO_POOL: Buffers = new FreshBuffers();

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { RandomStream, TbError, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
@@ -76,6 +78,36 @@ describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
     // two workspaces do not share: a fresh one computes the matrix again
     clara(src, { ...opts(1), workspace: new Workspace() });
     expect(src.calls).toBe(5);
+  });
+
+  test("a call without a workspace keeps nothing: its source can be collected; a workspace keeps it until cleared", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    // WeakRefs keep their targets alive until the job ends: wait for the next one, then collect
+    const collect = async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+    };
+    const run = (workspace?: Workspace): WeakRef<object> => {
+      const src = counting(precomputed(dist, n), true);
+      const opts = { k: 5, fixed, rng: RandomStream.derive("gc", 1) };
+      clara(src, workspace === undefined ? opts : { ...opts, workspace });
+      clara(src, workspace === undefined ? opts : { ...opts, workspace });
+      expect(src.calls).toBe(workspace === undefined ? 2 : 1);
+      return new WeakRef(src);
+    };
+    const alone = run();
+    await collect();
+    expect(alone.deref()).toBeUndefined();
+    const workspace = new Workspace();
+    const held = run(workspace);
+    await collect();
+    expect(held.deref()).toBeDefined(); // the workspace holds its quantized matrix, keyed by the source
+    expect(workspace.stats().bytes).toBeGreaterThanOrEqual(n * n * 8);
+    workspace.clear();
+    await collect();
+    expect(held.deref()).toBeUndefined();
+    expect(workspace.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
   });
 
   test("a source that is not marked immutable is asked every time", () => {
