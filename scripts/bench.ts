@@ -35,7 +35,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CorrectnessMatrix, createOracle, type Oracle, RandomStream } from "@tb/core";
+import { CorrectnessMatrix, createOracle, type Oracle, RandomStream, Workspace } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
 import { estimate, estimateFromClusters, nativeMean, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
 import {
@@ -195,11 +195,13 @@ function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[
   const n = sources.cols;
   const g = 10;
   const rows: StageRow[] = [];
+  // what a protocol run keeps between trials (reproduce: one workspace per worker and run)
+  const workspace = new Workspace();
   // warm-up (JIT) so that the first budget is not charged for compilation
   {
     const budget = budgets[0] ?? 20;
     const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), budget));
-    tailoredBench().run({ sources, oracles, budget, rng: RandomStream.derive(seed, "warm-up") });
+    tailoredBench().run({ sources, oracles, budget, rng: RandomStream.derive(seed, "warm-up"), workspace });
   }
   for (const budget of budgets) {
     const st = new Stages();
@@ -212,7 +214,7 @@ function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[
       const rng = RandomStream.derive(seed, "tailored", budget, trial);
       const oracles: Oracle[] = Array.from(split.target, (r) => createOracle(matrix.row(r), budget));
       // step 1: G-set
-      const { gset } = st.time("gset", () => probe(sources, rng.child("gset")));
+      const { gset } = st.time("gset", () => probe(sources, rng.child("gset"), { workspace }));
       // steps 2–4: model distances on G, d̄, n̄, native sources
       const sel = st.time("modelDistances", () =>
         selectNatives(
@@ -251,6 +253,7 @@ function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[
             maxIter: 9000,
             rng: rng.child("nset", t),
             select: "last",
+            workspace,
           });
           st.add(
             "clustering",
@@ -258,7 +261,7 @@ function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[
             performance.now() - w0 - (inner.wall - before.wall),
           );
           st.time("assignEstimate", () => {
-            const { labels } = assign(src, medoids);
+            const { labels } = assign(src, medoids, workspace);
             const answers = (oracles[t] as Oracle).queryMany(medoids);
             estimates[t] = estimateFromClusters(mBar, medoids, labels, answers).accuracy;
           });
@@ -269,7 +272,7 @@ function gsm8kStages(budgets: number[], trials: number, seed: number): StageRow[
       const oracles2 = Array.from(split.target, (r) => createOracle(matrix.row(r), budget));
       const c = cpuMs();
       const w = performance.now();
-      const res = tailoredBench().run({ sources, oracles: oracles2, budget, rng });
+      const res = tailoredBench().run({ sources, oracles: oracles2, budget, rng, workspace });
       e2eCpu += cpuMs() - c;
       e2eWall += performance.now() - w;
       for (let t = 0; t < estimates.length; t++) if (!Object.is(estimates[t], res.estimates[t])) match = false;
@@ -325,17 +328,24 @@ async function protocol(budgets: number[], trials: number, workers: number, full
   if (!split) throw new Error(`${args.data}: no split in meta.json`);
   const metaSplit = { source: Array.from(split.source), target: Array.from(split.target) };
   const rows: ProtocolRow[] = [];
+  // one workspace for the trials, as reproduce gives each worker for a run
+  const workspace = new Workspace();
   // warm-up (JIT) so that the first budget is not charged for compilation
-  runTrial(ds.matrix, {
-    method: "tailored",
-    budget: 20,
-    trial: 999,
-    seed,
-    config: {},
-    split: "meta",
-    targetFraction: 0.5,
-    metaSplit,
-  });
+  runTrial(
+    ds.matrix,
+    {
+      method: "tailored",
+      budget: 20,
+      trial: 999,
+      seed,
+      config: {},
+      split: "meta",
+      targetFraction: 0.5,
+      metaSplit,
+    },
+    undefined,
+    workspace,
+  );
   for (const budget of budgets) {
     let c = 0;
     let w = 0;
@@ -352,7 +362,7 @@ async function protocol(budgets: number[], trials: number, workers: number, full
       };
       const c0 = cpuMs();
       const w0 = performance.now();
-      runTrial(ds.matrix, task);
+      runTrial(ds.matrix, task, undefined, workspace);
       c += cpuMs() - c0;
       w += performance.now() - w0;
       sampleMemory();

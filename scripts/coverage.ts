@@ -14,7 +14,7 @@
  * [--budgets 20,30,40] [--out docs/results/intervals.md]`.
  */
 import { parseArgs } from "node:util";
-import { RandomStream, TbError } from "@tb/core";
+import { RandomStream, TbError, Workspace } from "@tb/core";
 import {
   DEFAULT_INTERVAL_SCALE,
   estimate,
@@ -54,6 +54,7 @@ interface Rec {
   se: number;
 }
 
+const workspace = new Workspace(); // what the calls share (buffers; sources of the same matrix)
 const recs: Rec[] = [];
 const degenerate = new Map<string, number>();
 const splitName = new Map<string, string>();
@@ -65,7 +66,7 @@ for (const name of values.datasets.split(",")) {
     const split = ds.split ?? randomSplit(ds.matrix.rows, 0.5, seed, 0);
     const sources = ds.matrix.selectRows(split.source);
     const rng = RandomStream.derive(seed);
-    const { gset } = probe(sources, rng.child("gset"));
+    const { gset } = probe(sources, rng.child("gset"), { workspace });
     for (const tr of split.target) {
       const row = ds.matrix.row(tr);
       const gAnswers = Array.from(gset, (j) => row[j] as number);
@@ -80,7 +81,7 @@ for (const name of values.datasets.split(",")) {
         throw err;
       }
       for (const budget of budgets) {
-        const plan = tailor(sources, gset, natives, budget, rng.child("nset", 0));
+        const plan = tailor(sources, gset, natives, budget, rng.child("nset", 0), { workspace });
         const answers = Array.from(plan.nset, (j) => row[j] as number);
         const est = estimate(sources, plan, answers).accuracy;
         const iv = estimateInterval(sources, plan, est);

@@ -11,7 +11,7 @@
  * [--data ../shared/data/gsm8k] [--budgets 20,25,30,35,40] [--trials 100] [--seed 0]`.
  */
 import { parseArgs } from "node:util";
-import { RandomStream, TbError } from "@tb/core";
+import { RandomStream, TbError, Workspace } from "@tb/core";
 import { probe, selectNatives } from "@tb/estimate";
 import { loadDataset } from "@tb/io";
 
@@ -33,11 +33,12 @@ const seed = Number(values.seed);
 const gsets = new Map<string, number>();
 const natives = new Set<string>();
 const pairs = new Set<string>();
+const workspace = new Workspace(); // the trials share the G-set source, as in a protocol run
 let groups = 0;
 for (const budget of budgets) {
   for (let trial = 0; trial < trials; trial++) {
     const rng = RandomStream.derive(seed, "tailored", budget, trial);
-    const { gset } = probe(sources, rng.child("gset"));
+    const { gset } = probe(sources, rng.child("gset"), { workspace });
     const g = gset.join(",");
     gsets.set(g, (gsets.get(g) ?? 0) + 1);
     const answers = Array.from(split.target, (r) => {

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { type CorrectnessMatrix, RandomStream, range } from "@tb/core";
+import { type CorrectnessMatrix, RandomStream, range, Workspace } from "@tb/core";
 import { estimateFromClusters, nativeMean, probe, ridgeLearn, selectNatives, tailor } from "@tb/estimate";
 import { extrapolationSplit, randomSplit, type Split } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
@@ -77,6 +77,7 @@ function exampleRidge(src: CorrectnessMatrix, cols: ArrayLike<number>, y: ArrayL
 
 const lines: string[] = [];
 for (const N of budgets) {
+  const workspace = new Workspace(); // what the trials share (G-set and native-set sources, buffers)
   for (let trial = 0; trial < trials; trial++) {
     let split: Split;
     if (setting === "extrapolation") split = extrapolationSplit(M.trueScores());
@@ -88,7 +89,7 @@ for (const N of budgets) {
     const acc = src.trueScores();
     const n = M.cols;
     const rng = RandomStream.derive(0, "plus-explore", N, trial);
-    const { gset } = probe(src, rng.child("gset"));
+    const { gset } = probe(src, rng.child("gset"), { workspace });
     const g = gset.length;
     const targets = Array.from(split.target, (r) => M.row(r));
     const truth = Array.from(split.target, (r) => M.trueScore(r));
@@ -122,7 +123,7 @@ for (const N of budgets) {
     const scs = [...gset, ...picks.flat()];
     targets.forEach((row, t) => {
       const natives = sel.natives[t] as Int32Array;
-      const plan = tailor(src, gset, natives, N, rng.child("nset", t));
+      const plan = tailor(src, gset, natives, N, rng.child("nset", t), { workspace });
       const y = Array.from(plan.nset, (j) => row[j] as number);
       const mBar = nativeMean(src, natives);
       const cal = estimateFromClusters(mBar, plan.nset, plan.labels, y).accuracy;

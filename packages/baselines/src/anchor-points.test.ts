@@ -1,4 +1,4 @@
-import { CorrectnessMatrix, createOracle, RandomStream } from "@tb/core";
+import { CorrectnessMatrix, createOracle, RandomStream, Workspace } from "@tb/core";
 import { describe, expect, it } from "vitest";
 import { anchorPoints, anchorWeights, correlationDistance, exampleCorrelation } from "./anchor-points.js";
 
@@ -148,5 +148,36 @@ describe("anchorPoints (ALGORITHMS §5)", () => {
     expect(run({}, 0)).toEqual(run({}, 0));
     expect(run({ candidateOrder: "shuffled" }, 0)).toEqual(run({ candidateOrder: "shuffled" }, 0));
     expect(() => anchorPoints({ algorithm: "x" as "pam" })).toThrow(/algorithm/);
+  });
+
+  it("the same estimates with no workspace, a reused one and a fresh one; the workspace keeps the correlations", () => {
+    const rng = RandomStream.derive("ws");
+    const rows = Array.from({ length: 12 }, () => Array.from({ length: 60 }, () => (rng.nextFloat() < 0.6 ? 1 : 0)));
+    const src = matrix(rows.slice(0, 8));
+    const run = (algorithm: "pam" | "fasterpam", trial: number, workspace?: Workspace) => {
+      const ctx = {
+        sources: src,
+        oracles: rows.slice(8).map((r) => createOracle(r, 7)),
+        budget: 7,
+        rng: RandomStream.derive("ws", trial),
+      };
+      return Array.from(anchorPoints({ algorithm }).run(workspace ? { ...ctx, workspace } : ctx).estimates);
+    };
+    const shared = new Workspace();
+    for (const algorithm of ["pam", "fasterpam"] as const) {
+      for (let trial = 0; trial < 3; trial++) {
+        const none = run(algorithm, trial);
+        expect(run(algorithm, trial, shared)).toEqual(none);
+        expect(run(algorithm, trial, new Workspace())).toEqual(none);
+      }
+    }
+    // one correlation matrix (60 × 60, plus the distances) for the one sources matrix
+    expect(shared.stats().bySlot["@tb/baselines anchor-points correlations"]).toEqual({
+      entries: 1,
+      bytes: 2 * 60 * 60 * 8,
+    });
+    shared.dispose();
+    expect(shared.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
+    expect(() => run("pam", 0, shared)).toThrow(/disposed/);
   });
 });

@@ -5,6 +5,9 @@ import {
   type MethodResult,
   range,
   TbError,
+  WeakTable,
+  type Workspace,
+  workspaceKey,
 } from "@tb/core";
 import { fasterPam, pamSwap } from "@tb/kmedoids";
 
@@ -125,15 +128,29 @@ interface Prepared {
   corr: ExampleCorrelation;
   dist: Float64Array;
 }
-const preparedCache = new WeakMap<CorrectnessMatrix, Prepared>();
-
-function prepare(sources: CorrectnessMatrix): Prepared {
-  let p = preparedCache.get(sources);
-  if (!p) {
-    const corr = exampleCorrelation(sources.data, sources.rows, sources.cols);
-    p = { corr, dist: correlationDistance(corr) };
-    preparedCache.set(sources, p);
+/** The correlation matrices a workspace keeps, per sources matrix (weakly: they go with the matrix). */
+class PreparedTable {
+  readonly byMatrix = new WeakTable<CorrectnessMatrix, Prepared>();
+  entries(): number {
+    return this.byMatrix.values().length;
   }
+  bytes(): number {
+    let b = 0;
+    for (const p of this.byMatrix.values()) b += p.dist.byteLength + p.corr.rho.byteLength;
+    return b;
+  }
+}
+const PREPARED = workspaceKey<PreparedTable>("@tb/baselines anchor-points correlations");
+
+function prepare(sources: CorrectnessMatrix, workspace: Workspace | undefined): Prepared {
+  const make = (): Prepared => {
+    const corr = exampleCorrelation(sources.data, sources.rows, sources.cols);
+    return { corr, dist: correlationDistance(corr) };
+  };
+  if (workspace === undefined) return make();
+  const table = workspace.slot(PREPARED, () => new PreparedTable());
+  let p = table.byMatrix.get(sources);
+  if (!p) table.byMatrix.set(sources, (p = make()));
   return p;
 }
 
@@ -143,7 +160,8 @@ function prepare(sources: CorrectnessMatrix): Prepared {
  * replacement from `ctx.rng.child("anchors")`, FasterPAM by default) on the correlation distance
  * `1 − ρ` (zero-variance rule of §2.2), weight each medoid by its cluster's share of examples
  * (highest correlation, first on ties), and estimate every target as `Σ_r w_r c[t][μ_r]`. One
- * coreset for all targets. The correlation matrix is cached per sources matrix.
+ * coreset for all targets. The correlation matrix is kept in the context's workspace per sources
+ * matrix (a protocol's trials compute it once), with K-Medoids' buffers.
  * Diagnostics: `zeroVariance` (examples with no variance across sources), `cost`, `passes`,
  * `swaps`, `emptyClusters`, and the `medoids` (slot order) with their `weights`.
  */
@@ -164,16 +182,21 @@ export function anchorPoints(options: AnchorPointsOptions = {}): EvaluationMetho
       if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
         throw new TbError("E_USAGE", `anchor points: budget ${K} must be an integer in [1, ${n}]`);
       }
-      const { corr, dist } = prepare(ctx.sources);
+      const { corr, dist } = prepare(ctx.sources, ctx.workspace);
+      const workspace = ctx.workspace === undefined ? {} : { workspace: ctx.workspace };
       const init = ctx.rng.child("anchors").sample(range(n), K);
       let res: { medoids: Int32Array; cost: number; iterations: number; swaps: number };
       if (algorithm === "fasterpam") {
         res = fasterPam(dist, n, init, {
           ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
           ...(order === "shuffled" ? { rng: ctx.rng.child("fasterpam") } : {}),
+          ...workspace,
         });
       } else {
-        res = pamSwap(dist, n, init, options.maxIter !== undefined ? { maxIter: options.maxIter } : {});
+        res = pamSwap(dist, n, init, {
+          ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
+          ...workspace,
+        });
       }
       const medoids = res.medoids;
       const { weights } = anchorWeights(corr, medoids);

@@ -180,7 +180,10 @@ export function anchorPredictor(options: AnchorPredictorOptions = {}): Evaluatio
       for (let u = 0; u < n * n; u++) dist[u] = 1 - Math.abs(corr.rho[u] as number);
       for (let x = 0; x < n; x++) dist[x * n + x] = 0;
       const init = ctx.rng.child("init").sample(range(n), K);
-      const res = fasterPam(dist, n, init, options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {});
+      const res = fasterPam(dist, n, init, {
+        ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
+        ...(ctx.workspace !== undefined ? { workspace: ctx.workspace } : {}),
+      });
       const fit = anchorPredictorFit(sources.data, sources.rows, n, res.medoids);
       const estimates = new Float64Array(ctx.oracles.length);
       ctx.oracles.forEach((oracle, t) => {

@@ -1,4 +1,4 @@
-import { CorrectnessMatrix, createOracle, type Oracle, RandomStream } from "@tb/core";
+import { CorrectnessMatrix, createOracle, type Oracle, RandomStream, Workspace } from "@tb/core";
 import { describe, expect, it } from "vitest";
 import { calibrateGpIrt, type GpIrtOptions, gpIrt, gpIrtEstimates, gpIrtLambda, selectAnchors } from "./gp-irt.js";
 import { fitAbility, irtProbability } from "./irt.js";
@@ -125,10 +125,20 @@ describe("gpIrt method (ALGORITHMS §6)", () => {
     });
   });
 
-  it("caches the calibration per sources matrix, and the choice of d follows §6.4", () => {
-    const c1 = calibrateGpIrt(sources, fast);
-    const c2 = calibrateGpIrt(sources, { ...fast });
+  it("keeps the calibration in a workspace per sources matrix, and the choice of d follows §6.4", () => {
+    const ws = new Workspace();
+    const c1 = calibrateGpIrt(sources, fast, ws);
+    const c2 = calibrateGpIrt(sources, { ...fast }, ws);
     expect(c2).toBe(c1);
+    expect(ws.stats().entries).toBe(1);
+    // without a workspace (or with another one) it is fitted again, to the same numbers
+    const alone = calibrateGpIrt(sources, fast);
+    expect(alone).not.toBe(c1);
+    expect(Array.from(alone.errByDim)).toEqual(Array.from(c1.errByDim));
+    expect(Array.from(alone.irt.theta)).toEqual(Array.from(c1.irt.theta));
+    expect(calibrateGpIrt(sources, fast, new Workspace())).not.toBe(c1);
+    ws.dispose();
+    expect(ws.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
     expect(c1.dims).toEqual([1, 2]);
     const min = Math.min(...c1.errByDim);
     const first = Array.from(c1.errByDim).findIndex((e) => e - min < 0.0025);

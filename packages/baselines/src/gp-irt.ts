@@ -7,6 +7,10 @@ import {
   range,
   type Seed,
   TbError,
+  WeakTable,
+  type Workspace,
+  workspaceKey,
+  workspaceOf,
 } from "@tb/core";
 import {
   binarizationThreshold,
@@ -82,7 +86,25 @@ export interface GpIrtCalibration {
   irt: IrtFit;
 }
 
-const calibrationCache = new WeakMap<CorrectnessMatrix, Map<string, GpIrtCalibration>>();
+/** The calibrations a workspace keeps, per sources matrix (weakly: they go with the matrix) and option set. */
+class Calibrations {
+  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, GpIrtCalibration>>();
+  entries(): number {
+    let e = 0;
+    for (const m of this.byMatrix.values()) e += m.size;
+    return e;
+  }
+  bytes(): number {
+    let b = 0;
+    for (const m of this.byMatrix.values()) {
+      for (const c of m.values()) {
+        b += c.errByDim.byteLength + c.irt.a.byteLength + c.irt.b.byteLength + c.irt.theta.byteLength;
+      }
+    }
+    return b;
+  }
+}
+const CALIBRATIONS = workspaceKey<Calibrations>("@tb/baselines gp-IRT calibrations");
 
 function isBinary(data: Float64Array): boolean {
   for (let i = 0; i < data.length; i++) {
@@ -184,19 +206,26 @@ function calibrationKey(r: ResolvedOptions): string {
 /**
  * The source-only part of gp-IRT (ALGORITHMS §6.1, §6.3, §6.4): binarisation threshold, choice of
  * `d` on held-out sources (every `validationEvery`-th), `b̂`, `v̂`, and the IRT model refitted on
- * all sources. It does not depend on the trial, so results are cached per `sources` object (a
- * WeakMap) and per option set: 100 trials fit once.
+ * all sources. It does not depend on the trial: with a `workspace` (a `Workspace` of `@tb/core`)
+ * the result is kept there per `sources` object (weakly) and option set, so 100 trials of a
+ * protocol fit once; without one it is computed for this call only. The same numbers either way.
  */
-export function calibrateGpIrt(sources: CorrectnessMatrix, options: GpIrtOptions = {}): GpIrtCalibration {
+export function calibrateGpIrt(
+  sources: CorrectnessMatrix,
+  options: GpIrtOptions = {},
+  workspace?: Workspace,
+): GpIrtCalibration {
   const r = resolveOptions(options);
+  if (workspace === undefined) return computeCalibration(sources, r);
+  const slot = workspaceOf(workspace, "calibrateGpIrt: workspace").slot(CALIBRATIONS, () => new Calibrations());
   const key = calibrationKey(r);
-  let perMatrix = calibrationCache.get(sources);
+  let perMatrix = slot.byMatrix.get(sources);
   const hit = perMatrix?.get(key);
   if (hit) return hit;
   const cal = computeCalibration(sources, r);
   if (!perMatrix) {
     perMatrix = new Map();
-    calibrationCache.set(sources, perMatrix);
+    slot.byMatrix.set(sources, perMatrix);
   }
   perMatrix.set(key, cal);
   return cal;
@@ -379,7 +408,7 @@ export function selectAnchors(
 
 /**
  * gp-IRT baseline (Polo et al. 2024, tinyBenchmarks; ALGORITHMS §6): fit a multidimensional 2PL
- * IRT model on the sources (cached, {@link calibrateGpIrt}), choose `K = N` anchors per trial
+ * IRT model on the sources (kept in the context's workspace across trials, {@link calibrateGpIrt}), choose `K = N` anchors per trial
  * (§6.5), query each target on the distinct anchors only, fit its ability (§6.6) and return the
  * gp-IRT estimate (§6.7). Diagnostics: `d`, `bHat`, `vHat`, `lambda`, `lambdaP`, the
  * validation errors per `d`, the distinct anchor count and the k-means inertia.
@@ -395,7 +424,7 @@ export function gpIrt(options: GpIrtOptions = {}): EvaluationMethod {
       if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
         throw new TbError("E_USAGE", `gp-IRT: budget ${K} must be an integer in [1, ${n}]`);
       }
-      const cal = calibrateGpIrt(sources, options);
+      const cal = calibrateGpIrt(sources, options, ctx.workspace);
       const sel = selectAnchors(cal, sources, K, ctx.rng, r);
       const { anchors, weights } = sel;
       const isAnchor = new Uint8Array(n);

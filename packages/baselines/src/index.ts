@@ -12,6 +12,7 @@ export {
   type Seed,
   TbError,
   type TbErrorCode,
+  Workspace,
 } from "@tb/core";
 export { type AipwOptions, aipw, aipwEstimate } from "./aipw.js";
 export {

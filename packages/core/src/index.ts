@@ -8,3 +8,12 @@ export {
 export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
+export {
+  WeakTable,
+  Workspace,
+  type WorkspaceKey,
+  type WorkspaceSlot,
+  type WorkspaceStats,
+  workspaceKey,
+  workspaceOf,
+} from "./workspace.js";

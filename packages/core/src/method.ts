@@ -1,6 +1,7 @@
 import type { CorrectnessMatrix } from "./matrix.js";
 import type { Oracle } from "./oracle.js";
 import type { RandomStream } from "./random.js";
+import type { Workspace } from "./workspace.js";
 
 /** What every method (TailoredBench and each baseline) is given for one trial and budget. */
 export interface MethodContext {
@@ -15,6 +16,12 @@ export interface MethodContext {
    * e.g. `rng.child("nset", t)`, so results do not depend on execution order.
    */
   rng: RandomStream;
+  /**
+   * Where the method may keep work between trials (distance sources, fits), owned by the run:
+   * `reproduce` makes one per worker and drops it when the run ends. Without one the method keeps
+   * nothing beyond the call. Results must not depend on it.
+   */
+  workspace?: Workspace;
 }
 
 /** Per-target intervals for the true score, at a nominal coverage `level`. */

@@ -1,6 +1,6 @@
 // The distance source of a packed 0/1 embedding (manhattan/euclidean as weighted Hamming):
 // blocks, rows (with a bounded row cache) and near pairs, without an n × n matrix.
-import { TbError } from "@tb/core";
+import { TbError, type Workspace, workspaceOf } from "@tb/core";
 import type { DistanceSource, NearPairs } from "./distance-source.js";
 import type { Embedding } from "./embedding.js";
 import { hammingNearPairs } from "./near-pairs.js";
@@ -85,12 +85,13 @@ export function binarySource(
       into(points, out);
       return out;
     },
-    nearPairs(caps: Float64Array): NearPairs {
+    nearPairs(caps: Float64Array, workspace?: Workspace): NearPairs {
       if (!(caps instanceof Float64Array) || caps.length !== n) {
         throw new TbError("E_USAGE", `nearPairs: need a Float64Array of ${n} caps, got length ${String(caps?.length)}`);
       }
       const pk = get();
-      return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt);
+      const ws = workspace === undefined ? undefined : workspaceOf(workspace, "nearPairs: workspace");
+      return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt, ws);
     },
     retainedBytes(): number {
       const data = packed === undefined ? 0 : packed.words.byteLength + packed.tables.byteLength;

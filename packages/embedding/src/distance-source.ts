@@ -1,6 +1,6 @@
 // Distance sources over an embedding — what K-Medoids and assignment consume — and the full
 // pairwise matrix for small inputs. Binary embeddings take the packed path (binary-source.ts).
-import { TbError } from "@tb/core";
+import { TbError, type Workspace } from "@tb/core";
 import { binarySource } from "./binary-source.js";
 import { type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
 import type { Embedding } from "./embedding.js";
@@ -26,8 +26,10 @@ export interface DistanceSource {
    * Binary (packed) embeddings only: for each point `a` the points `b` with `Δ(a, b) < caps[a]`
    * (ascending, `a` itself when `0 < caps[a]`) as compressed rows, and the largest distance over
    * all pairs — each pair computed once, no `n × n` matrix (the sparse path of `@tb/kmedoids`).
+   * With a `workspace` (a `Workspace` of `@tb/core`) its pair buffers are kept there for the next
+   * call; without one they are fresh. The result is the same (and fresh) either way.
    */
-  nearPairs?(caps: Float64Array): NearPairs;
+  nearPairs?(caps: Float64Array, workspace?: Workspace): NearPairs;
   /** Always true: the distances depend only on the embedding, which must not be mutated. */
   readonly immutable: true;
   /** Bytes the source holds: its data (packed bits and tables, or the dense embedding) and kept rows. */

@@ -1,5 +1,5 @@
 // The @tb/core types and values this package's signatures use, so that `pnpm add @tb/embedding` alone is enough.
-export { CorrectnessMatrix, isTbError, TbError, type TbErrorCode } from "@tb/core";
+export { CorrectnessMatrix, isTbError, TbError, type TbErrorCode, Workspace } from "@tb/core";
 export {
   assertMetric,
   DISTANCE_METRICS,

@@ -1,16 +1,24 @@
 // Near pairs of a packed 0/1 embedding: for every point, the points closer than a cap, found with
 // the weighted-Hamming kernel (what PAM with fixed medoids reads instead of an n × n matrix).
+import { type Workspace, workspaceKey } from "@tb/core";
 import type { NearPairs } from "./distance-source.js";
 import { hammingGeneric } from "./packed-hamming.js";
 
-/** Reused pair buffers of {@link hammingNearPairs} (one set per thread: calls are synchronous). */
-const pairScratch = {
-  ub: new Int32Array(0),
-  ud: new Float64Array(0),
-  lb: new Int32Array(0),
-  ld: new Float64Array(0),
-};
-/** Largest pair buffers kept between calls: 2^22 entries each (96 MiB in all). */
+/** The pair buffers of {@link hammingNearPairs}, reused between calls when a workspace owns them. */
+class PairScratch {
+  ub = new Int32Array(0);
+  ud = new Float64Array(0);
+  lb = new Int32Array(0);
+  ld = new Float64Array(0);
+  entries(): number {
+    return this.ub.length > 0 ? 1 : 0;
+  }
+  bytes(): number {
+    return this.ub.byteLength + this.ud.byteLength + this.lb.byteLength + this.ld.byteLength;
+  }
+}
+const PAIRS = workspaceKey<PairScratch>("@tb/embedding near pairs");
+/** Largest pair buffers a workspace keeps between calls: 2^22 entries each (96 MiB in all). */
 const MAX_PAIR_SCRATCH = 1 << 22;
 
 /** Buffers of at least `need` entries, grown by doubling (kept in `pairScratch` up to the limit). */
@@ -36,9 +44,11 @@ export function hammingNearPairs(
   n: number,
   caps: Float64Array,
   sqrt: boolean,
+  workspace?: Workspace,
 ): NearPairs {
   // pair kernel: 1 = one word, 5/6/8 = two words of which 5, 6 or 7–8 bytes are used, 0 = generic
   const kind = W === 1 ? 1 : W === 2 ? (bytes === 5 ? 5 : bytes === 6 ? 6 : 8) : 0;
+  const pairScratch = workspace === undefined ? new PairScratch() : workspace.slot(PAIRS, () => new PairScratch());
   let { ub, ud, lb, ld } = pairScratch;
   let nu = 0;
   let nl = 0;
@@ -213,7 +223,7 @@ export function hammingNearPairs(
       lCount[r] = (lCount[r] as number) + 1;
     }
   }
-  if (ub.length <= MAX_PAIR_SCRATCH && lb.length <= MAX_PAIR_SCRATCH) {
+  if (workspace !== undefined && ub.length <= MAX_PAIR_SCRATCH && lb.length <= MAX_PAIR_SCRATCH) {
     pairScratch.ub = ub;
     pairScratch.ud = ud;
     pairScratch.lb = lb;

@@ -13,6 +13,7 @@ export {
   type Seed,
   TbError,
   type TbErrorCode,
+  Workspace,
 } from "@tb/core";
 export {
   type ClipMode,

@@ -1,4 +1,4 @@
-import { CorrectnessMatrix, createOracle, RandomStream, range } from "@tb/core";
+import { CorrectnessMatrix, createOracle, RandomStream, range, Workspace } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { describe, expect, test } from "vitest";
 import { buildNSet, clearKept, keptNsetDistances, keptStats, nsetDistances } from "./nset.js";
@@ -64,8 +64,17 @@ describe("N-set: automatic CLARA above the threshold (ALGORITHMS §2.4, §3 step
     const natives = [1, 4, 6, 7];
     const d = spy(nsetDistances(m, natives));
     const gset = Int32Array.from([3, 50, 300]);
-    for (let t = 0; t < 3; t++) buildNSet(m, natives, gset, 7, RandomStream.derive("n", t), {}, d);
-    expect(d.sides).toEqual([400]); // kept by CLARA for the next targets
+    const workspace = new Workspace();
+    const withWs = Array.from({ length: 3 }, (_, t) =>
+      Array.from(buildNSet(m, natives, gset, 7, RandomStream.derive("n", t), { workspace }, d).medoids),
+    );
+    expect(d.sides).toEqual([400]); // kept by CLARA in the workspace for the next targets
+    // without a workspace nothing is kept: one matrix per call, the same N-sets
+    const alone = Array.from({ length: 3 }, (_, t) =>
+      Array.from(buildNSet(m, natives, gset, 7, RandomStream.derive("n", t), {}, d).medoids),
+    );
+    expect(d.sides).toEqual([400, 400, 400, 400]);
+    expect(alone).toEqual(withWs);
   });
 
   test("claraThreshold and an explicit sample size are honoured", () => {
@@ -111,70 +120,103 @@ describe("tailoredBench shares work among targets with the same natives (ALGORIT
   });
 });
 
-describe("native-set sources kept across calls (keptNsetDistances, cacheBytes)", () => {
+describe("native-set sources kept in a workspace (keptNsetDistances, cacheBytes)", () => {
   test("the same source for the same matrix, natives and options; another for any difference", () => {
     const m = population(12, 200, 21);
     const other = population(12, 200, 21); // equal content, another matrix
-    const a = keptNsetDistances(m, [1, 4, 7]);
-    expect(keptNsetDistances(m, Int32Array.from([1, 4, 7]))).toBe(a);
-    expect(keptNsetDistances(m, [1, 4, 8])).not.toBe(a);
-    expect(keptNsetDistances(m, [1, 4, 7], { standardize: false })).not.toBe(a);
-    expect(keptNsetDistances(m, [1, 4, 7], { metric: "euclidean" })).not.toBe(a);
-    expect(keptNsetDistances(other, [1, 4, 7])).not.toBe(a);
+    const ws = new Workspace();
+    const a = keptNsetDistances(ws, m, [1, 4, 7]);
+    expect(keptNsetDistances(ws, m, Int32Array.from([1, 4, 7]))).toBe(a);
+    expect(keptNsetDistances(ws, m, [1, 4, 8])).not.toBe(a);
+    expect(keptNsetDistances(ws, m, [1, 4, 7], { standardize: false })).not.toBe(a);
+    expect(keptNsetDistances(ws, m, [1, 4, 7], { metric: "euclidean" })).not.toBe(a);
+    expect(keptNsetDistances(ws, other, [1, 4, 7])).not.toBe(a);
+    // two workspaces share nothing
+    expect(keptNsetDistances(new Workspace(), m, [1, 4, 7])).not.toBe(a);
     // and its distances are those of a fresh source
     const fresh = nsetDistances(m, [1, 4, 7]);
     const pts = Int32Array.from([0, 50, 199]);
     expect(Array.from(a.submatrix(pts))).toEqual(Array.from(fresh.submatrix(pts)));
+    // the old call shape (no workspace first) is refused, not misread
+    expect(() => (keptNsetDistances as unknown as (...a: unknown[]) => unknown)(m, [1, 4, 7])).toThrow(/Workspace/);
   });
 
   test("least recently used sources go once the kept bytes pass the budget; 0 keeps nothing", () => {
     const m = population(12, 300, 22);
-    keptNsetDistances(m, [0], {}, 0); // start empty
+    const ws = new Workspace();
     const sets = [
       [0, 1],
       [2, 3],
       [4, 5],
       [6, 7],
     ];
-    const one = keptNsetDistances(m, [0, 1]).retainedBytes?.() ?? 0;
+    const one = keptNsetDistances(ws, m, [0, 1]).retainedBytes?.() ?? 0;
     expect(one).toBeGreaterThan(0);
+    keptNsetDistances(ws, m, [0], {}, 0); // start empty
+    expect(keptStats(ws)).toEqual({ sources: 0, bytes: 0 });
     // room for about two of them (the data of each; nothing clustered yet, so no rows or lists)
     const budget = 2.5 * one;
-    const kept = sets.map((s) => keptNsetDistances(m, s, {}, budget));
-    expect(keptStats().sources).toBe(2);
-    expect(keptStats().bytes).toBeLessThanOrEqual(budget);
-    expect(keptNsetDistances(m, [6, 7], {}, budget)).toBe(kept[3]); // the newest two stayed
-    expect(keptNsetDistances(m, [4, 5], {}, budget)).toBe(kept[2]);
-    expect(keptNsetDistances(m, [0, 1], {}, budget)).not.toBe(kept[0]); // dropped, made again
+    const kept = sets.map((s) => keptNsetDistances(ws, m, s, {}, budget));
+    expect(keptStats(ws).sources).toBe(2);
+    expect(keptStats(ws).bytes).toBeLessThanOrEqual(budget);
+    expect(keptNsetDistances(ws, m, [6, 7], {}, budget)).toBe(kept[3]); // the newest two stayed
+    expect(keptNsetDistances(ws, m, [4, 5], {}, budget)).toBe(kept[2]);
+    expect(keptNsetDistances(ws, m, [0, 1], {}, budget)).not.toBe(kept[0]); // dropped, made again
     // the newest stays even when it alone passes the budget
-    keptNsetDistances(m, [8, 9], {}, 1);
-    expect(keptStats().sources).toBe(1);
-    keptNsetDistances(m, [8, 9], {}, 0);
-    expect(keptStats()).toEqual({ sources: 0, bytes: 0 });
-    expect(() => keptNsetDistances(m, [1], {}, -1)).toThrow(/≥ 0 bytes/);
+    keptNsetDistances(ws, m, [8, 9], {}, 1);
+    expect(keptStats(ws).sources).toBe(1);
+    keptNsetDistances(ws, m, [8, 9], {}, 0);
+    expect(keptStats(ws)).toEqual({ sources: 0, bytes: 0 });
+    expect(() => keptNsetDistances(ws, m, [1], {}, -1)).toThrow(/≥ 0 bytes/);
   });
 
-  test("tailoredBench gives the same estimates with and without kept sources, run after run", () => {
+  test("tailoredBench: the same estimates without a workspace, with one reused run after run, and with cacheBytes 0", () => {
     const m = population(40, 260, 23);
     const src = m.selectRows(range(26));
     const targetRows = Array.from({ length: 14 }, (_, t) => 26 + t);
-    const runs = (cacheBytes: number | undefined) =>
+    const runs = (make: () => Workspace | undefined, cacheBytes?: number) =>
       [18, 25, 18, 25].map((budget, i) => {
         const oracles = Array.from(targetRows, (r) => createOracle(m.row(r), budget));
-        const opts = cacheBytes === undefined ? {} : { cacheBytes };
-        return Array.from(
-          tailoredBench(opts).run({ sources: src, oracles, budget, rng: RandomStream.derive("kept", i % 2) }).estimates,
-        );
+        const workspace = make();
+        const ctx = { sources: src, oracles, budget, rng: RandomStream.derive("kept", i % 2) };
+        const method = tailoredBench(cacheBytes === undefined ? {} : { cacheBytes });
+        return Array.from(method.run(workspace === undefined ? ctx : { ...ctx, workspace }).estimates);
       });
-    const none = runs(0);
-    expect(keptStats().sources).toBe(0);
-    const kept = runs(undefined);
-    expect(keptStats().sources).toBeGreaterThan(0);
-    expect(kept).toEqual(none);
-    clearKept();
-    expect(keptStats()).toEqual({ sources: 0, bytes: 0 });
+    const none = runs(() => undefined);
+    const shared = new Workspace();
+    const reused = runs(() => shared);
+    expect(keptStats(shared).sources).toBeGreaterThan(0);
+    expect(shared.stats().bytes).toBeGreaterThan(0);
+    const reusedAgain = runs(() => shared); // now warm from the start
+    const zero = new Workspace();
+    const noCache = runs(() => zero, 0);
+    expect(keptStats(zero).sources).toBe(0);
+    const fresh = runs(() => new Workspace());
+    expect(reused).toEqual(none);
+    expect(reusedAgain).toEqual(none);
+    expect(noCache).toEqual(none);
+    expect(fresh).toEqual(none);
     expect(none[2]).toEqual(none[0]); // same seed and budget: same numbers
+    // the workspace given to the method's options serves when the context has none
+    const viaOptions = new Workspace();
+    const oracles = Array.from(targetRows, (r) => createOracle(m.row(r), 18));
+    const est = tailoredBench({ workspace: viaOptions }).run({
+      sources: src,
+      oracles,
+      budget: 18,
+      rng: RandomStream.derive("kept", 0),
+    }).estimates;
+    expect(Array.from(est)).toEqual(none[0]);
+    expect(keptStats(viaOptions).sources).toBeGreaterThan(0);
+    // clearKept drops the sources; clear and dispose drop everything
+    clearKept(shared);
+    expect(keptStats(shared)).toEqual({ sources: 0, bytes: 0 });
+    shared.clear();
+    expect(shared.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
+    viaOptions.dispose();
+    expect(viaOptions.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
     expect(() => tailoredBench({ cacheBytes: Number.NaN })).toThrow(/cacheBytes/);
+    expect(() => tailoredBench({ workspace: {} as Workspace })).toThrow(/Workspace/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, type Seed, TbError } from "@tb/core";
+import { type CorrectnessMatrix, type Seed, TbError, type Workspace, workspaceKey, workspaceOf } from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { assign, clara, claraSampling, type DistanceSource, retainedBytes } from "@tb/kmedoids";
 
@@ -27,6 +27,12 @@ export interface NSetOptions {
   claraSelect?: "last" | "fullInertia";
   /** K-Medoids algorithm inside CLARA; default `"pam"` (the reference). */
   algorithm?: "pam" | "fasterpam";
+  /**
+   * Where K-Medoids keeps its work for later calls (a `Workspace` of `@tb/core`: the quantized
+   * matrix of a shared source, near lists, buffers); without one nothing outlives the call. Same
+   * N-set either way.
+   */
+  workspace?: Workspace;
 }
 
 /** A target's Native coreset and the cluster of every example. */
@@ -102,8 +108,10 @@ export function buildNSet(
     select: options.claraSelect ?? "last",
   };
   if (options.algorithm !== undefined) claraOpts.algorithm = options.algorithm;
+  const ws = workspaceOf(options.workspace, "buildNSet: workspace");
+  claraOpts.workspace = ws;
   const { medoids } = clara(source, claraOpts);
-  const { labels, sizes } = assign(source, medoids);
+  const { labels, sizes } = assign(source, medoids, ws);
   return { medoids, labels, sizes };
 }
 
@@ -122,80 +130,109 @@ export function nsetDistances(
   return distanceSource(emb, options.metric ?? "manhattan");
 }
 
-/** Default bytes of native-set distance sources {@link keptNsetDistances} keeps per thread: 256 MiB. */
+/** Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 256 MiB. */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
-/** A number per source matrix (by identity), so that keys do not hold the matrices. */
-const matrixIds = new WeakMap<CorrectnessMatrix, number>();
-let nextMatrixId = 0;
-/** Kept sources, least recently used first. */
-const keptSources = new Map<string, DistanceSource>();
+/** The native-set sources a workspace keeps (see {@link keptNsetDistances}). */
+class KeptNsetSources {
+  /** A number per source matrix (by identity, weakly), so that keys do not hold the matrices. */
+  readonly matrixIds = new WeakMap<CorrectnessMatrix, number>();
+  nextMatrixId = 0;
+  /** Kept sources, least recently used first. */
+  readonly sources = new Map<string, DistanceSource>();
+  constructor(private readonly ws: Workspace) {}
+  entries(): number {
+    return this.sources.size;
+  }
+  /** The sources' own data and rows, and the near lists K-Medoids keeps for them. */
+  bytes(): number {
+    let b = 0;
+    for (const source of this.sources.values()) b += this.keptBytesOf(source);
+    return b;
+  }
+  /** What keeping `source` costs: its own data and rows, plus the near lists K-Medoids keeps for it. */
+  keptBytesOf(source: DistanceSource): number {
+    return (source.retainedBytes?.() ?? 0) + retainedBytes(source, this.ws);
+  }
+}
+const KEPT = workspaceKey<KeptNsetSources>("@tb/estimate native-set sources");
+
+function checkWorkspace(workspace: Workspace, fn: string): Workspace {
+  if (workspace === undefined)
+    throw new TbError("E_USAGE", `${fn}: the first argument must be a Workspace (new Workspace())`);
+  return workspaceOf(workspace, `${fn}: workspace`);
+}
 
 /**
- * {@link nsetDistances}, kept between calls in this thread while the sources, the natives and the
- * options are the same (a protocol meets the same native sets in trial after trial: GSM8K's 500
- * trials have 112 distinct ones). A kept source keeps its rows, and K-Medoids keeps its near
- * lists for each G-set alongside, so the costliest step of a target is skipped when a native set
- * and G-set come again. Kept sources are immutable, so results do not depend on what
+ * {@link nsetDistances}, kept in `workspace` while the sources, the natives and the options are
+ * the same (a protocol meets the same native sets in trial after trial: GSM8K's 500 trials have
+ * 112 distinct ones). A kept source keeps its rows, and K-Medoids keeps its near lists for each
+ * G-set alongside in the same workspace, so the costliest step of a target is skipped when a
+ * native set and G-set come again. Kept sources are immutable, so results do not depend on what
  * is kept. The least recently used ones are dropped once the kept bytes (the sources' data and
  * rows plus `retainedBytes` of `@tb/kmedoids`) exceed `maxBytes`; `maxBytes = 0` keeps nothing.
  * A `CorrectnessMatrix` must not be mutated after construction (its validation would not hold
- * either).
+ * either). Drop the workspace, or `workspace.clear()`, to free everything.
  */
 export function keptNsetDistances(
+  workspace: Workspace,
   sources: CorrectnessMatrix,
   natives: ArrayLike<number>,
   options: Pick<NSetOptions, "metric" | "standardize"> = {},
   maxBytes = DEFAULT_CACHE_BYTES,
 ): DistanceSource {
+  const ws = checkWorkspace(workspace, "keptNsetDistances");
   if (!(maxBytes >= 0)) throw new TbError("E_USAGE", `the cache size must be ≥ 0 bytes, got ${maxBytes}`);
   if (maxBytes === 0) {
-    clearKept();
+    clearKept(ws);
     return nsetDistances(sources, natives, options);
   }
-  let id = matrixIds.get(sources);
-  if (id === undefined) matrixIds.set(sources, (id = nextMatrixId++));
+  const kept = ws.slot(KEPT, () => new KeptNsetSources(ws));
+  let id = kept.matrixIds.get(sources);
+  if (id === undefined) kept.matrixIds.set(sources, (id = kept.nextMatrixId++));
   const key = `${id}|${options.standardize !== false}|${options.metric ?? "manhattan"}|${Array.from(natives).join(",")}`;
-  let source = keptSources.get(key);
+  let source = kept.sources.get(key);
   if (source !== undefined) {
-    keptSources.delete(key); // most recently used last
+    kept.sources.delete(key); // most recently used last
   } else {
     source = nsetDistances(sources, natives, options);
   }
-  keptSources.set(key, source);
-  trimKept(maxBytes);
+  kept.sources.set(key, source);
+  trimKept(ws, maxBytes);
   return source;
 }
 
-/** Drops the least recently used kept sources until the rest hold at most `maxBytes` (the newest stays). */
-export function trimKept(maxBytes: number): void {
+/** Drops the least recently used sources kept in `workspace` until the rest hold at most `maxBytes` (the newest stays). */
+export function trimKept(workspace: Workspace, maxBytes: number): void {
+  const kept = checkWorkspace(workspace, "trimKept").peek(KEPT);
+  if (kept === undefined) return;
   let total = 0;
   const sizes = new Map<string, number>();
-  for (const [key, source] of keptSources) {
-    const b = keptBytesOf(source);
+  for (const [key, source] of kept.sources) {
+    const b = kept.keptBytesOf(source);
     sizes.set(key, b);
     total += b;
   }
-  for (const key of [...keptSources.keys()]) {
-    if (total <= maxBytes || keptSources.size <= 1) break;
+  for (const key of [...kept.sources.keys()]) {
+    if (total <= maxBytes || kept.sources.size <= 1) break;
     total -= sizes.get(key) as number;
-    keptSources.delete(key);
+    kept.sources.delete(key);
   }
 }
 
-/** Drops every source kept by {@link keptNsetDistances} in this thread (e.g. when a long-lived process is done with a protocol). */
-export function clearKept(): void {
-  keptSources.clear();
+/**
+ * Drops every source {@link keptNsetDistances} keeps in `workspace` (the rest of the workspace
+ * stays; `workspace.clear()` drops everything).
+ */
+export function clearKept(workspace: Workspace): void {
+  checkWorkspace(workspace, "clearKept").peek(KEPT)?.sources.clear();
 }
 
-/** Bytes and number of the sources kept by {@link keptNsetDistances} in this thread. */
-export function keptStats(): { sources: number; bytes: number } {
+/** Bytes and number of the sources {@link keptNsetDistances} keeps in `workspace` (with K-Medoids' lists for them). */
+export function keptStats(workspace: Workspace): { sources: number; bytes: number } {
+  const kept = checkWorkspace(workspace, "keptStats").peek(KEPT);
+  if (kept === undefined) return { sources: 0, bytes: 0 };
   let bytes = 0;
-  for (const source of keptSources.values()) bytes += keptBytesOf(source);
-  return { sources: keptSources.size, bytes };
-}
-
-/** What keeping `source` costs: its own data and rows, plus the near lists K-Medoids keeps for it. */
-function keptBytesOf(source: DistanceSource): number {
-  return (source.retainedBytes?.() ?? 0) + retainedBytes(source);
+  for (const source of kept.sources.values()) bytes += kept.keptBytesOf(source);
+  return { sources: kept.sources.size, bytes };
 }

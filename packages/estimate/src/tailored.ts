@@ -6,6 +6,8 @@ import {
   RandomStream,
   type Seed,
   TbError,
+  type Workspace,
+  workspaceOf,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import type { DistanceSource } from "@tb/kmedoids";
@@ -62,10 +64,17 @@ export interface TailoredOptions extends EstimateOptions {
   nativeOffset?: number;
   /**
    * Bytes of native-set distances (with the near lists and rows K-Medoids keeps for them) kept
-   * between calls in this thread, for the trials of a protocol; default 256 MiB per thread
-   * (`DEFAULT_CACHE_BYTES`). 0 keeps nothing beyond one call. Results do not depend on it.
+   * in the workspace between calls, for the trials of a protocol; default 256 MiB per workspace
+   * (`DEFAULT_CACHE_BYTES`). 0 keeps none beyond one call. Results do not depend on it.
    */
   cacheBytes?: number;
+  /**
+   * Where the G-set source, the native-set sources (up to `cacheBytes`) and K-Medoids' work are
+   * kept between calls (a `Workspace` of `@tb/core`). `tailoredBench().run` uses the context's
+   * workspace first (`reproduce` gives one per worker and run), then this one; without either,
+   * a fresh one per call, so nothing outlives it. Results do not depend on it.
+   */
+  workspace?: Workspace;
   /**
    * When given, `tailoredBench().run` also returns per-target intervals at this nominal level:
    * split-conformal over every source's leave-one-out error on the target's own plan
@@ -104,6 +113,7 @@ export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOp
   gOpts.size = options.gset ?? 10;
   if (options.metric !== undefined) gOpts.metric = options.metric;
   if (options.standardize !== undefined) gOpts.standardize = options.standardize;
+  if (options.workspace !== undefined) gOpts.workspace = options.workspace;
   return { gset: selectGSet(sources, rng, gOpts) };
 }
 
@@ -205,6 +215,7 @@ export function nsetOptions(options: TailoredOptions): NSetOptions {
   const nOpts: NSetOptions = { ...options.nsetClustering };
   if (options.metric !== undefined) nOpts.metric = options.metric;
   if (options.standardize !== undefined) nOpts.standardize = options.standardize;
+  if (options.workspace !== undefined) nOpts.workspace = options.workspace;
   return nOpts;
 }
 
@@ -292,14 +303,17 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
   if (options.cacheBytes !== undefined && !(options.cacheBytes >= 0)) {
     throw new TbError("E_USAGE", `cacheBytes must be a number of bytes ≥ 0, got ${String(options.cacheBytes)}`);
   }
+  if (options.workspace !== undefined) workspaceOf(options.workspace, "tailoredBench: workspace");
   return {
     name: "tailored",
     run(ctx: MethodContext): MethodResult {
       const { sources, oracles, budget } = ctx;
+      const ws = workspaceOf(ctx.workspace ?? options.workspace, "tailoredBench: context workspace");
+      const opts: TailoredOptions = { ...options, workspace: ws };
       if (!(budget > g)) {
         throw new TbError("E_USAGE", `budget ${budget} must be larger than the G-set size ${g}`);
       }
-      const { gset } = probe(sources, ctx.rng.child("gset"), options);
+      const { gset } = probe(sources, ctx.rng.child("gset"), opts);
       const gAnswers = oracles.map((o) => o.queryMany(gset));
       let natives: Int32Array[];
       const nBars: number[] = [];
@@ -323,14 +337,14 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
       // Targets with the same native sources (GSM8K: about 22 distinct sets among 75 targets) share
       // the example embedding, its quantized distance matrix and m̄ (steps 5–7): computed once per
       // set. Each target still draws from its own stream, so the order of targets does not matter.
-      const nOpts = nsetOptions(options);
+      const nOpts = nsetOptions(opts);
       const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
       for (const group of groupByNatives(natives)) {
         const nat = natives[group[0] as number] as Int32Array;
-        const distances = keptNsetDistances(sources, nat, nOpts, cacheBytes);
+        const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
         const mBar = nativeMean(sources, nat);
         for (const t of group) {
-          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), options, distances);
+          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), opts, distances);
           const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
           estimates[t] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
           if (level !== undefined) {
@@ -340,7 +354,7 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
           }
         }
       }
-      trimKept(cacheBytes); // the kept sources grew rows and lists during the call
+      trimKept(ws, cacheBytes); // the kept sources grew rows and lists during the call
       return {
         estimates,
         ...(level !== undefined ? { intervals: { lower, upper, level } } : {}),

@@ -4,7 +4,7 @@
  * inline, yielding to the event loop between trials so a Web Worker can post progress; its
  * report equals the Node entry's for the same configuration (only the `seconds` timings differ).
  */
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, TbError, Workspace } from "@tb/core";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 import { type ProgressFn, type ReproduceConfig, type ReproduceReport, reproduceWith } from "./reproduce-core.js";
 
@@ -46,11 +46,17 @@ export async function executeInline(
     );
   }
   const out: TrialRecord[] = [];
-  for (const task of tasks) {
-    const rec = runTrial(matrix, task);
-    out.push(rec);
-    options.onProgress?.(out.length, tasks.length, rec);
-    await new Promise((r) => setTimeout(r, 0));
+  // the run owns the work kept across trials, and drops it at the end (as a Node worker does)
+  const workspace = new Workspace();
+  try {
+    for (const task of tasks) {
+      const rec = runTrial(matrix, task, undefined, workspace);
+      out.push(rec);
+      options.onProgress?.(out.length, tasks.length, rec);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } finally {
+    workspace.dispose();
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { type CorrectnessKind, CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessKind, CorrectnessMatrix, TbError, Workspace } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 import type { ProgressFn } from "./reproduce-core.js";
@@ -50,6 +50,10 @@ export type { ProgressFn } from "./reproduce-core.js";
  * Run trial tasks, inline (`workers ≤ 1`) or on a pool of worker threads (tinypool). Results come
  * back in task order. Because each task derives its own random streams from its keys, the records
  * are identical for any number of workers (only `seconds` differs).
+ *
+ * The run owns what the methods keep between trials: one `Workspace` (inline: here; with workers:
+ * one per worker thread, see worker.ts), dropped when the run ends (inline: disposed; workers: the
+ * pool and its threads are destroyed). Nothing of a run outlives it.
  */
 export async function executeTasks(
   matrix: CorrectnessMatrix,
@@ -60,14 +64,19 @@ export async function executeTasks(
   const out: TrialRecord[] = new Array(tasks.length);
   let done = 0;
   if (workers <= 1) {
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i] as TrialTask;
-      const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
-      const rec = runTrial(matrix, task, method);
-      out[i] = rec;
-      options.onProgress?.(++done, tasks.length, rec);
-      // let timers and stdout flush between trials
-      await new Promise((r) => setImmediate(r));
+    const workspace = new Workspace();
+    try {
+      for (let i = 0; i < tasks.length; i++) {
+        const task = tasks[i] as TrialTask;
+        const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
+        const rec = runTrial(matrix, task, method, workspace);
+        out[i] = rec;
+        options.onProgress?.(++done, tasks.length, rec);
+        // let timers and stdout flush between trials
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      workspace.dispose();
     }
     return out;
   }

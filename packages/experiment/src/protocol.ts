@@ -1,4 +1,14 @@
-import { type CorrectnessMatrix, createOracle, type EvaluationMethod, RandomStream, TbError } from "@tb/core";
+import {
+  type CorrectnessMatrix,
+  createOracle,
+  type EvaluationMethod,
+  RandomStream,
+  TbError,
+  WeakTable,
+  type Workspace,
+  workspaceKey,
+  workspaceOf,
+} from "@tb/core";
 import { evaluateEstimates, meanSe } from "@tb/metrics";
 import type { ResolvedMethodModule } from "./custom.js";
 import { createMethod, type MethodConfig } from "./registry.js";
@@ -57,12 +67,32 @@ function splitFor(matrix: CorrectnessMatrix, task: TrialTask): Split {
   return randomSplit(matrix.rows, task.targetFraction, task.seed, task.trial);
 }
 
-const sourceCache = new WeakMap<CorrectnessMatrix, Map<string, CorrectnessMatrix>>();
+/** The source matrices of splits a workspace keeps, per data matrix (weakly) and source rows (a few). */
+class SplitSources {
+  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, CorrectnessMatrix>>();
+  entries(): number {
+    let e = 0;
+    for (const m of this.byMatrix.values()) e += m.size;
+    return e;
+  }
+  bytes(): number {
+    let b = 0;
+    for (const m of this.byMatrix.values()) for (const s of m.values()) b += s.data.byteLength;
+    return b;
+  }
+}
+const SPLIT_SOURCES = workspaceKey<SplitSources>("@tb/experiment split sources");
 
-/** The source matrix of a split, cached per data matrix so per-source caches (IRT fits) survive trials. */
-function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array): CorrectnessMatrix {
-  let m = sourceCache.get(matrix);
-  if (!m) sourceCache.set(matrix, (m = new Map()));
+/**
+ * The source matrix of a split. With a workspace the same split gives the same matrix object in
+ * every trial, so the per-source work the methods keep in that workspace (IRT fits, distance
+ * sources) survives trials; without one a fresh matrix.
+ */
+function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array, workspace: Workspace | undefined): CorrectnessMatrix {
+  if (workspace === undefined) return matrix.selectRows(source, `${matrix.name} sources`);
+  const table = workspace.slot(SPLIT_SOURCES, () => new SplitSources());
+  let m = table.byMatrix.get(matrix);
+  if (!m) table.byMatrix.set(matrix, (m = new Map()));
   const key = source.join(",");
   let s = m.get(key);
   if (!s) {
@@ -83,14 +113,24 @@ interface TrialRun {
   diagnostics?: Record<string, unknown>;
 }
 
-function execute(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRun {
+function execute(
+  matrix: CorrectnessMatrix,
+  task: TrialTask,
+  method?: EvaluationMethod,
+  workspace?: Workspace,
+): TrialRun {
+  const ws = workspace === undefined ? undefined : workspaceOf(workspace, "runTrial: workspace");
   const split = splitFor(matrix, task);
-  const sources = sourcesOf(matrix, split.source);
+  const sources = sourcesOf(matrix, split.source, ws);
   const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
   const runner = method ?? createMethod(task.method, task.config);
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
-  const result = runner.run({ sources, oracles, budget: task.budget, rng });
+  const result = runner.run(
+    ws === undefined
+      ? { sources, oracles, budget: task.budget, rng }
+      : { sources, oracles, budget: task.budget, rng, workspace: ws },
+  );
   if (result.estimates.length !== oracles.length) {
     throw new TbError(
       "E_INTERNAL",
@@ -119,10 +159,18 @@ function execute(matrix: CorrectnessMatrix, task: TrialTask, method?: Evaluation
  * budgeted oracles, run the method, score its estimates against the targets' true scores.
  * Deterministic in `(seed, method, budget, trial)`. `method`: the method to run, when the caller
  * has built it (a user's module method, see {@link TrialTask.module}); by default the registry's.
+ * `workspace`: where the method keeps work for the next trials (given to it as
+ * `MethodContext.workspace`; `reproduce` makes one per worker for the run and drops it at the
+ * end); without one the trial keeps nothing. The record is the same either way (but `seconds`).
  */
-export function runTrial(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialRecord {
+export function runTrial(
+  matrix: CorrectnessMatrix,
+  task: TrialTask,
+  method?: EvaluationMethod,
+  workspace?: Workspace,
+): TrialRecord {
   const t0 = performance.now();
-  const run = execute(matrix, task, method);
+  const run = execute(matrix, task, method, workspace);
   const { truth } = run;
   const m = evaluateEstimates(run.estimates, truth);
   const rec: TrialRecord = {
@@ -177,8 +225,13 @@ export interface TrialEstimates {
  * The per-target estimates of one trial: the same split, oracles and random stream as
  * {@link runTrial} on the same task, so the estimates are those that trial scored.
  */
-export function trialEstimates(matrix: CorrectnessMatrix, task: TrialTask, method?: EvaluationMethod): TrialEstimates {
-  const run = execute(matrix, task, method);
+export function trialEstimates(
+  matrix: CorrectnessMatrix,
+  task: TrialTask,
+  method?: EvaluationMethod,
+  workspace?: Workspace,
+): TrialEstimates {
+  const run = execute(matrix, task, method, workspace);
   const targets: TargetEstimate[] = Array.from(run.split.target, (r, t) => {
     const e: TargetEstimate = {
       model: matrix.modelIds[r] as string,

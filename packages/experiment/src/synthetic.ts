@@ -34,8 +34,18 @@ export interface SyntheticOptions {
   fast?: boolean;
 }
 
-/** Logistic quantiles `ln(u/(1−u))` at `u = (k + ½)/2¹⁶`: a 16-bit uniform draw, inverted. */
-let logisticQuantiles: Float64Array | undefined;
+/**
+ * Logistic quantiles `ln(u/(1−u))` at `u = (k + ½)/2¹⁶`: a 16-bit uniform draw, inverted. Made
+ * per population (65536 logs, ≈ 1 ms), not kept in the module.
+ */
+function logisticQuantiles(): Float64Array {
+  const q = new Float64Array(65536);
+  for (let k = 0; k < 65536; k++) {
+    const w = (k + 0.5) / 65536;
+    q[k] = Math.log(w / (1 - w));
+  }
+  return q;
+}
 
 /**
  * One model's row in `fast` mode: cell j is 1 when `L < aa + scale·u·v_j − b_j`, where
@@ -51,15 +61,8 @@ function fastRow(
   v: Float64Array,
   b: Float64Array,
   d: number,
+  Q: Float64Array,
 ): void {
-  if (logisticQuantiles === undefined) {
-    logisticQuantiles = new Float64Array(65536);
-    for (let k = 0; k < 65536; k++) {
-      const w = (k + 0.5) / 65536;
-      logisticQuantiles[k] = Math.log(w / (1 - w));
-    }
-  }
-  const Q = logisticQuantiles;
   const n = row.length;
   const u0 = um[0] as number;
   const u1 = d > 1 ? (um[1] as number) : 0;
@@ -141,6 +144,7 @@ export function syntheticPopulation(options: SyntheticOptions = {}): Correctness
   const um = new Float64Array(d);
   const scale = kappa / Math.sqrt(d);
   const fast = options.fast === true;
+  const Q = fast ? logisticQuantiles() : undefined;
   for (let m = 0; m < M; m++) {
     const f = m % F;
     ids.push(`f${f}-m${m}`);
@@ -148,7 +152,7 @@ export function syntheticPopulation(options: SyntheticOptions = {}): Correctness
     for (let e = 0; e < d; e++) um[e] = (uF[f * d + e] as number) + spread * rng.nextNormal();
     if (fast) {
       const key = RandomStream.derive(seed, "synthetic", "cells", m).nextUint32();
-      fastRow(data.subarray(m * n, (m + 1) * n), key, alpha * a, scale, um, v, b, d);
+      fastRow(data.subarray(m * n, (m + 1) * n), key, alpha * a, scale, um, v, b, d, Q as Float64Array);
       continue;
     }
     for (let j = 0; j < n; j++) {

@@ -1,9 +1,14 @@
-import { type CorrectnessMatrix, isTbError, type TbErrorCode } from "@tb/core";
+import { type CorrectnessMatrix, isTbError, type TbErrorCode, Workspace } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
 import { type SharedMatrix, unshareMatrix } from "./executor.js";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 
-let cached: { key: string; matrix: CorrectnessMatrix } | undefined;
+/**
+ * This worker thread's part of the current run: the shared matrix, rebuilt once, and the run's
+ * workspace for this worker. Both belong to the run (`key` is unique per `executeTasks` call):
+ * a task of another run replaces them, and the run's end destroys the pool and its threads.
+ */
+let run: { key: string; matrix: CorrectnessMatrix; workspace: Workspace } | undefined;
 
 /**
  * What a worker sends back: the trial's record, or the `TbError` it raised (its code and message:
@@ -13,14 +18,18 @@ let cached: { key: string; matrix: CorrectnessMatrix } | undefined;
 export type WorkerReply = { record: TrialRecord } | { error: { code: TbErrorCode; message: string } };
 
 /**
- * Tinypool worker entry: run one trial on the shared matrix (rebuilt once per worker). A user's
+ * Tinypool worker entry: run one trial on the shared matrix (rebuilt once per worker and run) with
+ * this worker's workspace for the run. A user's
  * method given by module ({@link TrialTask.module}) is imported here, in the worker.
  */
 export default async function runTask(msg: { shared: SharedMatrix; task: TrialTask }): Promise<WorkerReply> {
-  if (cached?.key !== msg.shared.key) cached = { key: msg.shared.key, matrix: unshareMatrix(msg.shared) };
+  if (run?.key !== msg.shared.key) {
+    run?.workspace.dispose();
+    run = { key: msg.shared.key, matrix: unshareMatrix(msg.shared), workspace: new Workspace() };
+  }
   try {
     const method = msg.task.module ? await loadMethodModule(msg.task.module, msg.task.config) : undefined;
-    return { record: runTrial(cached.matrix, msg.task, method) };
+    return { record: runTrial(run.matrix, msg.task, method, run.workspace) };
   } catch (e) {
     if (isTbError(e)) return { error: { code: e.code, message: e.message } };
     throw e;

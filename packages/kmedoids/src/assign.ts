@@ -1,5 +1,6 @@
-import { TbError } from "@tb/core";
+import { TbError, type Workspace, workspaceOf } from "@tb/core";
 import type { DistanceSource } from "./distance-source.js";
+import { kmedoidsScratch } from "./scratch.js";
 
 /** Result of {@link assign} / {@link assignFromRows} (ALGORITHMS §2.5). */
 export interface Assignment {
@@ -55,9 +56,12 @@ export function assignFromRows(rows: Float64Array, K: number, n: number): Assign
  * that comes first in `medoids` — for TailoredBench: G-set ascending, then the extra slots.
  * Reads only the `K × n` block `source.rowsTo(medoids)` (§9.16).
  *
+ * @param workspace where to keep the `K × n` block for later calls (through `source.rowsInto`,
+ *   when it is at most 4 MiB: a TailoredBench target reads 40 GSM8K rows, 420 KB, per call);
+ *   without one the block is fresh. Same result either way.
  * @throws TbError `E_USAGE` on an empty list or an out-of-range medoid.
  */
-export function assign(source: DistanceSource, medoids: Int32Array): Assignment {
+export function assign(source: DistanceSource, medoids: Int32Array, workspace?: Workspace): Assignment {
   const n = source.n;
   if (medoids.length < 1) throw new TbError("E_USAGE", "assign: need at least one medoid");
   for (let i = 0; i < medoids.length; i++) {
@@ -66,13 +70,14 @@ export function assign(source: DistanceSource, medoids: Int32Array): Assignment 
   }
   const K = medoids.length;
   if (source.rowsInto === undefined) return assignFromRows(source.rowsTo(medoids), K, n);
-  // through rowsInto into a block kept between calls when it is small (a TailoredBench target:
-  // 40 GSM8K rows, 420 KB, per call), so that no K × n array is allocated each time
+  // through rowsInto into a block the workspace keeps when it is small, so that no K × n array
+  // is allocated each time
   const len = K * n;
   let block: Float64Array;
-  if (len <= KEEP_BLOCK) {
-    if (scratch.length < len) scratch = new Float64Array(len);
-    block = scratch.subarray(0, len);
+  if (workspace !== undefined && len <= KEEP_BLOCK) {
+    const scratch = kmedoidsScratch(workspaceOf(workspace, "assign: workspace"));
+    if (scratch.assignBlock.length < len) scratch.assignBlock = new Float64Array(len);
+    block = scratch.assignBlock.subarray(0, len);
   } else {
     block = new Float64Array(len);
   }
@@ -80,6 +85,5 @@ export function assign(source: DistanceSource, medoids: Int32Array): Assignment 
   return assignFromRows(block, K, n);
 }
 
-/** The K × n block {@link assign} keeps between calls (one thread), at most {@link KEEP_BLOCK} doubles. */
-let scratch = new Float64Array(0);
-const KEEP_BLOCK = 1 << 19; // 4 MiB
+/** The largest K × n block a workspace keeps for {@link assign}: 2^19 doubles (4 MiB). */
+const KEEP_BLOCK = 1 << 19;

@@ -1,4 +1,6 @@
-import { RandomStream, TbError } from "@tb/core";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { RandomStream, TbError, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara, claraSampling } from "./clara.js";
@@ -57,16 +59,55 @@ describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
   test("an immutable source's quantized matrix is reused for the same sample, recomputed otherwise", () => {
     const src = counting(precomputed(dist, n), true);
     const other = counting(precomputed(dist, n), true);
-    const opts = (seed: number) => ({ k: 5, fixed, rng: RandomStream.derive("reuse", seed) });
+    const workspace = new Workspace();
+    const opts = (seed: number) => ({ k: 5, fixed, rng: RandomStream.derive("reuse", seed), workspace });
     const r1 = clara(src, opts(1));
     clara(src, opts(2));
     expect(src.calls).toBe(1); // s = n: the same sample, so the matrix is computed once
+    const { workspace: _, ...alone } = opts(1);
+    expect(list(clara(src, alone).medoids)).toEqual(list(r1.medoids)); // no workspace: computed again
+    expect(src.calls).toBe(2);
+    clara(src, opts(2)); // still kept in the workspace
+    expect(src.calls).toBe(2);
     clara(other, opts(3)); // another source takes the buffer
     const r1again = clara(src, opts(1));
-    expect(src.calls).toBe(2);
+    expect(src.calls).toBe(3);
     expect(list(r1again.medoids)).toEqual(list(r1.medoids));
     clara(src, { ...opts(4), sampleSize: 50 }); // another sample
-    expect(src.calls).toBe(3);
+    expect(src.calls).toBe(4);
+    // two workspaces do not share: a fresh one computes the matrix again
+    clara(src, { ...opts(1), workspace: new Workspace() });
+    expect(src.calls).toBe(5);
+  });
+
+  test("a call without a workspace keeps nothing: its source can be collected; a workspace keeps it until cleared", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    // WeakRefs keep their targets alive until the job ends: wait for the next one, then collect
+    const collect = async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+    };
+    const run = (workspace?: Workspace): WeakRef<object> => {
+      const src = counting(precomputed(dist, n), true);
+      const opts = { k: 5, fixed, rng: RandomStream.derive("gc", 1) };
+      clara(src, workspace === undefined ? opts : { ...opts, workspace });
+      clara(src, workspace === undefined ? opts : { ...opts, workspace });
+      expect(src.calls).toBe(workspace === undefined ? 2 : 1);
+      return new WeakRef(src);
+    };
+    const alone = run();
+    await collect();
+    expect(alone.deref()).toBeUndefined();
+    const workspace = new Workspace();
+    const held = run(workspace);
+    await collect();
+    expect(held.deref()).toBeDefined(); // the workspace holds its quantized matrix, keyed by the source
+    expect(workspace.stats().bytes).toBeGreaterThanOrEqual(n * n * 8);
+    workspace.clear();
+    await collect();
+    expect(held.deref()).toBeUndefined();
+    expect(workspace.stats()).toMatchObject({ slots: 0, entries: 0, bytes: 0 });
   });
 
   test("a source that is not marked immutable is asked every time", () => {

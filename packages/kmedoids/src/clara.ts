@@ -1,10 +1,11 @@
-import { RandomStream, range, type Seed, TbError } from "@tb/core";
+import { RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
 import { assign } from "./assign.js";
 import type { DistanceSource } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
 import { type NearIndex, nearIndex, roundWithNear, SparseState, sortedRows, sparseNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
+import { type KMedoidsScratch, kmedoidsScratch, peekKmedoidsScratch } from "./scratch.js";
 import type { RowSource } from "./swap-state.js";
 import { checkEps, checkInt } from "./validate.js";
 
@@ -40,6 +41,14 @@ export interface ClaraOptions {
    * of the quantized `n × n` matrix (default `true`). Same medoids; `false` forces the matrix.
    */
   sparse?: boolean;
+  /**
+   * Where to keep work for later calls (a `Workspace` of `@tb/core`): the quantized sample matrix
+   * of an `immutable` source (reused when the same source and sample come again, e.g. targets
+   * sharing their native sources), the near lists of the sparse path per immutable source, and
+   * the swap search's buffers. Without one, a fresh workspace serves this call only (its
+   * sub-runs) and nothing is kept. The medoids are the same either way.
+   */
+  workspace?: Workspace;
 }
 
 /** Result of {@link clara} (ALGORITHMS §2.4). */
@@ -91,19 +100,8 @@ export function claraSampling(
   return { sampleSize: s, subRuns: opts.subRuns ?? 10, sampled: s < n };
 }
 
-/** Largest sample matrix kept between calls: 2^23 doubles = 64 MiB (s ≤ 2896). */
+/** Largest sample matrix a workspace keeps between calls: 2^23 doubles = 64 MiB (s ≤ 2896). */
 const MAX_KEPT = 1 << 23;
-/** The buffer of {@link sampleMatrix} (one per thread: calls are synchronous). */
-let kept: Float64Array | undefined;
-/** Whose quantized sample matrix `kept` holds, when it may be reused (immutable sources only). */
-let keptFor: { source: DistanceSource; sample: Int32Array } | undefined;
-/**
- * Near lists of the matrix in `kept` (valid while `keptFor` is set) for the fixed positions
- * `fixed` — `near` undefined when the lists would not help (see {@link nearIndex}).
- */
-let keptNear: { fixed: Int32Array; near: NearIndex | undefined } | undefined;
-/** Sorted rows of the matrix in `kept` (valid while `keptFor` is set), made when it is reused. */
-let keptSorted: NearIndex | undefined;
 /** Largest matrix whose rows are sorted: 2^22 entries (m ≤ 2048; 48 MiB of lists). */
 const MAX_SORTED = 1 << 22;
 
@@ -115,13 +113,14 @@ function sameList(a: Int32Array, b: Int32Array): boolean {
 
 /**
  * The `s × s` distance matrix of a CLARA sample, rounded to the exact grid (ALGORITHMS §9.18),
- * read-only and valid until the next call. Sources with `submatrixInto` fill one buffer kept per
- * thread (no fresh `s²` allocation, no separate validation pass); for `immutable` ones the last
- * matrix is reused when the same source and sample come again (§3 step 5: targets that share
- * their native sources). Other sources: `submatrix`, quantized in place, as before. The values
- * are the same either way. Internal.
+ * read-only and valid until the next call with the same workspace slot. Sources with
+ * `submatrixInto` fill one buffer the slot keeps (no fresh `s²` allocation, no separate validation
+ * pass); for `immutable` ones the last matrix is reused when the same source and sample come
+ * again (§3 step 5: targets that share their native sources). Other sources: `submatrix`,
+ * quantized in place, as before. The values are the same either way. Internal.
  */
 function sampleMatrix(
+  ws: KMedoidsScratch,
   source: DistanceSource,
   sample: Int32Array,
   fixedPos: Int32Array | undefined,
@@ -137,25 +136,26 @@ function sampleMatrix(
     quantizeDistances(sub, s, sub);
     return { sub, near: fixedPos === undefined ? undefined : nearIndex(sub, s, fixedPos) };
   }
+  const keptFor = ws.keptFor;
   if (keptFor !== undefined && keptFor.source === source && sameList(keptFor.sample, sample)) {
-    const sub = (kept as Float64Array).subarray(0, len);
+    const sub = (ws.kept as Float64Array).subarray(0, len);
     if (fixedPos === undefined) {
       // clustered again (e.g. the G-set in every trial of a protocol): sort its rows once
-      if (wantSorted && keptSorted === undefined && len <= MAX_SORTED) keptSorted = sortedRows(sub, s);
-      return { sub, near: wantSorted ? keptSorted : undefined };
+      if (wantSorted && ws.keptSorted === undefined && len <= MAX_SORTED) ws.keptSorted = sortedRows(sub, s);
+      return { sub, near: wantSorted ? ws.keptSorted : undefined };
     }
-    if (keptNear === undefined || !sameList(keptNear.fixed, fixedPos)) {
-      keptNear = { fixed: fixedPos.slice(), near: nearIndex(sub, s, fixedPos) };
+    if (ws.keptNear === undefined || !sameList(ws.keptNear.fixed, fixedPos)) {
+      ws.keptNear = { fixed: fixedPos.slice(), near: nearIndex(sub, s, fixedPos) };
     }
-    return { sub, near: keptNear.near };
+    return { sub, near: ws.keptNear.near };
   }
   let out: Float64Array;
   if (len <= MAX_KEPT) {
-    if (kept === undefined || kept.length < len) kept = new Float64Array(len);
-    out = kept.subarray(0, len);
-    keptFor = undefined;
-    keptNear = undefined;
-    keptSorted = undefined;
+    if (ws.kept === undefined || ws.kept.length < len) ws.kept = new Float64Array(len);
+    out = ws.kept.subarray(0, len);
+    ws.keptFor = undefined;
+    ws.keptNear = undefined;
+    ws.keptSorted = undefined;
   } else {
     out = new Float64Array(len);
   }
@@ -168,39 +168,45 @@ function sampleMatrix(
   } else {
     quantizeDistances(out, s, out); // throws E_INPUT naming the bad entry
   }
-  if (source.immutable === true && out.buffer === kept?.buffer) {
-    keptFor = { source, sample: Int32Array.from(sample) };
-    keptNear = fixedPos === undefined ? undefined : { fixed: fixedPos.slice(), near };
+  if (source.immutable === true && out.buffer === ws.kept?.buffer) {
+    ws.keptFor = { source, sample: Int32Array.from(sample) };
+    ws.keptNear = fixedPos === undefined ? undefined : { fixed: fixedPos.slice(), near };
   }
   return { sub: out, near };
 }
 
 const EMPTY = new Float64Array(0);
-/** The sparse-path state of each immutable source (its near lists, kept as long as the source). */
-const sparseStates = new WeakMap<DistanceSource, SparseState>();
 
 /**
  * The near lists and rows of the sparse path for all points of `source` and the fixed medoids `F`
- * (ascending). For an immutable source the lists are kept with the source and reused while the
- * same fixed set comes again: the targets of a trial that share their native sources and the G-set,
- * and — when the caller keeps the source (TailoredBench does, across trials) — later trials
- * meeting the same native sources and G-set. Internal.
+ * (ascending). For an immutable source the lists are kept in the workspace slot, with the source
+ * as a weak key, and reused while the same fixed set comes again: the targets of a trial that
+ * share their native sources and the G-set, and — when the caller keeps both the source and the
+ * workspace (TailoredBench in a protocol does) — later trials meeting the same native sources and
+ * G-set. Internal.
  */
-function sparseFor(source: DistanceSource, F: Int32Array): { near: NearIndex; rows: RowSource } | undefined {
+function sparseFor(
+  scratch: KMedoidsScratch,
+  ws: Workspace,
+  source: DistanceSource,
+  F: Int32Array,
+): { near: NearIndex; rows: RowSource } | undefined {
   if (source.nearPairs === undefined) return undefined;
-  if (source.immutable !== true) return sparseNear(source, F);
-  let state = sparseStates.get(source);
-  if (state === undefined) sparseStates.set(source, (state = new SparseState(source)));
+  if (source.immutable !== true) return sparseNear(source, F, undefined, ws);
+  let state = scratch.sparse.get(source);
+  if (state === undefined) scratch.sparse.set(source, (state = new SparseState(source, undefined, ws)));
   const near = state.near(F);
   return near === undefined ? undefined : { near, rows: state.rows };
 }
 
 /**
- * Bytes {@link clara} keeps for `source` between calls (the sparse path's near lists of an
- * immutable source; freed with the source). For callers that keep sources in a bounded cache.
+ * Bytes {@link clara} keeps in `workspace` for `source` (the sparse path's near lists of an
+ * immutable source; freed with the source or the workspace). For callers that keep sources in a
+ * bounded cache. 0 when the workspace holds nothing for it.
  */
-export function retainedBytes(source: DistanceSource): number {
-  return sparseStates.get(source)?.bytes() ?? 0;
+export function retainedBytes(source: DistanceSource, workspace: Workspace): number {
+  if (workspace === undefined) throw new TbError("E_USAGE", "retainedBytes: the workspace to look in is required");
+  return peekKmedoidsScratch(workspaceOf(workspace, "retainedBytes: workspace"))?.sparse.get(source)?.bytes() ?? 0;
 }
 
 function sortedFixed(fixed: ArrayLike<number> | undefined, n: number): Int32Array {
@@ -269,6 +275,8 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
   if (opts.rng === undefined)
     throw new TbError("E_USAGE", "clara: rng (an integer seed or a RandomStream) is required");
   const rng = RandomStream.from(opts.rng, "clara: rng");
+  const ws = workspaceOf(opts.workspace, "clara: workspace");
+  const scratch = kmedoidsScratch(ws);
 
   const isFixed = new Uint8Array(n);
   for (let t = 0; t < f; t++) isFixed[F[t] as number] = 1;
@@ -306,13 +314,15 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     // near lists (PAM with fixed medoids): the fixed slots' sample positions, ascending
     const listFor = algorithm === "pam" && f >= 1 && f < K && maxIter > 0 ? med.slice(0, f) : undefined;
     // the sparse path (s = n, a source with nearPairs): lists and single rows, no n × n matrix
-    const sparse = listFor !== undefined && s === n && opts.sparse !== false ? sparseFor(source, F) : undefined;
+    const sparse =
+      listFor !== undefined && s === n && opts.sparse !== false ? sparseFor(scratch, ws, source, F) : undefined;
     if (sparse !== undefined) {
-      pamSwapCore(EMPTY, s, med, f, maxIter, eps, true, sparse.near, sparse.rows);
+      pamSwapCore(EMPTY, s, med, f, maxIter, eps, true, sparse.near, sparse.rows, scratch.pool);
     } else {
-      const { sub, near } = sampleMatrix(source, sample, listFor, algorithm === "pam" && f === 0 && maxIter > 0);
-      if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near);
-      else fasterPamCore(sub, s, med, f, maxIter, eps, undefined);
+      const wantSorted = algorithm === "pam" && f === 0 && maxIter > 0;
+      const { sub, near } = sampleMatrix(scratch, source, sample, listFor, wantSorted);
+      if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near, undefined, scratch.pool);
+      else fasterPamCore(sub, s, med, f, maxIter, eps, undefined, scratch.pool);
     }
     const medoids = new Int32Array(K);
     for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;
@@ -320,7 +330,7 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
     if (select === "last") {
       best = { medoids, subRun: r };
     } else {
-      const inertia = assign(source, medoids).cost;
+      const inertia = assign(source, medoids, ws).cost;
       if (best === undefined || inertia < (best.inertia as number)) best = { medoids, inertia, subRun: r };
     }
   }

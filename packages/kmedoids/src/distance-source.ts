@@ -1,4 +1,4 @@
-import { TbError } from "@tb/core";
+import { TbError, type Workspace } from "@tb/core";
 
 /**
  * Distances among `n` points, read in blocks, so that CLARA and assignment never need an `n × n`
@@ -32,22 +32,23 @@ export interface DistanceSource {
    * (ALGORITHMS §3 "Cost"): for each point `a`, the points `b` with `Δ(a, b) < caps[a]` — `a`
    * itself included when `0 < caps[a]` — in ascending order, as compressed rows, and the largest
    * distance over all pairs (`NaN` when a distance is negative, NaN or infinite). The values must
-   * be those `rowsTo` gives. Every pair is computed once and no `n × n` matrix is built:
+   * be those `rowsTo` gives. `workspace`, when given, may hold the source's scratch buffers
+   * between calls (nothing else: the lists returned are fresh). Every pair is computed once and no `n × n` matrix is built:
    * {@link clara} (with `s = n`) then needs only these lists and single rows from `rowsTo`.
    */
-  nearPairs?(caps: Float64Array): NearPairs;
+  nearPairs?(caps: Float64Array, workspace?: Workspace): NearPairs;
   /**
    * Optional promise that the distances never change between calls (a source over data nobody
-   * mutates). {@link clara} then keeps the quantized sample matrix of its last call (one per
-   * thread) and reuses it when called again with the same source object and the same sample —
+   * mutates). {@link clara} then keeps the quantized sample matrix of its last call in its
+   * workspace and reuses it when called again with the same source object and the same sample —
    * e.g. the TailoredBench targets of a trial that share their native sources (§3 step 5). Only
    * sources with {@link DistanceSource.submatrixInto} benefit. Leave it unset otherwise.
    */
   readonly immutable?: boolean;
   /**
    * Optional: bytes the source holds (its data and any rows it keeps for later calls), so that a
-   * caller keeping sources between calls can bound its cache. Add `retainedBytes(source)` of `@tb/kmedoids` for what
-   * {@link clara} keeps alongside.
+   * caller keeping sources between calls can bound its cache. Add `retainedBytes(source, workspace)`
+   * of `@tb/kmedoids` for what {@link clara} keeps alongside in a workspace.
    */
   retainedBytes?(): number;
 }

@@ -1,4 +1,5 @@
 import { TbError } from "@tb/core";
+import type { KMedoidsScratch } from "./scratch.js";
 
 /**
  * The spacing of the exact grid (ALGORITHMS §9.18) that {@link quantizeDistances} rounds to: a power
@@ -63,19 +64,19 @@ export function roundToGrid(dist: Float64Array, max: number, m: number, target: 
   return target;
 }
 
-/** Reused output buffer of {@link quantizedCopy} (calls are synchronous, so one buffer suffices). */
-let scratch: Float64Array | undefined;
-/** Largest scratch buffer kept between calls: 2^22 doubles = 32 MiB (m ≈ 2048). */
+/** Largest quantized copy a workspace keeps between calls: 2^22 doubles = 32 MiB (m ≈ 2048). */
 const MAX_SCRATCH = 1 << 22;
 
 /**
- * A quantized copy of `dist` that is only valid until the next call: written into a buffer kept
- * between calls, which saves the first-touch page faults of a fresh `m²` allocation on every PAM
- * run. Internal; the result must not escape the synchronous call that requested it.
+ * A quantized copy of `dist`. With a workspace's K-Medoids slot it is written into a buffer the
+ * slot keeps, valid only until the next call with that slot — which saves the first-touch page
+ * faults of a fresh `m²` allocation on every PAM run; then the result must not escape the
+ * synchronous call that requested it. Without one, a fresh array. Internal.
  */
-export function quantizedCopy(dist: Float64Array, m: number): Float64Array {
+export function quantizedCopy(dist: Float64Array, m: number, scratch?: KMedoidsScratch): Float64Array {
   const len = dist.length;
-  if (len > MAX_SCRATCH) return quantizeDistances(dist, m);
-  if (scratch === undefined || scratch.length < len) scratch = new Float64Array(Math.max(len, scratch?.length ?? 0));
-  return quantizeDistances(dist, m, scratch.subarray(0, len));
+  if (scratch === undefined || len > MAX_SCRATCH) return quantizeDistances(dist, m);
+  const kept = scratch.quantized;
+  if (kept === undefined || kept.length < len) scratch.quantized = new Float64Array(Math.max(len, kept?.length ?? 0));
+  return quantizeDistances(dist, m, (scratch.quantized as Float64Array).subarray(0, len));
 }

@@ -1,6 +1,8 @@
-import { RandomStream, range, type Seed } from "@tb/core";
+import { RandomStream, range, type Seed, type Workspace, workspaceOf } from "@tb/core";
+import type { Buffers } from "./buffer-pool.js";
 import { quantizedCopy } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
+import { kmedoidsScratch } from "./scratch.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
@@ -17,6 +19,11 @@ export interface FasterPamOptions {
   eps?: number;
   /** Number of leading medoid slots that are never swapped out. Default 0. */
   fixed?: number;
+  /**
+   * Where to keep the quantized copy and the search's buffers for later calls (a `Workspace` of
+   * `@tb/core`); without one they are fresh and dropped with the call. Same result either way.
+   */
+  workspace?: Workspace;
 }
 
 /** Default `maxPasses` of {@link fasterPam} (ALGORITHMS §5 step 3: at most 100 passes). */
@@ -33,12 +40,13 @@ export function fasterPamCore(
   maxPasses: number,
   eps: number,
   rng: RandomStream | undefined,
+  buffers?: Buffers,
 ): { iterations: number; swaps: number } {
   const K = med.length;
   if (maxPasses === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 };
   const order = rng ? rng.shuffle(range(m)) : range(m);
-  const st = new SwapState(q, m, med, f, false);
+  const st = new SwapState(q, m, med, f, false, undefined, undefined, buffers);
   const { slotOf } = st;
   const phi = new Float64Array(K);
   let lastSwap = -1;
@@ -102,8 +110,10 @@ export function fasterPam(
   const f = checkInt(opts.fixed ?? 0, 0, med.length, "fasterPam: fixed");
   const maxPasses = checkInt(opts.maxPasses ?? DEFAULT_MAX_PASSES, 0, Number.MAX_SAFE_INTEGER, "fasterPam: maxPasses");
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "fasterPam: eps");
-  const q = quantizedCopy(dist, m);
+  const scratch =
+    opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "fasterPam: workspace"));
+  const q = quantizedCopy(dist, m, scratch);
   const rng = opts.rng === undefined ? undefined : RandomStream.from(opts.rng, "fasterPam: rng");
-  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng);
+  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng, scratch?.pool);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }

@@ -1,5 +1,5 @@
 // The @tb/core types and values this package's signatures use, so that `pnpm add @tb/kmedoids` alone is enough.
-export { isTbError, RandomStream, type Seed, TbError, type TbErrorCode } from "@tb/core";
+export { isTbError, RandomStream, type Seed, TbError, type TbErrorCode, Workspace } from "@tb/core";
 export { type Assignment, assign, assignFromRows } from "./assign.js";
 export {
   type ClaraOptions,

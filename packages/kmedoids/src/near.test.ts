@@ -1,4 +1,4 @@
-import { RandomStream, range } from "@tb/core";
+import { RandomStream, range, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { lineMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara, retainedBytes } from "./clara.js";
@@ -228,13 +228,35 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
       const { d, rng } = instance(260, 12, seed);
       const src = withPairs(d, 260);
       const fixed = Int32Array.from(rng.sample(range(260), 10));
+      const workspace = new Workspace();
       for (let t = 0; t < 3; t++) {
-        const a = clara(src, { k: 15, fixed, rng: rng.child("t", t) });
-        const b = clara(src, { k: 15, fixed, rng: rng.child("t", t), sparse: false });
+        const a = clara(src, { k: 15, fixed, rng: rng.child("t", t), workspace });
+        const b = clara(src, { k: 15, fixed, rng: rng.child("t", t), sparse: false, workspace });
+        const none = clara(src, { k: 15, fixed, rng: rng.child("t", t) });
         expect(list(a.medoids)).toEqual(list(b.medoids));
+        expect(list(none.medoids)).toEqual(list(a.medoids));
       }
-      expect(src.calls).toBe(1); // one set of lists for the three targets
+      // one set of lists for the three targets in the workspace; each workspace-less call made its own
+      expect(src.calls).toBe(1 + 3);
     }
+  });
+
+  test("without a workspace nothing is kept: every call builds its lists again", () => {
+    const { d, rng } = instance(150, 8, 35);
+    const src = withPairs(d, 150);
+    const fixed = Int32Array.from(rng.sample(range(150), 6));
+    for (let t = 0; t < 3; t++) clara(src, { k: 5, fixed, rng: rng.child("t", t) });
+    expect(src.calls).toBe(3);
+    // and a workspace used once keeps them for the next call, until it is cleared
+    const workspace = new Workspace();
+    clara(src, { k: 5, fixed, rng: rng.child("w", 0), workspace });
+    clara(src, { k: 5, fixed, rng: rng.child("w", 1), workspace });
+    expect(src.calls).toBe(4);
+    expect(retainedBytes(src, workspace)).toBeGreaterThan(0);
+    workspace.clear();
+    expect(retainedBytes(src, workspace)).toBe(0);
+    clara(src, { k: 5, fixed, rng: rng.child("w", 2), workspace });
+    expect(src.calls).toBe(5);
   });
 
   test("lists are kept per fixed set with the source: A, B, A makes two sets of lists, same medoids", () => {
@@ -242,11 +264,15 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     const src = withPairs(d, 230);
     const A = Int32Array.from(rng.sample(range(230), 8));
     const B = Int32Array.from(rng.sample(range(230), 8));
-    expect(retainedBytes(src)).toBe(0);
-    const runs = [A, B, A, B].map((fixed, t) => clara(src, { k: 10, fixed, rng: rng.child("kept", t) }).medoids);
+    const workspace = new Workspace();
+    expect(retainedBytes(src, workspace)).toBe(0);
+    const runs = [A, B, A, B].map(
+      (fixed, t) => clara(src, { k: 10, fixed, rng: rng.child("kept", t), workspace }).medoids,
+    );
     expect(src.calls).toBe(2);
     // each set of lists: (n + 1) starts, 4 + 8 bytes an entry — at least the starts of two sets
-    expect(retainedBytes(src)).toBeGreaterThanOrEqual(2 * 4 * 231);
+    expect(retainedBytes(src, workspace)).toBeGreaterThanOrEqual(2 * 4 * 231);
+    expect(retainedBytes(src, new Workspace())).toBe(0); // another workspace holds nothing of it
     // a fresh source (nothing kept) and the dense path give the same medoids
     [A, B, A, B].forEach((fixed, t) => {
       const fresh = clara(withPairs(d, 230), { k: 10, fixed, rng: rng.child("kept", t) }).medoids;
@@ -260,7 +286,8 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     const { d, rng } = instance(120, 6, 32);
     const src = withPairs(d, 120);
     const sets = Array.from(range(9), (t) => Int32Array.from(rng.child("set", t).sample(range(120), 5)));
-    const run = (fixed: Int32Array) => clara(src, { k: 4, fixed, rng: rng.child("r") });
+    const workspace = new Workspace();
+    const run = (fixed: Int32Array) => clara(src, { k: 4, fixed, rng: rng.child("r"), workspace });
     for (const F of sets.slice(0, 8)) run(F);
     expect(src.calls).toBe(8);
     run(sets[0] as Int32Array); // used again: now the most recent
@@ -279,10 +306,11 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     const pairs = src.nearPairs as NonNullable<DistanceSource["nearPairs"]>;
     const mutable: DistanceSource = { ...src, immutable: false, nearPairs: pairs };
     const fixed = Int32Array.from(rng.sample(range(100), 5));
-    clara(mutable, { k: 4, fixed, rng: rng.child("a") });
-    clara(mutable, { k: 4, fixed, rng: rng.child("b") });
+    const workspace = new Workspace();
+    clara(mutable, { k: 4, fixed, rng: rng.child("a"), workspace });
+    clara(mutable, { k: 4, fixed, rng: rng.child("b"), workspace });
     expect(src.calls).toBe(2);
-    expect(retainedBytes(mutable)).toBe(0);
+    expect(retainedBytes(mutable, workspace)).toBe(0);
   });
 
   test("rows come through rowsInto when the source has it, rounded to the grid", () => {

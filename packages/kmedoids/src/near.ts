@@ -1,4 +1,4 @@
-import { range, TbError } from "@tb/core";
+import { range, TbError, type Workspace } from "@tb/core";
 import type { DistanceSource } from "./distance-source.js";
 import { exactGrid, roundToGrid } from "./exact.js";
 import type { RowSource } from "./swap-state.js";
@@ -200,9 +200,10 @@ export function sparseNear(
   source: DistanceSource,
   fixed: Int32Array,
   maxShare = MAX_SHARE,
+  workspace?: Workspace,
 ): { near: NearIndex; rows: RowSource } | undefined {
   if (source.nearPairs === undefined || fixed.length < 1) return undefined;
-  const state = new SparseState(source, maxShare);
+  const state = new SparseState(source, maxShare, workspace);
   const near = state.near(Int32Array.from(fixed).sort());
   return near === undefined ? undefined : { near, rows: state.rows };
 }
@@ -224,9 +225,14 @@ export class SparseState {
   private grid = Number.NaN;
   private readonly lists = new Map<string, NearIndex | undefined>();
 
+  /**
+   * @param workspace handed to `source.nearPairs` for its scratch buffers (the state is kept in
+   *   that workspace's K-Medoids slot, so it lives no longer than the workspace)
+   */
   constructor(
     private readonly source: DistanceSource,
     private readonly maxShare = MAX_SHARE,
+    private readonly workspace?: Workspace,
   ) {
     const n = source.n;
     const one = new Int32Array(1);
@@ -290,7 +296,7 @@ export class SparseState {
     if (fr.length !== f * n)
       throw new TbError("E_INTERNAL", `sparseNear: rowsTo gave ${fr.length} values, expected ${f * n}`);
     const cap = nearestOf(fr, range(f), n, n);
-    const { max, start, idx, val } = source.nearPairs(cap);
+    const { max, start, idx, val } = source.nearPairs(cap, this.workspace);
     if (!(max >= 0 && max < Number.POSITIVE_INFINITY)) return undefined;
     if (start.length !== n + 1 || idx.length < (start[n] as number) || val.length < (start[n] as number)) {
       throw new TbError("E_INTERNAL", "sparseNear: nearPairs returned malformed rows");

@@ -1,5 +1,8 @@
+import { type Workspace, workspaceOf } from "@tb/core";
+import type { Buffers } from "./buffer-pool.js";
 import { quantizedCopy } from "./exact.js";
 import { type NearIndex, nearIndex } from "./near.js";
+import { kmedoidsScratch } from "./scratch.js";
 import { type RowSource, SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
@@ -30,6 +33,11 @@ export interface PamSwapFastOptions extends PamSwapOptions {
    * instead of whole rows (default `true`; ≈ 3 % of the entries on GSM8K). Same swaps.
    */
   nearLists?: boolean;
+  /**
+   * Where to keep the quantized copy and the search's buffers for later calls (a `Workspace` of
+   * `@tb/core`); without one they are fresh and dropped with the call. Same result either way.
+   */
+  workspace?: Workspace;
 }
 
 /** Result of a swap search (ALGORITHMS §2.3, §5). */
@@ -105,11 +113,12 @@ export function pamSwapCore(
   incremental: boolean,
   near?: NearIndex,
   rows?: RowSource,
+  buffers?: Buffers,
 ): { iterations: number; swaps: number } {
   const K = med.length;
   if (maxIter === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 }; // no (slot, candidate) pair exists
-  const st = new SwapState(q, m, med, f, true, near, rows);
+  const st = new SwapState(q, m, med, f, true, near, rows, buffers);
   const { A, C, V, W, M, slotOf } = st;
   const order = new Int32Array(K);
   const cs = new Float64Array(K);
@@ -213,10 +222,23 @@ export function pamSwap(
   opts: PamSwapFastOptions = {},
 ): SwapResult {
   const { med, f, maxIter, eps } = parse("pamSwap", dist, m, initialMedoids, opts);
-  const q = quantizedCopy(dist, m);
+  const scratch =
+    opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "pamSwap: workspace"));
+  const q = quantizedCopy(dist, m, scratch);
   const useNear = opts.nearLists !== false && maxIter > 0 && f < med.length;
   const near = useNear ? nearIndex(q, m, med.subarray(0, f)) : undefined;
-  const { iterations, swaps } = pamSwapCore(q, m, med, f, maxIter, eps, opts.incremental ?? true, near);
+  const { iterations, swaps } = pamSwapCore(
+    q,
+    m,
+    med,
+    f,
+    maxIter,
+    eps,
+    opts.incremental ?? true,
+    near,
+    undefined,
+    scratch?.pool,
+  );
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }
 

@@ -1,5 +1,5 @@
 import { TbError } from "@tb/core";
-import { giveBuffer, takeBuffer, takeInts } from "./buffer-pool.js";
+import { type Buffers, NO_POOL } from "./buffer-pool.js";
 import { type NearIndex, nearMatches } from "./near.js";
 
 /** Rows of a quantized distance matrix on demand (the sparse path: no m × m matrix). Internal. */
@@ -47,6 +47,8 @@ export class SwapState {
   readonly dist: Float64Array;
   /** Rows of the quantized matrix on demand (sparse path), instead of `dist`. */
   private readonly rows: RowSource | undefined;
+  /** Where the buffers come from and go back to (a workspace's pool, or fresh arrays). */
+  private readonly buffers: Buffers;
   /** K×m, slot-major: row μ_i of Δ at `i·m` (the same values as M, read along a row). */
   private readonly R: Float64Array;
   /** The row of the medoid that left in the last swap. */
@@ -96,12 +98,16 @@ export class SwapState {
     sums = true,
     near?: NearIndex,
     rows?: RowSource,
+    buffers: Buffers = NO_POOL,
   ) {
     if (rows !== undefined && (near === undefined || !sums || med.length < 2)) {
       throw new TbError("E_INTERNAL", "SwapState: rows on demand need the near lists, the sums and K ≥ 2");
     }
     this.dist = dist;
     this.rows = rows;
+    this.buffers = buffers;
+    const takeBuffer = (len: number): Float64Array => buffers.takeBuffer(len);
+    const takeInts = (len: number): Int32Array => buffers.takeInts(len);
     this.R = takeBuffer(med.length * m);
     this.oldRow = takeBuffer(m); // written before it is read (swap)
     this.m = m;
@@ -141,13 +147,14 @@ export class SwapState {
   }
 
   /**
-   * Hands its buffers back for the next search on this thread. The state must not be used
+   * Hands its buffers back to the pool they came from, for the next search. The state must not be used
    * afterwards. (Not calling it only costs fresh allocations.)
    */
   release(): void {
-    for (const b of [this.R, this.M, this.oldRow, this.d1, this.d2, this.d1Old, this.d2Old]) giveBuffer(b);
-    for (const b of [this.slotOf, this.a, this.aOld, this.changedList]) giveBuffer(b);
-    if (this.sums) for (const b of [this.V, this.A, this.W]) giveBuffer(b);
+    const give = (b: Float64Array | Int32Array): void => this.buffers.give(b);
+    for (const b of [this.R, this.M, this.oldRow, this.d1, this.d2, this.d1Old, this.d2Old]) give(b);
+    for (const b of [this.slotOf, this.a, this.aOld, this.changedList]) give(b);
+    if (this.sums) for (const b of [this.V, this.A, this.W]) give(b);
   }
 
   /** Every row of R, then M as R's transpose, in blocks of points (not one column at a time). */

@@ -1,4 +1,13 @@
-import { type CorrectnessMatrix, range, type Seed, TbError } from "@tb/core";
+import {
+  type CorrectnessMatrix,
+  range,
+  type Seed,
+  TbError,
+  WeakTable,
+  type Workspace,
+  workspaceKey,
+  workspaceOf,
+} from "@tb/core";
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
 
@@ -27,19 +36,45 @@ export interface GSetOptions {
   claraThreshold?: number;
   /** CLARA result choice; default `"last"` (the reference's behaviour, ALGORITHMS §2.4d). */
   claraSelect?: "last" | "fullInertia";
+  /**
+   * Where to keep the examples' distance source (per source matrix and options) and CLARA's work
+   * for later calls — a `Workspace` of `@tb/core`. A protocol clusters the same sources in every
+   * trial (only the random start differs), so with one workspace the embedding, its packed bits
+   * and the quantized matrix are made once. Without one, nothing outlives the call. Same G-set
+   * either way.
+   */
+  workspace?: Workspace;
 }
 
 /**
- * The example distance sources of the G-set, kept per source matrix (by identity) and options: a
- * protocol clusters the same sources in every trial (only the random start differs), so the
- * embedding, its packed bits and CLARA's quantized matrix are made once. A `CorrectnessMatrix`
- * is not to be mutated after construction (its validation would not hold either).
+ * The G-set's example distance sources in a workspace, per source matrix (by identity, weakly:
+ * an entry goes with its matrix) and options. A `CorrectnessMatrix` is not to be mutated after
+ * construction (its validation would not hold either).
  */
-const gsetSources = new WeakMap<CorrectnessMatrix, Map<string, DistanceSource>>();
+class GSetSources {
+  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, DistanceSource>>();
+  entries(): number {
+    let e = 0;
+    for (const m of this.byMatrix.values()) e += m.size;
+    return e;
+  }
+  bytes(): number {
+    let b = 0;
+    for (const m of this.byMatrix.values()) for (const s of m.values()) b += s.retainedBytes?.() ?? 0;
+    return b;
+  }
+}
+const GSET_SOURCES = workspaceKey<GSetSources>("@tb/native-selection G-set sources");
 
-function gsetDistances(sources: CorrectnessMatrix, standardize: boolean, metric: DistanceMetric): DistanceSource {
-  let bySetting = gsetSources.get(sources);
-  if (bySetting === undefined) gsetSources.set(sources, (bySetting = new Map()));
+function gsetDistances(
+  ws: Workspace,
+  sources: CorrectnessMatrix,
+  standardize: boolean,
+  metric: DistanceMetric,
+): DistanceSource {
+  const slot = ws.slot(GSET_SOURCES, () => new GSetSources());
+  let bySetting = slot.byMatrix.get(sources);
+  if (bySetting === undefined) slot.byMatrix.set(sources, (bySetting = new Map()));
   const key = `${standardize}:${metric}`;
   let source = bySetting.get(key);
   if (source === undefined) {
@@ -62,7 +97,8 @@ function gsetDistances(sources: CorrectnessMatrix, standardize: boolean, metric:
  * @param rng the stream for this purpose (e.g. `trialStream.child("gset")`) or an integer seed
  * @param distances the examples' distance source, when the caller already has one; default
  *   `distanceSource(exampleEmbedding(sources, all rows))` under the options' metric, made once per
- *   source matrix and kept for later calls with the same matrix (a protocol's trials)
+ *   source matrix and kept in `options.workspace` (when given) for later calls with the same
+ *   matrix (a protocol's trials)
  */
 export function selectGSet(
   sources: CorrectnessMatrix,
@@ -76,7 +112,8 @@ export function selectGSet(
     throw new TbError("E_USAGE", `G-set size must be an integer in [1, ${n - 1}] for ${n} examples, got ${g}`);
   }
   if (sources.rows < 1) throw new TbError("E_USAGE", "the G-set needs at least one source model");
-  const source = distances ?? gsetDistances(sources, options.standardize !== false, options.metric ?? "manhattan");
+  const ws = workspaceOf(options.workspace, "selectGSet: workspace");
+  const source = distances ?? gsetDistances(ws, sources, options.standardize !== false, options.metric ?? "manhattan");
   if (source.n !== n) throw new TbError("E_USAGE", `selectGSet: distances over ${source.n} points for ${n} examples`);
   const sampling: Parameters<typeof claraSampling>[2] = {};
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
@@ -90,6 +127,7 @@ export function selectGSet(
     maxIter: options.maxIter ?? 5000,
     rng,
     select: options.claraSelect ?? "last",
+    workspace: ws,
   });
   return Int32Array.from(result.medoids).sort();
 }

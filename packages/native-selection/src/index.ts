@@ -1,5 +1,5 @@
 // The @tb/core types and values this package's signatures use, so that `pnpm add @tb/native-selection` alone is enough.
-export { CorrectnessMatrix, isTbError, RandomStream, type Seed, TbError, type TbErrorCode } from "@tb/core";
+export { CorrectnessMatrix, isTbError, RandomStream, type Seed, TbError, type TbErrorCode, Workspace } from "@tb/core";
 export { type GSetOptions, selectGSet } from "./gset.js";
 export {
   meanPairDistance,

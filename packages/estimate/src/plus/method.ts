@@ -4,6 +4,7 @@ import {
   type MethodContext,
   type MethodResult,
   TbError,
+  workspaceOf,
 } from "@tb/core";
 import { normalQuantile } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
@@ -115,6 +116,7 @@ export interface TailoredPlusOptions
     | "thresholdCompare"
     | "onNoNatives"
     | "cacheBytes"
+    | "workspace"
     | "gsetClustering"
     | "nsetClustering"
   > {
@@ -228,7 +230,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
   const forced = options.mode ?? "auto";
   const alphas = options.learnAlphas ?? DEFAULT_LEARN_ALPHAS;
   const residualAlpha = options.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
-  const base: TailoredOptions = {};
+  const common: TailoredOptions = {};
   for (const k of [
     "gset",
     "metric",
@@ -238,13 +240,16 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
     "gsetClustering",
     "nsetClustering",
   ] as const) {
-    if (options[k] !== undefined) (base as Record<string, unknown>)[k] = options[k];
+    if (options[k] !== undefined) (common as Record<string, unknown>)[k] = options[k];
   }
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  if (options.workspace !== undefined) workspaceOf(options.workspace, "tailoredPlus: workspace");
   return {
     name: "tailored-plus",
     run(ctx: MethodContext): MethodResult {
       const { sources, oracles, budget } = ctx;
+      const ws = workspaceOf(ctx.workspace ?? options.workspace, "tailoredPlus: context workspace");
+      const base: TailoredOptions = { ...common, workspace: ws };
       const n = sources.cols;
       if (!(Number.isInteger(budget) && budget > g && budget <= n)) {
         throw new TbError(
@@ -291,7 +296,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
         const nOpts = nsetOptions(base);
         within.forEach((t, i) => {
           const nat = sel.natives[i] as Int32Array;
-          const distances = keptNsetDistances(sources, nat, nOpts, cacheBytes);
+          const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
           const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
           const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
           const est = plusWithin(sources, acc, nat, plan.nset, plan.labels, answers, level, alphas);
@@ -299,7 +304,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           [lower[t], upper[t]] = est.interval;
           blendSum += est.blend;
         });
-        trimKept(cacheBytes);
+        trimKept(ws, cacheBytes);
       }
       // beyond: one stratified design per trial, shared by the targets in this mode
       const beyond = modes.flatMap((m, t) => (m === "beyond" ? [t] : []));
