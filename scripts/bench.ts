@@ -3,7 +3,7 @@
  * A benchmark script, not a test.
  *
  * 1. GSM8K stages (`../shared/data/gsm8k`, meta split, faithful defaults): per trial the G-set
- *    (ALGORITHMS §3 step 1) and the model distances + native selection (steps 2–4); per target the
+ *    (docs/METHOD.md §3 step 1) and the model distances + native selection (steps 2–4); per target the
  *    example embedding over its native sources, the distance matrix (quantized, §9.18), the N-set
  *    clustering (PAM, §2.3–2.4) and assignment + estimate (§2.5, step 7). The stages are timed on a
  *    mirror of `tailoredBench().run` built from the public building blocks (it checks that it

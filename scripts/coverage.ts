@@ -8,7 +8,7 @@
  * its native sources, its N-set (`.child("nset", 0)`, exactly as `tb tailor --seed <seed>`), its
  * estimate and its interval. A target counts as covered when its true score lies in the interval.
  * Coverage is the mean over seeds of the per-seed share of covered targets, ± std(ddof=0)/√seeds
- * (ALGORITHMS §4). Targets whose native set is empty (n̄ = 0, `E_DEGENERATE`) are counted apart.
+ * (docs/METHOD.md §4). Targets whose native set is empty (n̄ = 0, `E_DEGENERATE`) are counted apart.
  *
  * Run: `cd /work/main && npx tsx --conditions=@tb/source scripts/coverage.ts [--seeds 5]
  * [--budgets 20,30,40] [--out docs/results/intervals.md]`.

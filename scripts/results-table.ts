@@ -1,6 +1,6 @@
 /**
  * Turn reproduce/ablate JSON files into the markdown tables of docs/RESULTS.md, next to the
- * paper's numbers (ALGORITHMS §11) with the differences and the acceptance tolerances.
+ * paper's numbers (docs/METHOD.md §11) with the differences and the acceptance tolerances.
  *
  *   pnpm exec tsx --conditions=@tb/source scripts/results-table.ts docs/results/<file>.json …
  */
@@ -13,7 +13,7 @@ const PAPER: Record<string, Record<number, [number, number]>> = {
   "gp-irt": { 20: [0.787, 0.055], 25: [0.807, 0.047], 30: [0.829, 0.041], 35: [0.842, 0.038], 40: [0.858, 0.034] },
   tailored: { 20: [0.852, 0.035], 25: [0.858, 0.034], 30: [0.863, 0.033], 35: [0.869, 0.031], 40: [0.878, 0.029] },
 };
-/** Acceptance tolerances (ALGORITHMS §11): |Δτ|, |ΔMAE|. */
+/** Acceptance tolerances (docs/METHOD.md §11): |Δτ|, |ΔMAE|. */
 const TOL: Record<string, [number, number]> = {
   random: [0.015, 0.004],
   tailored: [0.015, 0.004],

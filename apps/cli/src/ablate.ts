@@ -6,7 +6,7 @@ export interface AblationVariant {
   config: MethodConfig;
 }
 
-/** An ablation study of TailoredBench (paper Tables 2–4, Figs. 3b and 4; ALGORITHMS §11). */
+/** An ablation study of TailoredBench (paper Tables 2–4, Figs. 3b and 4; docs/METHOD.md §11). */
 export interface AblationStudy {
   name: string;
   description: string;

@@ -365,7 +365,7 @@ async function runAblate(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Run the CLI with the given arguments; returns the exit status (DESIGN §3.2). */
+/** Run the CLI with the given arguments; returns the exit status (docs/DESIGN.md §3.2). */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {

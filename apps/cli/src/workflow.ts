@@ -1,5 +1,5 @@
 /**
- * The two-phase workflow commands of `tb` (DESIGN §1 item 1, §3.2): `probe`, `tailor`,
+ * The two-phase workflow commands of `tb` (docs/DESIGN.md §1 item 1, §3.2): `probe`, `tailor`,
  * `estimate`, `export` and `import`. Flags, file handling and printing only; the algorithms are
  * `@tb/estimate`'s and the file formats `@tb/io`'s.
  */

@@ -11,7 +11,7 @@ const strip = (json: string) => {
   return o;
 };
 
-describe("tb reproduce: determinism across worker counts (ALGORITHMS §10)", () => {
+describe("tb reproduce: determinism across worker counts (docs/METHOD.md §10)", () => {
   test("same seed → identical JSON with 1 and 2 workers", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));
     const common = ["demo", "--methods", "tailored,random", "--budgets", "20,30", "--trials", "3", "--seed", "5"];
@@ -30,7 +30,7 @@ describe("tb reproduce: determinism across worker counts (ALGORITHMS §10)", () 
     const c = tb([...common.slice(0, -1), "6", "--workers", "2", "--json", join(dir, "c.json")]);
     expect(c.code, c.stderr).toBe(0);
     expect(strip(readFileSync(join(dir, "c.json"), "utf8")).results).not.toEqual(ja.results);
-    // the JSON follows DESIGN §3.3
+    // the JSON follows docs/DESIGN.md §3.3
     expect(ja.specVersion).toBe(1);
     for (const r of ja.results) {
       expect(Object.keys(r)).toEqual(
@@ -51,7 +51,7 @@ describe("tb reproduce: determinism across worker counts (ALGORITHMS §10)", () 
   });
 });
 
-describe("tb exit codes and messages (DESIGN §3.2)", () => {
+describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
   test.each([
     [["reproduce"], /needs --data/],
     [["reproduce", "--data", "/nonexistent/dir"], /not found/],

@@ -1,5 +1,5 @@
 /**
- * The two-phase workflow through files (DESIGN §3.2): tb probe → tailor → estimate, export and
+ * The two-phase workflow through files (docs/DESIGN.md §3.2): tb probe → tailor → estimate, export and
  * import lm-eval; and the refusals of bad input (exit 2, one located message, no stack trace).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -55,7 +55,7 @@ const PY_RANDOM = resolve(
   "../../../packages/io/src/__fixtures__/python-random/python-random.json",
 );
 
-/** Answers of one row as the three response formats (DESIGN §3.2). */
+/** Answers of one row as the three response formats (docs/DESIGN.md §3.2). */
 function writeResponses(dir: string, name: string, ids: readonly string[], row: ArrayLike<number>, only?: Set<string>) {
   mkdirSync(dir, { recursive: true });
   const keep = ids.map((id, j) => [id, row[j] as number] as const).filter(([id]) => only === undefined || only.has(id));
@@ -639,7 +639,7 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe("bad input: exit 2, one located message, no stack trace (DESIGN §3.2)", () => {
+describe("bad input: exit 2, one located message, no stack trace (docs/DESIGN.md §3.2)", () => {
   const bad = join(base, "bad");
   mkdirSync(bad, { recursive: true });
   const put = (name: string, text: string) => {

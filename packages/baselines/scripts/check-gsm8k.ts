@@ -1,6 +1,6 @@
 /**
  * Accuracy check of the baselines on the shared GSM8K matrix against the paper's Table 6
- * (ALGORITHMS §11). Not a test: it takes minutes.
+ * (docs/METHOD.md §11). Not a test: it takes minutes.
  *
  *   cd /work/main && npx tsx --conditions=@tb/source packages/baselines/scripts/check-gsm8k.ts \
  *     [--methods random,anchor-points,gp-irt] [--budgets 20,40] [--trials 5] [--seed 0] [--csv path]
@@ -46,7 +46,7 @@ const sources = CorrectnessMatrix.from(srcRows, { modelIds: srcIds, exampleIds, 
 const truth = tgtRows.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
 console.log(`GSM8K: ${sources.rows} sources, ${tgtRows.length} targets, ${sources.cols} examples`);
 
-/** Kendall τ-b (ALGORITHMS §9 item 3), O(n²); NaN → 0. */
+/** Kendall τ-b (docs/METHOD.md §9 item 3), O(n²); NaN → 0. */
 function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let P = 0;
   let Q = 0;

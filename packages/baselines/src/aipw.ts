@@ -84,7 +84,7 @@ function aipwFromDesign(design: AipwDesign, y: ArrayLike<number>, alpha: number,
 }
 
 /**
- * AIPW's estimate for one target (unclipped), PEERS.md: ridge (penalty `alpha`, unpenalised
+ * AIPW's estimate for one target (unclipped), docs/PEERS-METHODS.md: ridge (penalty `alpha`, unpenalised
  * intercept) at the example level — one row per coreset example, features = that example's
  * column of S (all sources' answers), label = the target's answer `y[a]` on `coreset[a]` — then
  * `mean(y − ŷ_c) / (1 + k/|R|) + mean(ŷ_R)` with R the n − k examples outside the coreset.
@@ -105,7 +105,7 @@ export function aipwEstimate(
 }
 
 /**
- * AIPW (BenchPred, PEERS.md): the coreset is one uniform k-subset per trial shared by all targets
+ * AIPW (BenchPred, docs/PEERS-METHODS.md): the coreset is one uniform k-subset per trial shared by all targets
  * (`ctx.rng.child("random")`, as the `random` baseline); per target, {@link aipwEstimate} with
  * alpha = 10. Estimates are clipped to [0, 1] unless `clip: false` (BenchPred does not clip).
  * When the budget equals n the estimate is the target's plain mean. Diagnostics: `alpha`.

@@ -6,7 +6,7 @@ function matrix(rows: number[][]): CorrectnessMatrix {
   return CorrectnessMatrix.from(rows);
 }
 
-describe("example correlation (ALGORITHMS §5 step 2, §2.2)", () => {
+describe("example correlation (docs/METHOD.md §5 step 2, §2.2)", () => {
   it("matches a naive Pearson correlation, with ρ = 0 for zero-variance examples", () => {
     const rng = RandomStream.derive("corr");
     const S = 9;
@@ -45,7 +45,7 @@ describe("example correlation (ALGORITHMS §5 step 2, §2.2)", () => {
   });
 });
 
-describe("anchorPoints (ALGORITHMS §5)", () => {
+describe("anchorPoints (docs/METHOD.md §5)", () => {
   // Hand-checked case. Examples 0–2 share the source pattern A = (1,1,0,0), examples 3–4 the
   // pattern B = (0,0,1,1) (ρ(A,B) = −1, distance 2), example 5 is right for every source (zero
   // variance: ρ = 0, distance 1, to everything else). With K = 2 the optimum (cost 1) is one

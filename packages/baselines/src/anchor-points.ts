@@ -11,7 +11,7 @@ import {
 } from "@tb/core";
 import { fasterPam, pamSwap } from "@tb/kmedoids";
 
-/** Options of the Anchor Points baseline (ALGORITHMS §5). */
+/** Options of the Anchor Points baseline (docs/METHOD.md §5). */
 export interface AnchorPointsOptions {
   /** §5 step 3: `"fasterpam"` (default, the reference's `kmedoids.fasterpam`) or `"pam"` (§2.3 PAM-SWAP). */
   algorithm?: "fasterpam" | "pam";
@@ -28,7 +28,7 @@ export interface AnchorPointsOptions {
 
 /**
  * Pearson correlation between the examples (columns) of a matrix, across its models (rows)
- * (ALGORITHMS §5 step 2, §2.2): an `n × n` row-major Float64Array, clamped to [−1, 1], with 1 on
+ * (docs/METHOD.md §5 step 2, §2.2): an `n × n` row-major Float64Array, clamped to [−1, 1], with 1 on
  * the diagonal. An example with zero variance across models has ρ = 0 to every other example
  * [SPEC] (NumPy gives NaN); `zeroVariance` lists them.
  */
@@ -83,7 +83,7 @@ export function exampleCorrelation(values: Float64Array, rows: number, cols: num
   return { n, rho, zeroVariance: Int32Array.from(zero) };
 }
 
-/** Correlation-distance matrix `1 − ρ` (0 on the diagonal) of ALGORITHMS §5 step 2. */
+/** Correlation-distance matrix `1 − ρ` (0 on the diagonal) of docs/METHOD.md §5 step 2. */
 export function correlationDistance(corr: ExampleCorrelation): Float64Array {
   const { n, rho } = corr;
   const dist = new Float64Array(n * n);
@@ -93,7 +93,7 @@ export function correlationDistance(corr: ExampleCorrelation): Float64Array {
 }
 
 /**
- * Anchor Points weights (ALGORITHMS §5 step 4): every example goes to the medoid with the
+ * Anchor Points weights (docs/METHOD.md §5 step 4): every example goes to the medoid with the
  * **highest** correlation, first in the medoid list on ties; `w_r = |C_r| / n` (0 for an empty
  * cluster). Returns the weights and each example's cluster.
  */
@@ -155,7 +155,7 @@ function prepare(sources: CorrectnessMatrix, workspace: Workspace | undefined): 
 }
 
 /**
- * Anchor Points baseline (Vivek et al. 2024; ALGORITHMS §5): embed each example by the raw
+ * Anchor Points baseline (Vivek et al. 2024; docs/METHOD.md §5): embed each example by the raw
  * correctness of the sources, cluster the examples with K-medoids (`K = N`, random start without
  * replacement from `ctx.rng.child("anchors")`, FasterPAM by default) on the correlation distance
  * `1 − ρ` (zero-variance rule of §2.2), weight each medoid by its cluster's share of examples

@@ -147,7 +147,7 @@ export interface AnchorPredictorOptions {
 }
 
 /**
- * BenchPred's Anchor-Points-Predictor (PEERS.md): K = budget anchors by FasterPAM (`@tb/kmedoids`,
+ * BenchPred's Anchor-Points-Predictor (docs/PEERS-METHODS.md): K = budget anchors by FasterPAM (`@tb/kmedoids`,
  * random initial medoids from `ctx.rng.child("init")`, candidates in index order) on the distance
  * `1 − |ρ|` between example columns of the sources (ρ = Pearson correlation across sources; a
  * zero-variance example has ρ = 0 to every other, so distance 1); then {@link anchorPredictorFit} on

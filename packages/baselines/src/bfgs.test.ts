@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bfgs } from "./bfgs.js";
 
-describe("bfgs (ALGORITHMS §6.6)", () => {
+describe("bfgs (docs/METHOD.md §6.6)", () => {
   it("minimises the Rosenbrock function", () => {
     const res = bfgs(
       (x, g) => {

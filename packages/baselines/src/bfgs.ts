@@ -1,6 +1,6 @@
 /**
  * A small dense BFGS minimiser with SciPy's `minimize(method="BFGS")` control flow, used to fit a
- * target's IRT ability (ALGORITHMS §6.6). The line search is a port of SciPy's
+ * target's IRT ability (docs/METHOD.md §6.6). The line search is a port of SciPy's
  * `scalar_search_wolfe2` (strong Wolfe conditions, `c1 = 1e-4`, `c2 = 0.9`, cubic/quadratic
  * zoom); SciPy tries MINPACK's `dcsrch` first and falls back to this one, so step lengths can
  * differ in the last digits but the stopping rules are the same.

@@ -157,7 +157,7 @@ function resort(order: Int32Array, p: Float64Array): void {
 }
 
 /**
- * Double-Optimize (BenchPred, PEERS.md) on a `rows × cols` matrix with one label per row: learn a
+ * Double-Optimize (BenchPred, docs/PEERS-METHODS.md) on a `rows × cols` matrix with one label per row: learn a
  * soft selection `p ∈ [0,1]ⁿ, Σp = k` and weights `w ∈ ℝⁿ` jointly. Each step takes the hard top-k of
  * p (ties → smaller index), predicts `label(s) ≈ Σ_{j ∈ top-k} w_j·X[s,j] / k`, and takes one Adam
  * step on the training MSE — torch semantics: β = (0.9, 0.999), ε = 1e-8, bias-corrected moments,
@@ -170,7 +170,7 @@ function resort(order: Int32Array, p: Float64Array): void {
  *
  * Split: the rows are shuffled with `rng.child("split")`; the first `max(1, round(validationFraction
  * · rows))` (at most rows − 1) validate, the rest train (one row: it both trains and validates).
- * Initialisation (our choice; PEERS.md leaves it open): `w = 1` (the first prediction is the plain
+ * Initialisation (our choice; docs/PEERS-METHODS.md leaves it open): `w = 1` (the first prediction is the plain
  * mean over the initial top-k) and `p = k/n + initNoise·N(0,1)` from `rng.child("init")`, projected —
  * the noise makes the initial top-k a random k-subset.
  */
@@ -318,7 +318,7 @@ export interface DoubleOptimizeMethodOptions extends DoubleOptimizeOptions {
 }
 
 /**
- * BenchPred's Double-Optimize (PEERS.md): {@link doubleOptimizeFit} once per run on the sources
+ * BenchPred's Double-Optimize (docs/PEERS-METHODS.md): {@link doubleOptimizeFit} once per run on the sources
  * (label = each source's accuracy, its row mean; `k = budget`, stream `ctx.rng.child("double-optimize")`);
  * the coreset is the top-k of the kept p (the same for every target), and a target's estimate is
  * `mean_{j ∈ coreset}(w_j·y_j)` = `Σ w_j·y_j / k`, clipped to [0, 1] unless `clip: false`.

@@ -35,7 +35,7 @@ function oracles(budget: number): Oracle[] {
   return targetRows.map((r, t) => createOracle(r, budget, `t${t}`));
 }
 
-describe("gp-IRT formulas (ALGORITHMS §6.7)", () => {
+describe("gp-IRT formulas (docs/METHOD.md §6.7)", () => {
   it("λ, p-IRT and gp-IRT on a hand-computed example", () => {
     // b̂ = 0.02, v̂ = 0.16, K = 20, n = 100.
     // Anchors: v̂/(4K) = 0.16/80 = 0.002; b̂² = 0.0004 → λ = 0.0004/0.0024 = 1/6.
@@ -58,7 +58,7 @@ describe("gp-IRT formulas (ALGORITHMS §6.7)", () => {
   });
 });
 
-describe("gpIrt method (ALGORITHMS §6)", () => {
+describe("gpIrt method (docs/METHOD.md §6)", () => {
   it("never exceeds the budget, and counts duplicates once", () => {
     for (const N of [1, 5, 20]) {
       for (const anchorSpace of ["irt", "correctness", "random"] as const) {

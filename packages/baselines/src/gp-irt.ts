@@ -23,7 +23,7 @@ import {
 } from "./irt.js";
 import { kmeans, nearestPoints } from "./kmeans.js";
 
-/** Options of the gp-IRT baseline (ALGORITHMS §6). Every field is optional. */
+/** Options of the gp-IRT baseline (docs/METHOD.md §6). Every field is optional. */
 export interface GpIrtOptions {
   /**
    * Candidate IRT dimensions, tried in order (§6.4, default `[2, 5, 10, 15]`). A one-element list
@@ -69,7 +69,7 @@ export interface GpIrtOptions {
   threshold?: number;
 }
 
-/** What gp-IRT learns from the sources alone (ALGORITHMS §6.1, §6.3, §6.4); cached per sources matrix. */
+/** What gp-IRT learns from the sources alone (docs/METHOD.md §6.1, §6.3, §6.4); cached per sources matrix. */
 export interface GpIrtCalibration {
   /** `c*` of §6.1, or `undefined` when the sources are already 0/1 (then `R = Y`). */
   threshold: number | undefined;
@@ -114,7 +114,7 @@ function isBinary(data: Float64Array): boolean {
   return true;
 }
 
-/** `R = 1[Y > c*]` (ALGORITHMS §6.1); for 0/1 data (`threshold` undefined) `R = Y`. */
+/** `R = 1[Y > c*]` (docs/METHOD.md §6.1); for 0/1 data (`threshold` undefined) `R = Y`. */
 function binarize(y: number, threshold: number | undefined): number {
   return threshold === undefined ? (y > 0.5 ? 1 : 0) : y > threshold ? 1 : 0;
 }
@@ -204,7 +204,7 @@ function calibrationKey(r: ResolvedOptions): string {
 }
 
 /**
- * The source-only part of gp-IRT (ALGORITHMS §6.1, §6.3, §6.4): binarisation threshold, choice of
+ * The source-only part of gp-IRT (docs/METHOD.md §6.1, §6.3, §6.4): binarisation threshold, choice of
  * `d` on held-out sources (every `validationEvery`-th), `b̂`, `v̂`, and the IRT model refitted on
  * all sources. It does not depend on the trial: with a `workspace` (a `Workspace` of `@tb/core`)
  * the result is kept there per `sources` object (weakly) and option set, so 100 trials of a
@@ -307,7 +307,7 @@ function computeCalibration(sources: CorrectnessMatrix, r: ResolvedOptions): GpI
 }
 
 /**
- * gp-IRT mixing weight (ALGORITHMS §6.7, §9 item 14): `λ = b̂² / (b̂² + v̂/(4K))` for anchor-based
+ * gp-IRT mixing weight (docs/METHOD.md §6.7, §9 item 14): `λ = b̂² / (b̂² + v̂/(4K))` for anchor-based
  * selection and `λ = b̂² / (b̂² + v̂/K)` for random selection. When both terms are 0, 1.
  */
 export function gpIrtLambda(bHat: number, vHat: number, anchors: number, selection: "anchor" | "random"): number {
@@ -332,7 +332,7 @@ export interface GpIrtEstimateInput {
 }
 
 /**
- * p-IRT and gp-IRT (ALGORITHMS §6.7): `λ_p = K/n`, `Ŷ_p = λ_p·data + (1 − λ_p)·irtUnseen`,
+ * p-IRT and gp-IRT (docs/METHOD.md §6.7): `λ_p = K/n`, `Ŷ_p = λ_p·data + (1 − λ_p)·irtUnseen`,
  * `Ŷ = λ·data + (1 − λ)·Ŷ_p`. When `U` is empty the IRT part is the data part.
  */
 export function gpIrtEstimates(input: GpIrtEstimateInput): { lambdaP: number; pIrt: number; gpIrt: number } {
@@ -344,7 +344,7 @@ export function gpIrtEstimates(input: GpIrtEstimateInput): { lambdaP: number; pI
   return { lambdaP, pIrt, gpIrt };
 }
 
-/** Anchors (duplicates kept, in centre order) and their weights (ALGORITHMS §6.5). */
+/** Anchors (duplicates kept, in centre order) and their weights (docs/METHOD.md §6.5). */
 export interface AnchorSelection {
   anchors: Int32Array;
   weights: Float64Array;
@@ -407,7 +407,7 @@ export function selectAnchors(
 }
 
 /**
- * gp-IRT baseline (Polo et al. 2024, tinyBenchmarks; ALGORITHMS §6): fit a multidimensional 2PL
+ * gp-IRT baseline (Polo et al. 2024, tinyBenchmarks; docs/METHOD.md §6): fit a multidimensional 2PL
  * IRT model on the sources (kept in the context's workspace across trials, {@link calibrateGpIrt}), choose `K = N` anchors per trial
  * (§6.5), query each target on the distinct anchors only, fit its ability (§6.6) and return the
  * gp-IRT estimate (§6.7). Diagnostics: `d`, `bHat`, `vHat`, `lambda`, `lambdaP`, the

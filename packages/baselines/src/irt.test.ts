@@ -62,7 +62,7 @@ function synthetic(models: number, items: number, dim: number, seed: number) {
   return { truth, theta, R };
 }
 
-describe("irtMapObjective (ALGORITHMS §6.3)", () => {
+describe("irtMapObjective (docs/METHOD.md §6.3)", () => {
   it("analytic gradient matches central finite differences", () => {
     const models = 5;
     const items = 7;
@@ -106,7 +106,7 @@ describe("irtMapObjective (ALGORITHMS §6.3)", () => {
   });
 });
 
-describe("fitIrt (ALGORITHMS §6.2–§6.3)", () => {
+describe("fitIrt (docs/METHOD.md §6.2–§6.3)", () => {
   it("recovers difficulty order and abilities from synthetic data", () => {
     const { truth, theta, R } = synthetic(300, 80, 1, 1);
     const fit = fitIrt(R, 300, 80, { dim: 1, epochs: 1500, seed: 42 });
@@ -173,7 +173,7 @@ describe("fitIrt (ALGORITHMS §6.2–§6.3)", () => {
   });
 });
 
-describe("irtProbability (ALGORITHMS §6.2)", () => {
+describe("irtProbability (docs/METHOD.md §6.2)", () => {
   it("clips each term to [−30, 30] before summing", () => {
     const m: IrtItems = { dim: 2, items: 1, a: Float64Array.from([10, 1]), b: Float64Array.from([0]) };
     // term 1: 10·5 = 50 → 30; term 2: 1·(−31) = −31 → −30; sum 0 → 0.5
@@ -184,7 +184,7 @@ describe("irtProbability (ALGORITHMS §6.2)", () => {
   });
 });
 
-describe("ability fit (ALGORITHMS §6.6)", () => {
+describe("ability fit (docs/METHOD.md §6.6)", () => {
   const rng = RandomStream.derive("ability-test");
   const dim = 3;
   const items = 400;
@@ -242,7 +242,7 @@ describe("ability fit (ALGORITHMS §6.6)", () => {
   });
 });
 
-describe("binarizationThreshold (ALGORITHMS §6.1)", () => {
+describe("binarizationThreshold (docs/METHOD.md §6.1)", () => {
   it("returns the first minimiser of the mean accuracy gap", () => {
     // One source with values 0.3 and 0.9: mean 0.6. 1[Y > c] averages 1 for c < 0.3, 0.5 for
     // 0.3 ≤ c < 0.9. |0.5 − 0.6| = 0.1 < |1 − 0.6| = 0.4, so the first c ≥ 0.3 on the grid wins.

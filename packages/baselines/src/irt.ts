@@ -2,7 +2,7 @@ import { RandomStream, TbError } from "@tb/core";
 import { bfgs } from "./bfgs.js";
 
 /**
- * Item parameters of a multidimensional 2PL IRT model (ALGORITHMS §6.2): `a` is `items × dim`
+ * Item parameters of a multidimensional 2PL IRT model (docs/METHOD.md §6.2): `a` is `items × dim`
  * (row-major), `b` has one difficulty per item.
  */
 export interface IrtItems {
@@ -12,7 +12,7 @@ export interface IrtItems {
   readonly b: Float64Array;
 }
 
-/** A fitted IRT model (ALGORITHMS §6.3): item parameters plus the abilities of the training models. */
+/** A fitted IRT model (docs/METHOD.md §6.3): item parameters plus the abilities of the training models. */
 export interface IrtFit extends IrtItems {
   readonly models: number;
   /** Abilities, `models × dim` row-major. */
@@ -26,7 +26,7 @@ export interface IrtFit extends IrtItems {
   readonly method: "map" | "vi";
 }
 
-/** Options of {@link fitIrt} (ALGORITHMS §6.3). */
+/** Options of {@link fitIrt} (docs/METHOD.md §6.3). */
 export interface FitIrtOptions {
   /** Latent dimension `d`. */
   dim: number;
@@ -63,7 +63,7 @@ function sigmoid(z: number): number {
 
 /**
  * Negative Bernoulli log-likelihood of `R` under the training logit `Σ_e (a_ke θ_je − b_k)`
- * (ALGORITHMS §6.2, no clipping), for the packed parameter vector `w = [θ (M·d) | a (I·d) | b (I)]`.
+ * (docs/METHOD.md §6.2, no clipping), for the packed parameter vector `w = [θ (M·d) | a (I·d) | b (I)]`.
  * Writes the gradient into `grad` (overwritten). One fused pass over `M × I × d`.
  */
 function dataLossGrad(w: Float64Array, R: Uint8Array, M: number, I: number, d: number, grad: Float64Array): number {
@@ -190,7 +190,7 @@ function checkShape(R: Uint8Array, models: number, items: number, dim: number): 
 }
 
 /**
- * The MAP objective of ALGORITHMS §6.3 [SPEC]: negative log-likelihood of the 0/1 responses `R`
+ * The MAP objective of docs/METHOD.md §6.3 [SPEC]: negative log-likelihood of the 0/1 responses `R`
  * (`models × items`, row-major) plus `½‖w‖²` (fixed N(0,1) priors on every θ, a, b), for the
  * packed vector `w = [θ (models·dim) | a (items·dim) | b (items)]`. Writes the analytic gradient
  * into `grad` when given. Exposed for tests (finite-difference checks) and diagnostics.
@@ -217,7 +217,7 @@ export function irtMapObjective(
 }
 
 /**
- * Fit a multidimensional 2PL IRT model (ALGORITHMS §6.2–§6.3) to 0/1 responses `R`
+ * Fit a multidimensional 2PL IRT model (docs/METHOD.md §6.2–§6.3) to 0/1 responses `R`
  * (`models × items`, row-major). Full-batch Adam (β = 0.9, 0.999, ε = 1e-8) at `lr · decay^epoch`
  * from seeded N(0, initScale²) values; the loss is evaluated before every step and after the last
  * one, and the parameters with the **lowest** loss are returned (py-irt's "best parameters", §9
@@ -332,7 +332,7 @@ export function fitIrt(R: Uint8Array, models: number, items: number, options: Fi
 }
 
 /**
- * Prediction-time probability of item `k` for ability `theta` (ALGORITHMS §6.2):
+ * Prediction-time probability of item `k` for ability `theta` (docs/METHOD.md §6.2):
  * `σ(Σ_e clip(a_ke θ_e − b_k, −30, 30))`.
  */
 export function irtProbability(model: IrtItems, k: number, theta: ArrayLike<number>): number {
@@ -357,7 +357,7 @@ export function irtProbabilities(model: IrtItems, theta: ArrayLike<number>): Flo
 }
 
 /**
- * Ability objective of ALGORITHMS §6.6:
+ * Ability objective of docs/METHOD.md §6.6:
  * `−Σ_i [r_i ln(P_{k_i}(θ) + 1e-10) + (1 − r_i) ln(1 − P_{k_i}(θ) + 1e-10)]` over the item list
  * `itemIdx` (duplicates count), plus `‖θ‖² / (2σ²)` when `priorSd = σ` is given. Writes the
  * analytic gradient (through the clipped terms: a clipped term has zero derivative) into `grad`.
@@ -410,7 +410,7 @@ export function abilityObjective(
   return f;
 }
 
-/** Options of {@link fitAbility} (ALGORITHMS §6.6). */
+/** Options of {@link fitAbility} (docs/METHOD.md §6.6). */
 export interface FitAbilityOptions {
   /** BFGS gradient tolerance in the ∞-norm (default 1e-5, SciPy's). */
   gtol?: number;
@@ -430,7 +430,7 @@ export interface AbilityFit {
 }
 
 /**
- * Fit one model's ability on a list of items (ALGORITHMS §6.6): BFGS from θ = 0 on
+ * Fit one model's ability on a list of items (docs/METHOD.md §6.6): BFGS from θ = 0 on
  * {@link abilityObjective}, with SciPy's defaults (gtol 1e-5 in the ∞-norm, at most `200·d`
  * iterations). With separable responses θ runs off until the clipped terms saturate, as in the
  * reference; set `abilityPrior` to regularise instead.
@@ -455,7 +455,7 @@ export function fitAbility(
 }
 
 /**
- * Binarisation threshold of ALGORITHMS §6.1: among 1000 evenly spaced `c ∈ [0.01, 0.99]`, the
+ * Binarisation threshold of docs/METHOD.md §6.1: among 1000 evenly spaced `c ∈ [0.01, 0.99]`, the
  * first minimiser of `mean_s |mean_x 1[Y[s][x] > c] − mean_x Y[s][x]|` over the rows of `Y`
  * (`rows × cols`, row-major).
  */

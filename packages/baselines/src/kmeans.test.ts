@@ -19,7 +19,7 @@ function blobs(): Float64Array {
   return X;
 }
 
-describe("k-means (ALGORITHMS §6.5)", () => {
+describe("k-means (docs/METHOD.md §6.5)", () => {
   const X = blobs();
   // Streams are stateful: a fresh set for every call.
   const fresh = () => [0, 1, 2, 3, 4].map((t) => RandomStream.derive("km", t));

@@ -1,6 +1,6 @@
 import { RandomStream, type Seed, TbError } from "@tb/core";
 
-/** Options of {@link kmeans} (ALGORITHMS §6.5, scikit-learn `KMeans` semantics). */
+/** Options of {@link kmeans} (docs/METHOD.md §6.5, scikit-learn `KMeans` semantics). */
 export interface KMeansOptions {
   /** Number of clusters `K`. */
   k: number;
@@ -128,7 +128,7 @@ function assignLabels(
 }
 
 /**
- * k-means (ALGORITHMS §6.5) on `n` points of dimension `q` (`X` row-major) with uniform weights:
+ * k-means (docs/METHOD.md §6.5) on `n` points of dimension `q` (`X` row-major) with uniform weights:
  * greedy k-means++ start, Lloyd iterations until the labels stop changing or the squared centre
  * shift falls to `tol ·` (mean feature variance), at most `maxIter`; an empty cluster is moved to
  * the point farthest from its centre (scikit-learn's relocation). One run per stream in
@@ -257,7 +257,7 @@ function relocateEmpty(
 }
 
 /**
- * Index of the point nearest (Euclidean) to each centre, first on ties (ALGORITHMS §6.5 anchors).
+ * Index of the point nearest (Euclidean) to each centre, first on ties (docs/METHOD.md §6.5 anchors).
  */
 export function nearestPoints(X: Float64Array, n: number, q: number, centers: Float64Array, k: number): Int32Array {
   const out = new Int32Array(k);

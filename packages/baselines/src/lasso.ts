@@ -486,7 +486,7 @@ export interface LassoOptions extends LassoSelectOptions {
 }
 
 /**
- * BenchPred's Lasso (PEERS.md): one lasso per run on the sources — features = all n examples
+ * BenchPred's Lasso (docs/PEERS-METHODS.md): one lasso per run on the sources — features = all n examples
  * (the source matrix), label = each source's accuracy (its row mean) — with the penalty chosen by
  * {@link lassoSelect} for `k = budget`. The coreset is the examples with non-zero coefficients (it
  * may hold fewer than k examples; it is the same for every target), and each target's estimate is

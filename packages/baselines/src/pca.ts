@@ -238,7 +238,7 @@ function zbt(Z: Float64Array, Bt: Float64Array, Y: Float64Array, rows: number, n
 }
 
 /**
- * Iterative PCA imputation (BenchPred's PCA, PEERS.md): unknown cells start at the mean of their
+ * Iterative PCA imputation (BenchPred's PCA, docs/PEERS-METHODS.md): unknown cells start at the mean of their
  * column's known cells; each round centres the columns (as scikit-learn's PCA), takes the top-c
  * principal components, reconstructs `μ + V_c V_cᵀ (F − 1μᵀ)` and replaces the unknown cells only
  * (known cells never change); the rounds stop when the Frobenius norm of the change is below `tol`,
@@ -453,7 +453,7 @@ export interface PcaImputeMethodOptions {
 }
 
 /**
- * BenchPred's PCA imputation (PEERS.md). Coreset: k uniform examples shared by all targets
+ * BenchPred's PCA imputation (docs/PEERS-METHODS.md). Coreset: k uniform examples shared by all targets
  * (`ctx.rng.child("random").sample(range(n), k)`). The sources and the targets are stacked (targets
  * known on the coreset only) and filled by {@link imputePca}; a target's estimate is the mean of its
  * filled row (clipped to [0, 1] unless `clip: false`).
@@ -464,7 +464,7 @@ export interface PcaImputeMethodOptions {
  * the source matrix is imputed with each c, and the c whose held-out rows' filled means have the
  * smallest mean absolute error against those sources' accuracies wins (the first candidate on ties).
  * This is the INTENDED masking: the published code writes the mask to a copy and so never hides
- * anything (its selection compares fully known rows with themselves); PEERS.md asks for the intended
+ * anything (its selection compares fully known rows with themselves); docs/PEERS-METHODS.md asks for the intended
  * one. With a single source there is nothing to hold out and the first candidate is used.
  * Diagnostics: `components` (chosen c), `cvMae` (per candidate), `iterations`, `change`,
  * `converged`, `powerSteps` (final imputation), `coreset`.

@@ -77,7 +77,7 @@ export function checkCoreset(fn: string, sources: CorrectnessMatrix, coreset: Ar
 }
 
 /**
- * Fit Random-Sampling-Learn's model-level ridge (PEERS.md): one row per source `s`, features =
+ * Fit Random-Sampling-Learn's model-level ridge (docs/PEERS-METHODS.md): one row per source `s`, features =
  * `S[s, coreset]`, label = acc(s) (the row mean over all n examples), alpha from `alphas` by exact
  * LOO (ties → the first). Needs ≥ 2 sources.
  */
@@ -132,7 +132,7 @@ export function randomLearnEstimate(
 }
 
 /**
- * Random-Sampling-Learn (BenchPred, PEERS.md): one uniform k-subset per trial shared by all
+ * Random-Sampling-Learn (BenchPred, docs/PEERS-METHODS.md): one uniform k-subset per trial shared by all
  * targets (`ctx.rng.child("random")`, the same draw as the `random` baseline), a model-level
  * ridge regression from the sources' answers on it to their accuracies (alpha from {0.1, 1, 10}
  * by exact LOO), applied to each target's answers. Estimates are clipped to [0, 1] unless

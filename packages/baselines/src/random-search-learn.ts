@@ -21,7 +21,7 @@ export interface RandomSearchLearnOptions {
 }
 
 /**
- * Random-Search-Learn (BenchPred, PEERS.md): score `search` random k-subsets and keep the best;
+ * Random-Search-Learn (BenchPred, docs/PEERS-METHODS.md): score `search` random k-subsets and keep the best;
  * then refit Random-Sampling-Learn's model-level ridge on all sources at that subset and apply it
  * to each target's answers.
  *

@@ -1,6 +1,6 @@
 import { type EvaluationMethod, type MethodContext, type MethodResult, range, TbError } from "@tb/core";
 
-/** Options of the Random baseline (ALGORITHMS §7). */
+/** Options of the Random baseline (docs/METHOD.md §7). */
 export interface RandomBaselineOptions {
   /**
    * `"shared"` (default, the reference): one subset per trial, used for every target.
@@ -10,7 +10,7 @@ export interface RandomBaselineOptions {
 }
 
 /**
- * Random baseline (ALGORITHMS §7): draw `N` examples uniformly without replacement and estimate
+ * Random baseline (docs/METHOD.md §7): draw `N` examples uniformly without replacement and estimate
  * each target's accuracy as its mean correctness on them.
  */
 export function randomBaseline(options: RandomBaselineOptions = {}): EvaluationMethod {

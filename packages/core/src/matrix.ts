@@ -1,6 +1,6 @@
 import { TbError } from "./errors.js";
 
-/** `binary`: cells are 0/1. `probability`: cells are gold-option probabilities in [0,1] (ALGORITHMS §1). */
+/** `binary`: cells are 0/1. `probability`: cells are gold-option probabilities in [0,1] (docs/METHOD.md §1). */
 export type CorrectnessKind = "binary" | "probability";
 
 /** Anything with rows and columns that tailoredbench accepts as a matrix. */
@@ -16,7 +16,7 @@ export interface CorrectnessMatrixInit {
   exampleIds: readonly string[];
   kind?: CorrectnessKind;
   /**
-   * Optional true score per model (e.g. argmax accuracy on probability benchmarks, ALGORITHMS §1).
+   * Optional true score per model (e.g. argmax accuracy on probability benchmarks, docs/METHOD.md §1).
    * When absent, the true score is the fraction of cells `> 1e-8`.
    */
   trueScores?: Float64Array;
@@ -26,7 +26,7 @@ export interface CorrectnessMatrixInit {
 }
 
 /**
- * Per-example correctness of models on a benchmark (ALGORITHMS §1): a row-major `Float64Array`
+ * Per-example correctness of models on a benchmark (docs/METHOD.md §1): a row-major `Float64Array`
  * of `models × examples` with model ids, example ids and a kind. Validated on construction:
  * every cell finite and in [0,1] (0/1 for `binary`), ids unique and non-empty.
  */
@@ -159,7 +159,7 @@ export class CorrectnessMatrix {
   }
 
   /**
-   * True score of model `i` (ALGORITHMS §1): the explicit true score if one was given, otherwise
+   * True score of model `i` (docs/METHOD.md §1): the explicit true score if one was given, otherwise
    * the fraction of its cells strictly greater than 1e-8 (the row mean for 0/1 data).
    */
   trueScore(i: number): number {

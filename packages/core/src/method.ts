@@ -40,7 +40,7 @@ export interface MethodResult {
   diagnostics?: Record<string, number | string | boolean | number[]>;
 }
 
-/** The one interface behind which TailoredBench and every baseline sit (DESIGN §2). */
+/** The one interface behind which TailoredBench and every baseline sit (docs/DESIGN.md §2). */
 export interface EvaluationMethod {
   /** Registry name, e.g. `"tailored"`, `"random"`. */
   readonly name: string;

@@ -1,7 +1,7 @@
 import { TbError } from "./errors.js";
 
 /**
- * Budgeted access to ONE target model's correctness (DESIGN §2). A method never sees a target's
+ * Budgeted access to ONE target model's correctness (docs/DESIGN.md §2). A method never sees a target's
  * row; it asks the oracle for named examples. The oracle counts distinct examples and refuses any
  * query that would take that count past the budget. Repeated questions are free.
  */

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { TbError } from "./errors.js";
 import { RandomStream, range } from "./random.js";
 
-describe("keyed random streams (ALGORITHMS §10)", () => {
+describe("keyed random streams (docs/METHOD.md §10)", () => {
   test("same key path → same numbers; different paths → different numbers", () => {
     const a = RandomStream.derive(0, "tailored", 20, 3, "gset");
     const b = RandomStream.derive(0, "tailored", 20, 3, "gset");

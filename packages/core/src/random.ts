@@ -2,7 +2,7 @@ import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus"
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { TbError } from "./errors.js";
 
-/** A key component of a random-stream path (ALGORITHMS §10). */
+/** A key component of a random-stream path (docs/METHOD.md §10). */
 export type StreamKey = string | number;
 
 /**
@@ -44,7 +44,7 @@ function hashKeys(keys: readonly StreamKey[]): [number, number, number, number] 
 
 /**
  * A seeded stream of random numbers (xoroshiro128+ from `pure-rand`). Every random choice in
- * tailoredbench comes from one of these, derived from an explicit key path (ALGORITHMS §10).
+ * tailoredbench comes from one of these, derived from an explicit key path (docs/METHOD.md §10).
  */
 export class RandomStream {
   private readonly gen: RandomGenerator;
@@ -122,7 +122,7 @@ export class RandomStream {
   }
 
   /**
-   * The first `k` items of a partial Fisher–Yates shuffle of `pool` (ALGORITHMS §10): a uniform
+   * The first `k` items of a partial Fisher–Yates shuffle of `pool` (docs/METHOD.md §10): a uniform
    * sample without replacement, in draw order. `pool` is not modified.
    */
   sample(pool: ArrayLike<number>, k: number): Int32Array {

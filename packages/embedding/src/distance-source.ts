@@ -57,7 +57,7 @@ export interface DistanceSourceOptions {
 }
 
 /**
- * A {@link DistanceSource} over an embedding (ALGORITHMS §2.2). Distances are computed on demand
+ * A {@link DistanceSource} over an embedding (docs/METHOD.md §2.2). Distances are computed on demand
  * (blockwise), so no `n × n` matrix is built unless the caller asks for one. The embedding is read
  * when the distances are computed; do not mutate it while the source is in use.
  *

@@ -4,7 +4,7 @@ import { distance } from "./distance.js";
 import { distanceSource, pairwiseDistances } from "./distance-source.js";
 import { exampleEmbedding } from "./embedding.js";
 
-describe("distances on hand-computed vectors (ALGORITHMS §2.2)", () => {
+describe("distances on hand-computed vectors (docs/METHOD.md §2.2)", () => {
   const u = [1, 2, 3];
   const v = [2, 0, 3];
   test("manhattan |1−2|+|2−0|+0 = 3", () => expect(distance(u, v, "manhattan")).toBe(3));

@@ -1,5 +1,5 @@
 import { TbError } from "@tb/core";
-/** Distance between two row vectors (ALGORITHMS §2.2). `manhattan` is the TailoredBench default. */
+/** Distance between two row vectors (docs/METHOD.md §2.2). `manhattan` is the TailoredBench default. */
 export type DistanceMetric = "manhattan" | "euclidean" | "cosine" | "correlation";
 
 /** All metrics, in a stable order (for CLI validation and ablations). */
@@ -20,7 +20,7 @@ export interface DistanceDiagnostics {
 
 /**
  * Distance between rows `i` and `j` of the row-major matrix `x` with `q` columns
- * (ALGORITHMS §2.2). Self-distance is 0 for every metric.
+ * (docs/METHOD.md §2.2). Self-distance is 0 for every metric.
  *
  * - cosine: a zero-norm vector has similarity 0 → distance 1; clamped to [0, 2].
  * - correlation: `1 − ρ`; a constant vector has ρ = 0 → distance 1 ([SPEC]).

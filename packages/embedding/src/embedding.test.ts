@@ -15,7 +15,7 @@ function binaryMatrix(models: number, examples: number, seed: number): Correctne
   return CorrectnessMatrix.from(rows, { kind: "binary" });
 }
 
-/** The dense construction, written out: raw columns, then standardizeColumns (ALGORITHMS §2.1). */
+/** The dense construction, written out: raw columns, then standardizeColumns (docs/METHOD.md §2.1). */
 function denseReference(m: CorrectnessMatrix, rows: number[], standardize: boolean): Float64Array {
   const n = m.cols;
   const q = rows.length;
@@ -49,7 +49,7 @@ function byteHamming(emb: ReturnType<typeof exampleEmbedding>, i: number, j: num
 const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
   a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
-describe("lazy packed example embedding of 0/1 data (ALGORITHMS §2.1–2.2)", () => {
+describe("lazy packed example embedding of 0/1 data (docs/METHOD.md §2.1–2.2)", () => {
   const m = binaryMatrix(70, 53, 1);
   for (const q of [1, 3, 8, 9, 31, 33, 64, 65, 70]) {
     for (const standardize of [true, false]) {

@@ -25,7 +25,7 @@ export interface Embedding {
 
 /** Options shared by the embedding builders. */
 export interface EmbeddingOptions {
-  /** Standardise columns (ALGORITHMS §2.1); default true (the reference). `false` = the paper's raw vectors. */
+  /** Standardise columns (docs/METHOD.md §2.1); default true (the reference). `false` = the paper's raw vectors. */
   standardize?: boolean;
 }
 
@@ -52,12 +52,12 @@ function denseExampleEmbedding(matrix: CorrectnessMatrix, modelRows: ArrayLike<n
 }
 
 /**
- * Example embedding over a subset of models (paper Eq. 1; ALGORITHMS §3 steps 1 and 5):
+ * Example embedding over a subset of models (paper Eq. 1; docs/METHOD.md §3 steps 1 and 5):
  * `E = Z(C_rowsᵀ)`, an `n × |rows|` matrix whose rows are examples and whose column `k` is model
  * `rows[k]`'s correctness, standardised across examples (a constant model becomes a zero column).
  *
  * For a `binary` matrix the packed form is built straight from the matrix rows, with each
- * column's mean and scale summed exactly as {@link standardizeColumns} does (ALGORITHMS §2.1), and
+ * column's mean and scale summed exactly as {@link standardizeColumns} does (docs/METHOD.md §2.1), and
  * `data` is computed only when first read: memory is `n·⌈q/8⌉` bytes instead of `16·n·q`, and
  * `data` (when read) and the distances are bit for bit those of the dense construction.
  */
@@ -86,7 +86,7 @@ export function exampleEmbedding(
 }
 
 /**
- * Model embedding on a subset of examples (paper Eq. 3; ALGORITHMS §3 step 2): the rows are
+ * Model embedding on a subset of examples (paper Eq. 3; docs/METHOD.md §3 step 2): the rows are
  * models (sources then targets), the columns are the G-set examples, and each column is
  * standardised across models. `values` is row-major `models × g`.
  */
@@ -102,7 +102,7 @@ export function modelEmbedding(
 
 /**
  * Packed bits and column weights of the example embedding of a 0/1 matrix over `rows`
- * (ALGORITHMS §2.1–2.2): bit `k` of example `x` is `C[rows[k]][x]`; the weight of column `k` is
+ * (docs/METHOD.md §2.1–2.2): bit `k` of example `x` is `C[rows[k]][x]`; the weight of column `k` is
  * `|z₁ − z₀|` with `z_v = (v − mean)/scale` (`|1 − 0|` unstandardised), 0 when the column is
  * constant. One pass over the matrix: eight model rows at a time are packed into a byte column,
  * counting ones (the exact column sum); the squared deviations are then summed per model in

@@ -39,7 +39,7 @@ export function packWords(n: number, dim: number, bin: NonNullable<Embedding["bi
 }
 
 /**
- * The weighted Hamming distance (ALGORITHMS §2.2, binary fast path) of two points given by their
+ * The weighted Hamming distance (docs/METHOD.md §2.2, binary fast path) of two points given by their
  * packed words: the per-byte table values summed byte 0 first — `((T₀ + T₁) + T₂) + …` — so the
  * value equals the byte-at-a-time sum bit for bit (padding bytes would add +0 and are skipped
  * where the word count allows). Generic form; {@link hammingBlock} and {@link hammingRows}

@@ -2,7 +2,7 @@ import { TbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { standardizeColumns } from "./standardize.js";
 
-describe("standardizeColumns (ALGORITHMS §2.1)", () => {
+describe("standardizeColumns (docs/METHOD.md §2.1)", () => {
   test("population std: column [1,2,3,4] → (x−2.5)/sqrt(1.25)", () => {
     // mean 2.5, population variance (2.25+0.25+0.25+2.25)/4 = 1.25
     const z = standardizeColumns(Float64Array.from([1, 2, 3, 4]), 4, 1);

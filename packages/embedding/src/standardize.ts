@@ -4,7 +4,7 @@ import { TbError } from "@tb/core";
 const EPS = 2 ** -52;
 
 /**
- * Column standardisation with scikit-learn `StandardScaler` semantics (ALGORITHMS §2.1).
+ * Column standardisation with scikit-learn `StandardScaler` semantics (docs/METHOD.md §2.1).
  *
  * For an `r × q` row-major matrix, each column becomes `(x − μ)/σ` with the population standard
  * deviation (divide by `r`). A column is treated as constant when

@@ -2,7 +2,7 @@ import { CorrectnessMatrix } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { estimateFromClusters, nativeMean } from "./calibrate.js";
 
-describe("calibrated estimate (ALGORITHMS §3 step 7), worked by hand", () => {
+describe("calibrated estimate (docs/METHOD.md §3 step 7), worked by hand", () => {
   // 4 examples, medoids 0 and 2; clusters {0,1} and {2,3}; target answers 0 on ex 0, 1 on ex 2
   const mBar = Float64Array.from([0.5, 0, 0.5, 1]);
   const medoids = [0, 2];

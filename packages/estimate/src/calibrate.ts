@@ -1,6 +1,6 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 
-/** Which side of the calibrated per-example estimate is clipped (ALGORITHMS §3 step 7). */
+/** Which side of the calibrated per-example estimate is clipped (docs/METHOD.md §3 step 7). */
 export type ClipMode = "upper" | "both" | "none";
 /** `"calibrated"` (default, paper Eq. 9) or the non-calibrated medoid-weighted estimate. */
 export type EstimatorKind = "calibrated" | "medoid";
@@ -14,7 +14,7 @@ export interface EstimateOptions {
 }
 
 /**
- * Mean raw correctness of the given source rows per example, `m̄(x)` (ALGORITHMS §3 step 7).
+ * Mean raw correctness of the given source rows per example, `m̄(x)` (docs/METHOD.md §3 step 7).
  * Raw, never standardised.
  */
 export function nativeMean(sources: CorrectnessMatrix, natives: ArrayLike<number>): Float64Array {
@@ -31,7 +31,7 @@ export function nativeMean(sources: CorrectnessMatrix, natives: ArrayLike<number
 }
 
 /**
- * Per-example calibrated estimates and their mean (ALGORITHMS §3 step 7, paper Eq. 9):
+ * Per-example calibrated estimates and their mean (docs/METHOD.md §3 step 7, paper Eq. 9):
  * `ĉ(x) = (m̄(x) + ½)(c_t(μ) + ½)/(m̄(μ) + ½) − ½` for every member `x` of the cluster of medoid
  * `μ`, clipped per `clip`; `P̂ = mean_x ĉ(x)`. The `"medoid"` estimator is
  * `Σ_μ |C_μ|/n · c_t(μ)`.

@@ -48,7 +48,7 @@ export interface EstimateInterval {
 
 /**
  * Leave-one-out calibration errors of a plan (used by {@link estimateInterval}; builds on
- * ALGORITHMS §3 step 7). Each native source `s` of the plan is treated as a pseudo-target whose
+ * docs/METHOD.md §3 step 7). Each native source `s` of the plan is treated as a pseudo-target whose
  * true score is known: it "answers" the plan's N-set with its own row, and the same N-set,
  * clusters and calibration are applied, except that `m̄` is the mean of the *other* native
  * sources, `m̄₋ₛ(x) = (Σ_{r∈S_t} c[r][x] − c[s][x]) / (n̄ − 1)`, since a real target is never part
@@ -92,7 +92,7 @@ export function nativeCalibrationErrors(
 
 /**
  * Variance of the estimate that comes from observing each cluster through one medoid answer
- * (used by {@link estimateInterval}; ALGORITHMS §3 step 7). The target's answer on medoid `μ` is
+ * (used by {@link estimateInterval}; docs/METHOD.md §3 step 7). The target's answer on medoid `μ` is
  * modelled as a draw with mean `m̄(μ)` (its native sources' mean on that very example), so its
  * variance is `m̄(μ)(1 − m̄(μ))` (the Bernoulli value, an upper bound for answers in [0,1]), zero
  * when the natives agree on it. The estimate is linear in each medoid answer (ignoring the clip),
@@ -131,7 +131,7 @@ export function clusterSamplingVariance(
 
 /**
  * An interval for the target's true score around its calibrated estimate `accuracy`
- * (ALGORITHMS §3 step 7), derived from the plan's own structure, with no random draw (the same
+ * (docs/METHOD.md §3 step 7), derived from the plan's own structure, with no random draw (the same
  * plan gives the same interval).
  *
  * Derivation. The estimate errs for two reasons, and both can be read off the plan:

@@ -41,7 +41,7 @@ function spy(src: DistanceSource) {
   return s;
 }
 
-describe("N-set: automatic CLARA above the threshold (ALGORITHMS §2.4, §3 step 6, §9.16)", () => {
+describe("N-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §3 step 6, §9.16)", () => {
   test("n = 3500 > 3000: 750-point samples and K × n assignment rows, never n × n", () => {
     const m = population(9, 3500, 1);
     const natives = [0, 2, 3, 5, 8];
@@ -93,7 +93,7 @@ describe("N-set: automatic CLARA above the threshold (ALGORITHMS §2.4, §3 step
   });
 });
 
-describe("tailoredBench shares work among targets with the same natives (ALGORITHMS §3 steps 5–7)", () => {
+describe("tailoredBench shares work among targets with the same natives (docs/METHOD.md §3 steps 5–7)", () => {
   test("same estimates, bit for bit, as tailoring every target on its own", () => {
     const m = population(40, 300, 6);
     const src = m.selectRows(range(24));

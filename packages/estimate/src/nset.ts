@@ -2,7 +2,7 @@ import { type CorrectnessMatrix, type Seed, TbError, type Workspace, workspaceKe
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { assign, clara, claraSampling, type DistanceSource, retainedBytes } from "@tb/kmedoids";
 
-/** Options of {@link buildNSet} (ALGORITHMS §3 steps 5–6). */
+/** Options of {@link buildNSet} (docs/METHOD.md §3 steps 5–6). */
 export interface NSetOptions {
   /** Distance between example embeddings; default `"manhattan"`. */
   metric?: DistanceMetric;
@@ -17,13 +17,13 @@ export interface NSetOptions {
   subRuns?: number;
   /**
    * Examples above which the N-set is clustered on CLARA samples when no `sampleSize` is given
-   * (ALGORITHMS §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
+   * (docs/METHOD.md §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
    * `Infinity` always clusters all points.
    */
   claraThreshold?: number;
   /** PAM swap cap; default 9000 (binary benchmarks in the reference), 5000 when sampling (ARC/HellaSwag). */
   maxIter?: number;
-  /** CLARA result choice; default `"last"` (reference behaviour, ALGORITHMS §2.4d). */
+  /** CLARA result choice; default `"last"` (reference behaviour, docs/METHOD.md §2.4d). */
   claraSelect?: "last" | "fullInertia";
   /** K-Medoids algorithm inside CLARA; default `"pam"` (the reference). */
   algorithm?: "pam" | "fasterpam";
@@ -37,23 +37,23 @@ export interface NSetOptions {
 
 /** A target's Native coreset and the cluster of every example. */
 export interface NSet {
-  /** Medoid list `L_t`: the G-set ascending, then the `k` extra slots (ALGORITHMS §3 step 5). */
+  /** Medoid list `L_t`: the G-set ascending, then the `k` extra slots (docs/METHOD.md §3 step 5). */
   medoids: Int32Array;
-  /** For every example, the slot in `medoids` of its cluster (ALGORITHMS §2.5). */
+  /** For every example, the slot in `medoids` of its cluster (docs/METHOD.md §2.5). */
   labels: Int32Array;
   /** Cluster sizes per slot. */
   sizes: Int32Array;
 }
 
 /**
- * The N-set of one target (ALGORITHMS §3 steps 5–6): K-Medoids over examples embedded by the
+ * The N-set of one target (docs/METHOD.md §3 steps 5–6): K-Medoids over examples embedded by the
  * target's native sources, with the G-set held fixed and `k` extra medoids from a random start,
  * then assignment of every example to its nearest medoid (K × n distances only).
  *
  * @param sources all source models
  * @param natives row indices (in `sources`) of the target's native sources
  * @param gset the G-set, example indices (any order; used ascending)
- * Above `claraThreshold` examples (default 3000) it clusters CLARA samples (ALGORITHMS §2.4) and
+ * Above `claraThreshold` examples (default 3000) it clusters CLARA samples (docs/METHOD.md §2.4) and
  * builds no `n × n` matrix. Targets with the same native sources can share one `distances`
  * source: with the default `s = n` its quantized distance matrix is then computed once (the
  * distance source of `@tb/embedding` is immutable, so CLARA may keep it).
@@ -116,7 +116,7 @@ export function buildNSet(
 }
 
 /**
- * The distance source of a target's examples (ALGORITHMS §3 step 5): the example embedding over
+ * The distance source of a target's examples (docs/METHOD.md §3 step 5): the example embedding over
  * its native sources, each standardised across examples (packed for 0/1 data), under the options'
  * metric. Share it among targets with the same native sources.
  */

@@ -24,7 +24,7 @@ import { sourceCalibrationErrors } from "./interval.js";
 import { buildNSet, DEFAULT_CACHE_BYTES, keptNsetDistances, type NSetOptions, trimKept } from "./nset.js";
 import { conformalHalfWidth } from "./plus/learned.js";
 
-/** All options of TailoredBench (ALGORITHMS §3). Every default is the reference's. */
+/** All options of TailoredBench (docs/METHOD.md §3). Every default is the reference's. */
 export interface TailoredOptions extends EstimateOptions {
   /** G-set size g; default 10. */
   gset?: number;
@@ -106,7 +106,7 @@ export interface TailorPlan {
 }
 
 /**
- * Phase 1 (ALGORITHMS §3 step 1): the G-set from the sources alone.
+ * Phase 1 (docs/METHOD.md §3 step 1): the G-set from the sources alone.
  */
 export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions = {}): Probe {
   const gOpts: GSetOptions = { ...options.gsetClustering };
@@ -118,7 +118,7 @@ export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOp
 }
 
 /**
- * Native selection for a batch of targets (ALGORITHMS §3 steps 2–4) from their answers on the
+ * Native selection for a batch of targets (docs/METHOD.md §3 steps 2–4) from their answers on the
  * G-set. `gAnswers[t]` holds target t's correctness on `probe.gset`, in that order.
  */
 export function selectNatives(
@@ -172,7 +172,7 @@ export function selectNatives(
 }
 
 /**
- * Phase 2 (ALGORITHMS §3 steps 5–6) for one target whose native sources are known: its N-set
+ * Phase 2 (docs/METHOD.md §3 steps 5–6) for one target whose native sources are known: its N-set
  * of `budget` distinct examples (the G-set plus `budget − g` medoids) and the cluster of every
  * example.
  */
@@ -242,7 +242,7 @@ export function tailorWith(
 }
 
 /**
- * Phase 3 (ALGORITHMS §3 step 7): the accuracy estimate from the target's answers on the N-set
+ * Phase 3 (docs/METHOD.md §3 step 7): the accuracy estimate from the target's answers on the N-set
  * (`answers[s]` for medoid slot `s` of `plan.nset`).
  */
 export function estimate(
@@ -281,7 +281,7 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
 }
 
 /**
- * TailoredBench as an {@link EvaluationMethod} (ALGORITHMS §3): one G-set per trial for all
+ * TailoredBench as an {@link EvaluationMethod} (docs/METHOD.md §3): one G-set per trial for all
  * targets, native sources per target (jointly by default), an N-set per target, and the
  * calibrated estimate. Targets are seen only through their oracles; each is asked for exactly
  * `budget` distinct examples.

@@ -1,13 +1,13 @@
 /**
  * Properties of the two-phase API (probe → selectNatives → tailor → estimate → estimateInterval,
- * ALGORITHMS §3) on random matrices: finite results, determinism under a seed, and invariance to
+ * docs/METHOD.md §3) on random matrices: finite results, determinism under a seed, and invariance to
  * the row order of the source matrix.
  *
  * Row order. Every step is a function of the *set* of source models except for tie-breaking:
  * natives are the n̄ nearest sources with ties broken by source index (§3 step 4), and sums over
  * models (embedding distances, m̄) are taken in row order, so a permutation can change the last
  * bits of a distance and, through an exact tie, which of two equally good examples becomes a
- * medoid. On 0/1 data exact ties are everywhere (ALGORITHMS §9 item 6), so there the exact result
+ * medoid. On 0/1 data exact ties are everywhere (docs/METHOD.md §9 item 6), so there the exact result
  * can depend on the order. The invariance is therefore tested on matrices of continuous values
  * (probability benchmarks; ties have probability zero): the same G-set, the same native model ids,
  * the same N-set and the same estimate up to 1e-9. On binary matrices only what does not depend on

@@ -14,7 +14,7 @@ import type { ResolvedMethodModule } from "./custom.js";
 import { createMethod, type MethodConfig } from "./registry.js";
 import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
 
-/** Version of the reproduce JSON schema (DESIGN §3.3). */
+/** Version of the reproduce JSON schema (docs/DESIGN.md §3.3). */
 export const SPEC_VERSION = 1;
 
 /** One unit of work: a method at a budget in a trial. */
@@ -35,7 +35,7 @@ export interface TrialTask {
   metaSplit?: { source: number[]; target: number[] };
 }
 
-/** Metrics of one trial (ALGORITHMS §4). */
+/** Metrics of one trial (docs/METHOD.md §4). */
 export interface TrialRecord {
   method: string;
   budget: number;
@@ -155,7 +155,7 @@ function execute(
 }
 
 /**
- * Run one trial of one method at one budget (ALGORITHMS §4): split, hide the targets behind
+ * Run one trial of one method at one budget (docs/METHOD.md §4): split, hide the targets behind
  * budgeted oracles, run the method, score its estimates against the targets' true scores.
  * Deterministic in `(seed, method, budget, trial)`. `method`: the method to run, when the caller
  * has built it (a user's module method, see {@link TrialTask.module}); by default the registry's.
@@ -255,7 +255,7 @@ export interface MeanSe {
   se: number;
 }
 
-/** One (method, budget) cell of the reproduce JSON (DESIGN §3.3). */
+/** One (method, budget) cell of the reproduce JSON (docs/DESIGN.md §3.3). */
 export interface CellSummary {
   method: string;
   budget: number;

@@ -4,7 +4,7 @@ import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type Trial
 import { createMethod, isBuiltInMethod, type MethodConfig } from "./registry.js";
 import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
 
-/** Configuration of a reproduce run (DESIGN §3.2 `tb reproduce`). */
+/** Configuration of a reproduce run (docs/DESIGN.md §3.2 `tb reproduce`). */
 export interface ReproduceConfig {
   /**
    * Registered method names (`"tailored"`, `"random"`, …) and users' methods given by module
@@ -30,7 +30,7 @@ export interface ReproduceConfig {
   dataName?: string;
 }
 
-/** The reproduce JSON (DESIGN §3.3). */
+/** The reproduce JSON (docs/DESIGN.md §3.3). */
 export interface ReproduceReport {
   specVersion: number;
   data: {
@@ -67,7 +67,7 @@ export interface ModuleLoader {
 }
 
 /**
- * The experiment protocol (ALGORITHMS §4): for every method, budget and trial, split (fixed or
+ * The experiment protocol (docs/METHOD.md §4): for every method, budget and trial, split (fixed or
  * seeded), hide targets behind budgeted oracles, run, and score; then aggregate as mean ± se.
  * `run` executes the trials (worker threads in Node, inline in a browser); the records, and so
  * the report, do not depend on it. `modules` loads users' methods given by module; without it

@@ -6,7 +6,7 @@ import { type ReproduceConfig, type ReproduceReport, reproduceWith } from "./rep
 export type { ReproduceConfig, ReproduceReport } from "./reproduce-core.js";
 
 /**
- * The experiment protocol (ALGORITHMS §4) in Node: for every method, budget and trial, split
+ * The experiment protocol (docs/METHOD.md §4) in Node: for every method, budget and trial, split
  * (fixed or seeded), hide targets behind budgeted oracles, run, and score; then aggregate as
  * mean ± se. Trials run inline or on `cfg.workers` worker threads, with the same results.
  */

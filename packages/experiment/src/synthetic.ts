@@ -97,7 +97,7 @@ function fmix32(x: number): number {
 }
 
 /**
- * A seeded synthetic correctness matrix for demos and tests (DESIGN §2, `@tb/experiment`):
+ * A seeded synthetic correctness matrix for demos and tests (docs/DESIGN.md §2, `@tb/experiment`):
  * a multidimensional logistic model with model families.
  *
  * Each example `j` has a difficulty `b_j ~ N(0, β²)` and a topic loading `v_j ~ N(0, 1)^d`;

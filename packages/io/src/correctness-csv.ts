@@ -16,7 +16,7 @@ export interface CorrectnessCsvOptions {
 }
 
 /**
- * Parse a correctness matrix from CSV text (DESIGN §3.1): header `model,<example id>,…`, then one
+ * Parse a correctness matrix from CSV text (docs/DESIGN.md §3.1): header `model,<example id>,…`, then one
  * row per model with its id and one cell in [0,1] per example. A UTF-8 byte-order mark, CRLF or
  * CR line breaks, quoted fields and blank lines are accepted.
  *
@@ -181,7 +181,7 @@ export function parseCorrectnessCsv(text: string, opts: CorrectnessCsvOptions = 
 }
 
 /**
- * Render a matrix as correctness CSV (DESIGN §3.1): LF line endings, a trailing newline, ids quoted
+ * Render a matrix as correctness CSV (docs/DESIGN.md §3.1): LF line endings, a trailing newline, ids quoted
  * only when they hold a comma, a quote or a line break, numbers in their shortest exact form (so
  * {@link parseCorrectnessCsv} gives back the same values).
  *

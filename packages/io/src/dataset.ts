@@ -33,7 +33,7 @@ export interface LoadDatasetOptions {
 }
 
 /**
- * Load a data directory (DESIGN §3.1): `<dir>/correctness.csv` and the optional `<dir>/meta.json`.
+ * Load a data directory (docs/DESIGN.md §3.1): `<dir>/correctness.csv` and the optional `<dir>/meta.json`.
  * The CSV is checked against `meta.json`'s `correctness` kind and its `models`/`examples` counts
  * when present. A split in `meta.json` is resolved to row indices; its ids must be rows of the
  * matrix (`E_UNKNOWN_ID`), unique within each list, and the two lists disjoint (`E_INPUT`).

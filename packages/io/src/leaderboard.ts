@@ -476,7 +476,7 @@ function newerFirst(a: string | undefined, b: string | undefined): number {
 }
 
 /**
- * Build a source matrix (DESIGN §3.1) from downloaded Open LLM Leaderboard details, in the
+ * Build a source matrix (docs/DESIGN.md §3.1) from downloaded Open LLM Leaderboard details, in the
  * layouts the hub serves (see {@link readLeaderboardDetails} for what is read from each table):
  * v2 details repositories (`<org>__<model>/samples_<task>_<date>.jsonl`, the lm-eval samples
  * files), v1 details repositories (`details_<org>__<model>/<timestamp>/details_<task>_….parquet`),

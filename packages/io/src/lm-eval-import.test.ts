@@ -35,7 +35,7 @@ function model(base: string, name: string, tasks: Record<string, Record<number, 
   return d;
 }
 
-describe("importLmEval: a source matrix from lm-eval --log_samples folders (DESIGN §3.1)", () => {
+describe("importLmEval: a source matrix from lm-eval --log_samples folders (docs/DESIGN.md §3.1)", () => {
   const out = join(root, "out");
   model(out, "org__model-a", { gsm8k: { 2: [1, 1], 0: [0, 1], 1: [1, 0] } });
   model(out, "org__model-b", { gsm8k: { 0: [1, 1], 1: [0, 0], 2: [0, 1] } });

@@ -104,7 +104,7 @@ export function listLmEvalSamples(dir: string, entries: readonly string[], ignor
 }
 
 /**
- * Build a source matrix (DESIGN §3.1) from many models' lm-evaluation-harness `--log_samples`
+ * Build a source matrix (docs/DESIGN.md §3.1) from many models' lm-evaluation-harness `--log_samples`
  * output (TOOLCHAIN "Formats"), in any layout the harness has written since 0.4.0 (see
  * `lm-eval-samples.ts`: JSON lines or one JSON array, `.json` or `.jsonl`, `samples_<task>_<date>`
  * or 0.4.0–0.4.2's `<model_args>_<task>.jsonl`, with or without `filter`/`metrics` keys). Each path

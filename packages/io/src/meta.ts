@@ -12,7 +12,7 @@ export interface MetaSplit {
 }
 
 /**
- * Where a matrix's example ids come from (`meta.json` key `id_provenance`, DESIGN §3.1). Only
+ * Where a matrix's example ids come from (`meta.json` key `id_provenance`, docs/DESIGN.md §3.1). Only
  * ids known to be lm-evaluation-harness doc indices can be handed to lm-eval (`tb export`):
  * `tb import lm-eval` and `tb import leaderboard` (with a `doc_id` column, or rows mapped by
  * `--doc-order`) record it; a matrix without it has ids of unknown provenance.
@@ -27,7 +27,7 @@ export interface IdProvenance {
 }
 
 /**
- * The parts of `<dir>/meta.json` that tailoredbench reads (DESIGN §3.1). Every other key is kept
+ * The parts of `<dir>/meta.json` that tailoredbench reads (docs/DESIGN.md §3.1). Every other key is kept
  * untouched in `raw`.
  */
 export interface Meta {
@@ -89,7 +89,7 @@ export function parseMeta(text: string, file?: string): Meta {
 /**
  * Read `<dir>/meta.json`. Returns `undefined` when the directory has no `meta.json`.
  *
- * @param dir - A data directory (DESIGN §3.1).
+ * @param dir - A data directory (docs/DESIGN.md §3.1).
  * @returns The known keys, typed, plus the raw JSON; or `undefined`.
  * @throws TbError `E_INPUT` naming the file when it is unreadable or malformed ({@link parseMeta}).
  * @example

@@ -9,7 +9,7 @@ import { readText } from "./read-text.js";
 import { type ParseResponsesOptions, parseResponses, type Responses, type ResponsesOptions } from "./responses.js";
 
 /**
- * Read one target model's answers (DESIGN §3.2) from a file:
+ * Read one target model's answers (docs/DESIGN.md §3.2) from a file:
  * - CSV with header `example,<value column>` (e.g. `example,correct`), one row per example;
  * - JSON object `{"<example id>": value}` (numbers in [0,1], or `true`/`false`);
  * - lm-evaluation-harness `samples_<task>_<date>.jsonl` (from `--log_samples`): one sample per

@@ -19,7 +19,7 @@ import {
 } from "./lm-eval-samples.js";
 import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
 
-/** Response file formats (DESIGN §3.2). `auto` decides from the extension, then from the content. */
+/** Response file formats (docs/DESIGN.md §3.2). `auto` decides from the extension, then from the content. */
 export type ResponsesFormat = "auto" | "csv" | "json" | "lm-eval";
 
 /** Options of {@link readResponses} and {@link parseResponses}. */

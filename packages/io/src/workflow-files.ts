@@ -1,5 +1,5 @@
 /**
- * Read, validate and write `probe.json` and `plan.json` (DESIGN §3.2).
+ * Read, validate and write `probe.json` and `plan.json` (docs/DESIGN.md §3.2).
  */
 import { TbError } from "@tb/core";
 import { keyLine, loc, parseJsonObject, show } from "./internal.js";
@@ -38,7 +38,7 @@ function render(v: unknown, indent: string): string {
 }
 
 /**
- * Parse and validate `probe.json` (DESIGN §3.2). Every problem is `E_INPUT` with the file and the
+ * Parse and validate `probe.json` (docs/DESIGN.md §3.2). Every problem is `E_INPUT` with the file and the
  * line (and, for malformed JSON, the column): not JSON, not an object, a `specVersion` other than
  * {@link WORKFLOW_SPEC_VERSION}, a `kind` other than `tailoredbench/probe` (e.g. a plan given as
  * probe), a missing or mistyped field, an empty or repeated G-set id.
@@ -67,7 +67,7 @@ export function readProbeFile(path: string): { probe: ProbeFile; text: string } 
 }
 
 /**
- * Parse and validate `plan.json` (DESIGN §3.2); see {@link parseProbeFile} for the common checks.
+ * Parse and validate `plan.json` (docs/DESIGN.md §3.2); see {@link parseProbeFile} for the common checks.
  * Also refused: a budget that is not larger than the G-set, an `nset` that does not start with the
  * G-set or whose length is not the budget, a `toEvaluate` other than `nset` minus the G-set, an
  * empty native set, a label outside `[0, budget)`, `gAnswers` outside [0,1] or for an example not

@@ -1,5 +1,5 @@
 /**
- * Tie probe and plan files to their source matrix (DESIGN §3.2): its sha256, and ids → indices.
+ * Tie probe and plan files to their source matrix (docs/DESIGN.md §3.2): its sha256, and ids → indices.
  */
 import { createHash } from "node:crypto";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
@@ -11,7 +11,7 @@ import type { SourceRef } from "./workflow-types.js";
  * sha256 (hex) of a matrix's canonical CSV text ({@link formatCorrectnessCsv}: LF line breaks,
  * shortest exact numbers, minimal quoting). Two files that parse to the same matrix (same ids,
  * same values, same row and column order) get the same hash, whatever their line breaks, BOM or
- * quoting (DESIGN §3.2).
+ * quoting (docs/DESIGN.md §3.2).
  *
  * @param matrix - The source matrix.
  * @returns 64 lowercase hex digits.
@@ -30,7 +30,7 @@ export function sourceRef(matrix: CorrectnessMatrix): SourceRef {
 }
 
 /**
- * Refuse a probe or plan made for another source matrix (DESIGN §3.2): `E_INPUT` naming the file
+ * Refuse a probe or plan made for another source matrix (docs/DESIGN.md §3.2): `E_INPUT` naming the file
  * and the line of its `sha256` when the hash (or the size) differs.
  *
  * @param ref - The `source` of the probe or plan.

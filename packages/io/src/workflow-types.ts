@@ -1,13 +1,13 @@
 /**
- * The files between the phases of the two-phase workflow (DESIGN §3.2): their version and shapes.
+ * The files between the phases of the two-phase workflow (docs/DESIGN.md §3.2): their version and shapes.
  */
 /**
  * Version of the files between the phases of the two-phase workflow (`probe.json`, `plan.json`,
- * `tb estimate --json`; DESIGN §3.2). Readers refuse any other version.
+ * `tb estimate --json`; docs/DESIGN.md §3.2). Readers refuse any other version.
  */
 export const WORKFLOW_SPEC_VERSION = 1;
 
-/** The source matrix a probe or plan was made for (DESIGN §3.2). */
+/** The source matrix a probe or plan was made for (docs/DESIGN.md §3.2). */
 export interface SourceRef {
   /** Number of source models (rows). */
   models: number;
@@ -21,11 +21,11 @@ export interface SourceRef {
 export interface WorkflowOptions {
   /** Distance for the G-set, model distances and the N-set. */
   metric: "manhattan" | "euclidean" | "cosine" | "correlation";
-  /** Standardise embeddings (ALGORITHMS §3). */
+  /** Standardise embeddings (docs/METHOD.md §3). */
   standardize: boolean;
 }
 
-/** `probe.json` (DESIGN §3.2): the G-set, the seed and the source matrix it was drawn from. */
+/** `probe.json` (docs/DESIGN.md §3.2): the G-set, the seed and the source matrix it was drawn from. */
 export interface ProbeFile {
   specVersion: 1;
   kind: "tailoredbench/probe";
@@ -38,7 +38,7 @@ export interface ProbeFile {
 }
 
 /**
- * `plan.json` (DESIGN §3.2): one target's native sources and N-set, and everything
+ * `plan.json` (docs/DESIGN.md §3.2): one target's native sources and N-set, and everything
  * `tb estimate` needs to give the same number as the library API.
  */
 export interface PlanFile {
@@ -56,13 +56,13 @@ export interface PlanFile {
   budget: number;
   /** G-set example ids, ascending. */
   gset: string[];
-  /** Medoid list: the G-set ascending, then the `budget − g` extra medoids (ALGORITHMS §3 step 5). */
+  /** Medoid list: the G-set ascending, then the `budget − g` extra medoids (docs/METHOD.md §3 step 5). */
   nset: string[];
   /** `nset` minus the G-set: what is left to evaluate. */
   toEvaluate: string[];
   /** Model ids of the native sources, in source row order. */
   nativeSources: string[];
-  /** For every example (column order), the slot in `nset` of its cluster (ALGORITHMS §2.5). */
+  /** For every example (column order), the slot in `nset` of its cluster (docs/METHOD.md §2.5). */
   labels: number[];
   /** The target's answers on the G-set, by example id. */
   gAnswers: Record<string, number>;

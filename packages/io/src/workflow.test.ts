@@ -63,7 +63,7 @@ const probeText = formatWorkflowJson(probe);
 /** The plan text with one field replaced (keeps the layout, so lines stay meaningful). */
 const edit = (patch: Record<string, unknown>) => formatWorkflowJson({ ...plan, ...patch });
 
-describe("matrixSha256 (DESIGN §3.2): the hash of the canonical CSV text", () => {
+describe("matrixSha256 (docs/DESIGN.md §3.2): the hash of the canonical CSV text", () => {
   test("same matrix in CRLF / BOM / quoted spelling → same hash; another value → another hash", () => {
     const csv = formatCorrectnessCsv(matrix);
     const crlf = `\ufeff${csv.replace(/\n/g, "\r\n").replace("model,", '"model",')}`;
@@ -86,7 +86,7 @@ describe("matrixSha256 (DESIGN §3.2): the hash of the canonical CSV text", () =
   });
 });
 
-describe("probe.json and plan.json round trip and validation (DESIGN §3.2)", () => {
+describe("probe.json and plan.json round trip and validation (docs/DESIGN.md §3.2)", () => {
   test("format → parse gives the same object; arrays of ids stay on one line", () => {
     expect(parseProbeFile(probeText, "probe.json")).toEqual(probe);
     expect(parsePlanFile(planText, "plan.json")).toEqual(plan);

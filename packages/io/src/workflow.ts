@@ -1,5 +1,5 @@
 /**
- * The two-phase workflow's files and lm-eval bridges (DESIGN §3.2), re-exported from the modules
+ * The two-phase workflow's files and lm-eval bridges (docs/DESIGN.md §3.2), re-exported from the modules
  * that hold them: versions and shapes (`workflow-types`), the tie to the source matrix
  * (`workflow-source`), probe and plan files (`workflow-files`), lm-eval `--samples`
  * (`lm-eval-export`).

@@ -1,5 +1,5 @@
 /**
- * CPU-time measurement of the PAM swap (ALGORITHMS §2.3) on 1319-point matrices, K = 30 with 10 fixed, incremental
+ * CPU-time measurement of the PAM swap (docs/METHOD.md §2.3) on 1319-point matrices, K = 30 with 10 fixed, incremental
  * sums vs full recomputation, plus FasterPAM (§5) and one CLARA call (§2.4).
  * Not a test. Run: `npx tsx --conditions=@tb/source packages/kmedoids/scripts/bench-pam.ts`.
  */

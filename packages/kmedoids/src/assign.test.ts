@@ -6,7 +6,7 @@ import { precomputed } from "./distance-source.js";
 
 const list = (a: Int32Array) => Array.from(a);
 
-describe("assignment (ALGORITHMS §2.5)", () => {
+describe("assignment (docs/METHOD.md §2.5)", () => {
   test("nearest medoid, hand-computed", () => {
     // x = 0 1 5 9 10; medoids (p4, p0) = (x=10, x=0)
     // p0 → slot 1 (0), p1 → slot 1 (1), p2 → tie 5/5 → slot 0 (first in the list), p3 → slot 0 (1), p4 → slot 0 (0)

@@ -2,7 +2,7 @@ import { TbError, type Workspace, workspaceOf } from "@tb/core";
 import type { DistanceSource } from "./distance-source.js";
 import { kmedoidsScratch } from "./scratch.js";
 
-/** Result of {@link assign} / {@link assignFromRows} (ALGORITHMS §2.5). */
+/** Result of {@link assign} / {@link assignFromRows} (docs/METHOD.md §2.5). */
 export interface Assignment {
   /** Slot index (position in the medoid list) of the nearest medoid, per point. */
   labels: Int32Array;
@@ -14,7 +14,7 @@ export interface Assignment {
 
 /**
  * Assignment from a `K × n` row-major block of distances (row i = distances from medoid slot i to
- * every point), ALGORITHMS §2.5: each point goes to the smallest distance, ties to the slot that
+ * every point), docs/METHOD.md §2.5: each point goes to the smallest distance, ties to the slot that
  * comes first (§9.5).
  *
  * @throws TbError `E_USAGE` on a bad shape, `E_INPUT` on a NaN distance.
@@ -52,7 +52,7 @@ export function assignFromRows(rows: Float64Array, K: number, n: number): Assign
 }
 
 /**
- * Assigns every point of `source` to its nearest medoid (ALGORITHMS §2.5), ties to the medoid
+ * Assigns every point of `source` to its nearest medoid (docs/METHOD.md §2.5), ties to the medoid
  * that comes first in `medoids` — for TailoredBench: G-set ascending, then the extra slots.
  * Reads only the `K × n` block `source.rowsTo(medoids)` (§9.16).
  *

@@ -6,7 +6,7 @@ import { zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { clara, claraSampling } from "./clara.js";
 import { type DistanceSource, precomputed } from "./distance-source.js";
 
-/** 0/1 points with many exact ties (the TailoredBench case, ALGORITHMS §9.6). */
+/** 0/1 points with many exact ties (the TailoredBench case, docs/METHOD.md §9.6). */
 function tiedMatrix(m: number, q: number, seed: number): Float64Array {
   const rng = RandomStream.derive("clara-fastpath", seed);
   const bits = Array.from({ length: m }, () => Array.from({ length: q }, () => (rng.nextFloat() < 0.4 ? 1 : 0)));
@@ -37,7 +37,7 @@ function counting(src: DistanceSource, immutable: boolean) {
 
 const list = (a: Int32Array) => Array.from(a);
 
-describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
+describe("clara's sample matrix fast path (docs/METHOD.md §2.4, §9.18)", () => {
   const n = 120;
   const dist = tiedMatrix(n, 12, 1);
   const fixed = Int32Array.from([5, 17, 80]);
@@ -133,7 +133,7 @@ describe("clara's sample matrix fast path (ALGORITHMS §2.4, §9.18)", () => {
   });
 });
 
-describe("claraSampling (ALGORITHMS §2.4, §3 table, §9.16)", () => {
+describe("claraSampling (docs/METHOD.md §2.4, §3 table, §9.16)", () => {
   test.each([
     // n, K, options, expected
     [1319, 40, {}, { sampleSize: 1319, subRuns: 1, sampled: false }],

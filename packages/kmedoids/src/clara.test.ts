@@ -49,7 +49,7 @@ function expectedDraws(n: number, F: number[], k: number, s: number, rr: RandomS
   return { sample, init };
 }
 
-describe("clara sample construction (ALGORITHMS §2.4a–b, [SPEC] order)", () => {
+describe("clara sample construction (docs/METHOD.md §2.4a–b, [SPEC] order)", () => {
   test("s < n: sample = F ∪ k draws ∪ (s − K) draws, ascending; init = F then a second draw", () => {
     const n = 80;
     const src = spy(precomputed(randomPoints(n, 1), n));

@@ -9,7 +9,7 @@ import { type KMedoidsScratch, kmedoidsScratch, peekKmedoidsScratch } from "./sc
 import type { RowSource } from "./swap-state.js";
 import { checkEps, checkInt } from "./validate.js";
 
-/** Options of {@link clara} (ALGORITHMS §2.4). */
+/** Options of {@link clara} (docs/METHOD.md §2.4). */
 export interface ClaraOptions {
   /** Number `k ≥ 1` of extra (swappable) medoids; `K = f + k`. */
   k: number;
@@ -23,7 +23,7 @@ export interface ClaraOptions {
   maxIter?: number;
   /**
    * Randomness: a `RandomStream` or an integer seed (`RandomStream.derive(seed)`); sub-run `r`
-   * draws from `rng.child("clara", r)` (ALGORITHMS §10). Not advanced.
+   * draws from `rng.child("clara", r)` (docs/METHOD.md §10). Not advanced.
    */
   rng: Seed;
   /**
@@ -51,7 +51,7 @@ export interface ClaraOptions {
   workspace?: Workspace;
 }
 
-/** Result of {@link clara} (ALGORITHMS §2.4). */
+/** Result of {@link clara} (docs/METHOD.md §2.4). */
 export interface ClaraResult {
   /** Example indices: `F` ascending, then the `k` extra slots in slot order. */
   medoids: Int32Array;
@@ -63,7 +63,7 @@ export interface ClaraResult {
 
 /**
  * Number of points above which TailoredBench clusters CLARA samples instead of all points
- * (ALGORITHMS §2.4, §9.16): 3000. Below it one PAM run on the full `n × n` matrix (the reference's
+ * (docs/METHOD.md §2.4, §9.16): 3000. Below it one PAM run on the full `n × n` matrix (the reference's
  * setting for every benchmark up to GSM8K's 1319 examples) costs at most 72 MB.
  */
 export const DEFAULT_CLARA_THRESHOLD = 3000;
@@ -79,7 +79,7 @@ export interface ClaraSamplingOptions {
 }
 
 /**
- * CLARA's sample size and sub-runs for `n` points and `K` medoids (ALGORITHMS §2.4, §3 table):
+ * CLARA's sample size and sub-runs for `n` points and `K` medoids (docs/METHOD.md §2.4, §3 table):
  * an explicit `sampleSize` wins; otherwise all points in one run (`s = n`, `R = 1`) up to
  * `threshold` points, and above it the reference's ARC/HellaSwag N-set settings, `s = 750` (or
  * `40 + 2K`, CLARA's classic size, when larger; at most `n`) and `R = 10`, so that no `n × n`
@@ -112,7 +112,7 @@ function sameList(a: Int32Array, b: Int32Array): boolean {
 }
 
 /**
- * The `s × s` distance matrix of a CLARA sample, rounded to the exact grid (ALGORITHMS §9.18),
+ * The `s × s` distance matrix of a CLARA sample, rounded to the exact grid (docs/METHOD.md §9.18),
  * read-only and valid until the next call with the same workspace slot. Sources with
  * `submatrixInto` fill one buffer the slot keeps (no fresh `s²` allocation, no separate validation
  * pass); for `immutable` ones the last matrix is reused when the same source and sample come
@@ -231,7 +231,7 @@ function sortedFixed(fixed: ArrayLike<number> | undefined, n: number): Int32Arra
 
 /**
  * CLARA with fixed medoids — the patched scikit-learn-extra `CLARA(init="random")` used by
- * TailoredBench for the N-set (ALGORITHMS §2.4), with the [SPEC] ordering rules:
+ * TailoredBench for the N-set (docs/METHOD.md §2.4), with the [SPEC] ordering rules:
  *
  * a. (only when `s < n`) draw `k` points with `rng.child("clara", r).sample(nonFixed, k)` from the
  *    non-fixed points (ascending), then `s − K` more from the remaining non-fixed points

@@ -2,7 +2,7 @@ import { TbError, type Workspace } from "@tb/core";
 
 /**
  * Distances among `n` points, read in blocks, so that CLARA and assignment never need an `n × n`
- * matrix when `n` is large (ALGORITHMS §2.4, §2.5, §9.16). Distances must be finite, ≥ 0,
+ * matrix when `n` is large (docs/METHOD.md §2.4, §2.5, §9.16). Distances must be finite, ≥ 0,
  * symmetric and 0 on the diagonal.
  */
 export interface DistanceSource {
@@ -21,7 +21,7 @@ export interface DistanceSource {
    */
   rowsInto?(from: Int32Array, out: Float64Array): void;
   /**
-   * Optional fast path (ALGORITHMS §3 "Cost"): writes the `s × s` submatrix over `points` into the
+   * Optional fast path (docs/METHOD.md §3 "Cost"): writes the `s × s` submatrix over `points` into the
    * first `s²` entries of `out` instead of allocating, and returns its largest entry — or `NaN`
    * when an entry is negative, NaN or infinite. {@link clara} then fills one buffer kept per
    * thread and rounds it to the exact grid (§9.18) without a separate validation pass.
@@ -29,7 +29,7 @@ export interface DistanceSource {
   submatrixInto?(points: Int32Array, out: Float64Array): number;
   /**
    * Optional sparse fast path for PAM with fixed medoids over all `n` points
-   * (ALGORITHMS §3 "Cost"): for each point `a`, the points `b` with `Δ(a, b) < caps[a]` — `a`
+   * (docs/METHOD.md §3 "Cost"): for each point `a`, the points `b` with `Δ(a, b) < caps[a]` — `a`
    * itself included when `0 < caps[a]` — in ascending order, as compressed rows, and the largest
    * distance over all pairs (`NaN` when a distance is negative, NaN or infinite). The values must
    * be those `rowsTo` gives. `workspace`, when given, may hold the source's scratch buffers
@@ -73,7 +73,7 @@ function checkPoints(points: Int32Array, n: number, fn: string): void {
 }
 
 /**
- * A {@link DistanceSource} over an existing `n × n` row-major matrix (ALGORITHMS §2.4). The
+ * A {@link DistanceSource} over an existing `n × n` row-major matrix (docs/METHOD.md §2.4). The
  * matrix is read, never modified; every call returns a copy of the requested block.
  *
  * @throws TbError `E_USAGE` when `dist.length !== n·n`, or on out-of-range points.

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { exactGrid, quantizeDistances } from "./exact.js";
 
-describe("exact grid (ALGORITHMS §9.18)", () => {
+describe("exact grid (docs/METHOD.md §9.18)", () => {
   test("grid is a power of two leaving headroom for 2m + 4 terms", () => {
     // max 3 → 2^2; m = 10 → ceil(log2 24) = 5 bits → grid 2^(2 + 5 − 53) = 2^-46
     expect(exactGrid(3, 10)).toBe(2 ** -46);

@@ -2,7 +2,7 @@ import { TbError } from "@tb/core";
 import type { KMedoidsScratch } from "./scratch.js";
 
 /**
- * The spacing of the exact grid (ALGORITHMS §9.18) that {@link quantizeDistances} rounds to: a power
+ * The spacing of the exact grid (docs/METHOD.md §9.18) that {@link quantizeDistances} rounds to: a power
  * of two chosen so that every
  * sum the swap search forms (at most `2m + 2` terms of magnitude ≤ max distance) is an integer
  * multiple of it below 2^53, hence exact in float64 whatever the order of summation.
@@ -18,7 +18,7 @@ export function exactGrid(maxDistance: number, m: number): number {
 }
 
 /**
- * Rounds a distance matrix to the grid of {@link exactGrid} (ALGORITHMS §9.18, "evaluate Φ
+ * Rounds a distance matrix to the grid of {@link exactGrid} (docs/METHOD.md §9.18, "evaluate Φ
  * exactly"). Afterwards every Φ of §2.3 — whether summed literally, in the fast form, or kept
  * up to date incrementally — is computed without rounding, so exact ties stay exact ties, swap
  * choices do not depend on the order of summation, and a non-improving swap has Φ ≥ 0 exactly.

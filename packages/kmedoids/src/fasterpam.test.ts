@@ -21,7 +21,7 @@ function fromLowerTriangle(n: number, tri: number[]): Float64Array {
   return d;
 }
 
-describe("fasterPam (ALGORITHMS §5 step 3)", () => {
+describe("fasterPam (docs/METHOD.md §5 step 3)", () => {
   test("hand-worked 5-point example (the rust-kmedoids test case)", () => {
     // d(1,0)=1 d(2,0)=2 d(2,1)=3 d(3,0)=4 d(3,1)=5 d(3,2)=6 d(4,0)=7 d(4,1)=8 d(4,2)=9 d(4,3)=1.
     // Start (p0, p1): d1 = 0 0 2 4 7 → loss 13.

@@ -6,7 +6,7 @@ import { kmedoidsScratch } from "./scratch.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
-/** Options of {@link fasterPam} (ALGORITHMS §5 step 3). */
+/** Options of {@link fasterPam} (docs/METHOD.md §5 step 3). */
 export interface FasterPamOptions {
   /** Maximum number of passes over the candidates. Default 100 (the Anchor Points reference). */
   maxPasses?: number;
@@ -26,7 +26,7 @@ export interface FasterPamOptions {
   workspace?: Workspace;
 }
 
-/** Default `maxPasses` of {@link fasterPam} (ALGORITHMS §5 step 3: at most 100 passes). */
+/** Default `maxPasses` of {@link fasterPam} (docs/METHOD.md §5 step 3: at most 100 passes). */
 export const DEFAULT_MAX_PASSES = 100;
 
 /**
@@ -85,7 +85,7 @@ export function fasterPamCore(
 
 /**
  * FasterPAM (Schubert & Rousseeuw; `kmedoids.fasterpam` as used by the Anchor Points reference,
- * ALGORITHMS §5 step 3). Each pass visits the candidates in index order (or in one random
+ * docs/METHOD.md §5 step 3). Each pass visits the candidates in index order (or in one random
  * permutation drawn from `opts.rng`), skipping medoids; for each candidate it finds the best slot
  * to replace (the same Φ as §2.3, first slot on ties) and swaps at once when
  * `Φ < −eps·max(1, |cost|)`. A pass ends early when it comes back to the candidate of the last

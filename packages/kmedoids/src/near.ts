@@ -5,7 +5,7 @@ import type { RowSource } from "./swap-state.js";
 
 /**
  * Per-point lists of the near entries of a distance matrix, for the PAM swap search with fixed
- * medoids (ALGORITHMS §2.3 with the G-set held fixed, §3 step 6). Internal.
+ * medoids (docs/METHOD.md §2.3 with the G-set held fixed, §3 step 6). Internal.
  *
  * Why it is exact: let `cap(j)` be the distance from point j to its nearest fixed medoid,
  * `min_t Δ(F_t, j)`. The fixed medoids are medoids in every state of the search, so always
@@ -186,7 +186,7 @@ export function nearMatches(near: NearIndex, m: number, fixed: ArrayLike<number>
 }
 
 /**
- * The sparse path of PAM with fixed medoids over all `n` points of a source (ALGORITHMS §3 "Cost"):
+ * The sparse path of PAM with fixed medoids over all `n` points of a source (docs/METHOD.md §3 "Cost"):
  * the near lists and single rows, both on the exact grid of the full matrix, without building it.
  * Gives the same lists and rows as quantizing the full `n × n` matrix and calling
  * {@link nearIndex}: rounding is monotone, so the pairs below the unrounded cap are a superset of

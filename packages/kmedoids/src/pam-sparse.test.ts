@@ -6,7 +6,7 @@ import { fasterPam } from "./fasterpam.js";
 import { pamSwap, pamSwapNaive } from "./pam.js";
 
 /**
- * The sparse sums, the incremental d1/d2 update and the pruned scan of pamSwap (ALGORITHMS §2.3)
+ * The sparse sums, the incremental d1/d2 update and the pruned scan of pamSwap (docs/METHOD.md §2.3)
  * on TailoredBench-sized clusterings: 0/1 data with many exact ties, K = 20–30 with 10 fixed.
  */
 function instance(m: number, q: number, seed: number) {

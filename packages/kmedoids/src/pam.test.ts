@@ -7,7 +7,7 @@ import { pamSwap, pamSwapNaive } from "./pam.js";
 
 const list = (a: Int32Array) => Array.from(a);
 
-describe("pamSwap on hand-worked instances (ALGORITHMS §2.3)", () => {
+describe("pamSwap on hand-worked instances (docs/METHOD.md §2.3)", () => {
   // Six points on a line x = 0 1 2 10 11 12, K = 2, start μ = (p0, p1).
   // Start: d1 = 0 0 1 9 10 11 → cost 31.
   // Best swap: slot 0 (p0) ← p4 (x = 11): costs 1 0 1 1 0 1 = 4, Φ = −27.

@@ -6,20 +6,20 @@ import { kmedoidsScratch } from "./scratch.js";
 import { type RowSource, SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
 
-/** Options of {@link pamSwap} and {@link pamSwapNaive} (ALGORITHMS §2.3). */
+/** Options of {@link pamSwap} and {@link pamSwapNaive} (docs/METHOD.md §2.3). */
 export interface PamSwapOptions {
   /** Number `f` of leading medoid slots that are fixed: never swapped out, but they serve points. Default 0. */
   fixed?: number;
   /** Maximum number of swaps (the reference's `max_iter`). Default 5000. */
   maxIter?: number;
   /**
-   * Relative acceptance threshold (ALGORITHMS §9.18): a swap is made only when
+   * Relative acceptance threshold (docs/METHOD.md §9.18): a swap is made only when
    * `Φ < −eps·max(1, |current cost|)`. Default 1e-9.
    */
   eps?: number;
 }
 
-/** Options of {@link pamSwap} (ALGORITHMS §2.3). */
+/** Options of {@link pamSwap} (docs/METHOD.md §2.3). */
 export interface PamSwapFastOptions extends PamSwapOptions {
   /**
    * Keep the per-candidate sums A(h), B_i(h) between iterations and update them only for the
@@ -40,7 +40,7 @@ export interface PamSwapFastOptions extends PamSwapOptions {
   workspace?: Workspace;
 }
 
-/** Result of a swap search (ALGORITHMS §2.3, §5). */
+/** Result of a swap search (docs/METHOD.md §2.3, §5). */
 export interface SwapResult {
   /** Final medoid per slot (point indices). Slot order is kept; the first `fixed` slots never change. */
   medoids: Int32Array;
@@ -55,9 +55,9 @@ export interface SwapResult {
   swaps: number;
 }
 
-/** Default `maxIter` of {@link pamSwap} (ALGORITHMS §2.3). */
+/** Default `maxIter` of {@link pamSwap} (docs/METHOD.md §2.3). */
 export const DEFAULT_MAX_ITER = 5000;
-/** Default relative acceptance threshold (ALGORITHMS §9.18). */
+/** Default relative acceptance threshold (docs/METHOD.md §9.18). */
 export const DEFAULT_EPS = 1e-9;
 
 /** Σ_j min_i Δ(μ_i, j), summed in point order. Internal. */
@@ -198,7 +198,7 @@ export function pamSwapCore(
 
 /**
  * PAM swap with optional fixed medoids — the patched scikit-learn-extra `KMedoids(method="pam",
- * init=<given>)` swap phase (ALGORITHMS §2.3). Best improvement: each iteration evaluates every
+ * init=<given>)` swap phase (docs/METHOD.md §2.3). Best improvement: each iteration evaluates every
  * (swappable slot, non-medoid candidate) pair with the fast form Φ(i,h) = A(h) + B_i(h) + ψ(i,h),
  * takes the first pair (candidates ascending, slots ascending within a candidate) with the
  * smallest Φ, and makes that swap if `Φ < −eps·max(1, |cost|)` (§9.18); otherwise it stops.
@@ -243,7 +243,7 @@ export function pamSwap(
 }
 
 /**
- * Reference implementation for tests: §2.3 taken literally (ALGORITHMS §2.3). Every iteration
+ * Reference implementation for tests: §2.3 taken literally (docs/METHOD.md §2.3). Every iteration
  * recomputes d1/d2 and evaluates Φ(i,h) = Σ_{j ∉ medoids} φ_j + ψ with the φ_j case rules
  * ("served by μ_i" ⇔ Δ(μ_i, j) = d1(j)), scanning candidates ascending and slots ascending,
  * keeping the first strictly smaller Φ starting from 0, and accepting it when

@@ -9,7 +9,7 @@ export interface RowSource {
 }
 
 /**
- * Shared state of the swap searches (ALGORITHMS §2.3 fast form, used by PAM and FasterPAM).
+ * Shared state of the swap searches (docs/METHOD.md §2.3 fast form, used by PAM and FasterPAM).
  * Internal: not exported from the package.
  *
  * For every point `h` (medoid or not) it keeps

@@ -1,7 +1,7 @@
 import { TbError } from "@tb/core";
 
 /**
- * Ridge regression with an unpenalised intercept, on typed arrays (PEERS.md: "centre X and y,
+ * Ridge regression with an unpenalised intercept, on typed arrays (docs/PEERS-METHODS.md: "centre X and y,
  * solve, recover the bias"):
  *
  *   w = argmin ‖yc − Xc·w‖² + α‖w‖²,   Xc = X − column means,  yc = y − mean(y),

@@ -2,7 +2,7 @@ import { toFiniteFloat64, toFinitePair } from "./validate.js";
 
 /**
  * Kendall rank correlation τ-b, exactly as `scipy.stats.kendalltau(x, y)` (its default
- * `variant="b"`), computed by an exact O(n²) pass over all pairs (ALGORITHMS §9.3):
+ * `variant="b"`), computed by an exact O(n²) pass over all pairs (docs/METHOD.md §9.3):
  *
  * `τ_b = (P − Q) / √((P + Q + T_x)(P + Q + T_y))`
  *
@@ -37,7 +37,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /**
  * Spearman rank correlation ρ, as `scipy.stats.spearmanr(x, y).statistic`: the Pearson
- * correlation of the average ranks (midranks) of `x` and of `y` (ALGORITHMS §4, §9.4).
+ * correlation of the average ranks (midranks) of `x` and of `y` (docs/METHOD.md §4, §9.4).
  *
  * @returns ρ, or `NaN` when undefined: fewer than 2 points, or a constant input.
  * @throws TbError `E_INPUT` when the lengths differ or an entry is not finite or a non-number (`E_USAGE` for a non-array).

@@ -2,7 +2,7 @@ import { requireLength, toFinitePair } from "./validate.js";
 
 /**
  * Mean absolute error: `mean_i |estimates[i] − truth[i]|`, summed in index order
- * (ALGORITHMS §4: a mean over targets).
+ * (docs/METHOD.md §4: a mean over targets).
  *
  * @throws TbError `E_INPUT` when the inputs are empty, differ in length or hold a non-finite entry
  *   or a non-number (`E_USAGE` for a non-array).
@@ -15,7 +15,7 @@ export function mae(estimates: ArrayLike<number>, truth: ArrayLike<number>): num
 
 /**
  * Mean squared error: `mean_i (estimates[i] − truth[i])²`, summed in index order
- * (ALGORITHMS §4: a mean over targets).
+ * (docs/METHOD.md §4: a mean over targets).
  *
  * @throws TbError `E_INPUT` when the inputs are empty, differ in length or hold a non-finite entry
  *   or a non-number (`E_USAGE` for a non-array).

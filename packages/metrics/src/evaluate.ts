@@ -2,7 +2,7 @@ import { kendallTauBUnchecked, pearsonUnchecked, spearmanUnchecked } from "./cor
 import { maeUnchecked, mseUnchecked } from "./deviation.js";
 import { requireLength, toFinitePair } from "./validate.js";
 
-/** The per-run metrics of ALGORITHMS §4, comparing all targets' estimates with their true scores. */
+/** The per-run metrics of docs/METHOD.md §4, comparing all targets' estimates with their true scores. */
 export interface EvaluationMetrics {
   /** Kendall τ-b (NaN recorded as 0). */
   kendallTau: number;
@@ -18,14 +18,14 @@ export interface EvaluationMetrics {
 
 /**
  * Map an undefined correlation (`NaN`, e.g. from a constant vector) to 0, as the protocol
- * records it (ALGORITHMS §4, §9.4). Any other value, including ±Infinity, is returned unchanged.
+ * records it (docs/METHOD.md §4, §9.4). Any other value, including ±Infinity, is returned unchanged.
  */
 export function nanToZero(x: number): number {
   return Number.isNaN(x) ? 0 : x;
 }
 
 /**
- * All per-run metrics of one run (ALGORITHMS §4): Kendall τ-b, Pearson r and Spearman ρ between
+ * All per-run metrics of one run (docs/METHOD.md §4): Kendall τ-b, Pearson r and Spearman ρ between
  * the estimates and the true scores of all targets — each `NaN` recorded as 0 — plus MAE and MSE.
  *
  * @param estimates - One estimated score per target.

@@ -5,7 +5,7 @@ import { requireLength, toFiniteFloat64 } from "./validate.js";
 export interface MeanSe {
   /** Arithmetic mean of the values. */
   mean: number;
-  /** Standard error `std(ddof=0) / √n` (ALGORITHMS §4); 0 for a single value. */
+  /** Standard error `std(ddof=0) / √n` (docs/METHOD.md §4); 0 for a single value. */
   se: number;
 }
 
@@ -18,7 +18,7 @@ export interface ZTestResult {
 }
 
 /**
- * Mean over runs and its error bar as the protocol reports it (ALGORITHMS §4): the mean and
+ * Mean over runs and its error bar as the protocol reports it (docs/METHOD.md §4): the mean and
  * `std(ddof=0) / √n`, i.e. NumPy's `np.mean(v)` and `np.std(v) / np.sqrt(len(v))`. Two-pass
  * (mean first, then squared deviations), summed in index order.
  *

@@ -39,7 +39,7 @@ function spy(src: DistanceSource) {
   return s;
 }
 
-describe("G-set: automatic CLARA above the threshold (ALGORITHMS §2.4, §9.16)", () => {
+describe("G-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §9.16)", () => {
   const m = sources(12, 1000, 1);
   const dist = () => spy(distanceSource(exampleEmbedding(m, range(m.rows))));
 

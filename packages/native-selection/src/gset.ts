@@ -11,7 +11,7 @@ import {
 import { type DistanceMetric, distanceSource, exampleEmbedding } from "@tb/embedding";
 import { clara, claraSampling, type DistanceSource } from "@tb/kmedoids";
 
-/** Options of {@link selectGSet} (ALGORITHMS §3 step 1). */
+/** Options of {@link selectGSet} (docs/METHOD.md §3 step 1). */
 export interface GSetOptions {
   /** G-set size g; default 10. */
   size?: number;
@@ -30,11 +30,11 @@ export interface GSetOptions {
   subRuns?: number;
   /**
    * Examples above which the G-set is clustered on CLARA samples when no `sampleSize` is given
-   * (ALGORITHMS §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
+   * (docs/METHOD.md §2.4, §9.16); default 3000 (`DEFAULT_CLARA_THRESHOLD` of `@tb/kmedoids`).
    * `Infinity` always clusters all points, as the reference does.
    */
   claraThreshold?: number;
-  /** CLARA result choice; default `"last"` (the reference's behaviour, ALGORITHMS §2.4d). */
+  /** CLARA result choice; default `"last"` (the reference's behaviour, docs/METHOD.md §2.4d). */
   claraSelect?: "last" | "fullInertia";
   /**
    * Where to keep the examples' distance source (per source matrix and options) and CLARA's work
@@ -85,7 +85,7 @@ function gsetDistances(
 }
 
 /**
- * The global probe set, G-set (ALGORITHMS §3 step 1): K-Medoids with `K = g` over the examples
+ * The global probe set, G-set (docs/METHOD.md §3 step 1): K-Medoids with `K = g` over the examples
  * embedded by the source models' standardised correctness, from a random start. Targets are not
  * used. Returns example indices sorted ascending.
  *

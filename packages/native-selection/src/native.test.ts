@@ -13,7 +13,7 @@ function sym(n: number, upper: Record<string, number>): Float64Array {
   return d;
 }
 
-describe("native-source threshold and n̄ (ALGORITHMS §3 step 3), worked by hand", () => {
+describe("native-source threshold and n̄ (docs/METHOD.md §3 step 3), worked by hand", () => {
   // 3 sources (0,1,2), 2 targets (3,4)
   const d = sym(5, {
     "0,1": 1,
@@ -98,7 +98,7 @@ describe("native-source threshold and n̄ (ALGORITHMS §3 step 3), worked by han
   });
 });
 
-describe("modelDistances (ALGORITHMS §3 step 2)", () => {
+describe("modelDistances (docs/METHOD.md §3 step 2)", () => {
   test("raw manhattan on G answers when standardize is off", () => {
     // 3 models × 2 G examples
     const v = Float64Array.from([1, 0, 0, 0, 1, 1]);

@@ -23,7 +23,7 @@ export interface NativeOptions {
 }
 
 /**
- * Model distances on the G-set (ALGORITHMS §3 step 2): rows of `values` are models (all sources
+ * Model distances on the G-set (docs/METHOD.md §3 step 2): rows of `values` are models (all sources
  * first, then the targets being evaluated), columns are the `g` G-set examples. Each column is
  * standardised across models, then distances between model rows are taken.
  *
@@ -41,7 +41,7 @@ export function modelDistances(
 }
 
 /**
- * The threshold d̄ (ALGORITHMS §3 step 3): the mean distance over all unordered pairs `i < j` of
+ * The threshold d̄ (docs/METHOD.md §3 step 3): the mean distance over all unordered pairs `i < j` of
  * models (source–source, source–target and target–target pairs all count).
  */
 export function meanPairDistance(dist: Float64Array, models: number): number {
@@ -54,7 +54,7 @@ export function meanPairDistance(dist: Float64Array, models: number): number {
   return s / ((models * (models - 1)) / 2);
 }
 
-/** Native sources of a batch of targets (ALGORITHMS §3 steps 3–4). */
+/** Native sources of a batch of targets (docs/METHOD.md §3 steps 3–4). */
 export interface NativeSelection {
   /** The threshold d̄. */
   dBar: number;
@@ -74,7 +74,7 @@ export interface NativeSelection {
 }
 
 /**
- * Threshold, native-set size and native sources (ALGORITHMS §3 steps 3–4) from a model distance
+ * Threshold, native-set size and native sources (docs/METHOD.md §3 steps 3–4) from a model distance
  * matrix whose first `sources` rows are the sources and the rest the targets.
  * When n̄ = 0 it falls back as {@link NativeOptions.onNoNatives} says (default), or throws
  * `E_DEGENERATE` with `onNoNatives: "error"`. `counts` are those of the threshold finally used.

@@ -1,5 +1,5 @@
 /**
- * Shared parts of the workflow commands (DESIGN §3.2): usage text, flag parsing, the source
+ * Shared parts of the workflow commands (docs/DESIGN.md §3.2): usage text, flag parsing, the source
  * matrix, response files and targets, and the checks that keep lm-eval doc ids and matrix columns
  * apart.
  */

@@ -1,4 +1,4 @@
-/** `tb estimate` (DESIGN §3.2): the calibrated accuracy of a target from its N-set answers. */
+/** `tb estimate` (docs/DESIGN.md §3.2): the calibrated accuracy of a target from its N-set answers. */
 import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
 import { designFromPicks, estimate, estimateInterval, plusBeyond, plusWithin, sourceMeans } from "@tb/estimate";
@@ -27,7 +27,7 @@ const ESTIMATE_OPTIONS = {
 } as const;
 
 /**
- * `tb estimate` (DESIGN §3.2; ALGORITHMS §3 step 7): the calibrated accuracy of the target from
+ * `tb estimate` (docs/DESIGN.md §3.2; docs/METHOD.md §3 step 7): the calibrated accuracy of the target from
  * its answers on the plan's N-set (G-set answers not in the responses come from the plan), an
  * interval (`estimateInterval`), and its rank among the sources by their true scores.
  */

@@ -1,4 +1,4 @@
-/** `tb export` (DESIGN §3.2): the doc indices to run next, as lm-eval `--samples` JSON. */
+/** `tb export` (docs/DESIGN.md §3.2): the doc indices to run next, as lm-eval `--samples` JSON. */
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
@@ -31,7 +31,7 @@ function shellQuote(s: string): string {
 }
 
 /**
- * `tb export` (DESIGN §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
+ * `tb export` (docs/DESIGN.md §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
  * (leaf task → sorted unique doc indices): the G-set of a probe, or the examples a plan leaves to
  * evaluate (`--include-gset`: its whole N-set); written to a file, with the `lm_eval` command
  * line that reads it. Only ids known to be lm-eval doc indices are exported: `--source` of a

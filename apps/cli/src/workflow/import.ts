@@ -1,4 +1,4 @@
-/** `tb import lm-eval|leaderboard` (DESIGN §3.1): a source matrix from many models' per-example logs. */
+/** `tb import lm-eval|leaderboard` (docs/DESIGN.md §3.1): a source matrix from many models' per-example logs. */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -25,7 +25,7 @@ const IMPORT_OPTIONS = {
 
 /**
  * `tb import lm-eval <output dirs…> --out <dir>` and `tb import leaderboard <files|dirs…> --out <dir>`
- * (DESIGN §3.1): a source matrix (`correctness.csv` + `meta.json`) from many models' lm-eval
+ * (docs/DESIGN.md §3.1): a source matrix (`correctness.csv` + `meta.json`) from many models' lm-eval
  * `--log_samples` folders (any version since 0.4.0), or from downloaded Open LLM Leaderboard
  * details (v2 samples folders, v1 details folders, the hub's parquet conversion). `meta.json`
  * records what was read per task and, when the example ids are lm-eval doc indices,

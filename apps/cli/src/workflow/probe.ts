@@ -1,4 +1,4 @@
-/** `tb probe` (DESIGN §3.2): the G-set of a source matrix → `probe.json`. */
+/** `tb probe` (docs/DESIGN.md §3.2): the G-set of a source matrix → `probe.json`. */
 import { parseArgs } from "node:util";
 import { RandomStream } from "@tb/core";
 import { probe } from "@tb/estimate";
@@ -34,7 +34,7 @@ const PROBE_OPTIONS = {
 } as const;
 
 /**
- * `tb probe` (DESIGN §3.2; ALGORITHMS §3 step 1): the G-set of the source matrix, written to
+ * `tb probe` (docs/DESIGN.md §3.2; docs/METHOD.md §3 step 1): the G-set of the source matrix, written to
  * `probe.json` with the seed, the options and the matrix's sha256.
  */
 export function runProbe(args: string[]): number {

@@ -1,4 +1,4 @@
-/** `tb tailor` (DESIGN §3.2): native sources and N-set of each target → `plan.json`. */
+/** `tb tailor` (docs/DESIGN.md §3.2): native sources and N-set of each target → `plan.json`. */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
@@ -56,7 +56,7 @@ const TAILOR_OPTIONS = {
 } as const;
 
 /**
- * `tb tailor` (DESIGN §3.2; ALGORITHMS §3 steps 2–6): native sources and N-set of each target
+ * `tb tailor` (docs/DESIGN.md §3.2; docs/METHOD.md §3 steps 2–6): native sources and N-set of each target
  * from its answers on the G-set. One target → single-target pooling and one plan file; several
  * → joint pooling (the reference) and one plan per target in the `--out` folder. Target `t` of
  * the batch draws its N-set from `RandomStream.derive(seed).child("nset", t)`.

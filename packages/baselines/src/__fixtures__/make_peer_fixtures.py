@@ -11,7 +11,7 @@ Everything here is computed the slow, obvious way, independently of the TypeScri
   * leave-one-out errors by explicit refits: drop row i, re-centre on the other rows, refit,
     predict row i (not the hat-matrix shortcut that the TypeScript code uses);
   * the chosen alpha = the first alpha with the smallest mean LOO squared error;
-  * Random-Sampling-Learn and AIPW on a hand-made 4-model x 6-example matrix, from PEERS.md.
+  * Random-Sampling-Learn and AIPW on a hand-made 4-model x 6-example matrix, from docs/PEERS-METHODS.md.
 """
 
 import json
