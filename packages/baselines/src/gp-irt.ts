@@ -1,13 +1,13 @@
 import {
   type CorrectnessMatrix,
   type EvaluationMethod,
+  KeyedByObject,
   type MethodContext,
   type MethodResult,
   RandomStream,
   range,
   type Seed,
   TbError,
-  WeakTable,
   type Workspace,
   workspaceKey,
   workspaceOf,
@@ -87,23 +87,9 @@ export interface GpIrtCalibration {
 }
 
 /** The calibrations a workspace keeps, per sources matrix (weakly: they go with the matrix) and option set. */
-class Calibrations {
-  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, GpIrtCalibration>>();
-  entries(): number {
-    let e = 0;
-    for (const m of this.byMatrix.values()) e += m.size;
-    return e;
-  }
-  bytes(): number {
-    let b = 0;
-    for (const m of this.byMatrix.values()) {
-      for (const c of m.values()) {
-        b += c.errByDim.byteLength + c.irt.a.byteLength + c.irt.b.byteLength + c.irt.theta.byteLength;
-      }
-    }
-    return b;
-  }
-}
+type Calibrations = KeyedByObject<CorrectnessMatrix, GpIrtCalibration>;
+const calibrationBytes = (c: GpIrtCalibration): number =>
+  c.errByDim.byteLength + c.irt.a.byteLength + c.irt.b.byteLength + c.irt.theta.byteLength;
 const CALIBRATIONS = workspaceKey<Calibrations>("@tb/baselines gp-IRT calibrations");
 
 function isBinary(data: Float64Array): boolean {
@@ -217,16 +203,13 @@ export function calibrateGpIrt(
 ): GpIrtCalibration {
   const r = resolveOptions(options);
   if (workspace === undefined) return computeCalibration(sources, r);
-  const slot = workspaceOf(workspace, "calibrateGpIrt: workspace").slot(CALIBRATIONS, () => new Calibrations());
+  const perMatrix = workspaceOf(workspace, "calibrateGpIrt: workspace")
+    .slot(CALIBRATIONS, (): Calibrations => new KeyedByObject(calibrationBytes))
+    .of(sources);
   const key = calibrationKey(r);
-  let perMatrix = slot.byMatrix.get(sources);
-  const hit = perMatrix?.get(key);
+  const hit = perMatrix.get(key);
   if (hit) return hit;
   const cal = computeCalibration(sources, r);
-  if (!perMatrix) {
-    perMatrix = new Map();
-    slot.byMatrix.set(sources, perMatrix);
-  }
   perMatrix.set(key, cal);
   return cal;
 }

@@ -9,6 +9,7 @@ export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } f
 export { createOracle, type Oracle } from "./oracle.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
 export {
+  KeyedByObject,
   WeakTable,
   Workspace,
   type WorkspaceKey,

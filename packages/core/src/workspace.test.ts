@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, test } from "vitest";
 import { isTbError } from "./errors.js";
-import { WeakTable, Workspace, type WorkspaceSlot, workspaceKey, workspaceOf } from "./workspace.js";
+import { KeyedByObject, WeakTable, Workspace, type WorkspaceSlot, workspaceKey, workspaceOf } from "./workspace.js";
 
 /** A slot holding `n` buffers of 8 bytes each. */
 class Buffers implements WorkspaceSlot {
@@ -126,5 +126,34 @@ describe("WeakTable", () => {
     expect(table.get(kept)).toBe(2);
     await collect(gc);
     expect(table.values()).toEqual([2]);
+  });
+});
+
+describe("KeyedByObject: values per owner object and key", () => {
+  test("one map per owner; entries and bytes count every owner's values", () => {
+    const t = new KeyedByObject<object, Float64Array>((v) => v.byteLength);
+    const a = {};
+    const b = {};
+    expect(t.of(a)).toBe(t.of(a));
+    t.of(a).set("x", new Float64Array(2)); // 16 bytes
+    t.of(a).set("y", new Float64Array(3)); // 24 bytes
+    t.of(b).set("x", new Float64Array(1)); // 8 bytes
+    expect(t.entries()).toBe(3);
+    expect(t.bytes()).toBe(48);
+    expect(t.of(b).get("x")?.length).toBe(1);
+    expect(t.of({}).size).toBe(0);
+  });
+  test("a workspace reports the slot in its stats", () => {
+    const ws = new Workspace();
+    const key = workspaceKey<KeyedByObject<object, Float64Array>>("test keyed slot");
+    const owner = {};
+    ws.slot(key, () => new KeyedByObject((v: Float64Array) => v.byteLength))
+      .of(owner)
+      .set("k", new Float64Array(4));
+    const st = ws.stats();
+    expect(st.entries).toBe(1);
+    expect(st.bytes).toBe(32);
+    ws.clear();
+    expect(ws.stats().entries).toBe(0);
   });
 });

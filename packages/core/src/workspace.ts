@@ -161,3 +161,39 @@ export class WeakTable<K extends object, V> {
     this.#keys = this.#keys.filter((r) => r.deref() !== undefined);
   }
 }
+
+/**
+ * A workspace slot of values kept per object (weakly: an entry goes with its owner, e.g. a
+ * source matrix) and string key (e.g. an option set) — the shape of most slots. `sizeOf` gives
+ * the bytes of one value for {@link Workspace.stats}.
+ */
+export class KeyedByObject<K extends object, V> implements WorkspaceSlot {
+  readonly #table = new WeakTable<K, Map<string, V>>();
+  readonly #sizeOf: (v: V) => number;
+
+  constructor(sizeOf: (v: V) => number) {
+    this.#sizeOf = sizeOf;
+  }
+
+  /** The values kept for `owner`, by key (made empty on first use). */
+  of(owner: K): Map<string, V> {
+    let m = this.#table.get(owner);
+    if (m === undefined) {
+      m = new Map();
+      this.#table.set(owner, m);
+    }
+    return m;
+  }
+
+  entries(): number {
+    let e = 0;
+    for (const m of this.#table.values()) e += m.size;
+    return e;
+  }
+
+  bytes(): number {
+    let b = 0;
+    for (const m of this.#table.values()) for (const v of m.values()) b += this.#sizeOf(v);
+    return b;
+  }
+}

@@ -2,9 +2,9 @@ import {
   type CorrectnessMatrix,
   createOracle,
   type EvaluationMethod,
+  KeyedByObject,
   RandomStream,
   TbError,
-  WeakTable,
   type Workspace,
   workspaceKey,
   workspaceOf,
@@ -68,19 +68,7 @@ function splitFor(matrix: CorrectnessMatrix, task: TrialTask): Split {
 }
 
 /** The source matrices of splits a workspace keeps, per data matrix (weakly) and source rows (a few). */
-class SplitSources {
-  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, CorrectnessMatrix>>();
-  entries(): number {
-    let e = 0;
-    for (const m of this.byMatrix.values()) e += m.size;
-    return e;
-  }
-  bytes(): number {
-    let b = 0;
-    for (const m of this.byMatrix.values()) for (const s of m.values()) b += s.data.byteLength;
-    return b;
-  }
-}
+type SplitSources = KeyedByObject<CorrectnessMatrix, CorrectnessMatrix>;
 const SPLIT_SOURCES = workspaceKey<SplitSources>("@tb/experiment split sources");
 
 /**
@@ -90,9 +78,9 @@ const SPLIT_SOURCES = workspaceKey<SplitSources>("@tb/experiment split sources")
  */
 function sourcesOf(matrix: CorrectnessMatrix, source: Int32Array, workspace: Workspace | undefined): CorrectnessMatrix {
   if (workspace === undefined) return matrix.selectRows(source, `${matrix.name} sources`);
-  const table = workspace.slot(SPLIT_SOURCES, () => new SplitSources());
-  let m = table.byMatrix.get(matrix);
-  if (!m) table.byMatrix.set(matrix, (m = new Map()));
+  const m = workspace
+    .slot(SPLIT_SOURCES, (): SplitSources => new KeyedByObject((s: CorrectnessMatrix) => s.data.byteLength))
+    .of(matrix);
   const key = source.join(",");
   let s = m.get(key);
   if (!s) {

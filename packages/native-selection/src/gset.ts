@@ -1,9 +1,9 @@
 import {
   type CorrectnessMatrix,
+  KeyedByObject,
   range,
   type Seed,
   TbError,
-  WeakTable,
   type Workspace,
   workspaceKey,
   workspaceOf,
@@ -51,19 +51,7 @@ export interface GSetOptions {
  * an entry goes with its matrix) and options. A `CorrectnessMatrix` is not to be mutated after
  * construction (its validation would not hold either).
  */
-class GSetSources {
-  readonly byMatrix = new WeakTable<CorrectnessMatrix, Map<string, DistanceSource>>();
-  entries(): number {
-    let e = 0;
-    for (const m of this.byMatrix.values()) e += m.size;
-    return e;
-  }
-  bytes(): number {
-    let b = 0;
-    for (const m of this.byMatrix.values()) for (const s of m.values()) b += s.retainedBytes?.() ?? 0;
-    return b;
-  }
-}
+type GSetSources = KeyedByObject<CorrectnessMatrix, DistanceSource>;
 const GSET_SOURCES = workspaceKey<GSetSources>("@tb/native-selection G-set sources");
 
 function gsetDistances(
@@ -72,9 +60,9 @@ function gsetDistances(
   standardize: boolean,
   metric: DistanceMetric,
 ): DistanceSource {
-  const slot = ws.slot(GSET_SOURCES, () => new GSetSources());
-  let bySetting = slot.byMatrix.get(sources);
-  if (bySetting === undefined) slot.byMatrix.set(sources, (bySetting = new Map()));
+  const bySetting = ws
+    .slot(GSET_SOURCES, (): GSetSources => new KeyedByObject((s: DistanceSource) => s.retainedBytes?.() ?? 0))
+    .of(sources);
   const key = `${standardize}:${metric}`;
   let source = bySetting.get(key);
   if (source === undefined) {
