@@ -28,6 +28,7 @@ import {
   lmEvalTaskFromFileName,
   parseCorrectnessCsv,
   parseResponses,
+  responsesFormat,
 } from "@tb/io/browser";
 
 /** Settings of one evaluation (the CLI's flags of the same names). */
@@ -150,7 +151,7 @@ export function parseAnswers(
   docOrder?: DocOrder,
 ): Map<number, number> {
   const o: Parameters<typeof parseResponses>[1] = { exampleIds: sources.exampleIds, file: fileName, ...lmEval };
-  if (/"doc_id"/.test(text)) {
+  if (responsesFormat(text, fileName) === "lm-eval") {
     if (docOrder === undefined) {
       throw new TbError(
         "E_USAGE",

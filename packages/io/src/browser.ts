@@ -20,4 +20,5 @@ export {
   type Responses,
   type ResponsesFormat,
   type ResponsesOptions,
+  responsesFormat,
 } from "./responses.js";

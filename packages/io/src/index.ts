@@ -32,6 +32,7 @@ export {
   type Responses,
   type ResponsesFormat,
   type ResponsesOptions,
+  responsesFormat,
 } from "./responses.js";
 export { readResponses } from "./responses-file.js";
 export {

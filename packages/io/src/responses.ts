@@ -116,6 +116,15 @@ function indexIds(exampleIds: readonly string[]): IdIndex {
   return { map, ids: exampleIds };
 }
 
+/**
+ * The format `parseResponses` reads a text in when its format is `auto`: from the file name's
+ * extension, then the content (lm-eval samples are keyed by `doc_id`). For callers that must
+ * treat lm-eval samples differently (their ids are doc indices) before parsing.
+ */
+export function responsesFormat(text: string, file?: string): "csv" | "json" | "lm-eval" {
+  return detectFormat(normaliseNewlines(stripBom(text)), file);
+}
+
 function detectFormat(body: string, file: string | undefined): "csv" | "json" | "lm-eval" {
   const ext = file === undefined ? "" : extName(file).toLowerCase();
   if (ext === ".csv") return "csv";
