@@ -23,8 +23,8 @@ import {
   stratifiedDesign,
   tailor,
 } from "@tb/estimate";
-import { extrapolationSplit, randomSplit, type Split } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
+import { exploreSplit } from "./explore-split.js";
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +48,7 @@ const check = Number(values.check ?? 0);
 const lines: string[] = [];
 for (const N of budgets) {
   for (let trial = 0; trial < trials; trial++) {
-    let split: Split;
-    if (setting === "extrapolation") split = extrapolationSplit(M.trueScores());
-    else if (setting === "meta") {
-      const sp = ds.split as { source: ArrayLike<number>; target: ArrayLike<number> };
-      split = { source: Int32Array.from(sp.source), target: Int32Array.from(sp.target) };
-    } else split = randomSplit(M.rows, 0.25, 0, trial);
+    const split = exploreSplit(ds, setting, trial);
     const src = M.selectRows(split.source);
     const acc = src.trueScores();
     const n = M.cols;

@@ -10,9 +10,9 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, range, Workspace } from "@tb/core";
 import { estimateFromClusters, nativeMean, probe, ridgeLearn, selectNatives, tailor } from "@tb/estimate";
-import { extrapolationSplit, randomSplit, type Split } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 import { ridgeFit } from "@tb/linear";
+import { exploreSplit } from "./explore-split.js";
 
 const { values } = parseArgs({
   options: {
@@ -79,12 +79,7 @@ const lines: string[] = [];
 for (const N of budgets) {
   const workspace = new Workspace(); // what the trials share (G-set and native-set sources, buffers)
   for (let trial = 0; trial < trials; trial++) {
-    let split: Split;
-    if (setting === "extrapolation") split = extrapolationSplit(M.trueScores());
-    else if (setting === "meta") {
-      const sp = ds.split as { source: ArrayLike<number>; target: ArrayLike<number> };
-      split = { source: Int32Array.from(sp.source), target: Int32Array.from(sp.target) };
-    } else split = randomSplit(M.rows, 0.25, 0, trial);
+    const split = exploreSplit(ds, setting, trial);
     const src = M.selectRows(split.source);
     const acc = src.trueScores();
     const n = M.cols;
