@@ -6,6 +6,11 @@
  *
  *   tsx --conditions=@tb/source scripts/beyond-explore.ts --data ../shared/data/gsm8k \
  *     --split extrapolation --budgets 20,30,40 --trials 10 --out /tmp/bx/gsm8k-extrapolation.jsonl
+ *
+ * --within: the within estimate too (and its interval); --check r: a random check before the
+ * choice; --blend: every source as a pseudo-target on the beyond design (blend weights, interval
+ * scales) and, for the within estimate, the conformal scale over groups of sources and the
+ * coreset scores; --seq f: tailored-plus's second look with share f (both of its outcomes).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -74,6 +79,7 @@ for (const N of budgets) {
     const GRID = [1, 0.75, 0.5, 0.25, 0];
     let lamAll = 0.5;
     let lamTop = 0.5;
+    let avgErr = new Float64Array(0);
     if (values.blend) {
       const S = src.rows;
       const k = observed.length;
@@ -105,6 +111,7 @@ for (const N of budgets) {
         return lam;
       };
       lamAll = pick(Array.from(range(S)));
+      avgErr = Float64Array.from(errL, (e, s) => (e + (errD[s] as number)) / 2);
       lamTop = pick(Array.from(range(S)).filter((s) => (srcG[s] as number) >= q75));
     }
     targets.forEach((row, t) => {
@@ -229,6 +236,8 @@ for (const N of budgets) {
         const inRange = a10 <= Math.max(...acc);
         const c = (v: number) => Math.min(1, Math.max(0, v));
         rec.inRange = inRange;
+        rec.dse = designEstimate(src, design, gset, observed, y, 10).se;
+        rec.hwAvg = conformalHalfWidth(avgErr, 0.9);
         rec.builtAll = inRange ? c(lamAll * learnB + (1 - lamAll) * c(a10)) : c(a10);
         rec.builtTop = inRange ? c(lamTop * learnB + (1 - lamTop) * c(a10)) : c(a10);
       }
