@@ -1211,7 +1211,17 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
         expect(early.code).toBe(2);
         expect(early.stderr).toMatch(/second look's plan.*tb tailor .*--plan/);
         finalFile = join(dir, `${name}.final.plan.json`);
-        const t2 = await tbIn(["tailor", "--source", src, "--plan", planFile, "--responses", files.csv, "--out", finalFile]);
+        const t2 = await tbIn([
+          "tailor",
+          "--source",
+          src,
+          "--plan",
+          planFile,
+          "--responses",
+          files.csv,
+          "--out",
+          finalFile,
+        ]);
         expect(t2.code, t2.stderr).toBe(0);
         // the design is chosen by the same rule on the 16 answers
         const fixed = Int32Array.from(first.nset as string[], (id) => sources.exampleIndex(id));
@@ -1269,20 +1279,79 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
 
   test("tb tailor --plan takes only a second look's plan, and not the flags it fixes", async () => {
     const low = join(dir, "low.plan.json");
-    const a = await tbIn(["tailor", "--source", src, "--plan", low, "--responses", join(dir, "low", "low.csv"), "--out", join(dir, "x.json")]);
+    const a = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      low,
+      "--responses",
+      join(dir, "low", "low.csv"),
+      "--out",
+      join(dir, "x.json"),
+    ]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/not a second look's plan \(mode "within"\)/);
     const look = join(dir, "top.plan.json");
-    const b = await tbIn(["tailor", "--source", src, "--plan", look, "--budget", "30", "--responses", join(dir, "top", "top.csv"), "--out", join(dir, "x.json")]);
+    const b = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      look,
+      "--budget",
+      "30",
+      "--responses",
+      join(dir, "top", "top.csv"),
+      "--out",
+      join(dir, "x.json"),
+    ]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--budget does not apply with --plan/);
     // answers that miss the second look's examples are refused, and no plan is written
     const partial = join(dir, "partial.csv");
     writeFileSync(partial, `example,correct\n${all.exampleIds[0]},1\n`);
-    const c = await tbIn(["tailor", "--source", src, "--plan", look, "--responses", partial, "--out", join(dir, "x.json")]);
+    const c = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      look,
+      "--responses",
+      partial,
+      "--out",
+      join(dir, "x.json"),
+    ]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/does not answer the second look/);
     expect(existsSync(join(dir, "x.json"))).toBe(false);
+  });
+
+  test("--second-look 0: the G-set alone decides (two rounds); a bad share or another method is refused", async () => {
+    const base = [
+      "tailor",
+      "--source",
+      src,
+      "--probe",
+      probeFile,
+      "--responses",
+      join(dir, "top", "top.csv"),
+      "--budget",
+      "30",
+    ];
+    const off = join(dir, "top-off.plan.json");
+    const a = await tbIn([...base, "--second-look", "0", "--out", off]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(off, "utf8")).mode).toBe("beyond");
+    for (const [extra, re] of [
+      [["--second-look", "1"], /--second-look must be a share in \[0, 1\)/],
+      [["--second-look", "x"], /--second-look must be a share/],
+      [["--second-look", "0.3", "--method", "tailored"], /--second-look applies to --method tailored-plus only/],
+    ] as const) {
+      const r = await tbIn([...base, ...extra, "--out", join(dir, "y.json")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(re);
+    }
   });
 
   test("a beyond-mode plan with labels is refused, located", async () => {

@@ -104,13 +104,18 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
   const looked = method === "tailored-plus" && !look && "looked" in o ? v.ids(o, "looked", true) : undefined;
   const m = looked?.length ?? 0;
   if (looked !== undefined && (g + m >= budget || looked.some((id, k) => id !== nset[g + k]))) {
-    v.fail("looked", "looked must be the examples of nset right after the G-set, in the same order, and fewer than budget − g");
+    v.fail(
+      "looked",
+      "looked must be the examples of nset right after the G-set, in the same order, and fewer than budget − g",
+    );
   }
   const rest = nset.slice(g + m);
   if (toEvaluate.length !== rest.length || toEvaluate.some((id, k) => id !== rest[k])) {
     v.fail(
       "toEvaluate",
-      m > 0 ? "toEvaluate must be nset without the G-set and looked, in the same order" : "toEvaluate must be nset without the G-set, in the same order",
+      m > 0
+        ? "toEvaluate must be nset without the G-set and looked, in the same order"
+        : "toEvaluate must be nset without the G-set, in the same order",
     );
   }
   const labels = v.intList(o, "labels", 0, budget - 1);

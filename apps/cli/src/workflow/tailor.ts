@@ -50,6 +50,7 @@ const TAILOR_OPTIONS = {
   source: { type: "string" },
   probe: { type: "string" },
   plan: { type: "string" },
+  "second-look": { type: "string" },
   ...RESPONSE_FLAGS,
   budget: { type: "string" },
   seed: { type: "string" },
@@ -113,8 +114,18 @@ export function runTailor(args: string[]): number {
   });
   const opts = tailoredOptions(pf.options);
   const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
+  let share = DEFAULT_SECOND_LOOK;
+  if (v["second-look"] !== undefined) {
+    share = Number(v["second-look"]);
+    if (!(/^\s*(0|0?\.\d+)\s*$/.test(v["second-look"]) && share >= 0 && share < 1)) {
+      throw usage(
+        `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
+      );
+    }
+    if (method !== "tailored-plus") throw usage("--second-look applies to --method tailored-plus only");
+  }
   if (method === "tailored-plus") {
-    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts });
+    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts, share });
   }
   const selections =
     mode === "joint"
@@ -197,13 +208,14 @@ function tailorPlus(a: {
   mode: "joint" | "single";
   out: string;
   opts: TailoredOptions;
+  share: number;
 }): number {
   const { sources, pf, gset, gAnswers, targets, budget, seed, out, opts } = a;
   const g = gset.length;
   const srcG = gsetScores(sources, gset);
   const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE));
   // a target at the top of the sources' range on the G-set takes a second look first
-  const look = secondLookSize(budget - g, DEFAULT_SECOND_LOOK);
+  const look = secondLookSize(budget - g, a.share);
   const looks = (t: number) => (modes[t] as ReturnType<typeof plusMode>).mode === "beyond" && look > 0;
   const within = modes.flatMap((m, t) => (m.mode === "within" || looks(t) ? [t] : []));
   // within and second-look targets: native selection jointly over them (or one by one with single pooling)
@@ -354,7 +366,7 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
   const planPath = v.plan as string;
   const responses = required("responses", v.responses as string[] | undefined, "tailor");
   const out = required("out", v.out as string | undefined, "tailor");
-  for (const flag of ["probe", "budget", "pooling", "method", "name", "seed"]) {
+  for (const flag of ["probe", "budget", "pooling", "method", "name", "seed", "second-look"]) {
     if (v[flag] !== undefined) throw usage(`--${flag} does not apply with --plan: the second look's plan fixes it`);
   }
   const { plan: pf, text } = readPlanFile(planPath);
@@ -380,7 +392,12 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
   if (missing.length > 0) {
     throw new TbError(
       "E_INPUT",
-      missingMessage(`${(targets[0] as TargetInput).path} does not answer the second look`, missing, fixed.length - missing.length, fixed.length),
+      missingMessage(
+        `${(targets[0] as TargetInput).path} does not answer the second look`,
+        missing,
+        fixed.length - missing.length,
+        fixed.length,
+      ),
       { file: (targets[0] as TargetInput).path },
     );
   }
@@ -393,7 +410,12 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
   let file: PlanFile;
   let what: string;
   if (beyond) {
-    const d = stratifiedDesign(sourceMeans(sources), fixed, pf.budget - fixed.length, rng.child("look-strata", pf.targetIndex));
+    const d = stratifiedDesign(
+      sourceMeans(sources),
+      fixed,
+      pf.budget - fixed.length,
+      rng.child("look-strata", pf.targetIndex),
+    );
     file = {
       ...pf,
       nset: [...pf.nset, ...ids(d.picks)],
@@ -409,7 +431,14 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
     what = `beyond the sources on the second look too (score ${score.toFixed(3)} on its ${fixed.length} examples): a stratified random sample (${d.strata} difficulty strata)`;
   } else {
     const plan = tailor(sources, fixed, natives, pf.budget, rng.child("nset", pf.targetIndex), opts);
-    file = { ...pf, nset: ids(plan.nset), toEvaluate: ids(plan.toEvaluate), looked, labels: Array.from(plan.labels), mode: "within" };
+    file = {
+      ...pf,
+      nset: ids(plan.nset),
+      toEvaluate: ids(plan.toEvaluate),
+      looked,
+      labels: Array.from(plan.labels),
+      mode: "within",
+    };
     what = `within the sources' range on the second look (score ${score.toFixed(3)} on its ${fixed.length} examples): the rest of its tailored coreset`;
   }
   writeFileAtomic(out, formatWorkflowJson(file));
