@@ -3,6 +3,8 @@
     python3 scripts/beyond-explore.py /tmp/bx/*.jsonl             # every candidate, every cell
     python3 scripts/beyond-explore.py --rules /tmp/bx/w-*.jsonl  # the mode rules (runs made with --within)
     python3 scripts/beyond-explore.py --check /tmp/bx/c-*.jsonl  # the check rules (--within --check 6)
+    python3 scripts/beyond-explore.py --seq /tmp/bx/t3-*.jsonl     # the second look (--within --seq f)
+    python3 scripts/beyond-explore.py --within-intervals /tmp/bx/b-*.jsonl  # (--within --blend)
 """
 import json
 import sys
@@ -139,10 +141,66 @@ def check_table(paths):
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+def _seq(x, key):
+    """G-set below the upper quartile → within; else the second look's score decides (same quartile)."""
+    if not _amb(x):
+        return x["within"]
+    return x[key] if x["sScore"] >= np.quantile(x["srcS"], 0.75) else x["seqWithin"]
+
+
+SEQ_RULES = {
+    "G-set only (before)": lambda x: x["built"] if _amb(x) else x["within"],
+    "second look, pooled": lambda x: _seq(x, "seqBeyond"),
+    "second look, G only pooled": lambda x: _seq(x, "seqBeyondG"),
+    "within only": lambda x: x["within"],
+}
+
+
+def seq_table(paths):
+    """Markdown: MAE × 1000 at N = 20/30/40 with and without the second look (records made with --within --seq f)."""
+    rows = [json.loads(l) for p in paths for l in open(p) if l.strip()]
+    keys = sorted({(r["data"], r["setting"]) for r in rows})
+    print("| rule | " + " | ".join(f"{d} {s[:6]}." for d, s in keys) + " |")
+    print("|---|" + "---|" * len(keys))
+    for name, rule in SEQ_RULES.items():
+        cells = []
+        for d, s in keys:
+            vals = []
+            for N in sorted({r["N"] for r in rows}):
+                g = [r for r in rows if r["data"] == d and r["setting"] == s and r["N"] == N]
+                per = [np.mean([abs(rule(r) - r["truth"]) for r in g if r["trial"] == t]) for t in sorted({r["trial"] for r in g})]
+                vals.append(f"{1000 * np.mean(per):.0f}")
+            cells.append("/".join(vals))
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def within_intervals(paths):
+    """Coverage of the within targets' conformal intervals with the scale from each group of sources,
+    and the share of within targets at or above the sources' 90th percentile on their coreset
+    (records made with --within --blend)."""
+    rows = [json.loads(l) for p in paths for l in open(p) if l.strip()]
+    keys = sorted({(r["data"], r["setting"]) for r in rows})
+    for d, s in keys:
+        g = [r for r in rows if r["data"] == d and r["setting"] == s and not _amb(r)]
+        if not g:
+            continue
+        out = []
+        for k in ("hwAll", "hwNat", "hwNonNat", "hwLow"):
+            hw = [r[k] if r[k] is not None else float("inf") for r in g]
+            cov = np.mean([abs(r["within"] - r["truth"]) <= h for r, h in zip(g, hw)])
+            out.append(f"{k} {100 * cov:.0f} %")
+        top = np.mean([r["nScore"] >= np.quantile(r["srcN"], 0.9) for r in g])
+        print(f"{d} {s} ({len(g)} within targets): " + ", ".join(out) + f"; coreset score ≥ sources' q90: {100 * top:.0f} %")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--rules"]:
         rules_table(sys.argv[2:])
     elif sys.argv[1:2] == ["--check"]:
         check_table(sys.argv[2:])
+    elif sys.argv[1:2] == ["--seq"]:
+        seq_table(sys.argv[2:])
+    elif sys.argv[1:2] == ["--within-intervals"]:
+        within_intervals(sys.argv[2:])
     else:
         main(sys.argv[1:])

@@ -6,15 +6,22 @@
  *
  *   tsx --conditions=@tb/source scripts/beyond-explore.ts --data ../shared/data/gsm8k \
  *     --split extrapolation --budgets 20,30,40 --trials 10 --out /tmp/bx/gsm8k-extrapolation.jsonl
+ *
+ * --within: the within estimate too (and its interval); --check r: a random check before the
+ * choice; --blend: every source as a pseudo-target on the beyond design (blend weights, interval
+ * scales) and, for the within estimate, the conformal scale over groups of sources and the
+ * coreset scores; --seq f: tailored-plus's second look with share f (both of its outcomes).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RandomStream, range } from "@tb/core";
 import {
   beyondEstimate,
+  conformalHalfWidth,
   designEstimate,
   designFromPicks,
   gsetScores,
+  learnedEstimate,
   plusWithin,
   probe,
   ridgeLearn,
@@ -24,6 +31,7 @@ import {
   tailor,
 } from "@tb/estimate";
 import { loadDataset } from "@tb/io";
+import { ridgeLoo, ridgePredict } from "@tb/linear";
 import { exploreSplit } from "./explore-split.js";
 
 const { values } = parseArgs({
@@ -35,6 +43,8 @@ const { values } = parseArgs({
     out: { type: "string" },
     within: { type: "boolean" },
     check: { type: "string" },
+    blend: { type: "boolean" },
+    seq: { type: "string" },
   },
 });
 const ds = loadDataset(values.data as string);
@@ -64,6 +74,46 @@ for (const N of budgets) {
     const truth = Array.from(split.target, (r) => M.trueScore(r));
     const gAns = targets.map((row) => Float64Array.from(gset, (j) => row[j] as number));
     const sel = values.within ? selectNatives(src, gset, gAns) : undefined;
+    // --blend: every source as a pseudo-target on the beyond design — its leave-one-out design
+    // estimate and learned estimate — to choose the blend weight of an in-range beyond estimate
+    const GRID = [1, 0.75, 0.5, 0.25, 0];
+    let lamAll = 0.5;
+    let lamTop = 0.5;
+    let avgErr = new Float64Array(0);
+    if (values.blend) {
+      const S = src.rows;
+      const k = observed.length;
+      const X = new Float64Array(S * k);
+      for (let s = 0; s < S; s++)
+        for (let i = 0; i < k; i++) X[s * k + i] = src.data[s * n + (observed[i] as number)] as number;
+      const loo = ridgeLoo(X, S, k, acc, [0.1, 1, 10]);
+      const sq = loo.squaredErrors[loo.alphaIndex] as Float64Array;
+      const errL = new Float64Array(S);
+      const errD = new Float64Array(S);
+      for (let s = 0; s < S; s++) {
+        const row = X.subarray(s * k, (s + 1) * k);
+        const r = (acc[s] as number) - ridgePredict(loo.fit, row);
+        errL[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
+        errD[s] = designEstimate(src, design, gset, observed, row, 10, s).accuracy - (acc[s] as number);
+      }
+      const q75 = [...srcG].sort((a, b) => a - b)[Math.floor(0.75 * (S - 1))] as number;
+      const pick = (who: number[]) => {
+        let best = Infinity;
+        let lam = 1;
+        for (const l of GRID) {
+          let e = 0;
+          for (const s of who) e += Math.abs(l * (errL[s] as number) + (1 - l) * (errD[s] as number));
+          if (e < best - 1e-12) {
+            best = e;
+            lam = l;
+          }
+        }
+        return lam;
+      };
+      lamAll = pick(Array.from(range(S)));
+      avgErr = Float64Array.from(errL, (e, s) => (e + (errD[s] as number)) / 2);
+      lamTop = pick(Array.from(range(S)).filter((s) => (srcG[s] as number) >= q75));
+    }
     targets.forEach((row, t) => {
       const y = Float64Array.from(observed, (j) => row[j] as number);
       const b = beyondEstimate(src, acc, design, gset, observed, y);
@@ -144,6 +194,83 @@ for (const N of budgets) {
         rec.within = w.accuracy;
         rec.withinLo = w.interval[0];
         rec.withinHi = w.interval[1];
+        if (values.blend) {
+          // where the within interval's scale comes from: conformal half-widths over subsets of the sources
+          const le = learnedEstimate(src, acc, nat, plan.nset, plan.labels, yy, [0.1, 1, 10]);
+          const S = src.rows;
+          const sortedG = [...srcG].sort((a, b) => a - b);
+          const qv = sortedG[Math.floor(0.75 * (S - 1))] as number;
+          const isNat = new Uint8Array(S);
+          for (const s of nat) isNat[s] = 1;
+          const sub = (f: (s: number) => boolean) =>
+            Float64Array.from(Array.from(range(S)).filter(f), (s) => le.errors[s] as number);
+          rec.hwAll = conformalHalfWidth(le.errors, 0.9);
+          rec.hwLow = conformalHalfWidth(
+            sub((s) => (srcG[s] as number) < qv),
+            0.9,
+          );
+          rec.hwNonNat = conformalHalfWidth(
+            sub((s) => isNat[s] === 0),
+            0.9,
+          );
+          rec.hwNat = conformalHalfWidth(
+            sub((s) => isNat[s] === 1),
+            0.9,
+          );
+          rec.nNat = nat.length;
+          rec.blendW = le.blend;
+          rec.wLearned = le.learned;
+          rec.wCal = le.calibrated;
+          // the target's score on its coreset against the sources' on the same examples
+          let sc = 0;
+          for (const v of yy) sc += v;
+          rec.nScore = sc / yy.length;
+          rec.srcN = Array.from(gsetScores(src, plan.nset)).sort((a, b) => a - b);
+        }
+      }
+      if (values.blend) {
+        const learnB = ridgeLearn(src, acc, observed, y, [0.1, 1, 10]);
+        rec.learnB = learnB;
+        rec.lamAll = lamAll;
+        rec.lamTop = lamTop;
+        const inRange = a10 <= Math.max(...acc);
+        const c = (v: number) => Math.min(1, Math.max(0, v));
+        rec.inRange = inRange;
+        rec.dse = designEstimate(src, design, gset, observed, y, 10).se;
+        rec.hwAvg = conformalHalfWidth(avgErr, 0.9);
+        rec.builtAll = inRange ? c(lamAll * learnB + (1 - lamAll) * c(a10)) : c(a10);
+        rec.builtTop = inRange ? c(lamTop * learnB + (1 - lamTop) * c(a10)) : c(a10);
+      }
+      if (values.seq && sel) {
+        // --seq f: a second look for a target in the sources' top quartile on the G-set: m = ⌈f·(N − g)⌉
+        // more medoids of its tailored coreset first; then either the rest of the tailored coreset
+        // (within) or stratified draws around the examples already answered (beyond)
+        const nat = sel.natives[t] as Int32Array;
+        const m = Math.ceil(Number(values.seq) * (N - g));
+        const p1 = tailor(src, gset, nat, g + m, rng.child("seq1", t));
+        const y1 = Float64Array.from(p1.nset, (j) => row[j] as number);
+        let s1 = 0;
+        for (const v of y1) s1 += v;
+        rec.sScore = s1 / y1.length;
+        rec.srcS = Array.from(gsetScores(src, p1.nset)).sort((a, b) => a - b);
+        const fixed = Int32Array.from(p1.nset);
+        const p2 = tailor(src, fixed, nat, N, rng.child("seq2", t));
+        const y2 = Float64Array.from(p2.nset, (j) => row[j] as number);
+        rec.seqWithin = plusWithin(src, acc, nat, p2.nset, p2.labels, y2, 0.9).accuracy;
+        if (N - g - m >= 1) {
+          const d2 = stratifiedDesign(diff, fixed, N - g - m, rng.child("seq-strata"));
+          const obs2 = Int32Array.from([...fixed, ...d2.picks]);
+          const yb = Float64Array.from(obs2, (j) => row[j] as number);
+          const bb = beyondEstimate(src, acc, d2, fixed, obs2, yb);
+          rec.seqBeyond = bb.accuracy;
+          rec.seqBeyondSe = bb.se;
+          const bg = beyondEstimate(src, acc, d2, fixed, obs2, yb, 10, [0.1, 1, 10], g);
+          rec.seqBeyondG = bg.accuracy;
+          rec.seqBeyondGSe = bg.se;
+        } else {
+          rec.seqBeyond = rec.seqWithin;
+          rec.seqBeyondG = rec.seqWithin;
+        }
       }
       lines.push(JSON.stringify(rec));
     });

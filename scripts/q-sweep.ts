@@ -1,17 +1,28 @@
 /**
- * Sensitivity of tailored-plus to its range quantile (docs/TAILORED-PLUS.md): MAE at N = 20/30/40
- * for several quantiles, every shared matrix, interpolation and extrapolation (and GSM8K's paper
- * split), 10 trials, seed 0.
+ * Sensitivity of tailored-plus to one of its constants (docs/TAILORED-PLUS.md): MAE at N = 20/30/40
+ * (and, with --coverage, the 90 % intervals' coverage) for several values, every shared matrix,
+ * interpolation and extrapolation (and GSM8K's paper split), 10 trials, seed 0. The constant is the
+ * range quantile unless --param names another numeric option (secondLook).
  *
  *   pnpm exec tsx --conditions=@tb/source scripts/q-sweep.ts [--quantiles 0.5,0.75,0.9,1] [--trials 10]
+ *   pnpm exec tsx --conditions=@tb/source scripts/q-sweep.ts --param secondLook --quantiles 0,0.3,0.5 --coverage
  */
 import { parseArgs } from "node:util";
 import { reproduce, type SplitKind } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 
 const { values } = parseArgs({
-  options: { quantiles: { type: "string" }, trials: { type: "string" }, data: { type: "string" } },
+  options: {
+    quantiles: { type: "string" },
+    trials: { type: "string" },
+    data: { type: "string" },
+    param: { type: "string" },
+    coverage: { type: "boolean" },
+  },
 });
+const param = values.param ?? "rangeQuantile";
+if (param !== "rangeQuantile" && param !== "secondLook")
+  throw new Error(`--param ${param}: rangeQuantile or secondLook`);
 const qs = (values.quantiles ?? "0.5,0.75,0.9,1").split(",").map(Number);
 const trials = Number(values.trials ?? 10);
 const root = values.data ?? "../shared/data";
@@ -26,7 +37,7 @@ const cases: [string, SplitKind][] = [
   ["openllm_v2_musr", "interpolation"],
   ["openllm_v2_musr", "extrapolation"],
 ];
-console.log(`| range quantile | ${cases.map(([m, s]) => `${m} ${s}`).join(" | ")} |`);
+console.log(`| ${param} | ${cases.map(([m, s]) => `${m} ${s}`).join(" | ")} |`);
 console.log(`|---|${cases.map(() => "---").join("|")}|`);
 for (const q of qs) {
   const cells: string[] = [];
@@ -38,12 +49,15 @@ for (const q of qs) {
       trials,
       seed: 0,
       split: s,
-      config: { rangeQuantile: q },
+      config: { [param]: q },
       workers: 2,
     };
     if (ds.split) cfg.metaSplit = ds.split;
     const r = await reproduce(ds.matrix, cfg);
-    cells.push(r.results.map((c) => (c.mae.mean * 1000).toFixed(0)).join("/"));
+    let cell = r.results.map((c) => (c.mae.mean * 1000).toFixed(0)).join("/");
+    if (values.coverage)
+      cell += ` (${r.results.map((c) => ((c.coverage?.mean ?? Number.NaN) * 100).toFixed(0)).join("/")} %)`;
+    cells.push(cell);
   }
   console.log(`| ${q} | ${cells.join(" | ")} |`);
 }

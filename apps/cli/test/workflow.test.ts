@@ -1195,23 +1195,57 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
         planFile,
       ]);
       expect(t.code, t.stderr).toBe(0);
-      const plan = JSON.parse(readFileSync(planFile, "utf8"));
-      expect(plan.method).toBe("tailored-plus");
+      const first = JSON.parse(readFileSync(planFile, "utf8"));
+      expect(first.method).toBe("tailored-plus");
       const gScore = Array.from(gset, (j) => row[j] as number).reduce((a, b) => a + b, 0) / gset.length;
       const expected = plusMode(srcG, gScore, 0.75);
-      expect(plan.mode).toBe(expected.mode);
-      expect(plan.outOfRange).toBe(expected.outOfRange);
+      expect(first.outOfRange).toBe(expected.outOfRange);
+      let finalFile = planFile;
+      if (expected.mode === "beyond") {
+        // top quartile on the G-set: a second look at ⌈0.3·(30 − 10)⌉ = 6 medoids first
+        expect(first.mode).toBe("look");
+        expect(first.nset.length).toBe(16);
+        expect(first.toEvaluate).toEqual(first.nset.slice(10));
+        // tb estimate refuses it, saying what to do
+        const early = await tbIn(["estimate", "--source", src, "--plan", planFile, "--responses", files.csv]);
+        expect(early.code).toBe(2);
+        expect(early.stderr).toMatch(/second look's plan.*tb tailor .*--plan/);
+        finalFile = join(dir, `${name}.final.plan.json`);
+        const t2 = await tbIn([
+          "tailor",
+          "--source",
+          src,
+          "--plan",
+          planFile,
+          "--responses",
+          files.csv,
+          "--out",
+          finalFile,
+        ]);
+        expect(t2.code, t2.stderr).toBe(0);
+        // the design is chosen by the same rule on the 16 answers
+        const fixed = Int32Array.from(first.nset as string[], (id) => sources.exampleIndex(id));
+        const s16 = Array.from(fixed, (j) => row[j] as number).reduce((a, b) => a + b, 0) / 16;
+        const plan2 = JSON.parse(readFileSync(finalFile, "utf8"));
+        expect(plan2.mode).toBe(plusMode(gsetScores(sources, fixed), s16, 0.75).mode);
+        expect(plan2.looked).toEqual(first.toEvaluate);
+        expect(plan2.nset.slice(0, 16)).toEqual(first.nset);
+      } else {
+        expect(first.mode).toBe("within");
+      }
+      const plan = JSON.parse(readFileSync(finalFile, "utf8"));
       expect(plan.nset.length).toBe(30);
-      const e = await tbIn(["estimate", "--source", src, "--plan", planFile, "--responses", files.csv, "--json"]);
+      const e = await tbIn(["estimate", "--source", src, "--plan", finalFile, "--responses", files.csv, "--json"]);
       expect(e.code, e.stderr).toBe(0);
       const got = JSON.parse(e.stdout);
       const nset = Int32Array.from(plan.nset as string[], (id) => sources.exampleIndex(id));
       const answers = Array.from(nset, (j) => row[j] as number);
       let lib: number;
       if (plan.mode === "beyond") {
-        const d = designFromPicks(sourceMeans(sources), gset, nset.slice(gset.length), plan.strata);
+        const fixed = nset.slice(0, gset.length + (plan.looked?.length ?? 0));
+        const d = designFromPicks(sourceMeans(sources), fixed, nset.slice(fixed.length), plan.strata);
         const acc = sources.trueScores();
-        lib = beyondEstimate(sources, acc, d, gset, nset, answers, 10, [0.1, 1, 10]).accuracy;
+        lib = beyondEstimate(sources, acc, d, fixed, nset, answers, 10, [0.1, 1, 10]).accuracy;
       } else {
         const natives = Int32Array.from(plan.nativeSources as string[], (id) => sources.modelIndex(id));
         lib = learnedEstimate(
@@ -1238,12 +1272,90 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
       expect(got.interval[0]).toBeLessThanOrEqual(got.accuracy);
       expect(got.interval[1]).toBeGreaterThanOrEqual(got.accuracy);
     }
-    // the strongest model is beyond the sources: the stratified design, and it says so
-    expect(JSON.parse(readFileSync(join(dir, "top.plan.json"), "utf8")).mode).toBe("beyond");
+    // the strongest model is beyond the sources: a second look, then the stratified design
+    expect(JSON.parse(readFileSync(join(dir, "top.plan.json"), "utf8")).mode).toBe("look");
+    expect(JSON.parse(readFileSync(join(dir, "top.final.plan.json"), "utf8")).mode).toBe("beyond");
+  });
+
+  test("tb tailor --plan takes only a second look's plan, and not the flags it fixes", async () => {
+    const low = join(dir, "low.plan.json");
+    const a = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      low,
+      "--responses",
+      join(dir, "low", "low.csv"),
+      "--out",
+      join(dir, "x.json"),
+    ]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/not a second look's plan \(mode "within"\)/);
+    const look = join(dir, "top.plan.json");
+    const b = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      look,
+      "--budget",
+      "30",
+      "--responses",
+      join(dir, "top", "top.csv"),
+      "--out",
+      join(dir, "x.json"),
+    ]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--budget does not apply with --plan/);
+    // answers that miss the second look's examples are refused, and no plan is written
+    const partial = join(dir, "partial.csv");
+    writeFileSync(partial, `example,correct\n${all.exampleIds[0]},1\n`);
+    const c = await tbIn([
+      "tailor",
+      "--source",
+      src,
+      "--plan",
+      look,
+      "--responses",
+      partial,
+      "--out",
+      join(dir, "x.json"),
+    ]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/does not answer the second look/);
+    expect(existsSync(join(dir, "x.json"))).toBe(false);
+  });
+
+  test("--second-look 0: the G-set alone decides (two rounds); a bad share or another method is refused", async () => {
+    const base = [
+      "tailor",
+      "--source",
+      src,
+      "--probe",
+      probeFile,
+      "--responses",
+      join(dir, "top", "top.csv"),
+      "--budget",
+      "30",
+    ];
+    const off = join(dir, "top-off.plan.json");
+    const a = await tbIn([...base, "--second-look", "0", "--out", off]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(off, "utf8")).mode).toBe("beyond");
+    for (const [extra, re] of [
+      [["--second-look", "1"], /--second-look must be a share in \[0, 1\)/],
+      [["--second-look", "x"], /--second-look must be a share/],
+      [["--second-look", "0.3", "--method", "tailored"], /--second-look applies to --method tailored-plus only/],
+    ] as const) {
+      const r = await tbIn([...base, ...extra, "--out", join(dir, "y.json")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(re);
+    }
   });
 
   test("a beyond-mode plan with labels is refused, located", async () => {
-    const plan = JSON.parse(readFileSync(join(dir, "top.plan.json"), "utf8"));
+    const plan = JSON.parse(readFileSync(join(dir, "top.final.plan.json"), "utf8"));
     const bad = join(dir, "bad.plan.json");
     writeFileSync(bad, formatWorkflowJson({ ...plan, labels: [0, 1] }));
     const e = await tbIn(["estimate", "--source", src, "--plan", bad, "--responses", join(dir, "top", "top.csv")]);

@@ -68,6 +68,8 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
         "20",
         "--method",
         method,
+        // the page has two rounds of answers: the G-set alone decides (no second look)
+        ...(method === "tailored-plus" ? ["--second-look", "0"] : []),
         "--out",
         join(dir, "plan.json"),
       ]);

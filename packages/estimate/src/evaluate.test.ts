@@ -29,7 +29,9 @@ describe("evaluate (one call)", () => {
     ] as const) {
       const log: string[][] = [];
       const r = await evaluate(sources, askFor(row, log), { budget: 25, seed: 3, method });
-      expect(log.length).toBe(2);
+      // a second look (top of the sources' range on the G-set) asks ⌈0.3·15⌉ = 5 examples in between
+      expect(log.length).toBe(r.secondLook === true ? 3 : 2);
+      if (r.secondLook === true) expect((log[1] as string[]).length).toBe(5);
       expect((log[0] as string[]).length).toBe(10);
       expect(new Set(log.flat()).size).toBe(25);
       expect(r.asked).toEqual(log.flat());
@@ -45,6 +47,13 @@ describe("evaluate (one call)", () => {
     const b = await evaluate(sources, (ids) => ids.map((id) => target[Number(id)] as number), { seed: 1 });
     expect(a).toEqual(b);
     expect(a.mode).toBe("beyond");
+    expect(a.secondLook).toBe(true);
+    // without the second look the G-set alone decides: two calls
+    const log: string[][] = [];
+    const c = await evaluate(sources, askFor(target, log), { seed: 1, secondLook: 0 });
+    expect(c.mode).toBe("beyond");
+    expect(c.secondLook).toBeUndefined();
+    expect(log.length).toBe(2);
   });
   test("bad options and bad answers are TbErrors naming the problem", async () => {
     const ok = (ids: string[]) => ids.map(() => 1);
@@ -52,6 +61,7 @@ describe("evaluate (one call)", () => {
       [evaluate(sources, ok, { budget: 5 }), "E_USAGE", /budget/],
       [evaluate(sources, ok, { level: 2 }), "E_USAGE", /level/],
       [evaluate(sources, ok, { method: "median" as never }), "E_USAGE", /method/],
+      [evaluate(sources, ok, { secondLook: 1 }), "E_USAGE", /secondLook/],
       [evaluate(sources, (ids) => ids.slice(1).map(() => 1)), "E_INPUT", /answers for/],
       [evaluate(sources, (ids) => ids.map(() => 2)), "E_INPUT", /not a number in \[0, 1\]/],
       [evaluate(sources, ok, { examples: ["a"] }), "E_INPUT", /./],

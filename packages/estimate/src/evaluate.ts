@@ -4,6 +4,7 @@ import { estimateInterval } from "./interval.js";
 import { sourceMeans, stratifiedDesign } from "./plus/design.js";
 import {
   DEFAULT_RANGE_QUANTILE,
+  DEFAULT_SECOND_LOOK,
   gsetScores,
   type OutOfRange,
   type PlusEstimate,
@@ -11,6 +12,7 @@ import {
   plusBeyond,
   plusMode,
   plusWithin,
+  secondLookSize,
 } from "./plus/method.js";
 import { probe, selectNatives, tailor } from "./tailored.js";
 
@@ -31,6 +33,11 @@ export interface EvaluateOptions {
   method?: "tailored-plus" | "tailored";
   /** G-set size; default 10. */
   gset?: number;
+  /**
+   * tailored-plus: share of the budget after the G-set that a model at the top of the sources'
+   * range on the G-set spends on a second look before its design is chosen; default 0.3, 0 = off.
+   */
+  secondLook?: number;
 }
 
 /** Result of {@link evaluate}. */
@@ -45,7 +52,12 @@ export interface EvaluateResult {
   method: "tailored-plus" | "tailored";
   /** tailored-plus: how the model was treated (`"beyond"`: at the top of the sources' range). */
   mode?: PlusMode;
-  /** The model's G-set score is above (below) every source's. */
+  /** tailored-plus: whether the model took a second look before its design was chosen. */
+  secondLook?: boolean;
+  /**
+   * The model's G-set score is above (below) every source's; or, in the within mode, its score on
+   * its coreset is at the top (bottom) of the sources' there, and the interval reaches 1 (0).
+   */
   outOfRange: OutOfRange;
 }
 
@@ -59,8 +71,8 @@ export type Ask = (exampleIds: string[]) => ArrayLike<number> | Promise<ArrayLik
  * Estimate one model's accuracy on a benchmark from a few of its answers, in one call: the G-set
  * probe, then the rest of the coreset (tailored-plus by default), then the estimate and its
  * interval. `ask(ids)` runs the model on those examples and returns its correctness (0/1 or a
- * score in [0, 1]) in the same order; it is called twice (the G-set, then the rest), and never for
- * more than `budget` distinct examples in all.
+ * score in [0, 1]) in the same order; it is called twice (the G-set, then the rest) — three times
+ * when tailored-plus takes a second look — and never for more than `budget` distinct examples in all.
  *
  * ```ts
  * const r = await evaluate(sourceRows, async (ids) => runMyModel(ids), { budget: 30, seed: 0 });
@@ -99,6 +111,10 @@ export async function evaluate(
   if (!Number.isSafeInteger(seed))
     throw new TbError("E_USAGE", `evaluate: seed must be an integer, got ${String(seed)}`);
   const g = options.gset ?? 10;
+  const share = options.secondLook ?? DEFAULT_SECOND_LOOK;
+  if (!(typeof share === "number" && share >= 0 && share < 1)) {
+    throw new TbError("E_USAGE", `evaluate: secondLook must be a share in [0, 1), got ${String(share)}`);
+  }
   const budget = options.budget ?? 30;
   if (!(Number.isInteger(budget) && budget > g && budget <= matrix.cols)) {
     throw new TbError(
@@ -134,7 +150,8 @@ export async function evaluate(
   const gScore = gAnswers.reduce((a, b) => a + b, 0) / g;
   const range = plusMode(gsetScores(matrix, gset), gScore, DEFAULT_RANGE_QUANTILE);
   const acc = matrix.trueScores();
-  if (method === "tailored-plus" && range.mode === "beyond") {
+  const look = method === "tailored-plus" && range.mode === "beyond" ? secondLookSize(budget - g, share) : 0;
+  if (method === "tailored-plus" && range.mode === "beyond" && look === 0) {
     const design = stratifiedDesign(sourceMeans(matrix), gset, budget - g, rng.child("strata"));
     const rest = await query(design.picks);
     const observed = Int32Array.from([...gset, ...design.picks]);
@@ -143,12 +160,44 @@ export async function evaluate(
   }
   const sel = selectNatives(matrix, gset, [gAnswers]);
   const natives = sel.natives[0] as Int32Array;
-  const plan = tailor(matrix, gset, natives, budget, rng.child("nset", 0));
+  let fixed = gset;
+  let fixedAnswers = gAnswers;
+  if (look > 0) {
+    // the second look: more of its tailored coreset; its score there decides the design
+    const first = tailor(matrix, gset, natives, g + look, rng.child("look", 0));
+    fixed = first.nset;
+    fixedAnswers = Float64Array.from([...gAnswers, ...(await query(first.toEvaluate))]);
+    const score = fixedAnswers.reduce((a, b) => a + b, 0) / fixed.length;
+    if (plusMode(gsetScores(matrix, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond") {
+      const design = stratifiedDesign(sourceMeans(matrix), fixed, budget - g - look, rng.child("look-strata", 0));
+      const rest = await query(design.picks);
+      const observed = Int32Array.from([...fixed, ...design.picks]);
+      const b = plusBeyond(matrix, acc, design, fixed, observed, Float64Array.from([...fixedAnswers, ...rest]), level);
+      return {
+        ...pick(b),
+        level,
+        asked: ids(observed),
+        method,
+        mode: "beyond",
+        secondLook: true,
+        outOfRange: range.outOfRange,
+      };
+    }
+  }
+  const plan = tailor(matrix, fixed, natives, budget, rng.child("nset", 0));
   const rest = await query(plan.toEvaluate);
-  const answers = Float64Array.from([...gAnswers, ...rest]);
+  const answers = Float64Array.from([...fixedAnswers, ...rest]);
   if (method === "tailored-plus") {
     const w = plusWithin(matrix, acc, natives, plan.nset, plan.labels, answers, level);
-    return { ...pick(w), level, asked: ids(plan.nset), method, mode: "within", outOfRange: range.outOfRange };
+    return {
+      ...pick(w),
+      level,
+      asked: ids(plan.nset),
+      method,
+      mode: "within",
+      ...(look > 0 ? { secondLook: true } : {}),
+      outOfRange: range.outOfRange ?? w.outOfRange,
+    };
   }
   // The faithful method's interval as `tb estimate` gives it (`estimateInterval`).
   const accuracy = estimateFromClusters(nativeMean(matrix, natives), plan.nset, plan.labels, answers).accuracy;

@@ -68,6 +68,7 @@ export {
   DEFAULT_LEARN_ALPHAS,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_RESIDUAL_ALPHA,
+  DEFAULT_SECOND_LOOK,
   gsetScores,
   type OutOfRange,
   type PlusEstimate,
@@ -75,6 +76,7 @@ export {
   plusBeyond,
   plusMode,
   plusWithin,
+  secondLookSize,
   type TailoredPlusOptions,
   tailoredPlus,
 } from "./plus/method.js";

@@ -65,6 +65,8 @@ export interface MethodConfig {
    */
   level?: number;
   rangeQuantile?: number;
+  /** tailored-plus: share of the budget after the G-set spent on its second look (default 0.3; 0 = off). */
+  secondLook?: number;
   plusMode?: "auto" | "within" | "beyond";
   /** random-search-learn: number of random subsets searched; default 10,000. */
   search?: number;
@@ -82,6 +84,7 @@ function plusFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.cacheMiB !== undefined) o.cacheBytes = c.cacheMiB * 1024 * 1024;
   if (c.level !== undefined) o.level = c.level;
   if (c.rangeQuantile !== undefined) o.rangeQuantile = c.rangeQuantile;
+  if (c.secondLook !== undefined) o.secondLook = c.secondLook;
   if (c.plusMode !== undefined) o.mode = c.plusMode;
   return tailoredPlus(o);
 }

@@ -83,19 +83,40 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
   const nset = v.ids(o, "nset", true);
   const toEvaluate = v.ids(o, "toEvaluate", true);
   const method = "method" in o ? v.oneOf(o, "method", ["tailored", "tailored-plus"] as const) : "tailored";
-  const mode = method === "tailored-plus" ? v.oneOf(o, "mode", ["within", "beyond"] as const) : undefined;
+  const mode = method === "tailored-plus" ? v.oneOf(o, "mode", ["within", "beyond", "look"] as const) : undefined;
   const beyond = mode === "beyond";
+  const look = mode === "look";
   const nativeSources = beyond ? v.idsOrEmpty(o, "nativeSources") : v.ids(o, "nativeSources", true);
   const budget = v.int(o, "budget", 1);
   const g = gset.length;
   if (!(budget > g)) v.fail("budget", `budget ${budget} must be larger than the G-set (${g} examples)`);
-  if (nset.length !== budget) v.fail("nset", `nset has ${nset.length} examples but budget is ${budget}`);
+  if (look ? !(nset.length > g && nset.length < budget) : nset.length !== budget) {
+    v.fail(
+      "nset",
+      look
+        ? `a second look's nset has ${nset.length} examples: more than the G-set (${g}) and fewer than budget ${budget}`
+        : `nset has ${nset.length} examples but budget is ${budget}`,
+    );
+  }
   for (let k = 0; k < g; k++) {
     if (nset[k] !== gset[k]) v.fail("nset", "nset must start with the G-set, in the same order");
   }
-  const rest = nset.slice(g);
+  const looked = method === "tailored-plus" && !look && "looked" in o ? v.ids(o, "looked", true) : undefined;
+  const m = looked?.length ?? 0;
+  if (looked !== undefined && (g + m >= budget || looked.some((id, k) => id !== nset[g + k]))) {
+    v.fail(
+      "looked",
+      "looked must be the examples of nset right after the G-set, in the same order, and fewer than budget − g",
+    );
+  }
+  const rest = nset.slice(g + m);
   if (toEvaluate.length !== rest.length || toEvaluate.some((id, k) => id !== rest[k])) {
-    v.fail("toEvaluate", "toEvaluate must be nset without the G-set, in the same order");
+    v.fail(
+      "toEvaluate",
+      m > 0
+        ? "toEvaluate must be nset without the G-set and looked, in the same order"
+        : "toEvaluate must be nset without the G-set, in the same order",
+    );
   }
   const labels = v.intList(o, "labels", 0, budget - 1);
   const gAnswers = v.answers(o, "gAnswers", new Set(gset));
@@ -110,9 +131,10 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
         : `labels has ${labels.length} entries but the source matrix has ${source.examples} examples`,
     );
   }
-  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange"> = {};
+  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange" | "looked"> = {};
   if ("method" in o) extra.method = method;
   if (mode !== undefined) extra.mode = mode;
+  if (looked !== undefined) extra.looked = looked;
   if (beyond) {
     extra.strata = v.int(o, "strata", 1);
     if (extra.strata > toEvaluate.length) {

@@ -56,9 +56,13 @@ export interface PlanFile {
   budget: number;
   /** G-set example ids, ascending. */
   gset: string[];
-  /** Medoid list: the G-set ascending, then the `budget − g` extra medoids (docs/METHOD.md §3 step 5). */
+  /**
+   * Medoid list: the G-set ascending, then the `budget − g` extra medoids (docs/METHOD.md §3 step 5);
+   * in tailored-plus's beyond mode the G-set (and `looked`), then the random draws; in a `look`
+   * plan the G-set and the second look's `m` medoids only.
+   */
   nset: string[];
-  /** `nset` minus the G-set: what is left to evaluate. */
+  /** `nset` minus the G-set (and minus `looked`): what is left to evaluate. */
   toEvaluate: string[];
   /** Model ids of the native sources, in source row order. */
   nativeSources: string[];
@@ -74,10 +78,17 @@ export interface PlanFile {
   /** The estimator the plan is for; absent in files of earlier versions, which mean `"tailored"`. */
   method?: "tailored" | "tailored-plus";
   /**
-   * tailored-plus: `"within"` (an N-set of medoids, as TailoredBench) or `"beyond"` (a stratified
-   * random sample; `nativeSources` and `labels` are empty and `strata` gives the design).
+   * tailored-plus: `"within"` (an N-set of medoids, as TailoredBench), `"beyond"` (a stratified
+   * random sample; `nativeSources` and `labels` are empty and `strata` gives the design), or
+   * `"look"` (a second look: `toEvaluate` are `m` more medoids; with their answers, `tb tailor
+   * --plan` makes the target's final plan).
    */
-  mode?: "within" | "beyond";
+  mode?: "within" | "beyond" | "look";
+  /**
+   * tailored-plus, a plan made after a second look: the look's examples (in `nset` right after
+   * the G-set), already answered; the design keeps them as fixed examples.
+   */
+  looked?: string[];
   /** tailored-plus, beyond mode: the number of difficulty strata of the design. */
   strata?: number;
   /** tailored-plus: the target's G-set score is above (below) every source's. */

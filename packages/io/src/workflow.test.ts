@@ -121,6 +121,32 @@ describe("probe.json and plan.json round trip and validation (docs/DESIGN.md §3
     expect(err.location?.file).toBe("plan.json");
     if (key !== undefined) expect(err.location?.line).toBe(lineOf(text, key));
   });
+  test("tailored-plus's second look: a look plan (G-set + m medoids) and a final plan with looked", () => {
+    // 5 examples, G = {1, 3}, budget 4: the look asks "4"; the final plan keeps it after the G-set
+    const look: PlanFile = {
+      ...plan,
+      budget: 4,
+      nset: ["1", "3", "4"],
+      toEvaluate: ["4"],
+      method: "tailored-plus",
+      mode: "look",
+      outOfRange: null,
+    };
+    expect(parsePlanFile(formatWorkflowJson(look), "look.json")).toEqual(look);
+    const final: PlanFile = { ...look, mode: "within", nset: ["1", "3", "4", "0"], toEvaluate: ["0"], looked: ["4"] };
+    expect(parsePlanFile(formatWorkflowJson(final), "plan.json")).toEqual(final);
+    const bad = (p: object, re: RegExp) => {
+      const err = catchTb(() => parsePlanFile(formatWorkflowJson({ ...final, ...p }), "plan.json"));
+      expect(err.code).toBe("E_INPUT");
+      expect(err.message).toMatch(re);
+    };
+    // a look plan must be shorter than its budget and longer than the G-set
+    bad({ mode: "look", looked: undefined, toEvaluate: ["4", "0"] }, /second look's nset has 4 examples/);
+    // looked must follow the G-set in nset, and toEvaluate then leaves it out
+    bad({ looked: ["0"] }, /looked must be the examples of nset right after the G-set/);
+    bad({ toEvaluate: ["4", "0"] }, /toEvaluate must be nset without the G-set and looked/);
+    bad({ looked: ["4", "0"] }, /fewer than budget − g/);
+  });
   test("malformed JSON gives line and column", () => {
     const text = planText.replace('"budget": 3', '"budget": 3,,');
     const err = catchTb(() => parsePlanFile(text, "plan.json"));

@@ -51,6 +51,11 @@ export function runEstimate(args: string[]): number {
     }
   }
   const { plan: pf, text } = readPlanFile(planPath);
+  if (pf.mode === "look") {
+    throw usage(
+      `${planPath} is a second look's plan: run the target on its toEvaluate, then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>, and estimate with that plan`,
+    );
+  }
   const sources = loadSource(sourcePath);
   checkSource(pf.source, sources, planPath, text);
   const nset = resolveExampleIds(pf.nset, sources, "nset", planPath, text);
@@ -81,10 +86,11 @@ export function runEstimate(args: string[]): number {
   let accuracy: number;
   let interval: [number, number] | null;
   if (pf.method === "tailored-plus" && pf.mode === "beyond") {
-    const g = pf.gset.length;
-    const gset = nset.slice(0, g);
-    const design = designFromPicks(sourceMeans(sources), gset, nset.slice(g), pf.strata as number);
-    ({ accuracy, interval } = plusBeyond(sources, sources.trueScores(), design, gset, nset, values, level));
+    // the design's fixed examples: the G-set and a second look's (answered before the draws)
+    const g = pf.gset.length + (pf.looked?.length ?? 0);
+    const fixed = nset.slice(0, g);
+    const design = designFromPicks(sourceMeans(sources), fixed, nset.slice(g), pf.strata as number);
+    ({ accuracy, interval } = plusBeyond(sources, sources.trueScores(), design, fixed, nset, values, level));
   } else if (pf.method === "tailored-plus") {
     ({ accuracy, interval } = plusWithin(sources, sources.trueScores(), natives, nset, labels, values, level));
   } else {

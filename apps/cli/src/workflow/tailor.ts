@@ -4,8 +4,10 @@ import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
   DEFAULT_RANGE_QUANTILE,
+  DEFAULT_SECOND_LOOK,
   gsetScores,
   plusMode,
+  secondLookSize,
   selectNatives,
   sourceMeans,
   stratifiedDesign,
@@ -17,9 +19,11 @@ import {
   formatWorkflowJson,
   type PlanFile,
   type ProbeFile,
+  readPlanFile,
   readProbeFile,
   readResponses,
   resolveExampleIds,
+  resolveModelIds,
   WORKFLOW_SPEC_VERSION,
   writeFileAtomic,
 } from "@tb/io";
@@ -45,6 +49,8 @@ import {
 const TAILOR_OPTIONS = {
   source: { type: "string" },
   probe: { type: "string" },
+  plan: { type: "string" },
+  "second-look": { type: "string" },
   ...RESPONSE_FLAGS,
   budget: { type: "string" },
   seed: { type: "string" },
@@ -65,6 +71,7 @@ export function runTailor(args: string[]): number {
   const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
+  if (v.plan !== undefined) return tailorAfterLook(v);
   const sourcePath = required("source", v.source, "tailor");
   const probePath = required("probe", v.probe, "tailor");
   const responses = required("responses", v.responses, "tailor");
@@ -107,8 +114,18 @@ export function runTailor(args: string[]): number {
   });
   const opts = tailoredOptions(pf.options);
   const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
+  let share = DEFAULT_SECOND_LOOK;
+  if (v["second-look"] !== undefined) {
+    share = Number(v["second-look"]);
+    if (!(/^\s*(0|0?\.\d+)\s*$/.test(v["second-look"]) && share >= 0 && share < 1)) {
+      throw usage(
+        `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
+      );
+    }
+    if (method !== "tailored-plus") throw usage("--second-look applies to --method tailored-plus only");
+  }
   if (method === "tailored-plus") {
-    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts });
+    return tailorPlus({ sources, sourcePath, pf, gset, gAnswers, targets, budget, seed, mode, out, opts, share });
   }
   const selections =
     mode === "joint"
@@ -191,13 +208,17 @@ function tailorPlus(a: {
   mode: "joint" | "single";
   out: string;
   opts: TailoredOptions;
+  share: number;
 }): number {
   const { sources, pf, gset, gAnswers, targets, budget, seed, out, opts } = a;
   const g = gset.length;
   const srcG = gsetScores(sources, gset);
   const modes = gAnswers.map((ans) => plusMode(srcG, ans.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE));
-  const within = modes.flatMap((m, t) => (m.mode === "within" ? [t] : []));
-  // within targets: native selection jointly over them (or one by one with single pooling)
+  // a target at the top of the sources' range on the G-set takes a second look first
+  const look = secondLookSize(budget - g, a.share);
+  const looks = (t: number) => (modes[t] as ReturnType<typeof plusMode>).mode === "beyond" && look > 0;
+  const within = modes.flatMap((m, t) => (m.mode === "within" || looks(t) ? [t] : []));
+  // within and second-look targets: native selection jointly over them (or one by one with single pooling)
   const natives = new Map<number, { natives: Int32Array; dBar: number; nBar: number; fallback: string }>();
   if (within.length > 0) {
     if (a.mode === "joint") {
@@ -227,7 +248,7 @@ function tailorPlus(a: {
       }
     }
   }
-  const beyondDesign = modes.some((m) => m.mode === "beyond")
+  const beyondDesign = modes.some((m, t) => m.mode === "beyond" && !looks(t))
     ? stratifiedDesign(sourceMeans(sources), gset, budget - g, RandomStream.derive(seed).child("strata"))
     : undefined;
   const multi = targets.length > 1;
@@ -251,7 +272,26 @@ function tailorPlus(a: {
     };
     let file: PlanFile;
     let what: string;
-    if (m.mode === "within") {
+    if (looks(i)) {
+      const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
+      const first = tailor(sources, gset, nat.natives, g + look, RandomStream.derive(seed).child("look", i), opts);
+      file = {
+        ...common,
+        nset: ids(first.nset),
+        toEvaluate: ids(first.toEvaluate),
+        nativeSources: Array.from(nat.natives, (s) => sources.modelIds[s] as string),
+        labels: Array.from(first.labels),
+        gAnswers: gA,
+        dBar: nat.dBar,
+        nBar: nat.nBar,
+        options: pf.options,
+        source: pf.source,
+        method: "tailored-plus",
+        mode: "look",
+        outOfRange: m.outOfRange,
+      };
+      what = `at the top of the sources' range on the G-set: a second look at ${look} more examples of its tailored coreset decides its design`;
+    } else if (m.mode === "within") {
       const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
       const plan = tailor(sources, gset, nat.natives, budget, RandomStream.derive(seed).child("nset", i), opts);
       file = {
@@ -302,9 +342,111 @@ function tailorPlus(a: {
       );
     }
   });
-  lines.push(
-    `Next: run the target on the examples left (${exportHint("--plan", multi ? join(out, "<target>.plan.json") : out, a.sourcePath)}),`,
-    `then: tb estimate --source ${a.sourcePath} --plan ${multi ? join(out, "<target>.plan.json") : out} --responses <answers>`,
-  );
+  const planPath = multi ? join(out, "<target>.plan.json") : out;
+  const anyLook = targets.some((_, t) => looks(t));
+  const allLook = targets.every((_, t) => looks(t));
+  lines.push(`Next: run the target on the examples left (${exportHint("--plan", planPath, a.sourcePath)}),`);
+  if (!allLook) lines.push(`then: tb estimate --source ${a.sourcePath} --plan ${planPath} --responses <answers>`);
+  if (anyLook) {
+    lines.push(
+      `${allLook ? "then" : '  for a plan with "mode": "look" (a second look)'}: tb tailor --source ${a.sourcePath} --plan ${planPath} --responses <answers> --out <final plan>; run the target on the final plan's examples left and tb estimate with it`,
+    );
+  }
   return done(lines.join("\n"));
+}
+
+/**
+ * `tb tailor --plan <second look's plan> --responses <answers> --out <plan>`: the target's score on
+ * the G-set and the second look's examples, against the sources' scores on the same examples,
+ * chooses its design — the rest of its tailored coreset (within) or stratified random draws around
+ * the examples answered (beyond) — as `tailoredPlus` does in one call.
+ */
+function tailorAfterLook(v: Record<string, string | string[] | boolean | undefined>): number {
+  const sourcePath = required("source", v.source as string | undefined, "tailor");
+  const planPath = v.plan as string;
+  const responses = required("responses", v.responses as string[] | undefined, "tailor");
+  const out = required("out", v.out as string | undefined, "tailor");
+  for (const flag of ["probe", "budget", "pooling", "method", "name", "seed", "second-look"]) {
+    if (v[flag] !== undefined) throw usage(`--${flag} does not apply with --plan: the second look's plan fixes it`);
+  }
+  const { plan: pf, text } = readPlanFile(planPath);
+  if (pf.mode !== "look") {
+    throw usage(
+      `${planPath} is not a second look's plan (mode ${pf.mode === undefined ? "absent" : `"${pf.mode}"`}): run the target on its toEvaluate and use tb estimate`,
+    );
+  }
+  const sources = loadSource(sourcePath);
+  checkSource(pf.source, sources, planPath, text);
+  const fixed = resolveExampleIds(pf.nset, sources, "nset", planPath, text);
+  const natives = resolveModelIds(pf.nativeSources, sources, "nativeSources", planPath, text);
+  checkLmEvalIds(responses, sourcePath, v["doc-order"] as string | undefined);
+  const targets = expandTargets(responses);
+  if (targets.length !== 1) throw usage("--plan takes the answers of its one target");
+  const ans = readResponses((targets[0] as TargetInput).path, responsesOptions(sources, v as never));
+  const missing: string[] = [];
+  const y = pf.nset.map((id, k) => {
+    const a = ans.get(fixed[k] as number) ?? pf.gAnswers[id];
+    if (a === undefined) missing.push(id);
+    return a ?? 0;
+  });
+  if (missing.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      missingMessage(
+        `${(targets[0] as TargetInput).path} does not answer the second look`,
+        missing,
+        fixed.length - missing.length,
+        fixed.length,
+      ),
+      { file: (targets[0] as TargetInput).path },
+    );
+  }
+  const score = y.reduce((s, x) => s + x, 0) / fixed.length;
+  const beyond = plusMode(gsetScores(sources, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond";
+  const ids = (arr: ArrayLike<number>) => Array.from(arr, (j) => sources.exampleIds[j] as string);
+  const rng = RandomStream.derive(pf.seed);
+  const looked = pf.toEvaluate;
+  const opts = tailoredOptions(pf.options);
+  let file: PlanFile;
+  let what: string;
+  if (beyond) {
+    const d = stratifiedDesign(
+      sourceMeans(sources),
+      fixed,
+      pf.budget - fixed.length,
+      rng.child("look-strata", pf.targetIndex),
+    );
+    file = {
+      ...pf,
+      nset: [...pf.nset, ...ids(d.picks)],
+      toEvaluate: ids(d.picks),
+      looked,
+      nativeSources: [],
+      labels: [],
+      dBar: 0,
+      nBar: 0,
+      mode: "beyond",
+      strata: d.strata,
+    };
+    what = `beyond the sources on the second look too (score ${score.toFixed(3)} on its ${fixed.length} examples): a stratified random sample (${d.strata} difficulty strata)`;
+  } else {
+    const plan = tailor(sources, fixed, natives, pf.budget, rng.child("nset", pf.targetIndex), opts);
+    file = {
+      ...pf,
+      nset: ids(plan.nset),
+      toEvaluate: ids(plan.toEvaluate),
+      looked,
+      labels: Array.from(plan.labels),
+      mode: "within",
+    };
+    what = `within the sources' range on the second look (score ${score.toFixed(3)} on its ${fixed.length} examples): the rest of its tailored coreset`;
+  }
+  writeFileAtomic(out, formatWorkflowJson(file));
+  return done(
+    [
+      `target "${pf.target}": ${what}, ${file.toEvaluate.length} left to evaluate → ${out}\n  ${file.toEvaluate.join(", ")}`,
+      `Next: run the target on the examples left (${exportHint("--plan", out, sourcePath)}),`,
+      `then: tb estimate --source ${sourcePath} --plan ${out} --responses <answers>`,
+    ].join("\n"),
+  );
 }

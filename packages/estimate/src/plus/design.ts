@@ -186,6 +186,9 @@ export interface DesignEstimate {
  *
  * @param observed the examples answered (G-set and draws), `answers[i]` for `observed[i]`
  * @param exclude a source row left out of the features (when that source stands in as the target)
+ * @param poolCount how many of the first `gset` examples are pooled into the strata's residual
+ *   means (default: all); the others count exactly but do not enter the residual means — for
+ *   examples that were chosen, not drawn, after the G-set (tailored-plus's second look)
  */
 export function designEstimate(
   sources: CorrectnessMatrix,
@@ -195,6 +198,7 @@ export function designEstimate(
   answers: ArrayLike<number>,
   alpha: number,
   exclude = -1,
+  poolCount = gset.length,
 ): DesignEstimate {
   const n = sources.cols;
   const k = observed.length;
@@ -241,6 +245,7 @@ export function designEstimate(
       const gi = gPos.get(x);
       if (gi === undefined)
         throw new TbError("E_USAGE", `design estimate: example ${x} is neither drawn nor in the G-set`);
+      if (gi >= poolCount) continue;
       h = design.gsetStratum[gi] as number;
     }
     const r = yi - (p[x] as number);

@@ -32,6 +32,21 @@ export const DEFAULT_RANGE_QUANTILE = 0.75;
 export const DEFAULT_LEARN_ALPHAS: readonly number[] = Object.freeze([0.1, 1, 10]);
 /** Default penalty of the beyond mode's residual ridge (AIPW's). */
 export const DEFAULT_RESIDUAL_ALPHA = 10;
+/**
+ * Default of {@link TailoredPlusOptions.secondLook}: the share of the budget after the G-set that a
+ * target in the sources' top quartile spends on more of its tailored coreset before its design is
+ * chosen.
+ */
+export const DEFAULT_SECOND_LOOK = 0.3;
+
+/**
+ * Examples a second look asks for with `extra = budget − g` examples after the G-set:
+ * `⌈share · extra⌉`, or 0 (no second look) when that leaves no draw for the beyond design.
+ */
+export function secondLookSize(extra: number, share: number): number {
+  const m = Math.ceil(share * extra);
+  return m >= 1 && m < extra ? m : 0;
+}
 
 /** One target's estimate with its interval (both within [0, 1]). */
 export interface PlusEstimate {
@@ -56,8 +71,9 @@ export function beyondEstimate(
   answers: ArrayLike<number>,
   residualAlpha: number = DEFAULT_RESIDUAL_ALPHA,
   learnAlphas: readonly number[] = DEFAULT_LEARN_ALPHAS,
+  poolCount: number = gset.length,
 ): { accuracy: number; se: number; averaged: boolean } {
-  const est = designEstimate(sources, design, gset, observed, answers, residualAlpha);
+  const est = designEstimate(sources, design, gset, observed, answers, residualAlpha, -1, poolCount);
   let best = 0;
   for (const v of acc) best = Math.max(best, v);
   let a = clamp01(est.accuracy);
@@ -84,8 +100,16 @@ export function plusBeyond(
 }
 
 /**
- * {@link learnedEstimate} with its split-conformal interval at `level`
- * ({@link conformalHalfWidth} of the sources' leave-one-out errors): the within mode, whole.
+ * {@link learnedEstimate} with its split-conformal interval at `level`: the within mode, whole.
+ *
+ * - The scale is {@link conformalHalfWidth} of the leave-one-out errors of the sources that are
+ *   *not* natives (all sources when there are too few of those for the level): the coreset was
+ *   clustered on the natives' answers, so their errors on it understate a new model's (measured in
+ *   docs/TAILORED-PLUS.md, "Intervals").
+ * - When the target's score on its coreset is at or above the `level`-quantile of the sources'
+ *   scores on the same examples (at or below the `(1 − level)`-quantile), the sources' errors do not
+ *   describe it — it may be stronger (weaker) than all of them — and the interval reaches 1 (0) on
+ *   that side; `outOfRange` says which.
  */
 export function plusWithin(
   sources: CorrectnessMatrix,
@@ -96,14 +120,26 @@ export function plusWithin(
   answers: ArrayLike<number>,
   level: number,
   learnAlphas: readonly number[] = DEFAULT_LEARN_ALPHAS,
-): PlusEstimate & { blend: number } {
+): PlusEstimate & { blend: number; outOfRange: OutOfRange } {
   const est = learnedEstimate(sources, acc, natives, nset, labels, answers, learnAlphas);
-  const hw = conformalHalfWidth(est.errors, level);
-  return {
-    accuracy: est.accuracy,
-    interval: [clamp01(est.accuracy - hw), clamp01(est.accuracy + hw)],
-    blend: est.blend,
-  };
+  const isNative = new Uint8Array(sources.rows);
+  for (const s of natives) isNative[s] = 1;
+  const outside = Float64Array.from(est.errors.filter((_, s) => isNative[s] === 0));
+  let hw = conformalHalfWidth(outside, level);
+  if (!Number.isFinite(hw)) hw = conformalHalfWidth(est.errors, level);
+  let score = 0;
+  for (let i = 0; i < answers.length; i++) score += answers[i] as number;
+  score /= answers.length;
+  const sorted = gsetScores(sources, nset).sort();
+  const outOfRange: OutOfRange =
+    score >= quantileSorted(sorted, level) && score > quantileSorted(sorted, 0.5)
+      ? "above"
+      : score <= quantileSorted(sorted, 1 - level) && score < quantileSorted(sorted, 0.5)
+        ? "below"
+        : null;
+  const lo = outOfRange === "below" ? 0 : clamp01(est.accuracy - hw);
+  const hi = outOfRange === "above" ? 1 : clamp01(est.accuracy + hw);
+  return { accuracy: est.accuracy, interval: [lo, hi], blend: est.blend, outOfRange };
 }
 
 /** Options of {@link tailoredPlus}. */
@@ -135,6 +171,12 @@ export interface TailoredPlusOptions
   residualAlpha?: number;
   /** Strata of the beyond mode; default {@link defaultStrata}`(N − g)`. */
   strata?: number;
+  /**
+   * Share of the budget after the G-set that a target in the sources' top quartile on the G-set
+   * spends on a second look — more medoids of its tailored coreset — before its design is chosen;
+   * 0 turns the second look off (the mode then rests on the G-set alone). Default 0.3.
+   */
+  secondLook?: number;
 }
 
 /** How one target was treated. */
@@ -203,6 +245,10 @@ function checkPlusOptions(o: TailoredPlusOptions): void {
   if (!(ra > 0 && Number.isFinite(ra))) {
     throw new TbError("E_USAGE", `tailored-plus: residualAlpha must be a finite number > 0, got ${String(ra)}`);
   }
+  const sl = o.secondLook ?? DEFAULT_SECOND_LOOK;
+  if (!(typeof sl === "number" && sl >= 0 && sl < 1)) {
+    throw new TbError("E_USAGE", `tailored-plus: secondLook must be a share in [0, 1), got ${String(sl)}`);
+  }
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
     throw new TbError("E_USAGE", `tailored-plus: strata must be an integer ≥ 1, got ${String(o.strata)}`);
   }
@@ -230,6 +276,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
   const forced = options.mode ?? "auto";
   const alphas = options.learnAlphas ?? DEFAULT_LEARN_ALPHAS;
   const residualAlpha = options.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
+  const secondLook = options.secondLook ?? DEFAULT_SECOND_LOOK;
   const common: TailoredOptions = {};
   for (const k of [
     "gset",
@@ -280,36 +327,73 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
       const estimates = new Float64Array(T);
       const lower = new Float64Array(T);
       const upper = new Float64Array(T);
-      // within: joint native selection over the targets tailored together, as TailoredBench
-      const within = modes.flatMap((m, t) => (m === "within" ? [t] : []));
+      const extra = budget - g;
+      const look = forced === "auto" ? secondLookSize(extra, secondLook) : 0;
+      // a second look for the targets at the top of the sources' range on the G-set
+      const looked = modes.flatMap((m, t) => (m === "beyond" && look > 0 ? [t] : []));
+      // within (and looked) targets: joint native selection, as TailoredBench
+      const tailored = modes.flatMap((m, t) => (m === "within" || looked.includes(t) ? [t] : []));
       let blendSum = 0;
+      let withinCount = 0;
       let averaged = 0;
       let fallbacks = 0;
-      if (within.length > 0) {
+      let lookedBeyond = 0;
+      let coresetFlags = 0;
+      const beyond = modes.flatMap((m, t) => (m === "beyond" && look === 0 ? [t] : []));
+      if (tailored.length > 0) {
         const sel = selectNatives(
           sources,
           gset,
-          within.map((t) => gAnswers[t] as Float64Array),
+          tailored.map((t) => gAnswers[t] as Float64Array),
           base,
         );
         if (sel.fallback !== "none") fallbacks++;
         const nOpts = nsetOptions(base);
-        within.forEach((t, i) => {
+        const difficulty = looked.length > 0 ? sourceMeans(sources) : undefined;
+        tailored.forEach((t, i) => {
           const nat = sel.natives[i] as Int32Array;
+          const oracle = oracles[t] as (typeof oracles)[number];
           const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
-          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
-          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
+          let fixed = gset;
+          if (modes[t] === "beyond") {
+            // the second look: `look` more medoids of its tailored coreset; its score on them and
+            // the G-set against the sources' scores on the same examples decides the design
+            const first = tailorWith(sources, gset, nat, g + look, ctx.rng.child("look", t), base, distances);
+            fixed = first.nset;
+            const y = oracle.queryMany(fixed);
+            let score = 0;
+            for (const v of y) score += v;
+            if (plusMode(gsetScores(sources, fixed), score / fixed.length, q).mode === "beyond") {
+              lookedBeyond++;
+              const design = stratifiedDesign(
+                difficulty as Float64Array,
+                fixed,
+                extra - look,
+                ctx.rng.child("look-strata", t),
+                options.strata ?? defaultStrata(extra - look),
+              );
+              const observed = Int32Array.from([...fixed, ...design.picks]);
+              const answers = oracle.queryMany(observed);
+              const b = plusBeyond(sources, acc, design, fixed, observed, answers, level, residualAlpha, alphas);
+              estimates[t] = b.accuracy;
+              [lower[t], upper[t]] = b.interval;
+              if (b.averaged) averaged++;
+              return;
+            }
+          }
+          const plan = tailorWith(sources, fixed, nat, budget, ctx.rng.child("nset", t), base, distances);
+          const answers = oracle.queryMany(plan.nset);
           const est = plusWithin(sources, acc, nat, plan.nset, plan.labels, answers, level, alphas);
           estimates[t] = est.accuracy;
           [lower[t], upper[t]] = est.interval;
           blendSum += est.blend;
+          withinCount++;
+          if (est.outOfRange !== null) coresetFlags++;
         });
         trimKept(ws, cacheBytes);
       }
-      // beyond: one stratified design per trial, shared by the targets in this mode
-      const beyond = modes.flatMap((m, t) => (m === "beyond" ? [t] : []));
+      // beyond without a second look: one stratified design per trial, shared by these targets
       if (beyond.length > 0) {
-        const extra = budget - g;
         const design = stratifiedDesign(
           sourceMeans(sources),
           gset,
@@ -330,11 +414,16 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
         estimates,
         intervals: { lower, upper, level },
         diagnostics: {
-          beyondTargets: beyond.length,
+          beyondTargets: beyond.length + lookedBeyond,
+          // targets given a second look, and how many of those it sent to the beyond design
+          secondLooks: looked.length,
+          secondLookBeyond: lookedBeyond,
           // beyond-mode targets whose design estimate fell inside the sources' range (averaged)
           beyondAveraged: averaged,
           outOfRangeTargets: outside,
-          meanBlend: within.length > 0 ? blendSum / within.length : -1,
+          // within-mode targets at the top (bottom) of the sources' range on their coreset
+          coresetOutOfRange: coresetFlags,
+          meanBlend: withinCount > 0 ? blendSum / withinCount : -1,
           nativeFallbacks: fallbacks,
           gset: Array.from(gset),
         },

@@ -7,7 +7,7 @@ import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js
 import { tailoredBench } from "../tailored.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
-import { plusMode, tailoredPlus } from "./method.js";
+import { gsetScores, plusMode, plusWithin, secondLookSize, tailoredPlus } from "./method.js";
 
 /** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
 function population(models: number, examples: number, seed: number): Float64Array {
@@ -181,6 +181,42 @@ describe("conformal half-width", () => {
   });
 });
 
+describe("plusWithin's interval", () => {
+  const S = 30;
+  const n = 60;
+  const data = population(S + 1, n, 5);
+  const sources = matrix(data.slice(0, S * n), S, n);
+  const acc = sources.trueScores();
+  const nset = Int32Array.from([0, 7, 14, 21, 28, 35, 42, 49, 56, 59]);
+  const labels = Int32Array.from({ length: n }, (_, x) => Math.min(9, Math.floor(x / 6)));
+  const natives = Int32Array.from([10, 11, 12, 13, 14, 15]);
+  test("the scale comes from the sources that are not natives; out-of-range sides reach 0 or 1", () => {
+    const mid = Float64Array.from(nset, (j) => data[15 * n + j] as number);
+    const le = learnedEstimate(sources, acc, natives, nset, labels, mid, [0.1, 1, 10]);
+    const w = plusWithin(sources, acc, natives, nset, labels, mid, 0.8);
+    // independent: the ⌈(m+1)·0.8⌉-th smallest |error| over the 24 non-natives
+    const outside = Array.from(le.errors)
+      .filter((_, s) => s < 10 || s > 15)
+      .map(Math.abs)
+      .sort((a, b) => a - b);
+    const hw = outside[Math.ceil(25 * 0.8) - 1] as number;
+    expect(w.outOfRange).toBeNull();
+    expect(w.interval[0]).toBeCloseTo(Math.max(0, w.accuracy - hw), 12);
+    expect(w.interval[1]).toBeCloseTo(Math.min(1, w.accuracy + hw), 12);
+    // every answer right: at or above the 0.8-quantile of the sources' coreset scores → reaches 1
+    const top = plusWithin(sources, acc, natives, nset, labels, new Float64Array(10).fill(1), 0.8);
+    expect(top.outOfRange).toBe("above");
+    expect(top.interval[1]).toBe(1);
+    const bottom = plusWithin(sources, acc, natives, nset, labels, new Float64Array(10), 0.8);
+    expect(bottom.outOfRange).toBe("below");
+    expect(bottom.interval[0]).toBe(0);
+    // not vacuous: most sources score below a perfect score, and above zero, on this coreset
+    const scores = Array.from(gsetScores(sources, nset));
+    expect(scores.filter((v) => v === 1).length).toBeLessThan(S / 5);
+    expect(scores.filter((v) => v === 0).length).toBeLessThan(S / 5);
+  });
+});
+
 describe("plusMode", () => {
   test("beyond from the q-quantile on; out of range only past the extremes", () => {
     const g = Float64Array.from([0, 0.1, 0.2, 0.3, 0.4]); // 0.75-quantile = 0.3
@@ -226,6 +262,22 @@ describe("tailoredPlus as a method", () => {
       });
     }
   });
+  test("second look: top-quartile targets ask ⌈0.3·(N − g)⌉ more medoids first, and the same N in all", () => {
+    const { res, oracles } = run(30);
+    const d = res.diagnostics as Record<string, number>;
+    // the strongest targets (the last two, abilities near the top) are in the sources' top quartile
+    expect(d.secondLooks).toBeGreaterThanOrEqual(1);
+    expect(d.secondLookBeyond).toBeLessThanOrEqual(d.secondLooks as number);
+    for (const o of oracles) expect(o.queried).toBe(30);
+    // off: the G-set alone decides, no second look
+    const off = run(30, { secondLook: 0 }).res.diagnostics as Record<string, number>;
+    expect(off.secondLooks).toBe(0);
+    expect(off.beyondTargets).toBe(d.secondLooks);
+    // a second look that would leave no draw for the beyond design is skipped
+    expect(secondLookSize(20, 0.3)).toBe(6);
+    expect(secondLookSize(1, 0.3)).toBe(0);
+    expect(secondLookSize(10, 0)).toBe(0);
+  });
   test("within budget on random small problems (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 12, max: 40 }), fc.nat(50), (budget, seed) => {
@@ -239,6 +291,8 @@ describe("tailoredPlus as a method", () => {
   test("bad options are E_USAGE naming the option", () => {
     const bad: [object, string][] = [
       [{ level: 1 }, "level"],
+      [{ secondLook: 1 }, "secondLook"],
+      [{ secondLook: -0.1 }, "secondLook"],
       [{ rangeQuantile: 2 }, "rangeQuantile"],
       [{ mode: "sideways" }, "mode"],
       [{ learnAlphas: [] }, "learnAlphas"],
