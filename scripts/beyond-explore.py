@@ -123,13 +123,13 @@ CHECK_RULES = {
 }
 
 
-def check_table(paths):
-    """Markdown: MAE × 1000 at N = 20/30/40 of each check rule (records made with --within --check r)."""
+def rule_table(paths, rules):
+    """Markdown: MAE × 1000 at N = 20/30/40 of each routing rule, one column per matrix and setting."""
     rows = [json.loads(l) for p in paths for l in open(p) if l.strip()]
     keys = sorted({(r["data"], r["setting"]) for r in rows})
     print("| rule | " + " | ".join(f"{d} {s[:6]}." for d, s in keys) + " |")
     print("|---|" + "---|" * len(keys))
-    for name, rule in CHECK_RULES.items():
+    for name, rule in rules.items():
         cells = []
         for d, s in keys:
             vals = []
@@ -139,7 +139,6 @@ def check_table(paths):
                 vals.append(f"{1000 * np.mean(per):.0f}")
             cells.append("/".join(vals))
         print(f"| {name} | " + " | ".join(cells) + " |")
-
 
 def _seq(x, key):
     """G-set below the upper quartile → within; else the second look's score decides (same quartile)."""
@@ -154,24 +153,6 @@ SEQ_RULES = {
     "second look, G only pooled": lambda x: _seq(x, "seqBeyondG"),
     "within only": lambda x: x["within"],
 }
-
-
-def seq_table(paths):
-    """Markdown: MAE × 1000 at N = 20/30/40 with and without the second look (records made with --within --seq f)."""
-    rows = [json.loads(l) for p in paths for l in open(p) if l.strip()]
-    keys = sorted({(r["data"], r["setting"]) for r in rows})
-    print("| rule | " + " | ".join(f"{d} {s[:6]}." for d, s in keys) + " |")
-    print("|---|" + "---|" * len(keys))
-    for name, rule in SEQ_RULES.items():
-        cells = []
-        for d, s in keys:
-            vals = []
-            for N in sorted({r["N"] for r in rows}):
-                g = [r for r in rows if r["data"] == d and r["setting"] == s and r["N"] == N]
-                per = [np.mean([abs(rule(r) - r["truth"]) for r in g if r["trial"] == t]) for t in sorted({r["trial"] for r in g})]
-                vals.append(f"{1000 * np.mean(per):.0f}")
-            cells.append("/".join(vals))
-        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def within_intervals(paths):
@@ -197,9 +178,9 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--rules"]:
         rules_table(sys.argv[2:])
     elif sys.argv[1:2] == ["--check"]:
-        check_table(sys.argv[2:])
+        rule_table(sys.argv[2:], CHECK_RULES)  # records made with --within --check r
     elif sys.argv[1:2] == ["--seq"]:
-        seq_table(sys.argv[2:])
+        rule_table(sys.argv[2:], SEQ_RULES)  # records made with --within --seq f
     elif sys.argv[1:2] == ["--within-intervals"]:
         within_intervals(sys.argv[2:])
     else:

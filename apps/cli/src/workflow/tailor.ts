@@ -272,28 +272,11 @@ function tailorPlus(a: {
     };
     let file: PlanFile;
     let what: string;
-    if (looks(i)) {
+    if (looks(i) || m.mode === "within") {
+      // a second look (g + m medoids) or the whole N-set: the tailored coreset, as far as it goes
       const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
-      const first = tailor(sources, gset, nat.natives, g + look, RandomStream.derive(seed).child("look", i), opts);
-      file = {
-        ...common,
-        nset: ids(first.nset),
-        toEvaluate: ids(first.toEvaluate),
-        nativeSources: Array.from(nat.natives, (s) => sources.modelIds[s] as string),
-        labels: Array.from(first.labels),
-        gAnswers: gA,
-        dBar: nat.dBar,
-        nBar: nat.nBar,
-        options: pf.options,
-        source: pf.source,
-        method: "tailored-plus",
-        mode: "look",
-        outOfRange: m.outOfRange,
-      };
-      what = `at the top of the sources' range on the G-set: a second look at ${look} more examples of its tailored coreset decides its design`;
-    } else if (m.mode === "within") {
-      const nat = natives.get(i) as { natives: Int32Array; dBar: number; nBar: number; fallback: string };
-      const plan = tailor(sources, gset, nat.natives, budget, RandomStream.derive(seed).child("nset", i), opts);
+      const stream = looks(i) ? RandomStream.derive(seed).child("look", i) : RandomStream.derive(seed).child("nset", i);
+      const plan = tailor(sources, gset, nat.natives, looks(i) ? g + look : budget, stream, opts);
       file = {
         ...common,
         nset: ids(plan.nset),
@@ -306,10 +289,12 @@ function tailorPlus(a: {
         options: pf.options,
         source: pf.source,
         method: "tailored-plus",
-        mode: "within",
+        mode: looks(i) ? "look" : "within",
         outOfRange: m.outOfRange,
       };
-      what = `within the sources' range: ${nat.natives.length} native sources, N-set of ${budget} medoids`;
+      what = looks(i)
+        ? `at the top of the sources' range on the G-set: a second look at ${look} more examples of its tailored coreset decides its design`
+        : `within the sources' range: ${nat.natives.length} native sources, N-set of ${budget} medoids`;
       if (nat.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
     } else {
       const d = beyondDesign as NonNullable<typeof beyondDesign>;
