@@ -7,6 +7,7 @@
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
   DEFAULT_RANGE_QUANTILE,
+  DEFAULT_SECOND_LOOK,
   estimate,
   estimateInterval,
   gsetScores,
@@ -15,6 +16,7 @@ import {
   plusWithin,
   probe,
   type StratifiedDesign,
+  secondLookSize,
   selectNatives,
   sourceMeans,
   stratifiedDesign,
@@ -56,6 +58,8 @@ export interface EvaluateSettings {
    * answers are refused — lm-eval would run, or be paired with, other questions than the columns.
    */
   docOrder?: DocOrder;
+  /** tailored-plus's second look (`--second-look`); default 0.3, 0: the G-set alone decides. */
+  secondLook?: number;
 }
 
 export const DEFAULT_EVALUATE: EvaluateSettings = {
@@ -175,9 +179,13 @@ function missingMessage(what: string, ids: readonly string[], have: number, tota
 /** Phase 2 (`tb tailor`, one target, single pooling): the rest of the N-set. */
 export interface PlanResult extends Samples {
   method: EvaluateSettings["method"];
-  /** tailored-plus: within the sources' range (native sources, N-set medoids) or beyond it (stratified sample). */
-  mode?: "within" | "beyond";
+  /**
+   * tailored-plus: within the sources' range (native sources, N-set medoids), beyond it (stratified
+   * sample), or a second look first (`look`: more medoids; {@link lookStep} makes the final plan).
+   */
+  mode?: "within" | "beyond" | "look";
   outOfRange: "above" | "below" | null;
+  /** The examples answered before this plan's (the G-set, and a second look's). */
   gset: Int32Array;
   gAnswers: number[];
   nset: Int32Array;
@@ -219,7 +227,8 @@ export function tailorStep(
   if (s.method === "tailored-plus") {
     const m = plusMode(gsetScores(sources, gset), gAnswers.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE);
     outOfRange = m.outOfRange;
-    if (m.mode === "beyond") {
+    const look = m.mode === "beyond" ? secondLookSize(s.budget - g, s.secondLook ?? DEFAULT_SECOND_LOOK) : 0;
+    if (m.mode === "beyond" && look === 0) {
       const d = stratifiedDesign(sourceMeans(sources), gset, s.budget - g, RandomStream.derive(s.seed).child("strata"));
       const nset = new Int32Array(g + d.picks.length);
       nset.set(gset, 0);
@@ -238,6 +247,24 @@ export function tailorStep(
         toEvaluateIds: ids(d.picks),
       });
     }
+    if (look > 0) {
+      // the second look: `look` more medoids of its tailored coreset (as `tb tailor`)
+      const sel = selectNatives(sources, gset, [gAnswers], o);
+      const natives = sel.natives[0] as Int32Array;
+      const first = tailor(sources, gset, natives, g + look, RandomStream.derive(s.seed).child("look", 0), o);
+      return withSamples({
+        ...base,
+        mode: "look",
+        outOfRange,
+        nset: first.nset,
+        labels: first.labels,
+        natives,
+        dBar: sel.dBar,
+        nBar: sel.nBar,
+        fallback: sel.fallback,
+        toEvaluateIds: ids(first.toEvaluate),
+      });
+    }
   }
   const sel = selectNatives(sources, gset, [gAnswers], o);
   const natives = sel.natives[0] as Int32Array;
@@ -253,6 +280,73 @@ export function tailorStep(
     nBar: sel.nBar,
     fallback: sel.fallback,
     toEvaluateIds: ids(plan.toEvaluate),
+  });
+}
+
+/**
+ * After a second look (`tb tailor --plan`): the target's answers on the G-set and the look's
+ * examples choose its design — the rest of its tailored coreset, or stratified draws around the
+ * examples answered — by the same upper-quartile rule as the G-set's.
+ */
+export function lookStep(
+  sources: CorrectnessMatrix,
+  plan: PlanResult,
+  answers: ReadonlyMap<number, number>,
+  s: EvaluateSettings,
+): PlanResult {
+  checkSettings(sources, s);
+  if (plan.mode !== "look") throw new TbError("E_USAGE", "this plan takes no second look: estimate from its answers");
+  const fixed = plan.nset;
+  const missing: string[] = [];
+  const y = Array.from(fixed, (j) => {
+    const gk = plan.gset.indexOf(j);
+    const a = answers.get(j) ?? (gk >= 0 ? plan.gAnswers[gk] : undefined);
+    if (a === undefined) missing.push(sources.exampleIds[j] as string);
+    return a ?? 0;
+  });
+  if (missing.length > 0) {
+    throw new TbError(
+      "E_INPUT",
+      missingMessage("the answers do not cover the second look", missing, fixed.length - missing.length, fixed.length),
+    );
+  }
+  const ids = (a: ArrayLike<number>) => Array.from(a, (j) => sources.exampleIds[j] as string);
+  const rng = RandomStream.derive(s.seed);
+  const score = y.reduce((a, b) => a + b, 0) / fixed.length;
+  const base = { method: plan.method, outOfRange: plan.outOfRange, gset: fixed, gAnswers: y };
+  const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
+    ...p,
+    ...samplesOf(p.toEvaluateIds, s, sources.cols),
+  });
+  if (plusMode(gsetScores(sources, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond") {
+    const d = stratifiedDesign(sourceMeans(sources), fixed, s.budget - fixed.length, rng.child("look-strata", 0));
+    const nset = new Int32Array(fixed.length + d.picks.length);
+    nset.set(fixed, 0);
+    nset.set(d.picks, fixed.length);
+    return withSamples({
+      ...base,
+      mode: "beyond",
+      nset,
+      labels: new Int32Array(0),
+      natives: new Int32Array(0),
+      design: d,
+      dBar: 0,
+      nBar: 0,
+      fallback: "none",
+      toEvaluateIds: ids(d.picks),
+    });
+  }
+  const p = tailor(sources, fixed, plan.natives, s.budget, rng.child("nset", 0), opts(s));
+  return withSamples({
+    ...base,
+    mode: "within",
+    nset: p.nset,
+    labels: p.labels,
+    natives: plan.natives,
+    dBar: plan.dBar,
+    nBar: plan.nBar,
+    fallback: plan.fallback,
+    toEvaluateIds: ids(p.toEvaluate),
   });
 }
 
@@ -277,6 +371,7 @@ export function estimateStep(
   s: EvaluateSettings,
 ): EstimateResult {
   checkSettings(sources, s);
+  if (plan.mode === "look") throw new TbError("E_USAGE", "upload the second look's answers first (step 3)");
   const { nset } = plan;
   const values = new Float64Array(nset.length);
   const missing: string[] = [];

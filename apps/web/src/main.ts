@@ -201,6 +201,7 @@ studyForm.addEventListener("submit", (e) => {
 
 const probeForm = $<HTMLFormElement>("#probe-form");
 const tailorForm = $<HTMLFormElement>("#tailor-form");
+const lookForm = $<HTMLFormElement>("#look-form");
 const estimateForm = $<HTMLFormElement>("#estimate-form");
 const evalError = $("#evaluate-error");
 
@@ -256,7 +257,7 @@ function guard(p: Promise<void>): void {
 
 /** The lm-eval `--samples` JSON (shown, downloadable, with the command), or why there is none. */
 function samplesBlock(
-  kind: "gset" | "nset",
+  kind: "gset" | "look" | "nset",
   r: { samples: Record<string, number[]> | null; samplesNote?: string },
 ): string {
   if (r.samples === null) {
@@ -264,7 +265,7 @@ function samplesBlock(
   }
   const json = JSON.stringify(r.samples);
   return `<pre id="${kind}-samples">${esc(json)}</pre>
-<p>${downloadLink(`${json}\n`, samplesName(kind), "application/json", `download the ${kind === "gset" ? "G-set" : "N-set"} samples JSON (lm-eval --samples)`)}</p>
+<p>${downloadLink(`${json}\n`, samplesName(kind), "application/json", `download the ${kind === "gset" ? "G-set" : kind === "look" ? "second look's" : "N-set"} samples JSON (lm-eval --samples)`)}</p>
 <p class="hint"><code>lm_eval --model hf --model_args pretrained=&lt;your-model&gt; --tasks ${esc(Object.keys(r.samples).join(","))} --samples ${samplesName(kind)} --log_samples --output_path out</code></p>`;
 }
 
@@ -279,8 +280,10 @@ probeForm.addEventListener("submit", (e) => {
       const settings = readEvaluateSettings();
       const source = await fileOf(probeForm, "source", "source CSV");
       step(tailorForm, false);
+      step(lookForm, false);
       step(estimateForm, false);
       $("#tailor-output").hidden = true;
+      $("#look-step").hidden = true;
       $("#estimate-output").hidden = true;
       const r = await ask<"probe-done">({ type: "probe", source, settings });
       show(
@@ -293,24 +296,55 @@ ${samplesBlock("gset", r)}${idList(r.gsetIds)}`,
   );
 });
 
+/** The plan a tailor or look step returned: what to run next, and which step takes the answers. */
+function showPlan(out: HTMLElement, r: Reply & { type: "tailor-done" }): void {
+  const what =
+    r.mode === "beyond"
+      ? "beyond the sources' range: a stratified random sample of the rest"
+      : r.mode === "look"
+        ? "at the top of the sources' range on the G-set: a second look at more of its tailored coreset chooses the design"
+        : `${r.nativeSources} native sources; the N-set is their cluster medoids${r.fallback !== "none" ? " (no source within d̄: threshold relaxed)" : ""}`;
+  show(
+    out,
+    `<p class="plan-mode" data-mode="${esc(r.mode)}">${esc(r.mode)}: ${esc(what)}. Run your model on these ${r.toEvaluateIds.length} more examples${r.mode === "look" ? ", then upload its answers in step 2b" : ""}:</p>
+${r.outOfRange ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
+${samplesBlock(r.mode === "look" ? "look" : "nset", r)}${idList(r.toEvaluateIds)}`,
+  );
+}
+
 tailorForm.addEventListener("submit", (e) => {
   e.preventDefault();
   guard(
     (async () => {
       const answers = await fileOf(tailorForm, "answers", "G-set answers");
+      step(lookForm, false);
       step(estimateForm, false);
+      $("#look-step").hidden = true;
       $("#estimate-output").hidden = true;
       const r = await ask<"tailor-done">({ type: "tailor", answers, lmEval: lmEvalChoice(tailorForm) });
-      const what =
-        r.mode === "beyond"
-          ? "at the top of the sources' range on the G-set: a stratified random sample of the rest"
-          : `${r.nativeSources} native sources; the N-set is their cluster medoids${r.fallback !== "none" ? " (no source within d̄: threshold relaxed)" : ""}`;
-      show(
-        $("#tailor-output"),
-        `<p id="tailor-mode" data-mode="${esc(r.mode)}">${esc(r.mode)}: ${esc(what)}. Run your model on these ${r.toEvaluateIds.length} more examples:</p>
-${r.outOfRange ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
-${samplesBlock("nset", r)}${idList(r.toEvaluateIds)}`,
-      );
+      showPlan($("#tailor-output"), r);
+      $("#tailor-output .plan-mode")?.setAttribute("id", "tailor-mode");
+      if (r.mode === "look") {
+        $("#look-step").hidden = false;
+        $("#look-output").hidden = true;
+        step(lookForm, true);
+      } else {
+        step(estimateForm, true);
+      }
+    })(),
+  );
+});
+
+lookForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  guard(
+    (async () => {
+      const answers = await fileOf(lookForm, "answers", "second look's answers");
+      step(estimateForm, false);
+      $("#estimate-output").hidden = true;
+      const r = await ask<"tailor-done">({ type: "look", answers, lmEval: lmEvalChoice(lookForm) });
+      showPlan($("#look-output"), r);
+      $("#look-output .plan-mode")?.setAttribute("id", "look-mode");
       step(estimateForm, true);
     })(),
   );

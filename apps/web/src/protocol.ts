@@ -9,6 +9,8 @@ export type Request =
   | { type: "study"; id: number; settings: StudySettings }
   | { type: "probe"; id: number; source: { name: string; text: string }; settings: EvaluateSettings }
   | { type: "tailor"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice }
+  /** tailored-plus's second look: its answers choose the design (answered with "tailor-done"). */
+  | { type: "look"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice }
   | { type: "estimate"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice };
 
 /** lm-eval samples: which metric and filter to read (as `--metric` / `--filter`); empty = the only one. */

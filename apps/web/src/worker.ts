@@ -11,6 +11,7 @@ import {
   type EvaluateSettings,
   estimateStep,
   loadSourceCsv,
+  lookStep,
   type PlanResult,
   type ProbeResult,
   parseAnswers,
@@ -73,8 +74,12 @@ async function handle(req: Request): Promise<void> {
       });
       return;
     }
-    case "tailor": {
+    case "tailor":
+    case "look": {
       if (!session) throw new TbError("E_USAGE", "upload the source matrix and compute the G-set first");
+      if (req.type === "look" && session.plan?.mode !== "look") {
+        throw new TbError("E_USAGE", "no second look is pending: upload the G-set answers first (step 2)");
+      }
       const answers = parseAnswers(
         session.sources,
         req.answers.text,
@@ -82,7 +87,10 @@ async function handle(req: Request): Promise<void> {
         lmEvalOptions(req.lmEval),
         session.settings.docOrder,
       );
-      const plan = tailorStep(session.sources, session.probed, answers, session.settings);
+      const plan =
+        req.type === "tailor"
+          ? tailorStep(session.sources, session.probed, answers, session.settings)
+          : lookStep(session.sources, session.plan as PlanResult, answers, session.settings);
       session.plan = plan;
       post({
         type: "tailor-done",

@@ -12,7 +12,15 @@ import { reproduce, syntheticPopulation, trialEstimates } from "@tb/experiment";
 import { htmlReport } from "@tb/plot";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DEFAULT_EVALUATE, estimateStep, loadSourceCsv, parseAnswers, probeStep, tailorStep } from "../src/evaluate.js";
+import {
+  DEFAULT_EVALUATE,
+  estimateStep,
+  loadSourceCsv,
+  lookStep,
+  parseAnswers,
+  probeStep,
+  tailorStep,
+} from "../src/evaluate.js";
 import { DEMO_STUDY } from "../src/settings.js";
 import { fixture } from "./fixture.js";
 
@@ -206,6 +214,56 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, "evaluate.png"), fullPage: true });
     }
+    await page.close();
+  });
+
+  test("evaluate the strongest model: a second look in step 2b, then the estimate, as in Node", async () => {
+    const fx = fixture("strongest");
+    const s = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, docOrder: "identity" as const };
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    const probed = probeStep(sources, s);
+    const first = tailorStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s);
+    expect(first.mode).toBe("look");
+    const plan = lookStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "l.csv"), s);
+    const est = estimateStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s);
+
+    const page = await open("");
+    await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
+    await page.click('nav .tab[data-view="evaluate"]');
+    const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    await page.setInputFiles('#probe-form input[name="source"]', file("correctness.csv", fx.sourcesCsv));
+    await page.fill('#probe-form input[name="gset"]', "8");
+    await page.fill('#probe-form input[name="budget"]', "20");
+    await page.fill('#probe-form input[name="seed"]', "3");
+    await page.selectOption('#probe-form select[name="docOrder"]', "identity");
+    await page.click("#probe-form button");
+    await page.waitForSelector("#gset-samples");
+    const ids = (sel: string) => async () =>
+      (JSON.parse((await page.textContent(sel)) as string) as { toy: number[] }).toy.map((d) => `toy/${d}`);
+    await page.setInputFiles(
+      '#tailor-form input[name="answers"]',
+      file("g.csv", fx.answersCsv(await ids("#gset-samples")())),
+    );
+    await page.click("#tailor-form button");
+    await page.waitForSelector("#look-samples");
+    expect(await page.getAttribute("#tailor-mode", "data-mode")).toBe("look");
+    expect(await page.locator("#look-step").isVisible()).toBe(true);
+    // the estimate waits for the second look's answers
+    expect(await page.locator("#estimate-form button").isDisabled()).toBe(true);
+    const lookIds = await ids("#look-samples")();
+    expect(lookIds).toEqual([...first.toEvaluateIds].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))));
+    await page.setInputFiles('#look-form input[name="answers"]', file("l.csv", fx.answersCsv(lookIds)));
+    await page.click("#look-form button");
+    await page.waitForSelector("#nset-samples");
+    expect(await page.getAttribute("#look-mode", "data-mode")).toBe(plan.mode);
+    await page.setInputFiles(
+      '#estimate-form input[name="answers"]',
+      file("rest.csv", fx.answersCsv(await ids("#nset-samples")())),
+    );
+    await page.click("#estimate-form button");
+    await page.waitForSelector("#estimate-output:not([hidden])");
+    const result = JSON.parse((await page.textContent("#results")) as string);
+    expect(result).toEqual(JSON.parse(JSON.stringify(est)));
     await page.close();
   });
 

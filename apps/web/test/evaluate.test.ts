@@ -9,6 +9,7 @@ import {
   type EvaluateSettings,
   estimateStep,
   loadSourceCsv,
+  lookStep,
   parseAnswers,
   probeStep,
   tailorStep,
@@ -44,7 +45,12 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
       const probed = probeStep(sources, s);
       const gAnswers = parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv");
-      const plan = tailorStep(sources, probed, gAnswers, s);
+      const first = tailorStep(sources, probed, gAnswers, s);
+      // tailored-plus's second look (a model at the top of the sources' range): one more round
+      const plan =
+        first.mode === "look"
+          ? lookStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "look.csv"), s)
+          : first;
       const rest = parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "rest.csv");
       const est = estimateStep(sources, plan, rest, s);
 
@@ -68,29 +74,42 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
         "20",
         "--method",
         method,
-        // the page has two rounds of answers: the G-set alone decides (no second look)
-        ...(method === "tailored-plus" ? ["--second-look", "0"] : []),
         "--out",
         join(dir, "plan.json"),
       ]);
-      const planFile = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
-      expect(plan.toEvaluateIds).toEqual(planFile.toEvaluate);
-      expect(plan.mode).toBe(planFile.mode);
-      expect(plan.outOfRange).toBe(planFile.outOfRange ?? null);
-      if (target === "strongest") expect(plan.mode).toBe("beyond");
-      if (target === "median" && method === "tailored-plus") expect(plan.mode).toBe("within");
-      writeFileSync(join(dir, "rest.csv"), fx.answersCsv(planFile.toEvaluate));
-      const cli = JSON.parse(
+      const firstFile = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
+      expect(first.toEvaluateIds).toEqual(firstFile.toEvaluate);
+      expect(first.mode).toBe(firstFile.mode);
+      let final = join(dir, "plan.json");
+      const extra: string[] = [];
+      if (firstFile.mode === "look") {
+        writeFileSync(join(dir, "look.csv"), fx.answersCsv(firstFile.toEvaluate));
+        final = join(dir, "final.json");
         tb([
-          "estimate",
+          "tailor",
           "--source",
           src,
           "--plan",
           join(dir, "plan.json"),
           "--responses",
-          join(dir, "rest.csv"),
-          "--json",
-        ]),
+          join(dir, "look.csv"),
+          "--out",
+          final,
+        ]);
+        extra.push("--responses", join(dir, "look.csv"));
+      }
+      const planFile = JSON.parse(readFileSync(final, "utf8"));
+      expect(plan.toEvaluateIds).toEqual(planFile.toEvaluate);
+      expect(plan.mode).toBe(planFile.mode);
+      expect(plan.outOfRange).toBe(planFile.outOfRange ?? null);
+      if (target === "strongest") {
+        expect(first.mode).toBe("look");
+        expect(plan.mode).toBe("beyond");
+      }
+      if (target === "median" && method === "tailored-plus") expect(plan.mode).toBe("within");
+      writeFileSync(join(dir, "rest.csv"), fx.answersCsv(planFile.toEvaluate));
+      const cli = JSON.parse(
+        tb(["estimate", "--source", src, "--plan", final, "--responses", join(dir, "rest.csv"), ...extra, "--json"]),
       );
       expect(est.accuracy).toBe(cli.accuracy);
       expect(est.interval).toEqual(cli.interval);
