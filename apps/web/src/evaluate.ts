@@ -199,6 +199,31 @@ export interface PlanResult extends Samples {
   toEvaluateIds: string[];
 }
 
+/** The parts of a beyond-mode plan: the examples answered so far, then the stratified draws. */
+function beyondPlan(
+  fixed: Int32Array,
+  d: StratifiedDesign,
+  ids: (a: ArrayLike<number>) => string[],
+): Pick<
+  PlanResult,
+  "mode" | "nset" | "labels" | "natives" | "design" | "dBar" | "nBar" | "fallback" | "toEvaluateIds"
+> {
+  const nset = new Int32Array(fixed.length + d.picks.length);
+  nset.set(fixed, 0);
+  nset.set(d.picks, fixed.length);
+  return {
+    mode: "beyond",
+    nset,
+    labels: new Int32Array(0),
+    natives: new Int32Array(0),
+    design: d,
+    dBar: 0,
+    nBar: 0,
+    fallback: "none",
+    toEvaluateIds: ids(d.picks),
+  };
+}
+
 export function tailorStep(
   sources: CorrectnessMatrix,
   probed: ProbeResult,
@@ -230,22 +255,7 @@ export function tailorStep(
     const look = m.mode === "beyond" ? secondLookSize(s.budget - g, s.secondLook ?? DEFAULT_SECOND_LOOK) : 0;
     if (m.mode === "beyond" && look === 0) {
       const d = stratifiedDesign(sourceMeans(sources), gset, s.budget - g, RandomStream.derive(s.seed).child("strata"));
-      const nset = new Int32Array(g + d.picks.length);
-      nset.set(gset, 0);
-      nset.set(d.picks, g);
-      return withSamples({
-        ...base,
-        mode: "beyond",
-        outOfRange,
-        nset,
-        labels: new Int32Array(0),
-        natives: new Int32Array(0),
-        design: d,
-        dBar: 0,
-        nBar: 0,
-        fallback: "none",
-        toEvaluateIds: ids(d.picks),
-      });
+      return withSamples({ ...base, outOfRange, ...beyondPlan(gset, d, ids) });
     }
     if (look > 0) {
       // the second look: `look` more medoids of its tailored coreset (as `tb tailor`)
@@ -320,21 +330,7 @@ export function lookStep(
   });
   if (plusMode(gsetScores(sources, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond") {
     const d = stratifiedDesign(sourceMeans(sources), fixed, s.budget - fixed.length, rng.child("look-strata", 0));
-    const nset = new Int32Array(fixed.length + d.picks.length);
-    nset.set(fixed, 0);
-    nset.set(d.picks, fixed.length);
-    return withSamples({
-      ...base,
-      mode: "beyond",
-      nset,
-      labels: new Int32Array(0),
-      natives: new Int32Array(0),
-      design: d,
-      dBar: 0,
-      nBar: 0,
-      fallback: "none",
-      toEvaluateIds: ids(d.picks),
-    });
+    return withSamples({ ...base, ...beyondPlan(fixed, d, ids) });
   }
   const p = tailor(sources, fixed, plan.natives, s.budget, rng.child("nset", 0), opts(s));
   return withSamples({

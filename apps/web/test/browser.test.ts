@@ -161,6 +161,22 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   }, 900_000);
 
+  /** The Evaluate view with the source CSV uploaded and the G-set computed (G = 8, N = 20, seed 3). */
+  async function probeInPage(sourcesCsv: string): Promise<Page> {
+    const page = await open("");
+    await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
+    await page.click('nav .tab[data-view="evaluate"]');
+    await page.setInputFiles('#probe-form input[name="source"]', file("correctness.csv", sourcesCsv));
+    await page.fill('#probe-form input[name="gset"]', "8");
+    await page.fill('#probe-form input[name="budget"]', "20");
+    await page.fill('#probe-form input[name="seed"]', "3");
+    await page.selectOption('#probe-form select[name="docOrder"]', "identity");
+    await page.click("#probe-form button");
+    await page.waitForSelector("#gset-samples");
+    return page;
+  }
+  const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+
   test("evaluate a model: G-set → answers → rest of the N-set → answers → estimate, as in Node", async () => {
     const fx = fixture("median");
     const s = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, docOrder: "identity" as const };
@@ -170,17 +186,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const plan = tailorStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s);
     const est = estimateStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s);
 
-    const page = await open("");
-    await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
-    await page.click('nav .tab[data-view="evaluate"]');
-    const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
-    await page.setInputFiles('#probe-form input[name="source"]', file("correctness.csv", fx.sourcesCsv));
-    await page.fill('#probe-form input[name="gset"]', "8");
-    await page.fill('#probe-form input[name="budget"]', "20");
-    await page.fill('#probe-form input[name="seed"]', "3");
-    await page.selectOption('#probe-form select[name="docOrder"]', "identity");
-    await page.click("#probe-form button");
-    await page.waitForSelector("#gset-samples");
+    const page = await probeInPage(fx.sourcesCsv);
     const gSamples = JSON.parse((await page.textContent("#gset-samples")) as string) as { toy: number[] };
     expect(gSamples).toEqual(probed.samples);
     const gIds = gSamples.toy.map((d) => `toy/${d}`);
@@ -227,17 +233,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const plan = lookStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "l.csv"), s);
     const est = estimateStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s);
 
-    const page = await open("");
-    await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
-    await page.click('nav .tab[data-view="evaluate"]');
-    const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
-    await page.setInputFiles('#probe-form input[name="source"]', file("correctness.csv", fx.sourcesCsv));
-    await page.fill('#probe-form input[name="gset"]', "8");
-    await page.fill('#probe-form input[name="budget"]', "20");
-    await page.fill('#probe-form input[name="seed"]', "3");
-    await page.selectOption('#probe-form select[name="docOrder"]', "identity");
-    await page.click("#probe-form button");
-    await page.waitForSelector("#gset-samples");
+    const page = await probeInPage(fx.sourcesCsv);
     const ids = (sel: string) => async () =>
       (JSON.parse((await page.textContent(sel)) as string) as { toy: number[] }).toy.map((d) => `toy/${d}`);
     await page.setInputFiles(
