@@ -6,6 +6,7 @@
  */
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
+  afterSecondLook,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_SECOND_LOOK,
   estimate,
@@ -321,18 +322,16 @@ export function lookStep(
     );
   }
   const ids = (a: ArrayLike<number>) => Array.from(a, (j) => sources.exampleIds[j] as string);
-  const rng = RandomStream.derive(s.seed);
-  const score = y.reduce((a, b) => a + b, 0) / fixed.length;
   const base = { method: plan.method, outOfRange: plan.outOfRange, gset: fixed, gAnswers: y };
   const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
     ...p,
     ...samplesOf(p.toEvaluateIds, s, sources.cols),
   });
-  if (plusMode(gsetScores(sources, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond") {
-    const d = stratifiedDesign(sourceMeans(sources), fixed, s.budget - fixed.length, rng.child("look-strata", 0));
-    return withSamples({ ...base, ...beyondPlan(fixed, d, ids) });
-  }
-  const p = tailor(sources, fixed, plan.natives, s.budget, rng.child("nset", 0), opts(s));
+  const next = afterSecondLook(sources, fixed, y, plan.natives, s.budget, RandomStream.derive(s.seed), 0, {
+    tailored: opts(s),
+  });
+  if (next.mode === "beyond") return withSamples({ ...base, ...beyondPlan(fixed, next.design, ids) });
+  const p = next.plan;
   return withSamples({
     ...base,
     mode: "within",

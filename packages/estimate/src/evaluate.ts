@@ -3,6 +3,7 @@ import { estimateFromClusters, nativeMean } from "./calibrate.js";
 import { estimateInterval } from "./interval.js";
 import { sourceMeans, stratifiedDesign } from "./plus/design.js";
 import {
+  afterSecondLook,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_SECOND_LOOK,
   gsetScores,
@@ -14,7 +15,7 @@ import {
   plusWithin,
   secondLookSize,
 } from "./plus/method.js";
-import { probe, selectNatives, tailor } from "./tailored.js";
+import { probe, selectNatives, type TailorPlan, tailor } from "./tailored.js";
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -160,31 +161,31 @@ export async function evaluate(
   }
   const sel = selectNatives(matrix, gset, [gAnswers]);
   const natives = sel.natives[0] as Int32Array;
-  let fixed = gset;
+  let plan: Omit<TailorPlan, "dBar" | "nBar">;
   let fixedAnswers = gAnswers;
   if (look > 0) {
     // the second look: more of its tailored coreset; its score there decides the design
     const first = tailor(matrix, gset, natives, g + look, rng.child("look", 0));
-    fixed = first.nset;
     fixedAnswers = Float64Array.from([...gAnswers, ...(await query(first.toEvaluate))]);
-    const score = fixedAnswers.reduce((a, b) => a + b, 0) / fixed.length;
-    if (plusMode(gsetScores(matrix, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond") {
-      const design = stratifiedDesign(sourceMeans(matrix), fixed, budget - g - look, rng.child("look-strata", 0));
-      const rest = await query(design.picks);
-      const observed = Int32Array.from([...fixed, ...design.picks]);
-      const b = plusBeyond(matrix, acc, design, fixed, observed, Float64Array.from([...fixedAnswers, ...rest]), level);
+    const next = afterSecondLook(matrix, first.nset, fixedAnswers, natives, budget, rng, 0);
+    if (next.mode === "beyond") {
+      const rest = await query(next.design.picks);
+      const all = Float64Array.from([...fixedAnswers, ...rest]);
+      const b = plusBeyond(matrix, acc, next.design, first.nset, next.observed, all, level);
       return {
         ...pick(b),
         level,
-        asked: ids(observed),
+        asked: ids(next.observed),
         method,
         mode: "beyond",
         secondLook: true,
         outOfRange: range.outOfRange,
       };
     }
+    plan = next.plan;
+  } else {
+    plan = tailor(matrix, gset, natives, budget, rng.child("nset", 0));
   }
-  const plan = tailor(matrix, fixed, natives, budget, rng.child("nset", 0));
   const rest = await query(plan.toEvaluate);
   const answers = Float64Array.from([...fixedAnswers, ...rest]);
   if (method === "tailored-plus") {

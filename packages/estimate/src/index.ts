@@ -64,6 +64,8 @@ export {
   ridgeLearn,
 } from "./plus/learned.js";
 export {
+  type AfterLook,
+  afterSecondLook,
   beyondEstimate,
   DEFAULT_LEARN_ALPHAS,
   DEFAULT_RANGE_QUANTILE,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
 import {
+  afterSecondLook,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_SECOND_LOOK,
   gsetScores,
@@ -387,23 +388,18 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
     );
   }
   const score = y.reduce((s, x) => s + x, 0) / fixed.length;
-  const beyond = plusMode(gsetScores(sources, fixed), score, DEFAULT_RANGE_QUANTILE).mode === "beyond";
   const ids = (arr: ArrayLike<number>) => Array.from(arr, (j) => sources.exampleIds[j] as string);
-  const rng = RandomStream.derive(pf.seed);
   const looked = pf.toEvaluate;
-  const opts = tailoredOptions(pf.options);
+  const next = afterSecondLook(sources, fixed, y, natives, pf.budget, RandomStream.derive(pf.seed), pf.targetIndex, {
+    tailored: tailoredOptions(pf.options),
+  });
   let file: PlanFile;
   let what: string;
-  if (beyond) {
-    const d = stratifiedDesign(
-      sourceMeans(sources),
-      fixed,
-      pf.budget - fixed.length,
-      rng.child("look-strata", pf.targetIndex),
-    );
+  if (next.mode === "beyond") {
+    const d = next.design;
     file = {
       ...pf,
-      nset: [...pf.nset, ...ids(d.picks)],
+      nset: ids(next.observed),
       toEvaluate: ids(d.picks),
       looked,
       nativeSources: [],
@@ -415,7 +411,7 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
     };
     what = `beyond the sources on the second look too (score ${score.toFixed(3)} on its ${fixed.length} examples): a stratified random sample (${d.strata} difficulty strata)`;
   } else {
-    const plan = tailor(sources, fixed, natives, pf.budget, rng.child("nset", pf.targetIndex), opts);
+    const plan = next.plan;
     file = {
       ...pf,
       nset: ids(plan.nset),

@@ -3,9 +3,11 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
+  type RandomStream,
   TbError,
   workspaceOf,
 } from "@tb/core";
+import type { DistanceSource } from "@tb/kmedoids";
 import { normalQuantile } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
 import {
@@ -14,6 +16,7 @@ import {
   probe,
   selectNatives,
   type TailoredOptions,
+  type TailorPlan,
   tailorWith,
 } from "../tailored.js";
 import {
@@ -21,6 +24,7 @@ import {
   defaultStrata,
   designEstimate,
   type Strata,
+  type StratifiedDesign,
   sourceMeans,
   stratifiedDesign,
 } from "./design.js";
@@ -140,6 +144,56 @@ export function plusWithin(
   const lo = outOfRange === "below" ? 0 : clamp01(est.accuracy - hw);
   const hi = outOfRange === "above" ? 1 : clamp01(est.accuracy + hw);
   return { accuracy: est.accuracy, interval: [lo, hi], blend: est.blend, outOfRange };
+}
+
+/** What a second look decides ({@link afterSecondLook}). */
+export type AfterLook =
+  | { mode: "within"; plan: Omit<TailorPlan, "dBar" | "nBar"> }
+  | { mode: "beyond"; design: StratifiedDesign; observed: Int32Array };
+
+/**
+ * The end of a second look, as `tailoredPlus`, `evaluate()`, `tb tailor --plan` and the web page
+ * all take it: the target's score on the examples answered so far (`fixed`: the G-set, then the
+ * look's medoids) against the sources' scores on the same examples, by the upper-quartile rule of
+ * {@link plusMode}, chooses either the rest of its tailored coreset (`within`: K-Medoids with
+ * `fixed` held, stream `rng.child("nset", index)`) or stratified draws around `fixed` (`beyond`:
+ * stream `rng.child("look-strata", index)`).
+ */
+export function afterSecondLook(
+  sources: CorrectnessMatrix,
+  fixed: Int32Array,
+  answers: ArrayLike<number>,
+  natives: Int32Array,
+  budget: number,
+  rng: RandomStream,
+  index: number,
+  o: {
+    rangeQuantile?: number;
+    strata?: number;
+    tailored?: TailoredOptions;
+    distances?: DistanceSource;
+    difficulty?: Float64Array;
+  } = {},
+): AfterLook {
+  if (answers.length !== fixed.length) {
+    throw new TbError("E_USAGE", `second look: ${answers.length} answers for ${fixed.length} examples`);
+  }
+  let score = 0;
+  for (let i = 0; i < answers.length; i++) score += answers[i] as number;
+  const q = o.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
+  if (plusMode(gsetScores(sources, fixed), score / fixed.length, q).mode === "beyond") {
+    const rest = budget - fixed.length;
+    const design = stratifiedDesign(
+      o.difficulty ?? sourceMeans(sources),
+      fixed,
+      rest,
+      rng.child("look-strata", index),
+      o.strata ?? defaultStrata(rest),
+    );
+    return { mode: "beyond", design, observed: Int32Array.from([...fixed, ...design.picks]) };
+  }
+  const plan = tailorWith(sources, fixed, natives, budget, rng.child("nset", index), o.tailored ?? {}, o.distances);
+  return { mode: "within", plan };
 }
 
 /** Options of {@link tailoredPlus}. */
@@ -332,7 +386,7 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
       // a second look for the targets at the top of the sources' range on the G-set
       const looked = modes.flatMap((m, t) => (m === "beyond" && look > 0 ? [t] : []));
       // within (and looked) targets: joint native selection, as TailoredBench
-      const tailored = modes.flatMap((m, t) => (m === "within" || looked.includes(t) ? [t] : []));
+      const tailored = modes.flatMap((m, t) => (m === "within" || look > 0 ? [t] : []));
       let blendSum = 0;
       let withinCount = 0;
       let averaged = 0;
@@ -354,34 +408,39 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
           const nat = sel.natives[i] as Int32Array;
           const oracle = oracles[t] as (typeof oracles)[number];
           const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
-          let fixed = gset;
+          let plan: Omit<TailorPlan, "dBar" | "nBar">;
           if (modes[t] === "beyond") {
-            // the second look: `look` more medoids of its tailored coreset; its score on them and
-            // the G-set against the sources' scores on the same examples decides the design
+            // the second look: `look` more medoids of its tailored coreset decide the design
             const first = tailorWith(sources, gset, nat, g + look, ctx.rng.child("look", t), base, distances);
-            fixed = first.nset;
-            const y = oracle.queryMany(fixed);
-            let score = 0;
-            for (const v of y) score += v;
-            if (plusMode(gsetScores(sources, fixed), score / fixed.length, q).mode === "beyond") {
+            const next = afterSecondLook(sources, first.nset, oracle.queryMany(first.nset), nat, budget, ctx.rng, t, {
+              rangeQuantile: q,
+              ...(options.strata !== undefined ? { strata: options.strata } : {}),
+              tailored: base,
+              distances,
+              difficulty: difficulty as Float64Array,
+            });
+            if (next.mode === "beyond") {
               lookedBeyond++;
-              const design = stratifiedDesign(
-                difficulty as Float64Array,
-                fixed,
-                extra - look,
-                ctx.rng.child("look-strata", t),
-                options.strata ?? defaultStrata(extra - look),
+              const b = plusBeyond(
+                sources,
+                acc,
+                next.design,
+                first.nset,
+                next.observed,
+                oracle.queryMany(next.observed),
+                level,
+                residualAlpha,
+                alphas,
               );
-              const observed = Int32Array.from([...fixed, ...design.picks]);
-              const answers = oracle.queryMany(observed);
-              const b = plusBeyond(sources, acc, design, fixed, observed, answers, level, residualAlpha, alphas);
               estimates[t] = b.accuracy;
               [lower[t], upper[t]] = b.interval;
               if (b.averaged) averaged++;
               return;
             }
+            plan = next.plan;
+          } else {
+            plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
           }
-          const plan = tailorWith(sources, fixed, nat, budget, ctx.rng.child("nset", t), base, distances);
           const answers = oracle.queryMany(plan.nset);
           const est = plusWithin(sources, acc, nat, plan.nset, plan.labels, answers, level, alphas);
           estimates[t] = est.accuracy;

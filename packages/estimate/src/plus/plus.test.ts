@@ -7,7 +7,7 @@ import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js
 import { tailoredBench } from "../tailored.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
-import { gsetScores, plusMode, plusWithin, secondLookSize, tailoredPlus } from "./method.js";
+import { afterSecondLook, gsetScores, plusMode, plusWithin, secondLookSize, tailoredPlus } from "./method.js";
 
 /** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
 function population(models: number, examples: number, seed: number): Float64Array {
@@ -214,6 +214,28 @@ describe("plusWithin's interval", () => {
     const scores = Array.from(gsetScores(sources, nset));
     expect(scores.filter((v) => v === 1).length).toBeLessThan(S / 5);
     expect(scores.filter((v) => v === 0).length).toBeLessThan(S / 5);
+  });
+});
+
+describe("afterSecondLook", () => {
+  const S = 30;
+  const n = 60;
+  const sources = matrix(population(S, n, 9), S, n);
+  const fixed = Int32Array.from([3, 11, 20, 34, 47, 52]);
+  const natives = Int32Array.from([20, 21, 22, 23, 24, 25]);
+  test("every answer right → beyond: draws around the answered examples; every answer wrong → within", () => {
+    const top = afterSecondLook(sources, fixed, new Float64Array(6).fill(1), natives, 20, RandomStream.derive(1), 0);
+    expect(top.mode).toBe("beyond");
+    if (top.mode !== "beyond") return;
+    expect(Array.from(top.observed.slice(0, 6))).toEqual(Array.from(fixed));
+    expect(new Set(top.observed).size).toBe(20);
+    for (const x of top.design.picks) expect(fixed.includes(x)).toBe(false);
+    const low = afterSecondLook(sources, fixed, new Float64Array(6), natives, 20, RandomStream.derive(1), 0);
+    expect(low.mode).toBe("within");
+    if (low.mode !== "within") return;
+    expect(Array.from(low.plan.nset.slice(0, 6))).toEqual(Array.from(fixed));
+    expect(low.plan.nset.length).toBe(20);
+    expect(() => afterSecondLook(sources, fixed, [1, 0], natives, 20, RandomStream.derive(1), 0)).toThrow(TbError);
   });
 });
 
