@@ -1,5 +1,12 @@
 export { type ErrorLocation, formatLocation, isTbError, require_, TbError, type TbErrorCode } from "./errors.js";
 export {
+  checkAnswers,
+  drive,
+  type EvaluationContext,
+  type EvaluationRequest,
+  type EvaluationRun,
+} from "./evaluation.js";
+export {
   type CorrectnessKind,
   CorrectnessMatrix,
   type CorrectnessMatrixInit,
@@ -8,6 +15,7 @@ export {
 export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
+export { canonicalCsvLines, matrixSha256, type SourceRef, sourceRef } from "./sha256.js";
 export {
   KeyedByObject,
   WeakTable,

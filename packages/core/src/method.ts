@@ -1,3 +1,4 @@
+import type { EvaluationContext, EvaluationRun } from "./evaluation.js";
 import type { CorrectnessMatrix } from "./matrix.js";
 import type { Oracle } from "./oracle.js";
 import type { RandomStream } from "./random.js";
@@ -44,5 +45,14 @@ export interface MethodResult {
 export interface EvaluationMethod {
   /** Registry name, e.g. `"tailored"`, `"random"`. */
   readonly name: string;
+  /**
+   * One trial, all targets, through their oracles. A method that also has {@link start} runs
+   * `drive(start(ctx), ctx.oracles)` here, so both give the same numbers.
+   */
   run(ctx: MethodContext): MethodResult;
+  /**
+   * The same trial as a resumable evaluation (no oracles: a driver answers its requests). Methods
+   * that have it can be driven round by round — by files, a web page, or a user's harness.
+   */
+  start?(ctx: EvaluationContext): EvaluationRun;
 }

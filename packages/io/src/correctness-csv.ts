@@ -1,4 +1,10 @@
-import { type CorrectnessKind, CorrectnessMatrix, type CorrectnessMatrixInit, TbError } from "@tb/core";
+import {
+  type CorrectnessKind,
+  CorrectnessMatrix,
+  type CorrectnessMatrixInit,
+  canonicalCsvLines,
+  TbError,
+} from "@tb/core";
 import { parse } from "csv-parse/sync";
 import { describe, loc, normaliseNewlines, parseCell, show, stripBom } from "./internal.js";
 
@@ -189,20 +195,7 @@ export function parseCorrectnessCsv(text: string, opts: CorrectnessCsvOptions = 
  * @returns The CSV text.
  */
 export function formatCorrectnessCsv(matrix: CorrectnessMatrix): string {
-  const lines: string[] = [["model", ...matrix.exampleIds].map(quoteField).join(",")];
-  const cells: string[] = new Array<string>(matrix.cols + 1);
-  for (let i = 0; i < matrix.rows; i++) {
-    cells[0] = quoteField(matrix.modelIds[i] as string);
-    const base = i * matrix.cols;
-    for (let j = 0; j < matrix.cols; j++) {
-      const v = matrix.data[base + j] as number;
-      cells[j + 1] = v === 0 ? "0" : v === 1 ? "1" : String(v);
-    }
-    lines.push(cells.join(","));
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function quoteField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const lines: string[] = [];
+  canonicalCsvLines(matrix, (line) => lines.push(line));
+  return lines.join("");
 }

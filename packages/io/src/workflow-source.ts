@@ -1,33 +1,11 @@
 /**
  * Tie probe and plan files to their source matrix (docs/DESIGN.md §3.2): its sha256, and ids → indices.
  */
-import { createHash } from "node:crypto";
-import { type CorrectnessMatrix, TbError } from "@tb/core";
-import { formatCorrectnessCsv } from "./correctness-csv.js";
+import { type CorrectnessMatrix, sourceRef, TbError } from "@tb/core";
 import { idLine, keyLine, loc, show } from "./internal.js";
 import type { SourceRef } from "./workflow-types.js";
 
-/**
- * sha256 (hex) of a matrix's canonical CSV text ({@link formatCorrectnessCsv}: LF line breaks,
- * shortest exact numbers, minimal quoting). Two files that parse to the same matrix (same ids,
- * same values, same row and column order) get the same hash, whatever their line breaks, BOM or
- * quoting (docs/DESIGN.md §3.2).
- *
- * @param matrix - The source matrix.
- * @returns 64 lowercase hex digits.
- */
-export function matrixSha256(matrix: CorrectnessMatrix): string {
-  return createHash("sha256").update(formatCorrectnessCsv(matrix), "utf8").digest("hex");
-}
-
-/**
- * The {@link SourceRef} of a matrix: its size and {@link matrixSha256}.
- *
- * @param matrix - The source matrix.
- */
-export function sourceRef(matrix: CorrectnessMatrix): SourceRef {
-  return { models: matrix.rows, examples: matrix.cols, sha256: matrixSha256(matrix) };
-}
+export { matrixSha256, sourceRef } from "@tb/core";
 
 /**
  * Refuse a probe or plan made for another source matrix (docs/DESIGN.md §3.2): `E_INPUT` naming the file
