@@ -1,12 +1,6 @@
-import {
-  type CorrectnessMatrix,
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  range,
-  TbError,
-} from "@tb/core";
+import { type CorrectnessMatrix, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { checkAlpha, RidgeWorkspace } from "@tb/linear";
+import { oneRoundMethod } from "./one-round.js";
 import { checkClip, checkCoreset, checkPeerBudget, clip01 } from "./random-learn.js";
 
 /** Options of {@link aipw}. */
@@ -109,25 +103,29 @@ export function aipwEstimate(
  * (`ctx.rng.child("random")`, as the `random` baseline); per target, {@link aipwEstimate} with
  * alpha = 10. Estimates are clipped to [0, 1] unless `clip: false` (BenchPred does not clip).
  * When the budget equals n the estimate is the target's plain mean. Diagnostics: `alpha`.
+ * One round: every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
-export function aipw(options: AipwOptions = {}): EvaluationMethod {
+export function aipw(options: AipwOptions = {}): Required<EvaluationMethod> {
   const alpha = options.alpha ?? 10;
   checkAlpha(alpha, "aipw: alpha");
   const clip = checkClip("aipw", options.clip);
-  return {
-    name: "aipw",
-    run(ctx: MethodContext): MethodResult {
-      const n = ctx.sources.cols;
-      checkPeerBudget("aipw", ctx.budget, n);
-      const coreset = ctx.rng.child("random").sample(range(n), ctx.budget);
-      const design = aipwDesign(ctx.sources, coreset);
-      const ws = new RidgeWorkspace();
-      const estimates = new Float64Array(ctx.oracles.length);
-      ctx.oracles.forEach((oracle, t) => {
-        const v = aipwFromDesign(design, oracle.queryMany(coreset), alpha, ws);
-        estimates[t] = clip ? clip01(v) : v;
-      });
-      return { estimates, diagnostics: { alpha } };
-    },
-  };
+  return oneRoundMethod("aipw", (ctx) => {
+    const n = ctx.sources.cols;
+    checkPeerBudget("aipw", ctx.budget, n);
+    const coreset = ctx.rng.child("random").sample(range(n), ctx.budget);
+    const design = aipwDesign(ctx.sources, coreset);
+    return {
+      examples: coreset,
+      reason: "sample",
+      result(answers): MethodResult {
+        const ws = new RidgeWorkspace();
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          const v = aipwFromDesign(design, y, alpha, ws);
+          estimates[t] = clip ? clip01(v) : v;
+        });
+        return { estimates, diagnostics: { alpha } };
+      },
+    };
+  });
 }

@@ -1,7 +1,6 @@
 import {
   type CorrectnessMatrix,
   type EvaluationMethod,
-  type MethodContext,
   type MethodResult,
   range,
   TbError,
@@ -10,6 +9,7 @@ import {
   workspaceKey,
 } from "@tb/core";
 import { fasterPam, pamSwap } from "@tb/kmedoids";
+import { oneRoundMethod } from "./one-round.js";
 
 /** Options of the Anchor Points baseline (docs/METHOD.md §5). */
 export interface AnchorPointsOptions {
@@ -161,11 +161,12 @@ function prepare(sources: CorrectnessMatrix, workspace: Workspace | undefined): 
  * `1 − ρ` (zero-variance rule of §2.2), weight each medoid by its cluster's share of examples
  * (highest correlation, first on ties), and estimate every target as `Σ_r w_r c[t][μ_r]`. One
  * coreset for all targets. The correlation matrix is kept in the context's workspace per sources
- * matrix (a protocol's trials compute it once), with K-Medoids' buffers.
+ * matrix (a protocol's trials compute it once), with K-Medoids' buffers. One round: every target
+ * is asked the medoids at once (`start(ctx)`; `run(ctx)` drives it through the oracles).
  * Diagnostics: `zeroVariance` (examples with no variance across sources), `cost`, `passes`,
  * `swaps`, `emptyClusters`, and the `medoids` (slot order) with their `weights`.
  */
-export function anchorPoints(options: AnchorPointsOptions = {}): EvaluationMethod {
+export function anchorPoints(options: AnchorPointsOptions = {}): Required<EvaluationMethod> {
   const algorithm = options.algorithm ?? "fasterpam";
   if (algorithm !== "fasterpam" && algorithm !== "pam") {
     throw new TbError("E_USAGE", `anchor points: algorithm must be "fasterpam" or "pam", got "${String(algorithm)}"`);
@@ -174,54 +175,56 @@ export function anchorPoints(options: AnchorPointsOptions = {}): EvaluationMetho
   if (order !== "index" && order !== "shuffled") {
     throw new TbError("E_USAGE", `anchor points: candidateOrder must be "index" or "shuffled", got "${String(order)}"`);
   }
-  return {
-    name: "anchor-points",
-    run(ctx: MethodContext): MethodResult {
-      const n = ctx.sources.cols;
-      const K = ctx.budget;
-      if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
-        throw new TbError("E_USAGE", `anchor points: budget ${K} must be an integer in [1, ${n}]`);
-      }
-      const { corr, dist } = prepare(ctx.sources, ctx.workspace);
-      const workspace = ctx.workspace === undefined ? {} : { workspace: ctx.workspace };
-      const init = ctx.rng.child("anchors").sample(range(n), K);
-      let res: { medoids: Int32Array; cost: number; iterations: number; swaps: number };
-      if (algorithm === "fasterpam") {
-        res = fasterPam(dist, n, init, {
-          ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
-          ...(order === "shuffled" ? { rng: ctx.rng.child("fasterpam") } : {}),
-          ...workspace,
-        });
-      } else {
-        res = pamSwap(dist, n, init, {
-          ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
-          ...workspace,
-        });
-      }
-      const medoids = res.medoids;
-      const { weights } = anchorWeights(corr, medoids);
-      let empty = 0;
-      for (const w of weights) if (w === 0) empty++;
-      const estimates = new Float64Array(ctx.oracles.length);
-      ctx.oracles.forEach((oracle, t) => {
-        const y = oracle.queryMany(medoids);
-        let s = 0;
-        for (let r = 0; r < K; r++) s += (weights[r] as number) * (y[r] as number);
-        estimates[t] = s;
+  return oneRoundMethod("anchor-points", (ctx) => {
+    const n = ctx.sources.cols;
+    const K = ctx.budget;
+    if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
+      throw new TbError("E_USAGE", `anchor points: budget ${K} must be an integer in [1, ${n}]`);
+    }
+    const { corr, dist } = prepare(ctx.sources, ctx.workspace);
+    const workspace = ctx.workspace === undefined ? {} : { workspace: ctx.workspace };
+    const init = ctx.rng.child("anchors").sample(range(n), K);
+    let res: { medoids: Int32Array; cost: number; iterations: number; swaps: number };
+    if (algorithm === "fasterpam") {
+      res = fasterPam(dist, n, init, {
+        ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
+        ...(order === "shuffled" ? { rng: ctx.rng.child("fasterpam") } : {}),
+        ...workspace,
       });
-      return {
-        estimates,
-        diagnostics: {
-          algorithm,
-          zeroVariance: corr.zeroVariance.length,
-          cost: res.cost,
-          passes: res.iterations,
-          swaps: res.swaps,
-          emptyClusters: empty,
-          medoids: Array.from(medoids),
-          weights: Array.from(weights),
-        },
-      };
-    },
-  };
+    } else {
+      res = pamSwap(dist, n, init, {
+        ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
+        ...workspace,
+      });
+    }
+    const medoids = res.medoids;
+    const { weights } = anchorWeights(corr, medoids);
+    let empty = 0;
+    for (const w of weights) if (w === 0) empty++;
+    return {
+      examples: medoids,
+      reason: "anchors",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          let s = 0;
+          for (let r = 0; r < K; r++) s += (weights[r] as number) * (y[r] as number);
+          estimates[t] = s;
+        });
+        return {
+          estimates,
+          diagnostics: {
+            algorithm,
+            zeroVariance: corr.zeroVariance.length,
+            cost: res.cost,
+            passes: res.iterations,
+            swaps: res.swaps,
+            emptyClusters: empty,
+            medoids: Array.from(medoids),
+            weights: Array.from(weights),
+          },
+        };
+      },
+    };
+  });
 }

@@ -1,6 +1,7 @@
-import { type EvaluationMethod, type MethodContext, type MethodResult, range, TbError } from "@tb/core";
+import { type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { fasterPam } from "@tb/kmedoids";
 import { exampleCorrelation } from "./anchor-points.js";
+import { oneRoundMethod } from "./one-round.js";
 
 /** Per-example linear predictors from anchors ({@link anchorPredictorFit}). */
 export interface AnchorPredictorFit {
@@ -153,9 +154,10 @@ export interface AnchorPredictorOptions {
  * zero-variance example has ρ = 0 to every other, so distance 1); then {@link anchorPredictorFit} on
  * the sources and, per target, {@link anchorPredictorEstimate} from its answers on the anchors,
  * clipped to [0, 1] unless `clip: false`. One coreset (the anchors) for all targets.
- * Diagnostics: `cost`, `passes`, `swaps`, `anchors` (slot order), `zeroVariance`.
+ * Diagnostics: `cost`, `passes`, `swaps`, `anchors` (slot order), `zeroVariance`. One round: every
+ * target is asked the anchors at once (`start(ctx)`; `run(ctx)` drives it).
  */
-export function anchorPredictor(options: AnchorPredictorOptions = {}): EvaluationMethod {
+export function anchorPredictor(options: AnchorPredictorOptions = {}): Required<EvaluationMethod> {
   const clip = options.clip ?? true;
   if (typeof clip !== "boolean") {
     throw new TbError("E_USAGE", `anchor-predictor: clip must be a boolean, got ${String(clip)}`);
@@ -166,41 +168,43 @@ export function anchorPredictor(options: AnchorPredictorOptions = {}): Evaluatio
       `anchor-predictor: maxPasses must be a non-negative integer, got ${options.maxPasses}`,
     );
   }
-  return {
-    name: "anchor-predictor",
-    run(ctx: MethodContext): MethodResult {
-      const { sources } = ctx;
-      const n = sources.cols;
-      const K = ctx.budget;
-      if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
-        throw new TbError("E_USAGE", `anchor-predictor: budget ${K} must be an integer in [1, ${n}]`);
-      }
-      const corr = exampleCorrelation(sources.data, sources.rows, n);
-      const dist = new Float64Array(n * n);
-      for (let u = 0; u < n * n; u++) dist[u] = 1 - Math.abs(corr.rho[u] as number);
-      for (let x = 0; x < n; x++) dist[x * n + x] = 0;
-      const init = ctx.rng.child("init").sample(range(n), K);
-      const res = fasterPam(dist, n, init, {
-        ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
-        ...(ctx.workspace !== undefined ? { workspace: ctx.workspace } : {}),
-      });
-      const fit = anchorPredictorFit(sources.data, sources.rows, n, res.medoids);
-      const estimates = new Float64Array(ctx.oracles.length);
-      ctx.oracles.forEach((oracle, t) => {
-        const y = oracle.queryMany(fit.anchors);
-        const e = anchorPredictorEstimate(fit, y);
-        estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
-      });
-      return {
-        estimates,
-        diagnostics: {
-          cost: res.cost,
-          passes: res.iterations,
-          swaps: res.swaps,
-          anchors: Array.from(fit.anchors),
-          zeroVariance: corr.zeroVariance.length,
-        },
-      };
-    },
-  };
+  return oneRoundMethod("anchor-predictor", (ctx) => {
+    const { sources } = ctx;
+    const n = sources.cols;
+    const K = ctx.budget;
+    if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
+      throw new TbError("E_USAGE", `anchor-predictor: budget ${K} must be an integer in [1, ${n}]`);
+    }
+    const corr = exampleCorrelation(sources.data, sources.rows, n);
+    const dist = new Float64Array(n * n);
+    for (let u = 0; u < n * n; u++) dist[u] = 1 - Math.abs(corr.rho[u] as number);
+    for (let x = 0; x < n; x++) dist[x * n + x] = 0;
+    const init = ctx.rng.child("init").sample(range(n), K);
+    const res = fasterPam(dist, n, init, {
+      ...(options.maxPasses !== undefined ? { maxPasses: options.maxPasses } : {}),
+      ...(ctx.workspace !== undefined ? { workspace: ctx.workspace } : {}),
+    });
+    const fit = anchorPredictorFit(sources.data, sources.rows, n, res.medoids);
+    return {
+      examples: fit.anchors,
+      reason: "anchors",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          const e = anchorPredictorEstimate(fit, y);
+          estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
+        });
+        return {
+          estimates,
+          diagnostics: {
+            cost: res.cost,
+            passes: res.iterations,
+            swaps: res.swaps,
+            anchors: Array.from(fit.anchors),
+            zeroVariance: corr.zeroVariance.length,
+          },
+        };
+      },
+    };
+  });
 }

@@ -1,12 +1,5 @@
-import {
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  RandomStream,
-  range,
-  type Seed,
-  TbError,
-} from "@tb/core";
+import { type EvaluationMethod, type MethodResult, RandomStream, range, type Seed, TbError } from "@tb/core";
+import { oneRoundMethod } from "./one-round.js";
 
 /**
  * Projection onto `{p ∈ [0,1]ⁿ : Σp = k}` as BenchPred does it: find the shift λ with
@@ -322,50 +315,54 @@ export interface DoubleOptimizeMethodOptions extends DoubleOptimizeOptions {
  * (label = each source's accuracy, its row mean; `k = budget`, stream `ctx.rng.child("double-optimize")`);
  * the coreset is the top-k of the kept p (the same for every target), and a target's estimate is
  * `mean_{j ∈ coreset}(w_j·y_j)` = `Σ w_j·y_j / k`, clipped to [0, 1] unless `clip: false`.
- * Diagnostics: `steps`, `bestStep`, `validationMse`, `initialValidationMse`, `coreset`.
+ * Diagnostics: `steps`, `bestStep`, `validationMse`, `initialValidationMse`, `coreset`. One round:
+ * the fit uses the sources alone, then every target is asked the coreset at once (`start(ctx)`;
+ * `run(ctx)` drives it).
  */
-export function doubleOptimize(options: DoubleOptimizeMethodOptions = {}): EvaluationMethod {
+export function doubleOptimize(options: DoubleOptimizeMethodOptions = {}): Required<EvaluationMethod> {
   checkOptions(options);
   const clip = options.clip ?? true;
   if (typeof clip !== "boolean") {
     throw new TbError("E_USAGE", `double-optimize: clip must be a boolean, got ${String(clip)}`);
   }
-  return {
-    name: "double-optimize",
-    run(ctx: MethodContext): MethodResult {
-      const { sources } = ctx;
-      const n = sources.cols;
-      const k = ctx.budget;
-      if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
-        throw new TbError("E_USAGE", `double-optimize: budget ${k} must be an integer in [1, ${n}]`);
-      }
-      const S = sources.rows;
-      const acc = new Float64Array(S);
-      for (let s = 0; s < S; s++) {
-        const r = sources.row(s);
-        let t = 0;
-        for (let j = 0; j < n; j++) t += r[j] as number;
-        acc[s] = t / n;
-      }
-      const fit = doubleOptimizeFit(sources.data, S, n, acc, k, ctx.rng.child("double-optimize"), options);
-      const estimates = new Float64Array(ctx.oracles.length);
-      ctx.oracles.forEach((oracle, t) => {
-        const y = oracle.queryMany(fit.coreset);
-        let e = 0;
-        for (let i = 0; i < k; i++) e += (fit.w[fit.coreset[i] as number] as number) * (y[i] as number);
-        e /= k;
-        estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
-      });
-      return {
-        estimates,
-        diagnostics: {
-          steps: fit.steps,
-          bestStep: fit.bestStep,
-          validationMse: fit.bestValidationMse,
-          initialValidationMse: fit.initialValidationMse,
-          coreset: Array.from(fit.coreset),
-        },
-      };
-    },
-  };
+  return oneRoundMethod("double-optimize", (ctx) => {
+    const { sources } = ctx;
+    const n = sources.cols;
+    const k = ctx.budget;
+    if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
+      throw new TbError("E_USAGE", `double-optimize: budget ${k} must be an integer in [1, ${n}]`);
+    }
+    const S = sources.rows;
+    const acc = new Float64Array(S);
+    for (let s = 0; s < S; s++) {
+      const r = sources.row(s);
+      let t = 0;
+      for (let j = 0; j < n; j++) t += r[j] as number;
+      acc[s] = t / n;
+    }
+    const fit = doubleOptimizeFit(sources.data, S, n, acc, k, ctx.rng.child("double-optimize"), options);
+    return {
+      examples: fit.coreset,
+      reason: "coreset",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          let e = 0;
+          for (let i = 0; i < k; i++) e += (fit.w[fit.coreset[i] as number] as number) * (y[i] as number);
+          e /= k;
+          estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
+        });
+        return {
+          estimates,
+          diagnostics: {
+            steps: fit.steps,
+            bestStep: fit.bestStep,
+            validationMse: fit.bestValidationMse,
+            initialValidationMse: fit.initialValidationMse,
+            coreset: Array.from(fit.coreset),
+          },
+        };
+      },
+    };
+  });
 }

@@ -2,7 +2,6 @@ import {
   type CorrectnessMatrix,
   type EvaluationMethod,
   KeyedByObject,
-  type MethodContext,
   type MethodResult,
   RandomStream,
   range,
@@ -22,6 +21,7 @@ import {
   irtProbability,
 } from "./irt.js";
 import { kmeans, nearestPoints } from "./kmeans.js";
+import { oneRoundMethod } from "./one-round.js";
 
 /** Options of the gp-IRT baseline (docs/METHOD.md §6). Every field is optional. */
 export interface GpIrtOptions {
@@ -394,78 +394,83 @@ export function selectAnchors(
  * IRT model on the sources (kept in the context's workspace across trials, {@link calibrateGpIrt}), choose `K = N` anchors per trial
  * (§6.5), query each target on the distinct anchors only, fit its ability (§6.6) and return the
  * gp-IRT estimate (§6.7). Diagnostics: `d`, `bHat`, `vHat`, `lambda`, `lambdaP`, the
- * validation errors per `d`, the distinct anchor count and the k-means inertia.
+ * validation errors per `d`, the distinct anchor count and the k-means inertia. One round: the
+ * calibration and the anchors come from the sources and `ctx.rng` when the evaluation starts, then
+ * every target is asked the distinct anchors at once (`start(ctx)`; `run(ctx)` drives it).
  */
-export function gpIrt(options: GpIrtOptions = {}): EvaluationMethod {
+export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
   const r = resolveOptions(options);
-  return {
-    name: "gp-irt",
-    run(ctx: MethodContext): MethodResult {
-      const sources = ctx.sources;
-      const n = sources.cols;
-      const K = ctx.budget;
-      if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
-        throw new TbError("E_USAGE", `gp-IRT: budget ${K} must be an integer in [1, ${n}]`);
-      }
-      const cal = calibrateGpIrt(sources, options, ctx.workspace);
-      const sel = selectAnchors(cal, sources, K, ctx.rng, r);
-      const { anchors, weights } = sel;
-      const isAnchor = new Uint8Array(n);
-      for (const a of anchors) isAnchor[a] = 1;
-      let distinct = 0;
-      for (let k = 0; k < n; k++) distinct += isAnchor[k] as number;
-      const lambda = gpIrtLambda(cal.bHat, cal.vHat, K, r.anchorSpace === "random" ? "random" : "anchor");
-      const estimates = new Float64Array(ctx.oracles.length);
-      const ability: FitAbilityOptions = r.abilityPrior === undefined ? {} : { abilityPrior: r.abilityPrior };
-      const irt = cal.irt;
-      let notConverged = 0;
-      let lambdaP = K / n;
-      ctx.oracles.forEach((oracle, t) => {
-        const y = oracle.queryMany(anchors);
-        let weighted = 0;
-        let plain = 0;
-        const resp = new Float64Array(K);
-        for (let i = 0; i < K; i++) {
-          const v = y[i] as number;
-          weighted += (weights[i] as number) * v;
-          plain += v;
-          resp[i] = binarize(v, cal.threshold);
-        }
-        plain /= K;
-        const dataPart = r.dataPart === "weighted" ? weighted : plain;
-        if (r.estimator === "naive") {
-          estimates[t] = weighted;
-          return;
-        }
-        const fit = fitAbility(irt, anchors, resp, ability);
-        if (fit.status !== "converged") notConverged++;
-        let pu = 0;
-        for (let k = 0; k < n; k++) if (isAnchor[k] === 0) pu += irtProbability(irt, k, fit.theta);
-        const irtUnseen = distinct < n ? pu / (n - distinct) : Number.NaN;
-        const est = gpIrtEstimates({ dataPart, irtUnseen, anchors: K, items: n, lambda });
-        lambdaP = est.lambdaP;
-        estimates[t] = r.estimator === "p-irt" ? est.pIrt : est.gpIrt;
-      });
-      const diagnostics: NonNullable<MethodResult["diagnostics"]> = {
-        d: cal.dim,
-        bHat: cal.bHat,
-        vHat: cal.vHat,
-        lambda,
-        lambdaP,
-        dims: [...cal.dims],
-        errByDim: Array.from(cal.errByDim),
-        distinctAnchors: distinct,
-        anchors: Array.from(anchors),
-        weights: Array.from(weights),
-        anchorSpace: r.anchorSpace,
-        estimator: r.estimator,
-        abilityNotConverged: notConverged,
-        irtLoss: cal.irt.loss,
-        irtBestEpoch: cal.irt.bestEpoch,
-      };
-      if (!Number.isNaN(sel.inertia)) diagnostics.kmeansInertia = sel.inertia;
-      if (cal.threshold !== undefined) diagnostics.threshold = cal.threshold;
-      return { estimates, diagnostics };
-    },
-  };
+  return oneRoundMethod("gp-irt", (ctx) => {
+    const sources = ctx.sources;
+    const n = sources.cols;
+    const K = ctx.budget;
+    if (!(Number.isInteger(K) && K >= 1 && K <= n)) {
+      throw new TbError("E_USAGE", `gp-IRT: budget ${K} must be an integer in [1, ${n}]`);
+    }
+    const cal = calibrateGpIrt(sources, options, ctx.workspace);
+    const sel = selectAnchors(cal, sources, K, ctx.rng, r);
+    const { anchors, weights } = sel;
+    const isAnchor = new Uint8Array(n);
+    for (const a of anchors) isAnchor[a] = 1;
+    let distinct = 0;
+    for (let k = 0; k < n; k++) distinct += isAnchor[k] as number;
+    const lambda = gpIrtLambda(cal.bHat, cal.vHat, K, r.anchorSpace === "random" ? "random" : "anchor");
+    return {
+      // Anchors may repeat (two centres nearest the same item): each distinct one is asked once.
+      examples: anchors,
+      reason: "anchors",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        const ability: FitAbilityOptions = r.abilityPrior === undefined ? {} : { abilityPrior: r.abilityPrior };
+        const irt = cal.irt;
+        let notConverged = 0;
+        let lambdaP = K / n;
+        answers.forEach((y, t) => {
+          let weighted = 0;
+          let plain = 0;
+          const resp = new Float64Array(K);
+          for (let i = 0; i < K; i++) {
+            const v = y[i] as number;
+            weighted += (weights[i] as number) * v;
+            plain += v;
+            resp[i] = binarize(v, cal.threshold);
+          }
+          plain /= K;
+          const dataPart = r.dataPart === "weighted" ? weighted : plain;
+          if (r.estimator === "naive") {
+            estimates[t] = weighted;
+            return;
+          }
+          const fit = fitAbility(irt, anchors, resp, ability);
+          if (fit.status !== "converged") notConverged++;
+          let pu = 0;
+          for (let k = 0; k < n; k++) if (isAnchor[k] === 0) pu += irtProbability(irt, k, fit.theta);
+          const irtUnseen = distinct < n ? pu / (n - distinct) : Number.NaN;
+          const est = gpIrtEstimates({ dataPart, irtUnseen, anchors: K, items: n, lambda });
+          lambdaP = est.lambdaP;
+          estimates[t] = r.estimator === "p-irt" ? est.pIrt : est.gpIrt;
+        });
+        const diagnostics: NonNullable<MethodResult["diagnostics"]> = {
+          d: cal.dim,
+          bHat: cal.bHat,
+          vHat: cal.vHat,
+          lambda,
+          lambdaP,
+          dims: [...cal.dims],
+          errByDim: Array.from(cal.errByDim),
+          distinctAnchors: distinct,
+          anchors: Array.from(anchors),
+          weights: Array.from(weights),
+          anchorSpace: r.anchorSpace,
+          estimator: r.estimator,
+          abilityNotConverged: notConverged,
+          irtLoss: cal.irt.loss,
+          irtBestEpoch: cal.irt.bestEpoch,
+        };
+        if (!Number.isNaN(sel.inertia)) diagnostics.kmeansInertia = sel.inertia;
+        if (cal.threshold !== undefined) diagnostics.threshold = cal.threshold;
+        return { estimates, diagnostics };
+      },
+    };
+  });
 }

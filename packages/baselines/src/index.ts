@@ -1,8 +1,15 @@
-// The @tb/core types and values this package's signatures use, so that `pnpm add @tb/baselines` alone is enough.
+// What a user composes with: the method factories, their options, and the @tb/core names their
+// signatures use (so that `pnpm add @tb/baselines` alone is enough). The building blocks (IRT,
+// k-means, BFGS, lasso, PCA, fits and estimates for a given coreset, the one-round helper) are in
+// `@tb/baselines/internals`, unstable between minor versions.
 export {
   CorrectnessMatrix,
   createOracle,
+  drive,
+  type EvaluationContext,
   type EvaluationMethod,
+  type EvaluationRequest,
+  type EvaluationRun,
   isTbError,
   type MethodContext,
   type MethodIntervals,
@@ -14,88 +21,13 @@ export {
   type TbErrorCode,
   Workspace,
 } from "@tb/core";
-export { type AipwOptions, aipw, aipwEstimate } from "./aipw.js";
-export {
-  type AnchorPointsOptions,
-  anchorPoints,
-  anchorWeights,
-  correlationDistance,
-  type ExampleCorrelation,
-  exampleCorrelation,
-} from "./anchor-points.js";
-// BenchPred peers (lasso, pca, double-optimize, anchor-predictor).
-export {
-  type AnchorPredictorFit,
-  type AnchorPredictorOptions,
-  anchorPredictor,
-  anchorPredictorEstimate,
-  anchorPredictorFit,
-} from "./anchor-predictor.js";
-export { type BfgsOptions, type BfgsResult, bfgs, type ObjectiveWithGradient } from "./bfgs.js";
-export {
-  type DoubleOptimizeFit,
-  type DoubleOptimizeMethodOptions,
-  type DoubleOptimizeOptions,
-  doubleOptimize,
-  doubleOptimizeFit,
-  projectCappedSimplex,
-  topK,
-} from "./double-optimize.js";
-export {
-  type AnchorSelection,
-  calibrateGpIrt,
-  type GpIrtCalibration,
-  type GpIrtEstimateInput,
-  type GpIrtOptions,
-  gpIrt,
-  gpIrtEstimates,
-  gpIrtLambda,
-  selectAnchors,
-} from "./gp-irt.js";
-export {
-  type AbilityFit,
-  abilityObjective,
-  binarizationThreshold,
-  type FitAbilityOptions,
-  type FitIrtOptions,
-  fitAbility,
-  fitIrt,
-  type IrtFit,
-  type IrtItems,
-  irtMapObjective,
-  irtParamCount,
-  irtProbabilities,
-  irtProbability,
-} from "./irt.js";
-export { type KMeansOptions, type KMeansResult, kmeans, kmeansPlusPlus, nearestPoints } from "./kmeans.js";
-export {
-  type LassoFit,
-  type LassoFitOptions,
-  type LassoOptions,
-  LassoProblem,
-  type LassoSelection,
-  type LassoSelectOptions,
-  lasso,
-  lassoAlphas,
-  lassoFit,
-  lassoSelect,
-} from "./lasso.js";
-export {
-  type ImputePcaOptions,
-  type ImputePcaResult,
-  imputePca,
-  type PcaImputeMethodOptions,
-  pcaImpute,
-  symmetricEigen,
-} from "./pca.js";
+export { type AipwOptions, aipw } from "./aipw.js";
+export { type AnchorPointsOptions, anchorPoints } from "./anchor-points.js";
+export { type AnchorPredictorOptions, anchorPredictor } from "./anchor-predictor.js";
+export { type DoubleOptimizeMethodOptions, type DoubleOptimizeOptions, doubleOptimize } from "./double-optimize.js";
+export { type GpIrtOptions, gpIrt } from "./gp-irt.js";
+export { type LassoFitOptions, type LassoOptions, type LassoSelectOptions, lasso } from "./lasso.js";
+export { type PcaImputeMethodOptions, pcaImpute } from "./pca.js";
 export { type RandomBaselineOptions, randomBaseline } from "./random.js";
-export {
-  applyRandomLearnModel,
-  RANDOM_LEARN_ALPHAS,
-  type RandomLearnModel,
-  type RandomLearnOptions,
-  randomLearn,
-  randomLearnEstimate,
-  randomLearnModel,
-} from "./random-learn.js";
+export { type RandomLearnOptions, randomLearn } from "./random-learn.js";
 export { type RandomSearchLearnOptions, randomSearchLearn } from "./random-search-learn.js";

@@ -1,4 +1,5 @@
-import { type EvaluationMethod, type MethodContext, type MethodResult, range, TbError } from "@tb/core";
+import { type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import { oneRoundMethod } from "./one-round.js";
 
 /** Options of one lasso fit ({@link lassoFit}, {@link LassoProblem.fit}). */
 export interface LassoFitOptions {
@@ -497,9 +498,10 @@ export interface LassoOptions extends LassoSelectOptions {
  * then spends the budget like the random baseline — k uniform examples from
  * `ctx.rng.child("random")`, estimate = their mean — and reports `fallback: "random"`.
  * Diagnostics: `alpha`, `alphaIndex`, `nonzero`, `alphasTried`, `sweeps` (all fits), `converged`
- * (the kept fit), `fallback` (`"none"` or `"random"`), `coreset`.
+ * (the kept fit), `fallback` (`"none"` or `"random"`), `coreset`. One round: the lasso uses the
+ * sources alone, then every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
-export function lasso(options: LassoOptions = {}): EvaluationMethod {
+export function lasso(options: LassoOptions = {}): Required<EvaluationMethod> {
   const fitOpts = checkFitOptions(options, "lasso");
   const alphas = options.alphas ?? lassoAlphas();
   if (alphas.length === 0) throw new TbError("E_USAGE", "lasso: alphas is empty");
@@ -511,63 +513,65 @@ export function lasso(options: LassoOptions = {}): EvaluationMethod {
   }
   const clip = options.clip ?? true;
   if (typeof clip !== "boolean") throw new TbError("E_USAGE", `lasso: clip must be a boolean, got ${String(clip)}`);
-  return {
-    name: "lasso",
-    run(ctx: MethodContext): MethodResult {
-      const { sources } = ctx;
-      const n = sources.cols;
-      const k = ctx.budget;
-      if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
-        throw new TbError("E_USAGE", `lasso: budget ${k} must be an integer in [1, ${n}]`);
-      }
-      const S = sources.rows;
-      const acc = new Float64Array(S);
-      for (let s = 0; s < S; s++) {
-        let t = 0;
-        const row = sources.row(s);
-        for (let j = 0; j < n; j++) t += row[j] as number;
-        acc[s] = t / n;
-      }
-      const problem = new LassoProblem(sources.data, S, n, acc);
-      const sel = lassoSelect(problem, k, { ...fitOpts, alphas });
-      const { coef, intercept, nonzero } = sel.fit;
-      const estimates = new Float64Array(ctx.oracles.length);
-      let coreset: Int32Array;
-      const fallback = nonzero === 0;
-      if (fallback) {
-        coreset = ctx.rng.child("random").sample(range(n), k);
-        ctx.oracles.forEach((oracle, t) => {
-          const y = oracle.queryMany(coreset);
-          let s = 0;
-          for (let i = 0; i < y.length; i++) s += y[i] as number;
-          estimates[t] = s / y.length;
+  return oneRoundMethod("lasso", (ctx) => {
+    const { sources } = ctx;
+    const n = sources.cols;
+    const k = ctx.budget;
+    if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
+      throw new TbError("E_USAGE", `lasso: budget ${k} must be an integer in [1, ${n}]`);
+    }
+    const S = sources.rows;
+    const acc = new Float64Array(S);
+    for (let s = 0; s < S; s++) {
+      let t = 0;
+      const row = sources.row(s);
+      for (let j = 0; j < n; j++) t += row[j] as number;
+      acc[s] = t / n;
+    }
+    const problem = new LassoProblem(sources.data, S, n, acc);
+    const sel = lassoSelect(problem, k, { ...fitOpts, alphas });
+    const { coef, intercept, nonzero } = sel.fit;
+    const fallback = nonzero === 0;
+    let coreset: Int32Array;
+    if (fallback) {
+      coreset = ctx.rng.child("random").sample(range(n), k);
+    } else {
+      coreset = new Int32Array(nonzero);
+      let c = 0;
+      for (let j = 0; j < n; j++) if ((coef[j] as number) !== 0) coreset[c++] = j;
+    }
+    return {
+      examples: coreset,
+      reason: fallback ? "sample" : "coreset",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          if (fallback) {
+            let s = 0;
+            for (let i = 0; i < y.length; i++) s += y[i] as number;
+            estimates[t] = s / y.length;
+          } else {
+            let e = intercept;
+            for (let i = 0; i < coreset.length; i++) e += (coef[coreset[i] as number] as number) * (y[i] as number);
+            estimates[t] = e;
+          }
         });
-      } else {
-        coreset = new Int32Array(nonzero);
-        let c = 0;
-        for (let j = 0; j < n; j++) if ((coef[j] as number) !== 0) coreset[c++] = j;
-        ctx.oracles.forEach((oracle, t) => {
-          const y = oracle.queryMany(coreset);
-          let e = intercept;
-          for (let i = 0; i < coreset.length; i++) e += (coef[coreset[i] as number] as number) * (y[i] as number);
-          estimates[t] = e;
-        });
-      }
-      if (clip)
-        for (let t = 0; t < estimates.length; t++) estimates[t] = Math.min(1, Math.max(0, estimates[t] as number));
-      return {
-        estimates,
-        diagnostics: {
-          alpha: sel.alpha,
-          alphaIndex: sel.alphaIndex,
-          nonzero,
-          alphasTried: sel.alphasTried,
-          sweeps: sel.totalIterations,
-          converged: sel.fit.converged,
-          fallback: fallback ? "random" : "none",
-          coreset: Array.from(coreset),
-        },
-      };
-    },
-  };
+        if (clip)
+          for (let t = 0; t < estimates.length; t++) estimates[t] = Math.min(1, Math.max(0, estimates[t] as number));
+        return {
+          estimates,
+          diagnostics: {
+            alpha: sel.alpha,
+            alphaIndex: sel.alphaIndex,
+            nonzero,
+            alphasTried: sel.alphasTried,
+            sweeps: sel.totalIterations,
+            converged: sel.fit.converged,
+            fallback: fallback ? "random" : "none",
+            coreset: Array.from(coreset),
+          },
+        };
+      },
+    };
+  });
 }

@@ -1,12 +1,5 @@
-import {
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  RandomStream,
-  range,
-  type Seed,
-  TbError,
-} from "@tb/core";
+import { type EvaluationMethod, type MethodResult, RandomStream, range, type Seed, TbError } from "@tb/core";
+import { oneRoundMethod } from "./one-round.js";
 
 /**
  * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations (in place on a copy).
@@ -467,9 +460,11 @@ export interface PcaImputeMethodOptions {
  * anything (its selection compares fully known rows with themselves); docs/PEERS-METHODS.md asks for the intended
  * one. With a single source there is nothing to hold out and the first candidate is used.
  * Diagnostics: `components` (chosen c), `cvMae` (per candidate), `iterations`, `change`,
- * `converged`, `powerSteps` (final imputation), `coreset`.
+ * `converged`, `powerSteps` (final imputation), `coreset`. One round: c is chosen from the sources
+ * when the evaluation starts, then every target is asked the coreset at once and the final
+ * imputation runs on the answers (`start(ctx)`; `run(ctx)` drives it).
  */
-export function pcaImpute(options: PcaImputeMethodOptions = {}): EvaluationMethod {
+export function pcaImpute(options: PcaImputeMethodOptions = {}): Required<EvaluationMethod> {
   const cands = options.components ?? [2, 5, 10, 20];
   if (!Array.isArray(cands) || cands.length === 0) {
     throw new TbError("E_USAGE", "pca: components must be a non-empty array of positive integers");
@@ -489,104 +484,106 @@ export function pcaImpute(options: PcaImputeMethodOptions = {}): EvaluationMetho
     firstPowerSteps: checkPositiveInt(options.firstPowerSteps ?? 30, "firstPowerSteps", 0),
     valueTol: checkPositive(options.valueTol ?? 1e-12, "valueTol"),
   };
-  return {
-    name: "pca",
-    run(ctx: MethodContext): MethodResult {
-      const { sources } = ctx;
-      const n = sources.cols;
-      const k = ctx.budget;
-      if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
-        throw new TbError("E_USAGE", `pca: budget ${k} must be an integer in [1, ${n}]`);
+  return oneRoundMethod("pca", (ctx) => {
+    const { sources } = ctx;
+    const n = sources.cols;
+    const k = ctx.budget;
+    if (!(Number.isInteger(k) && k >= 1 && k <= n)) {
+      throw new TbError("E_USAGE", `pca: budget ${k} must be an integer in [1, ${n}]`);
+    }
+    const S = sources.rows;
+    const T = ctx.targets;
+    const coreset = ctx.rng.child("random").sample(range(n), k);
+    const inCore = new Uint8Array(n);
+    for (const j of coreset) inCore[j] = 1;
+    const capped = (rows: number): number[] => {
+      const out: number[] = [];
+      for (const c of cands) {
+        const v = Math.max(0, Math.min(c, rows - 1, n));
+        if (!out.includes(v)) out.push(v);
       }
-      const S = sources.rows;
-      const T = ctx.oracles.length;
-      const coreset = ctx.rng.child("random").sample(range(n), k);
-      const inCore = new Uint8Array(n);
-      for (const j of coreset) inCore[j] = 1;
-      const capped = (rows: number): number[] => {
-        const out: number[] = [];
-        for (const c of cands) {
-          const v = Math.max(0, Math.min(c, rows - 1, n));
-          if (!out.includes(v)) out.push(v);
-        }
-        return out;
-      };
+      return out;
+    };
 
-      // Choose c on the sources (intended masking).
-      let chosen = Math.max(0, Math.min(cands[0] as number, S + T - 1, n));
-      const cvMae: number[] = [];
-      if (S >= 2) {
-        const h = Math.min(S - 1, Math.max(1, Math.round(frac * S)));
-        const held = ctx.rng.child("pca-holdout").sample(range(S), h);
-        const known = new Uint8Array(S * n).fill(1);
-        for (const i of held) for (let j = 0; j < n; j++) if (inCore[j] === 0) known[i * n + j] = 0;
-        const acc = Float64Array.from(held, (i) => {
-          const r = sources.row(i);
-          let s = 0;
-          for (let j = 0; j < n; j++) s += r[j] as number;
-          return s / n;
-        });
-        const list = capped(S);
-        let best = Number.POSITIVE_INFINITY;
-        for (const c of list) {
-          const res = imputePca(sources.data, S, n, known, {
-            ...base,
-            components: c,
-            rng: ctx.rng.child("pca-start", "cv", c),
-          });
-          let mae = 0;
-          held.forEach((i, u) => {
-            let s = 0;
-            for (let j = 0; j < n; j++) s += res.filled[i * n + j] as number;
-            mae += Math.abs(s / n - (acc[u] as number));
-          });
-          mae /= h;
-          cvMae.push(mae);
-          if (mae < best) {
-            best = mae;
-            chosen = c;
-          }
-        }
-      }
-
-      // Final imputation: sources stacked over the targets (known on the coreset only).
-      const rows = S + T;
-      const values = new Float64Array(rows * n);
-      values.set(sources.data);
-      const known = new Uint8Array(rows * n).fill(1, 0, S * n);
-      ctx.oracles.forEach((oracle, t) => {
-        const y = oracle.queryMany(coreset);
-        const o = (S + t) * n;
-        coreset.forEach((j, u) => {
-          values[o + j] = y[u] as number;
-          known[o + j] = 1;
-        });
-      });
-      const res = imputePca(values, rows, n, known, {
-        ...base,
-        components: chosen,
-        rng: ctx.rng.child("pca-start", "final"),
-      });
-      const estimates = new Float64Array(T);
-      for (let t = 0; t < T; t++) {
+    // Choose c on the sources (intended masking).
+    let chosen = Math.max(0, Math.min(cands[0] as number, S + T - 1, n));
+    const cvMae: number[] = [];
+    if (S >= 2) {
+      const h = Math.min(S - 1, Math.max(1, Math.round(frac * S)));
+      const held = ctx.rng.child("pca-holdout").sample(range(S), h);
+      const known = new Uint8Array(S * n).fill(1);
+      for (const i of held) for (let j = 0; j < n; j++) if (inCore[j] === 0) known[i * n + j] = 0;
+      const acc = Float64Array.from(held, (i) => {
+        const r = sources.row(i);
         let s = 0;
-        const o = (S + t) * n;
-        for (let j = 0; j < n; j++) s += res.filled[o + j] as number;
-        const e = s / n;
-        estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
+        for (let j = 0; j < n; j++) s += r[j] as number;
+        return s / n;
+      });
+      const list = capped(S);
+      let best = Number.POSITIVE_INFINITY;
+      for (const c of list) {
+        const res = imputePca(sources.data, S, n, known, {
+          ...base,
+          components: c,
+          rng: ctx.rng.child("pca-start", "cv", c),
+        });
+        let mae = 0;
+        held.forEach((i, u) => {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += res.filled[i * n + j] as number;
+          mae += Math.abs(s / n - (acc[u] as number));
+        });
+        mae /= h;
+        cvMae.push(mae);
+        if (mae < best) {
+          best = mae;
+          chosen = c;
+        }
       }
-      return {
-        estimates,
-        diagnostics: {
-          components: res.components,
-          cvMae,
-          iterations: res.iterations,
-          change: res.change,
-          converged: res.converged,
-          powerSteps: res.powerSteps,
-          coreset: Array.from(coreset),
-        },
-      };
-    },
-  };
+    }
+
+    return {
+      examples: coreset,
+      reason: "sample",
+      result(answers): MethodResult {
+        // Final imputation: sources stacked over the targets (known on the coreset only).
+        const rows = S + T;
+        const values = new Float64Array(rows * n);
+        values.set(sources.data);
+        const known = new Uint8Array(rows * n).fill(1, 0, S * n);
+        answers.forEach((y, t) => {
+          const o = (S + t) * n;
+          coreset.forEach((j, u) => {
+            values[o + j] = y[u] as number;
+            known[o + j] = 1;
+          });
+        });
+        const res = imputePca(values, rows, n, known, {
+          ...base,
+          components: chosen,
+          rng: ctx.rng.child("pca-start", "final"),
+        });
+        const estimates = new Float64Array(T);
+        for (let t = 0; t < T; t++) {
+          let s = 0;
+          const o = (S + t) * n;
+          for (let j = 0; j < n; j++) s += res.filled[o + j] as number;
+          const e = s / n;
+          estimates[t] = clip ? Math.min(1, Math.max(0, e)) : e;
+        }
+        return {
+          estimates,
+          diagnostics: {
+            components: res.components,
+            cvMae,
+            iterations: res.iterations,
+            change: res.change,
+            converged: res.converged,
+            powerSteps: res.powerSteps,
+            coreset: Array.from(coreset),
+          },
+        };
+      },
+    };
+  });
 }

@@ -1,12 +1,6 @@
-import {
-  type CorrectnessMatrix,
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  range,
-  TbError,
-} from "@tb/core";
+import { type CorrectnessMatrix, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { checkAlphas, type RidgeFit, ridgeLoo } from "@tb/linear";
+import { oneRoundMethod } from "./one-round.js";
 
 /** BenchPred's (and scikit-learn RidgeCV's default) candidate alphas. */
 export const RANDOM_LEARN_ALPHAS: readonly number[] = Object.freeze([0.1, 1, 10]);
@@ -136,26 +130,30 @@ export function randomLearnEstimate(
  * targets (`ctx.rng.child("random")`, the same draw as the `random` baseline), a model-level
  * ridge regression from the sources' answers on it to their accuracies (alpha from {0.1, 1, 10}
  * by exact LOO), applied to each target's answers. Estimates are clipped to [0, 1] unless
- * `clip: false` (BenchPred does not clip). Diagnostics: `alpha`, the chosen penalty.
+ * `clip: false` (BenchPred does not clip). Diagnostics: `alpha`, the chosen penalty. One round:
+ * every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
-export function randomLearn(options: RandomLearnOptions = {}): EvaluationMethod {
+export function randomLearn(options: RandomLearnOptions = {}): Required<EvaluationMethod> {
   const alphas = options.alphas ?? RANDOM_LEARN_ALPHAS;
   checkAlphas(alphas, "random-learn: alphas");
   const frozen = Object.freeze([...alphas]);
   const clip = checkClip("random-learn", options.clip);
-  return {
-    name: "random-learn",
-    run(ctx: MethodContext): MethodResult {
-      const n = ctx.sources.cols;
-      checkPeerBudget("random-learn", ctx.budget, n);
-      const coreset = ctx.rng.child("random").sample(range(n), ctx.budget);
-      const model = randomLearnModel(ctx.sources, coreset, frozen);
-      const estimates = new Float64Array(ctx.oracles.length);
-      ctx.oracles.forEach((oracle, t) => {
-        const v = applyRandomLearnModel(model, oracle.queryMany(coreset));
-        estimates[t] = clip ? clip01(v) : v;
-      });
-      return { estimates, diagnostics: { alpha: model.alpha } };
-    },
-  };
+  return oneRoundMethod("random-learn", (ctx) => {
+    const n = ctx.sources.cols;
+    checkPeerBudget("random-learn", ctx.budget, n);
+    const coreset = ctx.rng.child("random").sample(range(n), ctx.budget);
+    const model = randomLearnModel(ctx.sources, coreset, frozen);
+    return {
+      examples: coreset,
+      reason: "sample",
+      result(answers): MethodResult {
+        const estimates = new Float64Array(answers.length);
+        answers.forEach((y, t) => {
+          const v = applyRandomLearnModel(model, y);
+          estimates[t] = clip ? clip01(v) : v;
+        });
+        return { estimates, diagnostics: { alpha: model.alpha } };
+      },
+    };
+  });
 }

@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import * as root from "./index.js";
+import * as internals from "./internals.js";
+
+/** The 51 runtime names of the root export before it was split (0.x, issue 19). */
+const BEFORE_SPLIT =
+  "CorrectnessMatrix LassoProblem RANDOM_LEARN_ALPHAS RandomStream TbError Workspace abilityObjective aipw aipwEstimate anchorPoints anchorPredictor anchorPredictorEstimate anchorPredictorFit anchorWeights applyRandomLearnModel bfgs binarizationThreshold calibrateGpIrt correlationDistance createOracle doubleOptimize doubleOptimizeFit exampleCorrelation fitAbility fitIrt gpIrt gpIrtEstimates gpIrtLambda imputePca irtMapObjective irtParamCount irtProbabilities irtProbability isTbError kmeans kmeansPlusPlus lasso lassoAlphas lassoFit lassoSelect nearestPoints pcaImpute projectCappedSimplex randomBaseline randomLearn randomLearnEstimate randomLearnModel randomSearchLearn selectAnchors symmetricEigen topK".split(
+    " ",
+  );
+
+const FACTORIES = [
+  "aipw",
+  "anchorPoints",
+  "anchorPredictor",
+  "doubleOptimize",
+  "gpIrt",
+  "lasso",
+  "pcaImpute",
+  "randomBaseline",
+  "randomLearn",
+  "randomSearchLearn",
+];
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+
+function tsFiles(dir: string, out: string[] = []): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) tsFiles(p, out);
+    else if (/\.(ts|tsx|mts)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Runtime names imported from `spec` by the repository's code (type-only imports left out). */
+function importedNames(spec: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const dirs = ["packages", "apps", "examples", "scripts", "research"].map((d) => join(repo, d));
+  const re = new RegExp(`import\\s+(type\\s+)?\\{([^}]*)\\}\\s+from\\s+"${spec.replace("/", "\\/")}"`, "g");
+  for (const file of dirs.flatMap((d) => tsFiles(d))) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(re)) {
+      if (m[1] !== undefined) continue;
+      for (const part of (m[2] as string).split(",")) {
+        const name = part.trim().split(/\s+as\s+/)[0] as string;
+        if (name === "" || name.startsWith("type ")) continue;
+        found.set(name, [...(found.get(name) ?? []), file.slice(repo.length)]);
+      }
+    }
+  }
+  return found;
+}
+
+describe("@tb/baselines' public surface", () => {
+  it("the root export has at most 25 runtime names: the factories and the @tb/core names users need", () => {
+    const names = Object.keys(root);
+    expect(names.length).toBeLessThanOrEqual(25);
+    for (const f of FACTORIES) expect(names).toContain(f);
+    for (const c of [
+      "CorrectnessMatrix",
+      "createOracle",
+      "RandomStream",
+      "TbError",
+      "isTbError",
+      "Workspace",
+      "drive",
+    ]) {
+      expect(names).toContain(c);
+    }
+  });
+
+  it("internals holds the building blocks and none of the factories", () => {
+    const names = Object.keys(internals);
+    for (const f of FACTORIES) expect(names).not.toContain(f);
+    for (const b of ["calibrateGpIrt", "fitIrt", "kmeans", "bfgs", "LassoProblem", "imputePca", "oneRoundMethod"]) {
+      expect(names).toContain(b);
+    }
+  });
+
+  it("every name exported before the split is still exported, by the root or by internals (not both)", () => {
+    const both = new Set([...Object.keys(root), ...Object.keys(internals)]);
+    for (const name of BEFORE_SPLIT) expect(both.has(name), name).toBe(true);
+    expect(Object.keys(root).filter((n) => n in internals)).toEqual([]);
+  });
+
+  it("every runtime name the repository imports from @tb/baselines or @tb/baselines/internals is there", () => {
+    const fromRoot = importedNames("@tb/baselines");
+    const fromInternals = importedNames("@tb/baselines/internals");
+    // The scan finds the importers (at least @tb/experiment's registry, which builds every method).
+    expect(fromRoot.size).toBeGreaterThan(0);
+    for (const [name, files] of fromRoot) expect(name in root, `${name} (${files.join(", ")})`).toBe(true);
+    for (const [name, files] of fromInternals) expect(name in internals, `${name} (${files.join(", ")})`).toBe(true);
+  });
+});
