@@ -30,18 +30,16 @@
  *    `tb tailor --plan` after a second look), and `tb estimate --json` (accuracy, interval,
  *    level, evaluated, mode, outOfRange, rank {position, of, interval}).
  *
- * Today's known defects, pinned as they are (fixing them changes exactly these, to be explained
- * in the closing note):
+ * Two defects of be75485 were pinned as they were and then fixed by the refactor (the fixture was
+ * regenerated; every other number held bit for bit):
  * - second look → within (gsm8k-tgt-21): the final N-set starts with the G-set and the second
  *   look's examples sorted by column (buildNSet sorts its fixed medoids), not in the order asked.
- *   `evaluate()` pairs the answers in the order asked with that N-set, so its estimate uses
- *   misaligned answers (0.43022…; with the answers aligned, as `tailoredPlus().run` does,
- *   plusWithin gives 0.40706…, truth 0.38438…), and its `asked` is not the order asked.
- *   `tb tailor --plan` writes that N-set and `tb estimate` then refuses the plan ("nset must
- *   start with the G-set, in the same order"): the CLI cannot finish this target today; the
- *   refusal is pinned.
- * - within, out of range below (gsm8k-tgt-58): `evaluate()` says outOfRange "below" (from
- *   plusWithin), `tb estimate` says null (it reports only the plan's G-set outOfRange).
+ *   `evaluate()` paired the answers in the order asked with that N-set (0.43022…); it now pairs
+ *   them by example, as `tailoredPlus().run` always did: 0.40706… (truth 0.38438…), and `asked`
+ *   is the order asked. `tb estimate` refused the plan `tb tailor --plan` wrote ("nset must start
+ *   with the G-set, in the same order"); it now finishes it with evaluate()'s numbers.
+ * - within, out of range below (gsm8k-tgt-58): `evaluate()` said outOfRange "below" (from
+ *   plusWithin), `tb estimate` said null; both now say "below".
  *
  * Run time (`pnpm vitest run --project @tb/cli pinned`, measured on this busy shared 2-core
  * machine): 37 s and 58 s in two runs (about 27–30 s of CPU); nearly all of it is the 108

@@ -52,7 +52,7 @@ describe("evaluate (one call)", () => {
     const log: string[][] = [];
     const c = await evaluate(sources, askFor(target, log), { seed: 1, secondLook: 0 });
     expect(c.mode).toBe("beyond");
-    expect(c.secondLook).toBeUndefined();
+    expect(c.secondLook).toBe(false);
     expect(log.length).toBe(2);
   });
   test("bad options and bad answers are TbErrors naming the problem", async () => {

@@ -1,8 +1,14 @@
-// The @tb/core types and values this package's signatures use, so that `pnpm add @tb/estimate` alone is enough.
+// @tb/estimate — what a user composes with: the one-call evaluate(), the resumable evaluation,
+// the method factories and the phases of the file workflow. Building blocks for researchers are in
+// "@tb/estimate/internals" (unstable: they may change in any minor release).
 export {
   CorrectnessMatrix,
   createOracle,
+  drive,
+  type EvaluationContext,
   type EvaluationMethod,
+  type EvaluationRequest,
+  type EvaluationRun,
   isTbError,
   type MatrixLike,
   type MethodContext,
@@ -11,79 +17,34 @@ export {
   type Oracle,
   RandomStream,
   type Seed,
+  type SourceRef,
   TbError,
   type TbErrorCode,
   Workspace,
 } from "@tb/core";
-export {
-  type ClipMode,
-  type EstimateOptions,
-  type EstimatorKind,
-  estimateFromClusters,
-  nativeMean,
-} from "./calibrate.js";
+export type { ClipMode, EstimateOptions, EstimatorKind } from "./calibrate.js";
 export { type Ask, type EvaluateOptions, type EvaluateResult, evaluate } from "./evaluate.js";
+export { tailoredBench, tailoredPlus } from "./evaluation/methods.js";
+export type { TailoredMethod, TargetDesign, TargetStage } from "./evaluation/run.js";
 export {
-  type ClusterPlan,
-  clusterSamplingVariance,
-  DEFAULT_INTERVAL_SCALE,
-  type EstimateInterval,
-  estimateInterval,
-  type IntervalOptions,
-  nativeCalibrationErrors,
-  normalQuantile,
-  sourceCalibrationErrors,
-} from "./interval.js";
+  createEvaluation,
+  EVALUATION_DEFAULTS,
+  Evaluation,
+  type EvaluationEstimate,
+  type EvaluationOptions,
+  type EvaluationStep,
+  type LegacyPlan,
+  type Rank,
+  type RestoreOptions,
+  rankAmongSources,
+  restoreEvaluation,
+  type SavedEvaluation,
+  type SavedTarget,
+} from "./evaluation/session.js";
+export { type EstimateInterval, estimateInterval, type IntervalOptions } from "./interval.js";
+export type { NSet, NSetOptions } from "./nset.js";
+export type { OutOfRange, PlusMode, TailoredPlusOptions } from "./plus/method.js";
 export {
-  buildNSet,
-  clearKept,
-  DEFAULT_CACHE_BYTES,
-  keptNsetDistances,
-  keptStats,
-  type NSet,
-  type NSetOptions,
-  nsetDistances,
-} from "./nset.js";
-export {
-  beyondStandardError,
-  type DesignEstimate,
-  defaultStrata,
-  designEstimate,
-  designFromPicks,
-  type Strata,
-  type StratifiedDesign,
-  sourceMeans,
-  stratifiedDesign,
-  stratify,
-} from "./plus/design.js";
-export {
-  BLEND_GRID,
-  conformalHalfWidth,
-  type LearnedEstimate,
-  learnedEstimate,
-  ridgeLearn,
-} from "./plus/learned.js";
-export {
-  type AfterLook,
-  afterSecondLook,
-  beyondEstimate,
-  DEFAULT_LEARN_ALPHAS,
-  DEFAULT_RANGE_QUANTILE,
-  DEFAULT_RESIDUAL_ALPHA,
-  DEFAULT_SECOND_LOOK,
-  gsetScores,
-  type OutOfRange,
-  type PlusEstimate,
-  type PlusMode,
-  plusBeyond,
-  plusMode,
-  plusWithin,
-  secondLookSize,
-  type TailoredPlusOptions,
-  tailoredPlus,
-} from "./plus/method.js";
-export {
-  checkTailoredOptions,
   estimate,
   type Probe,
   probe,
@@ -91,5 +52,4 @@ export {
   type TailoredOptions,
   type TailorPlan,
   tailor,
-  tailoredBench,
 } from "./tailored.js";

@@ -1,8 +1,9 @@
 import { CorrectnessMatrix, createOracle, RandomStream, range, Workspace } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { describe, expect, test } from "vitest";
+import { tailoredBench } from "./evaluation/methods.js";
 import { buildNSet, clearKept, keptNsetDistances, keptStats, nsetDistances } from "./nset.js";
-import { estimate, probe, selectNatives, tailor, tailoredBench } from "./tailored.js";
+import { estimate, probe, selectNatives, tailor } from "./tailored.js";
 
 /** Seeded 0/1 models × examples with a few near-duplicate families (so that natives repeat). */
 function population(models: number, examples: number, seed: number): CorrectnessMatrix {

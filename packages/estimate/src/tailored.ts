@@ -1,14 +1,4 @@
-import {
-  type CorrectnessMatrix,
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  RandomStream,
-  type Seed,
-  TbError,
-  type Workspace,
-  workspaceOf,
-} from "@tb/core";
+import { type CorrectnessMatrix, RandomStream, type Seed, TbError, type Workspace } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import type { DistanceSource } from "@tb/kmedoids";
 import {
@@ -20,9 +10,7 @@ import {
   type ThresholdCompare,
 } from "@tb/native-selection";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
-import { sourceCalibrationErrors } from "./interval.js";
-import { buildNSet, DEFAULT_CACHE_BYTES, keptNsetDistances, type NSetOptions, trimKept } from "./nset.js";
-import { conformalHalfWidth } from "./plus/learned.js";
+import { buildNSet, type NSetOptions } from "./nset.js";
 
 /** All options of TailoredBench (docs/METHOD.md §3). Every default is the reference's. */
 export interface TailoredOptions extends EstimateOptions {
@@ -278,105 +266,4 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
   if (options.standardize !== undefined && typeof options.standardize !== "boolean") {
     throw new TbError("E_USAGE", `${method}: standardize must be true or false, got ${String(options.standardize)}`);
   }
-}
-
-/**
- * TailoredBench as an {@link EvaluationMethod} (docs/METHOD.md §3): one G-set per trial for all
- * targets, native sources per target (jointly by default), an N-set per target, and the
- * calibrated estimate. Targets are seen only through their oracles; each is asked for exactly
- * `budget` distinct examples.
- */
-export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
-  checkTailoredOptions(options, "tailoredBench");
-  const g = options.gset ?? 10;
-  const pooling = options.targetPooling ?? "joint";
-  if (pooling !== "joint" && pooling !== "single") {
-    throw new TbError("E_USAGE", `targetPooling must be "joint" or "single", got "${String(pooling)}"`);
-  }
-  const level = options.level;
-  if (level !== undefined && !(level > 0 && level < 1)) {
-    throw new TbError("E_USAGE", `level must be in (0, 1), got ${String(level)}`);
-  }
-  if (options.onNoNatives !== undefined && options.onNoNatives !== "fallback" && options.onNoNatives !== "error") {
-    throw new TbError("E_USAGE", `onNoNatives must be "fallback" or "error", got "${String(options.onNoNatives)}"`);
-  }
-  if (options.cacheBytes !== undefined && !(options.cacheBytes >= 0)) {
-    throw new TbError("E_USAGE", `cacheBytes must be a number of bytes ≥ 0, got ${String(options.cacheBytes)}`);
-  }
-  if (options.workspace !== undefined) workspaceOf(options.workspace, "tailoredBench: workspace");
-  return {
-    name: "tailored",
-    run(ctx: MethodContext): MethodResult {
-      const { sources, oracles, budget } = ctx;
-      const ws = workspaceOf(ctx.workspace ?? options.workspace, "tailoredBench: context workspace");
-      const opts: TailoredOptions = { ...options, workspace: ws };
-      if (!(budget > g)) {
-        throw new TbError("E_USAGE", `budget ${budget} must be larger than the G-set size ${g}`);
-      }
-      const { gset } = probe(sources, ctx.rng.child("gset"), opts);
-      const gAnswers = oracles.map((o) => o.queryMany(gset));
-      let natives: Int32Array[];
-      const nBars: number[] = [];
-      let fallbacks = 0;
-      if (pooling === "joint") {
-        const sel = selectNatives(sources, gset, gAnswers, options);
-        natives = sel.natives;
-        nBars.push(sel.nBar);
-        if (sel.fallback !== "none") fallbacks++;
-      } else {
-        natives = gAnswers.map((a) => {
-          const sel = selectNatives(sources, gset, [a], options);
-          nBars.push(sel.nBar);
-          if (sel.fallback !== "none") fallbacks++;
-          return sel.natives[0] as Int32Array;
-        });
-      }
-      const estimates = new Float64Array(oracles.length);
-      const lower = new Float64Array(level !== undefined ? oracles.length : 0);
-      const upper = new Float64Array(level !== undefined ? oracles.length : 0);
-      // Targets with the same native sources (GSM8K: about 22 distinct sets among 75 targets) share
-      // the example embedding, its quantized distance matrix and m̄ (steps 5–7): computed once per
-      // set. Each target still draws from its own stream, so the order of targets does not matter.
-      const nOpts = nsetOptions(opts);
-      const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
-      for (const group of groupByNatives(natives)) {
-        const nat = natives[group[0] as number] as Int32Array;
-        const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
-        const mBar = nativeMean(sources, nat);
-        for (const t of group) {
-          const plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), opts, distances);
-          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(plan.nset);
-          estimates[t] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
-          if (level !== undefined) {
-            const hw = conformalHalfWidth(sourceCalibrationErrors(sources, plan, options), level);
-            lower[t] = Math.max(0, (estimates[t] as number) - hw);
-            upper[t] = Math.min(1, (estimates[t] as number) + hw);
-          }
-        }
-      }
-      trimKept(ws, cacheBytes); // the kept sources grew rows and lists during the call
-      return {
-        estimates,
-        ...(level !== undefined ? { intervals: { lower, upper, level } } : {}),
-        diagnostics: {
-          nBarMean: nBars.reduce((a, b) => a + b, 0) / nBars.length,
-          gset: Array.from(gset),
-          // Native selections (one per batch, or per target when pooling is single) that fell back.
-          nativeFallbacks: fallbacks,
-        },
-      };
-    },
-  };
-}
-
-/** Target indices grouped by identical native sets, groups in order of first appearance. */
-function groupByNatives(natives: readonly Int32Array[]): number[][] {
-  const groups = new Map<string, number[]>();
-  natives.forEach((nat, t) => {
-    const key = nat.join(",");
-    const list = groups.get(key);
-    if (list) list.push(t);
-    else groups.set(key, [t]);
-  });
-  return [...groups.values()];
 }

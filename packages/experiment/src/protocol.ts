@@ -1,6 +1,7 @@
 import {
   type CorrectnessMatrix,
   createOracle,
+  drive,
   type EvaluationMethod,
   KeyedByObject,
   RandomStream,
@@ -114,11 +115,14 @@ function execute(
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
   const runner = method ?? createMethod(task.method, task.config);
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
-  const result = runner.run(
-    ws === undefined
-      ? { sources, oracles, budget: task.budget, rng }
-      : { sources, oracles, budget: task.budget, rng, workspace: ws },
-  );
+  const ctx =
+    ws === undefined ? { sources, budget: task.budget, rng } : { sources, budget: task.budget, rng, workspace: ws };
+  // a method that is a resumable evaluation is driven round by round through the budgeted oracles
+  // (docs/DESIGN.md §3.5); a user's method with only `run` is given the oracles
+  const result =
+    runner.start !== undefined
+      ? drive(runner.start({ ...ctx, targets: oracles.length }), oracles)
+      : runner.run({ ...ctx, oracles });
   if (result.estimates.length !== oracles.length) {
     throw new TbError(
       "E_INTERNAL",

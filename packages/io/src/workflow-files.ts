@@ -98,16 +98,22 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
         : `nset has ${nset.length} examples but budget is ${budget}`,
     );
   }
-  for (let k = 0; k < g; k++) {
-    if (nset[k] !== gset[k]) v.fail("nset", "nset must start with the G-set, in the same order");
-  }
   const looked = method === "tailored-plus" && !look && "looked" in o ? v.ids(o, "looked", true) : undefined;
   const m = looked?.length ?? 0;
-  if (looked !== undefined && (g + m >= budget || looked.some((id, k) => id !== nset[g + k]))) {
-    v.fail(
-      "looked",
-      "looked must be the examples of nset right after the G-set, in the same order, and fewer than budget − g",
-    );
+  if (looked === undefined) {
+    for (let k = 0; k < g; k++) {
+      if (nset[k] !== gset[k]) v.fail("nset", "nset must start with the G-set, in the same order");
+    }
+  } else {
+    // after a second look, K-Medoids holds the G-set and the look's examples fixed, in ascending
+    // column order: the first g + m examples of nset are those, in any order
+    const head = new Set(nset.slice(0, g + m));
+    if (g + m >= budget || head.size !== g + m || [...gset, ...looked].some((id) => !head.has(id))) {
+      v.fail(
+        "looked",
+        "looked and the G-set must be the first examples of nset (in any order), fewer than budget in all",
+      );
+    }
   }
   const rest = nset.slice(g + m);
   if (toEvaluate.length !== rest.length || toEvaluate.some((id, k) => id !== rest[k])) {
@@ -131,7 +137,12 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
         : `labels has ${labels.length} entries but the source matrix has ${source.examples} examples`,
     );
   }
-  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange" | "looked"> = {};
+  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange" | "looked" | "evaluation"> = {};
+  if ("evaluation" in o) {
+    const e = o.evaluation;
+    if (e === null || typeof e !== "object" || Array.isArray(e)) v.fail("evaluation", `"evaluation" must be an object`);
+    extra.evaluation = e as Record<string, unknown>;
+  }
   if ("method" in o) extra.method = method;
   if (mode !== undefined) extra.mode = mode;
   if (looked !== undefined) extra.looked = looked;

@@ -93,4 +93,10 @@ export interface PlanFile {
   strata?: number;
   /** tailored-plus: the target's G-set score is above (below) every source's. */
   outOfRange?: "above" | "below" | null;
+  /**
+   * The whole evaluation of this target, saved by `@tb/estimate` (`Evaluation.toJSON`): what
+   * `tb tailor --plan` and `tb estimate` resume. Absent in plan files of earlier releases, which
+   * are resumed from the fields above.
+   */
+  evaluation?: Record<string, unknown>;
 }

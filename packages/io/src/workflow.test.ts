@@ -142,10 +142,22 @@ describe("probe.json and plan.json round trip and validation (docs/DESIGN.md §3
     };
     // a look plan must be shorter than its budget and longer than the G-set
     bad({ mode: "look", looked: undefined, toEvaluate: ["4", "0"] }, /second look's nset has 4 examples/);
-    // looked must follow the G-set in nset, and toEvaluate then leaves it out
-    bad({ looked: ["0"] }, /looked must be the examples of nset right after the G-set/);
+    // looked and the G-set head nset (K-Medoids holds them fixed in column order: any order is
+    // accepted), and toEvaluate then leaves them out
+    const sorted: PlanFile = { ...final, nset: ["1", "3", "4", "0"].sort(), toEvaluate: ["0"] };
+    expect(() =>
+      parsePlanFile(formatWorkflowJson({ ...final, nset: ["4", "1", "3", "0"] }), "plan.json"),
+    ).not.toThrow();
+    expect(sorted.nset).toEqual(["0", "1", "3", "4"]);
+    bad({ looked: ["0"] }, /looked and the G-set must be the first examples of nset/);
+    bad({ nset: ["1", "0", "3", "4"], toEvaluate: ["4"] }, /looked and the G-set must be the first examples of nset/);
     bad({ toEvaluate: ["4", "0"] }, /toEvaluate must be nset without the G-set and looked/);
-    bad({ looked: ["4", "0"] }, /fewer than budget − g/);
+    bad({ looked: ["4", "0"] }, /fewer than budget in all/);
+    // a plan that saves the whole evaluation keeps it, and refuses one that is not an object
+    expect(parsePlanFile(formatWorkflowJson({ ...final, evaluation: { kind: "x" } }), "plan.json").evaluation).toEqual({
+      kind: "x",
+    });
+    bad({ evaluation: [1] }, /"evaluation" must be an object/);
   });
   test("malformed JSON gives line and column", () => {
     const text = planText.replace('"budget": 3', '"budget": 3,,');

@@ -1,24 +1,7 @@
-import {
-  type CorrectnessMatrix,
-  type EvaluationMethod,
-  type MethodContext,
-  type MethodResult,
-  type RandomStream,
-  TbError,
-  workspaceOf,
-} from "@tb/core";
+import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { normalQuantile } from "../interval.js";
-import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
-import {
-  checkTailoredOptions,
-  nsetOptions,
-  probe,
-  selectNatives,
-  type TailoredOptions,
-  type TailorPlan,
-  tailorWith,
-} from "../tailored.js";
+import { checkTailoredOptions, type TailoredOptions, type TailorPlan, tailorWith } from "../tailored.js";
 import {
   beyondStandardError,
   defaultStrata,
@@ -274,219 +257,37 @@ export function plusMode(
   return { mode, outOfRange };
 }
 
-function checkPlusOptions(o: TailoredPlusOptions): void {
-  checkTailoredOptions(o, "tailored-plus");
+/** Check tailored-plus's options up front; errors name the option and `where` (the function called). */
+export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"): void {
+  checkTailoredOptions(o, where);
   const level = o.level ?? 0.9;
   if (!(level > 0 && level < 1))
-    throw new TbError("E_USAGE", `tailored-plus: level must be in (0, 1), got ${String(level)}`);
+    throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(level)}`);
   const q = o.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
   if (!(q >= 0 && q <= 1)) {
-    throw new TbError("E_USAGE", `tailored-plus: rangeQuantile must be in [0, 1], got ${String(q)}`);
+    throw new TbError("E_USAGE", `${where}: rangeQuantile must be in [0, 1], got ${String(q)}`);
   }
   const mode = o.mode ?? "auto";
   if (mode !== "auto" && mode !== "within" && mode !== "beyond") {
-    throw new TbError("E_USAGE", `tailored-plus: mode must be "auto", "within" or "beyond", got "${String(mode)}"`);
+    throw new TbError("E_USAGE", `${where}: mode must be "auto", "within" or "beyond", got "${String(mode)}"`);
   }
   for (const a of o.learnAlphas ?? [0.1]) {
     if (!(typeof a === "number" && a > 0 && Number.isFinite(a))) {
-      throw new TbError("E_USAGE", `tailored-plus: learnAlphas must be finite numbers > 0, got ${String(a)}`);
+      throw new TbError("E_USAGE", `${where}: learnAlphas must be finite numbers > 0, got ${String(a)}`);
     }
   }
   if (o.learnAlphas !== undefined && o.learnAlphas.length === 0) {
-    throw new TbError("E_USAGE", "tailored-plus: learnAlphas must not be empty");
+    throw new TbError("E_USAGE", `${where}: learnAlphas must not be empty`);
   }
   const ra = o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
   if (!(ra > 0 && Number.isFinite(ra))) {
-    throw new TbError("E_USAGE", `tailored-plus: residualAlpha must be a finite number > 0, got ${String(ra)}`);
+    throw new TbError("E_USAGE", `${where}: residualAlpha must be a finite number > 0, got ${String(ra)}`);
   }
   const sl = o.secondLook ?? DEFAULT_SECOND_LOOK;
   if (!(typeof sl === "number" && sl >= 0 && sl < 1)) {
-    throw new TbError("E_USAGE", `tailored-plus: secondLook must be a share in [0, 1), got ${String(sl)}`);
+    throw new TbError("E_USAGE", `${where}: secondLook must be a share in [0, 1), got ${String(sl)}`);
   }
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
-    throw new TbError("E_USAGE", `tailored-plus: strata must be an integer ≥ 1, got ${String(o.strata)}`);
+    throw new TbError("E_USAGE", `${where}: strata must be an integer ≥ 1, got ${String(o.strata)}`);
   }
-}
-
-/**
- * tailored-plus as an {@link EvaluationMethod}: TailoredBench's G-set probe for every target,
- * then per target one of two designs, chosen from its G-set answers alone:
- *
- * - **within** (the target looks like the sources): native sources and an N-set by K-Medoids
- *   with the G-set fixed, as TailoredBench; the estimate blends a ridge model learned over all
- *   sources with the calibrated estimate ({@link learnedEstimate}); the interval is split-conformal
- *   over the sources' leave-one-out errors.
- * - **beyond** (its G-set score is in the sources' top quartile or above): the rest of the budget
- *   is a difficulty-stratified random sample and the estimate is design-based with a ridge
- *   correction ({@link designEstimate}); the interval is `± z·SE`.
- *
- * Each target is asked for exactly `budget` distinct examples, G-set included.
- */
-export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMethod {
-  checkPlusOptions(options);
-  const g = options.gset ?? 10;
-  const level = options.level ?? 0.9;
-  const q = options.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
-  const forced = options.mode ?? "auto";
-  const alphas = options.learnAlphas ?? DEFAULT_LEARN_ALPHAS;
-  const residualAlpha = options.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
-  const secondLook = options.secondLook ?? DEFAULT_SECOND_LOOK;
-  const common: TailoredOptions = {};
-  for (const k of [
-    "gset",
-    "metric",
-    "standardize",
-    "thresholdCompare",
-    "onNoNatives",
-    "gsetClustering",
-    "nsetClustering",
-  ] as const) {
-    if (options[k] !== undefined) (common as Record<string, unknown>)[k] = options[k];
-  }
-  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
-  if (options.workspace !== undefined) workspaceOf(options.workspace, "tailoredPlus: workspace");
-  return {
-    name: "tailored-plus",
-    run(ctx: MethodContext): MethodResult {
-      const { sources, oracles, budget } = ctx;
-      const ws = workspaceOf(ctx.workspace ?? options.workspace, "tailoredPlus: context workspace");
-      const base: TailoredOptions = { ...common, workspace: ws };
-      const n = sources.cols;
-      if (!(Number.isInteger(budget) && budget > g && budget <= n)) {
-        throw new TbError(
-          "E_USAGE",
-          `tailored-plus: budget ${budget} must be larger than the G-set size ${g} and at most ${n}`,
-        );
-      }
-      if (options.strata !== undefined && options.strata > budget - g) {
-        throw new TbError(
-          "E_USAGE",
-          `tailored-plus: strata (${options.strata}) must be at most budget − G-set = ${budget - g}`,
-        );
-      }
-      const acc = sources.trueScores();
-      const { gset } = probe(sources, ctx.rng.child("gset"), base);
-      const gAnswers = oracles.map((o) => o.queryMany(gset));
-      const srcG = gsetScores(sources, gset);
-      const T = oracles.length;
-      const modes: PlusMode[] = [];
-      let outside = 0;
-      gAnswers.forEach((a) => {
-        let t = 0;
-        for (let j = 0; j < a.length; j++) t += a[j] as number;
-        const m = plusMode(srcG, t / g, q);
-        modes.push(forced === "auto" ? m.mode : forced);
-        if (m.outOfRange !== null) outside++;
-      });
-      const estimates = new Float64Array(T);
-      const lower = new Float64Array(T);
-      const upper = new Float64Array(T);
-      const extra = budget - g;
-      const look = forced === "auto" ? secondLookSize(extra, secondLook) : 0;
-      // a second look for the targets at the top of the sources' range on the G-set
-      const looked = modes.flatMap((m, t) => (m === "beyond" && look > 0 ? [t] : []));
-      // within (and looked) targets: joint native selection, as TailoredBench
-      const tailored = modes.flatMap((m, t) => (m === "within" || look > 0 ? [t] : []));
-      let blendSum = 0;
-      let withinCount = 0;
-      let averaged = 0;
-      let fallbacks = 0;
-      let lookedBeyond = 0;
-      let coresetFlags = 0;
-      const beyond = modes.flatMap((m, t) => (m === "beyond" && look === 0 ? [t] : []));
-      if (tailored.length > 0) {
-        const sel = selectNatives(
-          sources,
-          gset,
-          tailored.map((t) => gAnswers[t] as Float64Array),
-          base,
-        );
-        if (sel.fallback !== "none") fallbacks++;
-        const nOpts = nsetOptions(base);
-        const difficulty = looked.length > 0 ? sourceMeans(sources) : undefined;
-        tailored.forEach((t, i) => {
-          const nat = sel.natives[i] as Int32Array;
-          const oracle = oracles[t] as (typeof oracles)[number];
-          const distances = keptNsetDistances(ws, sources, nat, nOpts, cacheBytes);
-          let plan: Omit<TailorPlan, "dBar" | "nBar">;
-          if (modes[t] === "beyond") {
-            // the second look: `look` more medoids of its tailored coreset decide the design
-            const first = tailorWith(sources, gset, nat, g + look, ctx.rng.child("look", t), base, distances);
-            const next = afterSecondLook(sources, first.nset, oracle.queryMany(first.nset), nat, budget, ctx.rng, t, {
-              rangeQuantile: q,
-              ...(options.strata !== undefined ? { strata: options.strata } : {}),
-              tailored: base,
-              distances,
-              difficulty: difficulty as Float64Array,
-            });
-            if (next.mode === "beyond") {
-              lookedBeyond++;
-              const b = plusBeyond(
-                sources,
-                acc,
-                next.design,
-                first.nset,
-                next.observed,
-                oracle.queryMany(next.observed),
-                level,
-                residualAlpha,
-                alphas,
-              );
-              estimates[t] = b.accuracy;
-              [lower[t], upper[t]] = b.interval;
-              if (b.averaged) averaged++;
-              return;
-            }
-            plan = next.plan;
-          } else {
-            plan = tailorWith(sources, gset, nat, budget, ctx.rng.child("nset", t), base, distances);
-          }
-          const answers = oracle.queryMany(plan.nset);
-          const est = plusWithin(sources, acc, nat, plan.nset, plan.labels, answers, level, alphas);
-          estimates[t] = est.accuracy;
-          [lower[t], upper[t]] = est.interval;
-          blendSum += est.blend;
-          withinCount++;
-          if (est.outOfRange !== null) coresetFlags++;
-        });
-        trimKept(ws, cacheBytes);
-      }
-      // beyond without a second look: one stratified design per trial, shared by these targets
-      if (beyond.length > 0) {
-        const design = stratifiedDesign(
-          sourceMeans(sources),
-          gset,
-          extra,
-          ctx.rng.child("strata"),
-          options.strata ?? defaultStrata(extra),
-        );
-        const observed = Int32Array.from([...gset, ...design.picks]);
-        for (const t of beyond) {
-          const answers = (oracles[t] as (typeof oracles)[number]).queryMany(observed);
-          const b = plusBeyond(sources, acc, design, gset, observed, answers, level, residualAlpha, alphas);
-          estimates[t] = b.accuracy;
-          [lower[t], upper[t]] = b.interval;
-          if (b.averaged) averaged++;
-        }
-      }
-      return {
-        estimates,
-        intervals: { lower, upper, level },
-        diagnostics: {
-          beyondTargets: beyond.length + lookedBeyond,
-          // targets given a second look, and how many of those it sent to the beyond design
-          secondLooks: looked.length,
-          secondLookBeyond: lookedBeyond,
-          // beyond-mode targets whose design estimate fell inside the sources' range (averaged)
-          beyondAveraged: averaged,
-          outOfRangeTargets: outside,
-          // within-mode targets at the top (bottom) of the sources' range on their coreset
-          coresetOutOfRange: coresetFlags,
-          meanBlend: withinCount > 0 ? blendSum / withinCount : -1,
-          nativeFallbacks: fallbacks,
-          gset: Array.from(gset),
-        },
-      };
-    },
-  };
 }

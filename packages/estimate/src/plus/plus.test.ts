@@ -3,11 +3,11 @@ import { ridgeLoo, ridgePredict } from "@tb/linear";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { estimateFromClusters } from "../calibrate.js";
+import { tailoredBench, tailoredPlus } from "../evaluation/methods.js";
 import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js";
-import { tailoredBench } from "../tailored.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
-import { afterSecondLook, gsetScores, plusMode, plusWithin, secondLookSize, tailoredPlus } from "./method.js";
+import { afterSecondLook, gsetScores, plusMode, plusWithin, secondLookSize } from "./method.js";
 
 /** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
 function population(models: number, examples: number, seed: number): Float64Array {

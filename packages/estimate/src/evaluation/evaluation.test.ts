@@ -1,0 +1,172 @@
+/**
+ * The resumable evaluation (docs/DESIGN.md §3.5): driven round by round it gives the numbers of the
+ * one-call paths; saved and restored at any step it goes on the same; the root export stays small.
+ */
+import { CorrectnessMatrix, createOracle, drive, isTbError, RandomStream, TbError } from "@tb/core";
+import { describe, expect, test } from "vitest";
+import * as root from "../index.js";
+import * as internals from "../internals.js";
+import { tailoredBench, tailoredPlus } from "./methods.js";
+import { createEvaluation, type Evaluation, rankAmongSources, restoreEvaluation } from "./session.js";
+
+/** A seeded 0/1 population: abilities spread from −2 to +2, plus two models far above them all. */
+function population(models: number, examples: number, seed: number) {
+  const rng = RandomStream.derive("evaluation-test", seed);
+  const diff = Array.from({ length: examples }, () => rng.nextFloat() * 4 - 2);
+  const ability = (m: number) => (m >= models - 2 ? 4 + m - models : -2 + (4 * m) / (models - 3));
+  const rows = Array.from({ length: models }, (_, m) =>
+    diff.map((d) => (rng.nextFloat() < 1 / (1 + Math.exp(-(ability(m) - d) * 1.7)) ? 1 : 0)),
+  );
+  return rows;
+}
+
+const ROWS = population(60, 240, 1);
+const ALL = CorrectnessMatrix.from(ROWS);
+/** Sources: every model but the held-out ones. */
+const HELD = [5, 20, 33, 47, 58, 59];
+const SOURCES = CorrectnessMatrix.from(ROWS.filter((_, m) => !HELD.includes(m)));
+const rowOf = (m: number) => ALL.row(m);
+
+function runToEnd(ev: Evaluation, rows: readonly Float64Array[], saveEachRound = false): Evaluation {
+  let cur = ev;
+  let rounds = 0;
+  while (!cur.done) {
+    for (const step of cur.next())
+      cur.answer(
+        step.target,
+        Array.from(step.examples, (j) => rows[step.target]?.[j] as number),
+      );
+    if (saveEachRound) cur = restoreEvaluation(SOURCES, JSON.parse(JSON.stringify(cur.toJSON())));
+    rounds++;
+    expect(rounds).toBeLessThan(10);
+  }
+  return cur;
+}
+
+describe("createEvaluation", () => {
+  test("a group driven by hand equals the method's run through oracles (both methods, every target)", () => {
+    for (const [method, m] of [
+      ["tailored-plus", tailoredPlus({ level: 0.9 })],
+      ["tailored", tailoredBench()],
+    ] as const) {
+      const targets = HELD.map((h) => `m${h}`);
+      const ev = createEvaluation(SOURCES, { method, budget: 24, seed: 7, targets, pooling: "joint" });
+      const done = runToEnd(
+        ev,
+        HELD.map((h) => rowOf(h)),
+      );
+      const oracles = HELD.map((h) => createOracle(rowOf(h), 24));
+      const r = m.run({ sources: SOURCES, oracles, budget: 24, rng: RandomStream.derive(7) });
+      const ests = targets.map((_, t) => done.run.estimateOf(t).accuracy);
+      expect(ests).toEqual(Array.from(r.estimates));
+      // every target asked exactly the budget, G-set first, no example twice
+      for (let t = 0; t < targets.length; t++) {
+        const e = done.estimate(t);
+        expect(e.asked.length).toBe(24);
+        expect(new Set(e.asked).size).toBe(24);
+        expect(e.asked.slice(0, 10)).toEqual(done.gset);
+      }
+    }
+  });
+
+  test("saved after every round and restored, it ends with the same estimates (a second look included)", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const a = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 2, targets }), HELD.map(rowOf));
+    const b = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 2, targets }), HELD.map(rowOf), true);
+    const modes = targets.map((_, t) => a.estimate(t));
+    expect(modes.some((e) => e.secondLook)).toBe(true);
+    expect(targets.map((_, t) => b.estimate(t))).toEqual(modes);
+  });
+
+  test("one target saved alone after the G-set goes on by itself with the same numbers", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 4, targets });
+    for (const s of ev.next())
+      ev.answer(
+        s.target,
+        Array.from(s.examples, (j) => rowOf(HELD[s.target] as number)[j] as number),
+      );
+    const full = runToEnd(ev, HELD.map(rowOf));
+    for (let t = 0; t < targets.length; t++) {
+      const ev2 = createEvaluation(SOURCES, { budget: 30, seed: 4, targets });
+      for (const s of ev2.next())
+        ev2.answer(
+          s.target,
+          Array.from(s.examples, (j) => rowOf(HELD[s.target] as number)[j] as number),
+        );
+      const alone = runToEnd(restoreEvaluation(SOURCES, ev2.toJSON(t)), [rowOf(HELD[t] as number)]);
+      expect(alone.estimate(0)).toEqual(full.estimate(t));
+    }
+  });
+
+  test("the rank among the sources, by hand", () => {
+    const scores = [0.9, 0.7, 0.7, 0.5, 0.2];
+    expect(rankAmongSources(scores, 0.8, [0.6, 0.95])).toEqual({ position: 2, of: 6, interval: [1, 4] });
+    expect(rankAmongSources(scores, 0.7, null)).toEqual({ position: 2, of: 6, interval: null });
+    expect(rankAmongSources(scores, 0.1, [0, 0.19])).toEqual({ position: 6, of: 6, interval: [6, 6] });
+  });
+
+  test("answers keyed by id; bad answers and bad options are TbErrors naming the option", () => {
+    const ev = createEvaluation(SOURCES, { budget: 20 });
+    const [step] = ev.next();
+    if (step === undefined) throw new Error("no step");
+    const rec = Object.fromEntries(step.ids.map((id, k) => [id, rowOf(5)[step.examples[k] as number] as number]));
+    const { [step.ids[0] as string]: _dropped, ...short } = rec;
+    expect(() => ev.answer(0, short)).toThrow(/missing 1 of the 10 ids asked/);
+    expect(() => ev.answer(0, { ...rec, nope: 1 })).toThrow(/answers ids not asked \(nope\)/);
+    expect(() => ev.answer(0, [1, 2])).toThrow(TbError);
+    ev.answer(0, rec);
+    expect(ev.next()[0]?.reason).toMatch(/nset|look|strata/);
+    const bad = (o: object, re: RegExp) => {
+      try {
+        createEvaluation(SOURCES, o as never);
+        throw new Error("no error");
+      } catch (e) {
+        expect(isTbError(e) && e.code === "E_USAGE").toBe(true);
+        expect((e as Error).message).toMatch(re);
+      }
+    };
+    bad({ budget: 10 }, /^createEvaluation: budget must be an integer larger than the G-set \(10\)/);
+    bad({ level: 1 }, /^createEvaluation: level must be in \(0, 1\)/);
+    bad({ secondLook: 0.3, method: "tailored" }, /secondLook applies to method "tailored-plus" only/);
+    bad({ budegt: 30 }, /unknown option "budegt"/);
+    bad({ targets: ["a", "a"] }, /target names must be distinct/);
+  });
+
+  test("a save is refused for other sources, another version or a malformed field", () => {
+    const ev = createEvaluation(SOURCES, { budget: 20 });
+    const saved = ev.toJSON();
+    const other = CorrectnessMatrix.from(ROWS.slice(1).filter((_, m) => !HELD.includes(m + 1)));
+    expect(() => restoreEvaluation(other, saved)).toThrow(/made on another source matrix/);
+    expect(() => restoreEvaluation(SOURCES, { ...saved, specVersion: 2 as 1 })).toThrow(
+      /specVersion 2 is not supported/,
+    );
+    const t0 = saved.targets[0];
+    if (t0 === undefined) throw new Error("no target");
+    expect(() => restoreEvaluation(SOURCES, { ...saved, targets: [{ ...t0, pending: ["nope"] }] })).toThrow(
+      /targets\[0\]\.pending\[0\] "nope" is not an example id/,
+    );
+  });
+});
+
+describe("the root export is what a user composes with", () => {
+  test("at most 25 runtime names; the building blocks are in internals", () => {
+    expect(Object.keys(root).length).toBeLessThanOrEqual(25);
+    for (const name of [
+      "plusWithin",
+      "plusBeyond",
+      "afterSecondLook",
+      "stratifiedDesign",
+      "TailoredRun",
+      "buildNSet",
+    ]) {
+      expect(name in root).toBe(false);
+      expect(name in internals).toBe(true);
+    }
+  });
+  test("drive() over an evaluation's run equals the method's run", () => {
+    const ev = createEvaluation(SOURCES, { budget: 20, targets: ["a"] });
+    const r = drive(ev.run, [createOracle(rowOf(20), 20)]);
+    expect(r.estimates[0]).toBe(ev.run.estimateOf(0).accuracy);
+  });
+});

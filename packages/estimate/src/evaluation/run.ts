@@ -1,0 +1,628 @@
+/**
+ * The per-target protocol of TailoredBench and tailored-plus, written once: a resumable
+ * {@link EvaluationRun} over one target or a group of targets evaluated jointly. `tailoredBench()`,
+ * `tailoredPlus()`, `reproduce`, `evaluate()`, the CLI and the web page all drive this object;
+ * none of them holds a stream key, a mode rule or a design of its own.
+ *
+ * Rounds (docs/METHOD.md §3, docs/TAILORED-PLUS.md):
+ * 1. every target answers the G-set (stream `gset`);
+ * 2. jointly over the group (or one by one with single pooling): native sources; then per target
+ *    - TailoredBench: the rest of its N-set (stream `nset`, t);
+ *    - tailored-plus, within: the rest of its tailored coreset (`nset`, t);
+ *    - tailored-plus, top quartile on the G-set: a second look at `m` more medoids (`look`, t), or,
+ *      without a second look, one stratified design shared by those targets (`strata`);
+ * 3. tailored-plus after a second look: the rest of its tailored coreset (`nset`, t) or stratified
+ *    draws around the examples answered (`look-strata`, t).
+ */
+import {
+  type CorrectnessMatrix,
+  checkAnswers,
+  type EvaluationContext,
+  type EvaluationRequest,
+  type EvaluationRun,
+  type MethodResult,
+  type RandomStream,
+  TbError,
+  type Workspace,
+  workspaceOf,
+} from "@tb/core";
+import type { DistanceSource } from "@tb/kmedoids";
+import type { NativeSelection } from "@tb/native-selection";
+import { estimateFromClusters, nativeMean } from "../calibrate.js";
+import { sourceCalibrationErrors } from "../interval.js";
+import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
+import {
+  defaultStrata,
+  designFromPicks,
+  type StratifiedDesign,
+  sourceMeans,
+  stratifiedDesign,
+} from "../plus/design.js";
+import { conformalHalfWidth } from "../plus/learned.js";
+import {
+  afterSecondLook,
+  DEFAULT_LEARN_ALPHAS,
+  DEFAULT_RANGE_QUANTILE,
+  DEFAULT_RESIDUAL_ALPHA,
+  DEFAULT_SECOND_LOOK,
+  gsetScores,
+  type OutOfRange,
+  plusBeyond,
+  plusMode,
+  plusWithin,
+  secondLookSize,
+  type TailoredPlusOptions,
+} from "../plus/method.js";
+import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
+
+/** The two adaptive methods of this package. */
+export type TailoredMethod = "tailored" | "tailored-plus";
+
+/** Options of a {@link TailoredRun}: TailoredBench's and tailored-plus's, with their defaults. */
+export type TailoredRunOptions = TailoredOptions & Omit<TailoredPlusOptions, keyof TailoredOptions>;
+
+/** Where a target is in the protocol. */
+export type TargetStage = "gset" | "look" | "final" | "done";
+
+/** One target's design: what it was asked and how its estimate is computed (all indices). */
+export interface TargetDesign {
+  /** Stream index of the target (its number in the batch it was tailored in). */
+  index: number;
+  stage: TargetStage;
+  /** tailored-plus: `"look"` while a second look is open, then `"within"` or `"beyond"`. */
+  mode?: "within" | "beyond" | "look";
+  /** Where its G-set score lies against every source's. */
+  outOfRange: OutOfRange;
+  /** Native sources (row indices), when it has a tailored coreset. */
+  natives?: Int32Array;
+  dBar?: number;
+  nBar?: number;
+  fallback?: NativeSelection["fallback"];
+  /** The coreset (G-set, then medoids) and each example's cluster slot; within mode and TailoredBench. */
+  nset?: Int32Array;
+  labels?: Int32Array;
+  /** tailored-plus: the examples a second look asked (after the G-set). */
+  looked?: Int32Array;
+  /** tailored-plus: the cluster slot of every example in the second look's coreset. */
+  lookLabels?: Int32Array;
+  /** tailored-plus beyond: the fixed examples (G-set, and a second look's), draws and strata. */
+  design?: { fixed: Int32Array; picks: Int32Array; strata: number };
+  /** Whether a second look was taken. */
+  secondLook: boolean;
+}
+
+interface Slot extends TargetDesign {
+  answers: Map<number, number>;
+  asked: number[];
+  pending: Int32Array | null;
+  reason: string;
+  /** The second look's coreset so far (G-set and its medoids, as K-Medoids returned them). */
+  lookNset?: Int32Array;
+  built?: StratifiedDesign;
+  est?: { accuracy: number; interval: [number, number] | null; blend?: number; averaged?: boolean; flag?: OutOfRange };
+}
+
+/** The per-target estimate of a finished target. */
+export interface TargetEstimate {
+  accuracy: number;
+  /** At the run's level; `null` for TailoredBench without a level. */
+  interval: [number, number] | null;
+}
+
+const OPTION_KEYS = [
+  "gset",
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "targetPooling",
+  "gsetClustering",
+  "nsetClustering",
+  "nativeCount",
+  "nativeOffset",
+  "clip",
+  "estimator",
+  "level",
+  "rangeQuantile",
+  "mode",
+  "learnAlphas",
+  "residualAlpha",
+  "strata",
+  "secondLook",
+] as const;
+
+/** The options that shape the protocol (everything but the workspace and cache size), for JSON. */
+export function protocolOptions(o: TailoredRunOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of OPTION_KEYS) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/**
+ * The resumable per-target protocol of TailoredBench (`method: "tailored"`) and tailored-plus
+ * (`"tailored-plus"`) for `ctx.targets` targets (see the module comment for its rounds). Options
+ * are checked by the method factories ({@link tailoredBench}, {@link tailoredPlus}).
+ */
+export class TailoredRun implements EvaluationRun {
+  readonly method: TailoredMethod;
+  readonly targets: number;
+  readonly budget: number;
+  readonly sources: CorrectnessMatrix;
+  readonly rng: RandomStream;
+  readonly options: TailoredRunOptions;
+  /** The G-set, ascending. */
+  readonly gset: Int32Array;
+  private readonly ws: Workspace;
+  private readonly slots: Slot[];
+  private groupDone = false;
+  private readonly kept = new Map<string, DistanceSource>();
+  private acc: Float64Array | undefined;
+  private difficulty: Float64Array | undefined;
+  private fallbacks = 0;
+  private readonly nBars: number[] = [];
+
+  /**
+   * @param restored internal: the state of a saved run ({@link restoreRun}); a new run computes
+   *   its G-set from `ctx.rng`
+   */
+  constructor(
+    method: TailoredMethod,
+    ctx: EvaluationContext,
+    options: TailoredRunOptions,
+    restored?: { gset: Int32Array; slots: SlotFields[]; groupDone: boolean; fallbacks: number; nBars: number[] },
+  ) {
+    this.method = method;
+    this.sources = ctx.sources;
+    this.targets = ctx.targets;
+    this.budget = ctx.budget;
+    this.rng = ctx.rng;
+    this.options = options;
+    this.ws = workspaceOf(ctx.workspace ?? options.workspace, `${method}: workspace`);
+    const g = options.gset ?? 10;
+    const n = ctx.sources.cols;
+    if (!(Number.isInteger(ctx.targets) && ctx.targets >= 1)) {
+      throw new TbError("E_USAGE", `${method}: targets must be an integer ≥ 1, got ${String(ctx.targets)}`);
+    }
+    if (!(Number.isInteger(ctx.budget) && ctx.budget > g && ctx.budget <= n)) {
+      throw new TbError(
+        "E_USAGE",
+        `${method}: budget ${ctx.budget} must be an integer larger than the G-set size ${g} and at most the ${n} examples`,
+      );
+    }
+    if (options.strata !== undefined && options.strata > ctx.budget - g) {
+      throw new TbError(
+        "E_USAGE",
+        `${method}: strata (${options.strata}) must be at most budget − G-set = ${ctx.budget - g}`,
+      );
+    }
+    if (restored) {
+      this.gset = restored.gset;
+      this.slots = restored.slots.map((f) => ({ ...f }));
+      this.groupDone = restored.groupDone;
+      this.fallbacks = restored.fallbacks;
+      this.nBars.push(...restored.nBars);
+      return;
+    }
+    this.gset = probe(ctx.sources, ctx.rng.child("gset"), { ...options, workspace: this.ws }).gset;
+    this.slots = Array.from({ length: ctx.targets }, (_, t) => ({
+      index: t,
+      stage: "gset" as TargetStage,
+      outOfRange: null,
+      secondLook: false,
+      answers: new Map<number, number>(),
+      asked: [],
+      pending: this.gset,
+      reason: "gset",
+    }));
+  }
+
+  get done(): boolean {
+    return this.slots.every((s) => s.stage === "done");
+  }
+
+  requests(): EvaluationRequest[] {
+    const out: EvaluationRequest[] = [];
+    this.slots.forEach((s, t) => {
+      if (s.pending !== null) out.push({ target: t, examples: s.pending, reason: s.reason });
+    });
+    return out;
+  }
+
+  answer(target: number, answers: ArrayLike<number>): void {
+    const s = this.slot(target);
+    if (s.pending === null) {
+      throw new TbError(
+        "E_USAGE",
+        `${this.method}: target ${target} has no open request (${s.stage === "done" ? "it is done" : "the others must answer first"})`,
+      );
+    }
+    const values = checkAnswers(answers, s.pending.length, `${this.method}: answers of target ${target}`);
+    s.pending.forEach((j, i) => {
+      if (!s.answers.has(j)) s.asked.push(j);
+      s.answers.set(j, values[i] as number);
+    });
+    s.pending = null;
+    if (s.stage === "gset") {
+      if (this.slots.every((x) => x.pending === null)) this.afterGset();
+    } else if (s.stage === "look") {
+      this.afterLook(s);
+    } else if (s.stage === "final") {
+      this.finish(s);
+    }
+    if (this.done) this.kept.clear();
+  }
+
+  /** Target `t`'s design so far (copies of nothing: do not mutate). */
+  design(target: number): TargetDesign {
+    return this.slot(target);
+  }
+
+  /** Target `t`'s answers so far, by column. */
+  answersOf(target: number): ReadonlyMap<number, number> {
+    return this.slot(target).answers;
+  }
+
+  /** Columns asked of target `t`, in the order asked. */
+  askedOf(target: number): readonly number[] {
+    return this.slot(target).asked;
+  }
+
+  /** tailored-plus within: whether the target's score on its coreset put it at the top (bottom) of the sources. */
+  coresetFlag(target: number): OutOfRange {
+    return this.slot(target).est?.flag ?? null;
+  }
+
+  /** A second look's examples so far (the G-set and its medoids), while or after it was taken. */
+  lookNsetOf(target: number): Int32Array | undefined {
+    return this.slot(target).lookNset;
+  }
+
+  /** Internal, after a restore: the estimates of the targets saved as done. */
+  recompute(): void {
+    for (const s of this.slots) if (s.stage === "done" && s.est === undefined) this.finish(s);
+  }
+
+  /** The estimate of a finished target. */
+  estimateOf(target: number): TargetEstimate {
+    const s = this.slot(target);
+    if (s.est === undefined) {
+      throw new TbError("E_USAGE", `${this.method}: target ${target} is not done (it is at the ${s.stage} step)`);
+    }
+    return { accuracy: s.est.accuracy, interval: s.est.interval };
+  }
+
+  result(): MethodResult {
+    if (!this.done) throw new TbError("E_USAGE", `${this.method}: the evaluation is not done`);
+    const T = this.targets;
+    const estimates = Float64Array.from(this.slots, (s) => (s.est as NonNullable<Slot["est"]>).accuracy);
+    const hasIntervals = this.method === "tailored-plus" || this.options.level !== undefined;
+    const lower = new Float64Array(hasIntervals ? T : 0);
+    const upper = new Float64Array(hasIntervals ? T : 0);
+    if (hasIntervals) {
+      this.slots.forEach((s, t) => {
+        const iv = (s.est as NonNullable<Slot["est"]>).interval as [number, number];
+        lower[t] = iv[0];
+        upper[t] = iv[1];
+      });
+    }
+    const level = this.options.level ?? 0.9;
+    const intervals = hasIntervals ? { intervals: { lower, upper, level } } : {};
+    if (this.method === "tailored") {
+      return {
+        estimates,
+        ...intervals,
+        diagnostics: {
+          nBarMean: this.nBars.reduce((a, b) => a + b, 0) / this.nBars.length,
+          gset: Array.from(this.gset),
+          nativeFallbacks: this.fallbacks,
+        },
+      };
+    }
+    let blendSum = 0;
+    let withinCount = 0;
+    let averaged = 0;
+    let lookedBeyond = 0;
+    let coresetFlags = 0;
+    let beyond = 0;
+    let looks = 0;
+    let outside = 0;
+    for (const s of this.slots) {
+      const e = s.est as NonNullable<Slot["est"]>;
+      if (s.outOfRange !== null) outside++;
+      if (s.secondLook) looks++;
+      if (s.mode === "beyond") {
+        beyond++;
+        if (s.secondLook) lookedBeyond++;
+        if (e.averaged) averaged++;
+      } else {
+        blendSum += e.blend as number;
+        withinCount++;
+        if (e.flag !== null && e.flag !== undefined) coresetFlags++;
+      }
+    }
+    return {
+      estimates,
+      ...intervals,
+      diagnostics: {
+        beyondTargets: beyond,
+        // targets given a second look, and how many of those it sent to the beyond design
+        secondLooks: looks,
+        secondLookBeyond: lookedBeyond,
+        // beyond-mode targets whose design estimate fell inside the sources' range (averaged)
+        beyondAveraged: averaged,
+        outOfRangeTargets: outside,
+        // within-mode targets at the top (bottom) of the sources' range on their coreset
+        coresetOutOfRange: coresetFlags,
+        meanBlend: withinCount > 0 ? blendSum / withinCount : -1,
+        nativeFallbacks: this.fallbacks,
+        gset: Array.from(this.gset),
+      },
+    };
+  }
+
+  /** Internal: the slots, for saving ({@link saveRun}). */
+  get state(): { slots: readonly Slot[]; groupDone: boolean; fallbacks: number; nBars: readonly number[] } {
+    return { slots: this.slots, groupDone: this.groupDone, fallbacks: this.fallbacks, nBars: this.nBars };
+  }
+
+  private slot(target: number): Slot {
+    const s = Number.isInteger(target) ? this.slots[target] : undefined;
+    if (s === undefined) {
+      throw new TbError("E_USAGE", `${this.method}: target ${String(target)} is not in [0, ${this.targets})`);
+    }
+    return s;
+  }
+
+  private trueScores(): Float64Array {
+    if (this.acc === undefined) this.acc = this.sources.trueScores();
+    return this.acc;
+  }
+
+  private base(): TailoredOptions {
+    return { ...this.options, workspace: this.ws };
+  }
+
+  private cacheBytes(): number {
+    return this.options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  }
+
+  /** The native-set distances of a target, shared by targets with the same natives during the run. */
+  private distances(natives: Int32Array): DistanceSource {
+    const key = natives.join(",");
+    let d = this.kept.get(key);
+    if (d === undefined) {
+      d = keptNsetDistances(this.ws, this.sources, natives, nsetOptions(this.base()), this.cacheBytes());
+      this.kept.set(key, d);
+    }
+    return d;
+  }
+
+  private gAnswers(s: Slot): Float64Array {
+    return Float64Array.from(this.gset, (j) => s.answers.get(j) as number);
+  }
+
+  private answersFor(s: Slot, cols: Int32Array): Float64Array {
+    return Float64Array.from(cols, (j) => {
+      const v = s.answers.get(j);
+      if (v === undefined) throw new TbError("E_INTERNAL", `${this.method}: example ${j} was not answered`);
+      return v;
+    });
+  }
+
+  private ask(s: Slot, cols: Int32Array, reason: string, stage: TargetStage): void {
+    const fresh = cols.filter((j) => !s.answers.has(j));
+    s.stage = stage;
+    if (fresh.length === 0) {
+      s.pending = null;
+      if (stage === "look") this.afterLook(s);
+      else this.finish(s);
+      return;
+    }
+    s.pending = Int32Array.from(fresh);
+    s.reason = reason;
+  }
+
+  /** Native selection over `list` (jointly, or one by one with single pooling). */
+  private selectNatives(list: number[]): void {
+    const single = (this.options.targetPooling ?? "joint") === "single";
+    const opts = this.method === "tailored" ? this.options : this.base();
+    const sel = (ts: number[]) => {
+      const r = selectNatives(
+        this.sources,
+        this.gset,
+        ts.map((t) => this.gAnswers(this.slots[t] as Slot)),
+        opts,
+      );
+      this.nBars.push(r.nBar);
+      if (r.fallback !== "none") this.fallbacks++;
+      ts.forEach((t, i) => {
+        const s = this.slots[t] as Slot;
+        s.natives = r.natives[i] as Int32Array;
+        s.dBar = r.dBar;
+        s.nBar = r.nBar;
+        s.fallback = r.fallback;
+      });
+    };
+    if (single) for (const t of list) sel([t]);
+    else if (list.length > 0) sel(list);
+  }
+
+  private afterGset(): void {
+    this.groupDone = true;
+    const g = this.gset.length;
+    const budget = this.budget;
+    const srcG = gsetScores(this.sources, this.gset);
+    const scores = this.slots.map((s) => {
+      const a = this.gAnswers(s);
+      let t = 0;
+      for (let j = 0; j < a.length; j++) t += a[j] as number;
+      return t / g;
+    });
+    const q = this.options.rangeQuantile ?? DEFAULT_RANGE_QUANTILE;
+    const ranges = scores.map((x) => plusMode(srcG, x, q));
+    this.slots.forEach((s, t) => {
+      s.outOfRange = (ranges[t] as ReturnType<typeof plusMode>).outOfRange;
+    });
+    if (this.method === "tailored") {
+      this.selectNatives(this.slots.map((_, t) => t));
+      for (const s of this.slots) {
+        const nat = s.natives as Int32Array;
+        const plan = tailorWith(
+          this.sources,
+          this.gset,
+          nat,
+          budget,
+          this.rng.child("nset", s.index),
+          this.base(),
+          this.distances(nat),
+        );
+        s.nset = plan.nset;
+        s.labels = plan.labels;
+        this.ask(s, plan.toEvaluate, "nset", "final");
+      }
+      trimKept(this.ws, this.cacheBytes());
+      return;
+    }
+    const forced = this.options.mode ?? "auto";
+    const modes = ranges.map((m) => (forced === "auto" ? m.mode : forced));
+    const extra = budget - g;
+    const look = forced === "auto" ? secondLookSize(extra, this.options.secondLook ?? DEFAULT_SECOND_LOOK) : 0;
+    const tailored = modes.flatMap((m, t) => (m === "within" || look > 0 ? [t] : []));
+    this.selectNatives(tailored);
+    for (const t of tailored) {
+      const s = this.slots[t] as Slot;
+      const nat = s.natives as Int32Array;
+      if (modes[t] === "beyond") {
+        // the second look: `look` more medoids of its tailored coreset decide the design
+        const first = tailorWith(
+          this.sources,
+          this.gset,
+          nat,
+          g + look,
+          this.rng.child("look", s.index),
+          this.base(),
+          this.distances(nat),
+        );
+        s.mode = "look";
+        s.secondLook = true;
+        s.lookNset = first.nset;
+        s.lookLabels = first.labels;
+        s.looked = first.toEvaluate;
+        this.ask(s, first.toEvaluate, "look", "look");
+      } else {
+        const plan = tailorWith(
+          this.sources,
+          this.gset,
+          nat,
+          budget,
+          this.rng.child("nset", s.index),
+          this.base(),
+          this.distances(nat),
+        );
+        s.mode = "within";
+        s.nset = plan.nset;
+        s.labels = plan.labels;
+        this.ask(s, plan.toEvaluate, "nset", "final");
+      }
+    }
+    if (tailored.length > 0) trimKept(this.ws, this.cacheBytes());
+    // beyond without a second look: one stratified design, shared by these targets
+    const beyond = modes.flatMap((m, t) => (m === "beyond" && look === 0 ? [t] : []));
+    if (beyond.length > 0) {
+      const design = stratifiedDesign(
+        sourceMeans(this.sources),
+        this.gset,
+        extra,
+        this.rng.child("strata"),
+        this.options.strata ?? defaultStrata(extra),
+      );
+      for (const t of beyond) {
+        const s = this.slots[t] as Slot;
+        s.mode = "beyond";
+        s.built = design;
+        s.design = { fixed: this.gset, picks: design.picks, strata: design.strata };
+        this.ask(s, design.picks, "strata", "final");
+      }
+    }
+  }
+
+  private afterLook(s: Slot): void {
+    const fixed = s.lookNset as Int32Array;
+    if (this.difficulty === undefined) this.difficulty = sourceMeans(this.sources);
+    const nat = s.natives as Int32Array;
+    const next = afterSecondLook(this.sources, fixed, this.answersFor(s, fixed), nat, this.budget, this.rng, s.index, {
+      rangeQuantile: this.options.rangeQuantile ?? DEFAULT_RANGE_QUANTILE,
+      ...(this.options.strata !== undefined ? { strata: this.options.strata } : {}),
+      tailored: this.base(),
+      distances: this.distances(nat),
+      difficulty: this.difficulty,
+    });
+    if (next.mode === "beyond") {
+      s.mode = "beyond";
+      s.built = next.design;
+      s.design = { fixed, picks: next.design.picks, strata: next.design.strata };
+      this.ask(s, next.design.picks, "look-strata", "final");
+    } else {
+      s.mode = "within";
+      s.nset = next.plan.nset;
+      s.labels = next.plan.labels;
+      this.ask(s, next.plan.toEvaluate, "nset", "final");
+    }
+  }
+
+  private finish(s: Slot): void {
+    const o = this.options;
+    if (this.method === "tailored") {
+      const nat = s.natives as Int32Array;
+      const plan = { natives: nat, nset: s.nset as Int32Array, labels: s.labels as Int32Array };
+      const answers = this.answersFor(s, plan.nset);
+      const accuracy = estimateFromClusters(nativeMean(this.sources, nat), plan.nset, plan.labels, answers, o).accuracy;
+      let interval: [number, number] | null = null;
+      if (o.level !== undefined) {
+        const hw = conformalHalfWidth(sourceCalibrationErrors(this.sources, plan, o), o.level);
+        interval = [Math.max(0, accuracy - hw), Math.min(1, accuracy + hw)];
+      }
+      s.est = { accuracy, interval };
+    } else if (s.mode === "beyond") {
+      const d = s.design as NonNullable<Slot["design"]>;
+      const built = s.built ?? designFromPicks(sourceMeans(this.sources), d.fixed, d.picks, d.strata);
+      const observed = Int32Array.from([...d.fixed, ...built.picks]);
+      const b = plusBeyond(
+        this.sources,
+        this.trueScores(),
+        built,
+        d.fixed,
+        observed,
+        this.answersFor(s, observed),
+        o.level ?? 0.9,
+        o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA,
+        o.learnAlphas ?? DEFAULT_LEARN_ALPHAS,
+      );
+      s.est = { accuracy: b.accuracy, interval: b.interval, averaged: b.averaged };
+    } else {
+      const nset = s.nset as Int32Array;
+      const w = plusWithin(
+        this.sources,
+        this.trueScores(),
+        s.natives as Int32Array,
+        nset,
+        s.labels as Int32Array,
+        this.answersFor(s, nset),
+        o.level ?? 0.9,
+        o.learnAlphas ?? DEFAULT_LEARN_ALPHAS,
+      );
+      s.est = { accuracy: w.accuracy, interval: w.interval, blend: w.blend, flag: w.outOfRange };
+    }
+    s.stage = "done";
+    s.pending = null;
+  }
+}
+
+/** Internal: the saved fields of one target ({@link TailoredRun} restores from them). */
+export type SlotFields = TargetDesign & {
+  answers: Map<number, number>;
+  asked: number[];
+  pending: Int32Array | null;
+  reason: string;
+  lookNset?: Int32Array;
+};

@@ -1,0 +1,881 @@
+/**
+ * The resumable evaluation users drive (docs/DESIGN.md §3.5): {@link createEvaluation} →
+ * `next()` / `answer()` rounds → `estimate()`; saved with `toJSON()` and resumed with
+ * {@link restoreEvaluation}. Example ids instead of column indices, the rank among the sources,
+ * and the one place the defaults live.
+ */
+import {
+  CorrectnessMatrix,
+  type MatrixLike,
+  RandomStream,
+  type SourceRef,
+  type StreamKey,
+  sourceRef,
+  TbError,
+  type Workspace,
+} from "@tb/core";
+import { estimateInterval } from "../interval.js";
+import { checkPlusOptions, DEFAULT_SECOND_LOOK, type OutOfRange } from "../plus/method.js";
+import { checkTailoredOptions, type TailoredOptions } from "../tailored.js";
+import { protocolOptions, type SlotFields, TailoredRun, type TailoredRunOptions, type TargetStage } from "./run.js";
+
+/** Defaults of an evaluation (docs/DESIGN.md §3.5): each lives here and only here. */
+export const EVALUATION_DEFAULTS = Object.freeze({
+  method: "tailored-plus" as const,
+  budget: 30,
+  seed: 0,
+  level: 0.9,
+  gset: 10,
+  secondLook: DEFAULT_SECOND_LOOK,
+});
+
+/** Options of {@link createEvaluation}. */
+export interface EvaluationOptions
+  extends Pick<
+    TailoredOptions,
+    "metric" | "standardize" | "thresholdCompare" | "onNoNatives" | "gsetClustering" | "nsetClustering" | "cacheBytes"
+  > {
+  /** `"tailored-plus"` (default) or the faithful `"tailored"`. */
+  method?: "tailored-plus" | "tailored";
+  /** N: distinct examples each target is run on, G-set included; default 30 (at most the benchmark). */
+  budget?: number;
+  /** Seed of every random choice; default 0. */
+  seed?: number;
+  /** Nominal coverage of the interval; default 0.9. */
+  level?: number;
+  /** G-set size; default 10. */
+  gset?: number;
+  /**
+   * tailored-plus: share of the budget after the G-set that a target in the sources' top quartile
+   * on the G-set spends on a second look before its design is chosen; default 0.3, 0 = off.
+   */
+  secondLook?: number;
+  /**
+   * Names of the targets evaluated together (default one, `"target"`). Several targets share the
+   * G-set and, with `pooling: "joint"`, their native selection (the reference protocol).
+   */
+  targets?: readonly string[];
+  /** `"joint"` (default with several targets, the reference) or `"single"` (each target alone). */
+  pooling?: "joint" | "single";
+  /** Example ids when `sources` is a plain array (default `"0"…"n−1"`). */
+  examples?: readonly string[];
+  /** Where work is kept between evaluations (caller-owned; results never depend on it). */
+  workspace?: Workspace;
+}
+
+/** What to run next for one target. */
+export interface EvaluationStep {
+  /** Target index (0 for one target). */
+  target: number;
+  /** Target name. */
+  name: string;
+  /** Example ids to run the target on, in the order the answers are expected. */
+  ids: string[];
+  /** The same examples as column indices of the sources. */
+  examples: Int32Array;
+  /** `"gset"`, `"look"`, `"nset"`, `"strata"` or `"look-strata"`. */
+  reason: string;
+  /** One sentence on why these examples, for people. */
+  why: string;
+}
+
+/** The rank of a target among the sources by their true scores (1 = best). */
+export interface Rank {
+  /** 1 + the number of sources whose true score is above the estimate. */
+  position: number;
+  /** Sources + 1 (the target). */
+  of: number;
+  /** The positions of the interval's ends: [rank of the upper end, rank of the lower end]. */
+  interval: [number, number] | null;
+}
+
+/** The estimate of one finished target. */
+export interface EvaluationEstimate {
+  target: string;
+  /** Estimated accuracy on the whole benchmark. */
+  accuracy: number;
+  /** Interval at `level` (within [0, 1]); `null` when the faithful method's plan shows no spread. */
+  interval: [number, number] | null;
+  level: number;
+  rank: Rank;
+  method: "tailored-plus" | "tailored";
+  /** tailored-plus: how the target was treated (`"beyond"`: a stratified sample). */
+  mode?: "within" | "beyond";
+  /** tailored-plus: whether it took a second look. */
+  secondLook?: boolean;
+  /**
+   * Its G-set score is above (below) every source's; or, tailored-plus within, its score on its
+   * coreset is at the top (bottom) of the sources' there and the interval reaches 1 (0).
+   */
+  outOfRange: OutOfRange;
+  /** Example ids asked, in the order asked (G-set first). */
+  asked: string[];
+  budget: number;
+  /** Native sources of its coreset (0 in the beyond mode). */
+  nativeSources: number;
+}
+
+/** A saved evaluation (`toJSON()`; docs/DESIGN.md §3.5). */
+export interface SavedEvaluation {
+  specVersion: 1;
+  kind: "tailoredbench/evaluation";
+  method: "tailored-plus" | "tailored";
+  budget: number;
+  /** The key path of the evaluation's random stream (`[seed]` for a user's evaluation). */
+  rng: StreamKey[];
+  /** Every option that shapes the protocol, defaults filled in. */
+  options: Record<string, unknown>;
+  source: SourceRef;
+  gset: string[];
+  /** Whether the joint step after the G-set was taken. */
+  joint: boolean;
+  nativeFallbacks: number;
+  nBars: number[];
+  targets: SavedTarget[];
+}
+
+/** One target of a {@link SavedEvaluation}. */
+export interface SavedTarget {
+  name: string;
+  index: number;
+  stage: TargetStage;
+  mode?: "within" | "beyond" | "look";
+  outOfRange: OutOfRange;
+  secondLook: boolean;
+  natives?: string[];
+  dBar?: number;
+  nBar?: number;
+  fallback?: "none" | "target-source-mean" | "all-sources";
+  nset?: string[];
+  labels?: number[];
+  looked?: string[];
+  lookNset?: string[];
+  lookLabels?: number[];
+  design?: { fixed: string[]; picks: string[]; strata: number };
+  /** Example ids answered, in the order asked, and the answers. */
+  asked: string[];
+  answers: number[];
+  /** The open request, or `null`. */
+  pending: string[] | null;
+  reason: string;
+}
+
+const WHY: Record<string, string> = {
+  gset: "the G-set: the same examples for every target; their answers choose its native sources and its design",
+  look: "a second look: its G-set score is in the sources' top quartile, and more of its tailored coreset decides between that coreset and a stratified sample",
+  nset: "the rest of its tailored coreset: medoids of the examples as its native sources answer them",
+  strata: "a difficulty-stratified random sample: its G-set score is in the sources' top quartile",
+  "look-strata":
+    "a difficulty-stratified random sample around the examples answered: its second look put it at the top of the sources",
+};
+
+/**
+ * A resumable evaluation of one target (or of a group evaluated jointly) by tailored-plus or
+ * TailoredBench. Create it with {@link createEvaluation}, then repeat `next()` → run the model →
+ * `answer()` until `done`, then `estimate()`. `toJSON()` saves it at any point and
+ * {@link restoreEvaluation} resumes it with the same sources.
+ */
+export class Evaluation {
+  readonly sources: CorrectnessMatrix;
+  readonly names: readonly string[];
+  readonly level: number;
+  /** The protocol object this drives (for researchers: per-target designs, `result()`). */
+  readonly run: TailoredRun;
+
+  /** @internal use {@link createEvaluation} or {@link restoreEvaluation} */
+  constructor(sources: CorrectnessMatrix, names: readonly string[], run: TailoredRun) {
+    this.sources = sources;
+    this.names = names;
+    this.run = run;
+    this.level = run.options.level ?? EVALUATION_DEFAULTS.level;
+  }
+
+  get method(): "tailored-plus" | "tailored" {
+    return this.run.method;
+  }
+
+  get budget(): number {
+    return this.run.budget;
+  }
+
+  /** Whether every target is done. */
+  get done(): boolean {
+    return this.run.done;
+  }
+
+  /** The G-set's example ids. */
+  get gset(): string[] {
+    return this.ids(this.run.gset);
+  }
+
+  /** What to run next: one step per target still to answer this round; empty when done. */
+  next(): EvaluationStep[] {
+    return this.run.requests().map((r) => ({
+      target: r.target,
+      name: this.names[r.target] as string,
+      ids: this.ids(r.examples),
+      examples: r.examples,
+      reason: r.reason,
+      why: WHY[r.reason] ?? r.reason,
+    }));
+  }
+
+  /**
+   * Give target `target`'s answers to its open step: an array in the step's order, or an object
+   * keyed by example id (every id of the step; other ids are refused).
+   *
+   * @throws TbError `E_USAGE` when the target has no open step or answers are missing or extra;
+   *   `E_INPUT` for an answer that is not a number in [0, 1].
+   */
+  answer(target: number | string, answers: ArrayLike<number> | Readonly<Record<string, number>>): void {
+    const t = this.targetIndex(target);
+    const open = this.run.requests().find((r) => r.target === t);
+    if (open === undefined) {
+      throw new TbError(
+        "E_USAGE",
+        `answer: target "${this.names[t]}" has no open step (${this.run.done ? "the evaluation is done" : "the other targets answer the G-set first"})`,
+      );
+    }
+    if (answers !== null && typeof answers === "object" && typeof (answers as ArrayLike<number>).length !== "number") {
+      const rec = answers as Readonly<Record<string, number>>;
+      const ids = this.ids(open.examples);
+      const want = new Set(ids);
+      const missing = ids.filter((id) => !(id in rec));
+      const extra = Object.keys(rec).filter((id) => !want.has(id));
+      if (missing.length > 0 || extra.length > 0) {
+        throw new TbError(
+          "E_USAGE",
+          `answer: target "${this.names[t]}"` +
+            (missing.length > 0
+              ? ` is missing ${missing.length} of the ${ids.length} ids asked (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""})`
+              : "") +
+            (extra.length > 0
+              ? `${missing.length > 0 ? " and" : ""} answers ids not asked (${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ", …" : ""})`
+              : ""),
+        );
+      }
+      this.run.answer(
+        t,
+        ids.map((id) => rec[id] as number),
+      );
+      return;
+    }
+    this.run.answer(t, answers as ArrayLike<number>);
+  }
+
+  /**
+   * Answer target `target`'s open step from answers keyed by column (e.g. read from a file that may
+   * hold more examples than asked): when every example of the step is there, it is answered and
+   * `missing` is empty; otherwise nothing is answered and `missing` lists the ids not there.
+   *
+   * @throws TbError `E_INPUT` when an example answered before is answered differently here.
+   */
+  answerFrom(target: number | string, byColumn: ReadonlyMap<number, number>): { missing: string[]; asked: number } {
+    const t = this.targetIndex(target);
+    const open = this.run.requests().find((r) => r.target === t);
+    if (open === undefined) {
+      throw new TbError("E_USAGE", `answerFrom: target "${this.names[t]}" has no open step`);
+    }
+    const before = this.run.answersOf(t);
+    for (const [j, v] of before) {
+      const now = byColumn.get(j);
+      if (now !== undefined && now !== v) {
+        throw new TbError(
+          "E_INPUT",
+          `answers: example "${this.sources.exampleIds[j]}" is answered ${now}, but it was answered ${v} before`,
+        );
+      }
+    }
+    const missing: string[] = [];
+    for (const j of open.examples) if (!byColumn.has(j)) missing.push(this.sources.exampleIds[j] as string);
+    if (missing.length === 0)
+      this.run.answer(
+        t,
+        Array.from(open.examples, (j) => byColumn.get(j) as number),
+      );
+    return { missing, asked: open.examples.length };
+  }
+
+  /**
+   * The estimate of a finished target: accuracy, interval at `level`, rank among the sources with
+   * its interval, and how it was reached.
+   *
+   * @throws TbError `E_USAGE` when the target is not done.
+   */
+  estimate(target: number | string = 0): EvaluationEstimate {
+    const t = this.targetIndex(target);
+    const d = this.run.design(t);
+    const est = this.run.estimateOf(t);
+    let interval = est.interval;
+    if (this.method === "tailored") {
+      // the faithful method's interval as `tb estimate` has always given it (estimateInterval)
+      const plan = { natives: d.natives as Int32Array, nset: d.nset as Int32Array, labels: d.labels as Int32Array };
+      interval = estimateInterval(this.sources, plan, est.accuracy, { level: this.level }).interval;
+    }
+    const outOfRange = d.outOfRange ?? this.run.coresetFlag(t);
+    return {
+      target: this.names[t] as string,
+      accuracy: est.accuracy,
+      interval,
+      level: this.level,
+      rank: rankAmongSources(this.sources.trueScores(), est.accuracy, interval),
+      method: this.method,
+      ...(this.method === "tailored-plus" ? { mode: d.mode as "within" | "beyond", secondLook: d.secondLook } : {}),
+      outOfRange,
+      asked: this.ids(this.run.askedOf(t)),
+      budget: this.budget,
+      nativeSources: d.mode === "beyond" ? 0 : (d.natives?.length ?? 0),
+    };
+  }
+
+  /** Target `target`'s design so far, in ids (what the CLI writes in its plan files). */
+  design(target: number | string = 0): {
+    stage: TargetStage;
+    index: number;
+    mode?: "within" | "beyond" | "look";
+    outOfRange: OutOfRange;
+    natives: string[];
+    dBar: number;
+    nBar: number;
+    fallback: "none" | "target-source-mean" | "all-sources";
+    /** The examples the estimate will rest on: G-set first (look plans: the G-set and the look). */
+    nset: string[];
+    labels: number[];
+    looked?: string[];
+    strata?: number;
+    pending: string[];
+    gAnswers: Record<string, number>;
+  } {
+    const t = this.targetIndex(target);
+    const d = this.run.design(t);
+    const answers = this.run.answersOf(t);
+    const gAnswers: Record<string, number> = {};
+    for (const j of this.run.gset) gAnswers[this.sources.exampleIds[j] as string] = answers.get(j) as number;
+    const open = this.run.requests().find((r) => r.target === t);
+    const beyond = d.mode === "beyond";
+    const nsetCols = beyond
+      ? Int32Array.from([
+          ...(d.design as NonNullable<typeof d.design>).fixed,
+          ...(d.design as NonNullable<typeof d.design>).picks,
+        ])
+      : d.mode === "look"
+        ? (this.run.lookNsetOf(t) as Int32Array)
+        : (d.nset ?? this.run.gset);
+    return {
+      stage: d.stage,
+      index: d.index,
+      ...(d.mode !== undefined ? { mode: d.mode } : {}),
+      outOfRange: d.outOfRange,
+      natives: beyond ? [] : this.models(d.natives ?? new Int32Array(0)),
+      dBar: beyond ? 0 : (d.dBar ?? 0),
+      nBar: beyond ? 0 : (d.nBar ?? 0),
+      fallback: d.fallback ?? "none",
+      nset: this.ids(nsetCols),
+      labels: beyond ? [] : Array.from((d.mode === "look" ? d.lookLabels : d.labels) ?? []),
+      ...(d.looked !== undefined && d.mode !== "look" ? { looked: this.ids(d.looked) } : {}),
+      ...(beyond ? { strata: (d.design as NonNullable<typeof d.design>).strata } : {}),
+      pending: open === undefined ? [] : this.ids(open.examples),
+      gAnswers,
+    };
+  }
+
+  /**
+   * The evaluation as versioned JSON: all of it, or one target alone (after the G-set round, a
+   * target goes on by itself: `tb tailor` writes one file per target).
+   */
+  toJSON(target?: number | string): SavedEvaluation {
+    const st = this.run.state;
+    const pick = target === undefined ? st.slots.map((_, t) => t) : [this.targetIndex(target)];
+    if (target !== undefined && !st.groupDone && this.run.targets > 1) {
+      throw new TbError("E_USAGE", "toJSON: one target of a group can be saved alone only after the G-set round");
+    }
+    const O = this.run.options;
+    return {
+      specVersion: 1,
+      kind: "tailoredbench/evaluation",
+      method: this.method,
+      budget: this.budget,
+      rng: [...this.run.rng.keys],
+      options: { ...protocolOptions(O), level: this.level, gset: O.gset ?? EVALUATION_DEFAULTS.gset },
+      source: sourceRef(this.sources),
+      gset: this.gset,
+      joint: st.groupDone,
+      nativeFallbacks: st.fallbacks,
+      nBars: [...st.nBars],
+      targets: pick.map((t) => {
+        const s = st.slots[t] as (typeof st.slots)[number];
+        const out: SavedTarget = {
+          name: this.names[t] as string,
+          index: s.index,
+          stage: s.stage,
+          outOfRange: s.outOfRange,
+          secondLook: s.secondLook,
+          asked: this.ids(s.asked),
+          answers: s.asked.map((j) => s.answers.get(j) as number),
+          pending: s.pending === null ? null : this.ids(s.pending),
+          reason: s.reason,
+        };
+        if (s.mode !== undefined) out.mode = s.mode;
+        if (s.natives !== undefined) out.natives = this.models(s.natives);
+        if (s.dBar !== undefined) out.dBar = s.dBar;
+        if (s.nBar !== undefined) out.nBar = s.nBar;
+        if (s.fallback !== undefined) out.fallback = s.fallback;
+        if (s.nset !== undefined) out.nset = this.ids(s.nset);
+        if (s.labels !== undefined) out.labels = Array.from(s.labels);
+        if (s.looked !== undefined) out.looked = this.ids(s.looked);
+        if (s.lookNset !== undefined) out.lookNset = this.ids(s.lookNset);
+        if (s.lookLabels !== undefined) out.lookLabels = Array.from(s.lookLabels);
+        if (s.design !== undefined) {
+          out.design = { fixed: this.ids(s.design.fixed), picks: this.ids(s.design.picks), strata: s.design.strata };
+        }
+        return out;
+      }),
+    };
+  }
+
+  private ids(cols: ArrayLike<number>): string[] {
+    return Array.from(cols, (j) => this.sources.exampleIds[j] as string);
+  }
+
+  private models(rows: ArrayLike<number>): string[] {
+    return Array.from(rows, (s) => this.sources.modelIds[s] as string);
+  }
+
+  private targetIndex(target: number | string): number {
+    if (typeof target === "string") {
+      const t = this.names.indexOf(target);
+      if (t < 0) throw new TbError("E_USAGE", `no target named "${target}" (targets: ${this.names.join(", ")})`);
+      return t;
+    }
+    if (!(Number.isInteger(target) && target >= 0 && target < this.names.length)) {
+      throw new TbError("E_USAGE", `target ${String(target)} is not in [0, ${this.names.length})`);
+    }
+    return target;
+  }
+}
+
+/** The rank of an estimate among sources with these true scores, and of its interval's ends. */
+export function rankAmongSources(scores: ArrayLike<number>, accuracy: number, interval: [number, number] | null): Rank {
+  const rankOf = (x: number) => {
+    let above = 0;
+    for (let s = 0; s < scores.length; s++) if ((scores[s] as number) > x) above++;
+    return above + 1;
+  };
+  return {
+    position: rankOf(accuracy),
+    of: scores.length + 1,
+    interval: interval === null ? null : [rankOf(interval[1]), rankOf(interval[0])],
+  };
+}
+
+function toMatrix(sources: MatrixLike | CorrectnessMatrix, examples: readonly string[] | undefined, where: string) {
+  if (sources instanceof CorrectnessMatrix) {
+    if (examples !== undefined) {
+      throw new TbError("E_USAGE", `${where}: examples applies to plain arrays; a CorrectnessMatrix has its own ids`);
+    }
+    return sources;
+  }
+  return CorrectnessMatrix.from(
+    sources as MatrixLike,
+    examples !== undefined ? { exampleIds: examples, name: "sources" } : { name: "sources" },
+  );
+}
+
+function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
+  const method = o.method ?? EVALUATION_DEFAULTS.method;
+  if (method !== "tailored-plus" && method !== "tailored") {
+    throw new TbError("E_USAGE", `${where}: method must be "tailored-plus" or "tailored", got "${String(method)}"`);
+  }
+  const level = o.level ?? EVALUATION_DEFAULTS.level;
+  if (!(typeof level === "number" && level > 0 && level < 1)) {
+    throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(level)}`);
+  }
+  if (o.secondLook !== undefined && method !== "tailored-plus") {
+    throw new TbError("E_USAGE", `${where}: secondLook applies to method "tailored-plus" only`);
+  }
+  const share = o.secondLook ?? EVALUATION_DEFAULTS.secondLook;
+  if (!(typeof share === "number" && share >= 0 && share < 1)) {
+    throw new TbError("E_USAGE", `${where}: secondLook must be a share in [0, 1), got ${String(share)}`);
+  }
+  const pooling = o.pooling;
+  if (pooling !== undefined && pooling !== "joint" && pooling !== "single") {
+    throw new TbError("E_USAGE", `${where}: pooling must be "joint" or "single", got "${String(pooling)}"`);
+  }
+  const out: TailoredRunOptions = { gset: o.gset ?? EVALUATION_DEFAULTS.gset, level };
+  if (method === "tailored-plus") out.secondLook = share;
+  for (const k of [
+    "metric",
+    "standardize",
+    "thresholdCompare",
+    "onNoNatives",
+    "gsetClustering",
+    "nsetClustering",
+    "cacheBytes",
+    "workspace",
+  ] as const) {
+    if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
+  }
+  if (pooling !== undefined) out.targetPooling = pooling;
+  if (method === "tailored-plus") checkPlusOptions(out, where);
+  else checkTailoredOptions(out, where);
+  return out;
+}
+
+const KNOWN_OPTIONS = new Set([
+  "method",
+  "budget",
+  "seed",
+  "level",
+  "gset",
+  "secondLook",
+  "targets",
+  "pooling",
+  "examples",
+  "workspace",
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "gsetClustering",
+  "nsetClustering",
+  "cacheBytes",
+]);
+
+/** Refuse an option name the function does not know (a typo would otherwise be ignored). */
+export function checkOptionNames(o: object, known: ReadonlySet<string>, where: string): void {
+  for (const k of Object.keys(o)) {
+    if (!known.has(k)) {
+      throw new TbError("E_USAGE", `${where}: unknown option "${k}" (known: ${[...known].join(", ")})`);
+    }
+  }
+}
+
+/**
+ * Start a resumable evaluation of one target (or of `targets`, evaluated jointly) on `sources`.
+ *
+ * ```ts
+ * const ev = createEvaluation(sources, { budget: 30, seed: 0 });
+ * while (!ev.done) for (const step of ev.next()) ev.answer(step.target, await runMyModel(step.ids));
+ * const { accuracy, interval, rank } = ev.estimate();
+ * ```
+ *
+ * @param sources per-example correctness of the source models (models × examples)
+ * @throws TbError `E_USAGE` for bad options (named as here), `E_INPUT` for bad sources
+ */
+export function createEvaluation(sources: MatrixLike | CorrectnessMatrix, options: EvaluationOptions = {}): Evaluation {
+  const where = "createEvaluation";
+  if (options === null || typeof options !== "object") {
+    throw new TbError("E_USAGE", `${where}: options must be an object`);
+  }
+  checkOptionNames(options, KNOWN_OPTIONS, where);
+  const matrix = toMatrix(sources, options.examples, where);
+  if (matrix.rows < 3) throw new TbError("E_INPUT", `${where}: need at least 3 source models, got ${matrix.rows}`);
+  const ro = runOptions(options, where);
+  const seed = options.seed ?? EVALUATION_DEFAULTS.seed;
+  if (!Number.isSafeInteger(seed))
+    throw new TbError("E_USAGE", `${where}: seed must be an integer, got ${String(seed)}`);
+  const g = ro.gset as number;
+  if (!(g < matrix.cols)) {
+    throw new TbError("E_USAGE", `${where}: gset ${g} must be smaller than the number of examples (${matrix.cols})`);
+  }
+  const budget = options.budget ?? Math.min(EVALUATION_DEFAULTS.budget, matrix.cols);
+  if (!(Number.isInteger(budget) && budget > g && budget <= matrix.cols)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: budget must be an integer larger than the G-set (${g}) and at most the ${matrix.cols} examples, got ${String(budget)}`,
+    );
+  }
+  const names = options.targets ?? ["target"];
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== "string" || n === "")) {
+    throw new TbError("E_USAGE", `${where}: targets must be a non-empty list of names`);
+  }
+  if (new Set(names).size !== names.length) throw new TbError("E_USAGE", `${where}: target names must be distinct`);
+  const run = new TailoredRun(
+    options.method ?? EVALUATION_DEFAULTS.method,
+    {
+      sources: matrix,
+      targets: names.length,
+      budget,
+      rng: RandomStream.derive(seed),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+    },
+    ro,
+  );
+  return new Evaluation(matrix, [...names], run);
+}
+
+/** A plan file of `tb tailor` before evaluations were saved whole (read for compatibility). */
+export interface LegacyPlan {
+  kind: "tailoredbench/plan";
+  target: string;
+  seed: number;
+  targetIndex: number;
+  pooling?: "single" | "joint";
+  budget: number;
+  gset: string[];
+  nset: string[];
+  toEvaluate: string[];
+  nativeSources: string[];
+  labels: number[];
+  gAnswers: Record<string, number>;
+  dBar: number;
+  nBar: number;
+  options: { metric?: string; standardize?: boolean };
+  source: SourceRef;
+  method?: "tailored" | "tailored-plus";
+  mode?: "within" | "beyond" | "look";
+  looked?: string[];
+  strata?: number;
+  outOfRange?: "above" | "below" | null;
+}
+
+/** Options of {@link restoreEvaluation}. */
+export interface RestoreOptions {
+  /** Nominal coverage of the estimate's interval (default: the saved one; a plan file's: 0.9). */
+  level?: number;
+  /** Where work is kept between evaluations (results never depend on it). */
+  workspace?: Workspace;
+}
+
+/** The saved form of a plan file of an earlier release. */
+function fromLegacyPlan(p: LegacyPlan): SavedEvaluation {
+  const method = p.method ?? "tailored";
+  const g = p.gset.length;
+  const looked = p.looked ?? [];
+  const inG = new Set(p.gset);
+  const mode = p.mode;
+  const target: SavedTarget = {
+    name: p.target,
+    index: p.targetIndex,
+    stage: mode === "look" ? "look" : "final",
+    outOfRange: p.outOfRange ?? null,
+    secondLook: mode === "look" || looked.length > 0,
+    asked: [...p.gset],
+    answers: p.gset.map((id) => p.gAnswers[id] as number),
+    pending: mode === "look" ? [...p.toEvaluate] : p.nset.filter((id) => !inG.has(id)),
+    reason: mode === "look" ? "look" : mode === "beyond" ? (looked.length > 0 ? "look-strata" : "strata") : "nset",
+  };
+  if (mode !== undefined) target.mode = mode;
+  if (looked.length > 0) target.looked = [...looked];
+  if (mode === "beyond") {
+    target.design = { fixed: p.nset.slice(0, g + looked.length), picks: [...p.toEvaluate], strata: p.strata as number };
+  } else {
+    target.natives = [...p.nativeSources];
+    target.dBar = p.dBar;
+    target.nBar = p.nBar;
+    if (mode === "look") {
+      target.lookNset = [...p.nset];
+      target.lookLabels = [...p.labels];
+      target.looked = [...p.toEvaluate];
+    } else {
+      target.nset = [...p.nset];
+      target.labels = [...p.labels];
+    }
+  }
+  const options: Record<string, unknown> = { gset: g };
+  if (p.options.metric !== undefined) options.metric = p.options.metric;
+  if (p.options.standardize !== undefined) options.standardize = p.options.standardize;
+  if (method === "tailored-plus") options.secondLook = EVALUATION_DEFAULTS.secondLook;
+  return {
+    specVersion: 1,
+    kind: "tailoredbench/evaluation",
+    method,
+    budget: p.budget,
+    rng: [p.seed],
+    options,
+    source: p.source,
+    gset: [...p.gset],
+    joint: true,
+    nativeFallbacks: 0,
+    nBars: [p.nBar],
+    targets: [target],
+  };
+}
+
+/**
+ * Resume a saved evaluation ({@link Evaluation.toJSON}, or a `tb tailor` plan file of an earlier
+ * release) with the same sources: the matrix's sha256 must match the one saved.
+ *
+ * @throws TbError `E_INPUT` naming the field for a malformed or foreign save; `E_USAGE` for bad options
+ */
+export function restoreEvaluation(
+  sources: CorrectnessMatrix,
+  saved: SavedEvaluation | LegacyPlan,
+  options: RestoreOptions = {},
+): Evaluation {
+  const where = "restoreEvaluation";
+  if (!(sources instanceof CorrectnessMatrix)) {
+    throw new TbError("E_USAGE", `${where}: sources must be a CorrectnessMatrix (the one the evaluation was made on)`);
+  }
+  checkOptionNames(options, new Set(["level", "workspace"]), where);
+  const bad = (field: string, what: string): never => {
+    throw new TbError("E_INPUT", `${where}: ${field} ${what}`);
+  };
+  if (saved === null || typeof saved !== "object") bad("the saved evaluation", "must be an object");
+  const kind = (saved as { kind?: unknown }).kind;
+  let s: SavedEvaluation;
+  if (kind === "tailoredbench/plan") s = fromLegacyPlan(saved as LegacyPlan);
+  else if (kind === "tailoredbench/evaluation") s = saved as SavedEvaluation;
+  else
+    return bad(
+      "kind",
+      `must be "tailoredbench/evaluation" (or a plan file's "tailoredbench/plan"), got ${JSON.stringify(kind)}`,
+    );
+  if (kind === "tailoredbench/evaluation" && s.specVersion !== 1) {
+    bad("specVersion", `${JSON.stringify(s.specVersion)} is not supported (this release reads 1)`);
+  }
+  if (s.method !== "tailored-plus" && s.method !== "tailored")
+    bad("method", `must be "tailored-plus" or "tailored", got ${JSON.stringify(s.method)}`);
+  const ref = sourceRef(sources);
+  const sr = s.source as Partial<SourceRef> | undefined;
+  if (sr === undefined || typeof sr !== "object") bad("source", "is missing");
+  if (sr?.sha256 !== ref.sha256 || sr?.models !== ref.models || sr?.examples !== ref.examples) {
+    throw new TbError(
+      "E_INPUT",
+      `${where}: the evaluation was made on another source matrix (sha256 ${String(sr?.sha256).slice(0, 12)}…, ${sr?.models} models × ${sr?.examples} examples); ` +
+        `these sources have sha256 ${ref.sha256.slice(0, 12)}… (${ref.models} × ${ref.examples})`,
+    );
+  }
+  const colOf = new Map<string, number>();
+  sources.exampleIds.forEach((id, j) => {
+    colOf.set(id, j);
+  });
+  const rowOf = new Map<string, number>();
+  sources.modelIds.forEach((id, r) => {
+    rowOf.set(id, r);
+  });
+  const cols = (ids: unknown, field: string): Int32Array => {
+    if (!Array.isArray(ids)) return bad(field, "must be a list of example ids");
+    return Int32Array.from(ids, (id, k) => {
+      const j = colOf.get(id as string);
+      if (j === undefined) return bad(`${field}[${k}]`, `"${String(id)}" is not an example id of the sources`);
+      return j;
+    });
+  };
+  const rows = (ids: unknown, field: string): Int32Array => {
+    if (!Array.isArray(ids)) return bad(field, "must be a list of model ids");
+    return Int32Array.from(ids, (id, k) => {
+      const r = rowOf.get(id as string);
+      if (r === undefined) return bad(`${field}[${k}]`, `"${String(id)}" is not a source model id`);
+      return r;
+    });
+  };
+  const o = (s.options ?? {}) as Record<string, unknown>;
+  const ro: TailoredRunOptions = {};
+  for (const [k, v] of Object.entries(o)) (ro as Record<string, unknown>)[k] = v;
+  if (options.level !== undefined) ro.level = options.level;
+  if (ro.level === undefined) ro.level = EVALUATION_DEFAULTS.level;
+  if (options.workspace !== undefined) ro.workspace = options.workspace;
+  try {
+    if (s.method === "tailored-plus") checkPlusOptions(ro, `${where}: options`);
+    else checkTailoredOptions(ro, `${where}: options`);
+  } catch (e) {
+    if (e instanceof TbError && options.level !== undefined && !(options.level > 0 && options.level < 1)) {
+      throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(options.level)}`);
+    }
+    throw e;
+  }
+  if (!(options.level === undefined || (options.level > 0 && options.level < 1))) {
+    throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(options.level)}`);
+  }
+  const gset = cols(s.gset, "gset");
+  if (gset.length !== (ro.gset ?? EVALUATION_DEFAULTS.gset))
+    bad("gset", `has ${gset.length} examples, options.gset says ${String(ro.gset)}`);
+  if (!Array.isArray(s.rng) || s.rng.some((k) => typeof k !== "string" && typeof k !== "number")) {
+    bad("rng", "must be a list of stream keys");
+  }
+  if (!Array.isArray(s.targets) || s.targets.length === 0) bad("targets", "must be a non-empty list");
+  const STAGES = ["gset", "look", "final", "done"];
+  const slots = s.targets.map((t, i) => {
+    const f = `targets[${i}]`;
+    if (!STAGES.includes(t.stage))
+      bad(`${f}.stage`, `must be one of ${STAGES.join(", ")}, got ${JSON.stringify(t.stage)}`);
+    if (!Array.isArray(t.answers) || !Array.isArray(t.asked) || t.answers.length !== t.asked.length) {
+      bad(`${f}.answers`, "must be a list of numbers, one per id of asked");
+    }
+    const asked = cols(t.asked, `${f}.asked`);
+    const answers = new Map<number, number>();
+    asked.forEach((j, k) => {
+      const v = t.answers[k];
+      if (!(typeof v === "number" && v >= 0 && v <= 1))
+        bad(`${f}.answers[${k}]`, `is ${String(v)}, not a number in [0, 1]`);
+      answers.set(j, v as number);
+    });
+    for (const j of gset) {
+      if (t.stage !== "gset" && !answers.has(j))
+        bad(`${f}.answers`, `lacks the G-set example "${sources.exampleIds[j]}"`);
+    }
+    const fields: SlotFields = {
+      index: t.index,
+      stage: t.stage,
+      outOfRange: t.outOfRange ?? null,
+      secondLook: t.secondLook === true,
+      answers,
+      asked: Array.from(asked),
+      pending: t.pending === null || t.pending === undefined ? null : cols(t.pending, `${f}.pending`),
+      reason: typeof t.reason === "string" ? t.reason : "",
+    };
+    if (!Number.isInteger(t.index) || t.index < 0) bad(`${f}.index`, `must be an integer ≥ 0, got ${String(t.index)}`);
+    if (t.mode !== undefined) fields.mode = t.mode;
+    if (t.natives !== undefined) fields.natives = rows(t.natives, `${f}.natives`);
+    if (t.dBar !== undefined) fields.dBar = t.dBar;
+    if (t.nBar !== undefined) fields.nBar = t.nBar;
+    if (t.fallback !== undefined) fields.fallback = t.fallback;
+    if (t.nset !== undefined) fields.nset = cols(t.nset, `${f}.nset`);
+    if (t.labels !== undefined) {
+      if (!Array.isArray(t.labels) || t.labels.length !== sources.cols)
+        bad(`${f}.labels`, `must have one slot per example (${sources.cols})`);
+      fields.labels = Int32Array.from(t.labels);
+    }
+    if (t.looked !== undefined) fields.looked = cols(t.looked, `${f}.looked`);
+    if (t.lookNset !== undefined) fields.lookNset = cols(t.lookNset, `${f}.lookNset`);
+    if (t.lookLabels !== undefined) {
+      if (!Array.isArray(t.lookLabels) || t.lookLabels.length !== sources.cols) {
+        bad(`${f}.lookLabels`, `must have one slot per example (${sources.cols})`);
+      }
+      fields.lookLabels = Int32Array.from(t.lookLabels);
+    }
+    if (t.design !== undefined) {
+      fields.design = {
+        fixed: cols(t.design.fixed, `${f}.design.fixed`),
+        picks: cols(t.design.picks, `${f}.design.picks`),
+        strata: t.design.strata,
+      };
+    }
+    const needs = (ok: boolean, what: string) => {
+      if (!ok) bad(f, `is at the ${t.stage} step${t.mode ? ` (${t.mode})` : ""} but has no ${what}`);
+    };
+    if (t.stage === "look")
+      needs(fields.lookNset !== undefined && fields.natives !== undefined, "lookNset and natives");
+    if ((t.stage === "final" || t.stage === "done") && t.mode === "beyond")
+      needs(fields.design !== undefined, "design");
+    if ((t.stage === "final" || t.stage === "done") && t.mode !== "beyond") {
+      needs(
+        fields.nset !== undefined && fields.labels !== undefined && fields.natives !== undefined,
+        "nset, labels and natives",
+      );
+    }
+    return fields;
+  });
+  const names = s.targets.map((t, i) => (typeof t.name === "string" && t.name !== "" ? t.name : `target ${i}`));
+  const run = new TailoredRun(
+    s.method,
+    {
+      sources,
+      targets: slots.length,
+      budget: s.budget,
+      rng: RandomStream.derive(...(s.rng as StreamKey[])),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+    },
+    ro,
+    {
+      gset,
+      slots,
+      groupDone: s.joint === true,
+      fallbacks: typeof s.nativeFallbacks === "number" ? s.nativeFallbacks : 0,
+      nBars: Array.isArray(s.nBars) ? s.nBars : [],
+    },
+  );
+  run.recompute();
+  return new Evaluation(sources, names, run);
+}
