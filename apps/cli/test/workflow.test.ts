@@ -6,20 +6,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CorrectnessMatrix, RandomStream } from "@tb/core";
+import { estimate, estimateInterval, evaluate, probe, selectNatives, tailor } from "@tb/estimate";
 import {
   beyondEstimate,
   designFromPicks,
-  estimate,
-  estimateInterval,
-  evaluate,
   gsetScores,
   learnedEstimate,
   plusMode,
-  probe,
-  selectNatives,
   sourceMeans,
-  tailor,
-} from "@tb/estimate";
+} from "@tb/estimate/internals";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatWorkflowJson, loadDataset, readCorrectnessCsv, writeCorrectnessCsv } from "@tb/io";
 import { parquetWriteBuffer } from "hyparquet-writer";

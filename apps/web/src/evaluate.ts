@@ -1,28 +1,18 @@
 /**
- * "Evaluate a model" in the browser: the two-phase workflow of `tb probe` → `tb tailor` →
- * `tb estimate` for one target model, on files held in memory instead of paths. The same
- * `@tb/estimate` functions, seeds and stream names as the CLI, so a plan made here equals the
- * plan `tb tailor` writes for the same source matrix, seed and answers (test/evaluate.test.ts).
+ * "Evaluate a model" in the browser: the rounds of `tb probe` → `tb tailor` → `tb estimate` for one
+ * target model, on files held in memory instead of paths. The page drives the same resumable
+ * evaluation of `@tb/estimate` as the CLI (`createEvaluation`), so a plan made here equals the
+ * plan `tb tailor` writes for the same source matrix, seed and answers (test/evaluate.test.ts);
+ * this module only turns the page's settings and files into its options and answers.
  */
-import { type CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
+import { type CorrectnessMatrix, TbError } from "@tb/core";
 import {
-  afterSecondLook,
-  DEFAULT_RANGE_QUANTILE,
-  DEFAULT_SECOND_LOOK,
-  estimate,
-  estimateInterval,
-  gsetScores,
-  plusBeyond,
-  plusMode,
-  plusWithin,
-  probe,
-  type StratifiedDesign,
-  secondLookSize,
-  selectNatives,
-  sourceMeans,
-  stratifiedDesign,
-  type TailoredOptions,
-  tailor,
+  createEvaluation,
+  EVALUATION_DEFAULTS,
+  type Evaluation,
+  type EvaluationEstimate,
+  type EvaluationOptions,
+  restoreEvaluation,
 } from "@tb/estimate";
 import {
   type DocOrder,
@@ -45,7 +35,7 @@ export interface EvaluateSettings {
   /** `--method`; default tailored-plus. */
   method: "tailored-plus" | "tailored";
   /** `--distance`; default manhattan. */
-  metric: NonNullable<TailoredOptions["metric"]>;
+  metric: NonNullable<EvaluationOptions["metric"]>;
   /** Cluster on z-scores (default) or raw correctness (`--no-standardize`). */
   standardize: boolean;
   /** Interval level (`--level`); default 0.9. */
@@ -64,13 +54,13 @@ export interface EvaluateSettings {
 }
 
 export const DEFAULT_EVALUATE: EvaluateSettings = {
-  gset: 10,
-  seed: 0,
-  budget: 30,
-  method: "tailored-plus",
+  gset: EVALUATION_DEFAULTS.gset,
+  seed: EVALUATION_DEFAULTS.seed,
+  budget: EVALUATION_DEFAULTS.budget,
+  method: EVALUATION_DEFAULTS.method,
   metric: "manhattan",
   standardize: true,
-  level: 0.9,
+  level: EVALUATION_DEFAULTS.level,
 };
 
 /** Parse an uploaded source correctness CSV (all its rows are sources). */
@@ -78,28 +68,48 @@ export function loadSourceCsv(text: string, fileName: string): CorrectnessMatrix
   return parseCorrectnessCsv(text, { file: fileName });
 }
 
-function opts(s: EvaluateSettings): TailoredOptions {
-  return { metric: s.metric, standardize: s.standardize };
+/** The page's fields, by the options of the evaluation they set (for its errors). */
+const FIELD_OF: Record<string, string> = {
+  gset: "G-set size",
+  seed: "seed",
+  budget: "budget",
+  level: "interval level",
+  secondLook: "second look",
+  method: "method",
+};
+
+/** The evaluation's options from the page's settings; its errors name the page's fields. */
+function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluation {
+  try {
+    return createEvaluation(sources, {
+      method: s.method,
+      budget: s.budget,
+      seed: s.seed,
+      level: s.level,
+      gset: s.gset,
+      metric: s.metric,
+      standardize: s.standardize,
+      ...(s.method === "tailored-plus" && s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
+    });
+  } catch (e) {
+    const m = e instanceof TbError ? /^createEvaluation: (\w+)( .*)$/s.exec(e.message) : null;
+    const field = m === null ? undefined : FIELD_OF[m[1] as string];
+    if (e instanceof TbError && m !== null && field !== undefined) throw new TbError(e.code, `${field}${m[2]}`);
+    throw e;
+  }
 }
 
-function checkSettings(sources: CorrectnessMatrix, s: EvaluateSettings): void {
-  const int = (name: string, v: number, min: number) => {
-    if (!(Number.isSafeInteger(v) && v >= min))
-      throw new TbError("E_USAGE", `${name} must be an integer ≥ ${min}, got ${v}`);
-  };
-  int("G-set size", s.gset, 1);
-  int("seed", s.seed, 0);
-  int("budget", s.budget, 1);
-  if (!(s.gset < sources.cols)) {
-    throw new TbError("E_USAGE", `G-set size ${s.gset} must be smaller than the number of examples (${sources.cols})`);
+/** The settings that shape the evaluation; changing one after the G-set means starting again. */
+const SHAPING = ["gset", "seed", "budget", "method", "metric", "standardize", "level", "secondLook"] as const;
+
+function checkUnchanged(made: EvaluateSettings, now: EvaluateSettings): void {
+  const changed = SHAPING.filter((k) => made[k] !== now[k]);
+  if (changed.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `the settings changed since the G-set was computed (${changed.map((k) => FIELD_OF[k] ?? k).join(", ")}): compute the G-set again to use them`,
+    );
   }
-  if (s.budget <= s.gset) {
-    throw new TbError("E_USAGE", `budget ${s.budget} must be larger than the G-set (${s.gset} examples)`);
-  }
-  if (s.budget > sources.cols) {
-    throw new TbError("E_USAGE", `budget ${s.budget} is larger than the benchmark (${sources.cols} examples)`);
-  }
-  if (!(s.level > 0 && s.level < 1)) throw new TbError("E_USAGE", `interval level must be in (0, 1), got ${s.level}`);
 }
 
 /**
@@ -134,13 +144,21 @@ function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number
 export interface ProbeResult extends Samples {
   gset: Int32Array;
   gsetIds: string[];
+  /** The evaluation, before any answer (saved: each later step resumes a copy of it). */
+  saved: ReturnType<Evaluation["toJSON"]>;
+  settings: EvaluateSettings;
 }
 
 export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): ProbeResult {
-  checkSettings(sources, s);
-  const { gset } = probe(sources, RandomStream.derive(s.seed).child("gset"), { ...opts(s), gset: s.gset });
-  const gsetIds = Array.from(gset, (j) => sources.exampleIds[j] as string);
-  return { gset, gsetIds, ...samplesOf(gsetIds, s, sources.cols) };
+  const ev = evaluationOf(sources, s);
+  const step = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
+  return {
+    gset: step.examples,
+    gsetIds: step.ids,
+    saved: ev.toJSON(),
+    settings: { ...s },
+    ...samplesOf(step.ids, s, sources.cols),
+  };
 }
 
 /**
@@ -177,52 +195,55 @@ function missingMessage(what: string, ids: readonly string[], have: number, tota
   return `${what}: ${have} of the ${total} examples needed are answered; missing ${shown.join(", ")}${ids.length > 8 ? `, … (${ids.length} in all)` : ""}`;
 }
 
-/** Phase 2 (`tb tailor`, one target, single pooling): the rest of the N-set. */
+/** A step's answers from an uploaded file: every example asked must be there. */
+function answer(ev: Evaluation, answers: ReadonlyMap<number, number>, what: string): void {
+  const r = ev.answerFrom(0, answers);
+  if (r.missing.length > 0) {
+    throw new TbError("E_INPUT", missingMessage(what, r.missing, r.asked - r.missing.length, r.asked));
+  }
+}
+
+/** Phase 2 (`tb tailor`, one target) and the second look's step: what to run next. */
 export interface PlanResult extends Samples {
   method: EvaluateSettings["method"];
   /**
-   * tailored-plus: within the sources' range (native sources, N-set medoids), beyond it (stratified
-   * sample), or a second look first (`look`: more medoids; {@link lookStep} makes the final plan).
+   * tailored-plus: within the sources' range (native sources, N-set medoids), at the top of them
+   * (a stratified sample), or a second look first (`look`: more medoids; {@link lookStep}).
    */
   mode?: "within" | "beyond" | "look";
   outOfRange: "above" | "below" | null;
-  /** The examples answered before this plan's (the G-set, and a second look's). */
-  gset: Int32Array;
-  gAnswers: number[];
-  nset: Int32Array;
-  labels: Int32Array;
-  natives: Int32Array;
-  design?: StratifiedDesign;
-  dBar: number;
-  nBar: number;
+  /** Native sources of its coreset (none for a stratified sample). */
+  natives: string[];
   /** Native selection fell back (no source within d̄). */
   fallback: string;
   toEvaluateIds: string[];
+  /** One sentence on why these examples (the library's). */
+  why: string;
+  /** The evaluation so far (the next step resumes a copy of it). */
+  saved: ReturnType<Evaluation["toJSON"]>;
+  settings: EvaluateSettings;
 }
 
-/** The parts of a beyond-mode plan: the examples answered so far, then the stratified draws. */
-function beyondPlan(
-  fixed: Int32Array,
-  d: StratifiedDesign,
-  ids: (a: ArrayLike<number>) => string[],
-): Pick<
-  PlanResult,
-  "mode" | "nset" | "labels" | "natives" | "design" | "dBar" | "nBar" | "fallback" | "toEvaluateIds"
-> {
-  const nset = new Int32Array(fixed.length + d.picks.length);
-  nset.set(fixed, 0);
-  nset.set(d.picks, fixed.length);
+function planOf(ev: Evaluation, s: EvaluateSettings, examples: number): PlanResult {
+  const d = ev.design(0);
+  const step = ev.next()[0];
+  if (step === undefined) throw new TbError("E_INTERNAL", "the evaluation asks for nothing more");
   return {
-    mode: "beyond",
-    nset,
-    labels: new Int32Array(0),
-    natives: new Int32Array(0),
-    design: d,
-    dBar: 0,
-    nBar: 0,
-    fallback: "none",
-    toEvaluateIds: ids(d.picks),
+    method: ev.method,
+    ...(d.mode !== undefined ? { mode: d.mode } : {}),
+    outOfRange: d.outOfRange,
+    natives: d.natives,
+    fallback: d.fallback,
+    toEvaluateIds: step.ids,
+    why: step.why,
+    saved: ev.toJSON(),
+    settings: s,
+    ...samplesOf(step.ids, s, examples),
   };
+}
+
+function resume(sources: CorrectnessMatrix, saved: ReturnType<Evaluation["toJSON"]>): Evaluation {
+  return restoreEvaluation(sources, saved);
 }
 
 export function tailorStep(
@@ -231,73 +252,15 @@ export function tailorStep(
   answers: ReadonlyMap<number, number>,
   s: EvaluateSettings,
 ): PlanResult {
-  checkSettings(sources, s);
-  const { gset } = probed;
-  const g = gset.length;
-  const missing = probed.gsetIds.filter((_, k) => !answers.has(gset[k] as number));
-  if (missing.length > 0) {
-    throw new TbError(
-      "E_INPUT",
-      missingMessage("the answers do not cover the whole G-set", missing, g - missing.length, g),
-    );
-  }
-  const gAnswers = Array.from(gset, (j) => answers.get(j) as number);
-  const o = opts(s);
-  const ids = (a: ArrayLike<number>) => Array.from(a, (j) => sources.exampleIds[j] as string);
-  const base = { method: s.method, gset, gAnswers };
-  const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
-    ...p,
-    ...samplesOf(p.toEvaluateIds, s, sources.cols),
-  });
-  let outOfRange: PlanResult["outOfRange"] = null;
-  if (s.method === "tailored-plus") {
-    const m = plusMode(gsetScores(sources, gset), gAnswers.reduce((x, y) => x + y, 0) / g, DEFAULT_RANGE_QUANTILE);
-    outOfRange = m.outOfRange;
-    const look = m.mode === "beyond" ? secondLookSize(s.budget - g, s.secondLook ?? DEFAULT_SECOND_LOOK) : 0;
-    if (m.mode === "beyond" && look === 0) {
-      const d = stratifiedDesign(sourceMeans(sources), gset, s.budget - g, RandomStream.derive(s.seed).child("strata"));
-      return withSamples({ ...base, outOfRange, ...beyondPlan(gset, d, ids) });
-    }
-    if (look > 0) {
-      // the second look: `look` more medoids of its tailored coreset (as `tb tailor`)
-      const sel = selectNatives(sources, gset, [gAnswers], o);
-      const natives = sel.natives[0] as Int32Array;
-      const first = tailor(sources, gset, natives, g + look, RandomStream.derive(s.seed).child("look", 0), o);
-      return withSamples({
-        ...base,
-        mode: "look",
-        outOfRange,
-        nset: first.nset,
-        labels: first.labels,
-        natives,
-        dBar: sel.dBar,
-        nBar: sel.nBar,
-        fallback: sel.fallback,
-        toEvaluateIds: ids(first.toEvaluate),
-      });
-    }
-  }
-  const sel = selectNatives(sources, gset, [gAnswers], o);
-  const natives = sel.natives[0] as Int32Array;
-  const plan = tailor(sources, gset, natives, s.budget, RandomStream.derive(s.seed).child("nset", 0), o);
-  return withSamples({
-    ...base,
-    ...(s.method === "tailored-plus" ? { mode: "within" as const } : {}),
-    outOfRange,
-    nset: plan.nset,
-    labels: plan.labels,
-    natives,
-    dBar: sel.dBar,
-    nBar: sel.nBar,
-    fallback: sel.fallback,
-    toEvaluateIds: ids(plan.toEvaluate),
-  });
+  checkUnchanged(probed.settings, s);
+  const ev = resume(sources, probed.saved);
+  answer(ev, answers, "the answers do not cover the whole G-set");
+  return planOf(ev, probed.settings, sources.cols);
 }
 
 /**
  * After a second look (`tb tailor --plan`): the target's answers on the G-set and the look's
- * examples choose its design — the rest of its tailored coreset, or stratified draws around the
- * examples answered — by the same upper-quartile rule as the G-set's.
+ * examples choose its design, in the evaluation.
  */
 export function lookStep(
   sources: CorrectnessMatrix,
@@ -305,59 +268,15 @@ export function lookStep(
   answers: ReadonlyMap<number, number>,
   s: EvaluateSettings,
 ): PlanResult {
-  checkSettings(sources, s);
+  checkUnchanged(plan.settings, s);
   if (plan.mode !== "look") throw new TbError("E_USAGE", "this plan takes no second look: estimate from its answers");
-  const fixed = plan.nset;
-  const missing: string[] = [];
-  const y = Array.from(fixed, (j) => {
-    const gk = plan.gset.indexOf(j);
-    const a = answers.get(j) ?? (gk >= 0 ? plan.gAnswers[gk] : undefined);
-    if (a === undefined) missing.push(sources.exampleIds[j] as string);
-    return a ?? 0;
-  });
-  if (missing.length > 0) {
-    throw new TbError(
-      "E_INPUT",
-      missingMessage("the answers do not cover the second look", missing, fixed.length - missing.length, fixed.length),
-    );
-  }
-  const ids = (a: ArrayLike<number>) => Array.from(a, (j) => sources.exampleIds[j] as string);
-  const base = { method: plan.method, outOfRange: plan.outOfRange, gset: fixed, gAnswers: y };
-  const withSamples = (p: Omit<PlanResult, keyof Samples>): PlanResult => ({
-    ...p,
-    ...samplesOf(p.toEvaluateIds, s, sources.cols),
-  });
-  const next = afterSecondLook(sources, fixed, y, plan.natives, s.budget, RandomStream.derive(s.seed), 0, {
-    tailored: opts(s),
-  });
-  if (next.mode === "beyond") return withSamples({ ...base, ...beyondPlan(fixed, next.design, ids) });
-  const p = next.plan;
-  return withSamples({
-    ...base,
-    mode: "within",
-    nset: p.nset,
-    labels: p.labels,
-    natives: plan.natives,
-    dBar: plan.dBar,
-    nBar: plan.nBar,
-    fallback: plan.fallback,
-    toEvaluateIds: ids(p.toEvaluate),
-  });
+  const ev = resume(sources, plan.saved);
+  answer(ev, answers, "the answers do not cover the second look");
+  return planOf(ev, plan.settings, sources.cols);
 }
 
 /** Phase 3 (`tb estimate --json`): the estimate, its interval, the rank and the out-of-range flag. */
-export interface EstimateResult {
-  accuracy: number;
-  interval: [number, number] | null;
-  level: number;
-  evaluated: number;
-  budget: number;
-  nativeSources: number;
-  rank: { position: number; of: number; interval: [number, number] | null };
-  method: EvaluateSettings["method"];
-  mode?: "within" | "beyond";
-  outOfRange: "above" | "below" | null;
-}
+export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & { evaluated: number };
 
 export function estimateStep(
   sources: CorrectnessMatrix,
@@ -365,64 +284,11 @@ export function estimateStep(
   answers: ReadonlyMap<number, number>,
   s: EvaluateSettings,
 ): EstimateResult {
-  checkSettings(sources, s);
+  checkUnchanged(plan.settings, s);
   if (plan.mode === "look") throw new TbError("E_USAGE", "upload the second look's answers first (step 3)");
-  const { nset } = plan;
-  const values = new Float64Array(nset.length);
-  const missing: string[] = [];
-  nset.forEach((j, k) => {
-    // G-set answers not in this upload come from phase 2 (the G-set is the N-set's first part or inside it)
-    const gk = plan.gset.indexOf(j);
-    const a = answers.get(j) ?? (gk >= 0 ? plan.gAnswers[gk] : undefined);
-    if (a === undefined) missing.push(sources.exampleIds[j] as string);
-    else values[k] = a;
-  });
-  if (missing.length > 0) {
-    throw new TbError(
-      "E_INPUT",
-      missingMessage("the answers do not cover the N-set", missing, nset.length - missing.length, nset.length),
-    );
-  }
-  let accuracy: number;
-  let interval: [number, number] | null;
-  const truth = sources.trueScores();
-  if (plan.mode === "beyond") {
-    ({ accuracy, interval } = plusBeyond(
-      sources,
-      truth,
-      plan.design as StratifiedDesign,
-      plan.gset,
-      nset,
-      values,
-      s.level,
-    ));
-  } else if (plan.mode === "within") {
-    ({ accuracy, interval } = plusWithin(sources, truth, plan.natives, nset, plan.labels, values, s.level));
-  } else {
-    const p = { natives: plan.natives, nset, labels: plan.labels };
-    accuracy = estimate(sources, p, values).accuracy;
-    interval = estimateInterval(sources, p, accuracy, { level: s.level }).interval;
-  }
-  const rankOf = (x: number) => {
-    let above = 0;
-    for (let r = 0; r < truth.length; r++) if ((truth[r] as number) > x) above++;
-    return above + 1;
-  };
-  const out: EstimateResult = {
-    accuracy,
-    interval,
-    level: s.level,
-    evaluated: nset.length,
-    budget: s.budget,
-    nativeSources: plan.natives.length,
-    rank: {
-      position: rankOf(accuracy),
-      of: sources.rows + 1,
-      interval: interval === null ? null : [rankOf(interval[1]), rankOf(interval[0])],
-    },
-    method: plan.method,
-    outOfRange: plan.outOfRange,
-  };
-  if (plan.mode !== undefined) out.mode = plan.mode;
-  return out;
+  const ev = resume(sources, plan.saved);
+  answer(ev, answers, "the answers do not cover the N-set");
+  if (!ev.done) throw new TbError("E_INTERNAL", "the evaluation asks for more after the plan's examples");
+  const { target: _t, asked, ...est } = ev.estimate(0);
+  return { ...est, evaluated: asked.length };
 }

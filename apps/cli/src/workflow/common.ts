@@ -6,16 +6,26 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
-import type { TailoredOptions } from "@tb/estimate";
+import {
+  type Evaluation,
+  type LegacyPlan,
+  type RestoreOptions,
+  restoreEvaluation,
+  type SavedEvaluation,
+} from "@tb/estimate";
 import {
   isSamplesFileName,
   loadDataset,
+  type PlanFile,
+  type ProbeFile,
   parseDocOrder,
   type ResponsesOptions,
   readCorrectnessCsv,
   readMeta,
   readResponses,
-  type WorkflowOptions,
+  resolveExampleIds,
+  resolveModelIds,
+  WORKFLOW_SPEC_VERSION,
 } from "@tb/io";
 
 /** Usage lines of the workflow commands, for `tb help`. */
@@ -86,10 +96,6 @@ export function loadSource(path: string): CorrectnessMatrix {
     });
   }
   return dir ? loadDataset(path).matrix : readCorrectnessCsv(path);
-}
-
-export function tailoredOptions(o: WorkflowOptions): TailoredOptions {
-  return { metric: o.metric, standardize: o.standardize };
 }
 
 export const RESPONSE_FLAGS = {
@@ -271,4 +277,161 @@ export function exportHint(flag: "--probe" | "--plan", file: string, sourcePath:
 /** `meta.json` of a source given as a data folder or as the `correctness.csv` inside one. */
 export function sourceMeta(path: string): ReturnType<typeof readMeta> {
   return readMeta(isDir(path) ? path : dirname(path));
+}
+
+/** The library's option names and the flags that set them, for its errors seen through the CLI. */
+const FLAG_OF: Record<string, string> = {
+  budget: "--budget",
+  seed: "--seed",
+  gset: "--gset",
+  secondLook: "--second-look",
+  level: "--level",
+  method: "--method",
+  pooling: "--pooling",
+  metric: "--distance",
+  standardize: "--no-standardize",
+};
+
+/**
+ * Run a library call and speak its usage errors in flags: "createEvaluation: budget must be …"
+ * becomes "--budget must be …" (docs/DESIGN.md §3.2).
+ */
+export function cliErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TbError && e.code === "E_USAGE") {
+      const m = /^(?:createEvaluation|restoreEvaluation|evaluate): (\w+)( .*)$/s.exec(e.message);
+      const flag = m === null ? undefined : FLAG_OF[m[1] as string];
+      if (m !== null && flag !== undefined) throw new TbError("E_USAGE", `${flag}${m[2]}`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The evaluation saved in a plan file (its `evaluation`), or, for a plan of an earlier release,
+ * the one its fields describe. Ids of the plan's fields are checked against the sources (located
+ * errors), and a saved evaluation must agree with the fields beside it (a hand-edited plan is
+ * refused rather than half-read).
+ */
+export function resumePlan(
+  sources: CorrectnessMatrix,
+  pf: PlanFile,
+  file: string,
+  text: string,
+  o: RestoreOptions = {},
+): Evaluation {
+  resolveExampleIds(pf.nset, sources, "nset", file, text);
+  resolveModelIds(pf.nativeSources, sources, "nativeSources", file, text);
+  const saved = (pf.evaluation ?? pf) as unknown as SavedEvaluation | LegacyPlan;
+  let ev: Evaluation;
+  try {
+    ev = cliErrors(() => restoreEvaluation(sources, saved, o));
+  } catch (e) {
+    if (e instanceof TbError && e.code === "E_INPUT") {
+      throw new TbError(
+        "E_INPUT",
+        `${file}: ${e.message.replace(/^restoreEvaluation: /, pf.evaluation ? "evaluation: " : "")}`,
+        { file },
+      );
+    }
+    throw e;
+  }
+  if (pf.evaluation !== undefined) {
+    const again = planFile(ev, 0, pf, pf.pooling);
+    const keys = [
+      "target",
+      "targetIndex",
+      "budget",
+      "gset",
+      "nset",
+      "toEvaluate",
+      "nativeSources",
+      "labels",
+      "gAnswers",
+      "method",
+      "mode",
+      "strata",
+      "looked",
+    ] as const;
+    for (const k of keys) {
+      if (JSON.stringify(pf[k]) !== JSON.stringify(again[k])) {
+        throw new TbError(
+          "E_INPUT",
+          `${file}: "${k}" differs from the evaluation saved in the same file (was the plan edited?); make the plan again with tb tailor`,
+          { file },
+        );
+      }
+    }
+  }
+  return ev;
+}
+
+/**
+ * Answer target 0's open step from the answers read from files (by column): every example of the
+ * step must be answered; an example answered before (the plan's G-set or second look) must be
+ * answered the same.
+ */
+export function answerFromFile(
+  ev: Evaluation,
+  answers: ReadonlyMap<number, number>,
+  file: string,
+  what: string,
+  location: string = file,
+): void {
+  let r: { missing: string[]; asked: number };
+  try {
+    r = ev.answerFrom(0, answers);
+  } catch (e) {
+    if (e instanceof TbError && e.code === "E_INPUT") {
+      throw new TbError("E_INPUT", `${file}: ${e.message.replace(/^answers: /, "")}`, { file: location });
+    }
+    throw e;
+  }
+  if (r.missing.length > 0) {
+    // counted over every example the next estimate rests on, those answered before included
+    const total = ev.run.askedOf(0).length + r.asked;
+    throw new TbError("E_INPUT", missingMessage(`${file} ${what}`, r.missing, total - r.missing.length, total), {
+      file: location,
+    });
+  }
+}
+
+/**
+ * The plan file of target `i`: the fields `tb export` and earlier releases read (docs/DESIGN.md
+ * §3.2), and the whole evaluation of that target (`evaluation`), which the next command resumes.
+ */
+export function planFile(
+  ev: Evaluation,
+  i: number,
+  pf: Pick<ProbeFile, "gset" | "options" | "source" | "seed">,
+  pooling: "single" | "joint",
+): PlanFile {
+  const d = ev.design(i);
+  const plus = ev.method === "tailored-plus";
+  return {
+    specVersion: WORKFLOW_SPEC_VERSION,
+    kind: "tailoredbench/plan",
+    target: ev.names[i] as string,
+    seed: pf.seed,
+    targetIndex: d.index,
+    pooling,
+    budget: ev.budget,
+    gset: pf.gset,
+    nset: d.nset,
+    toEvaluate: d.pending,
+    nativeSources: d.natives,
+    labels: d.labels,
+    gAnswers: d.gAnswers,
+    dBar: d.dBar,
+    nBar: d.nBar,
+    options: pf.options,
+    source: pf.source,
+    ...(plus ? { method: "tailored-plus" as const, mode: d.mode as "within" | "beyond" | "look" } : {}),
+    ...(d.strata !== undefined ? { strata: d.strata } : {}),
+    ...(plus ? { outOfRange: d.outOfRange } : {}),
+    ...(d.looked !== undefined ? { looked: d.looked } : {}),
+    evaluation: ev.toJSON(i) as unknown as Record<string, unknown>,
+  };
 }

@@ -1,18 +1,18 @@
 /** `tb estimate` (docs/DESIGN.md §3.2): the calibrated accuracy of a target from its N-set answers. */
 import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
-import { designFromPicks, estimate, estimateInterval, plusBeyond, plusWithin, sourceMeans } from "@tb/estimate";
-import { checkSource, readPlanFile, resolveExampleIds, resolveModelIds, WORKFLOW_SPEC_VERSION } from "@tb/io";
+import { checkSource, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
 import {
+  answerFromFile,
   checkLmEvalIds,
   done,
   loadSource,
-  missingMessage,
   noPositionals,
   RESPONSE_FLAGS,
   readMerged,
   required,
   responsesOptions,
+  resumePlan,
   usage,
   WORKFLOW_USAGE,
 } from "./common.js";
@@ -58,66 +58,35 @@ export function runEstimate(args: string[]): number {
   }
   const sources = loadSource(sourcePath);
   checkSource(pf.source, sources, planPath, text);
-  const nset = resolveExampleIds(pf.nset, sources, "nset", planPath, text);
-  const natives = resolveModelIds(pf.nativeSources, sources, "nativeSources", planPath, text);
-  const labels = Int32Array.from(pf.labels);
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const { answers } = readMerged(responses, responsesOptions(sources, v));
-  const values = new Float64Array(nset.length);
-  const missing: string[] = [];
-  pf.nset.forEach((id, k) => {
-    const a = answers.get(nset[k] as number) ?? pf.gAnswers[id];
-    if (a === undefined) missing.push(id);
-    else values[k] = a;
-  });
-  if (missing.length > 0) {
-    throw new TbError(
-      "E_INPUT",
-      missingMessage(
-        `${responses.join(", ")} ${responses.length > 1 ? "do" : "does"} not answer the plan's N-set`,
-        missing,
-        nset.length - missing.length,
-        nset.length,
-      ),
-      { file: responses[0] as string },
-    );
-  }
-  const plan = { natives, nset, labels };
-  let accuracy: number;
-  let interval: [number, number] | null;
-  if (pf.method === "tailored-plus" && pf.mode === "beyond") {
-    // the design's fixed examples: the G-set and a second look's (answered before the draws)
-    const g = pf.gset.length + (pf.looked?.length ?? 0);
-    const fixed = nset.slice(0, g);
-    const design = designFromPicks(sourceMeans(sources), fixed, nset.slice(g), pf.strata as number);
-    ({ accuracy, interval } = plusBeyond(sources, sources.trueScores(), design, fixed, nset, values, level));
-  } else if (pf.method === "tailored-plus") {
-    ({ accuracy, interval } = plusWithin(sources, sources.trueScores(), natives, nset, labels, values, level));
-  } else {
-    accuracy = estimate(sources, plan, values).accuracy;
-    interval = estimateInterval(sources, plan, accuracy, { level }).interval;
-  }
-  const scores = sources.trueScores();
-  const rankOf = (x: number) => {
-    let above = 0;
-    for (let s = 0; s < scores.length; s++) if ((scores[s] as number) > x) above++;
-    return above + 1;
-  };
-  const position = rankOf(accuracy);
-  const rankInterval: [number, number] | null = interval === null ? null : [rankOf(interval[1]), rankOf(interval[0])];
+  const ev = resumePlan(sources, pf, planPath, text, { level });
+  const files = responses.join(", ");
+  answerFromFile(
+    ev,
+    answers,
+    files,
+    `${responses.length > 1 ? "do" : "does"} not answer the plan's N-set`,
+    responses[0] as string,
+  );
+  if (!ev.done) throw new TbError("E_INTERNAL", `${planPath}: the evaluation asks for more after the plan's examples`);
+  const est = ev.estimate(0);
+  const { accuracy, interval, rank } = est;
+  const position = rank.position;
+  const rankInterval = rank.interval;
   const result = {
     specVersion: WORKFLOW_SPEC_VERSION,
     target: pf.target,
     accuracy,
     interval,
     level,
-    evaluated: nset.length,
+    evaluated: est.asked.length,
     budget: pf.budget,
-    nativeSources: natives.length,
-    rank: { position, of: sources.rows + 1, interval: rankInterval },
+    nativeSources: est.nativeSources,
+    rank,
     method: pf.method ?? "tailored",
     ...(pf.mode !== undefined ? { mode: pf.mode } : {}),
-    outOfRange: pf.outOfRange ?? null,
+    outOfRange: est.outOfRange,
     source: pf.source,
   };
   if (v.json) return done(JSON.stringify(result, null, 2));
@@ -127,12 +96,27 @@ export function runEstimate(args: string[]): number {
       (interval === null
         ? " (no interval: the plan shows no spread)"
         : ` (${Math.round(level * 100)}% interval ${pctv(interval[0])}–${pctv(interval[1])}%)`) +
-      ` from ${nset.length} examples of ${sources.cols}\n` +
+      ` from ${est.asked.length} examples of ${sources.cols}\n` +
       `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
       (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`) +
-      (pf.outOfRange
-        ? `\nout of range: its G-set score is ${pf.outOfRange} every source's, so the sources say little about it; ` +
-          "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
-        : ""),
+      outOfRangeNote(est.outOfRange, pf.outOfRange ?? null, est.mode),
   );
+}
+
+/** A line on a target outside the sources' range: on the G-set, or (within) on its coreset. */
+function outOfRangeNote(
+  flag: "above" | "below" | null,
+  onGset: "above" | "below" | null,
+  mode: string | undefined,
+): string {
+  if (flag === null) return "";
+  if (onGset !== null) {
+    return (
+      `\nout of range: its G-set score is ${onGset} every source's, so the sources say little about it; ` +
+      (mode === "beyond"
+        ? "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
+        : `the interval reaches ${onGset === "above" ? 1 : 0} on that side`)
+    );
+  }
+  return `\nout of range: its score on its coreset is at the ${flag === "above" ? "top" : "bottom"} of the sources' there, so the interval reaches ${flag === "above" ? 1 : 0} on that side`;
 }

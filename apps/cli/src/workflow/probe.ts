@@ -1,7 +1,6 @@
 /** `tb probe` (docs/DESIGN.md §3.2): the G-set of a source matrix → `probe.json`. */
 import { parseArgs } from "node:util";
-import { RandomStream } from "@tb/core";
-import { probe } from "@tb/estimate";
+import { createEvaluation } from "@tb/estimate";
 import {
   formatWorkflowJson,
   type ProbeFile,
@@ -11,6 +10,7 @@ import {
   writeFileAtomic,
 } from "@tb/io";
 import {
+  cliErrors,
   done,
   exportHint,
   intFlag,
@@ -18,7 +18,6 @@ import {
   noPositionals,
   oneOfFlag,
   required,
-  tailoredOptions,
   usage,
   WORKFLOW_USAGE,
 } from "./common.js";
@@ -54,12 +53,15 @@ export function runProbe(args: string[]): number {
   if (!(g < sources.cols)) {
     throw usage(`--gset ${g} must be smaller than the number of examples (${sources.cols})`);
   }
-  const { gset } = probe(sources, RandomStream.derive(seed).child("gset"), { ...tailoredOptions(options), gset: g });
+  // the G-set is the first step of the evaluation `tb tailor` resumes from this file
+  const gset = cliErrors(
+    () => createEvaluation(sources, { seed, gset: g, metric: options.metric, standardize: options.standardize }).gset,
+  );
   const file: ProbeFile = {
     specVersion: WORKFLOW_SPEC_VERSION,
     kind: "tailoredbench/probe",
     seed,
-    gset: Array.from(gset, (j) => sources.exampleIds[j] as string),
+    gset,
     options,
     source: sourceRef(sources),
   };
