@@ -33,7 +33,7 @@ export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "
   tb probe --source <csv|dir> [--gset 10] [--seed 0] [--distance D] [--no-standardize] --out probe.json
   tb tailor --source <csv|dir> --probe probe.json --responses <file|dir> [--responses …] --budget N
             [--doc-order lm-eval-v0.3|identity: needed for lm-eval samples unless the source came from tb import]
-            [--method tailored-plus|tailored] [--seed <probe's>] [--pooling single|joint] [--name NAME]
+            [--method tailored-plus|tailored] [--pooling single|joint] [--name NAME]
             [--second-look 0.3: share of N − g for tailored-plus's second look; 0: the G-set alone decides]
             --out plan.json|<dir>
   tb tailor --source <csv|dir> --plan plan.json --responses <file> --out final.plan.json
