@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   defaultTargetFraction,
   type MethodConfig,
@@ -149,7 +150,7 @@ type Values = {
 
 function methodConfig(v: Values): MethodConfig {
   const c: MethodConfig = {};
-  if (v.gset !== undefined) c.gset = int("gset", v.gset, 10, 1);
+  if (v.gset !== undefined) c.gset = int("gset", v.gset, EVALUATION_DEFAULTS.gset, 1);
   const d = oneOf("distance", v.distance, ["manhattan", "euclidean", "cosine", "correlation"] as const);
   if (d) c.distance = d;
   const e = oneOf("estimator", v.estimator, ["calibrated", "medoid"] as const);

@@ -2,6 +2,7 @@ import { type CorrectnessMatrix, RandomStream, type Seed, TbError, type Workspac
 import type { DistanceMetric } from "@tb/embedding";
 import type { DistanceSource } from "@tb/kmedoids";
 import {
+  DEFAULT_GSET_SIZE,
   type GSetOptions,
   modelDistances,
   type NativeSelection,
@@ -98,7 +99,7 @@ export interface TailorPlan {
  */
 export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions = {}): Probe {
   const gOpts: GSetOptions = { ...options.gsetClustering };
-  gOpts.size = options.gset ?? 10;
+  gOpts.size = options.gset ?? DEFAULT_GSET_SIZE;
   if (options.metric !== undefined) gOpts.metric = options.metric;
   if (options.standardize !== undefined) gOpts.standardize = options.standardize;
   if (options.workspace !== undefined) gOpts.workspace = options.workspace;

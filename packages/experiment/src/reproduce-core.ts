@@ -1,4 +1,5 @@
 import { type CorrectnessMatrix, type EvaluationMethod, TbError } from "@tb/core";
+import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import type { MethodModule, ResolvedMethodModule } from "./custom.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import { createMethod, isBuiltInMethod, type MethodConfig } from "./registry.js";
@@ -121,7 +122,7 @@ export async function reproduceWith(
       throw new TbError("E_USAGE", `methods: "${names[i]}" is given twice (set a distinct name for a module method)`);
     }
   }
-  const g = config.gset ?? 10;
+  const g = config.gset ?? EVALUATION_DEFAULTS.gset;
   for (const b of cfg.budgets) {
     if (!(Number.isInteger(b) && b >= 1 && b <= matrix.cols)) {
       throw new TbError("E_USAGE", `budget ${b} must be an integer in [1, ${matrix.cols}] (the number of examples)`);

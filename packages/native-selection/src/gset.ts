@@ -72,6 +72,9 @@ function gsetDistances(
   return source;
 }
 
+/** The G-set size of the paper and the reference code (10 examples), the default everywhere. */
+export const DEFAULT_GSET_SIZE = 10;
+
 /**
  * The global probe set, G-set (docs/METHOD.md §3 step 1): K-Medoids with `K = g` over the examples
  * embedded by the source models' standardised correctness, from a random start. Targets are not
@@ -94,7 +97,7 @@ export function selectGSet(
   options: GSetOptions = {},
   distances?: DistanceSource,
 ): Int32Array {
-  const g = options.size ?? 10;
+  const g = options.size ?? DEFAULT_GSET_SIZE;
   const n = sources.cols;
   if (!(Number.isInteger(g) && g >= 1 && g < n)) {
     throw new TbError("E_USAGE", `G-set size must be an integer in [1, ${n - 1}] for ${n} examples, got ${g}`);

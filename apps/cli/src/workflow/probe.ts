@@ -1,6 +1,6 @@
 /** `tb probe` (docs/DESIGN.md §3.2): the G-set of a source matrix → `probe.json`. */
 import { parseArgs } from "node:util";
-import { createEvaluation } from "@tb/estimate";
+import { createEvaluation, EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   formatWorkflowJson,
   type ProbeFile,
@@ -42,7 +42,7 @@ export function runProbe(args: string[]): number {
   noPositionals(positionals);
   const sourcePath = required("source", v.source, "probe");
   const out = required("out", v.out, "probe");
-  const g = intFlag("gset", v.gset, 10, 1);
+  const g = intFlag("gset", v.gset, EVALUATION_DEFAULTS.gset, 1);
   const seed = intFlag("seed", v.seed, 0, 0);
   const options: WorkflowOptions = {
     metric:

@@ -53,7 +53,7 @@ const TAILOR_OPTIONS = {
  * `tb tailor` (docs/DESIGN.md §3.2; docs/METHOD.md §3 steps 2–6): native sources and N-set of each target
  * from its answers on the G-set. One target → single-target pooling and one plan file; several
  * → joint pooling (the reference) and one plan per target in the `--out` folder. Target `t` of
- * the batch draws its N-set from `RandomStream.derive(seed).child("nset", t)`.
+ * the batch is target t of the evaluation (docs/DESIGN.md §3.5 gives its random streams).
  */
 export function runTailor(args: string[]): number {
   const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });

@@ -27,7 +27,7 @@ import {
   workspaceOf,
 } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
-import type { NativeSelection } from "@tb/native-selection";
+import { DEFAULT_GSET_SIZE, type NativeSelection } from "@tb/native-selection";
 import { estimateFromClusters, nativeMean } from "../calibrate.js";
 import { sourceCalibrationErrors } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
@@ -178,7 +178,7 @@ export class TailoredRun implements EvaluationRun {
     this.rng = ctx.rng;
     this.options = options;
     this.ws = workspaceOf(ctx.workspace ?? options.workspace, `${method}: workspace`);
-    const g = options.gset ?? 10;
+    const g = options.gset ?? DEFAULT_GSET_SIZE;
     const n = ctx.sources.cols;
     if (!(Number.isInteger(ctx.targets) && ctx.targets >= 1)) {
       throw new TbError("E_USAGE", `${method}: targets must be an integer ≥ 1, got ${String(ctx.targets)}`);

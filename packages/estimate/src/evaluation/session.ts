@@ -14,6 +14,7 @@ import {
   TbError,
   type Workspace,
 } from "@tb/core";
+import { DEFAULT_GSET_SIZE } from "@tb/native-selection";
 import { estimateInterval } from "../interval.js";
 import { checkPlusOptions, DEFAULT_SECOND_LOOK, type OutOfRange } from "../plus/method.js";
 import { checkTailoredOptions, type TailoredOptions } from "../tailored.js";
@@ -25,7 +26,7 @@ export const EVALUATION_DEFAULTS = Object.freeze({
   budget: 30,
   seed: 0,
   level: 0.9,
-  gset: 10,
+  gset: DEFAULT_GSET_SIZE,
   secondLook: DEFAULT_SECOND_LOOK,
 });
 
