@@ -19,6 +19,7 @@ import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
+import { cliErrors } from "./workflow/common.js";
 import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -252,7 +253,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = Date.now();
-  const report: ReproduceReport = await reproduce(matrix, cfg);
+  const report: ReproduceReport = await cliErrors(() => reproduce(matrix, cfg));
   const wall = (Date.now() - t0) / 1000;
   const out = { ...report, wallSeconds: wall };
   process.stdout.write(
@@ -353,7 +354,7 @@ async function runAblate(args: string[]): Promise<number> {
     if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
     const onProgress = progressPrinter(progress);
     if (onProgress) cfg.onProgress = onProgress;
-    last = await reproduce(ds.matrix, cfg);
+    last = await cliErrors(() => reproduce(ds.matrix, cfg));
     for (const c of last.results) cells.push({ ...c, variant: variant.label });
   }
   const wall = (Date.now() - t0) / 1000;

@@ -5,7 +5,7 @@
  * plan `tb tailor` writes for the same source matrix, seed and answers (test/evaluate.test.ts);
  * this module only turns the page's settings and files into its options and answers.
  */
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, formatLocation, TbError } from "@tb/core";
 import {
   createEvaluation,
   EVALUATION_DEFAULTS,
@@ -68,7 +68,10 @@ export function loadSourceCsv(text: string, fileName: string): CorrectnessMatrix
   return parseCorrectnessCsv(text, { file: fileName });
 }
 
-/** The page's fields, by the options of the evaluation they set (for its errors). */
+/**
+ * The page's fields, by the library options they set (createEvaluation's, and lmEvalSamplesFor's
+ * docOrder and task), for the library's errors.
+ */
 const FIELD_OF: Record<string, string> = {
   gset: "G-set size",
   seed: "seed",
@@ -76,7 +79,44 @@ const FIELD_OF: Record<string, string> = {
   level: "interval level",
   secondLook: "second look",
   method: "method",
+  metric: "distance",
+  docOrder: "example ids are",
+  task: "lm-eval task",
 };
+
+/** The choices of the “example ids are” field, by the docOrder values they set. */
+const CHOICE_OF: Record<string, string> = {
+  identity: "lm-eval doc indices",
+  "lm-eval-v0.3": "columns in lm-eval v0.3 visit order",
+};
+
+/**
+ * A library error in the page's fields: `option docOrder "lm-eval-v0.3"` becomes “example ids
+ * are: columns in lm-eval v0.3 visit order”, and a usage error that starts with an option
+ * ("createEvaluation: budget must be …") starts with its field ("budget must be …"). The
+ * function's name is dropped once a field stands in its terms; anything else is returned as it is.
+ */
+function inFields(e: unknown): unknown {
+  if (!(e instanceof TbError)) return e;
+  const at = e.location === undefined ? "" : ` (${formatLocation(e.location)})`;
+  const full = at !== "" && e.message.endsWith(at) ? e.message.slice(0, -at.length) : e.message;
+  const m = /^(?:createEvaluation|lmEvalSamplesFor|lmEvalSamplesSpec): (.*)$/s.exec(full);
+  if (m === null) return e;
+  let mapped = false;
+  let text = (m[1] as string).replace(/\boption (\w+)(?: "([^"]*)")?/g, (all, name: string, value) => {
+    const field = FIELD_OF[name];
+    if (field === undefined) return all;
+    mapped = true;
+    return value === undefined ? `“${field}”` : `“${field}: ${CHOICE_OF[value] ?? value}”`;
+  });
+  const lead = /^(\w+)( .*)$/s.exec(text);
+  const field = lead === null ? undefined : FIELD_OF[lead[1] as string];
+  if (e.code === "E_USAGE" && lead !== null && field !== undefined) {
+    text = `${field}${lead[2]}`;
+    mapped = true;
+  }
+  return mapped ? new TbError(e.code, text, e.location) : e;
+}
 
 /** The evaluation's options from the page's settings; its errors name the page's fields. */
 function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluation {
@@ -92,10 +132,7 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
       ...(s.method === "tailored-plus" && s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
     });
   } catch (e) {
-    const m = e instanceof TbError ? /^createEvaluation: (\w+)( .*)$/s.exec(e.message) : null;
-    const field = m === null ? undefined : FIELD_OF[m[1] as string];
-    if (e instanceof TbError && m !== null && field !== undefined) throw new TbError(e.code, `${field}${m[2]}`);
-    throw e;
+    throw inFields(e);
   }
 }
 
@@ -135,8 +172,9 @@ function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number
     if (s.task !== undefined) o.task = s.task;
     return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
-    if (err instanceof TbError) return { samples: null, samplesNote: err.message };
-    throw err;
+    const e = inFields(err);
+    if (e instanceof TbError) return { samples: null, samplesNote: e.message };
+    throw e;
   }
 }
 

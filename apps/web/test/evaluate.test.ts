@@ -124,12 +124,12 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
   test("bad inputs are refused with the problem named", () => {
     const fx = fixture("median");
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    // createEvaluation's "budget must be …", named by the page's field (the library's message since
+    // the resumable evaluation: "budget must be an integer larger than the G-set (g) and at most …")
     expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 10, gset: 10 })).toThrow(
-      /budget 10 must be larger than the G-set/,
+      /^budget must be an integer larger than the G-set \(10\) .*, got 10$/,
     );
-    expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 500 })).toThrow(
-      /larger than the benchmark \(90 examples\)/,
-    );
+    expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 500 })).toThrow(/at most the 90 examples, got 500$/);
     const probed = probeStep(sources, DEFAULT_EVALUATE);
     const partial = parseAnswers(sources, fx.answersCsv(probed.gsetIds.slice(1)), "g.csv");
     expect(() => tailorStep(sources, probed, partial, DEFAULT_EVALUATE)).toThrow(
@@ -159,6 +159,21 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     // with the ids declared doc indices the same file is read, example by example
     const read = parseAnswers(sources, lm, "samples_toy_2024-06-01T00-00-00.jsonl", {}, "identity");
     expect([...read.keys()].sort((a, b) => a - b)).toEqual(Array.from(probed.gset).sort((a, b) => a - b));
+  });
+
+  test("the library's errors name the page's fields, not CLI flags or option names", () => {
+    const fx = fixture("median");
+    const plain = loadSourceCsv(
+      fx.sourcesCsv.replace(/toy\/(\d+)/g, (_m, d: string) => d),
+      "plain.csv",
+    );
+    // lmEvalSamplesFor: option docOrder "lm-eval-v0.3" needs … (option task, …), on the page:
+    const probed = probeStep(plain, { ...DEFAULT_EVALUATE, docOrder: "lm-eval-v0.3" });
+    expect(probed.samples).toBeNull();
+    expect(probed.samplesNote).toBe(
+      "“example ids are: columns in lm-eval v0.3 visit order” needs the lm-eval task of the matrix (“lm-eval task”, e.g. gsm8k)",
+    );
+    expect(probed.samplesNote).not.toMatch(/--|\btb |docOrder|option |lmEvalSamplesFor/);
   });
 
   test("columns in lm-eval v0.3 visit order: the samples JSON names doc perm[k], and answers map back", () => {

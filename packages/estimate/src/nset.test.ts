@@ -87,6 +87,25 @@ describe("N-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §3 
     expect(d.sides).toEqual([750, 100]);
   });
 
+  test("a sample size out of range is refused naming the option, not a CLI flag", () => {
+    const m = population(6, 100, 4);
+    // K = g + k = 2 + 8 = 10 medoids: a sample must hold K to n = 100 examples
+    for (const sampleSize of [9, 101, 10.5]) {
+      let msg = "";
+      try {
+        buildNSet(m, [0, 1, 2], [5, 6], 8, RandomStream.derive("n", 1), { sampleSize });
+      } catch (e) {
+        msg = (e as Error).message;
+      }
+      expect(msg).toMatch(
+        new RegExp(
+          `^buildNSet: the N-set sample size \\(option sampleSize\\) .* from K = 10 .* the 100 examples, got ${sampleSize}$`,
+        ),
+      );
+      expect(msg).not.toMatch(/--|\btb /);
+    }
+  });
+
   test("a distance source over another number of points is refused", () => {
     const m = population(6, 100, 4);
     const other = nsetDistances(population(6, 90, 5), [0, 1]);

@@ -91,7 +91,7 @@ export function buildNSet(
   ) {
     throw new TbError(
       "E_USAGE",
-      `the N-set sample size (nsetSampleSize, tb --nset-sample-size) must be an integer from K = ${K} (the budget) to the ${n} examples, got ${options.sampleSize}`,
+      `buildNSet: the N-set sample size (option sampleSize) must be an integer from K = ${K} (the budget) to the ${n} examples, got ${options.sampleSize}`,
     );
   }
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;

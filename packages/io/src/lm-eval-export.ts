@@ -20,6 +20,16 @@ import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
  * is neither a non-negative integer nor `<task>/<integer>`.
  */
 export function lmEvalSamplesSpec(ids: readonly string[], task?: string): Record<string, number[]> {
+  return samplesSpec(ids, task, "lmEvalSamplesSpec", "argument");
+}
+
+/** {@link lmEvalSamplesSpec}, its messages naming the function called and how it took `task`. */
+function samplesSpec(
+  ids: readonly string[],
+  task: string | undefined,
+  fn: string,
+  taskIs: "argument" | "option",
+): Record<string, number[]> {
   const byTask = new Map<string, Set<number>>();
   for (const id of ids) {
     let t: string | undefined;
@@ -32,7 +42,7 @@ export function lmEvalSamplesSpec(ids: readonly string[], task?: string): Record
       if (task === undefined) {
         throw new TbError(
           "E_USAGE",
-          `example id ${show(id)} is a plain doc index: pass the lm-eval task it belongs to (--task, e.g. gsm8k)`,
+          `${fn}: example id ${show(id)} is a plain doc index: pass the lm-eval task it belongs to (${taskIs} task, e.g. gsm8k)`,
         );
       }
       t = task;
@@ -40,11 +50,11 @@ export function lmEvalSamplesSpec(ids: readonly string[], task?: string): Record
     } else {
       throw new TbError(
         "E_INPUT",
-        `example id ${show(id)} is not an lm-eval doc index (expected <doc_id> or <task>/<doc_id>)`,
+        `${fn}: example id ${show(id)} is not an lm-eval doc index (expected <doc_id> or <task>/<doc_id>)`,
       );
     }
     const n = Number(doc);
-    if (!Number.isSafeInteger(n)) throw new TbError("E_INPUT", `example id ${show(id)}: doc index out of range`);
+    if (!Number.isSafeInteger(n)) throw new TbError("E_INPUT", `${fn}: example id ${show(id)}: doc index out of range`);
     let set = byTask.get(t);
     if (set === undefined) byTask.set(t, (set = new Set()));
     set.add(n);
@@ -53,6 +63,8 @@ export function lmEvalSamplesSpec(ids: readonly string[], task?: string): Record
   for (const t of [...byTask.keys()].sort()) out[t] = [...(byTask.get(t) as Set<number>)].sort((a, b) => a - b);
   return out;
 }
+
+const FN = "lmEvalSamplesFor";
 
 /** Options of {@link lmEvalSamplesFor}. */
 export interface LmEvalSamplesOptions {
@@ -81,11 +93,11 @@ export interface LmEvalSamplesOptions {
 export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions): Record<string, number[]> {
   const where = loc(o.file);
   if (o.docOrder === "identity") {
-    if (o.provenance === undefined) return lmEvalSamplesSpec(ids, o.task);
+    if (o.provenance === undefined) return samplesSpec(ids, o.task, FN, "option");
   } else if (o.docOrder !== undefined && o.provenance !== undefined) {
     throw new TbError(
       "E_USAGE",
-      `the source matrix's ids are already lm-eval doc indices (meta.json id_provenance); leave --doc-order out`,
+      `${FN}: the source matrix's ids are already lm-eval doc indices (option provenance: its meta.json id_provenance); leave option docOrder out`,
       where,
     );
   }
@@ -93,7 +105,7 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
     if (o.task === undefined) {
       throw new TbError(
         "E_USAGE",
-        `--doc-order ${o.docOrder} needs the lm-eval task of the matrix (--task, e.g. gsm8k)`,
+        `${FN}: option docOrder "${o.docOrder}" needs the lm-eval task of the matrix (option task, e.g. gsm8k)`,
       );
     }
     const perm = lmEvalV03Permutation(o.examples);
@@ -102,22 +114,22 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
       if (!(k < o.examples)) {
         throw new TbError(
           "E_INPUT",
-          `example id ${show(id)} is not a column number below ${o.examples}: --doc-order maps column k of a matrix in lm-eval v0.3's visit order to its doc, so the ids must be 0..${o.examples - 1}`,
+          `${FN}: example id ${show(id)} is not a column number below ${o.examples}: option docOrder "lm-eval-v0.3" maps column k of a matrix in lm-eval v0.3's visit order to its doc, so the ids must be 0..${o.examples - 1}`,
           where,
         );
       }
       return String(perm[k]);
     });
-    return lmEvalSamplesSpec(docs, o.task);
+    return samplesSpec(docs, o.task, FN, "option");
   }
   const p = o.provenance;
   if (p === undefined) {
     throw new TbError(
       "E_USAGE",
-      `the example ids of ${o.file ?? "the probe/plan"} are not known to be lm-eval doc indices, and lm-eval would run other questions than the matrix's columns. ` +
-        "Give --source <dir> of a matrix made by tb import lm-eval or tb import leaderboard (its meta.json records id_provenance), " +
-        "or --doc-order lm-eval-v0.3 --task <task> for a matrix whose columns are in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix); " +
-        "--doc-order identity declares that the ids are doc indices (a matrix you built yourself)",
+      `${FN}: the example ids of ${o.file ?? "the probe/plan"} are not known to be lm-eval doc indices, and lm-eval would run other questions than the matrix's columns. ` +
+        "Give option provenance (the id_provenance that an lm-eval or leaderboard import records in the matrix's meta.json), " +
+        `or option docOrder "lm-eval-v0.3" with option task for a matrix whose columns are in lm-eval v0.3's visit order (Open LLM Leaderboard v1 data such as the TailoredBench GSM8K matrix); ` +
+        `option docOrder "identity" declares that the ids are doc indices (a matrix you built yourself)`,
       where,
     );
   }
@@ -127,26 +139,26 @@ export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions
     if (o.task !== undefined && o.task !== leaf && !/^harness[_|]/.test(leaf)) {
       throw new TbError(
         "E_USAGE",
-        `--task ${o.task} contradicts the source matrix, whose ids are doc indices of task ${show(leaf)} (meta.json id_provenance); leave --task out`,
+        `${FN}: option task "${o.task}" contradicts the source matrix, whose ids are doc indices of task ${show(leaf)} (option provenance: its meta.json id_provenance); leave option task out`,
       );
     }
     for (const id of ids) {
-      if (!/^\d+$/.test(id)) throw new TbError("E_INPUT", `example id ${show(id)} is not a doc index`, where);
+      if (!/^\d+$/.test(id)) throw new TbError("E_INPUT", `${FN}: example id ${show(id)} is not a doc index`, where);
     }
-    return lmEvalSamplesSpec(ids, o.task ?? leaf);
+    return samplesSpec(ids, o.task ?? leaf, FN, "option");
   }
   if (o.task !== undefined) {
     throw new TbError(
       "E_USAGE",
-      `--task applies to plain doc indices; the source matrix's ids are <task>/<doc_id> of its leaf tasks (${p.tasks.join(", ")}); leave --task out`,
+      `${FN}: option task applies to plain doc indices; the source matrix's ids are <task>/<doc_id> of its leaf tasks (${p.tasks.join(", ")}); leave option task out`,
     );
   }
-  const spec = lmEvalSamplesSpec(ids);
+  const spec = samplesSpec(ids, undefined, FN, "option");
   for (const t of Object.keys(spec)) {
     if (!p.tasks.includes(t)) {
       throw new TbError(
         "E_INPUT",
-        `example ids of task ${show(t)}, which is not one of the matrix's leaf tasks (${p.tasks.join(", ")})`,
+        `${FN}: example ids of task ${show(t)}, which is not one of the matrix's leaf tasks (${p.tasks.join(", ")})`,
         where,
       );
     }

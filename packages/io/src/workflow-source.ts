@@ -21,8 +21,8 @@ export function checkSource(ref: SourceRef, matrix: CorrectnessMatrix, file?: st
   if (ref.sha256 !== now.sha256) {
     throw new TbError(
       "E_INPUT",
-      `${file ?? "the file"} was made for another source matrix (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.models} models × ${ref.examples} examples); ` +
-        `the matrix given has sha256 ${now.sha256.slice(0, 12)}… (${now.models} × ${now.examples}). Use the same --source as for \`tb probe\``,
+      `checkSource: ${file ?? "the file"} was made for another source matrix (sha256 ${ref.sha256.slice(0, 12)}…, ${ref.models} models × ${ref.examples} examples); ` +
+        `the matrix given has sha256 ${now.sha256.slice(0, 12)}… (${now.models} × ${now.examples}). Pass the same matrix (argument matrix) as when the file was made`,
       loc(file, text === undefined ? undefined : keyLine(text, "sha256")),
     );
   }

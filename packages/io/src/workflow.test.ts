@@ -258,9 +258,70 @@ describe("lmEvalSamplesFor: only ids known to be lm-eval doc indices go to lm-ev
     const e = catchTb(() => lmEvalSamplesFor(["1"], { examples: 10, file: "p.json" }));
     expect(e.code).toBe("E_USAGE");
     expect(e.location?.file).toBe("p.json");
-    expect(e.message).toMatch(/--source <dir>.*--doc-order lm-eval-v0\.3 --task <task>/);
+    expect(e.message).toMatch(/option provenance .*option docOrder "lm-eval-v0\.3" with option task/);
     const big = catchTb(() => lmEvalSamplesFor(["10"], { docOrder: "lm-eval-v0.3", task: "t", examples: 10 }));
     expect(big.message).toMatch(/"10" is not a column number below 10/);
+  });
+});
+
+/** A message in the library's terms: it names no CLI flag and no `tb` command (issue 19 item 5). */
+function noCli(message: string): string {
+  expect(message).not.toMatch(/--|\btb /);
+  return message;
+}
+
+describe("errors name the option of the function called, not a CLI flag", () => {
+  const one = { kind: "lm-eval-doc-index", tasks: ["gsm8k"], form: "<doc_id>" } as const;
+  const group = { kind: "lm-eval-doc-index", tasks: ["a", "b"], form: "<task>/<doc_id>" } as const;
+  test.each([
+    [
+      "lmEvalSamplesSpec, a plain id without a task",
+      () => lmEvalSamplesSpec(["1"]),
+      /^lmEvalSamplesSpec: example id "1" is a plain doc index: .*\(argument task, e\.g\. gsm8k\)$/,
+    ],
+    [
+      "lmEvalSamplesFor, docOrder identity and a plain id without a task",
+      () => lmEvalSamplesFor(["1"], { docOrder: "identity", examples: 10 }),
+      /^lmEvalSamplesFor: example id "1" is a plain doc index: .*\(option task, e\.g\. gsm8k\)$/,
+    ],
+    [
+      "docOrder with a recorded provenance",
+      () =>
+        lmEvalSamplesFor(["1"], { docOrder: "lm-eval-v0.3", provenance: { ...one, tasks: ["gsm8k"] }, examples: 10 }),
+      /^lmEvalSamplesFor: .*already lm-eval doc indices \(option provenance: .*\); leave option docOrder out/,
+    ],
+    [
+      "docOrder lm-eval-v0.3 without a task",
+      () => lmEvalSamplesFor(["1"], { docOrder: "lm-eval-v0.3", examples: 10 }),
+      /^lmEvalSamplesFor: option docOrder "lm-eval-v0\.3" needs the lm-eval task of the matrix \(option task, e\.g\. gsm8k\)$/,
+    ],
+    [
+      "an id that is not a column number, with docOrder",
+      () => lmEvalSamplesFor(["10"], { docOrder: "lm-eval-v0.3", task: "t", examples: 10, file: "p.json" }),
+      /^lmEvalSamplesFor: example id "10" is not a column number below 10: option docOrder "lm-eval-v0\.3" maps .* \(p\.json\)$/,
+    ],
+    [
+      "unknown provenance",
+      () => lmEvalSamplesFor(["1"], { examples: 10, file: "p.json" }),
+      /^lmEvalSamplesFor: the example ids of p\.json .*Give option provenance .*option docOrder "identity" declares/,
+    ],
+    [
+      "a task that contradicts the provenance",
+      () => lmEvalSamplesFor(["1"], { provenance: { ...one, tasks: ["gsm8k"] }, task: "arc", examples: 10 }),
+      /^lmEvalSamplesFor: option task "arc" contradicts the source matrix, whose ids are doc indices of task "gsm8k" .*; leave option task out$/,
+    ],
+    [
+      "a task with <task>/<doc_id> ids",
+      () => lmEvalSamplesFor(["a/1"], { provenance: { ...group, tasks: ["a", "b"] }, task: "a", examples: 10 }),
+      /^lmEvalSamplesFor: option task applies to plain doc indices; .*leaf tasks \(a, b\); leave option task out$/,
+    ],
+    [
+      "checkSource, another matrix",
+      () => checkSource(sourceRef(matrix), matrix.selectRows([0, 1]), "plan.json"),
+      /^checkSource: plan\.json was made for another source matrix .*Pass the same matrix \(argument matrix\) as when the file was made \(plan\.json\)$/,
+    ],
+  ])("%s", (_label, f, re) => {
+    expect(noCli(catchTb(f).message)).toMatch(re);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
 import {
   type Evaluation,
   type LegacyPlan,
@@ -279,8 +279,8 @@ export function sourceMeta(path: string): ReturnType<typeof readMeta> {
   return readMeta(isDir(path) ? path : dirname(path));
 }
 
-/** The library's option names and the flags that set them, for its errors seen through the CLI. */
-const FLAG_OF: Record<string, string> = {
+/** The evaluation's option names and the flags that set them. */
+const EVALUATION_FLAGS: Record<string, string> = {
   budget: "--budget",
   seed: "--seed",
   gset: "--gset",
@@ -293,20 +293,66 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /**
- * Run a library call and speak its usage errors in flags: "createEvaluation: budget must be …"
- * becomes "--budget must be …" (docs/DESIGN.md §3.2).
+ * The library's option (or argument) names and the flags that set them, by the function whose
+ * errors name them ("fn: …"): what the CLI passes from a flag, so its errors can speak the flag.
+ */
+const FLAG_OF: Record<string, Record<string, string>> = {
+  createEvaluation: EVALUATION_FLAGS,
+  restoreEvaluation: EVALUATION_FLAGS,
+  evaluate: EVALUATION_FLAGS,
+  lmEvalSamplesFor: { docOrder: "--doc-order", task: "--task", provenance: "--source <dir>" },
+  lmEvalSamplesSpec: { task: "--task" },
+  checkSource: { matrix: "--source" },
+  buildNSet: { sampleSize: "--nset-sample-size" },
+};
+
+/**
+ * A library error in the CLI's flags, for a function of {@link FLAG_OF}: `option docOrder
+ * "lm-eval-v0.3"` (or `argument matrix`) becomes `--doc-order lm-eval-v0.3`, and a usage error
+ * that starts with an option ("createEvaluation: budget must be …") starts with its flag
+ * ("--budget must be …"). The function's name is dropped once a flag stands in its terms; the
+ * code and the location stay. Anything else is returned as it is.
+ */
+function inFlags(e: unknown): unknown {
+  if (!isTbError(e)) return e;
+  const at = e.location === undefined ? "" : ` (${formatLocation(e.location)})`;
+  const full = at !== "" && e.message.endsWith(at) ? e.message.slice(0, -at.length) : e.message;
+  const m = /^(\w+): (.*)$/s.exec(full);
+  const flags = m === null ? undefined : FLAG_OF[m[1] as string];
+  if (m === null || flags === undefined) return e;
+  let mapped = false;
+  let text = (m[2] as string).replace(/\b(?:option|argument) (\w+)(?: "([^"]*)")?/g, (all, name: string, value) => {
+    const flag = flags[name];
+    if (flag === undefined) return all;
+    mapped = true;
+    return value === undefined ? flag : `${flag} ${value}`;
+  });
+  const lead = /^(\w+)( .*)$/s.exec(text);
+  const flag = lead === null ? undefined : flags[lead[1] as string];
+  if (e.code === "E_USAGE" && lead !== null && flag !== undefined) {
+    text = `${flag}${lead[2]}`;
+    mapped = true;
+  }
+  return mapped ? new TbError(e.code, text, e.location) : e;
+}
+
+/**
+ * Run a library call (or await it, for a promise) and speak its errors in flags
+ * ({@link inFlags}; docs/DESIGN.md §3.2).
  */
 export function cliErrors<T>(f: () => T): T {
+  let r: T;
   try {
-    return f();
+    r = f();
   } catch (e) {
-    if (e instanceof TbError && e.code === "E_USAGE") {
-      const m = /^(?:createEvaluation|restoreEvaluation|evaluate): (\w+)( .*)$/s.exec(e.message);
-      const flag = m === null ? undefined : FLAG_OF[m[1] as string];
-      if (m !== null && flag !== undefined) throw new TbError("E_USAGE", `${flag}${m[2]}`);
-    }
-    throw e;
+    throw inFlags(e);
   }
+  if (r instanceof Promise) {
+    return r.catch((e: unknown) => {
+      throw inFlags(e);
+    }) as T;
+  }
+  return r;
 }
 
 /**

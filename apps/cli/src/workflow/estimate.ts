@@ -5,6 +5,7 @@ import { checkSource, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
 import {
   answerFromFile,
   checkLmEvalIds,
+  cliErrors,
   done,
   loadSource,
   noPositionals,
@@ -57,7 +58,7 @@ export function runEstimate(args: string[]): number {
     );
   }
   const sources = loadSource(sourcePath);
-  checkSource(pf.source, sources, planPath, text);
+  cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const { answers } = readMerged(responses, responsesOptions(sources, v));
   const ev = resumePlan(sources, pf, planPath, text, { level });

@@ -12,7 +12,17 @@ import {
   type SourceRef,
   writeFileAtomic,
 } from "@tb/io";
-import { done, isDir, loadSource, noPositionals, required, sourceMeta, usage, WORKFLOW_USAGE } from "./common.js";
+import {
+  cliErrors,
+  done,
+  isDir,
+  loadSource,
+  noPositionals,
+  required,
+  sourceMeta,
+  usage,
+  WORKFLOW_USAGE,
+} from "./common.js";
 
 const EXPORT_OPTIONS = {
   plan: { type: "string" },
@@ -74,7 +84,7 @@ export function runExport(args: string[]): number {
   if (v.task !== undefined) o.task = v.task;
   if (v.source !== undefined) {
     const matrix = loadSource(v.source);
-    checkSource(source, matrix, file);
+    cliErrors(() => checkSource(source, matrix, file));
     const meta = sourceMeta(v.source);
     if (meta?.idProvenance !== undefined) o.provenance = meta.idProvenance;
     else if (docOrder === undefined) {
@@ -86,7 +96,7 @@ export function runExport(args: string[]): number {
       );
     }
   }
-  const spec = lmEvalSamplesFor(ids, o);
+  const spec = cliErrors(() => lmEvalSamplesFor(ids, o));
   const tasks = Object.keys(spec).join(",");
   const cmd =
     `lm_eval --model hf --model_args pretrained=<your-model> --tasks ${shellQuote(tasks)} ` +

@@ -70,7 +70,7 @@ export function runTailor(args: string[]): number {
 
   const { probe: pf, text: probeText } = readProbeFile(probePath);
   const sources = loadSource(sourcePath);
-  checkSource(pf.source, sources, probePath, probeText);
+  cliErrors(() => checkSource(pf.source, sources, probePath, probeText));
   const gset = resolveExampleIds(pf.gset, sources, "gset", probePath, probeText);
   const g = gset.length;
   if (budget <= g) throw usage(`--budget ${budget} must be larger than the G-set (${g} examples)`);
@@ -230,7 +230,7 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
     );
   }
   const sources = loadSource(sourcePath);
-  checkSource(pf.source, sources, planPath, text);
+  cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"] as string | undefined);
   const targets = expandTargets(responses);
   if (targets.length !== 1) throw usage("--plan takes the answers of its one target");
