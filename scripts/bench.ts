@@ -37,7 +37,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CorrectnessMatrix, createOracle, type Oracle, RandomStream, Workspace } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
-import { estimate, estimateFromClusters, nativeMean, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
+import { estimate, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
+import { estimateFromClusters, nativeMean } from "@tb/estimate/internals";
 import {
   type MethodConfig,
   type ReproduceReport,

@@ -11,7 +11,7 @@ cd "$root"
 # Only what `changeset version` reads: the workspace layout, every package.json, .changeset/.
 for f in package.json pnpm-workspace.yaml; do cp "$f" "$scratch/"; done
 cp -r .changeset "$scratch/.changeset"
-for manifest in packages/*/package.json apps/*/package.json examples/package.json scripts/package.json; do
+for manifest in packages/*/package.json apps/*/package.json examples/package.json scripts/package.json research/package.json; do
   [ -f "$manifest" ] || continue
   mkdir -p "$scratch/$(dirname "$manifest")"
   cp "$manifest" "$scratch/$manifest"

@@ -16,7 +16,7 @@ export interface ClusterPlan {
  * meta split (single-target mode, N = 20, 30, 40, seeds 0–4): there 0.75 and 0.8 bring both the
  * 80 % and the 95 % intervals equally close to nominal (82.7 % / 94.8 % at 0.8), and 0.8 errs on
  * the wide side. The other matrices of `shared/data` were then measured with it out of sample
- * (`docs/results/intervals.md`, made by `scripts/coverage.ts`).
+ * (`docs/results/intervals.md`, made by `research/coverage/coverage.ts`).
  */
 export const DEFAULT_INTERVAL_SCALE = 0.8;
 

@@ -10,20 +10,13 @@
  * Coverage is the mean over seeds of the per-seed share of covered targets, ± std(ddof=0)/√seeds
  * (docs/METHOD.md §4). Targets whose native set is empty (n̄ = 0, `E_DEGENERATE`) are counted apart.
  *
- * Run: `cd /work/main && npx tsx --conditions=@tb/source scripts/coverage.ts [--seeds 5]
+ * Run: `cd /work/main && npx tsx --conditions=@tb/source research/coverage/coverage.ts [--seeds 5]
  * [--budgets 20,30,40] [--out docs/results/intervals.md]`.
  */
 import { parseArgs } from "node:util";
 import { RandomStream, TbError, Workspace } from "@tb/core";
-import {
-  DEFAULT_INTERVAL_SCALE,
-  estimate,
-  estimateInterval,
-  normalQuantile,
-  probe,
-  selectNatives,
-  tailor,
-} from "@tb/estimate";
+import { estimate, estimateInterval, probe, selectNatives, tailor } from "@tb/estimate";
+import { DEFAULT_INTERVAL_SCALE, normalQuantile } from "@tb/estimate/internals";
 import { randomSplit } from "@tb/experiment";
 import { loadDataset, writeFileAtomic } from "@tb/io";
 
@@ -126,7 +119,7 @@ function summarise(group: Rec[], level: number, scale: number): { cov: number; s
 const pct = (x: number) => (100 * x).toFixed(1);
 const lines: string[] = [];
 const command =
-  `cd /work/main && npx tsx --conditions=@tb/source scripts/coverage.ts ${process.argv.slice(2).join(" ")}`.trim();
+  `cd /work/main && npx tsx --conditions=@tb/source research/coverage/coverage.ts ${process.argv.slice(2).join(" ")}`.trim();
 lines.push("# Interval coverage of `tb estimate`");
 lines.push("");
 lines.push(

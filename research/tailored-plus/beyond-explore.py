@@ -1,10 +1,10 @@
-"""Summarise scripts/beyond-explore.ts output: MAE (mean ± se over trials) of each candidate.
+"""Summarise research/tailored-plus/beyond-explore.ts output: MAE (mean ± se over trials) of each candidate.
 
-    python3 scripts/beyond-explore.py /tmp/bx/*.jsonl             # every candidate, every cell
-    python3 scripts/beyond-explore.py --rules /tmp/bx/w-*.jsonl  # the mode rules (runs made with --within)
-    python3 scripts/beyond-explore.py --check /tmp/bx/c-*.jsonl  # the check rules (--within --check 6)
-    python3 scripts/beyond-explore.py --seq /tmp/bx/t3-*.jsonl     # the second look (--within --seq f)
-    python3 scripts/beyond-explore.py --within-intervals /tmp/bx/b-*.jsonl  # (--within --blend)
+    python3 research/tailored-plus/beyond-explore.py /tmp/bx/*.jsonl             # every candidate, every cell
+    python3 research/tailored-plus/beyond-explore.py --rules /tmp/bx/w-*.jsonl  # the mode rules (runs made with --within)
+    python3 research/tailored-plus/beyond-explore.py --check /tmp/bx/c-*.jsonl  # the check rules (--within --check 6)
+    python3 research/tailored-plus/beyond-explore.py --seq /tmp/bx/t3-*.jsonl     # the second look (--within --seq f)
+    python3 research/tailored-plus/beyond-explore.py --within-intervals /tmp/bx/b-*.jsonl  # (--within --blend)
 """
 import json
 import sys

@@ -4,8 +4,8 @@
  * interpolation and extrapolation (and GSM8K's paper split), 10 trials, seed 0. The constant is the
  * range quantile unless --param names another numeric option (secondLook).
  *
- *   pnpm exec tsx --conditions=@tb/source scripts/q-sweep.ts [--quantiles 0.5,0.75,0.9,1] [--trials 10]
- *   pnpm exec tsx --conditions=@tb/source scripts/q-sweep.ts --param secondLook --quantiles 0,0.3,0.5 --coverage
+ *   pnpm exec tsx --conditions=@tb/source research/q-sweep/q-sweep.ts [--quantiles 0.5,0.75,0.9,1] [--trials 10]
+ *   pnpm exec tsx --conditions=@tb/source research/q-sweep/q-sweep.ts --param secondLook --quantiles 0,0.3,0.5 --coverage
  */
 import { parseArgs } from "node:util";
 import { reproduce, type SplitKind } from "@tb/experiment";

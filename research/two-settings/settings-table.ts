@@ -1,10 +1,10 @@
 /**
- * The two-setting comparison of docs/RESULTS.md from the JSON files of scripts/two-settings.sh:
+ * The two-setting comparison of docs/RESULTS.md from the JSON files of research/two-settings/two-settings.sh:
  * per matrix and setting, one row per method with MAE and Kendall τ-b (mean ± se) at every N, the
  * lowest MAE of each column in bold; a summary of where tailored-plus and faithful TailoredBench
  * rank; and one SVG per setting (MAE against N, one panel per matrix, one line per method).
  *
- *   pnpm exec tsx --conditions=@tb/source scripts/settings-table.ts [--svg-dir docs/results/settings]
+ *   pnpm exec tsx --conditions=@tb/source research/two-settings/settings-table.ts [--svg-dir docs/results/settings]
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

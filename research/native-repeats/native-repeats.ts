@@ -7,7 +7,7 @@
  * sets and (G-set, native set) pairs among the target groups (targets with the same native set).
  * Targets are read here only for their G-set answers, as the method's oracles would give them.
  *
- * Run: `cd /work/main && npx tsx --conditions=@tb/source scripts/native-repeats.ts
+ * Run: `cd /work/main && npx tsx --conditions=@tb/source research/native-repeats/native-repeats.ts
  * [--data ../shared/data/gsm8k] [--budgets 20,25,30,35,40] [--trials 100] [--seed 0]`.
  */
 import { parseArgs } from "node:util";

@@ -1,10 +1,10 @@
 /**
  * CPU-time measurement of the PAM swap (docs/METHOD.md §2.3) on 1319-point matrices, K = 30 with 10 fixed, incremental
  * sums vs full recomputation, plus FasterPAM (§5) and one CLARA call (§2.4).
- * Not a test. Run: `npx tsx --conditions=@tb/source packages/kmedoids/scripts/bench-pam.ts`.
+ * Not a test. Run: `npx tsx --conditions=@tb/source research/pam-speed/bench-pam.ts`.
  */
 import { RandomStream, range } from "@tb/core";
-import { clara, fasterPam, pamSwap, precomputed } from "../src/index.js";
+import { clara, fasterPam, pamSwap, precomputed } from "@tb/kmedoids";
 
 const m = 1319;
 const K = 30;

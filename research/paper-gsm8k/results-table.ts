@@ -2,7 +2,7 @@
  * Turn reproduce/ablate JSON files into the markdown tables of docs/RESULTS.md, next to the
  * paper's numbers (docs/METHOD.md §11) with the differences and the acceptance tolerances.
  *
- *   pnpm exec tsx --conditions=@tb/source scripts/results-table.ts docs/results/<file>.json …
+ *   pnpm exec tsx --conditions=@tb/source research/paper-gsm8k/results-table.ts docs/results/<file>.json …
  */
 import { readFileSync } from "node:fs";
 

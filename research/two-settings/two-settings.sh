@@ -2,11 +2,11 @@
 # Every method on every matrix of ../shared/data in BenchPred's two settings (interpolation,
 # extrapolation), N = 20, 30, 40, TRIALS trials (default 10), seed 0. Writes
 # docs/results/settings/<matrix>-<setting>[-<tag>].json and .svg; docs/RESULTS.md's tables come
-# from those files through scripts/settings-table.ts. SETTINGS="extrapolation" limits the settings;
+# from those files through research/two-settings/settings-table.ts. SETTINGS="extrapolation" limits the settings;
 # LEVEL=0.9 asks every method for intervals at that level (TailoredBench gives them only then).
-#   bash scripts/two-settings.sh [tag] [methods] [trials]
+#   bash research/two-settings/two-settings.sh [tag] [methods] [trials]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 tag=${1:-}
 methods=${2:-tailored-plus,tailored,random,random-learn,random-search-learn,aipw,anchor-points,gp-irt}
 trials=${3:-10}

@@ -1,6 +1,6 @@
 /**
- * The split of one trial in the exploration harnesses (scripts/plus-explore.ts,
- * scripts/beyond-explore.ts): `meta` (the data's own split), `extrapolation` (the weakest half of
+ * The split of one trial in the exploration harnesses (research/tailored-plus/plus-explore.ts,
+ * research/tailored-plus/beyond-explore.ts): `meta` (the data's own split), `extrapolation` (the weakest half of
  * the models as sources, the strongest 30 % as targets) or `interpolation` (a seeded random 25 %
  * of the models as targets, seed 0, one split per trial).
  */

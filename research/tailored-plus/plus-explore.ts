@@ -3,13 +3,14 @@
  * a tailored coreset, a random coreset and a G-set + stratified coreset, written as JSON lines for
  * offline analysis. Reads targets' rows directly (it is a measurement script, not a method).
  *
- *   tsx --conditions=@tb/source scripts/plus-explore.ts --data ../shared/data/gsm8k --split extrapolation \
+ *   tsx --conditions=@tb/source research/tailored-plus/plus-explore.ts --data ../shared/data/gsm8k --split extrapolation \
  *     --budgets 20,30,40 --trials 10 --out /tmp/plus/gsm8k-extrapolation.jsonl
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, RandomStream, range, Workspace } from "@tb/core";
-import { estimateFromClusters, nativeMean, probe, ridgeLearn, selectNatives, tailor } from "@tb/estimate";
+import { probe, selectNatives, tailor } from "@tb/estimate";
+import { estimateFromClusters, nativeMean, ridgeLearn } from "@tb/estimate/internals";
 import { loadDataset } from "@tb/io";
 import { ridgeFit } from "@tb/linear";
 import { exploreSplit } from "./explore-split.js";

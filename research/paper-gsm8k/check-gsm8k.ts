@@ -2,13 +2,13 @@
  * Accuracy check of the baselines on the shared GSM8K matrix against the paper's Table 6
  * (docs/METHOD.md §11). Not a test: it takes minutes.
  *
- *   cd /work/main && npx tsx --conditions=@tb/source packages/baselines/scripts/check-gsm8k.ts \
+ *   cd /work/main && npx tsx --conditions=@tb/source research/paper-gsm8k/check-gsm8k.ts \
  *     [--methods random,anchor-points,gp-irt] [--budgets 20,40] [--trials 5] [--seed 0] [--csv path]
  *     [--gp '{"fitMethod":"vi"}'] [--ap '{"algorithm":"pam"}']
  */
 import { readFileSync } from "node:fs";
+import { type AnchorPointsOptions, anchorPoints, type GpIrtOptions, gpIrt, randomBaseline } from "@tb/baselines";
 import { CorrectnessMatrix, createOracle, type EvaluationMethod, RandomStream } from "@tb/core";
-import { type AnchorPointsOptions, anchorPoints, type GpIrtOptions, gpIrt, randomBaseline } from "../src/index.js";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -5,7 +5,7 @@ Used to check the extrapolation-split numbers of docs/RESULTS.md independently o
 for a target with K correct answers out of n, a uniform k-subset has K' ~ Hypergeom(n, K, k) and
 E|K'/k - K/n| is a finite sum.
 
-    python3 scripts/exact-random-mae.py ../shared/data/gsm8k 20 30 40
+    python3 research/exact-random-mae/exact-random-mae.py ../shared/data/gsm8k 20 30 40
 """
 import sys
 

@@ -1,10 +1,10 @@
 /**
  * Exploration harness for tailored-plus's mode choice and beyond-mode estimator (not a method):
  * per trial and target, the within-mode estimate and several beyond-mode candidates on the same
- * G-set, written as JSON lines for offline analysis (scripts/beyond-explore.py). Reads targets'
+ * G-set, written as JSON lines for offline analysis (research/tailored-plus/beyond-explore.py). Reads targets'
  * rows directly (a measurement script, not a method).
  *
- *   tsx --conditions=@tb/source scripts/beyond-explore.ts --data ../shared/data/gsm8k \
+ *   tsx --conditions=@tb/source research/tailored-plus/beyond-explore.ts --data ../shared/data/gsm8k \
  *     --split extrapolation --budgets 20,30,40 --trials 10 --out /tmp/bx/gsm8k-extrapolation.jsonl
  *
  * --within: the within estimate too (and its interval); --check r: a random check before the
@@ -15,6 +15,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RandomStream, range } from "@tb/core";
+import { probe, selectNatives, tailor } from "@tb/estimate";
 import {
   beyondEstimate,
   conformalHalfWidth,
@@ -23,13 +24,10 @@ import {
   gsetScores,
   learnedEstimate,
   plusWithin,
-  probe,
   ridgeLearn,
-  selectNatives,
   sourceMeans,
   stratifiedDesign,
-  tailor,
-} from "@tb/estimate";
+} from "@tb/estimate/internals";
 import { loadDataset } from "@tb/io";
 import { ridgeLoo, ridgePredict } from "@tb/linear";
 import { exploreSplit } from "./explore-split.js";
