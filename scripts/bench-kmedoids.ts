@@ -10,12 +10,12 @@
  *    models' standardised correctness) and uniform 10-D points (Euclidean) for n = 1000, 2000, 5000,
  *    all rounded to the exact grid (docs/METHOD.md §9.18); k = 10, 30, 100. Timed per cell:
  *    - C scalar / C simd: the clustering alone (initial assignment to convergence), as the C program
- *      reports it (wall);
+ *      reports it (CPU time of its process; wall kept in the JSON record);
  *    - core loop: the package's FasterPAM loop on the grid matrix (`fasterPamCore`, from the
  *      initial assignment to convergence, its buffers allocated inside the timing as C's are);
  *    - one call: `kmedoids(d, k, { method: "fasterpam" })` on the same grid matrix, everything
  *      included (checks, start, search, labels and cost).
- *    Runs are interleaved (every cell and implementation once per round, the order rotated per
+ *    Times are CPU seconds (wall in the JSON record). Runs are interleaved (every cell and implementation once per round, the order rotated per
  *    round) and the median of the rounds is reported: other work on the machine then hits every
  *    column alike, and the ratios are what to read.
  * 2. Large k: K = 300 medoids over synthetic binary matrices (150 models; n = 5000 and 12,000
@@ -56,13 +56,14 @@ export interface KMedoidsCellResult {
   k: number;
   swaps: number;
   passes: number;
-  /** median wall seconds; undefined when not run */
+  /** median CPU seconds (C: of its process; TS: of this process, all threads); undefined when not run */
   cSimd?: number;
   cScalar?: number;
   core: number;
   oneCall: number;
-  /** all runs, seconds */
+  /** all runs, CPU seconds, and their wall seconds */
   runs: Record<string, number[]>;
+  wall: Record<string, number[]>;
   /** same swaps, medoids and cost in every implementation */
   same: boolean;
   mismatch?: string;
@@ -148,6 +149,7 @@ function kmedoidsStart(n: number, k: number): Int32Array {
 
 interface CRun {
   seconds: number;
+  cpu_seconds: number;
   swaps: number;
   iterations: number;
   cost: number;
@@ -204,6 +206,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
       init: Int32Array;
       initFile: string;
       runs: Record<string, number[]>;
+      wall: Record<string, number[]>;
       ref?: { swaps: number; passes: number; medoids: Int32Array; cost: number };
       mismatch: string[];
     }
@@ -213,7 +216,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         const init = kmedoidsStart(m.n, k);
         const initFile = join(dir, `${name}-${k}.txt`);
         writeFileSync(initFile, `${Array.from(init).join(" ")}\n`);
-        cells.push({ data: name, n: m.n, k, d: m.d, file: m.file, init, initFile, runs: {}, mismatch: [] });
+        cells.push({ data: name, n: m.n, k, d: m.d, file: m.file, init, initFile, runs: {}, wall: {}, mismatch: [] });
       }
     }
     const impls = ["core", "oneCall", ...(bin !== undefined ? ["cScalar", "cSimd"] : [])];
@@ -239,23 +242,30 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         for (let t = 0; t < impls.length; t++) {
           const impl = impls[(t + rep + ci) % impls.length] as string;
           let sec: number;
+          let wall: number;
           if (impl === "core") {
             const med = Int32Array.from(c.init);
+            const c0 = cpuMs();
             const t0 = performance.now();
             const r = fasterPamCore(c.d, c.n, med, 0, 100, 1e-9, undefined);
-            sec = (performance.now() - t0) / 1000;
+            wall = (performance.now() - t0) / 1000;
+            sec = (cpuMs() - c0) / 1000;
             check(c, "core loop", r.swaps, med, costOf(c.d, c.n, med));
           } else if (impl === "oneCall") {
+            const c0 = cpuMs();
             const t0 = performance.now();
             const r = kmedoids(c.d, c.k, { method: "fasterpam" });
-            sec = (performance.now() - t0) / 1000;
+            wall = (performance.now() - t0) / 1000;
+            sec = (cpuMs() - c0) / 1000;
             check(c, "kmedoids()", undefined, r.medoids, r.cost);
           } else {
             const r = runC(bin as string, c.file, c.n, c.initFile, impl === "cScalar" ? "scalar" : "simd");
-            sec = r.seconds;
+            sec = r.cpu_seconds;
+            wall = r.seconds;
             check(c, `C ${impl}`, r.swaps, r.medoids, r.cost);
           }
           (c.runs[impl] ??= []).push(sec);
+          (c.wall[impl] ??= []).push(wall);
         }
       }
     }
@@ -270,6 +280,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         core: median(c.runs.core ?? []),
         oneCall: median(c.runs.oneCall ?? []),
         runs: c.runs,
+        wall: c.wall,
         same: c.mismatch.length === 0,
       };
       if (c.runs.cScalar) r.cScalar = median(c.runs.cScalar);
@@ -342,7 +353,7 @@ export function kmedoidsReport(r: ReturnType<typeof kmedoidsBench>, reps: number
   const lines = [
     "## K-Medoids: FasterPAM against native C (same matrices, same starts, same swaps)",
     "",
-    `${r.note}. Median wall seconds of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included.`,
+    `${r.note}. Median CPU seconds (C: its process; TS: this process, GC threads included; less inflated than wall time by other work on the machine) of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included.`,
     "",
     "| data | n | k | swaps | C simd s | C scalar s | core loop s | one call s | core / C scalar | core / C simd | one call / C scalar | same swaps, medoids, cost |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
