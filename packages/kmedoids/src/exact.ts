@@ -68,9 +68,10 @@ export function roundToGrid(dist: Float64Array, max: number, m: number, target: 
  * Whether `dist` (entries finite and ≥ 0, largest `max`) already lies on the grid of
  * {@link exactGrid}`(max, m)`: then {@link quantizeDistances} would return it unchanged, bit for bit
  * (−0 excluded: rounding makes it +0), and it can be used as it is. One read pass, nothing
- * written. Internal.
+ * written; with `symmetric` (an m × m matrix known to be symmetric with a zero diagonal) only the
+ * entries above the diagonal are read. Internal.
  */
-export function isOnGrid(dist: Float64Array, max: number, m: number): boolean {
+export function isOnGrid(dist: Float64Array, max: number, m: number, symmetric = false): boolean {
   const len = dist.length;
   const grid = exactGrid(max, m);
   if (grid === 0) {
@@ -81,12 +82,19 @@ export function isOnGrid(dist: Float64Array, max: number, m: number): boolean {
   // it to an integer, exactly as roundToGrid does)
   const inv = 1 / grid;
   const C = 4503599627370496; // 2^52
-  for (let t = 0; t < len; t++) {
-    const x = dist[t] as number;
-    const y = x * inv;
-    if (y + C - C !== y) return false;
-    if (x === 0 && 1 / x < 0) return false;
+  const rows = symmetric ? m : 1;
+  const stride = symmetric ? m : len;
+  for (let i = 0; i < rows; i++) {
+    const end = i * stride + stride;
+    for (let t = symmetric ? i * stride + i + 1 : 0; t < end; t++) {
+      const x = dist[t] as number;
+      const y = x * inv;
+      if (y + C - C !== y) return false;
+      if (x === 0 && 1 / x < 0) return false;
+    }
   }
+  // the diagonal of a symmetric matrix: zeros, +0 or −0
+  if (symmetric) for (let i = 0; i < m; i++) if (1 / (dist[i * m + i] as number) < 0) return false;
   return true;
 }
 

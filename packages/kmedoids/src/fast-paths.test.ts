@@ -1,5 +1,5 @@
-// The fast paths of issue 22 against references: FasterPAM's removal-loss kernels (branch-free for
-// small K, branchy for large K) against the literal definition, and the no-copy paths of
+// The fast paths of issue 22 against references: FasterPAM's removal-loss kernel (four points
+// skipped at a time, the rest branch-free; removal losses updated per swap) against the literal definition, and the no-copy paths of
 // fasterPam / pamSwap / kmedoids for matrices already on the exact grid against the copying path.
 import { RandomStream, range } from "@tb/core";
 import { describe, expect, test } from "vitest";
@@ -75,8 +75,8 @@ function matrices(seed: number, m: number): { name: string; d: Float64Array }[] 
   ];
 }
 
-describe("FasterPAM kernels = FasterPAM by definition (same swaps, passes, medoids)", () => {
-  // K < 24 takes the branch-free kernel, K ≥ 24 the branchy one: both sides of the switch
+describe("FasterPAM kernel = FasterPAM by definition (same swaps, passes, medoids)", () => {
+  // K = 1 (no second medoid), small and large K, m not a multiple of 4 (the kernel's tail)
   const cases: [m: number, K: number, f: number][] = [
     [12, 1, 0],
     [20, 2, 0],
@@ -138,14 +138,22 @@ describe("matrices already on the exact grid are used as they are", () => {
       let max = 0;
       for (const x of q) max = Math.max(max, x);
       expect(isOnGrid(q, max, m)).toBe(true);
+      expect(isOnGrid(q, max, m, true)).toBe(true);
       const grid = exactGrid(max, m);
       const off = q.slice();
       off[3] = (off[3] as number) + grid / 2; // between two grid points (below max)
       off[3 * m] = off[3] as number;
       expect(isOnGrid(off, max, m)).toBe(false);
+      expect(isOnGrid(off, max, m, true)).toBe(false);
       const negZero = q.slice();
       negZero[0] = -0;
       expect(isOnGrid(negZero, max, m)).toBe(false);
+      expect(isOnGrid(negZero, max, m, true)).toBe(false);
+      // the symmetric form reads only the upper triangle (and the diagonal's sign)
+      const lower = q.slice();
+      lower[m - 1] = (lower[m - 1] as number) + grid / 2;
+      lower[(m - 1) * m] = lower[m - 1] as number;
+      expect(isOnGrid(lower, max, m, true)).toBe(false);
     }
     expect(isOnGrid(new Float64Array(9), 0, 3)).toBe(true);
     expect(isOnGrid(Float64Array.from([0, -0, 0, 0]), 0, 2)).toBe(false);
@@ -210,6 +218,14 @@ describe("matrices already on the exact grid are used as they are", () => {
     const nan = d.slice();
     nan[100 * m + 70] = Number.NaN;
     expect(() => kmedoids(nan, 4)).toThrow(/distance \[100\]\[70\] is NaN/);
+    const neg = d.slice();
+    neg[64 * m + 120] = -1;
+    neg[120 * m + 64] = -1;
+    expect(() => kmedoids(neg, 4)).toThrow(/distance \[64\]\[120\] is -1/);
+    const inf = d.slice();
+    inf[5 * m + 99] = Number.POSITIVE_INFINITY;
+    inf[99 * m + 5] = Number.POSITIVE_INFINITY;
+    expect(() => kmedoids(inf, 4)).toThrow(/distance \[5\]\[99\] is Infinity/);
     const diag = d.slice();
     diag[77 * m + 77] = 1;
     expect(() => kmedoids(diag, 4)).toThrow(/distance \[77\]\[77\] is 1; the diagonal must be 0/);

@@ -229,6 +229,7 @@ function toFlatMatrix(distances: DistanceInput): { dist: Float64Array; n: number
 function validDistances(dist: Float64Array, n: number): number {
   const B = 64;
   let max = 0;
+  let min = 0;
   let ok = true;
   for (let i = 0; i < n; i++) if (dist[i * n + i] !== 0) ok = false;
   for (let i0 = 0; i0 < n && ok; i0 += B) {
@@ -236,17 +237,20 @@ function validDistances(dist: Float64Array, n: number): number {
     for (let j0 = i0; j0 < n; j0 += B) {
       const j1 = Math.min(j0 + B, n);
       for (let i = i0; i < i1; i++) {
-        const row = i * n;
-        for (let j = j0 === i0 ? i + 1 : j0; j < j1; j++) {
-          const a = dist[row + j] as number;
-          // a NaN fails both tests; a valid a equal to its mirror makes the mirror valid
-          if (!(a >= 0 && a < Number.POSITIVE_INFINITY) || a !== dist[j * n + i]) ok = false;
+        const j = j0 === i0 ? i + 1 : j0;
+        let mirror = j * n + i; // [j][i], one row further each step
+        const end = i * n + j1;
+        for (let r = i * n + j; r < end; r++, mirror += n) {
+          const a = dist[r] as number;
+          // a NaN differs from everything, its mirror included
+          if (a !== dist[mirror]) ok = false;
           if (a > max) max = a;
+          else if (a < min) min = a;
         }
       }
     }
   }
-  if (!ok) {
+  if (!ok || min < 0 || !(max < Number.POSITIVE_INFINITY)) {
     checkDistances(dist, n);
     throw new TbError("E_INTERNAL", "kmedoids: the distance checks disagree");
   }
