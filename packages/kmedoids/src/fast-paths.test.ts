@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { bruteCost, manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { exactGrid, isOnGrid, quantizeDistances } from "./exact.js";
 import { fasterPam } from "./fasterpam.js";
-import { kmedoids } from "./kmedoids.js";
+import { kmedoids, validDistances } from "./kmedoids.js";
 import { pamSwap } from "./pam.js";
 
 /**
@@ -206,6 +206,51 @@ describe("matrices already on the exact grid are used as they are", () => {
         }
       }
       expect(q).toEqual(before);
+    }
+  });
+
+  test("kmedoids' one-pass check gives the largest entry; with isOnGrid it decides the copy", () => {
+    const trueMax = (d: Float64Array) => d.reduce((a, b) => Math.max(a, b), 0);
+    const mirror = (d: Float64Array, m: number, i: number, j: number, v: number) => {
+      d[i * m + j] = v;
+      d[j * m + i] = v;
+    };
+    for (const m of [1, 2, 33, 70]) {
+      for (const { name, d } of matrices(5, m)) {
+        const q = quantizeDistances(d, m);
+        const max = trueMax(q);
+        const grid = exactGrid(max, m);
+        const cases: [string, Float64Array][] = [
+          ["raw", d],
+          ["on the grid", q],
+          ["scaled by 2 (same grid position)", q.map((x) => 2 * x)],
+        ];
+        if (m > 2) {
+          const off = q.slice(); // one pair off the grid, far from row 0
+          mirror(off, m, m - 2, m - 1, (off[(m - 2) * m + m - 1] as number) + grid / 2);
+          cases.push(["one pair off the grid", off]);
+          const coarse = q.slice(); // an entry on the finer grid only, then a max that doubles the grid
+          mirror(coarse, m, 1, 2, grid);
+          mirror(coarse, m, m - 1, m - 2, 2 * max);
+          cases.push(["grid doubled by a late maximum", coarse]);
+          const far = q.slice(); // not a metric: the maximum far above row 0's
+          mirror(far, m, m - 1, m - 2, 64 * max);
+          cases.push(["maximum beyond twice row 0's", far]);
+          const negZero = q.slice();
+          mirror(negZero, m, m - 1, m - 3, -0);
+          cases.push(["−0 pair", negZero]);
+        }
+        for (const [what, x] of cases) {
+          const mx = trueMax(x);
+          expect([name, m, what, validDistances(x, m), isOnGrid(x, mx, m, true)]).toEqual([
+            name,
+            m,
+            what,
+            mx,
+            isOnGrid(x, mx, m),
+          ]);
+        }
+      }
     }
   });
 
