@@ -21,6 +21,11 @@
  *
  * Prints markdown tables and writes a JSON record to `bench-results/<date>.json` (git-ignored).
  *
+ * 5. K-Medoids (scripts/bench-kmedoids.ts): FasterPAM against the C yardstick of
+ *    `../shared/bench/pamref/` (same matrices, starts and swaps; core loop and one call), and
+ *    K = 300 on synthetic n = 5000 / 12,000. `--no-kmedoids`, `--kmedoids-reps 5`,
+ *    `--kmedoids-data gsm8k,uniform-1000,uniform-2000,uniform-5000`, `--no-large-k`.
+ *
  * 4. `--accuracy`: the faster options against the faithful default on GSM8K, same seed and trials
  *    (default 100 per budget), as paired τ/MAE differences with their standard errors: FasterPAM
  *    for the N-set, and CLARA samples (s = 750, R = 10) for the N-set.
@@ -28,6 +33,7 @@
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
  *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
+ *              [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,6 +55,7 @@ import {
 } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 import { assign, clara, type DistanceSource } from "@tb/kmedoids";
+import { kmedoidsBench, kmedoidsReport } from "./bench-kmedoids.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -73,6 +80,10 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "0" },
     accuracy: { type: "boolean", default: false },
     "accuracy-trials": { type: "string", default: "100" },
+    "no-kmedoids": { type: "boolean", default: false },
+    "kmedoids-reps": { type: "string", default: "5" },
+    "kmedoids-data": { type: "string" },
+    "no-large-k": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -809,6 +820,19 @@ async function main(): Promise<void> {
           ),
         ),
     );
+  }
+
+  if (!args["no-kmedoids"]) {
+    const reps = Number(args["kmedoids-reps"]);
+    const km = kmedoidsBench({
+      root,
+      data: args.data as string,
+      reps,
+      ...(args["kmedoids-data"] !== undefined ? { only: (args["kmedoids-data"] as string).split(",") } : {}),
+      noLargeK: Boolean(args["no-large-k"]),
+    });
+    record.kmedoids = km;
+    out.push(kmedoidsReport(km, reps));
   }
 
   record.machine = {

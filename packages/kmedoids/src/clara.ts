@@ -1,6 +1,6 @@
 import { RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
 import { assign } from "./assign.js";
-import type { DistanceSource } from "./distance-source.js";
+import { type DistanceSource, GRID_MATRIX } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
 import { type NearIndex, nearIndex, roundWithNear, SparseState, sortedRows, sparseNear } from "./near.js";
@@ -128,6 +128,12 @@ function sampleMatrix(
 ): { sub: Float64Array; near: NearIndex | undefined } {
   const s = sample.length;
   const len = s * s;
+  const onGrid = (source as { [GRID_MATRIX]?: Float64Array })[GRID_MATRIX];
+  if (onGrid !== undefined && s === source.n) {
+    // kmedoids(): the whole matrix, already on the grid for s = n points (the sample is all points
+    // in order): clustered as it is — the same values the copy below would hold
+    return { sub: onGrid, near: fixedPos === undefined ? undefined : nearIndex(onGrid, s, fixedPos) };
+  }
   if (source.submatrixInto === undefined) {
     const sub = source.submatrix(sample);
     if (sub.length !== len) {

@@ -65,6 +65,18 @@ export interface NearPairs {
   val: Float64Array;
 }
 
+/**
+ * Internal mark of a source over a full matrix already on the exact grid (docs/METHOD.md §9.18):
+ * {@link clara} with all points as its sample (`s = n`) clusters that matrix as it is, without
+ * the copy and rounding pass of `submatrixInto`. Not exported from the package.
+ */
+export const GRID_MATRIX: unique symbol = Symbol("@tb/kmedoids grid matrix");
+
+/** A {@link precomputed} source whose matrix is known to be on the exact grid for `n` points. Internal. */
+export function gridSource(dist: Float64Array, n: number): DistanceSource & { [GRID_MATRIX]: Float64Array } {
+  return Object.assign(precomputed(dist, n), { [GRID_MATRIX]: dist });
+}
+
 function checkPoints(points: Int32Array, n: number, fn: string): void {
   for (let a = 0; a < points.length; a++) {
     const p = points[a] as number;

@@ -64,19 +64,71 @@ export function roundToGrid(dist: Float64Array, max: number, m: number, target: 
   return target;
 }
 
+/**
+ * Whether `dist` (entries finite and ≥ 0, largest `max`) already lies on the grid of
+ * {@link exactGrid}`(max, m)`: then {@link quantizeDistances} would return it unchanged, bit for bit
+ * (−0 excluded: rounding makes it +0), and it can be used as it is. One read pass, nothing
+ * written; with `symmetric` (an m × m matrix known to be symmetric with a zero diagonal) only the
+ * entries above the diagonal are read. Internal.
+ */
+export function isOnGrid(dist: Float64Array, max: number, m: number, symmetric = false): boolean {
+  const len = dist.length;
+  const grid = exactGrid(max, m);
+  if (grid === 0) {
+    for (let t = 0; t < len; t++) if (1 / (dist[t] as number) < 0) return false; // −0
+    return true;
+  }
+  // x is on the grid iff x/grid is an integer (x/grid < 2^51: adding and subtracting 2^52 rounds
+  // it to an integer, exactly as roundToGrid does)
+  const inv = 1 / grid;
+  const C = 4503599627370496; // 2^52
+  const rows = symmetric ? m : 1;
+  const stride = symmetric ? m : len;
+  for (let i = 0; i < rows; i++) {
+    const end = i * stride + stride;
+    for (let t = symmetric ? i * stride + i + 1 : 0; t < end; t++) {
+      const x = dist[t] as number;
+      const y = x * inv;
+      if (y + C - C !== y) return false;
+      if (x === 0 && 1 / x < 0) return false;
+    }
+  }
+  // the diagonal of a symmetric matrix: zeros, +0 or −0
+  if (symmetric) for (let i = 0; i < m; i++) if (1 / (dist[i * m + i] as number) < 0) return false;
+  return true;
+}
+
+/** Largest entry of `dist`; throws `E_INPUT` (as {@link quantizeDistances}) on a negative, NaN or infinite one. */
+function checkedMax(dist: Float64Array): number {
+  const len = dist.length;
+  let max = 0;
+  for (let t = 0; t < len; t++) {
+    const x = dist[t] as number;
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
+      throw new TbError("E_INPUT", `distance matrix entry ${t} is ${x}; distances must be finite and ≥ 0`);
+    }
+    if (x > max) max = x;
+  }
+  return max;
+}
+
 /** Largest quantized copy a workspace keeps between calls: 2^22 doubles = 32 MiB (m ≈ 2048). */
 const MAX_SCRATCH = 1 << 22;
 
 /**
- * A quantized copy of `dist`. With a workspace's K-Medoids slot it is written into a buffer the
- * slot keeps, valid only until the next call with that slot — which saves the first-touch page
- * faults of a fresh `m²` allocation on every PAM run; then the result must not escape the
- * synchronous call that requested it. Without one, a fresh array. Internal.
+ * `dist` on the exact grid, read-only: `dist` itself when it is already on it ({@link isOnGrid}:
+ * two read passes, no copy), else a quantized copy. With a workspace's K-Medoids slot the copy is
+ * written into a buffer the slot keeps, valid only until the next call with that slot — which
+ * saves the first-touch page faults of a fresh `m²` allocation on every PAM run; then the result
+ * must not escape the synchronous call that requested it. Without one, a fresh array. Throws
+ * `E_INPUT` on a negative, NaN or infinite entry. Internal.
  */
-export function quantizedCopy(dist: Float64Array, m: number, scratch?: KMedoidsScratch): Float64Array {
+export function gridMatrix(dist: Float64Array, m: number, scratch?: KMedoidsScratch): Float64Array {
+  const max = checkedMax(dist);
+  if (isOnGrid(dist, max, m)) return dist;
   const len = dist.length;
-  if (scratch === undefined || len > MAX_SCRATCH) return quantizeDistances(dist, m);
+  if (scratch === undefined || len > MAX_SCRATCH) return roundToGrid(dist, max, m, new Float64Array(len));
   const kept = scratch.quantized;
   if (kept === undefined || kept.length < len) scratch.quantized = new Float64Array(Math.max(len, kept?.length ?? 0));
-  return quantizeDistances(dist, m, (scratch.quantized as Float64Array).subarray(0, len));
+  return roundToGrid(dist, max, m, (scratch.quantized as Float64Array).subarray(0, len));
 }

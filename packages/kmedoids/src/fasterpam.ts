@@ -1,6 +1,6 @@
 import { RandomStream, range, type Seed, type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
-import { quantizedCopy } from "./exact.js";
+import { gridMatrix } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
 import { kmedoidsScratch } from "./scratch.js";
 import { SwapState } from "./swap-state.js";
@@ -112,7 +112,7 @@ export function fasterPam(
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "fasterPam: eps");
   const scratch =
     opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "fasterPam: workspace"));
-  const q = quantizedCopy(dist, m, scratch);
+  const q = gridMatrix(dist, m, scratch);
   const rng = opts.rng === undefined ? undefined : RandomStream.from(opts.rng, "fasterPam: rng");
   const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng, scratch?.pool);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };

@@ -1,7 +1,8 @@
 import { RandomStream, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import { clara } from "./clara.js";
-import { precomputed } from "./distance-source.js";
+import { gridSource, precomputed } from "./distance-source.js";
+import { isOnGrid, roundToGrid } from "./exact.js";
 
 /**
  * A square distance matrix in any of the forms {@link kmedoids} accepts: rows of numbers, a flat
@@ -78,7 +79,7 @@ const METHODS: readonly KMedoidsMethod[] = ["pam", "fasterpam", "clara"];
  */
 export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsOptions = {}): KMedoidsResult {
   const { dist, n } = toFlatMatrix(distances);
-  checkDistances(dist, n);
+  const max = validDistances(dist, n);
   if (typeof options !== "object" || options === null) {
     throw new TbError("E_USAGE", `kmedoids: options must be an object, got ${String(options)}`);
   }
@@ -131,7 +132,13 @@ export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsO
     if (maxIter !== undefined && (typeof maxIter !== "number" || !Number.isSafeInteger(maxIter) || maxIter < 0)) {
       throw new TbError("E_USAGE", `kmedoids: maxIter must be an integer ≥ 0, got ${String(maxIter)}`);
     }
-    medoids = clara(source, {
+    // PAM and FasterPAM search all points: the matrix on the exact grid, as it is when it already
+    // is (no copy), else rounded once. CLARA keeps the source of the given distances: its samples
+    // are rounded on their own grid and its sub-runs compared on the given distances.
+    const searched = clara_
+      ? source
+      : gridSource(isOnGrid(dist, max, n, true) ? dist : roundToGrid(dist, max, n, new Float64Array(n * n)), n);
+    medoids = clara(searched, {
       k: K - fixed.length,
       fixed,
       sampleSize,
@@ -158,7 +165,10 @@ function isMatrixLike(x: unknown): x is MatrixLikeDistances {
   );
 }
 
-/** Copies any accepted form into a fresh row-major Float64Array, checking that it is square. */
+/**
+ * Any accepted form as a row-major Float64Array, checking that it is square: a flat Float64Array
+ * as it is (only read), the other forms copied.
+ */
 function toFlatMatrix(distances: DistanceInput): { dist: Float64Array; n: number } {
   if (distances instanceof Float64Array) {
     const n = Math.round(Math.sqrt(distances.length));
@@ -168,7 +178,7 @@ function toFlatMatrix(distances: DistanceInput): { dist: Float64Array; n: number
         `kmedoids: a flat Float64Array of distances must hold n·n entries for some n ≥ 1, got ${distances.length}`,
       );
     }
-    return { dist: distances.slice(), n };
+    return { dist: distances, n };
   }
   if (Array.isArray(distances)) {
     const n = distances.length;
@@ -209,6 +219,44 @@ function toFlatMatrix(distances: DistanceInput): { dist: Float64Array; n: number
     "E_INPUT",
     "kmedoids: distances must be number[][], a flat row-major Float64Array (n·n) or a matrix with rows, columns and get(i, j)",
   );
+}
+
+/**
+ * The checks of {@link checkDistances} in one pass over the matrix, in 64 × 64 tiles (an entry
+ * and its mirror are read while both are in cache), returning the largest entry. When an entry
+ * fails, {@link checkDistances} names the first one (and throws). (Fusing the grid test into this
+ * pass, or reading the mirror tile through a transposed buffer, measured slower.) Internal
+ * (exported for tests).
+ */
+export function validDistances(dist: Float64Array, n: number): number {
+  const B = 64;
+  let max = 0;
+  let min = 0;
+  let ok = true;
+  for (let i = 0; i < n; i++) if (dist[i * n + i] !== 0) ok = false;
+  for (let i0 = 0; i0 < n && ok; i0 += B) {
+    const i1 = Math.min(i0 + B, n);
+    for (let j0 = i0; j0 < n; j0 += B) {
+      const j1 = Math.min(j0 + B, n);
+      for (let i = i0; i < i1; i++) {
+        const j = j0 === i0 ? i + 1 : j0;
+        let mirror = j * n + i; // [j][i], one row further each step
+        const end = i * n + j1;
+        for (let r = i * n + j; r < end; r++, mirror += n) {
+          const a = dist[r] as number;
+          // a NaN differs from everything, its mirror included
+          if (a !== dist[mirror]) ok = false;
+          if (a > max) max = a;
+          else if (a < min) min = a;
+        }
+      }
+    }
+  }
+  if (!ok || min < 0 || !(max < Number.POSITIVE_INFINITY)) {
+    checkDistances(dist, n);
+    throw new TbError("E_INTERNAL", "kmedoids: the distance checks disagree");
+  }
+  return max;
 }
 
 /** Finite, ≥ 0, zero diagonal, exactly symmetric; names the first offending entry. */

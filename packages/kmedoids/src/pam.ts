@@ -1,6 +1,6 @@
 import { type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
-import { quantizedCopy } from "./exact.js";
+import { gridMatrix } from "./exact.js";
 import { type NearIndex, nearIndex } from "./near.js";
 import { kmedoidsScratch } from "./scratch.js";
 import { type RowSource, SwapState } from "./swap-state.js";
@@ -224,7 +224,7 @@ export function pamSwap(
   const { med, f, maxIter, eps } = parse("pamSwap", dist, m, initialMedoids, opts);
   const scratch =
     opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "pamSwap: workspace"));
-  const q = quantizedCopy(dist, m, scratch);
+  const q = gridMatrix(dist, m, scratch);
   const useNear = opts.nearLists !== false && maxIter > 0 && f < med.length;
   const near = useNear ? nearIndex(q, m, med.subarray(0, f)) : undefined;
   const { iterations, swaps } = pamSwapCore(

@@ -15,7 +15,7 @@ export class KMedoidsScratch {
   readonly pool = new BufferPool();
   /** The K × n block {@link assign} fills through `rowsInto`. */
   assignBlock = new Float64Array(0);
-  /** The output buffer of `quantizedCopy` (pamSwap, fasterPam). */
+  /** The output buffer of `gridMatrix` (pamSwap, fasterPam) when a matrix is not on the grid. */
   quantized: Float64Array | undefined;
   /** CLARA's sample matrix buffer. */
   kept: Float64Array | undefined;

@@ -2,6 +2,8 @@ import { TbError } from "@tb/core";
 import { type Buffers, NO_POOL } from "./buffer-pool.js";
 import { type NearIndex, nearMatches } from "./near.js";
 
+const EMPTY = new Float64Array(0);
+
 /** Rows of a quantized distance matrix on demand (the sparse path: no m × m matrix). Internal. */
 export interface RowSource {
   /** Writes row `p` (Δ(p, j) for every j, on the exact grid) into `out` (length m). */
@@ -49,9 +51,12 @@ export class SwapState {
   private readonly rows: RowSource | undefined;
   /** Where the buffers come from and go back to (a workspace's pool, or fresh arrays). */
   private readonly buffers: Buffers;
-  /** K×m, slot-major: row μ_i of Δ at `i·m` (the same values as M, read along a row). */
+  /**
+   * K×m, slot-major: row μ_i of Δ at `i·m` (the same values as M, read along a row) — kept on the
+   * sparse path only; with the matrix at hand the medoids' rows are read from `dist` itself.
+   */
   private readonly R: Float64Array;
-  /** The row of the medoid that left in the last swap. */
+  /** The row of the medoid that left in the last swap (sparse path only). */
   private readonly oldRow: Float64Array;
   /** Medoid point per slot. */
   readonly med: Int32Array;
@@ -108,8 +113,9 @@ export class SwapState {
     this.buffers = buffers;
     const takeBuffer = (len: number): Float64Array => buffers.takeBuffer(len);
     const takeInts = (len: number): Int32Array => buffers.takeInts(len);
-    this.R = takeBuffer(med.length * m);
-    this.oldRow = takeBuffer(m); // written before it is read (swap)
+    // rows from `dist` when it is there; kept copies on the sparse path
+    this.R = rows === undefined ? EMPTY : takeBuffer(med.length * m);
+    this.oldRow = rows === undefined ? EMPTY : takeBuffer(m); // written before it is read (swap)
     this.m = m;
     this.K = med.length;
     this.f = f;
@@ -139,11 +145,13 @@ export class SwapState {
     this.V = sums ? takeBuffer(m * this.K) : new Float64Array(0);
     this.C = new Float64Array(sums ? this.K : 0);
     this.W = sums ? takeBuffer(m) : new Float64Array(0);
+    this.rl = new Float64Array(sums ? 0 : this.K);
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
     this.nearest();
     if (sums) this.rebuild();
+    else this.removalLoss();
   }
 
   /**
@@ -152,37 +160,46 @@ export class SwapState {
    */
   release(): void {
     const give = (b: Float64Array | Int32Array): void => this.buffers.give(b);
-    for (const b of [this.R, this.M, this.oldRow, this.d1, this.d2, this.d1Old, this.d2Old]) give(b);
+    for (const b of [this.M, this.d1, this.d2, this.d1Old, this.d2Old]) give(b);
+    if (this.rows !== undefined) for (const b of [this.R, this.oldRow]) give(b);
     for (const b of [this.slotOf, this.a, this.aOld, this.changedList]) give(b);
     if (this.sums) for (const b of [this.V, this.A, this.W]) give(b);
   }
 
-  /** Every row of R, then M as R's transpose, in blocks of points (not one column at a time). */
+  /**
+   * M (and on the sparse path every row of R) from the medoids' rows, as a blocked transpose
+   * (blocks of points, not one column at a time).
+   */
   private setAllColumns(): void {
-    const { m, K, M, R } = this;
-    for (let i = 0; i < K; i++) {
-      const p = this.med[i] as number;
-      const out = R.subarray(i * m, i * m + m);
-      if (this.rows !== undefined) this.rows.row(p, out);
-      else out.set(this.dist.subarray(p * m, p * m + m));
+    const { m, K, M, med } = this;
+    const rows = this.rows;
+    let src = this.dist;
+    if (rows !== undefined) {
+      const R = this.R;
+      for (let i = 0; i < K; i++) rows.row(med[i] as number, R.subarray(i * m, i * m + m));
+      src = R;
     }
     for (let j0 = 0; j0 < m; j0 += 64) {
       const j1 = Math.min(j0 + 64, m);
       for (let i = 0; i < K; i++) {
-        const r = i * m;
-        for (let j = j0; j < j1; j++) M[j * K + i] = R[r + j] as number;
+        const r = rows !== undefined ? i * m : (med[i] as number) * m;
+        for (let j = j0; j < j1; j++) M[j * K + i] = src[r + j] as number;
       }
     }
   }
 
-  /** Row i of R and column i of {@link SwapState.M} from row μ_i of Δ. */
+  /** Column i of {@link SwapState.M} (and on the sparse path row i of R) from row μ_i of Δ. */
   private setColumn(i: number): void {
-    const { m, K, M, R } = this;
+    const { m, K, M } = this;
     const p = this.med[i] as number;
-    const out = R.subarray(i * m, i * m + m);
-    if (this.rows !== undefined) this.rows.row(p, out);
-    else out.set(this.dist.subarray(p * m, p * m + m));
-    for (let j = 0; j < m; j++) M[j * K + i] = out[j] as number;
+    let src = this.dist;
+    let r = p * m;
+    if (this.rows !== undefined) {
+      src = this.R.subarray(i * m, i * m + m);
+      this.rows.row(p, src);
+      r = 0;
+    }
+    for (let j = 0; j < m; j++) M[j * K + i] = src[r + j] as number;
   }
 
   /** d1, d2 (smallest and second smallest of the multiset {Δ(μ_i, j)}), a and the cost. O(mK). */
@@ -223,12 +240,15 @@ export class SwapState {
    * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`, their
    * previous values kept at their index in the *Old arrays.
    */
-  private nearestAfterSwap(i: number): void {
+  private nearestAfterSwap(i: number, o: number): void {
     const { m, K, M, d1, d2, a, d1Old, d2Old, aOld, changedList } = this;
-    // Δ(o, j): the old medoid's row; Δ(h, j): the new one, slot i's row of R
-    const ro = this.oldRow;
-    const rh = this.R;
-    const hb = i * m;
+    // Δ(o, j): the old medoid's row; Δ(h, j): the new one — rows of `dist`, or on the sparse
+    // path the copy of o's row and slot i's row of R
+    const sparse = this.rows !== undefined;
+    const ro = sparse ? this.oldRow : this.dist;
+    const ob = sparse ? 0 : o * m;
+    const rh = sparse ? this.R : this.dist;
+    const hb = sparse ? i * m : (this.med[i] as number) * m;
     let c = 0;
     let nc = 0;
     for (let j = 0; j < m; j++) {
@@ -237,7 +257,7 @@ export class SwapState {
       let n1: number;
       let n2: number;
       let na: number;
-      if ((ro[j] as number) > p2) {
+      if ((ro[ob + j] as number) > p2) {
         // o was neither nearest nor second nearest: insert Δ(h, j)
         const x = rh[hb + j] as number;
         if (!(x < p2) && x !== p1) {
@@ -461,30 +481,102 @@ export class SwapState {
   }
 
   /**
+   * Removal loss per slot (FasterPAM, without sums): `RL(i) = Σ_{j: a(j)=i} (d2(j) − d1(j))` over
+   * all points, medoids included (a medoid has d1 = 0), i.e. what the cost grows by when slot i's
+   * medoid leaves and nothing enters. Refreshed after every swap. Exact (quantized matrix).
+   */
+  private readonly rl: Float64Array;
+
+  /** {@link SwapState.rl} from scratch. O(m). */
+  private removalLoss(): void {
+    const { m, d1, d2, a, rl } = this;
+    rl.fill(0);
+    for (let j = 0; j < m; j++) {
+      const aj = a[j] as number;
+      rl[aj] = (rl[aj] as number) + ((d2[j] as number) - (d1[j] as number));
+    }
+  }
+
+  /**
+   * {@link SwapState.rl} after a swap: only the points whose d1, d2 or a changed move their term
+   * (exact on the grid: the same numbers as {@link SwapState.removalLoss}). O(|changed|).
+   */
+  private updateRemovalLoss(): void {
+    const nc = this.changedCount;
+    if (nc < 0) {
+      this.removalLoss();
+      return;
+    }
+    const { d1, d2, a, d1Old, d2Old, aOld, rl, changedList } = this;
+    for (let t = 0; t < nc; t++) {
+      const j = changedList[t] as number;
+      const pa = aOld[j] as number;
+      const na = a[j] as number;
+      rl[pa] = (rl[pa] as number) - ((d2Old[j] as number) - (d1Old[j] as number));
+      rl[na] = (rl[na] as number) + ((d2[j] as number) - (d1[j] as number));
+    }
+  }
+
+  /**
    * Φ(i,h) for every swappable slot i (into `out[i]`, i ≥ f), computed directly in one pass over
-   * row h: the same exact A(h) + B_i(h) + ψ(i,h) as {@link SwapState.phi}, without stored sums.
-   * Entries of `out` below f are scratch. O(m + K).
+   * row h: the same exact A(h) + B_i(h) + ψ(i,h) as {@link SwapState.phi}, without stored sums,
+   * in the removal-loss form of FasterPAM (Schubert & Rousseeuw 2021): Φ(i,h) = RL(i) + acc +
+   * corr_i, where a point j with Δ(h,j) < d2(j) moves to h if Δ(h,j) < d1(j) (acc) and corrects
+   * its own slot's removal loss (corr). Points at or beyond d2 — nearly all of them once K is not
+   * small — contribute nothing, medoids included (d1 = 0, ψ comes out of their own correction).
+   * Every term is exact on the grid, so Φ is the same number as the dense form's. Entries of
+   * `out` below f are scratch. O(m + K). Requires `sums = false`.
    */
   phiAll(h: number, out: Float64Array): void {
-    const { m, K, f, dist, med, slotOf, d1, d2, a } = this;
-    out.fill(0);
+    const { m, K, f, dist, d1, d2, a } = this;
+    out.set(this.rl);
     const row = h * m;
-    let acc = 0;
-    for (let j = 0; j < m; j++) {
-      if ((slotOf[j] as number) >= 0) continue;
+    // Four points at a time are skipped after one combined test: a point at or beyond its d2
+    // contributes nothing, and once K is not small that is nearly every point (a well-predicted
+    // branch). A point below d2 is added without a further branch (below d1 or not would be
+    // mispredicted): min and max through |·|, exact on the grid (x − e1 − |x − e1| = 2·min(x − e1, 0),
+    // x + e1 + |x − e1| = 2·max(x, e1)). Measured against the crate's two-branch loop and a fully
+    // branch-free one (scripts/bench-kmedoids.ts): faster at every K from 10 to 100.
+    let acc2 = 0;
+    let j = 0;
+    const m4 = m - 3;
+    for (; j < m4; j += 4) {
+      const r = row + j;
+      if (
+        (dist[r] as number) >= (d2[j] as number) &&
+        (dist[r + 1] as number) >= (d2[j + 1] as number) &&
+        (dist[r + 2] as number) >= (d2[j + 2] as number) &&
+        (dist[r + 3] as number) >= (d2[j + 3] as number)
+      ) {
+        continue;
+      }
+      for (let t = j; t < j + 4; t++) {
+        const x = dist[row + t] as number;
+        const e2 = d2[t] as number;
+        if (x < e2) {
+          const e1 = d1[t] as number;
+          const u = x - e1;
+          const au = Math.abs(u);
+          acc2 += u - au;
+          const at = a[t] as number;
+          out[at] = (out[at] as number) + (0.5 * (x + e1 + au) - e2);
+        }
+      }
+    }
+    for (; j < m; j++) {
       const x = dist[row + j] as number;
-      const t = x - (d1[j] as number);
-      const u = x - (d2[j] as number);
-      const at = Math.abs(t);
-      acc += 0.5 * (t - at);
-      // B term (0 when d2 = d1; rows of fixed slots are never read)
-      const aj = a[j] as number;
-      out[aj] = (out[aj] as number) + 0.5 * (t + at - (u + Math.abs(u)));
+      const e2 = d2[j] as number;
+      if (x < e2) {
+        const e1 = d1[j] as number;
+        const u = x - e1;
+        const au = Math.abs(u);
+        acc2 += u - au;
+        const aj = a[j] as number;
+        out[aj] = (out[aj] as number) + (0.5 * (x + e1 + au) - e2);
+      }
     }
-    for (let i = f; i < K; i++) {
-      const o = med[i] as number;
-      out[i] = acc + (out[i] as number) + Math.min(dist[o * m + h] as number, d2[o] as number);
-    }
+    const acc = 0.5 * acc2;
+    for (let i = f; i < K; i++) out[i] = (out[i] as number) + acc;
   }
 
   /**
@@ -505,7 +597,7 @@ export class SwapState {
     d1Old[h] = d1[h] as number;
     d2Old[h] = d2[h] as number;
     aOld[h] = a[h] as number;
-    this.oldRow.set(this.R.subarray(i * m, i * m + m));
+    if (this.rows !== undefined) this.oldRow.set(this.R.subarray(i * m, i * m + m));
     this.setColumn(i);
     if (this.K === 1) {
       d1Old.set(d1);
@@ -514,9 +606,12 @@ export class SwapState {
       this.nearest();
       this.changedCount = -1; // every point may have changed
     } else {
-      this.nearestAfterSwap(i);
+      this.nearestAfterSwap(i, o);
     }
-    if (!this.sums) return;
+    if (!this.sums) {
+      this.updateRemovalLoss();
+      return;
+    }
     if (!incremental) {
       this.rebuild();
       return;
