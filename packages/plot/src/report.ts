@@ -155,7 +155,7 @@ export function settingsRows(
     ["seed", String(report.seed)],
     ["G-set size", String(report.gset)],
   );
-  const given = report.config ?? {};
+  const given: Record<string, unknown> = { ...(report.config ?? {}) };
   if (options !== undefined) rows.push(["method options", optionList({ ...options, ...given })]);
   else {
     rows.push([
