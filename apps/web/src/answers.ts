@@ -5,8 +5,13 @@
  * both ways and keeps the one that answers the examples asked for — and says which it was.
  */
 import { type CorrectnessMatrix, TbError } from "@tb/core";
-import { type DocOrder, lmEvalV03Permutation, parseResponses, responsesFormat } from "@tb/io/browser";
-import { parseAnswers } from "./evaluate.js";
+import {
+  type DocOrder,
+  lmEvalTaskFromFileName,
+  lmEvalV03Permutation,
+  parseResponses,
+  responsesFormat,
+} from "@tb/io/browser";
 
 /** How the answers' keys are read: detected, or as the user says. */
 export type KeyChoice = "auto" | "columns" | "docs";
@@ -61,6 +66,32 @@ function tryParse(
   }
 }
 
+/**
+ * lm-eval samples (keyed by `doc_id`): refused unless the doc order says what the matrix's ids
+ * are; with `"lm-eval-v0.3"` the docs are mapped back to the matrix's columns.
+ */
+function lmEvalAnswers(
+  sources: CorrectnessMatrix,
+  text: string,
+  file: string,
+  lmEval: { metric?: string; filter?: string; task?: string },
+  docOrder: DocOrder | undefined,
+): Map<number, number> {
+  if (docOrder === undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `${file} holds lm-eval samples (keyed by doc_id), but the source matrix's example ids are not known to be lm-eval doc indices: say under “example ids are” (step 1) what they are, or give the answers as CSV example,correct`,
+      { file },
+    );
+  }
+  const o: Parameters<typeof parseResponses>[1] = { exampleIds: sources.exampleIds, file, ...lmEval };
+  if (docOrder === "lm-eval-v0.3") o.docOrder = docOrder;
+  // ids of the form <task>/<doc_id> need the task: from samples_<task>_<date>.jsonl if not given
+  const task = o.task ?? lmEvalTaskFromFileName(file);
+  if (task !== undefined) o.task = task;
+  return parseResponses(text, o);
+}
+
 const covers = (m: Map<number, number>, needed: readonly number[]) => needed.filter((j) => m.has(j)).length;
 
 /**
@@ -84,7 +115,7 @@ export function readAnswers(
   } = {},
 ): ReadAnswers {
   if (responsesFormat(text, file) === "lm-eval") {
-    const answers = parseAnswers(sources, text, file, o.lmEval ?? {}, o.docOrder);
+    const answers = lmEvalAnswers(sources, text, file, o.lmEval ?? {}, o.docOrder);
     return {
       answers,
       keyedBy: "lm-eval samples (doc_id)",
