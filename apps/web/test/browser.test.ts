@@ -330,6 +330,39 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.fill('#study-form input[name="trials"]', "1");
   }
 
+  /** Visible text whose contrast with its background is below 4.5:1 (WCAG 2 AA), outside plots and disabled controls. */
+  const lowContrast = (page: Page) =>
+    page.evaluate(() => {
+      const lum = (rgb: number[]) => {
+        const c = rgb.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * (c[0] as number) + 0.7152 * (c[1] as number) + 0.0722 * (c[2] as number);
+      };
+      const parse = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+      const bg = (el: Element | null): number[] => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c.length >= 3 && (c.length === 3 || (c[3] as number) > 0)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const out: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement as HTMLElement;
+        if (!(n.textContent ?? "").trim() || !el.checkVisibility() || el.closest("svg, [disabled]")) continue;
+        const fg = parse(getComputedStyle(el).color).slice(0, 3);
+        const a = lum(fg);
+        const b = lum(bg(el));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5)
+          out.push(`${ratio.toFixed(2)} ${el.tagName}.${el.className}: ${(n.textContent ?? "").trim().slice(0, 30)}`);
+      }
+      return out;
+    });
+
   async function ready(query = ""): Promise<Page> {
     const page = await open(query);
     await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
@@ -532,12 +565,14 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.click("#study-run");
     await page.waitForSelector("#study-output:not([hidden])");
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await lowContrast(page), "study view with results").toEqual([]);
     for (const width of [768, 390, 360]) {
       await page.setViewportSize({ width, height: 800 });
       expect(await overflow(), `study view at ${width} px`).toBeLessThanOrEqual(0);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     const ev = await probeInPage(fx.sourcesCsv);
+    expect(await lowContrast(ev), "evaluate view with a G-set").toEqual([]);
     for (const width of [768, 390, 360]) {
       await ev.setViewportSize({ width, height: 800 });
       expect(
@@ -609,36 +644,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     // contrast (WCAG 2 relative luminance) of every visible text against its background
     for (const view of ["#tab-study", "#tab-evaluate"]) {
       await page.click(view);
-      const low = await page.evaluate(() => {
-        const lum = (rgb: number[]) => {
-          const c = rgb.map((v) => {
-            const s = v / 255;
-            return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-          });
-          return 0.2126 * (c[0] as number) + 0.7152 * (c[1] as number) + 0.0722 * (c[2] as number);
-        };
-        const parse = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
-        const bg = (el: Element | null): number[] => {
-          for (let e = el; e; e = e.parentElement) {
-            const c = parse(getComputedStyle(e).backgroundColor);
-            if (c.length >= 3 && (c.length === 3 || (c[3] as number) > 0)) return c.slice(0, 3);
-          }
-          return [255, 255, 255];
-        };
-        const out: string[] = [];
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const el = n.parentElement as HTMLElement;
-          if (!(n.textContent ?? "").trim() || !el.checkVisibility() || el.closest("svg, [disabled]")) continue;
-          const fg = parse(getComputedStyle(el).color).slice(0, 3);
-          const a = lum(fg);
-          const b = lum(bg(el));
-          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-          if (ratio < 4.5)
-            out.push(`${ratio.toFixed(2)} ${el.tagName}.${el.className}: ${(n.textContent ?? "").trim().slice(0, 30)}`);
-        }
-        return out;
-      });
+      const low = await lowContrast(page);
       expect(low, view).toEqual([]);
     }
     await page.close();
