@@ -17,7 +17,7 @@ import {
 export type KeyChoice = "auto" | "columns" | "docs";
 
 /** What the answers were keyed by, as the page says it. */
-export type KeyedBy = "matrix example ids" | "lm-eval doc ids" | "lm-eval samples (doc_id)";
+export type KeyedBy = "the matrix's example ids" | "lm-eval doc ids" | "lm-eval samples (doc_id)";
 
 export interface ReadAnswers {
   answers: Map<number, number>;
@@ -139,15 +139,15 @@ export function readAnswers(
     keyedBy,
     note: `${file}: keyed by ${keyedBy}${keyedBy === "lm-eval doc ids" && o.docOrder === "lm-eval-v0.3" ? " (mapped to the matrix's columns through lm-eval v0.3's visit order)" : ""}${keys === "auto" && docs !== null ? " (detected)" : ""}; ${covers(answers, needed)} of the ${needed.length} examples asked for are answered`,
   });
-  if (asCols && !asDocs) return say(asCols, "matrix example ids");
+  if (asCols && !asDocs) return say(asCols, "the matrix's example ids");
   if (asDocs && !asCols) return say(asDocs, "lm-eval doc ids");
   if (asCols && asDocs) {
     const c = covers(asCols, needed);
     const d = covers(asDocs, needed);
-    if (c > d) return say(asCols, "matrix example ids");
+    if (c > d) return say(asCols, "the matrix's example ids");
     if (d > c) return say(asDocs, "lm-eval doc ids");
     const same = needed.every((j) => asCols.get(j) === asDocs.get(j));
-    if (same) return say(asCols, "matrix example ids");
+    if (same) return say(asCols, "the matrix's example ids");
     throw new TbError(
       "E_USAGE",
       `${file} answers ${c} of the ${needed.length} examples asked for both when read by the matrix's example ids and when read by lm-eval doc ids, with different answers: say which under “answers keyed by”`,

@@ -10,6 +10,7 @@
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import type { EstimateResult, EvaluateSettings } from "./evaluate.js";
+import { type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
 import { HOW_IT_WORKS, planWording } from "./explain.js";
 import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
@@ -360,6 +361,10 @@ $("#how-look").innerHTML = HOW_IT_WORKS.look;
 $("#how-estimate").innerHTML = HOW_IT_WORKS.estimate;
 
 (probeForm.elements.namedItem("source") as HTMLInputElement).addEventListener("change", async (e) => {
+  if (e.isTrusted) {
+    example = undefined; // a file the user chose: the example's model does not answer it
+    exampleMode(false);
+  }
   const file = (e.target as HTMLInputElement).files?.[0];
   probeShape = file ? csvShape(await file.text()) : undefined;
   if (file && probeShape) showShape($("#probe-shape"), file.name, probeShape, "probe");
@@ -414,6 +419,57 @@ async function fileOf(form: HTMLFormElement, name: string, what: string): Promis
 
 function enable(form: HTMLFormElement, enabled: boolean): void {
   (form.querySelector('button[type="submit"]') as HTMLButtonElement).disabled = !enabled;
+  const ex = form.querySelector<HTMLButtonElement>(".example-answer");
+  if (ex) ex.disabled = !enabled;
+}
+
+// ---- the one-click example: a held-out synthetic model answers each step --------------------
+
+let example: EvaluateExample | undefined;
+/** The example ids each step asks for (from the previous step's reply). */
+const asked: Record<"tailor" | "look" | "estimate", string[]> = { tailor: [], look: [], estimate: [] };
+
+/** Put a file made here into a file input, as if chosen (Chromium, Firefox and Safari allow it). */
+function setFile(input: HTMLInputElement, name: string, text: string): void {
+  const dt = new DataTransfer();
+  dt.items.add(new File([text], name, { type: "text/csv" }));
+  input.files = dt.files;
+  input.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function exampleMode(on: boolean): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>(".example-answer")) b.hidden = !on;
+  if (!on) $("#example-note").hidden = true;
+}
+
+$("#example-load").addEventListener("click", () => {
+  runStep("probe", async () => {
+    const r = await evalWorker.ask<"example-done">({ type: "example" });
+    if ($<HTMLFieldSetElement>("#probe-settings").disabled) $("#probe-reset").click();
+    example = r.example;
+    setFile(probeForm.elements.namedItem("source") as HTMLInputElement, example.fileName, example.sourcesCsv);
+    exampleMode(true);
+    show(
+      $("#example-note"),
+      `Example loaded: a synthetic benchmark, ${example.sources} source models × ${example.examples} examples (step 1's file), and a held-out model, ${esc(example.model.id)}, that plays your model. Click “Compute the G-set”, then “answer with the example model” in each step; the estimate is shown next to its true score.`,
+    );
+  });
+});
+
+for (const [name, form] of [
+  ["tailor", tailorForm],
+  ["look", lookForm],
+  ["estimate", estimateForm],
+] as const) {
+  (form.querySelector(".example-answer") as HTMLButtonElement).addEventListener("click", () => {
+    if (!example) return;
+    setFile(
+      form.elements.namedItem("answers") as HTMLInputElement,
+      `example-${name}-answers.csv`,
+      exampleAnswersCsv(example.model, asked[name]),
+    );
+    form.requestSubmit();
+  });
 }
 
 /** The steps in order: a step's failure or rerun clears its own output and every later one's. */
@@ -506,6 +562,7 @@ probeForm.addEventListener("submit", (e) => {
     checkShapeConfirmed(probeForm, "probe", probeShape);
     const r = await evalWorker.ask<"probe-done">({ type: "probe", source, settings });
     lockSettings(true);
+    asked.tailor = r.gsetIds;
     show(
       $("#probe-output"),
       `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
@@ -537,6 +594,7 @@ tailorForm.addEventListener("submit", (e) => {
       keys: keyChoice(tailorForm),
     });
     showPlan($("#tailor-output"), r, "tailor-mode");
+    asked[r.mode === "look" ? "look" : "estimate"] = r.toEvaluateIds;
     if (r.mode === "look") {
       $("#look-step").hidden = false;
       enable(lookForm, true);
@@ -557,6 +615,7 @@ lookForm.addEventListener("submit", (e) => {
       keys: keyChoice(lookForm),
     });
     showPlan($("#look-output"), r, "look-mode");
+    asked.estimate = r.toEvaluateIds;
     enable(estimateForm, true);
   });
 });
@@ -600,6 +659,7 @@ estimateForm.addEventListener("submit", (e) => {
     show(
       $("#estimate-output"),
       `<p class="answers-note">${esc(r.answersNote)}</p>${wrapTable(estimateHtml(r.result))}
+${example ? `<p class="note" id="example-truth">The example model's true score, on all ${example.examples} examples: <b>${pct(example.model.truth)}</b> (estimated from ${r.result.evaluated}: ${pct(r.result.accuracy)}).</p>` : ""}
 <p class="downloads">${downloadLink(`${json}\n`, "estimate.json", "application/json", "estimate JSON")}</p>
 <details><summary>estimate JSON</summary><pre id="estimate-json">${esc(json)}</pre></details>`,
     );

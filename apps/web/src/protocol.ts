@@ -3,10 +3,13 @@ import type { TrialEstimates } from "@tb/experiment/browser";
 import type { ReportPlots, ReportProvenance } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import type { EstimateResult, EvaluateSettings, Samples } from "./evaluate.js";
+import type { EvaluateExample } from "./example-answers.js";
 import type { StudyReport, StudySettings } from "./study.js";
 
 export type Request =
   | { type: "methods"; id: number }
+  /** The Evaluate view's one-click example (example.ts). */
+  | { type: "example"; id: number }
   | { type: "study"; id: number; settings: StudySettings }
   | { type: "probe"; id: number; source: { name: string; text: string }; settings: EvaluateSettings }
   | { type: "tailor"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice; keys: KeyChoice }
@@ -28,6 +31,7 @@ export interface SourceSummary {
 
 export type Reply =
   | { type: "methods-done"; id: number; methods: string[] }
+  | { type: "example-done"; id: number; example: EvaluateExample }
   | {
       type: "progress";
       id: number;

@@ -18,6 +18,7 @@ import {
   probeStep,
   tailorStep,
 } from "./evaluate.js";
+import { evaluateExample } from "./example.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
 import { studyProvenance } from "./provenance.js";
 import { runStudy, studyMatrix } from "./study.js";
@@ -81,6 +82,9 @@ async function handle(req: Request): Promise<void> {
   switch (req.type) {
     case "methods":
       post({ type: "methods-done", id: req.id, methods: methodNames() });
+      return;
+    case "example":
+      post({ type: "example-done", id: req.id, example: evaluateExample() });
       return;
     case "study": {
       let last = 0;

@@ -650,6 +650,34 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("the Evaluate view's one-click example: a held-out synthetic model answers every step", async () => {
+    // the held-out model, computed here independently: seed 0, 80 × 300, the 60th percentile of true scores
+    const full = syntheticPopulation({ seed: 0, models: 80, examples: 300 });
+    const acc = full.trueScores();
+    const order = Array.from(acc.keys()).sort((a, b) => (acc[a] as number) - (acc[b] as number));
+    const t = order[48] as number;
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    await page.click("#example-load");
+    await page.waitForSelector("#example-note:not([hidden])");
+    expect(await page.textContent("#example-note")).toContain(`79 source models × 300 examples`);
+    expect(await page.textContent("#example-note")).toContain(full.modelIds[t] as string);
+    await page.waitForSelector("#probe-shape:not([hidden])");
+    await page.click("#probe-run");
+    await page.waitForSelector("#probe-output:not([hidden])");
+    await page.click("#tailor-form .example-answer");
+    await page.waitForSelector("#tailor-mode");
+    if ((await page.getAttribute("#tailor-mode", "data-mode")) === "look") {
+      await page.click("#look-form .example-answer");
+      await page.waitForSelector("#look-mode");
+    }
+    await page.click("#estimate-form .example-answer");
+    await page.waitForSelector("#example-truth");
+    expect(await page.textContent("#example-truth")).toContain(`${(100 * (acc[t] as number)).toFixed(1)} %`);
+    await screenshots(page, "evaluate-example");
+    await page.close();
+  });
+
   test("no request left the page's origin, and only the app's files were asked for", () => {
     expect(outside).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -103,7 +103,7 @@ describe("readAnswers: files keyed by the matrix's ids or by lm-eval doc ids", (
     const needed = [3, 10, 42];
     const ids = needed.map((j) => sources.exampleIds[j] as string);
     const byCols = readAnswers(sources, fx.answersCsv(ids), "g.csv", needed, { docOrder: "identity" });
-    expect(byCols.keyedBy).toBe("matrix example ids");
+    expect(byCols.keyedBy).toBe("the matrix's example ids");
     // the same answers keyed by the doc index alone ("toy/42" → "42")
     const plain = fx.answersCsv(ids).replace(/toy\//g, "");
     const byDocs = readAnswers(sources, plain, "g.csv", needed, { docOrder: "identity" });
@@ -130,7 +130,7 @@ describe("readAnswers: files keyed by the matrix's ids or by lm-eval doc ids", (
     // keyed by the columns themselves
     const colsCsv = `example,correct\n${needed.map((k, i) => `${k},${truth[i]}`).join("\n")}\n`;
     const c = readAnswers(sources, colsCsv, "g.csv", needed, { docOrder: "lm-eval-v0.3" });
-    expect(c.keyedBy).toBe("matrix example ids");
+    expect(c.keyedBy).toBe("the matrix's example ids");
     expect(needed.map((k) => c.answers.get(k))).toEqual(truth);
     // a file answering every example: both readings cover; they disagree, so the page asks
     const all = `example,correct\n${Array.from({ length: 40 }, (_, k) => `${k},${k % 3 === 0 ? 1 : 0}`).join("\n")}\n`;
