@@ -674,7 +674,6 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.click("#estimate-form .example-answer");
     await page.waitForSelector("#example-truth");
     expect(await page.textContent("#example-truth")).toContain(`${(100 * (acc[t] as number)).toFixed(1)} %`);
-    await screenshots(page, "evaluate-example");
     await page.close();
   });
 
