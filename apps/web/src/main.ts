@@ -9,6 +9,7 @@
  */
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
+import { buildInfo } from "./build-info.js";
 import type { EstimateResult, EvaluateSettings } from "./evaluate.js";
 import { type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
 import { HOW_IT_WORKS, planWording } from "./explain.js";
@@ -353,6 +354,8 @@ const tailorForm = $<HTMLFormElement>("#tailor-form");
 const lookForm = $<HTMLFormElement>("#look-form");
 const estimateForm = $<HTMLFormElement>("#estimate-form");
 let probeShape: CsvShape | undefined;
+/** Where the estimate comes from: the build, the source matrix (sha256) and the settings of step 1. */
+let evalProvenance: Record<string, unknown> = {};
 
 $("#how-intro").innerHTML = HOW_IT_WORKS.intro;
 $("#how-probe").innerHTML = HOW_IT_WORKS.probe;
@@ -561,6 +564,18 @@ probeForm.addEventListener("submit", (e) => {
     const source = await fileOf(probeForm, "source", "source CSV");
     checkShapeConfirmed(probeForm, "probe", probeShape);
     const r = await evalWorker.ask<"probe-done">({ type: "probe", source, settings });
+    const bytes = new TextEncoder().encode(source.text);
+    const f = (probeForm.elements.namedItem("source") as HTMLInputElement).files?.[0];
+    evalProvenance = {
+      tool: "TailoredBench web app (Evaluate a model)",
+      ...buildInfo(),
+      data: {
+        name: r.source.name,
+        file: source.name,
+        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : bytes),
+      },
+      options: { ...settings },
+    };
     lockSettings(true);
     asked.tailor = r.gsetIds;
     show(
@@ -655,7 +670,11 @@ estimateForm.addEventListener("submit", (e) => {
       lmEval: lmEvalChoice(estimateForm),
       keys: keyChoice(estimateForm),
     });
-    const json = JSON.stringify(r.result, null, 2);
+    const json = JSON.stringify(
+      { ...r.result, provenance: { ...evalProvenance, date: new Date().toISOString() } },
+      null,
+      2,
+    );
     show(
       $("#estimate-output"),
       `<p class="answers-note">${esc(r.answersNote)}</p>${wrapTable(estimateHtml(r.result))}

@@ -6,17 +6,10 @@
  */
 import { DEFAULT_RANGE_QUANTILE, DEFAULT_SECOND_LOOK } from "@tb/estimate";
 import type { ReportProvenance } from "@tb/plot";
+import { buildInfo } from "./build-info.js";
 import type { StudySettings } from "./settings.js";
 
-/** Filled in by Vite at build time (vite.config.ts `define`); absent under Node tests. */
-declare const __TB_BUILD__: { version: string; commit: string | null } | undefined;
-
-/** The build's package versions and commit, when known. */
-export function buildInfo(): { version?: string; commit?: string } {
-  const b = typeof __TB_BUILD__ === "undefined" ? undefined : __TB_BUILD__;
-  if (!b) return {};
-  return b.commit ? { version: b.version, commit: b.commit } : { version: b.version };
-}
+export { buildInfo } from "./build-info.js";
 
 /**
  * Every option of the chosen methods with its value: the study's own (G-set size, interval

@@ -182,7 +182,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.fill('#probe-form input[name="budget"]', "20");
     await page.fill('#probe-form input[name="seed"]', "3");
     await page.selectOption('#probe-form select[name="docOrder"]', "identity");
-    await page.click("#probe-form button");
+    await page.click("#probe-form button[type=submit]");
     await page.waitForSelector("#gset-samples");
     return page;
   }
@@ -204,14 +204,14 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
 
     // a G-set answers file missing one example is refused with the example named
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(gIds.slice(1))));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#tailor-error:not([hidden])");
     expect(await page.textContent("#tailor-error")).toContain(
       `7 of the 8 examples needed are answered; missing "${gIds[0]}"`,
     );
 
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(gIds)));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
     expect(await page.locator("#tailor-error").isHidden()).toBe(true);
     const nSamples = JSON.parse((await page.textContent("#nset-samples")) as string) as { toy: number[] };
@@ -222,11 +222,19 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       '#estimate-form input[name="answers"]',
       file("rest.csv", fx.answersCsv(nSamples.toy.map((d) => `toy/${d}`))),
     );
-    await page.click("#estimate-form button");
+    await page.click("#estimate-form button[type=submit]");
     await page.waitForSelector("#estimate-output:not([hidden])");
-    const result = JSON.parse((await page.textContent("#estimate-json")) as string);
+    const { provenance, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
     expect(result).toEqual(JSON.parse(JSON.stringify(est)));
     expect(await page.textContent("#estimate-output")).toContain(`${(100 * est.accuracy).toFixed(1)} %`);
+    // the estimate names its source matrix by sha256 and the settings that made it
+    expect(provenance.data).toEqual({
+      name: "correctness.csv",
+      file: "correctness.csv",
+      sha256: createHash("sha256").update(fx.sourcesCsv).digest("hex"),
+    });
+    expect(provenance.options).toMatchObject({ gset: 8, budget: 20, seed: 3, method: "tailored-plus", level: 0.9 });
+    expect(provenance.commit).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
     await screenshots(page, "evaluate");
     await page.close();
   });
@@ -248,25 +256,25 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       '#tailor-form input[name="answers"]',
       file("g.csv", fx.answersCsv(await ids("#gset-samples")())),
     );
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#look-samples");
     expect(await page.getAttribute("#tailor-mode", "data-mode")).toBe("look");
     expect(await page.locator("#look-step").isVisible()).toBe(true);
     // the estimate waits for the second look's answers
-    expect(await page.locator("#estimate-form button").isDisabled()).toBe(true);
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(true);
     const lookIds = await ids("#look-samples")();
     expect(lookIds).toEqual([...first.toEvaluateIds].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))));
     await page.setInputFiles('#look-form input[name="answers"]', file("l.csv", fx.answersCsv(lookIds)));
-    await page.click("#look-form button");
+    await page.click("#look-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
     expect(await page.getAttribute("#look-mode", "data-mode")).toBe(plan.mode);
     await page.setInputFiles(
       '#estimate-form input[name="answers"]',
       file("rest.csv", fx.answersCsv(await ids("#nset-samples")())),
     );
-    await page.click("#estimate-form button");
+    await page.click("#estimate-form button[type=submit]");
     await page.waitForSelector("#estimate-output:not([hidden])");
-    const result = JSON.parse((await page.textContent("#estimate-json")) as string);
+    const { provenance: _p, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
     expect(result).toEqual(JSON.parse(JSON.stringify(est)));
     await page.close();
   });
@@ -396,7 +404,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.click("#probe-reset");
     expect(await page.locator('#probe-form input[name="level"]').isDisabled()).toBe(false);
     expect(await page.locator("#probe-output").isHidden()).toBe(true);
-    expect(await page.locator("#tailor-form button").isDisabled()).toBe(true);
+    expect(await page.locator("#tailor-form button[type=submit]").isDisabled()).toBe(true);
     await page.close();
   });
 
@@ -407,12 +415,12 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       (d) => `toy/${d}`,
     );
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(ids)));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
-    expect(await page.locator("#estimate-form button").isDisabled()).toBe(false);
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(false);
     // a bad file: the error is next to step 2, inside the viewport; the previous plan is gone
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", "example,correct\nnope,1\n"));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#tailor-error:not([hidden])");
     expect(await page.textContent("#tailor-error")).toMatch(/unknown example id "nope"/);
     await page.waitForFunction(() => {
@@ -420,7 +428,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       return r.top >= 0 && r.bottom <= window.innerHeight;
     });
     expect(await page.locator("#tailor-output").isHidden()).toBe(true);
-    expect(await page.locator("#estimate-form button").isDisabled()).toBe(true);
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(true);
     expect(await page.locator("#estimate-error").isHidden()).toBe(true);
     await page.close();
   });
@@ -443,7 +451,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       '#tailor-form input[name="answers"]',
       file("g.csv", fx.answersCsv(ids.map((d) => `toy/${d}`))),
     );
-    await p2.click("#tailor-form button");
+    await p2.click("#tailor-form button[type=submit]");
     await p2.waitForSelector("#nset-samples");
     expect(await p2.textContent("#tailor-mode")).toMatch(/^within: among the sources/);
     expect(await p2.textContent("#tailor-output")).not.toContain("beyond the sources' range");
@@ -458,7 +466,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     // the answers keyed by the doc index of the samples JSON ("17"), not the matrix's id ("toy/17")
     const byDoc = fx.answersCsv(docs.map((d) => `toy/${d}`)).replace(/toy\//g, "");
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", byDoc));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
     expect(await page.textContent("#tailor-output .answers-note")).toMatch(
       /keyed by lm-eval doc ids \(detected\); 8 of the 8 examples asked for are answered/,
@@ -483,7 +491,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     expect(template).toBe(`example,correct\n${ids.map((id) => `${id},`).join("\n")}\n`);
     // the filled template is accepted
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(ids)));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#nset-template-link");
     const long = "not known to be lm-eval doc indices";
     const view = (await page.textContent("#view-evaluate")) as string;
