@@ -619,7 +619,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     // hover titles on the page's points
     const titles = await page.$$eval("#study-output figure svg title", (ts) => ts.map((t) => t.textContent ?? ""));
     expect(titles.length).toBeGreaterThan(0);
-    expect(titles.some((t) => /method: tailored-plus/.test(t) && /MAE: [\d.]+/.test(t))).toBe(true);
+    expect(titles.some((t) => /method: tailored-plus/.test(t) && /MAE: \d\.\d{3} ± \d\.\d{3}/.test(t))).toBe(true);
     await page.close();
   });
 

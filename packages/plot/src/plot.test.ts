@@ -86,6 +86,9 @@ describe("budgetCurvesSpec", () => {
     expect(at(tau, "A", 40).x).toBeGreaterThan(at(tau, "A", 20).x);
     expect(at(tau, "A", 20).fill).toBe(at(mae, "A", 20).fill);
     expect(at(tau, "A", 20).fill).not.toBe(at(tau, "B", 20).fill);
+    // each point's label (aria, and the web page's hover title) gives the mean ± se, rounded
+    expect(at(tau, "A", 20).label).toBe("inference count N: 20; Kendall τ-b: 0.800 ± 0.010; method: A");
+    expect(at(mae, "B", 40).label).toBe("inference count N: 40; MAE: 0.050 ± 0.010; method: B");
     // the ± se bands are areas, one per method and panel
     expect(svg.match(/aria-roledescription="area mark container"/g)?.length).toBeGreaterThanOrEqual(2);
   });

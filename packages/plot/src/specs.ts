@@ -117,6 +117,9 @@ interface BandRow {
   budget: number;
   metric: string;
   mean: number;
+  se: number;
+  /** What a point says on hover and to a screen reader: N, the metric's mean ± se, the method. */
+  label: string;
   lo: number;
   hi: number;
 }
@@ -132,6 +135,8 @@ function bandRows(cells: readonly CellSummary[], metrics: [keyof CellSummary, st
         budget: c.budget,
         metric: label,
         mean: m.mean,
+        se: m.se,
+        label: `inference count N: ${c.budget}; ${label}: ${m.mean.toFixed(3)} ± ${m.se.toFixed(3)}; method: ${c.method}`,
         lo: m.mean - m.se,
         hi: m.mean + m.se,
       });
@@ -174,7 +179,17 @@ function bandLayer(
         mark: { type: "area", opacity: 0.18 },
         encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" }, color },
       },
-      { mark: { type: "line", point: true, strokeWidth: 2 }, encoding: { x, y, color } },
+      {
+        mark: { type: "line", point: true, strokeWidth: 2 },
+        // the points' labels (aria, and hover titles where a page adds them): rounded, with the se
+        encoding: {
+          x,
+          y,
+          color,
+          tooltip: { field: "label", type: "nominal" } as const,
+          description: { field: "label", type: "nominal" } as const,
+        },
+      },
     ],
   };
 }
@@ -197,7 +212,7 @@ export function budgetCurvesSpec(report: ReproduceReport): TopLevelSpec {
       { data: { values: tau }, ...bandLayer("Kendall τ-b (higher is better)", "Kendall τ-b", methods, false, budgets) },
       { data: { values: mae }, ...bandLayer("MAE (lower is better)", "MAE", methods, true, budgets) },
     ],
-  } as TopLevelSpec;
+  } as unknown as TopLevelSpec;
 }
 
 /**
