@@ -1,53 +1,76 @@
 /**
- * The page: forms, progress and results. Every computation is a request to the Web Worker
- * (worker.ts); this file only reads inputs, sends them, and draws the replies.
+ * The page: forms, progress and results. Every computation is a request to a Web Worker
+ * (worker.ts; one for the Study view, which Cancel may end, one for the Evaluate view); this file
+ * only reads inputs, sends them, and draws the replies.
  *
  * Contract for automated checks: `index.html?demo=1` runs the demo study (`tb demo`'s settings)
  * on load, then sets `document.documentElement.dataset.status` to "done" (or "error") and puts the
  * reproduce JSON in `<pre id="results">`.
  */
 import { htmlTable, resultRows } from "@tb/plot";
+import type { KeyChoice } from "./answers.js";
+import { buildInfo } from "./build-info.js";
 import type { EstimateResult, EvaluateSettings } from "./evaluate.js";
+import { type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
+import { HOW_IT_WORKS, planWording } from "./explain.js";
+import { withHoverTitles } from "./hover.js";
+import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
 import { DEMO_STUDY, type StudySettings } from "./settings.js";
+import { sha256Hex } from "./sha256.js";
+import { type CsvShape, checkSyntheticSize, csvShape } from "./shape.js";
 import "./style.css";
 
 type Distribute<T> = T extends unknown ? Omit<T, "id"> : never;
 type Ask = Distribute<Request>;
+type Progress = (r: Reply & { type: "progress" }) => void;
 
-const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-const pending = new Map<
-  number,
-  { resolve: (r: Reply) => void; progress?: (r: Reply & { type: "progress" }) => void }
->();
-let nextId = 1;
-worker.onmessage = (e: MessageEvent<Reply>) => {
-  const r = e.data;
-  const p = pending.get(r.id);
-  if (!p) return;
-  if (r.type === "progress") {
-    p.progress?.(r);
-    return;
-  }
-  pending.delete(r.id);
-  p.resolve(r);
-};
-
-/** Send a request to the worker; resolves with its final reply, rejects with its error message. */
-function ask<T extends Reply["type"]>(
-  req: Ask,
-  progress?: (r: Reply & { type: "progress" }) => void,
-): Promise<Reply & { type: T }> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const entry: { resolve: (r: Reply) => void; progress?: (r: Reply & { type: "progress" }) => void } = {
-      resolve: (r) => (r.type === "error" ? reject(new Error(r.message)) : resolve(r as Reply & { type: T })),
-    };
-    if (progress) entry.progress = progress;
-    pending.set(id, entry);
-    worker.postMessage({ ...req, id } as Request);
-  });
+/** A Web Worker and its pending requests; `terminate` ends it and rejects what is pending. */
+function workerClient() {
+  const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; progress?: Progress }>();
+  let nextId = 1;
+  worker.onmessage = (e: MessageEvent<Reply>) => {
+    const r = e.data;
+    const p = pending.get(r.id);
+    if (!p) return;
+    if (r.type === "progress") {
+      p.progress?.(r);
+      return;
+    }
+    pending.delete(r.id);
+    p.resolve(r);
+  };
+  return {
+    /** Send a request; resolves with its final reply, rejects with its error message. */
+    ask<T extends Reply["type"]>(req: Ask, progress?: Progress): Promise<Reply & { type: T }> {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const entry: { resolve: (r: Reply) => void; reject: (e: Error) => void; progress?: Progress } = {
+          resolve: (r) => (r.type === "error" ? reject(new Error(r.message)) : resolve(r as Reply & { type: T })),
+          reject,
+        };
+        if (progress) entry.progress = progress;
+        pending.set(id, entry);
+        worker.postMessage({ ...req, id } as Request);
+      });
+    },
+    terminate(): void {
+      worker.terminate();
+      for (const p of pending.values()) p.reject(new CancelledError());
+      pending.clear();
+    },
+  };
 }
+
+class CancelledError extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
+
+let studyWorker = workerClient();
+const evalWorker = workerClient();
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string): T => {
   const el = document.querySelector<T>(sel);
@@ -65,35 +88,129 @@ function show(el: HTMLElement, html?: string): void {
 }
 
 /** A download link for text made here (a `blob:` URL of this page's origin). */
-function downloadLink(text: string, fileName: string, type: string, label: string): string {
+function downloadLink(text: string, fileName: string, type: string, label: string, id = ""): string {
   const url = URL.createObjectURL(new Blob([text], { type }));
-  return `<a class="download" href="${url}" download="${esc(fileName)}">${esc(label)}</a>`;
+  return `<a class="download"${id ? ` id="${id}"` : ""} href="${url}" download="${esc(fileName)}">${esc(label)}</a>`;
 }
 
-function setResults(json: unknown): void {
-  $("#results").textContent = JSON.stringify(json, null, 2);
-  $("#results-box").hidden = false;
+/** A table that scrolls sideways inside its box instead of widening the page. */
+function wrapTable(html: string): string {
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="table">${html}</div>`;
 }
 
 // ---- tabs -------------------------------------------------------------------------------------
 
-for (const tab of document.querySelectorAll<HTMLButtonElement>("nav .tab")) {
-  tab.addEventListener("click", () => {
-    for (const t of document.querySelectorAll<HTMLButtonElement>("nav .tab")) t.classList.toggle("active", t === tab);
-    $("#view-study").hidden = tab.dataset.view !== "study";
-    $("#view-evaluate").hidden = tab.dataset.view !== "evaluate";
+const tabs = [...document.querySelectorAll<HTMLButtonElement>("nav .tab")];
+
+function selectTab(tab: HTMLButtonElement): void {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.classList.toggle("active", on);
+    t.setAttribute("aria-selected", String(on));
+    t.tabIndex = on ? 0 : -1;
+  }
+  $("#view-study").hidden = tab.dataset.view !== "study";
+  $("#view-evaluate").hidden = tab.dataset.view !== "evaluate";
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => selectTab(tab));
+  // the tab list's keys: arrows move between tabs (and select), Home/End go to the ends
+  tab.addEventListener("keydown", (e) => {
+    const i = tabs.indexOf(tab);
+    const to =
+      e.key === "ArrowRight"
+        ? tabs[(i + 1) % tabs.length]
+        : e.key === "ArrowLeft"
+          ? tabs[(i - 1 + tabs.length) % tabs.length]
+          : e.key === "Home"
+            ? tabs[0]
+            : e.key === "End"
+              ? tabs[tabs.length - 1]
+              : undefined;
+    if (!to) return;
+    e.preventDefault();
+    selectTab(to);
+    to.focus();
   });
+}
+
+// ---- the shape of a chosen matrix -------------------------------------------------------------
+
+/**
+ * "N models × M examples" for a chosen CSV, with a confirmation to tick when it has more models
+ * than examples (a transposed matrix looks like that; a small benchmark on a big leaderboard too).
+ */
+function showShape(box: HTMLElement, file: string, shape: CsvShape, prefix: string): void {
+  const warn = shape.moreModelsThanExamples
+    ? `<p class="warn">More models (rows) than examples (columns)${shape.rowsLookLikeExamples ? ", and the row names look like example ids" : ""}: is the matrix transposed? Each row must be one model, each column one example.</p>
+<label class="confirm"><input type="checkbox" name="${prefix}ConfirmShape" /> the rows are models: use it as it is</label>`
+    : "";
+  show(
+    box,
+    `<p class="shape-line"><b>${shape.models} models × ${shape.examples} examples</b> <span class="muted">(rows × columns of ${esc(file)})</span></p>${warn}`,
+  );
+}
+
+/** Refuse to run on a matrix with more models than examples until the user confirms. */
+function checkShapeConfirmed(form: HTMLFormElement, prefix: string, shape: CsvShape | undefined): void {
+  if (!shape?.moreModelsThanExamples) return;
+  const box = form.elements.namedItem(`${prefix}ConfirmShape`) as HTMLInputElement | null;
+  if (!box?.checked) {
+    throw new Error(
+      `the matrix has ${shape.models} models (rows) and only ${shape.examples} examples (columns): tick “the rows are models” if that is right, or transpose the file`,
+    );
+  }
 }
 
 // ---- Study ------------------------------------------------------------------------------------
 
 const studyForm = $<HTMLFormElement>("#study-form");
+let studyFiles: { csv?: File; meta?: File; shape?: CsvShape } = {};
 
 function intField(form: HTMLFormElement, name: string, label: string, min: number): number {
   const raw = (form.elements.namedItem(name) as HTMLInputElement).value.trim();
   const v = Number(raw);
-  if (!(/^\d+$/.test(raw) && v >= min)) throw new Error(`${label} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!(/^\d+$/.test(raw) && v >= min && Number.isSafeInteger(v))) {
+    throw new Error(`${label} must be an integer ≥ ${min}, got "${raw}"`);
+  }
   return v;
+}
+
+const radio = (value: "synthetic" | "csv") =>
+  studyForm.querySelector<HTMLInputElement>(`input[name="data"][value="${value}"]`) as HTMLInputElement;
+
+// choosing a file selects "a correctness CSV"; editing the synthetic fields selects those
+(studyForm.elements.namedItem("csv") as HTMLInputElement).addEventListener("change", async (e) => {
+  const files = [...((e.target as HTMLInputElement).files ?? [])];
+  radio("csv").checked = files.length > 0 || radio("csv").checked;
+  const csv = files.find((f) => !/\.json$/i.test(f.name));
+  const meta = files.find((f) => /\.json$/i.test(f.name));
+  studyFiles = {};
+  if (csv) studyFiles.csv = csv;
+  if (meta) studyFiles.meta = meta;
+  const nameField = studyForm.elements.namedItem("dataName") as HTMLInputElement;
+  let title = csv ? csv.name.replace(/\.csv$/i, "") : "";
+  if (meta) {
+    try {
+      const m = JSON.parse(await meta.text()) as { benchmark?: unknown };
+      if (typeof m.benchmark === "string" && m.benchmark !== "") title = m.benchmark;
+    } catch {
+      // the title stays the file's; the CSV parser checks the data itself
+    }
+  }
+  nameField.value = title === "correctness" && !meta ? "" : title;
+  nameField.placeholder = title === "correctness" && !meta ? "e.g. the folder's name (choose meta.json too)" : "";
+  const box = $("#study-shape");
+  if (csv) {
+    studyFiles.shape = csvShape(await csv.text());
+    showShape(box, csv.name, studyFiles.shape, "study");
+  } else box.hidden = true;
+});
+for (const name of ["synSeed", "synModels", "synExamples"]) {
+  (studyForm.elements.namedItem(name) as HTMLInputElement).addEventListener("input", () => {
+    radio("synthetic").checked = true;
+  });
 }
 
 async function readStudyForm(): Promise<StudySettings> {
@@ -123,16 +240,23 @@ async function readStudyForm(): Promise<StudySettings> {
     s.level = l;
   }
   if (fd.get("data") === "csv") {
-    const file = (f.elements.namedItem("csv") as HTMLInputElement).files?.[0];
+    const file = studyFiles.csv;
     if (!file) throw new Error("choose a correctness CSV file (or the synthetic population)");
-    s.data = { kind: "csv", name: file.name, text: await file.text() };
-  } else {
+    checkShapeConfirmed(f, "study", studyFiles.shape);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const title = String(fd.get("dataName") ?? "").trim();
     s.data = {
-      kind: "synthetic",
-      seed: intField(f, "synSeed", "synthetic seed", 0),
-      models: intField(f, "synModels", "models", 4),
-      examples: intField(f, "synExamples", "examples", 20),
+      kind: "csv",
+      name: file.name,
+      text: new TextDecoder().decode(bytes),
+      sha256: sha256Hex(bytes),
+      ...(title ? { title } : {}),
     };
+  } else {
+    const models = intField(f, "synModels", "synthetic population: models", 4);
+    const examples = intField(f, "synExamples", "synthetic population: examples", 20);
+    checkSyntheticSize(models, examples);
+    s.data = { kind: "synthetic", seed: intField(f, "synSeed", "synthetic population: seed", 0), models, examples };
   }
   return s;
 }
@@ -154,47 +278,73 @@ async function runStudy(settings: StudySettings): Promise<unknown> {
   const progress = $("#study-progress");
   const bar = progress.querySelector("progress") as HTMLProgressElement;
   const label = progress.querySelector("span") as HTMLSpanElement;
+  const cancel = $<HTMLButtonElement>("#study-cancel");
   $("#study-error").hidden = true;
   $("#study-output").hidden = true;
+  $("#results-box").hidden = true;
   bar.value = 0;
   label.textContent = "starting…";
   progress.hidden = false;
+  cancel.hidden = false;
   $<HTMLButtonElement>("#study-run").disabled = true;
+  const times: TrialTime[] = [];
   try {
     const t0 = performance.now();
-    const r = await ask<"study-done">({ type: "study", settings }, (p) => {
-      bar.value = p.done / p.total;
-      label.textContent = `${p.done} / ${p.total} trials (${p.label}), ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    const r = await studyWorker.ask<"study-done">({ type: "study", settings }, (p) => {
+      times.push(...p.times);
+      const elapsed = (performance.now() - t0) / 1000;
+      const left = secondsLeft(settings, times);
+      // work done: time spent over time spent plus the estimate of what is left (not trials counted)
+      bar.value = Number.isFinite(left) ? elapsed / (elapsed + left) : p.done / p.total;
+      label.textContent = `${p.done} of ${p.total} trials (last: ${p.label}) · ${duration(elapsed)} elapsed · about ${duration(left)} left`;
     });
     const rep = r.report;
     label.textContent = `${rep.results.length} cells, ${rep.trials} trial(s) each, in ${rep.wallSeconds.toFixed(1)} s`;
     bar.value = 1;
     const d = rep.data;
+    const json = { ...rep, provenance: r.provenance };
     const parts = [
-      `<p>${esc(d.name)}: ${d.models} models × ${d.examples} examples, setting ${esc(d.split)} (${d.sources} sources / ${d.targets} targets), ${rep.trials} trials, seed ${rep.seed}, G-set ${rep.gset}. Mean ± standard error over trials.</p>`,
-      htmlTable(resultRows(rep.results)),
-      `<p class="downloads">${downloadLink(`${JSON.stringify(rep, null, 2)}\n`, "reproduce.json", "application/json", "results JSON")} ${downloadLink(r.html, "report.html", "text/html", "HTML report")}</p>`,
-      `<figure>${r.plots.curves}</figure>`,
+      `<h2 class="data-title">${esc(d.name)}</h2>`,
+      `<p>${d.models} models × ${d.examples} examples, setting ${esc(d.split)} (${d.sources} sources / ${d.targets} targets), ${rep.trials} trials, seed ${rep.seed}, G-set ${rep.gset}. Mean ± standard error over trials. Hover a point of a plot for its values.</p>`,
+      wrapTable(htmlTable(resultRows(rep.results))),
+      `<p class="downloads">${downloadLink(`${JSON.stringify(json, null, 2)}\n`, "reproduce.json", "application/json", "results JSON")} ${downloadLink(r.html, "report.html", "text/html", "HTML report", "report-link")}</p>`,
+      `<figure>${withHoverTitles(r.plots.curves)}</figure>`,
     ];
-    if (r.plots.coverage) parts.push(`<figure>${r.plots.coverage}</figure>`);
-    if (r.plots.scatter) parts.push(`<figure>${r.plots.scatter}</figure>`);
+    if (r.plots.coverage) parts.push(`<figure>${withHoverTitles(r.plots.coverage)}</figure>`);
+    if (r.plots.scatter) parts.push(`<figure>${withHoverTitles(r.plots.scatter)}</figure>`);
     show($("#study-output"), parts.join("\n"));
-    setResults(rep);
+    $("#results").textContent = JSON.stringify(json, null, 2);
+    $("#results-box").hidden = false;
     return rep;
   } catch (err) {
+    if (err instanceof CancelledError) {
+      label.textContent = `cancelled after ${times.length} trial(s)`;
+      bar.value = 0;
+      return undefined;
+    }
     progress.hidden = true;
-    show($("#study-error"), esc((err as Error).message));
     throw err;
   } finally {
+    cancel.hidden = true;
     $<HTMLButtonElement>("#study-run").disabled = false;
   }
 }
 
+$("#study-cancel").addEventListener("click", () => {
+  // ending the worker stops the study at once; a new one serves the next run
+  studyWorker.terminate();
+  studyWorker = workerClient();
+});
+
+function studyError(err: Error): void {
+  const box = $("#study-error");
+  show(box, esc(err.message));
+  box.scrollIntoView({ block: "nearest" });
+}
+
 studyForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  readStudyForm()
-    .then(runStudy)
-    .catch((err: Error) => show($("#study-error"), esc(err.message)));
+  readStudyForm().then(runStudy).catch(studyError);
 });
 
 // ---- Evaluate a model -------------------------------------------------------------------------
@@ -203,7 +353,26 @@ const probeForm = $<HTMLFormElement>("#probe-form");
 const tailorForm = $<HTMLFormElement>("#tailor-form");
 const lookForm = $<HTMLFormElement>("#look-form");
 const estimateForm = $<HTMLFormElement>("#estimate-form");
-const evalError = $("#evaluate-error");
+let probeShape: CsvShape | undefined;
+/** Where the estimate comes from: the build, the source matrix (sha256) and the settings of step 1. */
+let evalProvenance: Record<string, unknown> = {};
+
+$("#how-intro").innerHTML = HOW_IT_WORKS.intro;
+$("#how-probe").innerHTML = HOW_IT_WORKS.probe;
+$("#how-tailor").innerHTML = HOW_IT_WORKS.tailor;
+$("#how-look").innerHTML = HOW_IT_WORKS.look;
+$("#how-estimate").innerHTML = HOW_IT_WORKS.estimate;
+
+(probeForm.elements.namedItem("source") as HTMLInputElement).addEventListener("change", async (e) => {
+  if (e.isTrusted) {
+    example = undefined; // a file the user chose: the example's model does not answer it
+    exampleMode(false);
+  }
+  const file = (e.target as HTMLInputElement).files?.[0];
+  probeShape = file ? csvShape(await file.text()) : undefined;
+  if (file && probeShape) showShape($("#probe-shape"), file.name, probeShape, "probe");
+  else $("#probe-shape").hidden = true;
+});
 
 function samplesName(kind: string): string {
   return `tb-${kind}-samples.json`;
@@ -240,114 +409,230 @@ function lmEvalChoice(form: HTMLFormElement): LmEvalChoice {
   return c;
 }
 
+function keyChoice(form: HTMLFormElement): KeyChoice {
+  const v = String(new FormData(form).get("keys") ?? "auto");
+  return v === "columns" || v === "docs" ? v : "auto";
+}
+
 async function fileOf(form: HTMLFormElement, name: string, what: string): Promise<{ name: string; text: string }> {
   const file = (form.elements.namedItem(name) as HTMLInputElement).files?.[0];
   if (!file) throw new Error(`choose the ${what} file`);
   return { name: file.name, text: await file.text() };
 }
 
-function step(form: HTMLFormElement, enabled: boolean): void {
-  (form.querySelector("button") as HTMLButtonElement).disabled = !enabled;
+function enable(form: HTMLFormElement, enabled: boolean): void {
+  (form.querySelector('button[type="submit"]') as HTMLButtonElement).disabled = !enabled;
+  const ex = form.querySelector<HTMLButtonElement>(".example-answer");
+  if (ex) ex.disabled = !enabled;
 }
 
-function guard(p: Promise<void>): void {
-  evalError.hidden = true;
-  p.catch((err: Error) => show(evalError, esc(err.message)));
+// ---- the one-click example: a held-out synthetic model answers each step --------------------
+
+let example: EvaluateExample | undefined;
+/** The example ids each step asks for (from the previous step's reply). */
+const asked: Record<"tailor" | "look" | "estimate", string[]> = { tailor: [], look: [], estimate: [] };
+
+/** Put a file made here into a file input, as if chosen (Chromium, Firefox and Safari allow it). */
+function setFile(input: HTMLInputElement, name: string, text: string): void {
+  const dt = new DataTransfer();
+  dt.items.add(new File([text], name, { type: "text/csv" }));
+  input.files = dt.files;
+  input.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
-/** The lm-eval `--samples` JSON (shown, downloadable, with the command), or why there is none. */
+function exampleMode(on: boolean): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>(".example-answer")) b.hidden = !on;
+  if (!on) $("#example-note").hidden = true;
+}
+
+$("#example-load").addEventListener("click", () => {
+  runStep("probe", async () => {
+    const r = await evalWorker.ask<"example-done">({ type: "example" });
+    if ($<HTMLFieldSetElement>("#probe-settings").disabled) $("#probe-reset").click();
+    example = r.example;
+    setFile(probeForm.elements.namedItem("source") as HTMLInputElement, example.fileName, example.sourcesCsv);
+    exampleMode(true);
+    show(
+      $("#example-note"),
+      `Example loaded: a synthetic benchmark, ${example.sources} source models × ${example.examples} examples (step 1's file), and a held-out model, ${esc(example.model.id)}, that plays your model. Click “Compute the G-set”, then “answer with the example model” in each step; the estimate is shown next to its true score.`,
+    );
+  });
+});
+
+for (const [name, form] of [
+  ["tailor", tailorForm],
+  ["look", lookForm],
+  ["estimate", estimateForm],
+] as const) {
+  (form.querySelector(".example-answer") as HTMLButtonElement).addEventListener("click", () => {
+    if (!example) return;
+    setFile(
+      form.elements.namedItem("answers") as HTMLInputElement,
+      `example-${name}-answers.csv`,
+      exampleAnswersCsv(example.model, asked[name]),
+    );
+    form.requestSubmit();
+  });
+}
+
+/** The steps in order: a step's failure or rerun clears its own output and every later one's. */
+const STEPS = [
+  { name: "probe", form: probeForm },
+  { name: "tailor", form: tailorForm },
+  { name: "look", form: lookForm },
+  { name: "estimate", form: estimateForm },
+] as const;
+type StepName = (typeof STEPS)[number]["name"];
+
+/** Hide the outputs (and errors) of `from` and every later step, and disable the later steps. */
+function clearFrom(from: StepName): void {
+  const k = STEPS.findIndex((s) => s.name === from);
+  STEPS.forEach((s, i) => {
+    if (i < k) return;
+    $(`#${s.name}-output`).hidden = true;
+    $(`#${s.name}-error`).hidden = true;
+    if (i > k) enable(s.form, false);
+  });
+  if (k <= 1) $("#look-step").hidden = true;
+}
+
+/** Run a step; its error shows next to it, scrolled into view, and what it had made is cleared. */
+function runStep(name: StepName, work: () => Promise<void>): void {
+  clearFrom(name);
+  work().catch((err: Error) => {
+    clearFrom(name);
+    const box = $(`#${name}-error`);
+    show(box, esc(err.message));
+    box.scrollIntoView({ block: "center" });
+  });
+}
+
+/** Lock step 1's settings once they have made a G-set (the next steps use them), or unlock. */
+function lockSettings(locked: boolean): void {
+  $<HTMLFieldSetElement>("#probe-settings").disabled = locked;
+  $("#probe-locked").hidden = !locked;
+  $("#probe-reset").hidden = !locked;
+  $<HTMLButtonElement>("#probe-run").hidden = locked;
+}
+
+$("#probe-reset").addEventListener("click", () => {
+  lockSettings(false);
+  clearFrom("probe");
+  enable(tailorForm, false);
+  (probeForm.elements.namedItem("gset") as HTMLInputElement).focus();
+});
+
+/** The example ids and their answers template, for ids that are not lm-eval doc ids. */
+function customIdDownloads(kind: "gset" | "look" | "nset", ids: readonly string[]): string {
+  const what = kind === "gset" ? "G-set" : kind === "look" ? "second look" : "N-set";
+  const template = `example,correct\n${ids.map((id) => `${/[",\n]/.test(id) ? `"${id.replace(/"/g, '""')}"` : id},`).join("\n")}\n`;
+  return `<p class="downloads">${downloadLink(`${ids.join("\n")}\n`, `tb-${kind}-ids.txt`, "text/plain", `download the ${ids.length} ${what} example ids (.txt)`, `${kind}-ids-link`)} ${downloadLink(template, `tb-${kind}-answers.csv`, "text/csv", "answers template (.csv: fill in correct with 0 or 1)", `${kind}-template-link`)}</p>`;
+}
+
+/**
+ * What to run next: the lm-eval `--samples` JSON (shown, downloadable, with the command), or —
+ * for ids that are not lm-eval doc ids — the ids and an answers template. The reason there is no
+ * lm-eval JSON is told once, in step 1.
+ */
 function samplesBlock(
   kind: "gset" | "look" | "nset",
   r: { samples: Record<string, number[]> | null; samplesNote?: string },
+  ids: readonly string[],
 ): string {
   if (r.samples === null) {
-    return `<p class="hint" id="${kind}-samples-note">No lm-eval samples JSON: ${esc(r.samplesNote ?? "")}. Give the answers as CSV <code>example,correct</code> or JSON instead.</p>`;
+    const why =
+      kind === "gset"
+        ? `<p class="hint" id="gset-samples-note">No lm-eval samples JSON: ${esc(r.samplesNote ?? "")}. Run your model on these examples by their ids and give its answers as CSV <code>example,correct</code> (the template below) or JSON.</p>`
+        : `<p class="hint" id="${kind}-samples-note">Ids as in step 1 (no lm-eval samples JSON): run these by their ids.</p>`;
+    return `${why}${customIdDownloads(kind, ids)}`;
   }
   const json = JSON.stringify(r.samples);
   return `<pre id="${kind}-samples">${esc(json)}</pre>
 <p>${downloadLink(`${json}\n`, samplesName(kind), "application/json", `download the ${kind === "gset" ? "G-set" : kind === "look" ? "second look's" : "N-set"} samples JSON (lm-eval --samples)`)}</p>
-<p class="hint"><code>lm_eval --model hf --model_args pretrained=&lt;your-model&gt; --tasks ${esc(Object.keys(r.samples).join(","))} --samples ${samplesName(kind)} --log_samples --output_path out</code></p>`;
+<p class="hint"><code>lm_eval --model hf --model_args pretrained=&lt;your-model&gt; --tasks ${esc(Object.keys(r.samples).join(","))} --samples ${samplesName(kind)} --log_samples --output_path out</code></p>
+<p class="hint">Answers may come back as lm-eval samples, or as CSV/JSON keyed by these doc ids or by the matrix's example ids (below): the page detects which.</p>`;
 }
 
 function idList(ids: readonly string[]): string {
-  return `<details><summary>${ids.length} example ids</summary><p class="ids">${ids.map(esc).join(", ")}</p></details>`;
+  return `<details><summary>${ids.length} example ids (the matrix's)</summary><p class="ids">${ids.map(esc).join(", ")}</p></details>`;
 }
 
 probeForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  guard(
-    (async () => {
-      const settings = readEvaluateSettings();
-      const source = await fileOf(probeForm, "source", "source CSV");
-      step(tailorForm, false);
-      step(lookForm, false);
-      step(estimateForm, false);
-      $("#tailor-output").hidden = true;
-      $("#look-step").hidden = true;
-      $("#estimate-output").hidden = true;
-      const r = await ask<"probe-done">({ type: "probe", source, settings });
-      show(
-        $("#probe-output"),
-        `<p>${esc(r.source.name)}: ${r.source.models} source models × ${r.source.examples} examples. Run your model on these ${r.gsetIds.length} examples:</p>
-${samplesBlock("gset", r)}${idList(r.gsetIds)}`,
-      );
-      step(tailorForm, true);
-    })(),
-  );
+  runStep("probe", async () => {
+    const settings = readEvaluateSettings();
+    const source = await fileOf(probeForm, "source", "source CSV");
+    checkShapeConfirmed(probeForm, "probe", probeShape);
+    const r = await evalWorker.ask<"probe-done">({ type: "probe", source, settings });
+    const bytes = new TextEncoder().encode(source.text);
+    const f = (probeForm.elements.namedItem("source") as HTMLInputElement).files?.[0];
+    evalProvenance = {
+      tool: "TailoredBench web app (Evaluate a model)",
+      ...buildInfo(),
+      data: {
+        name: r.source.name,
+        file: source.name,
+        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : bytes),
+      },
+      options: { ...settings },
+    };
+    lockSettings(true);
+    asked.tailor = r.gsetIds;
+    show(
+      $("#probe-output"),
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
+${samplesBlock("gset", r, r.gsetIds)}${idList(r.gsetIds)}`,
+    );
+    enable(tailorForm, true);
+  });
 });
 
 /** The plan a tailor or look step returned: what to run next, and which step takes the answers. */
-function showPlan(out: HTMLElement, r: Reply & { type: "tailor-done" }): void {
-  const what =
-    r.mode === "beyond"
-      ? "beyond the sources' range: a stratified random sample of the rest"
-      : r.mode === "look"
-        ? "at the top of the sources' range on the G-set: a second look at more of its tailored coreset chooses the design"
-        : `${r.nativeSources} native sources; the N-set is their cluster medoids${r.fallback !== "none" ? " (no source within d̄: threshold relaxed)" : ""}`;
+function showPlan(out: HTMLElement, r: Reply & { type: "tailor-done" }, modeId: string): void {
   show(
     out,
-    `<p class="plan-mode" data-mode="${esc(r.mode)}">${esc(r.mode)}: ${esc(what)}. Run your model on these ${r.toEvaluateIds.length} more examples${r.mode === "look" ? ", then upload its answers in step 2b" : ""}:</p>
+    `<p class="answers-note">${esc(r.answersNote)}</p>
+<p class="plan-mode" id="${modeId}" data-mode="${esc(r.mode)}"><b>${esc(planWording(r))}</b>. Run your model on these ${r.toEvaluateIds.length} more examples${r.mode === "look" ? ", then upload its answers in step 2b" : ""}:</p>
 ${r.outOfRange ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
-${samplesBlock(r.mode === "look" ? "look" : "nset", r)}${idList(r.toEvaluateIds)}`,
+${samplesBlock(r.mode === "look" ? "look" : "nset", r, r.toEvaluateIds)}${idList(r.toEvaluateIds)}`,
   );
 }
 
 tailorForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  guard(
-    (async () => {
-      const answers = await fileOf(tailorForm, "answers", "G-set answers");
-      step(lookForm, false);
-      step(estimateForm, false);
-      $("#look-step").hidden = true;
-      $("#estimate-output").hidden = true;
-      const r = await ask<"tailor-done">({ type: "tailor", answers, lmEval: lmEvalChoice(tailorForm) });
-      showPlan($("#tailor-output"), r);
-      $("#tailor-output .plan-mode")?.setAttribute("id", "tailor-mode");
-      if (r.mode === "look") {
-        $("#look-step").hidden = false;
-        $("#look-output").hidden = true;
-        step(lookForm, true);
-      } else {
-        step(estimateForm, true);
-      }
-    })(),
-  );
+  runStep("tailor", async () => {
+    const answers = await fileOf(tailorForm, "answers", "G-set answers");
+    const r = await evalWorker.ask<"tailor-done">({
+      type: "tailor",
+      answers,
+      lmEval: lmEvalChoice(tailorForm),
+      keys: keyChoice(tailorForm),
+    });
+    showPlan($("#tailor-output"), r, "tailor-mode");
+    asked[r.mode === "look" ? "look" : "estimate"] = r.toEvaluateIds;
+    if (r.mode === "look") {
+      $("#look-step").hidden = false;
+      enable(lookForm, true);
+    } else {
+      enable(estimateForm, true);
+    }
+  });
 });
 
 lookForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  guard(
-    (async () => {
-      const answers = await fileOf(lookForm, "answers", "second look's answers");
-      step(estimateForm, false);
-      $("#estimate-output").hidden = true;
-      const r = await ask<"tailor-done">({ type: "look", answers, lmEval: lmEvalChoice(lookForm) });
-      showPlan($("#look-output"), r);
-      $("#look-output .plan-mode")?.setAttribute("id", "look-mode");
-      step(estimateForm, true);
-    })(),
-  );
+  runStep("look", async () => {
+    const answers = await fileOf(lookForm, "answers", "second look's answers");
+    const r = await evalWorker.ask<"tailor-done">({
+      type: "look",
+      answers,
+      lmEval: lmEvalChoice(lookForm),
+      keys: keyChoice(lookForm),
+    });
+    showPlan($("#look-output"), r, "look-mode");
+    asked.estimate = r.toEvaluateIds;
+    enable(estimateForm, true);
+  });
 });
 
 function pct(x: number): string {
@@ -366,28 +651,44 @@ function estimateHtml(r: EstimateResult): string {
       `${r.rank.position} of ${r.rank.of}${r.rank.interval ? ` (interval ${r.rank.interval[0]}–${r.rank.interval[1]})` : ""}`,
     ],
     ["examples evaluated", `${r.evaluated}`],
-    ["method", `${r.method}${r.mode ? ` (${r.mode})` : ""}`],
+    [
+      "method",
+      `${r.method}${r.mode === "beyond" ? " (beyond: at the top of the sources on the examples answered; a stratified sample)" : r.mode === "within" ? " (within the sources' range)" : ""}`,
+    ],
     ["out of range", r.outOfRange ? `yes — ${r.outOfRange} every source on the G-set` : "no"],
   ];
-  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;
 }
 
 estimateForm.addEventListener("submit", (e) => {
   e.preventDefault();
-  guard(
-    (async () => {
-      const answers = await fileOf(estimateForm, "answers", "N-set answers");
-      const r = await ask<"estimate-done">({ type: "estimate", answers, lmEval: lmEvalChoice(estimateForm) });
-      show($("#estimate-output"), estimateHtml(r.result));
-      setResults(r.result);
-    })(),
-  );
+  runStep("estimate", async () => {
+    const answers = await fileOf(estimateForm, "answers", "N-set answers");
+    const r = await evalWorker.ask<"estimate-done">({
+      type: "estimate",
+      answers,
+      lmEval: lmEvalChoice(estimateForm),
+      keys: keyChoice(estimateForm),
+    });
+    const json = JSON.stringify(
+      { ...r.result, provenance: { ...evalProvenance, date: new Date().toISOString() } },
+      null,
+      2,
+    );
+    show(
+      $("#estimate-output"),
+      `<p class="answers-note">${esc(r.answersNote)}</p>${wrapTable(estimateHtml(r.result))}
+${example ? `<p class="note" id="example-truth">The example model's true score, on all ${example.examples} examples: <b>${pct(example.model.truth)}</b> (estimated from ${r.result.evaluated}: ${pct(r.result.accuracy)}).</p>` : ""}
+<p class="downloads">${downloadLink(`${json}\n`, "estimate.json", "application/json", "estimate JSON")}</p>
+<details><summary>estimate JSON</summary><pre id="estimate-json">${esc(json)}</pre></details>`,
+    );
+  });
 });
 
 // ---- start ------------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
-  const { methods } = await ask<"methods-done">({ type: "methods" });
+  const { methods } = await studyWorker.ask<"methods-done">({ type: "methods" });
   $("#method-list").innerHTML = methods
     .map(
       (m) =>

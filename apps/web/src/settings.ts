@@ -7,7 +7,16 @@ import type { SplitKind } from "@tb/experiment/browser";
 /** Where the study's models come from. */
 export type StudyData =
   | { kind: "synthetic"; seed: number; models: number; examples: number }
-  | { kind: "csv"; name: string; text: string };
+  | {
+      kind: "csv";
+      /** The file's name. */
+      name: string;
+      text: string;
+      /** The name in titles (e.g. meta.json's benchmark); default: the file name without .csv. */
+      title?: string;
+      /** sha256 of the file's bytes, for the report's provenance. */
+      sha256?: string;
+    };
 
 /** Settings of a study (the `tb reproduce` flags of the same names). */
 export interface StudySettings {

@@ -21,6 +21,7 @@ import {
 } from "@tb/experiment/browser";
 import { loadSourceCsv } from "./evaluate.js";
 import type { StudyData, StudySettings } from "./settings.js";
+import { checkSyntheticSize } from "./shape.js";
 
 export { DEMO_STUDY, type StudyData, type StudySettings } from "./settings.js";
 
@@ -43,12 +44,19 @@ export function studyMatrix(data: StudyData): { matrix: CorrectnessMatrix; name:
         : `synthetic (seed ${data.seed}: ${data.models} models × ${data.examples} examples)`;
     return { matrix, name };
   }
-  return { matrix: loadSourceCsv(data.text, data.name), name: data.name.replace(/\.csv$/i, "") };
+  return { matrix: loadSourceCsv(data.text, data.name), name: data.title?.trim() || data.name.replace(/\.csv$/i, "") };
 }
 
 /** Check the settings before any work, naming the bad field. */
 export function checkStudy(s: StudySettings): void {
   const known = methodNames();
+  if (s.data.kind === "synthetic") {
+    try {
+      checkSyntheticSize(s.data.models, s.data.examples);
+    } catch (err) {
+      throw new TbError("E_USAGE", (err as Error).message);
+    }
+  }
   if (s.methods.length === 0) throw new TbError("E_USAGE", "choose at least one method");
   for (const m of s.methods) {
     if (!known.includes(m)) throw new TbError("E_USAGE", `unknown method "${m}" (known: ${known.join(", ")})`);

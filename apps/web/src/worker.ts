@@ -7,6 +7,7 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { methodNames } from "@tb/experiment/browser";
 import { htmlReport, reportPlots } from "@tb/plot";
+import { type KeyChoice, type ReadAnswers, readAnswers } from "./answers.js";
 import {
   type EvaluateSettings,
   estimateStep,
@@ -14,12 +15,13 @@ import {
   lookStep,
   type PlanResult,
   type ProbeResult,
-  parseAnswers,
   probeStep,
   tailorStep,
 } from "./evaluate.js";
+import { evaluateExample } from "./example.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
-import { runStudy } from "./study.js";
+import { studyProvenance } from "./provenance.js";
+import { runStudy, studyMatrix } from "./study.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -29,6 +31,8 @@ interface Session {
   settings: EvaluateSettings;
   probed: ProbeResult;
   plan?: PlanResult;
+  /** Example id → column, built on first use. */
+  column?: Map<string, number>;
 }
 let session: Session | undefined;
 
@@ -42,22 +46,67 @@ function lmEvalOptions(c: LmEvalChoice): { metric?: string; filter?: string; tas
   return o;
 }
 
+/** Column indices of example ids of the session's matrix. */
+function columns(s: Session, ids: readonly string[]): number[] {
+  if (!s.column) s.column = new Map(s.sources.exampleIds.map((id, j) => [id, j]));
+  const col = s.column;
+  return ids.map((id) => col.get(id) as number);
+}
+
+/** Read an answers file for the examples `needed`, by the ids it is keyed by (answers.ts). */
+function answersOf(
+  s: Session,
+  req: { answers: { name: string; text: string }; lmEval: LmEvalChoice; keys: KeyChoice },
+  needed: readonly number[],
+): ReadAnswers {
+  return readAnswers(s.sources, req.answers.text, req.answers.name, needed, {
+    lmEval: lmEvalOptions(req.lmEval),
+    docOrder: s.settings.docOrder,
+    keys: req.keys,
+  });
+}
+
+/** Run a step; a refusal of the answers says how the file was read. */
+function withNote<T>(read: ReadAnswers, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof TbError && err.code === "E_INPUT") {
+      throw new TbError(err.code, `${err.message}. Read as: ${read.note}`);
+    }
+    throw err;
+  }
+}
+
 async function handle(req: Request): Promise<void> {
   switch (req.type) {
     case "methods":
       post({ type: "methods-done", id: req.id, methods: methodNames() });
       return;
+    case "example":
+      post({ type: "example-done", id: req.id, example: evaluateExample() });
+      return;
     case "study": {
       let last = 0;
+      let times: { method: string; budget: number; seconds: number }[] = [];
       const { report, trials } = await runStudy(req.settings, (done, total, rec) => {
+        times.push({ method: rec.method, budget: rec.budget, seconds: rec.seconds });
         const now = performance.now();
         if (done !== total && now - last < 100) return;
         last = now;
-        post({ type: "progress", id: req.id, done, total, label: `${rec.method} N=${rec.budget}` });
+        post({ type: "progress", id: req.id, done, total, label: `${rec.method} N=${rec.budget}`, times });
+        times = [];
       });
+      const d = req.settings.data;
+      const provenance = studyProvenance(
+        req.settings,
+        d.kind === "csv"
+          ? { name: report.data.name, file: d.name, ...(d.sha256 ? { sha256: d.sha256 } : {}) }
+          : { name: studyMatrix(d).name, file: "generated on the page (syntheticPopulation)" },
+      );
       const plots = await reportPlots(report, trials);
-      const html = await htmlReport(report, { trials, command: "TailoredBench web app (Study)" });
-      post({ type: "study-done", id: req.id, report, trials, plots, html });
+      const html = await htmlReport(report, { trials, command: "TailoredBench web app (Study)", provenance });
+      post({ type: "study-done", id: req.id, report, trials, plots, html, provenance });
       return;
     }
     case "probe": {
@@ -80,17 +129,15 @@ async function handle(req: Request): Promise<void> {
       if (req.type === "look" && session.plan?.mode !== "look") {
         throw new TbError("E_USAGE", "no second look is pending: upload the G-set answers first (step 2)");
       }
-      const answers = parseAnswers(
-        session.sources,
-        req.answers.text,
-        req.answers.name,
-        lmEvalOptions(req.lmEval),
-        session.settings.docOrder,
-      );
-      const plan =
+      const needed =
+        req.type === "tailor" ? Array.from(session.probed.gset) : columns(session, session.plan?.toEvaluateIds ?? []);
+      const read = answersOf(session, req, needed);
+      const ses = session;
+      const plan = withNote(read, () =>
         req.type === "tailor"
-          ? tailorStep(session.sources, session.probed, answers, session.settings)
-          : lookStep(session.sources, session.plan as PlanResult, answers, session.settings);
+          ? tailorStep(ses.sources, ses.probed, read.answers, ses.settings)
+          : lookStep(ses.sources, ses.plan as PlanResult, read.answers, ses.settings),
+      );
       session.plan = plan;
       post({
         type: "tailor-done",
@@ -102,20 +149,17 @@ async function handle(req: Request): Promise<void> {
         samples: plan.samples,
         ...(plan.samplesNote !== undefined ? { samplesNote: plan.samplesNote } : {}),
         fallback: plan.fallback,
+        answersNote: read.note,
       });
       return;
     }
     case "estimate": {
       if (!session?.plan) throw new TbError("E_USAGE", "upload the G-set answers first (step 2)");
-      const answers = parseAnswers(
-        session.sources,
-        req.answers.text,
-        req.answers.name,
-        lmEvalOptions(req.lmEval),
-        session.settings.docOrder,
-      );
-      const result = estimateStep(session.sources, session.plan, answers, session.settings);
-      post({ type: "estimate-done", id: req.id, result });
+      const ses = session;
+      const plan = ses.plan as PlanResult;
+      const read = answersOf(ses, req, columns(ses, plan.toEvaluateIds));
+      const result = withNote(read, () => estimateStep(ses.sources, plan, read.answers, ses.settings));
+      post({ type: "estimate-done", id: req.id, result, answersNote: read.note });
       return;
     }
   }

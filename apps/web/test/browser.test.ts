@@ -4,11 +4,13 @@
  * served from 127.0.0.1. In CI a missing Chromium or build is a failure; elsewhere these skip.
  * `TB_SCREENSHOTS=1` also writes docs/screenshots/*.png.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { reproduce, syntheticPopulation, trialEstimates } from "@tb/experiment";
+import { formatCorrectnessCsv } from "@tb/io";
 import { htmlReport } from "@tb/plot";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -25,7 +27,8 @@ import { DEMO_STUDY } from "../src/settings.js";
 import { fixture } from "./fixture.js";
 
 const APP = resolve(import.meta.dirname, "..");
-const DIST = join(APP, "dist");
+// TB_WEB_DIST: another build to test (e.g. an older commit's, to see a new test fail there)
+const DIST = process.env.TB_WEB_DIST ? resolve(process.env.TB_WEB_DIST) : join(APP, "dist");
 const SHOTS = resolve(APP, "../../docs/screenshots");
 const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (p): p is string => p !== undefined && p !== "" && existsSync(p),
@@ -99,6 +102,17 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await new Promise((ok) => server?.close(ok));
   });
 
+  /** With TB_SCREENSHOTS: docs/screenshots/<name>.png at 1280 px and <name>-390.png at 390 px wide. */
+  async function screenshots(page: Page, name: string): Promise<void> {
+    if (!process.env.TB_SCREENSHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    const size = page.viewportSize() ?? { width: 1280, height: 900 };
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+    await page.setViewportSize(size);
+  }
+
   async function open(query: string): Promise<Page> {
     const page = await context.newPage();
     page.on("console", (m) => {
@@ -144,7 +158,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const nodeSeconds = (performance.now() - n0) / 1000;
     expect(json.results).toHaveLength(9);
     expect(strip(json.results)).toEqual(strip(node.results));
-    const { results: _a, wallSeconds: _w, ...meta } = json;
+    const { results: _a, wallSeconds: _w, provenance: _p, ...meta } = json;
     const { results: _b, ...nodeMeta } = node;
     expect(meta).toEqual(nodeMeta);
     // the page shows the table and the three plots
@@ -154,10 +168,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       `demo study (${json.results.length} cells × ${json.trials} trials): Chromium ${json.wallSeconds.toFixed(1)} s ` +
         `(page load to done ${chromiumSeconds.toFixed(1)} s), Node ${nodeSeconds.toFixed(1)} s (one thread)`,
     );
-    if (process.env.TB_SCREENSHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, "study.png"), fullPage: true });
-    }
+    await screenshots(page, "study");
     await page.close();
   }, 900_000);
 
@@ -171,7 +182,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.fill('#probe-form input[name="budget"]', "20");
     await page.fill('#probe-form input[name="seed"]', "3");
     await page.selectOption('#probe-form select[name="docOrder"]', "identity");
-    await page.click("#probe-form button");
+    await page.click("#probe-form button[type=submit]");
     await page.waitForSelector("#gset-samples");
     return page;
   }
@@ -193,16 +204,16 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
 
     // a G-set answers file missing one example is refused with the example named
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(gIds.slice(1))));
-    await page.click("#tailor-form button");
-    await page.waitForSelector("#evaluate-error:not([hidden])");
-    expect(await page.textContent("#evaluate-error")).toContain(
+    await page.click("#tailor-form button[type=submit]");
+    await page.waitForSelector("#tailor-error:not([hidden])");
+    expect(await page.textContent("#tailor-error")).toContain(
       `7 of the 8 examples needed are answered; missing "${gIds[0]}"`,
     );
 
     await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(gIds)));
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
-    expect(await page.locator("#evaluate-error").isHidden()).toBe(true);
+    expect(await page.locator("#tailor-error").isHidden()).toBe(true);
     const nSamples = JSON.parse((await page.textContent("#nset-samples")) as string) as { toy: number[] };
     expect(nSamples).toEqual(plan.samples);
     expect(await page.getAttribute("#tailor-mode", "data-mode")).toBe(plan.mode);
@@ -211,15 +222,20 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       '#estimate-form input[name="answers"]',
       file("rest.csv", fx.answersCsv(nSamples.toy.map((d) => `toy/${d}`))),
     );
-    await page.click("#estimate-form button");
+    await page.click("#estimate-form button[type=submit]");
     await page.waitForSelector("#estimate-output:not([hidden])");
-    const result = JSON.parse((await page.textContent("#results")) as string);
+    const { provenance, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
     expect(result).toEqual(JSON.parse(JSON.stringify(est)));
     expect(await page.textContent("#estimate-output")).toContain(`${(100 * est.accuracy).toFixed(1)} %`);
-    if (process.env.TB_SCREENSHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, "evaluate.png"), fullPage: true });
-    }
+    // the estimate names its source matrix by sha256 and the settings that made it
+    expect(provenance.data).toEqual({
+      name: "correctness.csv",
+      file: "correctness.csv",
+      sha256: createHash("sha256").update(fx.sourcesCsv).digest("hex"),
+    });
+    expect(provenance.options).toMatchObject({ gset: 8, budget: 20, seed: 3, method: "tailored-plus", level: 0.9 });
+    if (existsSync(join(APP, "../../.git"))) expect(provenance.commit).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
+    await screenshots(page, "evaluate");
     await page.close();
   });
 
@@ -240,25 +256,25 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
       '#tailor-form input[name="answers"]',
       file("g.csv", fx.answersCsv(await ids("#gset-samples")())),
     );
-    await page.click("#tailor-form button");
+    await page.click("#tailor-form button[type=submit]");
     await page.waitForSelector("#look-samples");
     expect(await page.getAttribute("#tailor-mode", "data-mode")).toBe("look");
     expect(await page.locator("#look-step").isVisible()).toBe(true);
     // the estimate waits for the second look's answers
-    expect(await page.locator("#estimate-form button").isDisabled()).toBe(true);
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(true);
     const lookIds = await ids("#look-samples")();
     expect(lookIds).toEqual([...first.toEvaluateIds].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))));
     await page.setInputFiles('#look-form input[name="answers"]', file("l.csv", fx.answersCsv(lookIds)));
-    await page.click("#look-form button");
+    await page.click("#look-form button[type=submit]");
     await page.waitForSelector("#nset-samples");
     expect(await page.getAttribute("#look-mode", "data-mode")).toBe(plan.mode);
     await page.setInputFiles(
       '#estimate-form input[name="answers"]',
       file("rest.csv", fx.answersCsv(await ids("#nset-samples")())),
     );
-    await page.click("#estimate-form button");
+    await page.click("#estimate-form button[type=submit]");
     await page.waitForSelector("#estimate-output:not([hidden])");
-    const result = JSON.parse((await page.textContent("#results")) as string);
+    const { provenance: _p, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
     expect(result).toEqual(JSON.parse(JSON.stringify(est)));
     await page.close();
   });
@@ -301,6 +317,372 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     expect(sizes).toHaveLength(3);
     for (const w of sizes) expect(w).toBeGreaterThan(200);
     expect(await page.locator("table").count()).toBe(2);
+    await page.close();
+  });
+
+  // ---- issue 23: the page as a researcher expects it ------------------------------------------
+
+  /** A small correctness CSV: `models` rows × `examples` columns, seeded. */
+  function smallCsv(models: number, examples: number, seed = 5): string {
+    return formatCorrectnessCsv(syntheticPopulation({ models, examples, seed }));
+  }
+
+  /** The Study view with a tiny study's settings (one method, one budget, one trial). */
+  async function tinyStudy(page: Page, methods = ["random"]): Promise<void> {
+    for (const cb of await page.locator('#study-form input[name="method"]').all()) {
+      const v = (await cb.getAttribute("value")) as string;
+      if (methods.includes(v)) await cb.check();
+      else await cb.uncheck();
+    }
+    await page.fill('#study-form input[name="budgets"]', "20");
+    await page.fill('#study-form input[name="trials"]', "1");
+  }
+
+  /** Visible text whose contrast with its background is below 4.5:1 (WCAG 2 AA), outside plots and disabled controls. */
+  const lowContrast = (page: Page) =>
+    page.evaluate(() => {
+      const lum = (rgb: number[]) => {
+        const c = rgb.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * (c[0] as number) + 0.7152 * (c[1] as number) + 0.0722 * (c[2] as number);
+      };
+      const parse = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+      const bg = (el: Element | null): number[] => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c.length >= 3 && (c.length === 3 || (c[3] as number) > 0)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const out: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement as HTMLElement;
+        if (!(n.textContent ?? "").trim() || !el.checkVisibility() || el.closest("svg, [disabled]")) continue;
+        const fg = parse(getComputedStyle(el).color).slice(0, 3);
+        const a = lum(fg);
+        const b = lum(bg(el));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5)
+          out.push(`${ratio.toFixed(2)} ${el.tagName}.${el.className}: ${(n.textContent ?? "").trim().slice(0, 30)}`);
+      }
+      return out;
+    });
+
+  async function ready(query = ""): Promise<Page> {
+    const page = await open(query);
+    await page.waitForFunction(() => document.documentElement.dataset.status === "ready");
+    return page;
+  }
+
+  test("1. choosing a file selects 'a correctness CSV', shows its shape, and the study runs on it", async () => {
+    const page = await ready();
+    expect(await page.isChecked('#study-form input[name="data"][value="synthetic"]')).toBe(true);
+    await page.setInputFiles('#study-form input[name="csv"]', file("mine.csv", smallCsv(30, 80)));
+    expect(await page.isChecked('#study-form input[name="data"][value="csv"]')).toBe(true);
+    await page.waitForSelector("#study-shape:not([hidden])");
+    expect(await page.textContent("#study-shape")).toContain("30 models × 80 examples");
+    await tinyStudy(page);
+    await page.click("#study-run");
+    await page.waitForSelector("#study-output:not([hidden])");
+    expect(await page.textContent("#study-output h2")).toBe("mine");
+    expect(await page.textContent("#study-output")).toContain("30 models × 80 examples");
+    await page.close();
+  });
+
+  test("2. step 1's settings are locked once they made a G-set; 'start over' unlocks them and resets the flow", async () => {
+    const fx = fixture("median");
+    const page = await probeInPage(fx.sourcesCsv);
+    for (const name of ["gset", "budget", "seed", "level", "source"]) {
+      expect(await page.locator(`#probe-form input[name="${name}"]`).isDisabled(), name).toBe(true);
+    }
+    expect(await page.locator('#probe-form select[name="method"]').isDisabled()).toBe(true);
+    expect(await page.locator("#probe-locked").isVisible()).toBe(true);
+    expect(await page.textContent("#probe-locked")).toMatch(/locked/);
+    await page.click("#probe-reset");
+    expect(await page.locator('#probe-form input[name="level"]').isDisabled()).toBe(false);
+    expect(await page.locator("#probe-output").isHidden()).toBe(true);
+    expect(await page.locator("#tailor-form button[type=submit]").isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  test("3. a step's error shows next to it, in view, and clears the stale plan", async () => {
+    const fx = fixture("median");
+    const page = await probeInPage(fx.sourcesCsv);
+    const ids = (JSON.parse((await page.textContent("#gset-samples")) as string) as { toy: number[] }).toy.map(
+      (d) => `toy/${d}`,
+    );
+    await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(ids)));
+    await page.click("#tailor-form button[type=submit]");
+    await page.waitForSelector("#nset-samples");
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(false);
+    // a bad file: the error is next to step 2, inside the viewport; the previous plan is gone
+    await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", "example,correct\nnope,1\n"));
+    await page.click("#tailor-form button[type=submit]");
+    await page.waitForSelector("#tailor-error:not([hidden])");
+    expect(await page.textContent("#tailor-error")).toMatch(/unknown example id "nope"/);
+    await page.waitForFunction(() => {
+      const r = (document.querySelector("#tailor-error") as HTMLElement).getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    expect(await page.locator("#tailor-output").isHidden()).toBe(true);
+    expect(await page.locator("#estimate-form button[type=submit]").isDisabled()).toBe(true);
+    expect(await page.locator("#estimate-error").isHidden()).toBe(true);
+    await page.close();
+  });
+
+  test("4. the page explains G-set, N-set, native sources, within, beyond and second look, with links to the docs", async () => {
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    const text = (await page.textContent("#view-evaluate")) as string;
+    for (const term of ["G-set", "N-set", "Native sources", "within", "beyond", "Second look"]) {
+      expect(text, term).toContain(term);
+    }
+    const links = await page.$$eval("#view-evaluate a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.some((h) => h.endsWith("docs/TAILORED-PLUS.md#the-method"))).toBe(true);
+    expect(links.every((h) => h.startsWith("https://github.com/tailoredbench/tailoredbench/"))).toBe(true);
+    // a within plan says so in words
+    const fx = fixture("median");
+    const p2 = await probeInPage(fx.sourcesCsv);
+    const ids = (JSON.parse((await p2.textContent("#gset-samples")) as string) as { toy: number[] }).toy;
+    await p2.setInputFiles(
+      '#tailor-form input[name="answers"]',
+      file("g.csv", fx.answersCsv(ids.map((d) => `toy/${d}`))),
+    );
+    await p2.click("#tailor-form button[type=submit]");
+    await p2.waitForSelector("#nset-samples");
+    expect(await p2.textContent("#tailor-mode")).toMatch(/^within: among the sources/);
+    expect(await p2.textContent("#tailor-output")).not.toContain("beyond the sources' range");
+    await p2.close();
+    await page.close();
+  });
+
+  test("5. G-set answers keyed by lm-eval doc ids are detected, said, and used", async () => {
+    const fx = fixture("median");
+    const page = await probeInPage(fx.sourcesCsv);
+    const docs = (JSON.parse((await page.textContent("#gset-samples")) as string) as { toy: number[] }).toy;
+    // the answers keyed by the doc index of the samples JSON ("17"), not the matrix's id ("toy/17")
+    const byDoc = fx.answersCsv(docs.map((d) => `toy/${d}`)).replace(/toy\//g, "");
+    await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", byDoc));
+    await page.click("#tailor-form button[type=submit]");
+    await page.waitForSelector("#nset-samples");
+    expect(await page.textContent("#tailor-output .answers-note")).toMatch(
+      /keyed by lm-eval doc ids \(detected\); 8 of the 8 examples asked for are answered/,
+    );
+    await page.close();
+  });
+
+  test("6. custom ids: the ids to run and an answers template to download; the long note once", async () => {
+    const fx = fixture("median");
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    await page.setInputFiles('#probe-form input[name="source"]', file("custom.csv", fx.sourcesCsv));
+    await page.fill('#probe-form input[name="gset"]', "8");
+    await page.fill('#probe-form input[name="budget"]', "20");
+    await page.click("#probe-form button[type=submit]");
+    await page.waitForSelector("#gset-template-link");
+    const fetchText = (sel: string) =>
+      page.$eval(sel, (a) => fetch((a as HTMLAnchorElement).href).then((r) => r.text()));
+    const ids = ((await fetchText("#gset-ids-link")) as string).trim().split("\n");
+    expect(ids).toHaveLength(8);
+    const template = (await fetchText("#gset-template-link")) as string;
+    expect(template).toBe(`example,correct\n${ids.map((id) => `${id},`).join("\n")}\n`);
+    // the filled template is accepted
+    await page.setInputFiles('#tailor-form input[name="answers"]', file("g.csv", fx.answersCsv(ids)));
+    await page.click("#tailor-form button[type=submit]");
+    await page.waitForSelector("#nset-template-link");
+    const long = "not known to be lm-eval doc indices";
+    const view = (await page.textContent("#view-evaluate")) as string;
+    expect(view.split(long)).toHaveLength(2); // said once
+    expect(await page.textContent("#nset-samples-note")).toMatch(/as in step 1/);
+    await page.close();
+  });
+
+  test("7. more models than examples asks for a confirmation; a synthetic size too large is refused clearly", async () => {
+    const page = await ready();
+    // 20 "models" × 12 "examples": the shape of a transposed matrix
+    await page.setInputFiles('#study-form input[name="csv"]', file("flipped.csv", smallCsv(20, 12)));
+    await page.waitForSelector("#study-shape .warn");
+    expect(await page.textContent("#study-shape")).toContain("20 models × 12 examples");
+    await tinyStudy(page);
+    await page.fill('#study-form input[name="budgets"]', "8");
+    await page.fill('#study-form input[name="gset"]', "4");
+    await page.click("#study-run");
+    await page.waitForSelector("#study-error:not([hidden])");
+    expect(await page.textContent("#study-error")).toMatch(/tick “the rows are models”/);
+    await page.check('#study-form input[name="studyConfirmShape"]');
+    await page.click("#study-run");
+    await page.waitForSelector("#study-output:not([hidden])");
+    expect(await page.locator("#study-error").isHidden()).toBe(true);
+    // synthetic examples = 2e9
+    await page.check('#study-form input[name="data"][value="synthetic"]');
+    await page.fill('#study-form input[name="synExamples"]', "2000000000");
+    await page.click("#study-run");
+    await page.waitForFunction(() => !(document.querySelector("#study-error") as HTMLElement).hidden);
+    const msg = (await page.textContent("#study-error")) as string;
+    expect(msg).toMatch(/synthetic population: models × examples = 120 × 2000000000/);
+    expect(msg).not.toMatch(/typed array/i);
+    await page.close();
+  });
+
+  test("8. results JSON only in the study view; a shared matrix is titled by its meta.json; cancel and time left", async () => {
+    const page = await ready();
+    await page.setInputFiles('#study-form input[name="csv"]', [
+      file("correctness.csv", smallCsv(30, 80)),
+      { name: "meta.json", mimeType: "application/json", buffer: Buffer.from('{"benchmark":"tiny_bench"}') },
+    ]);
+    await page.waitForFunction(
+      () => (document.querySelector('#study-form input[name="dataName"]') as HTMLInputElement).value === "tiny_bench",
+    );
+    await tinyStudy(page);
+    await page.click("#study-run");
+    await page.waitForSelector("#study-output:not([hidden])");
+    expect(await page.textContent("#study-output h2")).toBe("tiny_bench");
+    expect(await page.locator("#study-output figure svg").first().textContent()).toContain("tiny_bench");
+    expect(await page.locator("#results-box").isVisible()).toBe(true);
+    await page.click("#tab-evaluate");
+    expect(await page.locator("#results-box").isVisible()).toBe(false);
+    expect(await page.locator("#view-evaluate pre:visible").count()).toBe(0);
+    await page.click("#tab-study");
+    // a longer study: progress says the time left; Cancel stops it and the next run works
+    await page.check('#study-form input[name="data"][value="synthetic"]');
+    await tinyStudy(page, ["tailored-plus", "random"]);
+    await page.fill('#study-form input[name="trials"]', "40");
+    await page.click("#study-run");
+    await page.waitForFunction(() => /left/.test(document.querySelector("#study-progress span")?.textContent ?? ""));
+    expect(await page.textContent("#study-progress span")).toMatch(/of 80 trials .* elapsed · about .* left/);
+    await page.click("#study-cancel");
+    await page.waitForFunction(() =>
+      /cancelled/.test(document.querySelector("#study-progress span")?.textContent ?? ""),
+    );
+    expect(await page.locator("#study-run").isDisabled()).toBe(false);
+    await tinyStudy(page);
+    await page.click("#study-run");
+    await page.waitForFunction(() =>
+      /cells, 1 trial/.test(document.querySelector("#study-progress span")?.textContent ?? ""),
+    );
+    await page.close();
+  }, 120_000);
+
+  test("8. no horizontal overflow at 768, 390 and 360 px, in both views with their results", async () => {
+    const fx = fixture("median");
+    const page = await ready();
+    await tinyStudy(page, ["tailored-plus", "tailored", "random"]);
+    await page.click("#study-run");
+    await page.waitForSelector("#study-output:not([hidden])");
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await lowContrast(page), "study view with results").toEqual([]);
+    for (const width of [768, 390, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await overflow(), `study view at ${width} px`).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const ev = await probeInPage(fx.sourcesCsv);
+    expect(await lowContrast(ev), "evaluate view with a G-set").toEqual([]);
+    for (const width of [768, 390, 360]) {
+      await ev.setViewportSize({ width, height: 800 });
+      expect(
+        await ev.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+        `evaluate at ${width} px`,
+      ).toBeLessThanOrEqual(0);
+    }
+    await ev.close();
+    await page.close();
+  });
+
+  test("9. the report and the JSON carry the provenance; the page's plots show values on hover", async () => {
+    const csv = smallCsv(30, 80);
+    const page = await ready();
+    await page.setInputFiles('#study-form input[name="csv"]', file("mine.csv", csv));
+    await tinyStudy(page, ["tailored-plus", "random"]);
+    await page.click("#study-run");
+    await page.waitForSelector("#study-output:not([hidden])");
+    const sha = createHash("sha256").update(csv).digest("hex");
+    const json = JSON.parse((await page.textContent("#results")) as string);
+    expect(json.provenance.data).toEqual({ name: "mine", file: "mine.csv", sha256: sha });
+    expect(json.provenance.tool).toBe("TailoredBench web app");
+    expect(json.provenance.version).toMatch(/@tb\/experiment \d+\.\d+\.\d+/);
+    // built from a repository (a checkout or a worktree): the commit is recorded
+    if (existsSync(join(APP, "../../.git"))) expect(json.provenance.commit).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
+    expect(Date.parse(json.provenance.date)).not.toBeNaN();
+    expect(json.provenance.options).toMatchObject({ gset: 10, distance: "manhattan", "level (tailored-plus)": 0.9 });
+    const html = (await page.$eval("#report-link", (a) =>
+      fetch((a as HTMLAnchorElement).href).then((r) => r.text()),
+    )) as string;
+    expect(html).toContain("<h2>Provenance</h2>");
+    expect(html).toContain(`<td>${sha}</td>`);
+    expect(html).toMatch(/<td>method options<\/td><td>gset=10, distance=manhattan/);
+    expect(html).toContain("are drawn at random (from the seed and the trial number) as targets");
+    expect(html).not.toMatch(/<title>[^<]*method:/); // the report's SVG stays as rendered
+    // hover titles on the page's points
+    const titles = await page.$$eval("#study-output figure svg title", (ts) => ts.map((t) => t.textContent ?? ""));
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.some((t) => /method: tailored-plus/.test(t) && /MAE: \d\.\d{3} ± \d\.\d{3}/.test(t))).toBe(true);
+    await page.close();
+  });
+
+  test("10. every control has a label, the tabs work from the keyboard, and text contrast is at least 4.5:1", async () => {
+    const page = await ready();
+    const unlabelled = await page.$$eval("input, select, textarea, button", (els) =>
+      els
+        .filter((el) => {
+          const e = el as HTMLInputElement;
+          if (e.type === "hidden") return false;
+          const named =
+            (e.labels && e.labels.length > 0) ||
+            e.getAttribute("aria-label") ||
+            e.getAttribute("aria-labelledby") ||
+            (e.tagName === "BUTTON" && (e.textContent ?? "").trim() !== "");
+          return !named;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+    // keyboard: focus the Study tab, arrow right → the Evaluate view
+    await page.focus("#tab-study");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.locator("#view-evaluate").isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-evaluate");
+    await page.keyboard.press("Tab"); // into the page: the first link or control of the view
+    expect(await page.evaluate(() => document.activeElement?.closest("#view-evaluate") !== null)).toBe(true);
+    await page.focus("#tab-evaluate");
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.locator("#view-study").isVisible()).toBe(true);
+    // contrast (WCAG 2 relative luminance) of every visible text against its background
+    for (const view of ["#tab-study", "#tab-evaluate"]) {
+      await page.click(view);
+      const low = await lowContrast(page);
+      expect(low, view).toEqual([]);
+    }
+    await page.close();
+  });
+
+  test("the Evaluate view's one-click example: a held-out synthetic model answers every step", async () => {
+    // the held-out model, computed here independently: seed 0, 80 × 300, the 60th percentile of true scores
+    const full = syntheticPopulation({ seed: 0, models: 80, examples: 300 });
+    const acc = full.trueScores();
+    const order = Array.from(acc.keys()).sort((a, b) => (acc[a] as number) - (acc[b] as number));
+    const t = order[48] as number;
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    await page.click("#example-load");
+    await page.waitForSelector("#example-note:not([hidden])");
+    expect(await page.textContent("#example-note")).toContain(`79 source models × 300 examples`);
+    expect(await page.textContent("#example-note")).toContain(full.modelIds[t] as string);
+    await page.waitForSelector("#probe-shape:not([hidden])");
+    await page.click("#probe-run");
+    await page.waitForSelector("#probe-output:not([hidden])");
+    await page.click("#tailor-form .example-answer");
+    await page.waitForSelector("#tailor-mode");
+    if ((await page.getAttribute("#tailor-mode", "data-mode")) === "look") {
+      await page.click("#look-form .example-answer");
+      await page.waitForSelector("#look-mode");
+    }
+    await page.click("#estimate-form .example-answer");
+    await page.waitForSelector("#example-truth");
+    expect(await page.textContent("#example-truth")).toContain(`${(100 * (acc[t] as number)).toFixed(1)} %`);
     await page.close();
   });
 

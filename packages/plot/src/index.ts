@@ -4,10 +4,13 @@ export {
   type HtmlReportOptions,
   htmlReport,
   htmlTable,
+  provenanceRows,
   type ReportPlots,
+  type ReportProvenance,
   reportPlots,
   resultRows,
   settingsRows,
+  splitSentence,
 } from "./report.js";
 export {
   budgetCurvesSpec,
@@ -16,5 +19,7 @@ export {
   estimateScatterSpec,
   type GridOptions,
   type GridPanel,
+  KNOWN_METHODS,
+  methodColors,
   methodOrder,
 } from "./specs.js";

@@ -1,4 +1,4 @@
-import type { CellSummary, ReproduceReport, TrialEstimates } from "@tb/experiment";
+import { type CellSummary, methodNames, type ReproduceReport, type TrialEstimates } from "@tb/experiment";
 import { describe, expect, test } from "vitest";
 import {
   budgetCurvesSpec,
@@ -7,7 +7,11 @@ import {
   escapeHtml,
   estimateScatterSpec,
   htmlReport,
+  KNOWN_METHODS,
+  methodColors,
+  type ReportProvenance,
   renderSvg,
+  splitSentence,
 } from "./index.js";
 
 /** A hand-made cell: only the fields the plots read matter. */
@@ -82,12 +86,44 @@ describe("budgetCurvesSpec", () => {
     expect(at(tau, "A", 40).x).toBeGreaterThan(at(tau, "A", 20).x);
     expect(at(tau, "A", 20).fill).toBe(at(mae, "A", 20).fill);
     expect(at(tau, "A", 20).fill).not.toBe(at(tau, "B", 20).fill);
+    // each point's label (aria, and the web page's hover title) gives the mean ± se, rounded
+    expect(at(tau, "A", 20).label).toBe("inference count N: 20; Kendall τ-b: 0.800 ± 0.010; method: A");
+    expect(at(mae, "B", 40).label).toBe("inference count N: 40; MAE: 0.050 ± 0.010; method: B");
     // the ± se bands are areas, one per method and panel
     expect(svg.match(/aria-roledescription="area mark container"/g)?.length).toBeGreaterThanOrEqual(2);
   });
 
   test("an empty report is refused", () => {
     expect(() => budgetCurvesSpec(report([]))).toThrow(/no results/);
+  });
+
+  test("a built-in method keeps its colour whatever the order and the other methods of the run", async () => {
+    const fillOf = async (cells: CellSummary[], m: string) =>
+      (
+        points(await renderSvg(budgetCurvesSpec(report(cells)))).find((p) =>
+          new RegExp(`method: ${m}(;|$)`).test(p.label),
+        ) as ReturnType<typeof points>[0]
+      ).fill;
+    const plus = [cell("tailored-plus", 20, 0.8, 0.03)];
+    const rnd = [cell("random", 20, 0.5, 0.06)];
+    const tb = [cell("tailored", 20, 0.7, 0.04)];
+    const a = await fillOf([...plus, ...rnd, ...tb], "tailored-plus");
+    const b = await fillOf([...tb, ...rnd, ...plus], "tailored-plus");
+    const c = await fillOf([...rnd, ...plus], "tailored-plus");
+    expect(a).toBe(b);
+    expect(a).toBe(c);
+    expect(await fillOf([...plus, ...rnd], "random")).toBe(await fillOf([...tb, ...rnd], "random"));
+  });
+});
+
+describe("methodColors", () => {
+  test("the fixed list is the registry's; every built-in has its own colour; other names take free ones", () => {
+    expect([...KNOWN_METHODS].sort()).toEqual(methodNames().sort());
+    const all = methodColors([...KNOWN_METHODS, "mine", "yours"]);
+    expect(new Set(Object.values(all)).size).toBe(KNOWN_METHODS.length + 2);
+    // a user's method takes a colour no built-in of the run uses
+    const two = methodColors(["mine", "tailored-plus"]);
+    expect(two.mine).not.toBe(two["tailored-plus"]);
   });
 });
 
@@ -200,6 +236,54 @@ describe("htmlReport", () => {
     const pre = /<pre id="results">([\s\S]*?)<\/pre>/.exec(html)?.[1] as string;
     const json = JSON.parse(pre.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))));
     expect(json.results.map((c: CellSummary) => `${c.method}@${c.budget}`)).toEqual(["A@20", "A@40", "B@20", "B@40"]);
+  });
+
+  test("provenance: tool, version, commit, date, matrix sha256, every option; the split in a sentence; in the JSON too", async () => {
+    const prov: ReportProvenance = {
+      tool: "TailoredBench web app",
+      version: "1.2.3",
+      commit: "abc1234",
+      date: "2026-12-05T10:00:00.000Z",
+      data: { name: "hand-made", file: "correctness.csv", sha256: "e3b0c44298fc1c149afbf4c8996fb924" },
+      options: { gset: 10, distance: "manhattan", level: 0.9 },
+    };
+    const html = await htmlReport(report([...A, ...B]), { provenance: prov });
+    expect(html).toContain("<h2>Provenance</h2>");
+    for (const v of [
+      "TailoredBench web app 1.2.3",
+      "abc1234",
+      "2026-12-05T10:00:00.000Z",
+      "e3b0c44298fc1c149afbf4c8996fb924",
+    ]) {
+      expect(html).toContain(`<td>${v}</td>`);
+    }
+    expect(html).toContain("<td>method options</td><td>gset=10, distance=manhattan, level=0.9</td>");
+    // the hand-made report: 20 of 40 models are targets, drawn at random
+    expect(html).toContain("In each trial 20 of the 40 models (50 %) are drawn at random");
+    const pre = /<pre id="results">([\s\S]*?)<\/pre>/.exec(html)?.[1] as string;
+    const json = JSON.parse(pre.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))));
+    expect(json.provenance).toEqual(prov);
+    // without provenance the options say they are the defaults, not a bare "defaults"
+    expect(await htmlReport(report(A))).toContain("<td>method options</td><td>the methods&#39; defaults</td>");
+  });
+
+  test("splitSentence names the counts of each split kind", () => {
+    const r = report(A);
+    const ex = {
+      ...r,
+      data: {
+        ...r.data,
+        split: "extrapolation" as const,
+        sources: 20,
+        targets: 12,
+        sourceFraction: 0.5,
+        targetFraction: 0.3,
+      },
+    };
+    expect(splitSentence(ex)).toMatch(
+      /the 20 weakest models \(50 %\) are sources, the 12 strongest \(30 %\) are targets/,
+    );
+    expect(splitSentence({ ...r, data: { ...r.data, split: "meta" } })).toMatch(/fixed split stored with the data/);
   });
 
   test("escapeHtml escapes the five HTML metacharacters", () => {

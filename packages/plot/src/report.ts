@@ -74,14 +74,76 @@ export function htmlTable(rows: readonly string[][], numeric = true): string {
   return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${tr}\n</tbody>\n</table>`;
 }
 
-/** The run's settings as label/value pairs (data, split, trials, seed, G-set, method options). */
-export function settingsRows(report: ReproduceReport & { wallSeconds?: number }): string[][] {
+/**
+ * Where a report comes from, for a reader who must redo or trust it: the tool and its version
+ * (and commit, when built from a repository), when it ran, the matrix (name and sha256 of its
+ * file) and every method option with its value, defaults filled in.
+ */
+export interface ReportProvenance {
+  /** What made the report, e.g. "tb reproduce" or "TailoredBench web app". */
+  tool: string;
+  /** Package version of the tool. */
+  version?: string;
+  /** Git commit the tool was built from (when built from a repository). */
+  commit?: string;
+  /** When the run finished (ISO 8601). */
+  date: string;
+  /** The matrix: its display name, the file it came from and that file's sha256 (hex). */
+  data: { name: string; file?: string; sha256?: string };
+  /** Every option of the methods with its value, defaults filled in. */
+  options: Record<string, string | number | boolean>;
+}
+
+/** One sentence saying how the split chose the source and target models of the report. */
+export function splitSentence(report: ReproduceReport): string {
+  const d = report.data;
+  const share = (f: number | undefined) => (f === undefined ? "" : ` (${Math.round(f * 100)} %)`);
+  switch (d.split) {
+    case "random":
+    case "interpolation":
+      return `In each trial ${d.targets} of the ${d.models} models${share(d.targetFraction)} are drawn at random (from the seed and the trial number) as targets, whose scores the methods estimate from the examples they choose; the other ${d.sources} are sources, whose full rows the methods see.`;
+    case "extrapolation":
+      return `One split by accuracy in every trial: the ${d.sources} weakest models${share(d.sourceFraction)} are sources, the ${d.targets} strongest${share(d.targetFraction)} are targets, so every target is stronger than every source (a new model better than the leaderboard).`;
+    case "meta":
+      return `The fixed split stored with the data (meta.json): the same ${d.sources} sources and ${d.targets} targets in every trial.`;
+    default:
+      return `Split ${String(d.split)}: ${d.sources} sources and ${d.targets} targets.`;
+  }
+}
+
+/** The provenance as label/value pairs (header first). */
+export function provenanceRows(p: ReportProvenance): string[][] {
+  const rows: string[][] = [["provenance", "value"]];
+  rows.push(["tool", `${p.tool}${p.version ? ` ${p.version}` : ""}`]);
+  if (p.commit) rows.push(["commit", p.commit]);
+  rows.push(["date", p.date]);
+  rows.push(["data", p.data.name]);
+  if (p.data.file) rows.push(["data file", p.data.file]);
+  if (p.data.sha256) rows.push(["data sha256", p.data.sha256]);
+  return rows;
+}
+
+function optionList(options: Record<string, unknown>): string {
+  return Object.entries(options)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(", ");
+}
+
+/**
+ * The run's settings as label/value pairs (data, split, trials, seed, G-set, method options). With
+ * `options` (every option with its value, e.g. a provenance's), the method options list them
+ * instead of the report's explicit ones alone.
+ */
+export function settingsRows(
+  report: ReproduceReport & { wallSeconds?: number },
+  options?: Record<string, string | number | boolean>,
+): string[][] {
   const d = report.data;
   const rows: string[][] = [
     ["setting", "value"],
     ["data", d.name],
     ["models × examples", `${d.models} × ${d.examples}`],
-    ["split", d.split],
+    ["split", `${d.split}: ${splitSentence(report)}`],
     ["sources / targets", `${d.sources} / ${d.targets}`],
   ];
   if (d.targetFraction !== undefined) rows.push(["target fraction", String(d.targetFraction)]);
@@ -93,8 +155,14 @@ export function settingsRows(report: ReproduceReport & { wallSeconds?: number })
     ["seed", String(report.seed)],
     ["G-set size", String(report.gset)],
   );
-  const opts = Object.entries(report.config ?? {});
-  rows.push(["method options", opts.length === 0 ? "defaults" : opts.map(([k, v]) => `${k}=${String(v)}`).join(", ")]);
+  const given: Record<string, unknown> = { ...(report.config ?? {}) };
+  if (options !== undefined) rows.push(["method options", optionList({ ...options, ...given })]);
+  else {
+    rows.push([
+      "method options",
+      Object.keys(given).length === 0 ? "the methods' defaults" : `${optionList(given)}; the rest the defaults`,
+    ]);
+  }
   if (report.wallSeconds !== undefined) rows.push(["wall time", `${report.wallSeconds.toFixed(1)} s`]);
   rows.push(["schema", `reproduce specVersion ${report.specVersion}`]);
   return rows;
@@ -124,6 +192,11 @@ export interface HtmlReportOptions {
   command?: string;
   /** When the report was made (ISO text); omitted by default so equal runs give equal files. */
   generatedAt?: string;
+  /**
+   * Where the report comes from (tool, version, commit, date, matrix sha256, every option): a
+   * "Provenance" table, the options in the settings, and `provenance` in the embedded JSON.
+   */
+  provenance?: ReportProvenance;
 }
 
 /**
@@ -152,7 +225,9 @@ export async function htmlReport(
   ];
   if (options.command) parts.push(`<p class="muted">Command: <code>${escapeHtml(options.command)}</code></p>`);
   if (options.generatedAt) parts.push(`<p class="muted">Generated ${escapeHtml(options.generatedAt)}</p>`);
-  parts.push("<h2>Settings</h2>", htmlTable(settingsRows(report), false));
+  const prov = options.provenance;
+  if (prov) parts.push("<h2>Provenance</h2>", htmlTable(provenanceRows(prov), false));
+  parts.push("<h2>Settings</h2>", htmlTable(settingsRows(report, prov?.options), false));
   parts.push("<h2>Results</h2>", htmlTable(resultRows(report.results)));
   parts.push(
     "<h2>Accuracy against the budget</h2>",
@@ -172,7 +247,7 @@ export async function htmlReport(
   }
   parts.push(
     "<h2>Results JSON</h2>",
-    `<details><summary>reproduce JSON (specVersion ${report.specVersion})</summary><pre id="results">${escapeHtml(JSON.stringify(report, null, 2))}</pre></details>`,
+    `<details><summary>reproduce JSON (specVersion ${report.specVersion})</summary><pre id="results">${escapeHtml(JSON.stringify(prov ? { ...report, provenance: prov } : report, null, 2))}</pre></details>`,
     "</body>",
     "</html>",
     "",

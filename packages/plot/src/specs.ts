@@ -19,9 +19,86 @@ export function methodOrder(cells: readonly { method: string }[]): string[] {
   return [...new Set(cells.map((c) => c.method))];
 }
 
-/** Ten distinct colours up to ten methods, twenty beyond (so no two methods share one). */
+/**
+ * The built-in methods of `@tb/experiment` in its registry order: each keeps one colour in every
+ * plot, whichever methods a run has and in whatever order they were chosen.
+ */
+export const KNOWN_METHODS: readonly string[] = Object.freeze([
+  "tailored",
+  "tailored-plus",
+  "random",
+  "anchor-points",
+  "gp-irt",
+  "random-learn",
+  "random-search-learn",
+  "aipw",
+  "lasso",
+  "pca",
+  "double-optimize",
+  "anchor-predictor",
+]);
+
+/** Vega's category10, then tableau20's light tones: 20 distinct colours. */
+const PALETTE: readonly string[] = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+  "#aec7e8",
+  "#ffbb78",
+  "#98df8a",
+  "#ff9896",
+  "#c5b0d5",
+  "#c49c94",
+  "#f7b6d2",
+  "#c7c7c7",
+  "#dbdb8d",
+  "#9edae5",
+];
+
+/** Colour order of the built-ins: the three the demo runs first, as they were drawn before. */
+const COLOUR_ORDER: readonly string[] = [
+  "tailored-plus",
+  "tailored",
+  "random",
+  ...KNOWN_METHODS.filter((m) => !["tailored-plus", "tailored", "random"].includes(m)),
+];
+
+/**
+ * The colour of each method: a fixed one for a built-in method (so tailored-plus is the same blue
+ * in every run), the remaining colours in order of appearance for other names.
+ */
+export function methodColors(methods: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const used = new Set<number>();
+  for (const m of methods) {
+    const k = COLOUR_ORDER.indexOf(m);
+    if (k >= 0) {
+      out[m] = PALETTE[k] as string;
+      used.add(k);
+    }
+  }
+  let next = 0;
+  for (const m of methods) {
+    if (out[m] !== undefined) continue;
+    while (used.has(next % PALETTE.length) && used.size < PALETTE.length) next++;
+    out[m] = PALETTE[next % PALETTE.length] as string;
+    used.add(next % PALETTE.length);
+    next++;
+  }
+  return out;
+}
+
+/** A colour scale that gives each method its {@link methodColors} colour. */
 function colorScale(methods: readonly string[]) {
-  return { domain: [...methods], scheme: methods.length > 10 ? "tableau20" : "category10" };
+  const c = methodColors(methods);
+  return { domain: [...methods], range: methods.map((m) => c[m] as string) };
 }
 
 function nonEmpty(report: ReproduceReport): void {
@@ -40,6 +117,9 @@ interface BandRow {
   budget: number;
   metric: string;
   mean: number;
+  se: number;
+  /** What a point says on hover and to a screen reader: N, the metric's mean ± se, the method. */
+  label: string;
   lo: number;
   hi: number;
 }
@@ -55,6 +135,8 @@ function bandRows(cells: readonly CellSummary[], metrics: [keyof CellSummary, st
         budget: c.budget,
         metric: label,
         mean: m.mean,
+        se: m.se,
+        label: `inference count N: ${c.budget}; ${label}: ${m.mean.toFixed(3)} ± ${m.se.toFixed(3)}; method: ${c.method}`,
         lo: m.mean - m.se,
         hi: m.mean + m.se,
       });
@@ -97,7 +179,17 @@ function bandLayer(
         mark: { type: "area", opacity: 0.18 },
         encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" }, color },
       },
-      { mark: { type: "line", point: true, strokeWidth: 2 }, encoding: { x, y, color } },
+      {
+        mark: { type: "line", point: true, strokeWidth: 2 },
+        // the points' labels (aria, and hover titles where a page adds them): rounded, with the se
+        encoding: {
+          x,
+          y,
+          color,
+          tooltip: { field: "label", type: "nominal" } as const,
+          description: { field: "label", type: "nominal" } as const,
+        },
+      },
     ],
   };
 }
@@ -120,7 +212,7 @@ export function budgetCurvesSpec(report: ReproduceReport): TopLevelSpec {
       { data: { values: tau }, ...bandLayer("Kendall τ-b (higher is better)", "Kendall τ-b", methods, false, budgets) },
       { data: { values: mae }, ...bandLayer("MAE (lower is better)", "MAE", methods, true, budgets) },
     ],
-  } as TopLevelSpec;
+  } as unknown as TopLevelSpec;
 }
 
 /**

@@ -1,0 +1,54 @@
+/**
+ * The page's words: what each step of "Evaluate a model" does, and what a plan's mode means, with
+ * links to the project's documentation. Text only — the rules themselves live in @tb/estimate.
+ */
+
+/** The project's repository; the docs are linked there (the page itself fetches nothing). */
+export const REPO = "https://github.com/tailoredbench/tailoredbench";
+
+/** A link to a file of the project's docs, opened in a new tab. */
+export function docLink(path: string, text: string, anchor = ""): string {
+  return `<a href="${REPO}/blob/main/${path}${anchor}" target="_blank" rel="noopener noreferrer">${text}</a>`;
+}
+
+/** "How it works" of each step of the Evaluate view (HTML, static text). */
+export const HOW_IT_WORKS = {
+  intro: `<p>You run your model on a few dozen examples chosen for it, in two or three rounds, and upload its answers after each;
+the page estimates its score on the whole benchmark from those answers and the <b>source models</b>' full results (the matrix of step 1).
+${docLink("README.md", "The method in short", "#how-it-works")} · ${docLink("docs/METHOD.md", "TailoredBench in detail")} · ${docLink("docs/TAILORED-PLUS.md", "tailored-plus")}</p>`,
+  probe: `<p><b>G-set</b>: the few examples (the G-set size) that best separate the source models (K-Medoids over the examples, embedded by the sources' answers).
+Every model is first run on these: its answers there say which sources it resembles.</p>`,
+  tailor: `<p><b>Native sources</b>: the source models that answer the G-set most like yours (distance at most the sources' mean pairwise distance).
+<b>N-set</b>: the G-set plus the medoids of the examples as your model's native sources see them — the examples chosen for <i>your</i> model, N in all.
+tailored-plus first asks where your model stands: <b>within</b> (its G-set score is below the upper quartile of the sources' scores on the G-set) → the N-set above;
+<b>second look</b> (at or above that quartile) → a few more of its tailored examples decide; <b>beyond</b> (still at the top after the second look) → the rest is a stratified random sample, which does not lean on sources that answer like it.
+${docLink("docs/TAILORED-PLUS.md", "How the mode is chosen", "#the-method")}</p>`,
+  look: `<p><b>Second look</b>: ten G-set answers cannot tell a strong model inside the sources' range from one above them.
+Its answers on a few more of its tailored examples are compared with the sources' on the same examples, by the same upper-quartile rule: below → within (the examples stay in its N-set), at or above → beyond.
+${docLink("docs/TAILORED-PLUS.md", "The second look", "#the-second-look-adopted-2026-11-30")}</p>`,
+  estimate: `<p><b>Estimate</b>: within, a blend of a ridge regression over all sources and TailoredBench's calibrated estimate from the native sources, with a split-conformal interval from the sources' leave-one-out errors;
+beyond, a stratified estimate with its own interval. The rank places the estimate among the sources' true scores.
+${docLink("docs/TAILORED-PLUS.md", "Estimates and intervals", "#intervals-where-the-misses-were-and-the-fix-adopted-2026-11-30")}</p>`,
+} as const;
+
+/** Why a plan asks for the examples it asks for, in a sentence (the mode is the estimate package's). */
+export function planWording(p: {
+  mode: string;
+  outOfRange: "above" | "below" | null;
+  nativeSources: number;
+  fallback: string;
+}): string {
+  const relaxed = p.fallback !== "none" ? " (no source was within the mean distance d̄: the threshold was relaxed)" : "";
+  switch (p.mode) {
+    case "beyond":
+      return p.outOfRange === "above"
+        ? "beyond: above every source model on the G-set, so the rest is a stratified random sample of the benchmark (it does not lean on sources that answer like it)"
+        : "beyond: at the top of the sources on the examples answered (at or above the upper quartile of their scores), so the rest is a stratified random sample of the benchmark — not necessarily out of the sources' range";
+    case "look":
+      return "second look: at the top of the sources on the G-set (at or above the upper quartile of their scores there); a few more of its tailored examples decide between within and beyond";
+    case "within":
+      return `within: among the sources on the examples answered (below the upper quartile of their scores); ${p.nativeSources} native sources, and the N-set is their cluster medoids${relaxed}`;
+    default:
+      return `${p.nativeSources} native sources; the N-set is their cluster medoids${relaxed}`;
+  }
+}
