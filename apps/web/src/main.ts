@@ -7,6 +7,7 @@
  * on load, then sets `document.documentElement.dataset.status` to "done" (or "error") and puts the
  * reproduce JSON in `<pre id="results">`.
  */
+import { sha256Hex } from "@tb/core";
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import { buildInfo } from "./build-info.js";
@@ -17,7 +18,6 @@ import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
 import { DEMO_STUDY, type StudySettings } from "./settings.js";
-import { sha256Hex } from "./sha256.js";
 import { type CsvShape, checkSyntheticSize, csvShape } from "./shape.js";
 import "./style.css";
 

@@ -4,7 +4,8 @@
  * sha256, and every method option with its value — the page's settings and, for the rest, the
  * methods' documented defaults.
  */
-import { DEFAULT_RANGE_QUANTILE, DEFAULT_SECOND_LOOK } from "@tb/estimate";
+import { EVALUATION_DEFAULTS } from "@tb/estimate";
+import { DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
 import type { ReportProvenance } from "@tb/plot";
 import { buildInfo } from "./build-info.js";
 import type { StudySettings } from "./settings.js";
@@ -20,7 +21,7 @@ export function studyOptions(s: StudySettings): Record<string, string | number |
   const o: Record<string, string | number | boolean> = {};
   const tb = has("tailored") || has("tailored-plus");
   if (tb) {
-    o.gset = s.gset ?? 10;
+    o.gset = s.gset ?? EVALUATION_DEFAULTS.gset;
     o.distance = "manhattan";
     o.standardize = true;
     o.thresholdCompare = "le";
@@ -33,9 +34,9 @@ export function studyOptions(s: StudySettings): Record<string, string | number |
     o["level (tailored)"] = s.level ?? "none (no interval)";
   }
   if (has("tailored-plus")) {
-    o["level (tailored-plus)"] = s.level ?? 0.9;
+    o["level (tailored-plus)"] = s.level ?? EVALUATION_DEFAULTS.level;
     o.rangeQuantile = DEFAULT_RANGE_QUANTILE;
-    o.secondLook = DEFAULT_SECOND_LOOK;
+    o.secondLook = EVALUATION_DEFAULTS.secondLook;
     o.plusMode = "auto";
   }
   if (has("random")) o.randomMode = "shared";

@@ -1,5 +1,6 @@
 /** The page's pure helpers, in Node: each against hand-computed facts or an independent implementation. */
 import { createHash } from "node:crypto";
+import { sha256Hex } from "@tb/core";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatCorrectnessCsv, lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
@@ -8,7 +9,6 @@ import { loadSourceCsv } from "../src/evaluate.js";
 import { planWording } from "../src/explain.js";
 import { withHoverTitles } from "../src/hover.js";
 import { duration, secondsLeft } from "../src/progress.js";
-import { sha256Hex } from "../src/sha256.js";
 import { csvShape } from "../src/shape.js";
 import { runStudy } from "../src/study.js";
 import { fixture } from "./fixture.js";

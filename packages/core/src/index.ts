@@ -15,7 +15,7 @@ export {
 export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
-export { canonicalCsvLines, matrixSha256, type SourceRef, sourceRef } from "./sha256.js";
+export { canonicalCsvLines, matrixSha256, type SourceRef, sha256Hex, sourceRef } from "./sha256.js";
 export {
   KeyedByObject,
   WeakTable,

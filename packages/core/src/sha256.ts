@@ -25,6 +25,13 @@ export function canonicalCsvLines(matrix: CorrectnessMatrix, emit: (line: string
   }
 }
 
+/** sha256 of some bytes, as 64 lowercase hex digits (pure JavaScript, the same in a browser). */
+export function sha256Hex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const b of sha256(bytes)) hex += b.toString(16).padStart(2, "0");
+  return hex;
+}
+
 /**
  * sha256 (64 lowercase hex digits) of a matrix's canonical CSV text ({@link canonicalCsvLines}).
  * Two files that parse to the same matrix — same ids, values, row and column order — get the same
