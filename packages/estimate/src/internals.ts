@@ -9,6 +9,15 @@ export {
   nativeMean,
 } from "./calibrate.js";
 export {
+  agrestiMinSe,
+  normalCdf,
+  type PairedDesignKind,
+  type PairedDifference,
+  PairedRun,
+  type PairedRunOptions,
+  type PairedState,
+} from "./evaluation/compare.js";
+export {
   protocolOptions,
   type SlotFields,
   TailoredRun,

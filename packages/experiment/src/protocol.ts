@@ -10,7 +10,7 @@ import {
   workspaceKey,
   workspaceOf,
 } from "@tb/core";
-import { evaluateEstimates, meanSe } from "@tb/metrics";
+import { evaluateEstimates, meanSe, pairOrder } from "@tb/metrics";
 import type { ResolvedMethodModule } from "./custom.js";
 import { createMethod, type MethodConfig } from "./registry.js";
 import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
@@ -48,6 +48,10 @@ export interface TrialRecord {
   mse: number;
   /** Largest number of distinct examples any target's oracle answered. */
   maxQueried: number;
+  /** Pair order (docs/DESIGN.md §3.3): share of target pairs ≥ {@link PAIR_GAP} apart in truth ordered right (NaN: no such pair). */
+  pairOrder?: number;
+  /** How many target pairs were ≥ {@link PAIR_GAP} apart in truth. */
+  pairOrderPairs?: number;
   /** With intervals: the share of targets whose true score lies inside its interval. */
   coverage?: number;
   /** With intervals: their mean width. */
@@ -177,6 +181,9 @@ export function runTrial(
     maxQueried: run.maxQueried,
     seconds: (performance.now() - t0) / 1000,
   };
+  const po = pairOrder(run.estimates, truth, PAIR_GAP);
+  rec.pairOrder = po.share;
+  rec.pairOrderPairs = po.pairs;
   if (run.diagnostics) rec.diagnostics = run.diagnostics;
   if (run.intervals) {
     const { lower, upper, level } = run.intervals;
@@ -241,6 +248,9 @@ export function trialEstimates(
   return out;
 }
 
+/** Smallest true difference of a target pair that {@link CellSummary.pairOrder} scores (five points). */
+export const PAIR_GAP = 0.05;
+
 /** Mean ± standard error (std with ddof 0 over √trials). */
 export interface MeanSe {
   mean: number;
@@ -264,6 +274,12 @@ export interface CellSummary {
   nBar?: MeanSe;
   /** Native selections that fell back because no source was within d̄ (summed over trials). */
   nativeFallbacks?: number;
+  /**
+   * Of the target pairs whose true scores differ by ≥ `gap`, the share ordered right: per trial,
+   * then mean ± se over the trials that have such a pair (`share` null when none has); `pairs` is
+   * the mean number of such pairs per trial.
+   */
+  pairOrder?: { gap: number; share: MeanSe | null; pairs: number };
   /** Interval coverage over trials (each trial: the share of targets inside), with intervals. */
   coverage?: MeanSe;
   /** Mean interval width over trials, with intervals. */
@@ -301,6 +317,15 @@ export function summarize(records: readonly TrialRecord[]): CellSummary[] {
       seconds: g.reduce((s, r) => s + r.seconds, 0),
       perTrial: { kendallTau: g.map((r) => r.kendallTau), mae: g.map((r) => r.mae) },
     };
+    const po = g.filter((r) => r.pairOrderPairs !== undefined);
+    if (po.length === g.length) {
+      const shares = po.filter((r) => (r.pairOrderPairs as number) > 0).map((r) => r.pairOrder as number);
+      cell.pairOrder = {
+        gap: PAIR_GAP,
+        share: shares.length > 0 ? meanSe(shares) : null,
+        pairs: po.reduce((a, r) => a + (r.pairOrderPairs as number), 0) / po.length,
+      };
+    }
     const nb = g.map((r) => r.diagnostics?.nBarMean).filter((v): v is number => typeof v === "number");
     if (nb.length === g.length) cell.nBar = meanSe(nb);
     const fb = g.map((r) => r.diagnostics?.nativeFallbacks).filter((v): v is number => typeof v === "number");

@@ -53,6 +53,7 @@ describe("package entry", () => {
       "mse",
       "nanToZero",
       "oneSidedZTest",
+      "pairOrder",
       "pairwiseRankAccuracy",
       "pearson",
       "spearman",

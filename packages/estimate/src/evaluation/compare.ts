@@ -1,0 +1,286 @@
+/**
+ * The paired comparison of two models A and B (docs/DESIGN.md §3.6): one shared design for both —
+ * the G-set, then a difficulty-stratified random sample of the other examples — and a
+ * model-assisted estimate of the difference of their accuracies with its design standard error.
+ * A resumable evaluation of a group of two targets (`EvaluationRun`), driven like any other.
+ */
+import {
+  type CorrectnessMatrix,
+  checkAnswers,
+  type EvaluationContext,
+  type EvaluationRequest,
+  type EvaluationRun,
+  type MethodResult,
+  range,
+  TbError,
+  type Workspace,
+  workspaceOf,
+} from "@tb/core";
+import type { DistanceMetric } from "@tb/embedding";
+import { normalQuantile } from "../interval.js";
+import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "../plus/design.js";
+import { DEFAULT_RESIDUAL_ALPHA } from "../plus/method.js";
+import { probe } from "../tailored.js";
+
+/** How the shared examples are chosen: `stratified` (G-set + difficulty strata, the default) or a plain shared `random` sample. */
+export type PairedDesignKind = "stratified" | "random";
+
+/** Options of a {@link PairedRun}. */
+export interface PairedRunOptions {
+  /** `stratified` (default): the G-set, then a difficulty-stratified sample; `random`: one uniform sample. */
+  design?: PairedDesignKind;
+  /** G-set size (stratified design); default 10. */
+  gset?: number;
+  /** Nominal level of the difference's interval; default 0.9. */
+  level?: number;
+  /** Number of strata (stratified design); default `defaultStrata(budget − gset)`. */
+  strata?: number;
+  /** G-set distance and standardisation, as in tailored-plus. */
+  metric?: DistanceMetric;
+  standardize?: boolean;
+  workspace?: Workspace;
+}
+
+/** The estimated difference A − B of a paired comparison. */
+export interface PairedDifference {
+  /** Estimated accuracy of A minus that of B. */
+  difference: number;
+  /** Its standard error. */
+  se: number;
+  /** Interval for the difference at `level`, within [−1, 1]. */
+  interval: [number, number];
+  level: number;
+  /** P(A is better than B): `Φ(difference / se)`, the normal approximation. */
+  probabilityABetter: number;
+  /** Each model's own estimate from the same examples (their difference is `difference`). */
+  accuracies: [number, number];
+  /** Examples where A and B answered differently, of those asked. */
+  disagreements: number;
+}
+
+/** What a {@link PairedRun} keeps (for saving and restoring). */
+export interface PairedState {
+  gset: Int32Array;
+  picks: Int32Array;
+  strata: number;
+  answers: [Float64Array | null, Float64Array | null];
+}
+
+/**
+ * Standard normal CDF Φ(z) by Abramowitz & Stegun 26.2.17 (absolute error below 7.5e-8, ample
+ * for a displayed probability).
+ */
+export function normalCdf(z: number): number {
+  if (Number.isNaN(z)) return Number.NaN;
+  if (z === Number.POSITIVE_INFINITY) return 1;
+  if (z === Number.NEGATIVE_INFINITY) return 0;
+  const x = Math.abs(z);
+  const t = 1 / (1 + 0.2316419 * x);
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  const upper = (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+  return z >= 0 ? 1 - upper : upper;
+}
+
+/**
+ * The Agresti–Min standard error of a difference of matched proportions (Agresti & Min 2005,
+ * *Stat. Med.* 24:729–740: add ½ to each cell of the 2×2 table, so to each discordant count, and 2
+ * to n), here of the mean of `d = y_A − y_B` over `m` random draws from `R` examples, with the
+ * finite-population correction: `√(((p̃₁₂ + p̃₂₁) − (p̃₁₂ − p̃₂₁)²)/(m + 2) · (1 − m/R))`, `p̃₁₂ =
+ * (Σ max(d, 0) + ½)/(m + 2)`, `p̃₂₁ = (Σ max(−d, 0) + ½)/(m + 2)`. Never 0: a sample where A and B
+ * agreed everywhere still says the disagreement is uncertain.
+ */
+export function agrestiMinSe(d: ArrayLike<number>, R: number): number {
+  const m = d.length;
+  let up = 0;
+  let down = 0;
+  for (let i = 0; i < m; i++) {
+    const v = d[i] as number;
+    if (v > 0) up += v;
+    else down -= v;
+  }
+  const p12 = (up + 0.5) / (m + 2);
+  const p21 = (down + 0.5) / (m + 2);
+  const v = (p12 + p21 - (p12 - p21) ** 2) / (m + 2);
+  return Math.sqrt(v * Math.max(0, 1 - m / R));
+}
+
+/**
+ * A paired comparison as a resumable evaluation of two targets (A = 0, B = 1) with one request
+ * each: the same examples for both (reason `"paired"`). The design does not depend on any answer,
+ * so one round is enough. Streams: `gset` and `strata` (stratified) or `sample` (random) under the
+ * evaluation's stream.
+ */
+export class PairedRun implements EvaluationRun {
+  readonly method = "paired";
+  readonly targets = 2;
+  readonly budget: number;
+  readonly sources: CorrectnessMatrix;
+  readonly design: PairedDesignKind;
+  readonly level: number;
+  /** Examples asked of both, in order: the G-set, then the draws ascending. */
+  readonly examples: Int32Array;
+  readonly state: PairedState;
+
+  constructor(ctx: EvaluationContext, options: PairedRunOptions = {}, restored?: PairedState) {
+    const where = "paired";
+    this.sources = ctx.sources;
+    this.budget = ctx.budget;
+    this.design = options.design ?? "stratified";
+    this.level = options.level ?? 0.9;
+    if (this.design !== "stratified" && this.design !== "random") {
+      throw new TbError(
+        "E_USAGE",
+        `${where}: design must be "stratified" or "random", got ${JSON.stringify(this.design)}`,
+      );
+    }
+    if (!(this.level > 0 && this.level < 1)) {
+      throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(this.level)}`);
+    }
+    if (ctx.targets !== 2) throw new TbError("E_USAGE", `${where}: a comparison has 2 targets, got ${ctx.targets}`);
+    const n = ctx.sources.cols;
+    if (ctx.sources.rows < 3) {
+      throw new TbError("E_INPUT", `${where}: need at least 3 source models, got ${ctx.sources.rows}`);
+    }
+    const g = this.design === "random" ? 0 : (options.gset ?? 10);
+    if (!(Number.isInteger(g) && g >= 1) && this.design === "stratified") {
+      throw new TbError("E_USAGE", `${where}: gset must be an integer ≥ 1, got ${String(options.gset)}`);
+    }
+    if (!(Number.isInteger(ctx.budget) && ctx.budget >= g + 2 && ctx.budget <= n)) {
+      throw new TbError(
+        "E_USAGE",
+        `${where}: budget must be an integer of at least ${g + 2} (the G-set and two draws) and at most the ${n} examples, got ${String(ctx.budget)}`,
+      );
+    }
+    const extra = ctx.budget - g;
+    if (
+      options.strata !== undefined &&
+      !(Number.isInteger(options.strata) && options.strata >= 1 && options.strata <= extra)
+    ) {
+      throw new TbError(
+        "E_USAGE",
+        `${where}: strata must be an integer in [1, ${extra}], got ${String(options.strata)}`,
+      );
+    }
+    if (restored) {
+      this.state = restored;
+    } else if (this.design === "random") {
+      const picks = ctx.rng.child("sample").sample(range(n), ctx.budget).sort();
+      this.state = { gset: new Int32Array(0), picks, strata: 1, answers: [null, null] };
+    } else {
+      const ws = workspaceOf(ctx.workspace ?? options.workspace, `${where}: workspace`);
+      const po: { gset: number; metric?: DistanceMetric; standardize?: boolean; workspace?: Workspace } = { gset: g };
+      if (options.metric !== undefined) po.metric = options.metric;
+      if (options.standardize !== undefined) po.standardize = options.standardize;
+      if (ws !== undefined) po.workspace = ws;
+      const gset = probe(ctx.sources, ctx.rng.child("gset"), po).gset;
+      const d = stratifiedDesign(
+        sourceMeans(ctx.sources),
+        gset,
+        extra,
+        ctx.rng.child("strata"),
+        options.strata ?? defaultStrata(extra),
+      );
+      this.state = { gset, picks: d.picks, strata: d.strata, answers: [null, null] };
+    }
+    const ex = new Int32Array(this.state.gset.length + this.state.picks.length);
+    ex.set(this.state.gset, 0);
+    ex.set(this.state.picks, this.state.gset.length);
+    this.examples = ex;
+  }
+
+  get done(): boolean {
+    return this.state.answers[0] !== null && this.state.answers[1] !== null;
+  }
+
+  requests(): EvaluationRequest[] {
+    const out: EvaluationRequest[] = [];
+    for (const t of [0, 1]) {
+      if (this.state.answers[t] === null) out.push({ target: t, examples: this.examples, reason: "paired" });
+    }
+    return out;
+  }
+
+  answer(target: number, answers: ArrayLike<number>): void {
+    if (target !== 0 && target !== 1)
+      throw new TbError("E_USAGE", `paired: target must be 0 (A) or 1 (B), got ${String(target)}`);
+    if (this.state.answers[target] !== null) {
+      throw new TbError("E_USAGE", `paired: target ${target} has no open request (it is done)`);
+    }
+    this.state.answers[target] = checkAnswers(answers, this.examples.length, `paired: answers of target ${target}`);
+  }
+
+  /** The difference A − B with its interval and P(A better). */
+  difference(): PairedDifference {
+    const [a, b] = this.state.answers;
+    if (a === null || b === null) throw new TbError("E_USAGE", "paired: both models must answer before the difference");
+    const n = this.sources.cols;
+    const d = Float64Array.from(a, (v, i) => v - (b[i] as number));
+    const g = this.state.gset.length;
+    const draws = d.subarray(g);
+    let diff: number;
+    let accA: number;
+    let accB: number;
+    let designSe: number;
+    if (this.design === "random") {
+      accA = mean(a);
+      accB = mean(b);
+      diff = mean(d);
+      designSe = Math.sqrt((sampleVar(d) / d.length) * Math.max(0, 1 - d.length / n));
+    } else {
+      const st = designFromPicks(sourceMeans(this.sources), this.state.gset, this.state.picks, this.state.strata);
+      // the G-set counts exactly and stays out of the residual means (poolCount 0): the residual
+      // means rest on the random draws alone, so the estimate is design-consistent
+      const est = (y: Float64Array) =>
+        designEstimate(this.sources, st, this.state.gset, this.examples, y, DEFAULT_RESIDUAL_ALPHA, -1, 0);
+      const e = est(d);
+      diff = e.accuracy;
+      designSe = e.se;
+      accA = est(a).accuracy;
+      accB = est(b).accuracy;
+    }
+    const R = n - g;
+    const se = Math.max(designSe, (R / n) * agrestiMinSe(draws, R));
+    const z = normalQuantile(0.5 + this.level / 2);
+    let disagreements = 0;
+    for (const v of d) if (v !== 0) disagreements++;
+    return {
+      difference: diff,
+      se,
+      interval: [Math.max(-1, diff - z * se), Math.min(1, diff + z * se)],
+      level: this.level,
+      probabilityABetter: se > 0 ? normalCdf(diff / se) : diff > 0 ? 1 : diff < 0 ? 0 : 0.5,
+      accuracies: [accA, accB],
+      disagreements,
+    };
+  }
+
+  /** Both models' estimates (from the shared examples), with the difference in the diagnostics. */
+  result(): MethodResult {
+    if (!this.done) throw new TbError("E_USAGE", "paired: result() before both models answered");
+    const r = this.difference();
+    return {
+      estimates: Float64Array.from(r.accuracies),
+      diagnostics: {
+        difference: r.difference,
+        differenceSe: r.se,
+        differenceLower: r.interval[0],
+        differenceUpper: r.interval[1],
+        level: r.level,
+        probabilityABetter: r.probabilityABetter,
+      },
+    };
+  }
+}
+
+function mean(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s / v.length;
+}
+
+function sampleVar(v: Float64Array): number {
+  const m = mean(v);
+  let s = 0;
+  for (const x of v) s += (x - m) * (x - m);
+  return v.length > 1 ? s / (v.length - 1) : 0;
+}
