@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, type RandomStream, TbError, wilsonInterval } from "@tb/core";
+import { type CorrectnessMatrix, checkPrecisionOptions, type RandomStream, TbError, wilsonInterval } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { normalQuantile } from "../interval.js";
 import { checkTailoredOptions, type TailoredOptions, type TailorPlan, tailorWith } from "../tailored.js";
@@ -244,6 +244,15 @@ export interface TailoredPlusOptions
    * 0 turns the second look off (the mode then rests on the G-set alone). Default 0.3.
    */
   secondLook?: number;
+  /**
+   * Precision on demand (docs/DESIGN.md §3.5): the target half-width of the interval at `level`.
+   * After the base design (`budget` examples), while the half-width is above it, more rounds of
+   * difficulty-stratified random draws, the total doubling each round up to `maxBudget`. Off by
+   * default. Needs `maxBudget`.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples a target is asked, in all (≥ budget). */
+  maxBudget?: number;
 }
 
 /** How one target was treated. */
@@ -316,6 +325,10 @@ export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"
   const sl = o.secondLook ?? DEFAULT_SECOND_LOOK;
   if (!(typeof sl === "number" && sl >= 0 && sl < 1)) {
     throw new TbError("E_USAGE", `${where}: secondLook must be a share in [0, 1), got ${String(sl)}`);
+  }
+  if (o.precision !== undefined || o.maxBudget !== undefined) {
+    // the budget and the examples are checked where they are known (the evaluation's start)
+    checkPrecisionOptions(o, 1, Number.MAX_SAFE_INTEGER, where);
   }
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
     throw new TbError("E_USAGE", `${where}: strata must be an integer ≥ 1, got ${String(o.strata)}`);
