@@ -14,6 +14,13 @@ export {
 } from "./matrix.js";
 export type { EvaluationMethod, MethodContext, MethodIntervals, MethodResult } from "./method.js";
 export { createOracle, type Oracle } from "./oracle.js";
+export {
+  checkPrecisionOptions,
+  lookLevel,
+  normalQuantile,
+  precisionTotals,
+  wilsonInterval,
+} from "./precision.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
 export { canonicalCsvLines, matrixSha256, type SourceRef, sha256Hex, sourceRef } from "./sha256.js";
 export {

@@ -25,6 +25,8 @@ const EVALUATE_OPTIONS = new Set([
   "level",
   "gset",
   "secondLook",
+  "precision",
+  "maxBudget",
   "examples",
   "workspace",
   "metric",
@@ -42,7 +44,9 @@ const EVALUATE_OPTIONS = new Set([
  * the top of the sources) a second look, then the rest of its coreset — and the estimate, its
  * interval and the model's rank among the sources. `ask(ids)` runs the model on those examples
  * and returns its correctness (0/1 or a score in [0, 1]) in the same order; it is never asked for
- * more than `budget` distinct examples in all.
+ * more than `budget` distinct examples in all — or, with `precision`, `maxBudget`: then rounds of
+ * random draws follow until the interval's half-width is at most `precision`
+ * (`reachedPrecision`).
  *
  * ```ts
  * const r = await evaluate(sourceRows, async (ids) => runMyModel(ids), { budget: 30, seed: 0 });

@@ -66,6 +66,7 @@ export {
   DEFAULT_SECOND_LOOK,
   gsetScores,
   type PlusEstimate,
+  plausibleEnds,
   plusBeyond,
   plusMode,
   plusWithin,

@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, normalQuantile, TbError } from "@tb/core";
 import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
 
 /** The parts of a tailored plan an interval needs (a `TailorPlan` has them). */
@@ -189,43 +189,8 @@ export function estimateInterval(
   return { interval: [lower, upper], ...base };
 }
 
-/**
- * Standard normal quantile `Φ⁻¹(p)` for `p ∈ (0, 1)`: Acklam's rational approximation (relative
- * error below 1.2e-9, ample for interval widths).
- *
- * @param p - A probability in (0, 1).
- * @returns `z` with `Φ(z) = p`.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new TbError("E_USAGE", `normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
-  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
-  const [d0, d1, d2, d3] = d as [number, number, number, number];
-  const lowP = 0.02425;
-  if (p < lowP) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
-  } else if (p <= 1 - lowP) {
-    const q = p - 0.5;
-    const r = q * q;
-    return (
-      ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
-      (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
-    );
-  }
-  const q = Math.sqrt(-2 * Math.log(1 - p));
-  return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
-}
+/** Standard normal quantile `Φ⁻¹(p)` (lives in @tb/core with the other interval arithmetic). */
+export { normalQuantile };
 
 /**
  * Leave-one-out errors `P̂_s − P_s` of the calibrated estimate for **every** source as a

@@ -13,17 +13,26 @@
  *      without a second look, one stratified design shared by those targets (`strata`);
  * 3. tailored-plus after a second look: the rest of its tailored coreset (`nset`, t) or stratified
  *    draws around the examples answered (`look-strata`, t).
+ * 4. tailored-plus with `precision` (docs/DESIGN.md §3.5, "Precision on demand"): while the
+ *    interval's half-width is above `precision` and fewer than `maxBudget` examples were asked,
+ *    difficulty-stratified random draws over the examples not yet asked (`precision`, t), the
+ *    total doubling each round; every look at the Bonferroni level of the schedule's looks.
  */
 import {
   type CorrectnessMatrix,
   checkAnswers,
+  checkPrecisionOptions,
   type EvaluationContext,
   type EvaluationRequest,
   type EvaluationRun,
+  lookLevel,
   type MethodResult,
+  normalQuantile,
+  precisionTotals,
   type RandomStream,
   TbError,
   type Workspace,
+  wilsonInterval,
   workspaceOf,
 } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
@@ -32,11 +41,14 @@ import { estimateFromClusters, nativeMean } from "../calibrate.js";
 import { sourceCalibrationErrors } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
 import {
+  beyondStandardError,
   defaultStrata,
+  designEstimate,
   designFromPicks,
   type StratifiedDesign,
   sourceMeans,
   stratifiedDesign,
+  stratify,
 } from "../plus/design.js";
 import { conformalHalfWidth } from "../plus/learned.js";
 import {
@@ -62,7 +74,19 @@ export type TailoredMethod = "tailored" | "tailored-plus";
 export type TailoredRunOptions = TailoredOptions & Omit<TailoredPlusOptions, keyof TailoredOptions>;
 
 /** Where a target is in the protocol. */
-export type TargetStage = "gset" | "look" | "final" | "done";
+export type TargetStage = "gset" | "look" | "final" | "precision" | "done";
+
+/**
+ * A target's precision stage: the examples its base design asked (`fixed`, counted exactly), the
+ * strata of the others by difficulty and the random draws from them so far, in the order drawn.
+ */
+export interface PrecisionDesign {
+  fixed: Int32Array;
+  strata: number;
+  picks: Int32Array;
+  /** The half-width at the last look (why the open round was asked). */
+  halfWidth: number;
+}
 
 /** One target's design: what it was asked and how its estimate is computed (all indices). */
 export interface TargetDesign {
@@ -89,6 +113,8 @@ export interface TargetDesign {
   design?: { fixed: Int32Array; picks: Int32Array; strata: number };
   /** Whether a second look was taken. */
   secondLook: boolean;
+  /** tailored-plus with `precision`, once its base design was not precise enough. */
+  precision?: PrecisionDesign;
 }
 
 interface Slot extends TargetDesign {
@@ -96,10 +122,20 @@ interface Slot extends TargetDesign {
   asked: number[];
   pending: Int32Array | null;
   reason: string;
+  /** Rounds of questions answered. */
+  rounds?: number;
   /** The second look's coreset so far (G-set and its medoids, as K-Medoids returned them). */
   lookNset?: Int32Array;
   built?: StratifiedDesign;
-  est?: { accuracy: number; interval: [number, number] | null; blend?: number; averaged?: boolean; flag?: OutOfRange };
+  est?: {
+    accuracy: number;
+    interval: [number, number] | null;
+    blend?: number;
+    averaged?: boolean;
+    flag?: OutOfRange;
+    /** With `precision`: whether the interval's half-width reached it. */
+    reached?: boolean;
+  };
 }
 
 /** The per-target estimate of a finished target. */
@@ -107,6 +143,10 @@ export interface TargetEstimate {
   accuracy: number;
   /** At the run's level; `null` for TailoredBench without a level. */
   interval: [number, number] | null;
+  /** With `precision`: whether the interval's half-width `(upper − lower)/2` is at most it. */
+  reachedPrecision?: boolean;
+  /** Rounds of questions the target answered. */
+  rounds: number;
 }
 
 const OPTION_KEYS = [
@@ -129,6 +169,8 @@ const OPTION_KEYS = [
   "residualAlpha",
   "strata",
   "secondLook",
+  "precision",
+  "maxBudget",
 ] as const;
 
 /** The options that shape the protocol (everything but the workspace and cache size), for JSON. */
@@ -160,6 +202,8 @@ export class TailoredRun implements EvaluationRun {
   private difficulty: Float64Array | undefined;
   private fallbacks = 0;
   private readonly nBars: number[] = [];
+  /** Per target, the order in which its precision stage draws (recomputed from the stream). */
+  private readonly drawOrder = new Map<number, Int32Array>();
 
   /**
    * @param restored internal: the state of a saved run ({@link restoreRun}); a new run computes
@@ -189,6 +233,10 @@ export class TailoredRun implements EvaluationRun {
         `${method}: budget ${ctx.budget} must be an integer larger than the G-set size ${g} and at most the ${n} examples`,
       );
     }
+    if (options.precision !== undefined && method !== "tailored-plus") {
+      throw new TbError("E_USAGE", `${method}: precision applies to tailored-plus only`);
+    }
+    checkPrecisionOptions(options, ctx.budget, n, method);
     if (options.strata !== undefined && options.strata > ctx.budget - g) {
       throw new TbError(
         "E_USAGE",
@@ -242,12 +290,15 @@ export class TailoredRun implements EvaluationRun {
       s.answers.set(j, values[i] as number);
     });
     s.pending = null;
+    s.rounds = (s.rounds ?? 0) + 1;
     if (s.stage === "gset") {
       if (this.slots.every((x) => x.pending === null)) this.afterGset();
     } else if (s.stage === "look") {
       this.afterLook(s);
     } else if (s.stage === "final") {
       this.finish(s);
+    } else if (s.stage === "precision") {
+      this.afterPrecision(s);
     }
     if (this.done) this.kept.clear();
   }
@@ -279,7 +330,18 @@ export class TailoredRun implements EvaluationRun {
 
   /** Internal, after a restore: the estimates of the targets saved as done. */
   recompute(): void {
-    for (const s of this.slots) if (s.stage === "done" && s.est === undefined) this.finish(s);
+    for (const s of this.slots) {
+      if (s.stage !== "done" || s.est !== undefined) continue;
+      if (s.precision !== undefined) {
+        this.precisionLook(s);
+        this.afterLookAt(s);
+      } else this.finish(s);
+    }
+  }
+
+  /** Rounds of questions target `t` answered so far. */
+  roundsOf(target: number): number {
+    return this.slot(target).rounds ?? 0;
   }
 
   /** The estimate of a finished target. */
@@ -288,7 +350,9 @@ export class TailoredRun implements EvaluationRun {
     if (s.est === undefined) {
       throw new TbError("E_USAGE", `${this.method}: target ${target} is not done (it is at the ${s.stage} step)`);
     }
-    return { accuracy: s.est.accuracy, interval: s.est.interval };
+    const out: TargetEstimate = { accuracy: s.est.accuracy, interval: s.est.interval, rounds: this.roundsOf(target) };
+    if (s.est.reached !== undefined) out.reachedPrecision = s.est.reached;
+    return out;
   }
 
   result(): MethodResult {
@@ -354,6 +418,13 @@ export class TailoredRun implements EvaluationRun {
         // within-mode targets at the top (bottom) of the sources' range on their coreset
         coresetOutOfRange: coresetFlags,
         meanBlend: withinCount > 0 ? blendSum / withinCount : -1,
+        ...(this.options.precision !== undefined
+          ? {
+              // with precision: per target, whether it reached it and the distinct examples asked
+              reachedPrecision: this.slots.map((s) => (s.est?.reached === true ? 1 : 0)),
+              asked: this.slots.map((s) => s.asked.length),
+            }
+          : {}),
         nativeFallbacks: this.fallbacks,
         gset: Array.from(this.gset),
       },
@@ -572,6 +643,7 @@ export class TailoredRun implements EvaluationRun {
 
   private finish(s: Slot): void {
     const o = this.options;
+    const level = this.lookLevelOf(s);
     if (this.method === "tailored") {
       const nat = s.natives as Int32Array;
       const plan = { natives: nat, nset: s.nset as Int32Array, labels: s.labels as Int32Array };
@@ -594,7 +666,7 @@ export class TailoredRun implements EvaluationRun {
         d.fixed,
         observed,
         this.answersFor(s, observed),
-        o.level ?? 0.9,
+        level,
         o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA,
         o.learnAlphas ?? DEFAULT_LEARN_ALPHAS,
       );
@@ -608,13 +680,150 @@ export class TailoredRun implements EvaluationRun {
         nset,
         s.labels as Int32Array,
         this.answersFor(s, nset),
-        o.level ?? 0.9,
+        level,
         o.learnAlphas ?? DEFAULT_LEARN_ALPHAS,
       );
       s.est = { accuracy: w.accuracy, interval: w.interval, blend: w.blend, flag: w.outOfRange };
     }
     s.stage = "done";
     s.pending = null;
+    if (this.method === "tailored-plus" && o.precision !== undefined) this.afterLookAt(s);
+  }
+
+  /**
+   * The level of each look of target `s` (Bonferroni): with `precision`, the looks are the base
+   * design and one per round of the geometric schedule ({@link precisionTotals}), fixed before
+   * any answer; each is taken at `1 − (1 − level)/looks`, so the interval reported at whichever
+   * look the stopping rule chose covers with probability ≥ `level`. Without precision, `level`.
+   */
+  private lookLevelOf(s: Slot): number {
+    const level = this.options.level ?? 0.9;
+    const M = this.options.maxBudget;
+    if (this.options.precision === undefined || M === undefined) return level;
+    const base = s.precision?.fixed.length ?? s.asked.length;
+    return lookLevel(level, 1 + precisionTotals(base, M).length);
+  }
+
+  /** After a look: done when the half-width is at most `precision` or `maxBudget` is spent; else the next round. */
+  private afterLookAt(s: Slot): void {
+    const P = this.options.precision as number;
+    const M = this.options.maxBudget as number;
+    const e = s.est as NonNullable<Slot["est"]>;
+    const iv = e.interval as [number, number];
+    const reached = (iv[1] - iv[0]) / 2 <= P + 1e-12;
+    e.reached = reached;
+    if (reached || s.asked.length >= M) return;
+    const n = this.sources.cols;
+    if (s.precision === undefined) {
+      const fixed = Int32Array.from(s.asked);
+      const first = (precisionTotals(fixed.length, M)[0] as number) - fixed.length;
+      s.precision = {
+        fixed,
+        strata: defaultStrata(Math.min(first, n - fixed.length)),
+        picks: new Int32Array(0),
+        halfWidth: 0,
+      };
+    }
+    const pd = s.precision;
+    pd.halfWidth = (iv[1] - iv[0]) / 2;
+    const totals = precisionTotals(pd.fixed.length, M);
+    const have = pd.fixed.length + pd.picks.length;
+    const next = totals.find((t) => t > have) as number;
+    const order = this.orderOf(s);
+    const more = order.subarray(pd.picks.length, pd.picks.length + (next - have));
+    delete s.est;
+    this.ask(s, Int32Array.from(more), "precision", "precision");
+  }
+
+  /**
+   * The order in which target `s`'s precision stage draws the examples outside its base design:
+   * those examples cut into `strata` strata by difficulty ({@link stratify}); in stratum h a
+   * uniformly random permutation (stream `rng.child("precision", index, h)`), its i-th example
+   * keyed `(i + ½)/|h|`; all of them by key (ties: lower stratum first). Any prefix is a stratified
+   * sample with each stratum's share within one draw of proportional, and a simple random sample
+   * inside each stratum; the prefixes are nested, so the rounds only add draws.
+   */
+  private orderOf(s: Slot): Int32Array {
+    let order = this.drawOrder.get(s.index);
+    if (order !== undefined) return order;
+    const pd = s.precision as PrecisionDesign;
+    if (this.difficulty === undefined) this.difficulty = sourceMeans(this.sources);
+    const st = stratify(this.difficulty, pd.fixed, pd.strata);
+    const keyed: { x: number; key: number; h: number }[] = [];
+    for (let h = 0; h < st.strata; h++) {
+      const pool = st.members[h] as Int32Array;
+      const perm = this.rng.child("precision", s.index, h).sample(pool, pool.length);
+      perm.forEach((x, i) => {
+        keyed.push({ x, key: (i + 0.5) / pool.length, h });
+      });
+    }
+    keyed.sort((a, b) => a.key - b.key || a.h - b.h);
+    order = Int32Array.from(keyed, (k) => k.x);
+    this.drawOrder.set(s.index, order);
+    return order;
+  }
+
+  /** A precision round answered: record the draws, estimate, and look. */
+  private afterPrecision(s: Slot): void {
+    const pd = s.precision as PrecisionDesign;
+    const order = this.orderOf(s);
+    let k = pd.picks.length;
+    while (k < order.length && s.answers.has(order[k] as number)) k++;
+    pd.picks = order.slice(0, k);
+    this.precisionLook(s);
+    s.stage = "done";
+    s.pending = null;
+    this.afterLookAt(s);
+  }
+
+  /**
+   * The estimate at a look of the precision stage: the base design's examples count exactly (they
+   * were chosen, not drawn: none is pooled into the residual means), the others are estimated by
+   * the regression-corrected stratified estimate of the random draws ({@link designEstimate},
+   * `poolCount` 0). SE: the larger of the design's and the plain random-sampling one of the draws
+   * ({@link beyondStandardError} over the examples outside the base design, scaled by their
+   * share). Interval `± z·SE` at the look's level; an end past what the exact part allows
+   * (`[Σ fixed, Σ fixed + R]/n`) is replaced by the Wilson bound of the draws with the
+   * finite-population correction.
+   */
+  private precisionLook(s: Slot): void {
+    const pd = s.precision as PrecisionDesign;
+    const o = this.options;
+    const n = this.sources.cols;
+    if (this.difficulty === undefined) this.difficulty = sourceMeans(this.sources);
+    const design = designFromPicks(this.difficulty, pd.fixed, pd.picks, pd.strata);
+    const observed = Int32Array.from([...pd.fixed, ...pd.picks]);
+    const answers = this.answersFor(s, observed);
+    const est = designEstimate(
+      this.sources,
+      design,
+      pd.fixed,
+      observed,
+      answers,
+      o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA,
+      -1,
+      0,
+    );
+    const R = n - pd.fixed.length;
+    const drawn = answers.subarray(pd.fixed.length);
+    let exact = 0;
+    for (let i = 0; i < pd.fixed.length; i++) exact += answers[i] as number;
+    let sum = 0;
+    for (const v of drawn) sum += v;
+    // beyondStandardError over the R examples outside the base design, as a share of all n
+    const srs = (R / n) * beyondStandardError(0, drawn, R);
+    const se = Math.max(est.se, srs);
+    const level = this.lookLevelOf(s);
+    const z = normalQuantile(0.5 + level / 2);
+    const lowest = exact / n;
+    const highest = (exact + R) / n;
+    const acc = Math.min(highest, Math.max(lowest, est.accuracy));
+    const [wLo, wHi] = wilsonInterval(Math.min(sum, drawn.length), drawn.length, level, R);
+    let lo = acc - z * se;
+    let hi = acc + z * se;
+    if (lo < lowest) lo = Math.min(acc, (exact + R * wLo) / n);
+    if (hi > highest) hi = Math.max(acc, (exact + R * wHi) / n);
+    s.est = { accuracy: acc, interval: [lo, hi] };
   }
 }
 
@@ -624,5 +833,6 @@ export type SlotFields = TargetDesign & {
   asked: number[];
   pending: Int32Array | null;
   reason: string;
+  rounds?: number;
   lookNset?: Int32Array;
 };

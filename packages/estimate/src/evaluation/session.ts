@@ -6,6 +6,7 @@
  */
 import {
   CorrectnessMatrix,
+  checkPrecisionOptions,
   type MatrixLike,
   RandomStream,
   type SourceRef,
@@ -52,6 +53,14 @@ export interface EvaluationOptions
    */
   secondLook?: number;
   /**
+   * tailored-plus: precision on demand — the target half-width of the interval at `level`. After
+   * the base design of `budget` examples, `next()` asks more rounds (reason `"precision"`) while
+   * the half-width is above it, the total doubling each round up to `maxBudget`. Off by default.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples a target is asked, in all (≥ budget, ≤ the examples). */
+  maxBudget?: number;
+  /**
    * Names of the targets evaluated together (default one, `"target"`). Several targets share the
    * G-set and, with `pooling: "joint"`, their native selection (the reference protocol).
    */
@@ -74,7 +83,7 @@ export interface EvaluationStep {
   ids: string[];
   /** The same examples as column indices of the sources. */
   examples: Int32Array;
-  /** `"gset"`, `"look"`, `"nset"`, `"strata"` or `"look-strata"`. */
+  /** `"gset"`, `"look"`, `"nset"`, `"strata"`, `"look-strata"` or `"precision"`. */
   reason: string;
   /** One sentence on why these examples, for people. */
   why: string;
@@ -106,7 +115,9 @@ export interface EvaluationEstimate {
   secondLook?: boolean;
   /**
    * Its G-set score is above (below) every source's; or, tailored-plus within, its score on its
-   * coreset is at the top (bottom) of the sources' there and the interval reaches 1 (0).
+   * coreset is at the top (bottom) of the sources' there, and the interval's end on that side is
+   * at least as wide as the Wilson bound of those answers (it reaches 1 (0) only when every answer
+   * asked is right (wrong)).
    */
   outOfRange: OutOfRange;
   /** Example ids asked, in the order asked (G-set first). */
@@ -114,6 +125,10 @@ export interface EvaluationEstimate {
   budget: number;
   /** Native sources of its coreset (0 in the beyond mode). */
   nativeSources: number;
+  /** Rounds of questions it answered (the G-set round included). */
+  rounds: number;
+  /** With `precision`: whether the interval's half-width `(upper − lower)/2` is at most it. */
+  reachedPrecision?: boolean;
 }
 
 /** A saved evaluation (`toJSON()`; docs/DESIGN.md §3.5). */
@@ -153,6 +168,10 @@ export interface SavedTarget {
   lookNset?: string[];
   lookLabels?: number[];
   design?: { fixed: string[]; picks: string[]; strata: number };
+  /** The precision stage: base examples (exact), strata, random draws so far, last half-width. */
+  precision?: { fixed: string[]; strata: number; picks: string[]; halfWidth: number };
+  /** Rounds of questions answered. */
+  rounds?: number;
   /** Example ids answered, in the order asked, and the answers. */
   asked: string[];
   answers: number[];
@@ -217,8 +236,21 @@ export class Evaluation {
       ids: this.ids(r.examples),
       examples: r.examples,
       reason: r.reason,
-      why: WHY[r.reason] ?? r.reason,
+      why: r.reason === "precision" ? this.precisionWhy(r.target, r.examples.length) : (WHY[r.reason] ?? r.reason),
     }));
+  }
+
+  /** Why a precision round: how many more, how many so far, and the half-width that asks for them. */
+  private precisionWhy(t: number, more: number): string {
+    const d = this.run.design(t);
+    const pd = d.precision;
+    const O = this.run.options;
+    const asked = this.run.askedOf(t).length;
+    const hw = pd === undefined ? Number.NaN : pd.halfWidth;
+    return (
+      `${more} more difficulty-stratified random examples (${asked} asked so far, at most ${String(O.maxBudget)}): ` +
+      `the interval's half-width ${hw.toFixed(3)} is above the precision ${String(O.precision)} asked for`
+    );
   }
 
   /**
@@ -326,6 +358,8 @@ export class Evaluation {
       asked: this.ids(this.run.askedOf(t)),
       budget: this.budget,
       nativeSources: d.mode === "beyond" ? 0 : (d.natives?.length ?? 0),
+      rounds: est.rounds,
+      ...(est.reachedPrecision !== undefined ? { reachedPrecision: est.reachedPrecision } : {}),
     };
   }
 
@@ -429,6 +463,15 @@ export class Evaluation {
         if (s.design !== undefined) {
           out.design = { fixed: this.ids(s.design.fixed), picks: this.ids(s.design.picks), strata: s.design.strata };
         }
+        if (s.precision !== undefined) {
+          out.precision = {
+            fixed: this.ids(s.precision.fixed),
+            strata: s.precision.strata,
+            picks: this.ids(s.precision.picks),
+            halfWidth: s.precision.halfWidth,
+          };
+        }
+        if (s.rounds !== undefined) out.rounds = s.rounds;
         return out;
       }),
     };
@@ -517,6 +560,11 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
     if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   }
   if (pooling !== undefined) out.targetPooling = pooling;
+  if ((o.precision !== undefined || o.maxBudget !== undefined) && method !== "tailored-plus") {
+    throw new TbError("E_USAGE", `${where}: precision and maxBudget apply to method "tailored-plus" only`);
+  }
+  if (o.precision !== undefined) out.precision = o.precision;
+  if (o.maxBudget !== undefined) out.maxBudget = o.maxBudget;
   if (method === "tailored-plus") checkPlusOptions(out, where);
   else checkTailoredOptions(out, where);
   return out;
@@ -529,6 +577,8 @@ const KNOWN_OPTIONS = new Set([
   "level",
   "gset",
   "secondLook",
+  "precision",
+  "maxBudget",
   "targets",
   "pooling",
   "examples",
@@ -586,6 +636,7 @@ export function createEvaluation(sources: MatrixLike | CorrectnessMatrix, option
       `${where}: budget must be an integer larger than the G-set (${g}) and at most the ${matrix.cols} examples, got ${String(budget)}`,
     );
   }
+  checkPrecisionOptions(options, budget, matrix.cols, where);
   const names = options.targets ?? ["target"];
   if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== "string" || n === "")) {
     throw new TbError("E_USAGE", `${where}: targets must be a non-empty list of names`);
@@ -786,7 +837,7 @@ export function restoreEvaluation(
     bad("rng", "must be a list of stream keys");
   }
   if (!Array.isArray(s.targets) || s.targets.length === 0) bad("targets", "must be a non-empty list");
-  const STAGES = ["gset", "look", "final", "done"];
+  const STAGES = ["gset", "look", "final", "precision", "done"];
   const slots = s.targets.map((t, i) => {
     const f = `targets[${i}]`;
     if (!STAGES.includes(t.stage))
@@ -843,14 +894,33 @@ export function restoreEvaluation(
         strata: t.design.strata,
       };
     }
+    if (t.precision !== undefined) {
+      const pr = t.precision;
+      if (pr === null || typeof pr !== "object") bad(`${f}.precision`, "must be an object");
+      if (!(Number.isInteger(pr.strata) && pr.strata >= 1)) {
+        bad(`${f}.precision.strata`, `must be an integer ≥ 1, got ${String(pr.strata)}`);
+      }
+      fields.precision = {
+        fixed: cols(pr.fixed, `${f}.precision.fixed`),
+        strata: pr.strata,
+        picks: cols(pr.picks, `${f}.precision.picks`),
+        halfWidth: typeof pr.halfWidth === "number" ? pr.halfWidth : Number.NaN,
+      };
+    }
+    if (t.rounds !== undefined) {
+      if (!(Number.isInteger(t.rounds) && t.rounds >= 0))
+        bad(`${f}.rounds`, `must be an integer ≥ 0, got ${String(t.rounds)}`);
+      fields.rounds = t.rounds;
+    }
     const needs = (ok: boolean, what: string) => {
       if (!ok) bad(f, `is at the ${t.stage} step${t.mode ? ` (${t.mode})` : ""} but has no ${what}`);
     };
     if (t.stage === "look")
       needs(fields.lookNset !== undefined && fields.natives !== undefined, "lookNset and natives");
-    if ((t.stage === "final" || t.stage === "done") && t.mode === "beyond")
+    if (t.stage === "precision") needs(fields.precision !== undefined, "precision");
+    if ((t.stage === "final" || t.stage === "done" || t.stage === "precision") && t.mode === "beyond")
       needs(fields.design !== undefined, "design");
-    if ((t.stage === "final" || t.stage === "done") && t.mode !== "beyond") {
+    if ((t.stage === "final" || t.stage === "done" || t.stage === "precision") && t.mode !== "beyond") {
       needs(
         fields.nset !== undefined && fields.labels !== undefined && fields.natives !== undefined,
         "nset, labels and natives",

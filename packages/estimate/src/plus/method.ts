@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, type RandomStream, TbError } from "@tb/core";
+import { type CorrectnessMatrix, checkPrecisionOptions, type RandomStream, TbError, wilsonInterval } from "@tb/core";
 import type { DistanceSource } from "@tb/kmedoids";
 import { normalQuantile } from "../interval.js";
 import { checkTailoredOptions, type TailoredOptions, type TailorPlan, tailorWith } from "../tailored.js";
@@ -44,6 +44,35 @@ export interface PlusEstimate {
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
 /**
+ * Boundary-aware ends of an interval (docs/TAILORED-PLUS.md, "Intervals"): an end reaches 0 or 1
+ * only when the target's answers make it plausible, never by rule.
+ *
+ * `lo`/`hi` are the model's ends (`estimate ∓ half-width`, unclamped). On a side where the
+ * target is flagged out of the sources' range (`flag`), the end is the wider of the model's end
+ * and the Wilson bound at `level` of the target's mean on what it was asked (the sources' errors
+ * do not describe it there, its own answers do). An end that still falls outside [0, 1] says
+ * nothing and is replaced by that Wilson bound (or the estimate, if the bound lies beyond it).
+ * The Wilson lower (upper) bound is 0 (1) only when every answer is 0 (1).
+ */
+export function plausibleEnds(
+  accuracy: number,
+  lo: number,
+  hi: number,
+  answers: ArrayLike<number>,
+  level: number,
+  flag: OutOfRange = null,
+): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < answers.length; i++) sum += answers[i] as number;
+  const [wLo, wHi] = wilsonInterval(Math.min(sum, answers.length), answers.length, level);
+  let a = flag === "below" ? Math.min(lo, wLo) : lo;
+  let b = flag === "above" ? Math.max(hi, wHi) : hi;
+  if (!(a >= 0)) a = Math.max(0, Math.min(wLo, accuracy));
+  if (!(b <= 1)) b = Math.min(1, Math.max(wHi, accuracy));
+  return [clamp01(a), clamp01(b)];
+}
+
+/**
  * The beyond mode's estimate of one target: the design estimate; when it lies within the sources'
  * accuracy range (≤ the best source's accuracy) the sources can describe the target after all,
  * and the estimate is the mean of the design estimate and the learned one on the same examples
@@ -83,7 +112,8 @@ export function plusBeyond(
 ): PlusEstimate & { averaged: boolean } {
   const b = beyondEstimate(sources, acc, design, gset, observed, answers, residualAlpha, learnAlphas);
   const hw = normalQuantile(0.5 + level / 2) * b.se;
-  return { accuracy: b.accuracy, interval: [clamp01(b.accuracy - hw), clamp01(b.accuracy + hw)], averaged: b.averaged };
+  const interval = plausibleEnds(b.accuracy, b.accuracy - hw, b.accuracy + hw, answers, level);
+  return { accuracy: b.accuracy, interval, averaged: b.averaged };
 }
 
 /**
@@ -95,8 +125,9 @@ export function plusBeyond(
  *   docs/TAILORED-PLUS.md, "Intervals").
  * - When the target's score on its coreset is at or above the `level`-quantile of the sources'
  *   scores on the same examples (at or below the `(1 − level)`-quantile), the sources' errors do not
- *   describe it — it may be stronger (weaker) than all of them — and the interval reaches 1 (0) on
- *   that side; `outOfRange` says which.
+ *   describe it — it may be stronger (weaker) than all of them — and on that side the end is the
+ *   wider of the model's and the Wilson bound of its coreset answers ({@link plausibleEnds});
+ *   `outOfRange` says which.
  */
 export function plusWithin(
   sources: CorrectnessMatrix,
@@ -124,9 +155,8 @@ export function plusWithin(
       : score <= quantileSorted(sorted, 1 - level) && score < quantileSorted(sorted, 0.5)
         ? "below"
         : null;
-  const lo = outOfRange === "below" ? 0 : clamp01(est.accuracy - hw);
-  const hi = outOfRange === "above" ? 1 : clamp01(est.accuracy + hw);
-  return { accuracy: est.accuracy, interval: [lo, hi], blend: est.blend, outOfRange };
+  const interval = plausibleEnds(est.accuracy, est.accuracy - hw, est.accuracy + hw, answers, level, outOfRange);
+  return { accuracy: est.accuracy, interval, blend: est.blend, outOfRange };
 }
 
 /** What a second look decides ({@link afterSecondLook}). */
@@ -214,6 +244,15 @@ export interface TailoredPlusOptions
    * 0 turns the second look off (the mode then rests on the G-set alone). Default 0.3.
    */
   secondLook?: number;
+  /**
+   * Precision on demand (docs/DESIGN.md §3.5): the target half-width of the interval at `level`.
+   * After the base design (`budget` examples), while the half-width is above it, more rounds of
+   * difficulty-stratified random draws, the total doubling each round up to `maxBudget`. Off by
+   * default. Needs `maxBudget`.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples a target is asked, in all (≥ budget). */
+  maxBudget?: number;
 }
 
 /** How one target was treated. */
@@ -286,6 +325,10 @@ export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"
   const sl = o.secondLook ?? DEFAULT_SECOND_LOOK;
   if (!(typeof sl === "number" && sl >= 0 && sl < 1)) {
     throw new TbError("E_USAGE", `${where}: secondLook must be a share in [0, 1), got ${String(sl)}`);
+  }
+  if (o.precision !== undefined || o.maxBudget !== undefined) {
+    // the budget and the examples are checked where they are known (the evaluation's start)
+    checkPrecisionOptions(o, 1, Number.MAX_SAFE_INTEGER, where);
   }
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
     throw new TbError("E_USAGE", `${where}: strata must be an integer ≥ 1, got ${String(o.strata)}`);

@@ -7,7 +7,7 @@ import { tailoredBench, tailoredPlus } from "../evaluation/methods.js";
 import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
-import { afterSecondLook, gsetScores, plusMode, plusWithin, secondLookSize } from "./method.js";
+import { afterSecondLook, gsetScores, plausibleEnds, plusMode, plusWithin, secondLookSize } from "./method.js";
 
 /** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
 function population(models: number, examples: number, seed: number): Float64Array {
@@ -401,5 +401,69 @@ describe("options are checked up front, naming the option", () => {
         }
       }
     }
+  });
+});
+
+describe("boundary-aware intervals", () => {
+  test("plausibleEnds: a flagged side is the wider of the model's end and the Wilson bound; nothing reaches 0/1 by rule", () => {
+    // 8 of 10 right: Wilson 90 % = [.5408, .9314] (hand-computed, see @tb/core's wilson fixture)
+    const y = [1, 1, 1, 1, 0, 1, 1, 0, 1, 1];
+    const above = plausibleEnds(0.85, 0.8, 0.9, y, 0.9, "above");
+    expect(above[0]).toBe(0.8);
+    expect(above[1]).toBeCloseTo(0.9314, 4);
+    // the model's end wider than Wilson's stays
+    expect(plausibleEnds(0.85, 0.8, 0.95, y, 0.9, "above")[1]).toBe(0.95);
+    // an end past 1 says nothing: Wilson's upper bound replaces it (< 1: two answers were wrong)
+    const past = plausibleEnds(0.9, 0.7, 1.2, y, 0.9);
+    expect(past[1]).toBeCloseTo(0.9314, 4);
+    // every answer right: the upper end may be 1
+    expect(plausibleEnds(0.95, 0.9, 1.1, new Array(10).fill(1), 0.9)[1]).toBe(1);
+    // below: 1 of 10 right → Wilson lower .0231 > 0
+    const low = plausibleEnds(0.12, 0.05, 0.2, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0.9, "below");
+    expect(low[0]).toBeGreaterThan(0.02);
+    expect(low[0]).toBeLessThan(0.05);
+  });
+  test("a weak and a strong held-out model: an end is 0 (1) only when every answer asked was 0 (1)", () => {
+    const S = 41;
+    const n = 300;
+    const all = population(S, n, 21);
+    // the weakest and the strongest model held out; the others are the sources
+    const keep = Array.from({ length: S }, (_, m) => m).filter((m) => m !== 0 && m !== S - 1);
+    const src = matrix(
+      Float64Array.from(keep.flatMap((m) => Array.from(all.subarray(m * n, (m + 1) * n)))),
+      keep.length,
+      n,
+    );
+    const method = tailoredPlus({ level: 0.9 });
+    let checked = 0;
+    for (const target of [0, S - 1]) {
+      const row = all.slice(target * n, (target + 1) * n);
+      for (const budget of [20, 30, 40]) {
+        for (const seed of [0, 1, 2]) {
+          const inner = createOracle(row, budget);
+          const seen = new Set<number>();
+          const oracle = {
+            ...inner,
+            query: (j: number) => inner.queryMany([j])[0] as number,
+            queryMany: (js: ArrayLike<number>) => {
+              for (let i = 0; i < js.length; i++) seen.add(js[i] as number);
+              return inner.queryMany(js);
+            },
+          };
+          const r = method.run({ sources: src, oracles: [oracle], budget, rng: RandomStream.derive(seed) });
+          const lo = r.intervals?.lower[0] as number;
+          const hi = r.intervals?.upper[0] as number;
+          const asked = Array.from(seen, (j) => row[j] as number);
+          if (lo === 0) expect(asked.every((v) => v === 0)).toBe(true);
+          if (hi === 1) expect(asked.every((v) => v === 1)).toBe(true);
+          // not vacuous: these models answer both ways on what they are asked
+          expect(asked.some((v) => v === 0) && asked.some((v) => v === 1)).toBe(true);
+          expect(lo).toBeGreaterThan(0);
+          expect(hi).toBeLessThan(1);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(18);
   });
 });

@@ -1,0 +1,152 @@
+/**
+ * Precision on demand (docs/DESIGN.md §3.5): after the base design, rounds of stratified random
+ * draws, the total doubling each round, until the half-width reaches `precision` or `maxBudget`
+ * is spent; every look at the Bonferroni level; saved and restored mid-precision it goes on the same.
+ */
+import { CorrectnessMatrix, createOracle, isTbError, lookLevel, RandomStream } from "@tb/core";
+import { describe, expect, test } from "vitest";
+import { evaluate } from "../evaluate.js";
+import { tailoredPlus } from "./methods.js";
+import { createEvaluation, type Evaluation, restoreEvaluation } from "./session.js";
+
+/** A seeded 0/1 population: abilities from −2 to +2, difficulties uniform in [−2, 2]. */
+function population(models: number, examples: number, seed: number): number[][] {
+  const rng = RandomStream.derive("precision-test", seed);
+  const diff = Array.from({ length: examples }, () => rng.nextFloat() * 4 - 2);
+  return Array.from({ length: models }, (_, m) => {
+    const ability = -2 + (4 * m) / (models - 1);
+    return diff.map((d) => (rng.nextFloat() < 1 / (1 + Math.exp(-(ability - d) * 1.7)) ? 1 : 0));
+  });
+}
+
+const ROWS = population(40, 300, 3);
+const HELD = [4, 13, 22, 31, 39];
+const SOURCES = CorrectnessMatrix.from(ROWS.filter((_, m) => !HELD.includes(m)));
+const row = (m: number) => ROWS[m] as number[];
+
+/** Drive to the end; with `save`, through JSON after every round. Returns it and the request sizes by round. */
+function drive(ev: Evaluation, rows: readonly number[][], save = false) {
+  let cur = ev;
+  const sizes: { reason: string; size: number; why: string }[][] = [];
+  while (!cur.done) {
+    const steps = cur.next();
+    sizes.push(steps.map((s) => ({ reason: s.reason, size: s.examples.length, why: s.why })));
+    for (const s of steps)
+      cur.answer(
+        s.target,
+        Array.from(s.examples, (j) => rows[s.target]?.[j] as number),
+      );
+    if (save) cur = restoreEvaluation(SOURCES, JSON.parse(JSON.stringify(cur.toJSON())));
+    expect(sizes.length).toBeLessThan(12);
+  }
+  return { ev: cur, sizes };
+}
+
+describe("precision on demand", () => {
+  test("rounds double the total up to maxBudget; asked counts, reasons and the stopping rule", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 1, targets, precision: 0.04, maxBudget: 200 });
+    const { ev: done, sizes } = drive(
+      ev,
+      HELD.map((h) => row(h)),
+    );
+    // schedule from 30: totals 60, 120, 200 → rounds of 30, 60, 80 more
+    const allowed = new Set([30, 60, 120, 200]);
+    let precisionRounds = 0;
+    for (let t = 0; t < targets.length; t++) {
+      const e = done.estimate(t);
+      expect(allowed.has(e.asked.length)).toBe(true);
+      expect(new Set(e.asked).size).toBe(e.asked.length);
+      const [lo, hi] = e.interval as [number, number];
+      expect(lo).toBeLessThanOrEqual(e.accuracy);
+      expect(hi).toBeGreaterThanOrEqual(e.accuracy);
+      // stopped early only because the half-width reached the precision
+      if (e.asked.length < 200) expect(e.reachedPrecision).toBe(true);
+      expect(e.reachedPrecision).toBe((hi - lo) / 2 <= 0.04 + 1e-12);
+      if (e.asked.length > 30) precisionRounds++;
+      // base rounds (G-set, maybe a look, the rest) + one per doubling
+      const extra = [60, 120, 200].filter((x) => x <= e.asked.length).length;
+      expect(e.rounds).toBe((e.secondLook ? 3 : 2) + extra);
+    }
+    expect(precisionRounds).toBeGreaterThan(0);
+    for (const round of sizes) {
+      for (const s of round) {
+        if (s.reason !== "precision") continue;
+        expect([30, 60, 80]).toContain(s.size);
+        expect(s.why).toMatch(new RegExp(`^${s.size} more difficulty-stratified random examples`));
+        expect(s.why).toMatch(/above the precision 0\.04/);
+      }
+    }
+  });
+
+  test("precision is never reached by a tight target of 0.5 at 300 examples: it asks maxBudget, no more", () => {
+    // the oracle refuses any question past maxBudget (E_BUDGET), so driving through it checks the cap
+    const m = tailoredPlus({ level: 0.9, precision: 0.005, maxBudget: 150 });
+    const oracles = HELD.map((h) => createOracle(row(h), 150));
+    const r = m.run({ sources: SOURCES, oracles, budget: 30, rng: RandomStream.derive(9) });
+    for (const o of oracles) expect(o.queried).toBe(150);
+    expect(r.diagnostics?.reachedPrecision).toEqual([0, 0, 0, 0, 0]);
+    expect(r.diagnostics?.asked).toEqual([150, 150, 150, 150, 150]);
+  });
+
+  test("each look is at the Bonferroni level: stopped at the base design, the interval is the plain one at 1 − 0.1/K", () => {
+    // from 30 to 200: 1 + 3 looks; a precision of 0.5 stops at the base design
+    const K = 4;
+    const a = drive(createEvaluation(SOURCES, { budget: 30, seed: 5, precision: 0.5, maxBudget: 200 }), [row(22)]).ev;
+    const b = drive(createEvaluation(SOURCES, { budget: 30, seed: 5, level: lookLevel(0.9, K) }), [row(22)]).ev;
+    expect(a.estimate().asked.length).toBe(30);
+    expect(a.estimate().interval).toEqual(b.estimate().interval);
+    expect(a.estimate().level).toBe(0.9);
+    // and wider than the 90 % one without precision
+    const c = drive(createEvaluation(SOURCES, { budget: 30, seed: 5 }), [row(22)]).ev;
+    const w = (e: Evaluation) => (e.estimate().interval as number[])[1]! - (e.estimate().interval as number[])[0]!;
+    expect(w(a)).toBeGreaterThan(w(c));
+  });
+
+  test("saved after every round (mid-precision included) and restored, it ends the same", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const o = { budget: 30, seed: 2, targets, precision: 0.04, maxBudget: 200 } as const;
+    const a = drive(createEvaluation(SOURCES, o), HELD.map(row));
+    const b = drive(createEvaluation(SOURCES, o), HELD.map(row), true);
+    expect(a.sizes.some((r) => r.some((s) => s.reason === "precision"))).toBe(true);
+    expect(targets.map((_, t) => b.ev.estimate(t))).toEqual(targets.map((_, t) => a.ev.estimate(t)));
+    expect(b.sizes).toEqual(a.sizes);
+  });
+
+  test("evaluate() takes precision and maxBudget and asks no more than maxBudget", async () => {
+    const seen = new Set<string>();
+    const r = await evaluate(
+      SOURCES,
+      (ids) => {
+        for (const id of ids) seen.add(id);
+        return ids.map((id) => row(31)[Number(id)] as number);
+      },
+      { budget: 30, precision: 0.05, maxBudget: 120 },
+    );
+    expect(seen.size).toBe(r.asked.length);
+    expect(r.asked.length).toBeLessThanOrEqual(120);
+    expect(typeof r.reachedPrecision).toBe("boolean");
+  });
+
+  test("options errors name the option", () => {
+    const bad = (o: object, re: RegExp) => {
+      try {
+        createEvaluation(SOURCES, o as never);
+        throw new Error("no error");
+      } catch (e) {
+        expect(isTbError(e) && e.code === "E_USAGE").toBe(true);
+        expect((e as Error).message).toMatch(re);
+      }
+    };
+    bad({ precision: 0.03 }, /^createEvaluation: precision needs maxBudget/);
+    bad({ maxBudget: 100 }, /^createEvaluation: maxBudget is given without precision/);
+    bad({ precision: -1, maxBudget: 100 }, /^createEvaluation: precision must be a half-width in \(0, 0\.5\]/);
+    bad({ precision: 0.03, maxBudget: 301 }, /^createEvaluation: maxBudget must be an integer in \[budget 30, 300/);
+    bad({ budget: 40, precision: 0.03, maxBudget: 35 }, /maxBudget must be an integer in \[budget 40/);
+    bad(
+      { method: "tailored", precision: 0.03, maxBudget: 100 },
+      /precision and maxBudget apply to method "tailored-plus" only/,
+    );
+    expect(() => tailoredPlus({ precision: 0.03 })).toThrow(/^tailoredPlus: precision needs maxBudget/);
+  });
+});
