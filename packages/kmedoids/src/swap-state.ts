@@ -2,8 +2,6 @@ import { TbError } from "@tb/core";
 import { type Buffers, NO_POOL } from "./buffer-pool.js";
 import { type NearIndex, nearMatches } from "./near.js";
 
-const EMPTY = new Float64Array(0);
-
 /** Rows of a quantized distance matrix on demand (the sparse path: no m × m matrix). Internal. */
 export interface RowSource {
   /** Writes row `p` (Δ(p, j) for every j, on the exact grid) into `out` (length m). */
@@ -114,8 +112,8 @@ export class SwapState {
     const takeBuffer = (len: number): Float64Array => buffers.takeBuffer(len);
     const takeInts = (len: number): Int32Array => buffers.takeInts(len);
     // rows from `dist` when it is there; kept copies on the sparse path
-    this.R = rows === undefined ? EMPTY : takeBuffer(med.length * m);
-    this.oldRow = rows === undefined ? EMPTY : takeBuffer(m); // written before it is read (swap)
+    this.R = rows === undefined ? new Float64Array(0) : takeBuffer(med.length * m);
+    this.oldRow = rows === undefined ? new Float64Array(0) : takeBuffer(m); // written before it is read (swap)
     this.m = m;
     this.K = med.length;
     this.f = f;

@@ -115,9 +115,7 @@ export interface EvaluationEstimate {
   secondLook?: boolean;
   /**
    * Its G-set score is above (below) every source's; or, tailored-plus within, its score on its
-   * coreset is at the top (bottom) of the sources' there, and the interval's end on that side is
-   * at least as wide as the Wilson bound of those answers (it reaches 1 (0) only when every answer
-   * asked is right (wrong)).
+   * coreset is at the top (bottom) of the sources' there and the interval reaches 1 (0).
    */
   outOfRange: OutOfRange;
   /** Example ids asked, in the order asked (G-set first). */

@@ -1,7 +1,7 @@
 /**
  * Quick look at the paired difference estimator (packages/estimate/src/evaluation/compare.ts):
  * coverage of its interval and order of the pairs, over seeds, on one matrix's extrapolation or
- * interpolation split. Run: npx tsx --conditions=@tb/source scripts/paired-explore.ts <data> <split> <budget> <seeds>
+ * interpolation split. Run: npx tsx --conditions=@tb/source research/paired/paired-explore.ts <data> <split> <budget> <seeds>
  */
 import { createOracle, drive, RandomStream } from "@tb/core";
 import { PairedRun } from "@tb/estimate/internals";
