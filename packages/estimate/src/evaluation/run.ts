@@ -117,15 +117,7 @@ export interface TargetDesign {
   precision?: PrecisionDesign;
 }
 
-interface Slot extends TargetDesign {
-  answers: Map<number, number>;
-  asked: number[];
-  pending: Int32Array | null;
-  reason: string;
-  /** Rounds of questions answered. */
-  rounds?: number;
-  /** The second look's coreset so far (G-set and its medoids, as K-Medoids returned them). */
-  lookNset?: Int32Array;
+interface Slot extends SlotFields {
   built?: StratifiedDesign;
   est?: {
     accuracy: number;
@@ -828,11 +820,13 @@ export class TailoredRun implements EvaluationRun {
 }
 
 /** Internal: the saved fields of one target ({@link TailoredRun} restores from them). */
-export type SlotFields = TargetDesign & {
+export interface SlotFields extends TargetDesign {
   answers: Map<number, number>;
   asked: number[];
   pending: Int32Array | null;
   reason: string;
+  /** Rounds of questions answered. */
   rounds?: number;
+  /** The second look's coreset so far (G-set and its medoids, as K-Medoids returned them). */
   lookNset?: Int32Array;
-};
+}
