@@ -791,6 +791,16 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator("#more-step").scrollIntoViewIfNeeded();
     await screenshots(page, "evaluate-precision");
+    // step 3 answered again: the evaluation starts over from there — the estimate is gone, step 4
+    // asks round 3 again with the two rounds before it in its table
+    await page.click("#estimate-form .example-answer");
+    await page.waitForSelector("#estimate-ask");
+    expect(await page.locator("#estimate-result").isHidden()).toBe(true);
+    expect(await page.textContent("#more-round")).toBe("round 3");
+    expect(await page.locator("#more-output").isHidden()).toBe(true);
+    expect(await page.locator("#estimate-output table.rounds tbody tr").count()).toBe(2);
+    await page.click("#more-form .example-answer");
+    await page.waitForSelector("#more-output:not([hidden]) #why-round4");
     await page.close();
   });
 
