@@ -68,6 +68,8 @@ export interface MethodConfig {
   /** tailored-plus: share of the budget after the G-set spent on its second look (default 0.3; 0 = off). */
   secondLook?: number;
   plusMode?: "auto" | "within" | "beyond";
+  /** tailored-plus: coordinated draws after a second look (permanent random numbers). */
+  coordinated?: boolean;
   /** random-search-learn: number of random subsets searched; default 10,000. */
   search?: number;
 }
@@ -86,6 +88,7 @@ function plusFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.rangeQuantile !== undefined) o.rangeQuantile = c.rangeQuantile;
   if (c.secondLook !== undefined) o.secondLook = c.secondLook;
   if (c.plusMode !== undefined) o.mode = c.plusMode;
+  if (c.coordinated !== undefined) o.coordinated = c.coordinated;
   return tailoredPlus(o);
 }
 

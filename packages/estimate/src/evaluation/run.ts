@@ -161,6 +161,7 @@ const OPTION_KEYS = [
   "residualAlpha",
   "strata",
   "secondLook",
+  "coordinated",
   "precision",
   "maxBudget",
 ] as const;
@@ -192,6 +193,7 @@ export class TailoredRun implements EvaluationRun {
   private readonly kept = new Map<string, DistanceSource>();
   private acc: Float64Array | undefined;
   private difficulty: Float64Array | undefined;
+  private prn: Float64Array | undefined;
   private fallbacks = 0;
   private readonly nBars: number[] = [];
   /** Per target, the order in which its precision stage draws (recomputed from the stream). */
@@ -436,6 +438,15 @@ export class TailoredRun implements EvaluationRun {
     return s;
   }
 
+  /** One permanent random number per example, shared by the run's targets (stream `prn`). */
+  private priority(): Float64Array {
+    if (this.prn === undefined) {
+      const r = this.rng.child("prn");
+      this.prn = Float64Array.from({ length: this.sources.cols }, () => r.nextFloat());
+    }
+    return this.prn;
+  }
+
   private trueScores(): Float64Array {
     if (this.acc === undefined) this.acc = this.sources.trueScores();
     return this.acc;
@@ -619,6 +630,7 @@ export class TailoredRun implements EvaluationRun {
       tailored: this.base(),
       distances: this.distances(nat),
       difficulty: this.difficulty,
+      ...(this.options.coordinated === true ? { priority: this.priority() } : {}),
     });
     if (next.mode === "beyond") {
       s.mode = "beyond";
