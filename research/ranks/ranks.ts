@@ -13,7 +13,13 @@ import { type MethodConfig, reproduce, type SplitKind } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 
 const { values } = parseArgs({
-  options: { trials: { type: "string" }, data: { type: "string" }, budgets: { type: "string" }, split: { type: "string" }, variants: { type: "string" } },
+  options: {
+    trials: { type: "string" },
+    data: { type: "string" },
+    budgets: { type: "string" },
+    split: { type: "string" },
+    variants: { type: "string" },
+  },
 });
 const trials = Number(values.trials ?? 10);
 const root = values.data ?? "../shared/data";

@@ -446,7 +446,12 @@ describe("coordinated draws (permanent random numbers)", () => {
     const all = population(S + 6, n, 5);
     const src = matrix(all.slice(0, S * n), S, n);
     const oracles = Array.from({ length: 6 }, (_, t) => createOracle(all.slice((S + t) * n, (S + t + 1) * n), 30));
-    const r = tailoredPlus({ coordinated: true }).run({ sources: src, oracles, budget: 30, rng: RandomStream.derive(3) });
+    const r = tailoredPlus({ coordinated: true }).run({
+      sources: src,
+      oracles,
+      budget: 30,
+      rng: RandomStream.derive(3),
+    });
     for (const o of oracles) expect(o.queried).toBe(30);
     for (const e of r.estimates) expect(e >= 0 && e <= 1).toBe(true);
   });
