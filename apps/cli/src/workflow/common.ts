@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
+import { type CorrectnessMatrix, formatLocation, isTbError, precisionTotals, TbError } from "@tb/core";
 import {
   type Evaluation,
   type LegacyPlan,
@@ -17,6 +17,7 @@ import {
   isSamplesFileName,
   loadDataset,
   type PlanFile,
+  type PlanPrecision,
   type ProbeFile,
   parseDocOrder,
   type ResponsesOptions,
@@ -290,6 +291,8 @@ const EVALUATION_FLAGS: Record<string, string> = {
   pooling: "--pooling",
   metric: "--distance",
   standardize: "--no-standardize",
+  precision: "--precision",
+  maxBudget: "--max-budget",
 };
 
 /**
@@ -400,6 +403,7 @@ export function resumePlan(
       "mode",
       "strata",
       "looked",
+      "precision",
     ] as const;
     for (const k of keys) {
       if (JSON.stringify(pf[k]) !== JSON.stringify(again[k])) {
@@ -478,6 +482,30 @@ export function planFile(
     ...(d.strata !== undefined ? { strata: d.strata } : {}),
     ...(plus ? { outOfRange: d.outOfRange } : {}),
     ...(d.looked !== undefined ? { looked: d.looked } : {}),
+    ...(ev.run.options.precision !== undefined ? { precision: planPrecision(ev, i) } : {}),
     evaluation: ev.toJSON(i) as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Target `i`'s precision on demand, for its plan: the round its open step is (0: the base design
+ * or a second look; r: the r-th round of draws after it), what it asked before, and the library's
+ * `why` of the open step.
+ */
+export function planPrecision(ev: Evaluation, i: number): PlanPrecision {
+  const o = ev.run.options;
+  const asked = ev.run.askedOf(i).length;
+  const step = ev.next().find((s) => s.target === i);
+  const pd = ev.run.design(i).precision;
+  let round = 0;
+  if (step?.reason === "precision" && pd !== undefined) {
+    round = precisionTotals(pd.fixed.length, o.maxBudget as number).indexOf(asked + step.ids.length) + 1;
+  }
+  return {
+    precision: o.precision as number,
+    maxBudget: o.maxBudget as number,
+    round,
+    asked,
+    why: step?.why ?? "nothing more to ask",
   };
 }
