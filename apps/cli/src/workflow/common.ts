@@ -36,10 +36,13 @@ export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "
             [--doc-order lm-eval-v0.3|identity: needed for lm-eval samples unless the source came from tb import]
             [--method tailored-plus|tailored] [--pooling single|joint] [--name NAME]
             [--second-look 0.3: share of N − g for tailored-plus's second look; 0: the G-set alone decides]
+            [--precision P --max-budget M: tailored-plus asks on past N, in rounds, until the
+            interval's half-width is ≤ P or M examples were asked]
             --out plan.json|<dir>
   tb tailor --source <csv|dir> --plan plan.json --responses <file> --out final.plan.json
             (tailored-plus, a plan with mode "look": a target at the top of the sources' range took a
-            second look; with its answers on it, the final plan — then run it and tb estimate)
+            second look; with its answers on it, the final plan — then run it and tb estimate;
+            a plan made with --precision: the next round, while tb estimate says it asks for more)
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
   tb export --probe probe.json|--plan plan.json --format lm-eval-samples --out samples.json
             (--source <dir> | --doc-order lm-eval-v0.3|identity --task T) [--include-gset]
