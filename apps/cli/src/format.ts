@@ -19,6 +19,8 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
     "n̄",
   ];
   if (withIntervals) head.push("coverage", "width");
+  const withPrecision = report.results.some((c) => c.asked !== undefined);
+  if (withPrecision) head.push("asked", "reached");
   const rows: string[][] = [head];
   for (const c of report.results as (CellSummary & { variant?: string })[]) {
     const tail =
@@ -27,6 +29,12 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
         : withIntervals
           ? ["", ""]
           : [];
+    if (withPrecision) {
+      tail.push(
+        c.asked ? fmt(c.asked, 1) : "",
+        c.reachedPrecision ? `${fmt(c.reachedPrecision, 3)} (±${c.precision ?? ""})` : "",
+      );
+    }
     rows.push([
       byVariant ? (c.variant ?? c.method) : c.method,
       String(c.budget),
