@@ -43,7 +43,7 @@ describe("sequential random sampling (random with precision)", () => {
       const [lo, hi] = wilsonInterval(Math.round(est * a), a, 0.975, n);
       expect(r.intervals?.lower[t]).toBeCloseTo(lo, 12);
       expect(r.intervals?.upper[t]).toBeCloseTo(hi, 12);
-      const reached = (r.diagnostics?.reachedPrecision as number[])[t];
+      const reached = (r.diagnostics?.reachedPrecision as number[] | undefined)?.[t];
       expect(reached).toBe((hi - lo) / 2 <= 0.05 ? 1 : 0);
       if (a < 240) expect(reached).toBe(1);
     }
