@@ -20,7 +20,7 @@ import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
 import { cliErrors } from "./workflow/common.js";
-import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
+import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
 
@@ -29,6 +29,7 @@ Usage:
   tb reproduce --data <dir> [options]
   tb ablate <distance|estimator|gset|topk|bands> --data <dir> [options]
   tb probe | tailor | estimate | export | import …   (evaluate your own model; see below)
+  tb compare …                                       (is model A better than model B? see below)
   tb help
 
 Reproduce options:
@@ -386,6 +387,8 @@ export async function main(argv: string[]): Promise<number> {
         return runExport(rest);
       case "import":
         return await runImport(rest);
+      case "compare":
+        return runCompare(rest);
       case "ablate":
         return await runAblate(rest);
       case undefined:
