@@ -79,6 +79,11 @@ Reproduce options:
                        against N, interval coverage, estimate vs truth per target in trial 0 at
                        the largest N; inline SVG and CSS, no network needed to view it)
   --progress           progress on stderr even when it is not a terminal
+  --pairs              paired mode: each trial's targets are shuffled into pairs and every method is
+                       scored on them (pair order; cells "design": "paired"); adds the methods
+                       paired (both targets on one shared G-set + stratified sample) and
+                       paired-random (one shared random sample), whose cells also give the coverage
+                       and width of their A − B intervals at --level (default 0.9)
 
 ${WORKFLOW_USAGE}`;
 
@@ -118,6 +123,7 @@ const REPRODUCE_OPTIONS = {
   plot: { type: "string" },
   report: { type: "string" },
   progress: { type: "boolean" },
+  pairs: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -239,6 +245,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   );
   const methods = list("methods", v.methods ?? (demo ? "tailored-plus,tailored,random" : "tailored,random"));
   const cfg: ReproduceConfig = {
+    ...(v.pairs ? { pairs: true } : {}),
     methods,
     budgets,
     trials: int("trials", v.trials, demo ? 10 : 100, 1),
@@ -296,6 +303,7 @@ function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): T
       task.metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
     }
     if (cfg.sourceFraction !== undefined) task.sourceFraction = cfg.sourceFraction;
+    if (cfg.pairs) task.pairs = true;
     return trialEstimates(matrix, task);
   });
 }
@@ -324,6 +332,7 @@ async function runAblate(args: string[]): Promise<number> {
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
   if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
+  if (v.pairs) throw usageError("--pairs applies to tb reproduce and tb demo, not to tb ablate");
   const ds = loadDataset(v.data);
   const sc = splitOptions(v, ds.split !== undefined, v.data);
   const split = sc.split;
