@@ -15,9 +15,8 @@ import {
   PairedRun,
   sourceMeans,
 } from "@tb/estimate/internals";
-import { defaultTargetFraction, extrapolationSplit, randomSplit, type SplitKind } from "@tb/experiment";
+import { defaultTargetFraction, extrapolationSplit, randomSplit, type SplitKind, trialPairs } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
-import { trialPairs } from "../../packages/experiment/src/paired.js";
 
 const [data, split, nArg] = process.argv.slice(2);
 if (!data || !split || !nArg) throw new Error("usage: paired-floor.ts <data dir> <split> <N>");
