@@ -19,6 +19,8 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
     "n̄",
   ];
   if (withIntervals) head.push("coverage", "width");
+  const withPrecision = report.results.some((c) => c.asked !== undefined);
+  if (withPrecision) head.push("asked", "reached");
   // paired mode (docs/DESIGN.md §3.3): pair order on the trial's pairs, and the paired designs' difference intervals
   const paired = report.results.some((c) => c.design === "paired");
   const withDiff = report.results.some((c) => c.differenceCoverage !== undefined);
@@ -32,6 +34,12 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
         : withIntervals
           ? ["", ""]
           : [];
+    if (withPrecision) {
+      tail.push(
+        c.asked ? fmt(c.asked, 1) : "",
+        c.reachedPrecision ? `${fmt(c.reachedPrecision, 3)} (±${c.precision ?? ""})` : "",
+      );
+    }
     rows.push([
       byVariant ? (c.variant ?? c.method) : c.method,
       String(c.budget),

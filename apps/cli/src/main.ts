@@ -72,6 +72,11 @@ Reproduce options:
   --level L            nominal level of the per-target intervals (tailored-plus: default 0.9;
                        given, TailoredBench reports split-conformal intervals too); the table and
                        JSON show their coverage and width
+  --precision P        precision on demand (tailored-plus and random only): from N, each target is
+                       asked more examples in rounds (the total doubling) until its interval's
+                       half-width is at most P or --max-budget examples were asked; the table and
+                       JSON add the examples asked and the share of targets that reached P
+  --max-budget M       with --precision: the most distinct examples a target may be asked
   --workers N          worker threads (default: number of cores)
   --json FILE          write the results JSON (atomically)
   --plot FILE.svg      write an SVG plot of τ-b and MAE against N (± se bands per method)
@@ -118,6 +123,8 @@ const REPRODUCE_OPTIONS = {
   "irt-estimator": { type: "string" },
   search: { type: "string" },
   level: { type: "string" },
+  precision: { type: "string" },
+  "max-budget": { type: "string" },
   workers: { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
@@ -200,6 +207,23 @@ function methodConfig(v: Values): MethodConfig {
   return c;
 }
 
+/** `--precision P --max-budget M` (both or neither) as ReproduceConfig fields. */
+function precisionOptions(v: Values): { precision?: number; maxBudget?: number } {
+  if (v.precision === undefined) {
+    if (v["max-budget"] !== undefined)
+      throw usageError("--max-budget needs --precision (it only caps precision rounds)");
+    return {};
+  }
+  const p = Number(v.precision);
+  if (v.precision.trim() === "" || !(p > 0 && p <= 0.5)) {
+    throw usageError(`--precision must be a half-width in (0, 0.5], got "${v.precision}"`);
+  }
+  if (v["max-budget"] === undefined) {
+    throw usageError("--precision needs --max-budget (the most distinct examples a target may be asked)");
+  }
+  return { precision: p, maxBudget: int("max-budget", v["max-budget"], 0, 1) };
+}
+
 function progressPrinter(enabled: boolean): ReproduceConfig["onProgress"] {
   if (!enabled) return undefined;
   const t0 = Date.now();
@@ -258,6 +282,10 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   if (metaSplit) cfg.metaSplit = metaSplit;
   if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
   if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
+  Object.assign(cfg, precisionOptions(v));
+  if (v.pairs && cfg.precision !== undefined) {
+    throw usageError("--pairs and --precision cannot be combined (a paired run compares designs of one fixed budget)");
+  }
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = Date.now();
@@ -304,6 +332,10 @@ function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): T
     }
     if (cfg.sourceFraction !== undefined) task.sourceFraction = cfg.sourceFraction;
     if (cfg.pairs) task.pairs = true;
+    if (cfg.precision !== undefined) {
+      task.precision = cfg.precision;
+      task.maxBudget = cfg.maxBudget as number;
+    }
     return trialEstimates(matrix, task);
   });
 }
@@ -333,6 +365,11 @@ async function runAblate(args: string[]): Promise<number> {
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
   if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
   if (v.pairs) throw usageError("--pairs applies to tb reproduce and tb demo, not to tb ablate");
+  if (v.precision !== undefined || v["max-budget"] !== undefined) {
+    throw usageError(
+      "tb ablate runs TailoredBench, which cannot stop at a precision; --precision/--max-budget are for tb reproduce",
+    );
+  }
   const ds = loadDataset(v.data);
   const sc = splitOptions(v, ds.split !== undefined, v.data);
   const split = sc.split;

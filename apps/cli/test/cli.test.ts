@@ -124,3 +124,67 @@ describe("integration on the paper's GSM8K data", () => {
     expect(tail.nBar.mean).toBeLessThan(50);
   });
 });
+
+describe("tb reproduce --precision --max-budget (docs/DESIGN.md §3.3)", () => {
+  test("the cells carry precision, maxBudget, asked and reachedPrecision; hand-known ends", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-prec-"));
+    const common = ["demo", "--budgets", "30", "--trials", "2", "--workers", "2"];
+    // half-width 0.5: any interval reaches it at the base design, so each target is asked N
+    const a = tb([
+      ...common,
+      "--methods",
+      "tailored-plus,random",
+      "--precision",
+      "0.5",
+      "--max-budget",
+      "100",
+      "--json",
+      join(dir, "a.json"),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/asked/);
+    for (const c of JSON.parse(readFileSync(join(dir, "a.json"), "utf8")).results) {
+      expect(c).toMatchObject({
+        precision: 0.5,
+        maxBudget: 100,
+        asked: { mean: 30, se: 0 },
+        reachedPrecision: { mean: 1, se: 0 },
+      });
+      expect(c.coverage).toBeDefined();
+    }
+    // a precision no sample of the 600 can reach short of all of them: random asks all 600 and is exact
+    const b = tb([
+      ...common,
+      "--methods",
+      "random",
+      "--precision",
+      "0.0001",
+      "--max-budget",
+      "600",
+      "--json",
+      join(dir, "b.json"),
+    ]);
+    expect(b.code, b.stderr).toBe(0);
+    const [r] = JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).results;
+    expect(r.asked).toEqual({ mean: 600, se: 0 });
+    expect(r.maxQueried).toBe(600);
+    expect(r.mae.mean).toBe(0);
+  });
+
+  test("refused: a method that cannot stop (named), one flag without the other, a budget above the cap", () => {
+    const common = ["demo", "--budgets", "30", "--trials", "1"];
+    for (const [extra, re] of [
+      [
+        ["--methods", "tailored-plus,tailored", "--precision", "0.05", "--max-budget", "100"],
+        /"tailored" cannot stop at a precision/,
+      ],
+      [["--methods", "random", "--max-budget", "100"], /--max-budget needs --precision/],
+      [["--methods", "random", "--precision", "0.05"], /--precision needs --max-budget/],
+      [["--methods", "random", "--precision", "0.05", "--max-budget", "20"], /budget 30 is larger than maxBudget 20/],
+    ] as const) {
+      const r = tb([...common, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(re);
+    }
+  });
+});

@@ -41,6 +41,11 @@
  * - within, out of range below (gsm8k-tgt-58): `evaluate()` said outOfRange "below" (from
  *   plusWithin), `tb estimate` said null; both now say "below".
  *
+ * One deliberate change since (issue 21, boundary-aware intervals in the beyond mode): an interval
+ * end past 0 or 1 is the Wilson bound of the target's answers instead of 0 or 1, which narrows
+ * three extrapolation trials' mean interval width (tailored-plus N = 20/30, trials 1–2, by .002–
+ * .003); every estimate, τ-b, MAE and coverage is unchanged.
+ *
  * Run time (`pnpm vitest run --project @tb/cli pinned`, measured on this busy shared 2-core
  * machine): 37 s and 58 s in two runs (about 27–30 s of CPU); nearly all of it is the 108
  * reproduce trials and the 18 trials run again for their estimates.

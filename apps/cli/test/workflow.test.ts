@@ -1349,6 +1349,130 @@ describe("tailored-plus through files (the default of tb tailor / tb estimate)",
     }
   });
 
+  test("--precision: rounds through files until the half-width reaches it or maxBudget is spent; the estimate = evaluate() to the last bit", async () => {
+    const P = 0.04;
+    const M = 200;
+    // the schedule after a base design of 30, doubling, capped at M (hand-computed)
+    const totals = [30, 60, 120, 200];
+    let rounds = 0;
+    for (const name of ["low", "top"] as const) {
+      const r = name === "low" ? low : top;
+      const row = all.row(r);
+      const answers = join(dir, name, `${name}.csv`);
+      let plan = join(dir, `${name}.p0.plan.json`);
+      const t = await tbIn([
+        "tailor",
+        "--source",
+        src,
+        "--probe",
+        probeFile,
+        "--responses",
+        answers,
+        "--budget",
+        "30",
+        "--precision",
+        String(P),
+        "--max-budget",
+        String(M),
+        "--out",
+        plan,
+      ]);
+      expect(t.code, t.stderr).toBe(0);
+      let est:
+        | { accuracy: number; interval: [number, number]; evaluated: number; reachedPrecision: boolean }
+        | undefined;
+      for (let k = 1; k < 10 && est === undefined; k++) {
+        const pj = JSON.parse(readFileSync(plan, "utf8"));
+        expect(pj.precision).toMatchObject({ precision: P, maxBudget: M });
+        if (pj.mode !== "look") {
+          const e = await tbIn(["estimate", "--source", src, "--plan", plan, "--responses", answers, "--json"]);
+          if (e.code === 0) {
+            est = JSON.parse(e.stdout);
+            break;
+          }
+          // not precise enough yet: refused, saying to run tb tailor --plan
+          expect(e.code).toBe(2);
+          expect(e.stderr).toMatch(
+            /asks for more after the plan's examples — \d+ more difficulty-stratified random examples.*tb tailor .*--plan/,
+          );
+        }
+        const nextPlan = join(dir, `${name}.p${k}.plan.json`);
+        const n = await tbIn(["tailor", "--source", src, "--plan", plan, "--responses", answers, "--out", nextPlan]);
+        expect(n.code, n.stderr).toBe(0);
+        const nj = JSON.parse(readFileSync(nextPlan, "utf8"));
+        if (nj.precision.round > 0) {
+          rounds++;
+          // the round's size is the schedule's next total minus what was asked, and says why
+          expect(totals).toContain(nj.precision.asked);
+          expect(nj.precision.asked + nj.toEvaluate.length).toBe(totals[totals.indexOf(nj.precision.asked) + 1]);
+          expect(nj.precision.why).toMatch(
+            new RegExp(
+              `^${nj.toEvaluate.length} more difficulty-stratified random examples \\(${nj.precision.asked} asked so far, at most ${M}\\)`,
+            ),
+          );
+          expect(n.stdout).toContain(nj.precision.why);
+          // draws outside the base design
+          expect(nj.toEvaluate.some((id: string) => nj.nset.includes(id))).toBe(false);
+        }
+        plan = nextPlan;
+      }
+      if (est === undefined) throw new Error("no estimate after 10 plans");
+      // stopped because the precision was reached, or because maxBudget was spent
+      const hw = (est.interval[1] - est.interval[0]) / 2;
+      expect(est.reachedPrecision).toBe(hw <= P + 1e-12);
+      expect(est.reachedPrecision || est.evaluated === M).toBe(true);
+      expect(totals).toContain(est.evaluated);
+      // the one-call API with the same options: the same examples and the same numbers, bit for bit
+      const one = await evaluate(sources, (ids) => ids.map((id) => row[all.exampleIndex(id)] as number), {
+        budget: 30,
+        seed: 5,
+        precision: P,
+        maxBudget: M,
+      });
+      expect(one.asked.length).toBe(est.evaluated);
+      expect(Object.is(one.accuracy, est.accuracy)).toBe(true);
+      expect(one.interval).toEqual(est.interval);
+      expect(one.reachedPrecision).toBe(est.reachedPrecision);
+      // the last plan asks nothing more: tb tailor --plan says so and writes nothing
+      const after = join(dir, `${name}.after.plan.json`);
+      const a = await tbIn(["tailor", "--source", src, "--plan", plan, "--responses", answers, "--out", after]);
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.stdout).toMatch(/nothing more to ask/);
+      expect(existsSync(after)).toBe(false);
+    }
+    // the test exercised at least one precision round
+    expect(rounds).toBeGreaterThan(0);
+  });
+
+  test("--precision: bad flags are refused in flag terms", async () => {
+    const base = [
+      "tailor",
+      "--source",
+      src,
+      "--probe",
+      probeFile,
+      "--responses",
+      join(dir, "low", "low.csv"),
+      "--budget",
+      "30",
+    ];
+    for (const [extra, re] of [
+      [["--max-budget", "100"], /--max-budget needs --precision/],
+      [["--precision", "0.03"], /--precision needs --max-budget/],
+      [["--precision", "0", "--max-budget", "100"], /--precision must be a half-width in \(0, 0\.5\]/],
+      [["--precision", "0.03", "--max-budget", "20"], /--max-budget must be an integer in \[budget 30/],
+      [
+        ["--precision", "0.03", "--max-budget", "100", "--method", "tailored"],
+        /--precision applies to --method tailored-plus only/,
+      ],
+    ] as const) {
+      const r = await tbIn([...base, ...extra, "--out", join(dir, "z.json")]);
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(existsSync(join(dir, "z.json"))).toBe(false);
+    }
+  });
+
   test("a beyond-mode plan with labels is refused, located", async () => {
     const plan = JSON.parse(readFileSync(join(dir, "top.final.plan.json"), "utf8"));
     const bad = join(dir, "bad.plan.json");

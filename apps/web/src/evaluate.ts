@@ -2,8 +2,12 @@
  * "Evaluate a model" in the browser: the rounds of `tb probe` → `tb tailor` → `tb estimate` for one
  * target model, on files held in memory instead of paths. The page drives the same resumable
  * evaluation of `@tb/estimate` as the CLI (`createEvaluation`), so a plan made here equals the
- * plan `tb tailor` writes for the same source matrix, seed and answers (test/evaluate.test.ts);
- * this module only turns the page's settings and files into its options and answers.
+ * plan `tb tailor` writes for the same source matrix, seed and answers, and the estimate equals
+ * `evaluate()`'s with the same options (test/evaluate.test.ts). After the G-set every step is the
+ * same: answers to what the evaluation asked ({@link answerStep}) → what it asks for next (a second
+ * look, the rest of its design, a precision round, …) or, once it asks for nothing more, its
+ * estimate. This module only turns the page's settings and files into the evaluation's options
+ * and answers; when to stop is the evaluation's (`done`).
  */
 import { type CorrectnessMatrix, formatLocation, TbError } from "@tb/core";
 import {
@@ -51,6 +55,13 @@ export interface EvaluateSettings {
   docOrder?: DocOrder;
   /** tailored-plus's second look (`--second-look`); default 0.3, 0: the G-set alone decides. */
   secondLook?: number;
+  /**
+   * Precision on demand (tailored-plus): the interval's half-width to reach; after the design of
+   * `budget` examples the evaluation asks more rounds until it is reached or `maxBudget` is spent.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples the target is asked, in all. */
+  maxBudget?: number;
 }
 
 export const DEFAULT_EVALUATE: EvaluateSettings = {
@@ -78,6 +89,8 @@ const FIELD_OF: Record<string, string> = {
   budget: "budget",
   level: "interval level",
   secondLook: "second look",
+  precision: "precision (half-width)",
+  maxBudget: "at most N examples",
   method: "method",
   metric: "distance",
   docOrder: "example ids are",
@@ -111,11 +124,21 @@ function inFields(e: unknown): unknown {
   });
   const lead = /^(\w+)( .*)$/s.exec(text);
   const field = lead === null ? undefined : FIELD_OF[lead[1] as string];
+  let head = "";
   if (e.code === "E_USAGE" && lead !== null && field !== undefined) {
-    text = `${field}${lead[2]}`;
+    head = field;
+    text = lead[2] as string;
     mapped = true;
   }
-  return mapped ? new TbError(e.code, text, e.location) : e;
+  // an option named inside the sentence ("precision needs maxBudget (…)"): camelCase names only,
+  // which read as nothing else (a plain word like "precision" may be the word itself)
+  text = text.replace(/\b[a-z]+[A-Z]\w*\b/g, (name) => {
+    const f = FIELD_OF[name];
+    if (f === undefined) return name;
+    mapped = true;
+    return `“${f}”`;
+  });
+  return mapped ? new TbError(e.code, `${head}${text}`, e.location) : e;
 }
 
 /** The evaluation's options from the page's settings; its errors name the page's fields. */
@@ -130,6 +153,9 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
       metric: s.metric,
       standardize: s.standardize,
       ...(s.method === "tailored-plus" && s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
+      // given as set: the evaluation refuses them where they do not apply (e.g. method tailored)
+      ...(s.precision !== undefined ? { precision: s.precision } : {}),
+      ...(s.maxBudget !== undefined ? { maxBudget: s.maxBudget } : {}),
     });
   } catch (e) {
     throw inFields(e);
@@ -137,7 +163,18 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
 }
 
 /** The settings that shape the evaluation; changing one after the G-set means starting again. */
-const SHAPING = ["gset", "seed", "budget", "method", "metric", "standardize", "level", "secondLook"] as const;
+const SHAPING = [
+  "gset",
+  "seed",
+  "budget",
+  "method",
+  "metric",
+  "standardize",
+  "level",
+  "secondLook",
+  "precision",
+  "maxBudget",
+] as const;
 
 function checkUnchanged(made: EvaluateSettings, now: EvaluateSettings): void {
   const changed = SHAPING.filter((k) => made[k] !== now[k]);
@@ -178,23 +215,64 @@ function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number
   }
 }
 
+/** Saved evaluation (each step resumes a copy of it: a step may be answered again). */
+type Saved = ReturnType<Evaluation["toJSON"]>;
+
+/** One answered round, for the page's table of rounds. */
+export interface RoundRow {
+  /** 1 = the G-set. */
+  round: number;
+  /** Why it was asked (the evaluation's reason: gset, look, nset, strata, precision, …). */
+  reason: string;
+  /** Distinct examples asked so far, this round included. */
+  asked: number;
+  /**
+   * The interval's half-width at the look after this round, where the evaluation took one: the
+   * one that asked for the next precision round, or the final interval's.
+   */
+  halfWidth?: number;
+  /** The interval after this round, where the evaluation gives one (its estimate, once done). */
+  interval?: [number, number] | null;
+}
+
+/** What the evaluation asks for, in any round: the examples, why, and the evaluation before the answers. */
+export interface Asked extends Samples {
+  /** This round's number (1 = the G-set). */
+  round: number;
+  /** The evaluation's reason for it (`gset`, `look`, `nset`, `strata`, `look-strata`, `precision`, …). */
+  reason: string;
+  /** One sentence on why these examples (the library's). */
+  why: string;
+  /** The examples asked, as columns of the source matrix. */
+  examples: Int32Array;
+  /** The rounds answered before this one. */
+  rounds: RoundRow[];
+  /** The evaluation so far (the next step resumes a copy of it). */
+  saved: Saved;
+  settings: EvaluateSettings;
+  done: false;
+}
+
 /** Phase 1 (`tb probe`): the G-set to run the target on. */
-export interface ProbeResult extends Samples {
+export interface ProbeResult extends Asked {
   gset: Int32Array;
   gsetIds: string[];
-  /** The evaluation, before any answer (saved: each later step resumes a copy of it). */
-  saved: ReturnType<Evaluation["toJSON"]>;
-  settings: EvaluateSettings;
 }
 
 export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): ProbeResult {
   const ev = evaluationOf(sources, s);
   const step = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
   return {
+    round: 1,
+    reason: step.reason,
+    why: step.why,
+    examples: step.examples,
+    rounds: [],
     gset: step.examples,
     gsetIds: step.ids,
     saved: ev.toJSON(),
     settings: { ...s },
+    done: false,
     ...samplesOf(step.ids, s, sources.cols),
   };
 }
@@ -241,12 +319,15 @@ function answer(ev: Evaluation, answers: ReadonlyMap<number, number>, what: stri
   }
 }
 
-/** Phase 2 (`tb tailor`, one target) and the second look's step: what to run next. */
-export interface PlanResult extends Samples {
+/**
+ * What the evaluation asks for after the G-set, whatever the reason (`tb tailor` and `tb tailor
+ * --plan`): a second look, the rest of its design, a precision round, … — with the design so far.
+ */
+export interface PlanResult extends Asked {
   method: EvaluateSettings["method"];
   /**
    * tailored-plus: within the sources' range (native sources, N-set medoids), at the top of them
-   * (a stratified sample), or a second look first (`look`: more medoids; {@link lookStep}).
+   * (a stratified sample), or a second look first (`look`: the design is not chosen yet).
    */
   mode?: "within" | "beyond" | "look";
   outOfRange: "above" | "below" | null;
@@ -255,78 +336,77 @@ export interface PlanResult extends Samples {
   /** Native selection fell back (no source within d̄). */
   fallback: string;
   toEvaluateIds: string[];
-  /** One sentence on why these examples (the library's). */
-  why: string;
-  /** The evaluation so far (the next step resumes a copy of it). */
-  saved: ReturnType<Evaluation["toJSON"]>;
-  settings: EvaluateSettings;
 }
 
-function planOf(ev: Evaluation, s: EvaluateSettings, examples: number): PlanResult {
+/** The end: the evaluation asks for nothing more (`tb estimate --json`). */
+export interface Finished {
+  done: true;
+  estimate: EstimateResult;
+  /** Every round answered. */
+  rounds: RoundRow[];
+}
+
+/** The estimate, its interval, the rank, the out-of-range flag, the rounds and whether the precision was reached. */
+export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & { evaluated: number };
+
+/** The row of the round just answered: what the evaluation says about it (its saved state, its estimate). */
+function rowOf(ev: Evaluation, reason: string): RoundRow {
+  const t = ev.toJSON().targets[0] as Saved["targets"][number];
+  const row: RoundRow = { round: t.rounds ?? 0, reason, asked: t.asked.length };
+  if (ev.done) {
+    const iv = ev.estimate(0).interval;
+    row.interval = iv;
+    if (iv !== null) row.halfWidth = (iv[1] - iv[0]) / 2;
+  } else if (t.precision !== undefined) {
+    // the look that asked for the round now open
+    row.halfWidth = t.precision.halfWidth;
+  }
+  return row;
+}
+
+function planOf(ev: Evaluation, s: EvaluateSettings, examples: number, rounds: RoundRow[]): PlanResult {
   const d = ev.design(0);
   const step = ev.next()[0];
-  if (step === undefined) throw new TbError("E_INTERNAL", "the evaluation asks for nothing more");
+  if (step === undefined) throw new TbError("E_INTERNAL", "the evaluation is not done but asks for nothing");
   return {
+    round: (rounds.at(-1)?.round ?? 0) + 1,
+    reason: step.reason,
+    why: step.why,
+    examples: step.examples,
+    rounds,
     method: ev.method,
     ...(d.mode !== undefined ? { mode: d.mode } : {}),
     outOfRange: d.outOfRange,
     natives: d.natives,
     fallback: d.fallback,
     toEvaluateIds: step.ids,
-    why: step.why,
     saved: ev.toJSON(),
     settings: s,
+    done: false,
     ...samplesOf(step.ids, s, examples),
   };
 }
 
-function resume(sources: CorrectnessMatrix, saved: ReturnType<Evaluation["toJSON"]>): Evaluation {
-  return restoreEvaluation(sources, saved);
-}
-
-export function tailorStep(
-  sources: CorrectnessMatrix,
-  probed: ProbeResult,
-  answers: ReadonlyMap<number, number>,
-  s: EvaluateSettings,
-): PlanResult {
-  checkUnchanged(probed.settings, s);
-  const ev = resume(sources, probed.saved);
-  answer(ev, answers, "the answers do not cover the whole G-set");
-  return planOf(ev, probed.settings, sources.cols);
-}
-
 /**
- * After a second look (`tb tailor --plan`): the target's answers on the G-set and the look's
- * examples choose its design, in the evaluation.
+ * The answers to what the evaluation asked in a round — the G-set or any later one — and what it
+ * asks for next, or, once it asks for nothing more, its estimate. `asked` is the step whose
+ * examples were run; answering an earlier step again starts from there.
  */
-export function lookStep(
+export function answerStep(
   sources: CorrectnessMatrix,
-  plan: PlanResult,
+  asked: ProbeResult | PlanResult,
   answers: ReadonlyMap<number, number>,
   s: EvaluateSettings,
-): PlanResult {
-  checkUnchanged(plan.settings, s);
-  if (plan.mode !== "look") throw new TbError("E_USAGE", "this plan takes no second look: estimate from its answers");
-  const ev = resume(sources, plan.saved);
-  answer(ev, answers, "the answers do not cover the second look");
-  return planOf(ev, plan.settings, sources.cols);
-}
-
-/** Phase 3 (`tb estimate --json`): the estimate, its interval, the rank and the out-of-range flag. */
-export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & { evaluated: number };
-
-export function estimateStep(
-  sources: CorrectnessMatrix,
-  plan: PlanResult,
-  answers: ReadonlyMap<number, number>,
-  s: EvaluateSettings,
-): EstimateResult {
-  checkUnchanged(plan.settings, s);
-  if (plan.mode === "look") throw new TbError("E_USAGE", "upload the second look's answers first (step 3)");
-  const ev = resume(sources, plan.saved);
-  answer(ev, answers, "the answers do not cover the N-set");
-  if (!ev.done) throw new TbError("E_INTERNAL", "the evaluation asks for more after the plan's examples");
-  const { target: _t, asked, ...est } = ev.estimate(0);
-  return { ...est, evaluated: asked.length };
+): PlanResult | Finished {
+  checkUnchanged(asked.settings, s);
+  const ev = restoreEvaluation(sources, asked.saved);
+  answer(
+    ev,
+    answers,
+    asked.round === 1 ? "the answers do not cover the whole G-set" : `the answers do not cover round ${asked.round}`,
+  );
+  const rounds = [...asked.rounds, rowOf(ev, asked.reason)];
+  if (!ev.done) return planOf(ev, asked.settings, sources.cols, rounds);
+  const { target: _t, asked: ids, ...est } = ev.estimate(0);
+  return { done: true, estimate: { ...est, evaluated: ids.length }, rounds };
 }

@@ -29,6 +29,11 @@ ${docLink("docs/TAILORED-PLUS.md", "The second look", "#the-second-look-adopted-
   estimate: `<p><b>Estimate</b>: within, a blend of a ridge regression over all sources and TailoredBench's calibrated estimate from the native sources, with a split-conformal interval from the sources' leave-one-out errors;
 beyond, a stratified estimate with its own interval. The rank places the estimate among the sources' true scores.
 ${docLink("docs/TAILORED-PLUS.md", "Estimates and intervals", "#intervals-where-the-misses-were-and-the-fix-adopted-2026-11-30")}</p>`,
+  more: `<p><b>Precision on demand</b> (step 1's “precision (half-width)” and “at most N examples”): once the design of budget N examples is answered,
+the evaluation looks at its interval; while the half-width is above the precision and fewer than “at most N examples” were asked, it asks another round of
+difficulty-stratified random examples it has not asked yet, the total doubling each round. Every look is taken at a stricter level (Bonferroni over the looks the schedule allows),
+so the interval at whichever round it stops still covers at the level asked for. The page asks the evaluation whether it is done; the table shows each round.
+${docLink("docs/DESIGN.md", "Precision on demand", "#35-the-resumable-evaluation")}</p>`,
 } as const;
 
 /** Why a plan asks for the examples it asks for, in a sentence (the mode is the estimate package's). */
@@ -51,4 +56,17 @@ export function planWording(p: {
     default:
       return `${p.nativeSources} native sources; the N-set is their cluster medoids${relaxed}`;
   }
+}
+
+/** A round's reason (the evaluation's word for it) in the page's words; an unknown one as it is. */
+export function reasonWording(reason: string): string {
+  const words: Record<string, string> = {
+    gset: "the G-set",
+    look: "a second look",
+    nset: "the rest of its N-set",
+    strata: "a stratified sample",
+    "look-strata": "a stratified sample",
+    precision: "more precision",
+  };
+  return words[reason] ?? reason;
 }

@@ -11,9 +11,9 @@ import { sha256Hex } from "@tb/core";
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import { buildInfo } from "./build-info.js";
-import type { EstimateResult, EvaluateSettings } from "./evaluate.js";
+import type { EstimateResult, EvaluateSettings, RoundRow } from "./evaluate.js";
 import { type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
-import { HOW_IT_WORKS, planWording } from "./explain.js";
+import { HOW_IT_WORKS, planWording, reasonWording } from "./explain.js";
 import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
@@ -353,15 +353,19 @@ const probeForm = $<HTMLFormElement>("#probe-form");
 const tailorForm = $<HTMLFormElement>("#tailor-form");
 const lookForm = $<HTMLFormElement>("#look-form");
 const estimateForm = $<HTMLFormElement>("#estimate-form");
+const moreForm = $<HTMLFormElement>("#more-form");
 let probeShape: CsvShape | undefined;
 /** Where the estimate comes from: the build, the source matrix (sha256) and the settings of step 1. */
 let evalProvenance: Record<string, unknown> = {};
+/** Whether step 1 asked for a precision (the page then shows its table of rounds). */
+let precisionAsked = false;
 
 $("#how-intro").innerHTML = HOW_IT_WORKS.intro;
 $("#how-probe").innerHTML = HOW_IT_WORKS.probe;
 $("#how-tailor").innerHTML = HOW_IT_WORKS.tailor;
 $("#how-look").innerHTML = HOW_IT_WORKS.look;
 $("#how-estimate").innerHTML = HOW_IT_WORKS.estimate;
+$("#how-more").innerHTML = HOW_IT_WORKS.more;
 
 (probeForm.elements.namedItem("source") as HTMLInputElement).addEventListener("change", async (e) => {
   if (e.isTrusted) {
@@ -396,6 +400,18 @@ function readEvaluateSettings(): EvaluateSettings {
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
   if (docOrder === "identity" || docOrder === "lm-eval-v0.3") s.docOrder = docOrder;
+  // precision on demand: both optional here; the evaluation says what they need and allow
+  const precision = String(fd.get("precision") ?? "").trim();
+  if (precision !== "") {
+    const p = Number(precision);
+    if (!Number.isFinite(p)) throw new Error(`precision (half-width) must be a number, e.g. 0.03, got "${precision}"`);
+    s.precision = p;
+  }
+  const maxBudget = String(fd.get("maxBudget") ?? "").trim();
+  if (maxBudget !== "") {
+    if (!/^\d+$/.test(maxBudget)) throw new Error(`at most N examples must be an integer, got "${maxBudget}"`);
+    s.maxBudget = Number(maxBudget);
+  }
   return s;
 }
 
@@ -426,11 +442,29 @@ function enable(form: HTMLFormElement, enabled: boolean): void {
   if (ex) ex.disabled = !enabled;
 }
 
+/** The steps in order: a step's failure or rerun clears its own output and every later one's. */
+const STEPS = [
+  { name: "probe", form: probeForm },
+  { name: "tailor", form: tailorForm },
+  { name: "look", form: lookForm },
+  { name: "estimate", form: estimateForm },
+  { name: "more", form: moreForm },
+] as const;
+type StepName = (typeof STEPS)[number]["name"];
+/** The steps that take the target's answers to what the evaluation asked. */
+type AnswerStep = Exclude<StepName, "probe">;
+const ANSWER_FORMS = STEPS.filter((s) => s.name !== "probe").map((s) => [s.name, s.form]) as [
+  AnswerStep,
+  HTMLFormElement,
+][];
+
 // ---- the one-click example: a held-out synthetic model answers each step --------------------
 
 let example: EvaluateExample | undefined;
 /** The example ids each step asks for (from the previous step's reply). */
-const asked: Record<"tailor" | "look" | "estimate", string[]> = { tailor: [], look: [], estimate: [] };
+const asked: Record<AnswerStep, string[]> = { tailor: [], look: [], estimate: [], more: [] };
+/** The round of the evaluation each step answers (1 = the G-set; from the previous step's reply). */
+const roundOf: Record<AnswerStep, number> = { tailor: 1, look: 0, estimate: 0, more: 0 };
 
 /** Put a file made here into a file input, as if chosen (Chromium, Firefox and Safari allow it). */
 function setFile(input: HTMLInputElement, name: string, text: string): void {
@@ -459,11 +493,7 @@ $("#example-load").addEventListener("click", () => {
   });
 });
 
-for (const [name, form] of [
-  ["tailor", tailorForm],
-  ["look", lookForm],
-  ["estimate", estimateForm],
-] as const) {
+for (const [name, form] of ANSWER_FORMS) {
   (form.querySelector(".example-answer") as HTMLButtonElement).addEventListener("click", () => {
     if (!example) return;
     setFile(
@@ -475,15 +505,6 @@ for (const [name, form] of [
   });
 }
 
-/** The steps in order: a step's failure or rerun clears its own output and every later one's. */
-const STEPS = [
-  { name: "probe", form: probeForm },
-  { name: "tailor", form: tailorForm },
-  { name: "look", form: lookForm },
-  { name: "estimate", form: estimateForm },
-] as const;
-type StepName = (typeof STEPS)[number]["name"];
-
 /** Hide the outputs (and errors) of `from` and every later step, and disable the later steps. */
 function clearFrom(from: StepName): void {
   const k = STEPS.findIndex((s) => s.name === from);
@@ -494,6 +515,8 @@ function clearFrom(from: StepName): void {
     if (i > k) enable(s.form, false);
   });
   if (k <= 1) $("#look-step").hidden = true;
+  if (k <= 3) $("#more-step").hidden = true;
+  $("#estimate-result").hidden = true;
 }
 
 /** Run a step; its error shows next to it, scrolled into view, and what it had made is cleared. */
@@ -523,8 +546,7 @@ $("#probe-reset").addEventListener("click", () => {
 });
 
 /** The example ids and their answers template, for ids that are not lm-eval doc ids. */
-function customIdDownloads(kind: "gset" | "look" | "nset", ids: readonly string[]): string {
-  const what = kind === "gset" ? "G-set" : kind === "look" ? "second look" : "N-set";
+function customIdDownloads(kind: string, what: string, ids: readonly string[]): string {
   const template = `example,correct\n${ids.map((id) => `${/[",\n]/.test(id) ? `"${id.replace(/"/g, '""')}"` : id},`).join("\n")}\n`;
   return `<p class="downloads">${downloadLink(`${ids.join("\n")}\n`, `tb-${kind}-ids.txt`, "text/plain", `download the ${ids.length} ${what} example ids (.txt)`, `${kind}-ids-link`)} ${downloadLink(template, `tb-${kind}-answers.csv`, "text/csv", "answers template (.csv: fill in correct with 0 or 1)", `${kind}-template-link`)}</p>`;
 }
@@ -532,10 +554,12 @@ function customIdDownloads(kind: "gset" | "look" | "nset", ids: readonly string[
 /**
  * What to run next: the lm-eval `--samples` JSON (shown, downloadable, with the command), or —
  * for ids that are not lm-eval doc ids — the ids and an answers template. The reason there is no
- * lm-eval JSON is told once, in step 1.
+ * lm-eval JSON is told once, in step 1. `kind` names the elements and files (`gset`, `look`,
+ * `nset`, `round4`, …), `what` the examples in words.
  */
 function samplesBlock(
-  kind: "gset" | "look" | "nset",
+  kind: string,
+  what: string,
   r: { samples: Record<string, number[]> | null; samplesNote?: string },
   ids: readonly string[],
 ): string {
@@ -544,11 +568,11 @@ function samplesBlock(
       kind === "gset"
         ? `<p class="hint" id="gset-samples-note">No lm-eval samples JSON: ${esc(r.samplesNote ?? "")}. Run your model on these examples by their ids and give its answers as CSV <code>example,correct</code> (the template below) or JSON.</p>`
         : `<p class="hint" id="${kind}-samples-note">Ids as in step 1 (no lm-eval samples JSON): run these by their ids.</p>`;
-    return `${why}${customIdDownloads(kind, ids)}`;
+    return `${why}${customIdDownloads(kind, what, ids)}`;
   }
   const json = JSON.stringify(r.samples);
   return `<pre id="${kind}-samples">${esc(json)}</pre>
-<p>${downloadLink(`${json}\n`, samplesName(kind), "application/json", `download the ${kind === "gset" ? "G-set" : kind === "look" ? "second look's" : "N-set"} samples JSON (lm-eval --samples)`)}</p>
+<p>${downloadLink(`${json}\n`, samplesName(kind), "application/json", `download the ${what} samples JSON (lm-eval --samples)`)}</p>
 <p class="hint"><code>lm_eval --model hf --model_args pretrained=&lt;your-model&gt; --tasks ${esc(Object.keys(r.samples).join(","))} --samples ${samplesName(kind)} --log_samples --output_path out</code></p>
 <p class="hint">Answers may come back as lm-eval samples, or as CSV/JSON keyed by these doc ids or by the matrix's example ids (below): the page detects which.</p>`;
 }
@@ -577,63 +601,120 @@ probeForm.addEventListener("submit", (e) => {
       options: { ...settings },
     };
     lockSettings(true);
+    precisionAsked = settings.precision !== undefined;
     asked.tailor = r.gsetIds;
     show(
       $("#probe-output"),
       `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
-${samplesBlock("gset", r, r.gsetIds)}${idList(r.gsetIds)}`,
+${samplesBlock("gset", "G-set", r, r.gsetIds)}${idList(r.gsetIds)}`,
     );
     enable(tailorForm, true);
   });
 });
 
-/** The plan a tailor or look step returned: what to run next, and which step takes the answers. */
-function showPlan(out: HTMLElement, r: Reply & { type: "tailor-done" }, modeId: string): void {
-  show(
-    out,
-    `<p class="answers-note">${esc(r.answersNote)}</p>
-<p class="plan-mode" id="${modeId}" data-mode="${esc(r.mode)}"><b>${esc(planWording(r))}</b>. Run your model on these ${r.toEvaluateIds.length} more examples${r.mode === "look" ? ", then upload its answers in step 2b" : ""}:</p>
-${r.outOfRange ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
-${samplesBlock(r.mode === "look" ? "look" : "nset", r, r.toEvaluateIds)}${idList(r.toEvaluateIds)}`,
-  );
+function halfWidthText(h: number | undefined): string {
+  return h === undefined ? "—" : h.toFixed(3);
 }
 
-tailorForm.addEventListener("submit", (e) => {
-  e.preventDefault();
-  runStep("tailor", async () => {
-    const answers = await fileOf(tailorForm, "answers", "G-set answers");
-    const r = await evalWorker.ask<"tailor-done">({
-      type: "tailor",
-      answers,
-      lmEval: lmEvalChoice(tailorForm),
-      keys: keyChoice(tailorForm),
-    });
-    showPlan($("#tailor-output"), r, "tailor-mode");
-    asked[r.mode === "look" ? "look" : "estimate"] = r.toEvaluateIds;
-    if (r.mode === "look") {
-      $("#look-step").hidden = false;
-      enable(lookForm, true);
-    } else {
-      enable(estimateForm, true);
-    }
-  });
-});
+/** The running table of rounds: round, why, examples asked so far, interval, half-width. */
+function roundsTable(rounds: readonly RoundRow[], level: number): string {
+  const head = `<tr><th scope="col">round</th><th scope="col">asked for</th><th scope="col">examples asked so far</th><th scope="col">${Math.round(level * 100)} % interval</th><th scope="col">half-width</th></tr>`;
+  const rows = rounds.map(
+    (r) =>
+      `<tr data-round="${r.round}"><td>${r.round}</td><td>${esc(reasonWording(r.reason))}</td><td>${r.asked}</td><td>${r.interval ? `${pct(r.interval[0])} – ${pct(r.interval[1])}` : "—"}</td><td>${halfWidthText(r.halfWidth)}</td></tr>`,
+  );
+  return wrapTable(`<table class="rounds"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`);
+}
 
-lookForm.addEventListener("submit", (e) => {
-  e.preventDefault();
-  runStep("look", async () => {
-    const answers = await fileOf(lookForm, "answers", "second look's answers");
-    const r = await evalWorker.ask<"tailor-done">({
-      type: "look",
-      answers,
-      lmEval: lmEvalChoice(lookForm),
-      keys: keyChoice(lookForm),
+const ROUNDS_NOTE =
+  '<p class="hint">Half-width: at the look after the round, where the evaluation took one; the interval is the estimate\'s, once the evaluation asks for nothing more.</p>';
+
+/** Which step takes the answers to what the evaluation asks next, after an answer in step `from`. */
+function nextStep(from: AnswerStep, r: Reply & { type: "asks" }): AnswerStep {
+  if (from === "tailor") return r.mode === "look" ? "look" : "estimate";
+  if (from === "look") return "estimate";
+  return "more"; // after the design: every further round, whatever the reason
+}
+
+const WHAT: Record<AnswerStep, string> = { tailor: "G-set", look: "second look's", estimate: "N-set", more: "" };
+
+/** What the evaluation asks for next, shown in the output of the step whose answers led to it. */
+function showAsk(from: AnswerStep, to: AnswerStep, r: Reply & { type: "asks" }): void {
+  const kind = to === "look" ? "look" : to === "estimate" ? "nset" : `round${r.round}`;
+  const what = to === "more" ? `round ${r.round}` : WHAT[to];
+  const where =
+    to === "look" ? ", then upload its answers in step 2b" : to === "more" ? ", then upload its answers in step 4" : "";
+  const design = from === "tailor" || from === "look";
+  const lead = design
+    ? `<p class="plan-mode" id="${from}-mode" data-mode="${esc(r.mode)}"><b>${esc(planWording(r))}</b>. Run your model on these ${r.toEvaluateIds.length} more examples${where}:</p>`
+    : `<p class="plan-mode" id="${from}-ask" data-round="${r.round}"><b>The evaluation asks for more (round ${r.round})</b>. Run your model on these ${r.toEvaluateIds.length} more examples${where}:</p>`;
+  show(
+    $(`#${from}-output`),
+    `<p class="answers-note">${esc(r.answersNote)}</p>
+${lead}
+<p class="why" id="why-round${r.round}">Why: ${esc(r.why)}.</p>
+${r.outOfRange && design ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
+${precisionAsked && !design ? roundsTable(r.rounds, evalLevel()) + ROUNDS_NOTE : ""}
+${samplesBlock(kind, what, r, r.toEvaluateIds)}${idList(r.toEvaluateIds)}`,
+  );
+  asked[to] = r.toEvaluateIds;
+  roundOf[to] = r.round;
+  if (to === "look") $("#look-step").hidden = false;
+  if (to === "more") {
+    $("#more-step").hidden = false;
+    $("#more-round").textContent = `round ${r.round}`;
+    // a round answered in step 4 asks for the next one there: its form is cleared for it
+    (moreForm.elements.namedItem("answers") as HTMLInputElement).value = "";
+  }
+  enable(STEPS.find((s) => s.name === to)?.form as HTMLFormElement, true);
+}
+
+/** The interval level step 1 was run with. */
+function evalLevel(): number {
+  return Number((evalProvenance.options as { level?: number } | undefined)?.level ?? 0.9);
+}
+
+/** The evaluation asks for nothing more: say so in the step that answered last, and show the estimate. */
+function showDone(from: AnswerStep, r: Reply & { type: "estimate-done" }): void {
+  show(
+    $(`#${from}-output`),
+    `<p class="answers-note">${esc(r.answersNote)}</p>
+<p class="plan-mode" id="${from}-done"><b>The evaluation asks for nothing more</b>: the estimate is below.</p>
+${precisionAsked && from !== "tailor" && from !== "look" ? roundsTable(r.rounds, r.result.level) + ROUNDS_NOTE : ""}`,
+  );
+  if (from === "more") $("#more-round").textContent = `(done after round ${r.rounds.length})`;
+  const json = JSON.stringify(
+    { ...r.result, provenance: { ...evalProvenance, date: new Date().toISOString() } },
+    null,
+    2,
+  );
+  show(
+    $("#result-output"),
+    `${wrapTable(estimateHtml(r.result))}
+${example ? `<p class="note" id="example-truth">The example model's true score, on all ${example.examples} examples: <b>${pct(example.model.truth)}</b> (estimated from ${r.result.evaluated}: ${pct(r.result.accuracy)}).</p>` : ""}
+<p class="downloads">${downloadLink(`${json}\n`, "estimate.json", "application/json", "estimate JSON")}</p>
+<details><summary>estimate JSON</summary><pre id="estimate-json">${esc(json)}</pre></details>`,
+  );
+  $("#estimate-result").hidden = false;
+}
+
+for (const [name, form] of ANSWER_FORMS) {
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    runStep(name, async () => {
+      const answers = await fileOf(form, "answers", name === "tailor" ? "G-set answers" : "answers");
+      const r = await evalWorker.ask<"asks" | "estimate-done">({
+        type: "answer",
+        round: roundOf[name],
+        answers,
+        lmEval: lmEvalChoice(form),
+        keys: keyChoice(form),
+      });
+      if (r.type === "estimate-done") showDone(name, r);
+      else showAsk(name, nextStep(name, r), r);
     });
-    showPlan($("#look-output"), r, "look-mode");
-    asked.estimate = r.toEvaluateIds;
-    enable(estimateForm, true);
   });
-});
+}
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)} %`;
@@ -644,13 +725,26 @@ function estimateHtml(r: EstimateResult): string {
     ["estimated accuracy", pct(r.accuracy)],
     [
       `${Math.round(r.level * 100)} % interval`,
-      r.interval ? `${pct(r.interval[0])} – ${pct(r.interval[1])}` : "none (the plan shows no spread)",
+      r.interval
+        ? `${pct(r.interval[0])} – ${pct(r.interval[1])} (half-width ${((r.interval[1] - r.interval[0]) / 2).toFixed(3)})`
+        : "none (the plan shows no spread)",
     ],
     [
       "rank among the sources",
       `${r.rank.position} of ${r.rank.of}${r.rank.interval ? ` (interval ${r.rank.interval[0]}–${r.rank.interval[1]})` : ""}`,
     ],
     ["examples evaluated", `${r.evaluated}`],
+    ["rounds", `${r.rounds}`],
+    ...(r.reachedPrecision !== undefined
+      ? [
+          [
+            "precision reached",
+            r.reachedPrecision
+              ? `yes — the half-width is at most the precision asked for`
+              : `no — it stopped at the most examples allowed (“at most N examples”)`,
+          ],
+        ]
+      : []),
     [
       "method",
       `${r.method}${r.mode === "beyond" ? " (beyond: at the top of the sources on the examples answered; a stratified sample)" : r.mode === "within" ? " (within the sources' range)" : ""}`,
@@ -659,31 +753,6 @@ function estimateHtml(r: EstimateResult): string {
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;
 }
-
-estimateForm.addEventListener("submit", (e) => {
-  e.preventDefault();
-  runStep("estimate", async () => {
-    const answers = await fileOf(estimateForm, "answers", "N-set answers");
-    const r = await evalWorker.ask<"estimate-done">({
-      type: "estimate",
-      answers,
-      lmEval: lmEvalChoice(estimateForm),
-      keys: keyChoice(estimateForm),
-    });
-    const json = JSON.stringify(
-      { ...r.result, provenance: { ...evalProvenance, date: new Date().toISOString() } },
-      null,
-      2,
-    );
-    show(
-      $("#estimate-output"),
-      `<p class="answers-note">${esc(r.answersNote)}</p>${wrapTable(estimateHtml(r.result))}
-${example ? `<p class="note" id="example-truth">The example model's true score, on all ${example.examples} examples: <b>${pct(example.model.truth)}</b> (estimated from ${r.result.evaluated}: ${pct(r.result.accuracy)}).</p>` : ""}
-<p class="downloads">${downloadLink(`${json}\n`, "estimate.json", "application/json", "estimate JSON")}</p>
-<details><summary>estimate JSON</summary><pre id="estimate-json">${esc(json)}</pre></details>`,
-    );
-  });
-});
 
 // ---- start ------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 import type { TrialEstimates } from "@tb/experiment/browser";
 import type { ReportPlots, ReportProvenance } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
-import type { EstimateResult, EvaluateSettings, Samples } from "./evaluate.js";
+import type { EstimateResult, EvaluateSettings, RoundRow, Samples } from "./evaluate.js";
 import type { EvaluateExample } from "./example-answers.js";
 import type { StudyReport, StudySettings } from "./study.js";
 
@@ -12,10 +12,19 @@ export type Request =
   | { type: "example"; id: number }
   | { type: "study"; id: number; settings: StudySettings }
   | { type: "probe"; id: number; source: { name: string; text: string }; settings: EvaluateSettings }
-  | { type: "tailor"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice; keys: KeyChoice }
-  /** tailored-plus's second look: its answers choose the design (answered with "tailor-done"). */
-  | { type: "look"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice; keys: KeyChoice }
-  | { type: "estimate"; id: number; answers: { name: string; text: string }; lmEval: LmEvalChoice; keys: KeyChoice };
+  /**
+   * Answers to what the evaluation asked in round `round` (1 = the G-set): answered with what it
+   * asks for next ("asks") or its estimate ("estimate-done"). Answering an earlier round again
+   * starts over from there.
+   */
+  | {
+      type: "answer";
+      id: number;
+      round: number;
+      answers: { name: string; text: string };
+      lmEval: LmEvalChoice;
+      keys: KeyChoice;
+    };
 
 /** lm-eval samples: which metric and filter to read (as `--metric` / `--filter`); empty = the only one. */
 export interface LmEvalChoice {
@@ -52,15 +61,23 @@ export type Reply =
     }
   | ({ type: "probe-done"; id: number; source: SourceSummary; gsetIds: string[] } & Samples)
   | ({
-      type: "tailor-done";
+      /** The evaluation asks for more after the G-set, whatever the reason (second look, design, precision, …). */
+      type: "asks";
       id: number;
+      /** The round it asks for (1 = the G-set). */
+      round: number;
+      /** The evaluation's reason, and its sentence on why these examples. */
+      reason: string;
+      why: string;
       mode: string;
       outOfRange: "above" | "below" | null;
       nativeSources: number;
       toEvaluateIds: string[];
       fallback: string;
+      /** The rounds answered so far. */
+      rounds: RoundRow[];
       /** How the answers file was read (which ids it was keyed by). */
       answersNote: string;
     } & Samples)
-  | { type: "estimate-done"; id: number; result: EstimateResult; answersNote: string }
+  | { type: "estimate-done"; id: number; result: EstimateResult; rounds: RoundRow[]; answersNote: string }
   | { type: "error"; id: number; code: string; message: string };

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The Web Worker that does all the computation of the page: reproduce studies (with their plots
- * and HTML report) and the three phases of evaluating a model. The page only sends files and
+ * and HTML report) and the rounds of evaluating a model. The page only sends files and
  * settings and draws what comes back, so it stays responsive.
  */
 import { type CorrectnessMatrix, TbError } from "@tb/core";
@@ -9,14 +9,12 @@ import { methodNames } from "@tb/experiment/browser";
 import { htmlReport, reportPlots } from "@tb/plot";
 import { type KeyChoice, type ReadAnswers, readAnswers } from "./answers.js";
 import {
+  answerStep,
   type EvaluateSettings,
-  estimateStep,
   loadSourceCsv,
-  lookStep,
   type PlanResult,
   type ProbeResult,
   probeStep,
-  tailorStep,
 } from "./evaluate.js";
 import { evaluateExample } from "./example.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
@@ -25,14 +23,11 @@ import { runStudy, studyMatrix } from "./study.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The evaluation in progress (one per page): each phase needs the previous one's output. */
+/** The evaluation in progress (one per page): what it asked in each round so far (the G-set first). */
 interface Session {
   sources: CorrectnessMatrix;
   settings: EvaluateSettings;
-  probed: ProbeResult;
-  plan?: PlanResult;
-  /** Example id → column, built on first use. */
-  column?: Map<string, number>;
+  asks: (ProbeResult | PlanResult)[];
 }
 let session: Session | undefined;
 
@@ -44,13 +39,6 @@ function lmEvalOptions(c: LmEvalChoice): { metric?: string; filter?: string; tas
   if (c.filter) o.filter = c.filter;
   if (session?.settings.task) o.task = session.settings.task;
   return o;
-}
-
-/** Column indices of example ids of the session's matrix. */
-function columns(s: Session, ids: readonly string[]): number[] {
-  if (!s.column) s.column = new Map(s.sources.exampleIds.map((id, j) => [id, j]));
-  const col = s.column;
-  return ids.map((id) => col.get(id) as number);
 }
 
 /** Read an answers file for the examples `needed`, by the ids it is keyed by (answers.ts). */
@@ -112,7 +100,7 @@ async function handle(req: Request): Promise<void> {
     case "probe": {
       const sources = loadSourceCsv(req.source.text, req.source.name);
       const probed = probeStep(sources, req.settings);
-      session = { sources, settings: req.settings, probed };
+      session = { sources, settings: req.settings, asks: [probed] };
       post({
         type: "probe-done",
         id: req.id,
@@ -123,43 +111,38 @@ async function handle(req: Request): Promise<void> {
       });
       return;
     }
-    case "tailor":
-    case "look": {
+    case "answer": {
       if (!session) throw new TbError("E_USAGE", "upload the source matrix and compute the G-set first");
-      if (req.type === "look" && session.plan?.mode !== "look") {
-        throw new TbError("E_USAGE", "no second look is pending: upload the G-set answers first (step 2)");
-      }
-      const needed =
-        req.type === "tailor" ? Array.from(session.probed.gset) : columns(session, session.plan?.toEvaluateIds ?? []);
-      const read = answersOf(session, req, needed);
       const ses = session;
-      const plan = withNote(read, () =>
-        req.type === "tailor"
-          ? tailorStep(ses.sources, ses.probed, read.answers, ses.settings)
-          : lookStep(ses.sources, ses.plan as PlanResult, read.answers, ses.settings),
-      );
-      session.plan = plan;
+      const asked = ses.asks[req.round - 1];
+      if (asked === undefined) {
+        throw new TbError("E_USAGE", `round ${req.round} was not asked: upload the answers of the earlier steps first`);
+      }
+      const read = answersOf(ses, req, Array.from(asked.examples));
+      const next = withNote(read, () => answerStep(ses.sources, asked, read.answers, ses.settings));
+      // what was asked after this round no longer holds
+      ses.asks.length = req.round;
+      if (next.done) {
+        post({ type: "estimate-done", id: req.id, result: next.estimate, rounds: next.rounds, answersNote: read.note });
+        return;
+      }
+      ses.asks.push(next);
       post({
-        type: "tailor-done",
+        type: "asks",
         id: req.id,
-        mode: plan.mode ?? "tailored",
-        outOfRange: plan.outOfRange,
-        nativeSources: plan.natives.length,
-        toEvaluateIds: plan.toEvaluateIds,
-        samples: plan.samples,
-        ...(plan.samplesNote !== undefined ? { samplesNote: plan.samplesNote } : {}),
-        fallback: plan.fallback,
+        round: next.round,
+        reason: next.reason,
+        why: next.why,
+        mode: next.mode ?? "tailored",
+        outOfRange: next.outOfRange,
+        nativeSources: next.natives.length,
+        toEvaluateIds: next.toEvaluateIds,
+        samples: next.samples,
+        ...(next.samplesNote !== undefined ? { samplesNote: next.samplesNote } : {}),
+        fallback: next.fallback,
+        rounds: next.rounds,
         answersNote: read.note,
       });
-      return;
-    }
-    case "estimate": {
-      if (!session?.plan) throw new TbError("E_USAGE", "upload the G-set answers first (step 2)");
-      const ses = session;
-      const plan = ses.plan as PlanResult;
-      const read = answersOf(ses, req, columns(ses, plan.toEvaluateIds));
-      const result = withNote(read, () => estimateStep(ses.sources, plan, read.answers, ses.settings));
-      post({ type: "estimate-done", id: req.id, result, answersNote: read.note });
       return;
     }
   }

@@ -9,20 +9,22 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
+import { evaluate } from "@tb/estimate";
 import { reproduce, syntheticPopulation, trialEstimates } from "@tb/experiment";
 import { formatCorrectnessCsv } from "@tb/io";
 import { htmlReport } from "@tb/plot";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  answerStep,
   DEFAULT_EVALUATE,
-  estimateStep,
+  type Finished,
   loadSourceCsv,
-  lookStep,
+  type PlanResult,
   parseAnswers,
   probeStep,
-  tailorStep,
 } from "../src/evaluate.js";
+import { evaluateExample } from "../src/example.js";
 import { DEMO_STUDY } from "../src/settings.js";
 import { fixture } from "./fixture.js";
 
@@ -65,6 +67,16 @@ function serve(root: string, log: string[]): Promise<Server> {
     res.end(readFileSync(file));
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+/** The next ask of a step (throws when the evaluation is done instead). */
+function asks(r: PlanResult | Finished): PlanResult {
+  if (r.done) throw new Error("the evaluation is done, but more was expected");
+  return r;
+}
+function finished(r: PlanResult | Finished): Finished {
+  if (!r.done) throw new Error(`the evaluation asks for more (${r.reason})`);
+  return r;
 }
 
 const strip = (results: { seconds?: number }[]) => results.map(({ seconds: _s, ...rest }) => rest);
@@ -194,8 +206,10 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     // the same three phases in Node
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
     const probed = probeStep(sources, s);
-    const plan = tailorStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s);
-    const est = estimateStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s);
+    const plan = asks(answerStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s));
+    const est = finished(
+      answerStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s),
+    ).estimate;
 
     const page = await probeInPage(fx.sourcesCsv);
     const gSamples = JSON.parse((await page.textContent("#gset-samples")) as string) as { toy: number[] };
@@ -226,7 +240,7 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.waitForSelector("#estimate-output:not([hidden])");
     const { provenance, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
     expect(result).toEqual(JSON.parse(JSON.stringify(est)));
-    expect(await page.textContent("#estimate-output")).toContain(`${(100 * est.accuracy).toFixed(1)} %`);
+    expect(await page.textContent("#result-output")).toContain(`${(100 * est.accuracy).toFixed(1)} %`);
     // the estimate names its source matrix by sha256 and the settings that made it
     expect(provenance.data).toEqual({
       name: "correctness.csv",
@@ -244,10 +258,14 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const s = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, docOrder: "identity" as const };
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
     const probed = probeStep(sources, s);
-    const first = tailorStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s);
+    const first = asks(answerStep(sources, probed, parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv"), s));
     expect(first.mode).toBe("look");
-    const plan = lookStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "l.csv"), s);
-    const est = estimateStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s);
+    const plan = asks(
+      answerStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "l.csv"), s),
+    );
+    const est = finished(
+      answerStep(sources, plan, parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "r.csv"), s),
+    ).estimate;
 
     const page = await probeInPage(fx.sourcesCsv);
     const ids = (sel: string) => async () =>
@@ -683,6 +701,106 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.click("#estimate-form .example-answer");
     await page.waitForSelector("#example-truth");
     expect(await page.textContent("#example-truth")).toContain(`${(100 * (acc[t] as number)).toFixed(1)} %`);
+    await page.close();
+  });
+
+  test("precision on demand with the one-click example: step 4's rounds until the evaluation is done, as evaluate() in Node", async () => {
+    // Node: the same example (example.ts), the same matrix as parsed by the page, evaluate() with the same options
+    const ex = evaluateExample();
+    const sources = loadSourceCsv(ex.sourcesCsv, ex.fileName);
+    const node = await evaluate(sources, (ids) => ids.map((id) => ex.model.answers[id] as number), {
+      precision: 0.05,
+      maxBudget: 240,
+    });
+    expect(node.rounds).toBeGreaterThan(2); // precision rounds follow the design of 30 examples
+
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    await page.click("#example-load");
+    await page.waitForSelector("#probe-shape:not([hidden])");
+    // a bad precision is refused in the field's name, before anything is computed
+    await page.fill('#probe-form input[name="precision"]', "0.05");
+    await page.click("#probe-run");
+    await page.waitForSelector("#probe-error:not([hidden])");
+    expect(await page.textContent("#probe-error")).toBe(
+      "precision (half-width) needs “at most N examples” (the most distinct examples a target may be asked)",
+    );
+    await page.fill('#probe-form input[name="maxBudget"]', "240");
+    await page.click("#probe-run");
+    await page.waitForSelector("#probe-output:not([hidden])");
+    const idsOf = async (kind: string) =>
+      (
+        (await page.$eval(`#${kind}-ids-link`, (a) =>
+          fetch((a as HTMLAnchorElement).href).then((r) => r.text()),
+        )) as string
+      )
+        .trim()
+        .split("\n");
+    const asked = [...(await idsOf("gset"))];
+    await page.click("#tailor-form .example-answer");
+    await page.waitForSelector("#tailor-mode");
+    expect(await page.getAttribute("#tailor-mode", "data-mode")).toBe("within");
+    asked.push(...(await idsOf("nset")));
+    expect(await page.locator("#more-step").isVisible()).toBe(false);
+    // step 3's answers: the evaluation asks for more, in step 4, with its reason
+    await page.click("#estimate-form .example-answer");
+    await page.waitForSelector("#estimate-ask");
+    expect(await page.locator("#more-step").isVisible()).toBe(true);
+    expect(await page.textContent("#why-round3")).toMatch(
+      /^Why: 30 more difficulty-stratified random examples \(30 asked so far, at most 240\): the interval's half-width 0\.\d{3} is above the precision 0\.05 asked for\.$/,
+    );
+    asked.push(...(await idsOf("round3")));
+    let round = 3;
+    for (; round < 10; round++) {
+      await page.click("#more-form .example-answer");
+      await page.waitForSelector(`#more-output:not([hidden]) #why-round${round + 1}, #more-done`);
+      if (await page.locator("#more-done").count()) break;
+      expect(await page.textContent("#more-round")).toBe(`round ${round + 1}`);
+      asked.push(...(await idsOf(`round${round + 1}`)));
+    }
+    expect(round).toBe(node.rounds);
+    expect(asked).toEqual(node.asked);
+    await page.waitForSelector("#estimate-result:not([hidden])");
+    const { provenance, ...result } = JSON.parse((await page.textContent("#estimate-json")) as string);
+    expect(result.accuracy).toBe(node.accuracy);
+    expect(result.interval).toEqual(node.interval);
+    expect(result.evaluated).toBe(node.asked.length);
+    expect(result.rounds).toBe(node.rounds);
+    expect(result.reachedPrecision).toBe(node.reachedPrecision);
+    expect(provenance.options).toMatchObject({ precision: 0.05, maxBudget: 240 });
+    // the running table: one row per round; examples asked so far follow the doubling schedule
+    const rows = await page.$$eval("#more-output table.rounds tbody tr", (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+    );
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: node.rounds }, (_, k) => String(k + 1)));
+    expect(rows.map((r) => r[2])).toEqual(["10", "30", "60", "120", "240"].slice(0, node.rounds));
+    const [lo, hi] = node.interval;
+    expect((rows.at(-1) as string[])[3]).toBe(`${(100 * lo).toFixed(1)} % – ${(100 * hi).toFixed(1)} %`);
+    expect((rows.at(-1) as string[])[4]).toBe(((hi - lo) / 2).toFixed(3));
+    const view = (await page.textContent("#result-output")) as string;
+    expect(view).toContain(`rounds${node.rounds}`);
+    expect(view).toMatch(node.reachedPrecision ? /precision reachedyes/ : /precision reachedno/);
+    expect(await page.textContent("#example-truth")).toContain(`${(100 * ex.model.truth).toFixed(1)} %`);
+    expect(await lowContrast(page), "evaluate view with precision rounds").toEqual([]);
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator("#more-step").scrollIntoViewIfNeeded();
+    await screenshots(page, "evaluate-precision");
+    // step 3 answered again: the evaluation starts over from there — the estimate is gone, step 4
+    // asks round 3 again with the two rounds before it in its table
+    await page.click("#estimate-form .example-answer");
+    await page.waitForSelector("#estimate-ask");
+    expect(await page.locator("#estimate-result").isHidden()).toBe(true);
+    expect(await page.textContent("#more-round")).toBe("round 3");
+    expect(await page.locator("#more-output").isHidden()).toBe(true);
+    expect(await page.locator("#estimate-output table.rounds tbody tr").count()).toBe(2);
+    await page.click("#more-form .example-answer");
+    await page.waitForSelector("#more-output:not([hidden]) #why-round4");
     await page.close();
   });
 

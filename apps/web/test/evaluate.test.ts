@@ -2,19 +2,33 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { evaluate } from "@tb/estimate";
 import { lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import {
+  answerStep,
   DEFAULT_EVALUATE,
   type EvaluateSettings,
-  estimateStep,
+  type Finished,
   loadSourceCsv,
-  lookStep,
+  type PlanResult,
   parseAnswers,
   probeStep,
-  tailorStep,
 } from "../src/evaluate.js";
+import { evaluateExample } from "../src/example.js";
 import { fixture } from "./fixture.js";
+
+/** The step's next ask (a test fails here if the evaluation is done instead). */
+function asks(r: PlanResult | Finished): PlanResult {
+  if (r.done) throw new Error("the evaluation is done, but more was expected");
+  return r;
+}
+
+/** The estimate of a finished evaluation (a test fails here if it asks for more). */
+function finished(r: PlanResult | Finished): Finished {
+  if (!r.done) throw new Error(`the evaluation asks for more (${r.reason}), but it was expected to be done`);
+  return r;
+}
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -45,14 +59,15 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
       const probed = probeStep(sources, s);
       const gAnswers = parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv");
-      const first = tailorStep(sources, probed, gAnswers, s);
+      const first = asks(answerStep(sources, probed, gAnswers, s));
       // tailored-plus's second look (a model at the top of the sources' range): one more round
       const plan =
         first.mode === "look"
-          ? lookStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "look.csv"), s)
+          ? asks(answerStep(sources, first, parseAnswers(sources, fx.answersCsv(first.toEvaluateIds), "look.csv"), s))
           : first;
       const rest = parseAnswers(sources, fx.answersCsv(plan.toEvaluateIds), "rest.csv");
-      const est = estimateStep(sources, plan, rest, s);
+      const done = finished(answerStep(sources, plan, rest, s));
+      const est = done.estimate;
 
       // the CLI's, on files
       tb(["probe", "--source", src, "--gset", "8", "--seed", "3", "--out", join(dir, "probe.json")]);
@@ -132,7 +147,7 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     expect(() => probeStep(sources, { ...DEFAULT_EVALUATE, budget: 500 })).toThrow(/at most the 90 examples, got 500$/);
     const probed = probeStep(sources, DEFAULT_EVALUATE);
     const partial = parseAnswers(sources, fx.answersCsv(probed.gsetIds.slice(1)), "g.csv");
-    expect(() => tailorStep(sources, probed, partial, DEFAULT_EVALUATE)).toThrow(
+    expect(() => answerStep(sources, probed, partial, DEFAULT_EVALUATE)).toThrow(
       new RegExp(`9 of the 10 examples needed are answered; missing "${probed.gsetIds[0]}"`),
     );
     expect(() => loadSourceCsv("model,a\nm1,2\n", "bad.csv")).toThrow(/bad\.csv/);
@@ -194,5 +209,165 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     const lm = probed.gsetIds.map((k) => JSON.stringify({ doc_id: perm[Number(k)], acc: 1 })).join("\n");
     const read = parseAnswers(plain, lm, "samples_gsm8k_2024-06-01T00-00-00.jsonl", {}, "lm-eval-v0.3");
     expect([...read.keys()].sort((a, b) => a - b)).toEqual(Array.from(probed.gset).sort((a, b) => a - b));
+  });
+});
+
+/**
+ * The page's steps, driven to the end: each round's ids are answered from `answer` through an
+ * answers CSV (as a file the user uploads) until the evaluation asks for nothing more.
+ */
+function drive(csv: string, s: EvaluateSettings, answer: (ids: readonly string[]) => number[]) {
+  const sources = loadSourceCsv(csv, "correctness.csv");
+  const toCsv = (ids: readonly string[]) => {
+    const a = answer(ids);
+    return `example,correct\n${ids.map((id, k) => `${id},${a[k]}`).join("\n")}\n`;
+  };
+  let step: ReturnType<typeof probeStep> | PlanResult = probeStep(sources, s);
+  const rounds: { reason: string; ids: string[] }[] = [];
+  for (let k = 0; k < 20; k++) {
+    const ids: string[] =
+      step.round === 1 ? (step as ReturnType<typeof probeStep>).gsetIds : (step as PlanResult).toEvaluateIds;
+    rounds.push({ reason: step.reason, ids });
+    const r = answerStep(sources, step, parseAnswers(sources, toCsv(ids), `round${step.round}.csv`), s);
+    if (r.done) return { sources, rounds, done: r };
+    step = r;
+  }
+  throw new Error("the evaluation did not end in 20 rounds");
+}
+
+describe("precision on demand in the page = evaluate() with the same options", () => {
+  const cases = [
+    {
+      label: "a model within the sources' range: two precision rounds, the precision reached",
+      data: () => {
+        const fx = fixture("median");
+        return { csv: fx.sourcesCsv, answer: fx.answers };
+      },
+      s: { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, precision: 0.08, maxBudget: 80 },
+      // the doubling schedule from N = 20 up to at most 80 examples: 20 → 40 → 80
+      asked: [8, 20, 40, 80],
+    },
+    {
+      label: "the strongest model (second look, beyond): stopped at 'at most N examples' short of the precision",
+      data: () => {
+        const fx = fixture("strongest");
+        return { csv: fx.sourcesCsv, answer: fx.answers };
+      },
+      s: { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, precision: 0.03, maxBudget: 80 },
+      asked: [8, 12, 20, 40, 80],
+    },
+    {
+      label: "the page's one-click example (default settings): three precision rounds, the precision reached",
+      data: () => {
+        const ex = evaluateExample();
+        return {
+          csv: ex.sourcesCsv,
+          answer: (ids: readonly string[]) => ids.map((id) => ex.model.answers[id] as number),
+        };
+      },
+      s: { ...DEFAULT_EVALUATE, precision: 0.05, maxBudget: 240 },
+      // 10 → 30 (the design of budget 30) → 60 → 120 → 240
+      asked: [10, 30, 60, 120, 240],
+    },
+  ];
+  for (const c of cases) {
+    test(c.label, async () => {
+      const { csv, answer } = c.data();
+      const page = drive(csv, c.s, answer);
+      const est = page.done.estimate;
+      const lib = await evaluate(page.sources, (ids) => answer(ids), {
+        gset: c.s.gset,
+        budget: c.s.budget,
+        seed: c.s.seed,
+        level: c.s.level,
+        method: c.s.method,
+        metric: c.s.metric,
+        standardize: c.s.standardize,
+        precision: c.s.precision as number,
+        maxBudget: c.s.maxBudget as number,
+      });
+      expect(est.accuracy).toBe(lib.accuracy);
+      expect(est.interval).toEqual(lib.interval);
+      expect(page.rounds.flatMap((r) => r.ids)).toEqual(lib.asked);
+      expect(est.evaluated).toBe(lib.asked.length);
+      expect(est.rounds).toBe(lib.rounds);
+      expect(est.reachedPrecision).toBe(lib.reachedPrecision);
+      expect(est.rank).toEqual(lib.rank);
+
+      // independent of the code: the schedule's totals, each example asked once, rounds counted
+      const rows = page.done.rounds;
+      expect(rows.map((r) => r.asked)).toEqual(c.asked);
+      expect(rows.map((r) => r.round)).toEqual(c.asked.map((_, k) => k + 1));
+      expect(new Set(lib.asked).size).toBe(lib.asked.length);
+      expect(est.rounds).toBe(c.asked.length);
+      // the stopping rule, as docs/DESIGN.md states it: every look that asked for more had a
+      // half-width above the precision; the last one is at most it, or the most examples were asked
+      const P = c.s.precision as number;
+      const looks = rows.filter((r) => r.halfWidth !== undefined);
+      expect(looks.length).toBe(rows.filter((r) => r.reason === "precision").length + 1);
+      for (const r of looks.slice(0, -1)) expect(r.halfWidth as number).toBeGreaterThan(P);
+      const last = rows.at(-1) as (typeof rows)[number];
+      const [lo, hi] = est.interval as [number, number];
+      expect(last.interval).toEqual([lo, hi]);
+      expect(last.halfWidth).toBeCloseTo((hi - lo) / 2, 12);
+      if (est.reachedPrecision) expect((hi - lo) / 2).toBeLessThanOrEqual(P);
+      else expect(last.asked).toBe(c.s.maxBudget);
+    });
+  }
+
+  test("answering an earlier round again starts over from there, with the same result", () => {
+    const fx = fixture("median");
+    const s: EvaluateSettings = { ...DEFAULT_EVALUATE, gset: 8, budget: 20, seed: 3, precision: 0.08, maxBudget: 80 };
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    const probed = probeStep(sources, s);
+    const g = parseAnswers(sources, fx.answersCsv(probed.gsetIds), "g.csv");
+    const design = asks(answerStep(sources, probed, g, s));
+    const p1 = asks(
+      answerStep(sources, design, parseAnswers(sources, fx.answersCsv(design.toEvaluateIds), "n.csv"), s),
+    );
+    expect(p1.reason).toBe("precision");
+    expect(p1.why).toMatch(/^20 more difficulty-stratified random examples \(20 asked so far, at most 80\)/);
+    // the design step answered again: the same first precision round, not a second one
+    const again = asks(
+      answerStep(sources, design, parseAnswers(sources, fx.answersCsv(design.toEvaluateIds), "n.csv"), s),
+    );
+    expect(again.toEvaluateIds).toEqual(p1.toEvaluateIds);
+    expect(again.round).toBe(3);
+    // changing the precision after the G-set is refused by name
+    expect(() =>
+      answerStep(sources, p1, parseAnswers(sources, fx.answersCsv(p1.toEvaluateIds), "p.csv"), {
+        ...s,
+        precision: 0.1,
+      }),
+    ).toThrow(/settings changed since the G-set was computed \(precision \(half-width\)\)/);
+  });
+
+  test("the evaluation's precision errors name the page's fields", () => {
+    const fx = fixture("median");
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    const msg = (s: Partial<EvaluateSettings>) => {
+      try {
+        probeStep(sources, { ...DEFAULT_EVALUATE, ...s });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("no error");
+    };
+    expect(msg({ precision: 0.7, maxBudget: 60 })).toBe(
+      "precision (half-width) must be a half-width in (0, 0.5], got 0.7",
+    );
+    expect(msg({ precision: 0.05 })).toBe(
+      "precision (half-width) needs “at most N examples” (the most distinct examples a target may be asked)",
+    );
+    expect(msg({ precision: 0.05, maxBudget: 20 })).toBe(
+      "at most N examples must be an integer in [budget 30, 90 examples], got 20",
+    );
+    expect(msg({ maxBudget: 60 })).toMatch(/^at most N examples is given without precision/);
+    expect(msg({ method: "tailored", precision: 0.05, maxBudget: 60 })).toBe(
+      'precision (half-width) and “at most N examples” apply to method "tailored-plus" only',
+    );
+    for (const s of [{ precision: 0.05 }, { maxBudget: 60 }, { precision: 2, maxBudget: 60 }]) {
+      expect(msg(s)).not.toMatch(/maxBudget|createEvaluation|option /);
+    }
   });
 });

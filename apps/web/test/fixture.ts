@@ -14,5 +14,7 @@ export function fixture(target: "median" | "strongest") {
   const row = full.row(t);
   const answersCsv = (ids: readonly string[]) =>
     `example,correct\n${ids.map((id) => `${id},${row[Number(id.split("/")[1])]}`).join("\n")}\n`;
-  return { sourcesCsv, answersCsv, truth: acc[t] as number };
+  /** The held-out model's answers to `ids`, in order (what `evaluate()`'s ask returns). */
+  const answers = (ids: readonly string[]) => ids.map((id) => row[Number(id.split("/")[1])] as number);
+  return { sourcesCsv, answersCsv, answers, truth: acc[t] as number };
 }

@@ -4,6 +4,7 @@ import {
   createEvaluation,
   type EvaluationEstimate,
   type EvaluationOptions,
+  ONE_TARGET_OPTIONS,
 } from "./evaluation/session.js";
 
 /** Options of {@link evaluate}: those of {@link createEvaluation} for one target. */
@@ -17,26 +18,6 @@ export interface EvaluateResult extends Omit<EvaluationEstimate, "interval" | "t
 
 /** What the caller's `ask` returns: answers in [0, 1], one per id, in order (or a promise of it). */
 export type Ask = (exampleIds: string[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
-
-const EVALUATE_OPTIONS = new Set([
-  "method",
-  "budget",
-  "seed",
-  "level",
-  "gset",
-  "secondLook",
-  "precision",
-  "maxBudget",
-  "examples",
-  "workspace",
-  "metric",
-  "standardize",
-  "thresholdCompare",
-  "onNoNatives",
-  "gsetClustering",
-  "nsetClustering",
-  "cacheBytes",
-]);
 
 /**
  * Estimate one model's accuracy on a benchmark from a few of its answers, in one call: a loop over
@@ -63,7 +44,7 @@ export async function evaluate(
   options: EvaluateOptions = {},
 ): Promise<EvaluateResult> {
   if (typeof ask !== "function") throw new TbError("E_USAGE", "evaluate: ask must be a function (ids) => answers");
-  if (options !== null && typeof options === "object") checkOptionNames(options, EVALUATE_OPTIONS, "evaluate");
+  if (options !== null && typeof options === "object") checkOptionNames(options, ONE_TARGET_OPTIONS, "evaluate");
   let ev: ReturnType<typeof createEvaluation>;
   try {
     ev = createEvaluation(sources, options);

@@ -20,7 +20,14 @@ export {
   type TrialTask,
   trialEstimates,
 } from "./protocol.js";
-export { createMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
+export {
+  createMethod,
+  type MethodConfig,
+  methodNames,
+  registerMethod,
+  STOPPING_METHODS,
+  type StoppingOptions,
+} from "./registry.js";
 export type { ProgressFn, ReproduceConfig, ReproduceReport, TaskRunner } from "./reproduce-core.js";
 export {
   DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,

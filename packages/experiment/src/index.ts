@@ -19,7 +19,15 @@ export {
   type TrialTask,
   trialEstimates,
 } from "./protocol.js";
-export { createMethod, isBuiltInMethod, type MethodConfig, methodNames, registerMethod } from "./registry.js";
+export {
+  createMethod,
+  isBuiltInMethod,
+  type MethodConfig,
+  methodNames,
+  registerMethod,
+  STOPPING_METHODS,
+  type StoppingOptions,
+} from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
 export { reproduceWith, type TaskRunner } from "./reproduce-core.js";
 export {

@@ -37,6 +37,14 @@ export interface TrialTask {
   metaSplit?: { source: number[]; target: number[] };
   /** Paired mode (docs/DESIGN.md §3.3): the trial's targets are compared in seeded pairs (see `trialPairs`). */
   pairs?: boolean;
+  /**
+   * Precision on demand (docs/DESIGN.md §3.3): the method (one that can stop, {@link STOPPING_METHODS})
+   * asks until each target's interval half-width is at most this, from `budget` up to `maxBudget`
+   * distinct examples; each target's oracle then answers up to `maxBudget`.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples a target may be asked. */
+  maxBudget?: number;
 }
 
 /** Metrics of one trial (docs/METHOD.md §4). */
@@ -67,6 +75,13 @@ export interface TrialRecord {
   differenceCoverage?: number;
   /** Paired mode, with difference intervals: their mean width. */
   differenceWidth?: number;
+  /** Precision on demand: the precision and the cap the trial ran with. */
+  precision?: number;
+  maxBudget?: number;
+  /** Precision on demand: the mean over targets of the distinct examples its oracle answered. */
+  asked?: number;
+  /** Precision on demand: the share of targets whose interval half-width is at most `precision`. */
+  reachedPrecision?: number;
   seconds: number;
   diagnostics?: Record<string, unknown>;
 }
@@ -112,10 +127,18 @@ interface TrialRun {
   estimates: ArrayLike<number>;
   intervals?: { lower: ArrayLike<number>; upper: ArrayLike<number>; level: number };
   maxQueried: number;
+  /** Mean over targets of the distinct examples each oracle answered. */
+  meanQueried: number;
   diagnostics?: Record<string, unknown>;
   /** Paired mode: the trial's pairs of target positions, and a paired design's difference intervals. */
   pairs?: [number, number][];
   differences?: { lower: ArrayLike<number>; upper: ArrayLike<number>; level: number };
+}
+
+/** The stopping options of a precision task (undefined without precision). */
+function stoppingOf(task: TrialTask): { precision: number; maxBudget: number } | undefined {
+  if (task.precision === undefined) return undefined;
+  return { precision: task.precision, maxBudget: task.maxBudget ?? task.budget };
 }
 
 function execute(
@@ -127,24 +150,31 @@ function execute(
   const ws = workspace === undefined ? undefined : workspaceOf(workspace, "runTrial: workspace");
   const split = splitFor(matrix, task);
   const sources = sourcesOf(matrix, split.source, ws);
-  const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), task.budget, matrix.modelIds[r]));
+  // with precision on demand a target may be asked up to maxBudget examples
+  const cap = task.precision !== undefined ? (task.maxBudget ?? task.budget) : task.budget;
+  const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), cap, matrix.modelIds[r]));
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
   const pairs = task.pairs ? trialPairs(oracles.length, task.seed, task.trial) : undefined;
   if (pairs !== undefined && method === undefined && isPairedMethod(task.method)) {
     const r = runPairedDesign(task.method, sources, oracles, pairs, task.budget, rng, task.config, ws);
     let maxQueried = 0;
-    for (const o of oracles) maxQueried = Math.max(maxQueried, o.queried);
+    let sumQueried = 0;
+    for (const o of oracles) {
+      maxQueried = Math.max(maxQueried, o.queried);
+      sumQueried += o.queried;
+    }
     return {
       split,
       truth,
       estimates: r.estimates,
       maxQueried,
+      meanQueried: oracles.length > 0 ? sumQueried / oracles.length : 0,
       pairs,
       differences: { lower: r.differenceLower, upper: r.differenceUpper, level: r.level },
     };
   }
-  const runner = method ?? createMethod(task.method, task.config);
+  const runner = method ?? createMethod(task.method, task.config, stoppingOf(task));
   const ctx =
     ws === undefined ? { sources, budget: task.budget, rng } : { sources, budget: task.budget, rng, workspace: ws };
   // a method that is a resumable evaluation is driven round by round through the budgeted oracles
@@ -160,8 +190,13 @@ function execute(
     );
   }
   let maxQueried = 0;
-  for (const o of oracles) maxQueried = Math.max(maxQueried, o.queried);
-  const run: TrialRun = { split, truth, estimates: result.estimates, maxQueried };
+  let sumQueried = 0;
+  for (const o of oracles) {
+    maxQueried = Math.max(maxQueried, o.queried);
+    sumQueried += o.queried;
+  }
+  const meanQueried = oracles.length > 0 ? sumQueried / oracles.length : 0;
+  const run: TrialRun = { split, truth, estimates: result.estimates, maxQueried, meanQueried };
   if (pairs !== undefined) run.pairs = pairs;
   if (result.diagnostics) run.diagnostics = result.diagnostics;
   if (result.intervals) {
@@ -242,6 +277,22 @@ export function runTrial(
     rec.coverage = inside / truth.length;
     rec.intervalWidth = width / truth.length;
     rec.level = level;
+  }
+  if (task.precision !== undefined) {
+    if (!run.intervals) {
+      throw new TbError("E_INTERNAL", `${task.method} ran with precision but returned no intervals`);
+    }
+    const P = task.precision;
+    const { lower, upper } = run.intervals;
+    let reached = 0;
+    for (let t = 0; t < truth.length; t++) {
+      // the same tolerance as the methods' stopping rule
+      if (((upper[t] as number) - (lower[t] as number)) / 2 <= P + 1e-12) reached++;
+    }
+    rec.precision = P;
+    rec.maxBudget = task.maxBudget ?? task.budget;
+    rec.asked = run.meanQueried;
+    rec.reachedPrecision = truth.length > 0 ? reached / truth.length : 0;
   }
   return rec;
 }
@@ -337,6 +388,14 @@ export interface CellSummary {
   differenceCoverage?: MeanSe;
   /** Paired mode, a paired design: the mean width of those intervals. */
   differenceWidth?: MeanSe;
+  /** Precision on demand (docs/DESIGN.md §3.3): the half-width asked for. */
+  precision?: number;
+  /** Precision on demand: the most distinct examples a target could be asked. */
+  maxBudget?: number;
+  /** Precision on demand: per trial the mean distinct examples asked per target, then mean ± se. */
+  asked?: MeanSe;
+  /** Precision on demand: per trial the share of targets whose half-width reached `precision`, then mean ± se. */
+  reachedPrecision?: MeanSe;
   /** Per-trial values, for significance tests. */
   perTrial: { kendallTau: number[]; mae: number[] };
 }
@@ -393,6 +452,13 @@ export function summarize(records: readonly TrialRecord[]): CellSummary[] {
       cell.differenceCoverage = meanSe(dc.map((r) => r.differenceCoverage as number));
       cell.differenceWidth = meanSe(dc.map((r) => r.differenceWidth as number));
       cell.level = first.level as number;
+    }
+    const pr = g.filter((r) => r.asked !== undefined && r.reachedPrecision !== undefined);
+    if (pr.length === g.length && first.precision !== undefined) {
+      cell.precision = first.precision;
+      cell.maxBudget = first.maxBudget as number;
+      cell.asked = meanSe(pr.map((r) => r.asked as number));
+      cell.reachedPrecision = meanSe(pr.map((r) => r.reachedPrecision as number));
     }
     out.push(cell);
   }

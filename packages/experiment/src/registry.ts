@@ -68,14 +68,29 @@ export interface MethodConfig {
   /** tailored-plus: share of the budget after the G-set spent on its second look (default 0.3; 0 = off). */
   secondLook?: number;
   plusMode?: "auto" | "within" | "beyond";
+  /** tailored-plus: coordinated draws after a second look (permanent random numbers). */
+  coordinated?: boolean;
   /** random-search-learn: number of random subsets searched; default 10,000. */
   search?: number;
 }
 
 type Factory = (config: MethodConfig) => EvaluationMethod;
 
-function plusFromConfig(c: MethodConfig): EvaluationMethod {
+/** Precision on demand (docs/DESIGN.md §3.3): the half-width to reach and the most examples a target may be asked. */
+export interface StoppingOptions {
+  precision: number;
+  maxBudget: number;
+}
+
+/** The methods that can stop at a precision (`reproduce --precision`): tailored-plus and sequential random sampling. */
+export const STOPPING_METHODS: readonly string[] = ["tailored-plus", "random"];
+
+function plusFromConfig(c: MethodConfig, stop?: StoppingOptions): EvaluationMethod {
   const o: TailoredPlusOptions = {};
+  if (stop !== undefined) {
+    o.precision = stop.precision;
+    o.maxBudget = stop.maxBudget;
+  }
   if (c.gset !== undefined) o.gset = c.gset;
   if (c.distance !== undefined) o.metric = c.distance;
   if (c.standardize !== undefined) o.standardize = c.standardize;
@@ -86,6 +101,7 @@ function plusFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.rangeQuantile !== undefined) o.rangeQuantile = c.rangeQuantile;
   if (c.secondLook !== undefined) o.secondLook = c.secondLook;
   if (c.plusMode !== undefined) o.mode = c.plusMode;
+  if (c.coordinated !== undefined) o.coordinated = c.coordinated;
   return tailoredPlus(o);
 }
 
@@ -162,9 +178,26 @@ export function registerMethod(name: string, factory: Factory): void {
   REGISTRY.set(name, factory);
 }
 
-/** Instantiate a registered method. Throws `E_USAGE` naming the known methods. */
-export function createMethod(name: string, config: MethodConfig = {}): EvaluationMethod {
+/**
+ * Instantiate a registered method. Throws `E_USAGE` naming the known methods. `stop`: precision on
+ * demand, for the methods of {@link STOPPING_METHODS} only (another method is refused, by name);
+ * random then samples sequentially with intervals at `config.level` (default 0.9).
+ */
+export function createMethod(name: string, config: MethodConfig = {}, stop?: StoppingOptions): EvaluationMethod {
   const f = REGISTRY.get(name);
   if (!f) throw new TbError("E_USAGE", `methods: unknown method "${name}" (known: ${methodNames().join(", ")})`);
-  return f(config);
+  if (stop === undefined) return f(config);
+  if (!(isBuiltInMethod(name) && STOPPING_METHODS.includes(name))) {
+    throw new TbError(
+      "E_USAGE",
+      `methods: "${name}" cannot stop at a precision (the methods that can: ${STOPPING_METHODS.join(", ")})`,
+    );
+  }
+  if (name === "tailored-plus") return plusFromConfig(config, stop);
+  return randomBaseline({
+    ...(config.randomMode !== undefined ? { mode: config.randomMode } : {}),
+    precision: stop.precision,
+    maxBudget: stop.maxBudget,
+    level: config.level ?? 0.9,
+  });
 }

@@ -3,7 +3,13 @@ import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import type { MethodModule, ResolvedMethodModule } from "./custom.js";
 import { isPairedMethod } from "./paired.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
-import { createMethod, isBuiltInMethod, type MethodConfig } from "./registry.js";
+import {
+  createMethod,
+  isBuiltInMethod,
+  type MethodConfig,
+  STOPPING_METHODS,
+  type StoppingOptions,
+} from "./registry.js";
 import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
 
 /** Configuration of a reproduce run (docs/DESIGN.md §3.2 `tb reproduce`). */
@@ -36,6 +42,15 @@ export interface ReproduceConfig {
    * run in this mode only.
    */
   pairs?: boolean;
+  /**
+   * Precision on demand (docs/DESIGN.md §3.3): every method (each must be able to stop:
+   * tailored-plus, random) asks from its budget up to `maxBudget` distinct examples per target,
+   * until the interval's half-width is at most `precision`; each target's oracle answers up to
+   * `maxBudget`. The cells then carry `precision`, `maxBudget`, `asked` and `reachedPrecision`.
+   */
+  precision?: number;
+  /** With `precision`: the most distinct examples a target may be asked (≥ every budget, ≤ the examples). */
+  maxBudget?: number;
 }
 
 /** The reproduce JSON (docs/DESIGN.md §3.3). */
@@ -75,6 +90,34 @@ export interface ModuleLoader {
 }
 
 /**
+ * The precision options of a run, checked against the examples (every budget must be at most
+ * `maxBudget`, checked with the budgets): undefined without `precision`.
+ */
+function stoppingOptions(cfg: ReproduceConfig, n: number): StoppingOptions | undefined {
+  const { precision: p, maxBudget: m } = cfg;
+  if (p === undefined) {
+    if (m !== undefined)
+      throw new TbError("E_USAGE", "maxBudget is given without precision (it only caps precision rounds)");
+    return undefined;
+  }
+  if (!(typeof p === "number" && p > 0 && p <= 0.5)) {
+    throw new TbError("E_USAGE", `precision must be a half-width in (0, 0.5], got ${String(p)}`);
+  }
+  if (m === undefined)
+    throw new TbError("E_USAGE", "precision needs maxBudget (the most distinct examples a target may be asked)");
+  if (!(Number.isInteger(m) && m >= 1 && m <= n)) {
+    throw new TbError(
+      "E_USAGE",
+      `maxBudget must be an integer in [1, ${n}] (the number of examples), got ${String(m)}`,
+    );
+  }
+  for (const b of cfg.budgets) {
+    if (b > m) throw new TbError("E_USAGE", `budget ${b} is larger than maxBudget ${m}`);
+  }
+  return { precision: p, maxBudget: m };
+}
+
+/**
  * The experiment protocol (docs/METHOD.md §4): for every method, budget and trial, split (fixed or
  * seeded), hide targets behind budgeted oracles, run, and score; then aggregate as mean ± se.
  * `run` executes the trials (worker threads in Node, inline in a browser); the records, and so
@@ -93,6 +136,13 @@ export async function reproduceWith(
     throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
   const config = cfg.config ?? {};
   const workers = cfg.workers ?? 1;
+  const stop = stoppingOptions(cfg, matrix.cols);
+  if (stop !== undefined && cfg.pairs === true) {
+    throw new TbError(
+      "E_USAGE",
+      "pairs and precision cannot be combined (a paired run compares designs of one fixed budget)",
+    );
+  }
   // Validate names, modules and options up front (a user's module is imported here once).
   const methods: { name: string; module?: ResolvedMethodModule }[] = [];
   for (const m of cfg.methods) {
@@ -105,7 +155,7 @@ export async function reproduceWith(
       }
       methods.push({ name: m });
     } else if (typeof m === "string") {
-      createMethod(m, config);
+      createMethod(m, config, stop);
       if (workers > 1 && !isBuiltInMethod(m)) {
         throw new TbError(
           "E_USAGE",
@@ -115,6 +165,12 @@ export async function reproduceWith(
       }
       methods.push({ name: m });
     } else {
+      if (stop !== undefined) {
+        throw new TbError(
+          "E_USAGE",
+          `methods: a method given by module (${String(m.module)}) cannot run with precision (the methods that can: ${STOPPING_METHODS.join(", ")})`,
+        );
+      }
       if (!modules) {
         throw new TbError(
           "E_USAGE",
@@ -170,6 +226,10 @@ export async function reproduceWith(
         if (metaSplit) t.metaSplit = metaSplit;
         if (cfg.sourceFraction !== undefined) t.sourceFraction = cfg.sourceFraction;
         if (cfg.pairs === true) t.pairs = true;
+        if (stop !== undefined) {
+          t.precision = stop.precision;
+          t.maxBudget = stop.maxBudget;
+        }
         tasks.push(t);
       }
     }

@@ -43,6 +43,7 @@ export {
   lmEvalSamplesSpec,
   matrixSha256,
   type PlanFile,
+  type PlanPrecision,
   type ProbeFile,
   parsePlanFile,
   parseProbeFile,

@@ -6,6 +6,7 @@ import { keyLine, loc, parseJsonObject, show } from "./internal.js";
 import { readText } from "./read-text.js";
 import {
   type PlanFile,
+  type PlanPrecision,
   type ProbeFile,
   type SourceRef,
   WORKFLOW_SPEC_VERSION,
@@ -115,8 +116,15 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
       );
     }
   }
+  const precision = method === "tailored-plus" && "precision" in o ? planPrecision(v, o, look) : undefined;
   const rest = nset.slice(g + m);
-  if (toEvaluate.length !== rest.length || toEvaluate.some((id, k) => id !== rest[k])) {
+  if (precision !== undefined && precision.round > 0) {
+    // a precision round: random draws outside the base design
+    const inNset = new Set(nset);
+    if (toEvaluate.length === 0 || toEvaluate.some((id) => inNset.has(id))) {
+      v.fail("toEvaluate", "a precision round's toEvaluate must be examples outside nset (at least one)");
+    }
+  } else if (toEvaluate.length !== rest.length || toEvaluate.some((id, k) => id !== rest[k])) {
     v.fail(
       "toEvaluate",
       m > 0
@@ -137,13 +145,14 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
         : `labels has ${labels.length} entries but the source matrix has ${source.examples} examples`,
     );
   }
-  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange" | "looked" | "evaluation"> = {};
+  const extra: Pick<PlanFile, "method" | "mode" | "strata" | "outOfRange" | "looked" | "evaluation" | "precision"> = {};
   if ("evaluation" in o) {
     const e = o.evaluation;
     if (e === null || typeof e !== "object" || Array.isArray(e)) v.fail("evaluation", `"evaluation" must be an object`);
     extra.evaluation = e as Record<string, unknown>;
   }
   if ("method" in o) extra.method = method;
+  if (precision !== undefined) extra.precision = precision;
   if (mode !== undefined) extra.mode = mode;
   if (looked !== undefined) extra.looked = looked;
   if (beyond) {
@@ -177,6 +186,35 @@ export function parsePlanFile(text: string, file?: string): PlanFile {
     options: v.options(o),
     source,
     ...extra,
+  };
+}
+
+/** A plan's `precision` block ({@link PlanPrecision}), checked. */
+function planPrecision(v: Validator, o: Obj, look: boolean): PlanPrecision {
+  const p = o.precision as Obj | null;
+  if (p === null || typeof p !== "object" || Array.isArray(p)) v.fail("precision", `"precision" must be an object`);
+  const q = p as Obj;
+  const precision = q.precision;
+  if (!(typeof precision === "number" && precision > 0 && precision <= 0.5)) {
+    v.fail("precision", `precision.precision must be a half-width in (0, 0.5], got ${JSON.stringify(precision)}`);
+  }
+  const ints: Record<string, number> = {};
+  for (const k of ["maxBudget", "round", "asked"] as const) {
+    const x = q[k];
+    if (!(typeof x === "number" && Number.isInteger(x) && x >= 0)) {
+      v.fail("precision", `precision.${k} must be an integer ≥ 0, got ${JSON.stringify(x)}`);
+    }
+    ints[k] = x as number;
+  }
+  if (typeof q.why !== "string") v.fail("precision", "precision.why must be a sentence");
+  if (look && (ints.round as number) > 0)
+    v.fail("precision", "a second look's plan is not a precision round (round 0)");
+  return {
+    precision: precision as number,
+    maxBudget: ints.maxBudget as number,
+    round: ints.round as number,
+    asked: ints.asked as number,
+    why: q.why as string,
   };
 }
 

@@ -37,6 +37,23 @@ export interface ProbeFile {
   source: SourceRef;
 }
 
+/** A plan's precision on demand (`tb tailor --precision P --max-budget M`; docs/DESIGN.md §3.2). */
+export interface PlanPrecision {
+  /** The half-width asked for. */
+  precision: number;
+  /** The most distinct examples the target may be asked. */
+  maxBudget: number;
+  /**
+   * 0: `toEvaluate` is the base design's (as in any plan); r ≥ 1: `toEvaluate` is the r-th round
+   * of random draws after it, outside `nset`.
+   */
+  round: number;
+  /** Distinct examples answered before this plan's `toEvaluate`. */
+  asked: number;
+  /** Why `toEvaluate`, in one sentence (the library's `why`): how many more and the half-width that asks for them. */
+  why: string;
+}
+
 /**
  * `plan.json` (docs/DESIGN.md §3.2): one target's native sources and N-set, and everything
  * `tb estimate` needs to give the same number as the library API.
@@ -93,6 +110,12 @@ export interface PlanFile {
   strata?: number;
   /** tailored-plus: the target's G-set score is above (below) every source's. */
   outOfRange?: "above" | "below" | null;
+  /**
+   * tailored-plus made with `tb tailor --precision` (precision on demand, docs/DESIGN.md §3.2):
+   * the evaluation goes on past the base design in rounds of random draws until the interval's
+   * half-width is at most `precision` or `maxBudget` examples were asked.
+   */
+  precision?: PlanPrecision;
   /**
    * The whole evaluation of this target, saved by `@tb/estimate` (`Evaluation.toJSON`): what
    * `tb tailor --plan` and `tb estimate` resume. Absent in plan files of earlier releases, which

@@ -159,6 +159,38 @@ describe("probe.json and plan.json round trip and validation (docs/DESIGN.md §3
     });
     bad({ evaluation: [1] }, /"evaluation" must be an object/);
   });
+  test("precision on demand: round 0 is a plan as any; a later round asks draws outside nset", () => {
+    const base: PlanFile = {
+      ...plan,
+      method: "tailored-plus",
+      mode: "within",
+      outOfRange: null,
+      precision: { precision: 0.03, maxBudget: 5, round: 0, asked: 2, why: "the rest of its tailored coreset" },
+    };
+    expect(parsePlanFile(formatWorkflowJson(base), "plan.json")).toEqual(base);
+    const round: PlanFile = {
+      ...base,
+      toEvaluate: ["0", "2"],
+      precision: { precision: 0.03, maxBudget: 5, round: 1, asked: 3, why: "2 more …" },
+    };
+    expect(parsePlanFile(formatWorkflowJson(round), "plan.json")).toEqual(round);
+    const bad = (p: object, re: RegExp) => {
+      const err = catchTb(() => parsePlanFile(formatWorkflowJson({ ...round, ...p }), "plan.json"));
+      expect(err.code).toBe("E_INPUT");
+      expect(err.message).toMatch(re);
+    };
+    bad({ toEvaluate: ["0", "4"] }, /a precision round's toEvaluate must be examples outside nset/);
+    bad({ toEvaluate: [] }, /"toEvaluate" must be a non-empty list of ids/);
+    // round 0: toEvaluate is the base design's, as in any plan
+    bad({ precision: { ...round.precision, round: 0 } }, /toEvaluate must be nset without the G-set/);
+    bad(
+      { precision: { ...round.precision, precision: 0.7 } },
+      /precision\.precision must be a half-width in \(0, 0\.5\]/,
+    );
+    bad({ precision: { ...round.precision, round: -1 } }, /precision\.round must be an integer ≥ 0/);
+    bad({ precision: { ...round.precision, why: 3 } }, /precision\.why must be a sentence/);
+    bad({ precision: 1 }, /"precision" must be an object/);
+  });
   test("malformed JSON gives line and column", () => {
     const text = planText.replace('"budget": 3', '"budget": 3,,');
     const err = catchTb(() => parsePlanFile(text, "plan.json"));

@@ -15,6 +15,7 @@ export {
 export { checkSource, matrixSha256, resolveExampleIds, resolveModelIds, sourceRef } from "./workflow-source.js";
 export {
   type PlanFile,
+  type PlanPrecision,
   type ProbeFile,
   type SourceRef,
   WORKFLOW_SPEC_VERSION,

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
+import { type CorrectnessMatrix, formatLocation, isTbError, precisionTotals, TbError } from "@tb/core";
 import {
   type Evaluation,
   type LegacyPlan,
@@ -17,6 +17,7 @@ import {
   isSamplesFileName,
   loadDataset,
   type PlanFile,
+  type PlanPrecision,
   type ProbeFile,
   parseDocOrder,
   type ResponsesOptions,
@@ -35,10 +36,13 @@ export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "
             [--doc-order lm-eval-v0.3|identity: needed for lm-eval samples unless the source came from tb import]
             [--method tailored-plus|tailored] [--pooling single|joint] [--name NAME]
             [--second-look 0.3: share of N − g for tailored-plus's second look; 0: the G-set alone decides]
+            [--precision P --max-budget M: tailored-plus asks on past N, in rounds, until the
+            interval's half-width is ≤ P or M examples were asked]
             --out plan.json|<dir>
   tb tailor --source <csv|dir> --plan plan.json --responses <file> --out final.plan.json
             (tailored-plus, a plan with mode "look": a target at the top of the sources' range took a
-            second look; with its answers on it, the final plan — then run it and tb estimate)
+            second look; with its answers on it, the final plan — then run it and tb estimate;
+            a plan made with --precision: the next round, while tb estimate says it asks for more)
   tb estimate --source <csv|dir> --plan plan.json --responses <file|dir> [--responses …] [--level 0.9] [--json]
   tb export --probe probe.json|--plan plan.json --format lm-eval-samples --out samples.json
             (--source <dir> | --doc-order lm-eval-v0.3|identity --task T) [--include-gset]
@@ -297,6 +301,8 @@ const EVALUATION_FLAGS: Record<string, string> = {
   pooling: "--pooling",
   metric: "--distance",
   standardize: "--no-standardize",
+  precision: "--precision",
+  maxBudget: "--max-budget",
 };
 
 /**
@@ -409,6 +415,7 @@ export function resumePlan(
       "mode",
       "strata",
       "looked",
+      "precision",
     ] as const;
     for (const k of keys) {
       if (JSON.stringify(pf[k]) !== JSON.stringify(again[k])) {
@@ -487,6 +494,30 @@ export function planFile(
     ...(d.strata !== undefined ? { strata: d.strata } : {}),
     ...(plus ? { outOfRange: d.outOfRange } : {}),
     ...(d.looked !== undefined ? { looked: d.looked } : {}),
+    ...(ev.run.options.precision !== undefined ? { precision: planPrecision(ev, i) } : {}),
     evaluation: ev.toJSON(i) as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Target `i`'s precision on demand, for its plan: the round its open step is (0: the base design
+ * or a second look; r: the r-th round of draws after it), what it asked before, and the library's
+ * `why` of the open step.
+ */
+export function planPrecision(ev: Evaluation, i: number): PlanPrecision {
+  const o = ev.run.options;
+  const asked = ev.run.askedOf(i).length;
+  const step = ev.next().find((s) => s.target === i);
+  const pd = ev.run.design(i).precision;
+  let round = 0;
+  if (step?.reason === "precision" && pd !== undefined) {
+    round = precisionTotals(pd.fixed.length, o.maxBudget as number).indexOf(asked + step.ids.length) + 1;
+  }
+  return {
+    precision: o.precision as number,
+    maxBudget: o.maxBudget as number,
+    round,
+    asked,
+    why: step?.why ?? "nothing more to ask",
   };
 }

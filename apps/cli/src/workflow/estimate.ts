@@ -1,6 +1,5 @@
 /** `tb estimate` (docs/DESIGN.md §3.2): the calibrated accuracy of a target from its N-set answers. */
 import { parseArgs } from "node:util";
-import { TbError } from "@tb/core";
 import { checkSource, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
 import {
   answerFromFile,
@@ -57,6 +56,12 @@ export function runEstimate(args: string[]): number {
       `${planPath} is a second look's plan: run the target on its toEvaluate, then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>, and estimate with that plan`,
     );
   }
+  const evLevel = (pf.evaluation?.options as { level?: unknown } | undefined)?.level;
+  if (pf.precision !== undefined && v.level !== undefined && level !== evLevel) {
+    throw usage(
+      `--level ${v.level} differs from the level ${String(evLevel)} at which the plan's precision rounds were decided: leave --level out`,
+    );
+  }
   const sources = loadSource(sourcePath);
   cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
@@ -70,7 +75,15 @@ export function runEstimate(args: string[]): number {
     `${responses.length > 1 ? "do" : "does"} not answer the plan's N-set`,
     responses[0] as string,
   );
-  if (!ev.done) throw new TbError("E_INTERNAL", `${planPath}: the evaluation asks for more after the plan's examples`);
+  if (!ev.done) {
+    // precision on demand: the interval is still wider than asked and examples are left
+    const step = ev.next()[0];
+    throw usage(
+      `${planPath}: the evaluation asks for more after the plan's examples — ${step?.why ?? "another round"}; ` +
+        `run tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <next plan>, ` +
+        "run the target on the next plan's toEvaluate, and estimate with that plan",
+    );
+  }
   const est = ev.estimate(0);
   const { accuracy, interval, rank } = est;
   const position = rank.position;
@@ -88,6 +101,9 @@ export function runEstimate(args: string[]): number {
     method: pf.method ?? "tailored",
     ...(pf.mode !== undefined ? { mode: pf.mode } : {}),
     outOfRange: est.outOfRange,
+    ...(pf.precision !== undefined && est.reachedPrecision !== undefined
+      ? { precision: pf.precision.precision, maxBudget: pf.precision.maxBudget, reachedPrecision: est.reachedPrecision }
+      : {}),
     source: pf.source,
   };
   if (v.json) return done(JSON.stringify(result, null, 2));
@@ -100,7 +116,12 @@ export function runEstimate(args: string[]): number {
       ` from ${est.asked.length} examples of ${sources.cols}\n` +
       `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
       (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`) +
-      outOfRangeNote(est.outOfRange, pf.outOfRange ?? null, est.mode),
+      outOfRangeNote(est.outOfRange, pf.outOfRange ?? null, est.mode) +
+      (pf.precision !== undefined && est.reachedPrecision !== undefined
+        ? est.reachedPrecision
+          ? `\nprecision ±${pf.precision.precision} reached`
+          : `\nprecision ±${pf.precision.precision} not reached: the most examples allowed (${pf.precision.maxBudget}) were asked`
+        : ""),
   );
 }
 

@@ -6,6 +6,7 @@ import { createEvaluation, type Evaluation } from "@tb/estimate";
 import {
   checkSource,
   formatWorkflowJson,
+  type PlanPrecision,
   readPlanFile,
   readProbeFile,
   readResponses,
@@ -45,6 +46,8 @@ const TAILOR_OPTIONS = {
   pooling: { type: "string" },
   method: { type: "string" },
   name: { type: "string" },
+  precision: { type: "string" },
+  "max-budget": { type: "string" },
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -59,7 +62,7 @@ export function runTailor(args: string[]): number {
   const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
-  if (v.plan !== undefined) return tailorAfterLook(v);
+  if (v.plan !== undefined) return tailorNext(v);
   const sourcePath = required("source", v.source, "tailor");
   const probePath = required("probe", v.probe, "tailor");
   const responses = required("responses", v.responses, "tailor");
@@ -111,6 +114,9 @@ export function runTailor(args: string[]): number {
     }
     if (method !== "tailored-plus") throw usage("--second-look applies to --method tailored-plus only");
   }
+  const stop = precisionFlags(v.precision, v["max-budget"]);
+  if (stop !== undefined && method !== "tailored-plus")
+    throw usage("--precision applies to --method tailored-plus only");
   if (seed !== pf.seed) {
     throw usage(
       `--seed ${seed} differs from the probe's seed ${pf.seed}: the G-set was drawn with the probe's, and every later draw of the evaluation comes from the same seed (leave --seed out)`,
@@ -132,6 +138,7 @@ export function runTailor(args: string[]): number {
       targets: names,
       pooling: mode,
       ...(secondLook !== undefined ? { secondLook } : {}),
+      ...(stop ?? {}),
     }),
   );
   if (ev.gset.some((id, k) => id !== pf.gset[k])) {
@@ -154,6 +161,7 @@ export function runTailor(args: string[]): number {
       `target "${t.name}": ${describePlan(ev, i, budget)}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
     );
     lines.push(...planNotes(ev, i, mode));
+    if (file.precision !== undefined) lines.push(precisionNote(file.precision));
   });
   const planPath = multi ? join(out, "<target>.plan.json") : out;
   const looks = targets.map((_, i) => ev.design(i).mode === "look");
@@ -161,6 +169,11 @@ export function runTailor(args: string[]): number {
   const allLook = looks.every((x) => x);
   lines.push(`Next: run the target on the examples left (${exportHint("--plan", planPath, sourcePath)}),`);
   if (!allLook) lines.push(`then: tb estimate --source ${sourcePath} --plan ${planPath} --responses <answers>`);
+  if (stop !== undefined) {
+    lines.push(
+      `  with --precision, tb estimate may say the interval is not yet tight enough: then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <next plan> gives the next round`,
+    );
+  }
   if (anyLook) {
     lines.push(
       `${allLook ? "then" : '  for a plan with "mode": "look" (a second look)'}: tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>; run the target on the final plan's examples left and tb estimate with it`,
@@ -211,22 +224,58 @@ function planNotes(ev: Evaluation, i: number, pooling: "single" | "joint"): stri
   return out;
 }
 
+/** `--precision P --max-budget M` (both or neither) as evaluation options. */
+function precisionFlags(
+  p: string | undefined,
+  m: string | undefined,
+): { precision: number; maxBudget: number } | undefined {
+  if (p === undefined) {
+    if (m !== undefined) throw usage("--max-budget needs --precision (it only caps precision rounds)");
+    return undefined;
+  }
+  const precision = Number(p);
+  if (p.trim() === "" || !(precision > 0 && precision <= 0.5)) {
+    throw usage(`--precision must be a half-width in (0, 0.5], e.g. 0.03, got "${p}"`);
+  }
+  if (m === undefined)
+    throw usage("--precision needs --max-budget (the most distinct examples the target may be asked)");
+  return { precision, maxBudget: intFlag("max-budget", m, 0, 1) };
+}
+
+/** One line on a plan's precision round: how many more and why. */
+function precisionNote(p: PlanPrecision): string {
+  return `  precision ±${p.precision} (at most ${p.maxBudget} examples): ${p.why}`;
+}
+
 /**
- * `tb tailor --plan <second look's plan> --responses <answers> --out <plan>`: the evaluation saved
- * in the plan resumes with the look's answers and writes the target's final plan.
+ * `tb tailor --plan <plan> --responses <answers> --out <plan>`: the evaluation saved in the plan
+ * resumes with the answers to its `toEvaluate` and, when it asks for more, writes the next plan —
+ * after a second look the target's final design; with `--precision`, the next round of draws while
+ * the interval is wider than asked. When it asks for nothing more, no plan is written: `tb
+ * estimate` with the plan given gives the estimate.
  */
-function tailorAfterLook(v: Record<string, string | string[] | boolean | undefined>): number {
+function tailorNext(v: Record<string, string | string[] | boolean | undefined>): number {
   const sourcePath = required("source", v.source as string | undefined, "tailor");
   const planPath = v.plan as string;
   const responses = required("responses", v.responses as string[] | undefined, "tailor");
   const out = required("out", v.out as string | undefined, "tailor");
-  for (const flag of ["probe", "budget", "pooling", "method", "name", "seed", "second-look"]) {
-    if (v[flag] !== undefined) throw usage(`--${flag} does not apply with --plan: the second look's plan fixes it`);
+  for (const flag of [
+    "probe",
+    "budget",
+    "pooling",
+    "method",
+    "name",
+    "seed",
+    "second-look",
+    "precision",
+    "max-budget",
+  ]) {
+    if (v[flag] !== undefined) throw usage(`--${flag} does not apply with --plan: the plan fixes it`);
   }
   const { plan: pf, text } = readPlanFile(planPath);
-  if (pf.mode !== "look") {
+  if (pf.mode !== "look" && pf.precision === undefined) {
     throw usage(
-      `${planPath} is not a second look's plan (mode ${pf.mode === undefined ? "absent" : `"${pf.mode}"`}): run the target on its toEvaluate and use tb estimate`,
+      `${planPath} is not a second look's plan (mode ${pf.mode === undefined ? "absent" : `"${pf.mode}"`}) nor one made with --precision, so it asks nothing after its toEvaluate: run the target on its toEvaluate and use tb estimate`,
     );
   }
   const sources = loadSource(sourcePath);
@@ -236,26 +285,49 @@ function tailorAfterLook(v: Record<string, string | string[] | boolean | undefin
   if (targets.length !== 1) throw usage("--plan takes the answers of its one target");
   const ev = resumePlan(sources, pf, planPath, text);
   const file = (targets[0] as TargetInput).path;
+  const look = pf.mode === "look";
   answerFromFile(
     ev,
     readResponses(file, responsesOptions(sources, v as never)),
     file,
-    "does not answer the second look",
+    look ? "does not answer the second look" : "does not answer the plan's toEvaluate",
   );
-  writeFileAtomic(out, formatWorkflowJson(planFile(ev, 0, pf, pf.pooling)));
+  if (ev.done) {
+    const est = ev.estimate(0);
+    const hw = est.interval === null ? Number.NaN : (est.interval[1] - est.interval[0]) / 2;
+    return done(
+      [
+        `target "${pf.target}": nothing more to ask after ${est.asked.length} examples — ` +
+          (est.reachedPrecision === true
+            ? `the interval's half-width ${hw.toFixed(3)} is within the precision ${String(pf.precision?.precision)}`
+            : `the most examples allowed (${String(pf.precision?.maxBudget)}) are asked (half-width ${hw.toFixed(3)})`) +
+          `; no plan written to ${out}`,
+        `Next: tb estimate --source ${sourcePath} --plan ${planPath} --responses ${file}`,
+      ].join("\n"),
+    );
+  }
+  const next = planFile(ev, 0, pf, pf.pooling);
+  writeFileAtomic(out, formatWorkflowJson(next));
   const d = ev.design(0);
-  const score = lookScore(ev);
-  const what =
-    d.mode === "beyond"
-      ? `beyond the sources on the second look too (score ${score.toFixed(3)} on its ${pf.nset.length} examples): a stratified random sample (${d.strata} difficulty strata)`
-      : `within the sources' range on the second look (score ${score.toFixed(3)} on its ${pf.nset.length} examples): the rest of its tailored coreset`;
-  return done(
-    [
-      `target "${pf.target}": ${what}, ${d.pending.length} left to evaluate → ${out}\n  ${d.pending.join(", ")}`,
-      `Next: run the target on the examples left (${exportHint("--plan", out, sourcePath)}),`,
-      `then: tb estimate --source ${sourcePath} --plan ${out} --responses <answers>`,
-    ].join("\n"),
+  let what: string;
+  if (look) {
+    const s = lookScore(ev);
+    what =
+      d.mode === "beyond"
+        ? `beyond the sources on the second look too (score ${s.toFixed(3)} on its ${pf.nset.length} examples): a stratified random sample (${d.strata} difficulty strata)`
+        : `within the sources' range on the second look (score ${s.toFixed(3)} on its ${pf.nset.length} examples): the rest of its tailored coreset`;
+  } else {
+    what = `round ${next.precision?.round} of precision on demand`;
+  }
+  const lines = [
+    `target "${pf.target}": ${what}, ${d.pending.length} left to evaluate → ${out}\n  ${d.pending.join(", ")}`,
+  ];
+  if (next.precision !== undefined) lines.push(precisionNote(next.precision));
+  lines.push(
+    `Next: run the target on the examples left (${exportHint("--plan", out, sourcePath)}),`,
+    `then: tb estimate --source ${sourcePath} --plan ${out} --responses <answers>`,
   );
+  return done(lines.join("\n"));
 }
 
 /** The target's mean answer over the examples asked so far (the G-set and its second look). */

@@ -89,18 +89,24 @@ describe("precision on demand", () => {
     expect(r.diagnostics?.asked).toEqual([150, 150, 150, 150, 150]);
   });
 
-  test("each look is at the Bonferroni level: stopped at the base design, the interval is the plain one at 1 − 0.1/K", () => {
-    // from 30 to 200: 1 + 3 looks; a precision of 0.5 stops at the base design
-    const K = 4;
+  test("the base design never stops it: at least one round of random draws, then a design-based look", () => {
+    // from 30 to 200 the totals are 60, 120, 200; a precision of 0.5 is met by any interval, yet
+    // the base design's (model-based) interval may not stop: one round to 60, then done
     const a = drive(createEvaluation(SOURCES, { budget: 30, seed: 5, precision: 0.5, maxBudget: 200 }), [row(22)]).ev;
-    const b = drive(createEvaluation(SOURCES, { budget: 30, seed: 5, level: lookLevel(0.9, K) }), [row(22)]).ev;
-    expect(a.estimate().asked.length).toBe(30);
-    expect(a.estimate().interval).toEqual(b.estimate().interval);
-    expect(a.estimate().level).toBe(0.9);
-    // and wider than the 90 % one without precision
+    const e = a.estimate();
+    expect(e.asked.length).toBe(60);
+    expect(e.reachedPrecision).toBe(true);
+    expect(e.level).toBe(0.9);
+    // with maxBudget = budget there is no round to ask: it stops at the base design, at the level
+    const b = drive(createEvaluation(SOURCES, { budget: 30, seed: 5, precision: 0.5, maxBudget: 30 }), [row(22)]).ev;
     const c = drive(createEvaluation(SOURCES, { budget: 30, seed: 5 }), [row(22)]).ev;
-    const w = (e: Evaluation) => (e.estimate().interval as number[])[1]! - (e.estimate().interval as number[])[0]!;
-    expect(w(a)).toBeGreaterThan(w(c));
+    expect(b.estimate().asked.length).toBe(30);
+    expect(b.estimate().accuracy).toBe(c.estimate().accuracy);
+  });
+
+  test("each look is at the Bonferroni level 1 − 0.1/K of the schedule's K looks", () => {
+    const K = 4; // 30 → 60 → 120 → 200
+    expect(lookLevel(0.9, K)).toBeCloseTo(0.975, 12);
   });
 
   test("saved after every round (mid-precision included) and restored, it ends the same", () => {

@@ -545,18 +545,7 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   }
   const out: TailoredRunOptions = { gset: o.gset ?? EVALUATION_DEFAULTS.gset, level };
   if (method === "tailored-plus") out.secondLook = share;
-  for (const k of [
-    "metric",
-    "standardize",
-    "thresholdCompare",
-    "onNoNatives",
-    "gsetClustering",
-    "nsetClustering",
-    "cacheBytes",
-    "workspace",
-  ] as const) {
-    if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
-  }
+  for (const k of PASSED_ON) if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   if (pooling !== undefined) out.targetPooling = pooling;
   if ((o.precision !== undefined || o.maxBudget !== undefined) && method !== "tailored-plus") {
     throw new TbError("E_USAGE", `${where}: precision and maxBudget apply to method "tailored-plus" only`);
@@ -568,7 +557,20 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   return out;
 }
 
-const KNOWN_OPTIONS = new Set([
+/** Options passed on to the protocol as they are (clustering and workspace). */
+const PASSED_ON = [
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "gsetClustering",
+  "nsetClustering",
+  "cacheBytes",
+  "workspace",
+] as const;
+
+/** The option names of one target's evaluation ({@link evaluate}'s, too). */
+export const ONE_TARGET_OPTIONS: ReadonlySet<string> = new Set([
   "method",
   "budget",
   "seed",
@@ -577,18 +579,11 @@ const KNOWN_OPTIONS = new Set([
   "secondLook",
   "precision",
   "maxBudget",
-  "targets",
-  "pooling",
   "examples",
-  "workspace",
-  "metric",
-  "standardize",
-  "thresholdCompare",
-  "onNoNatives",
-  "gsetClustering",
-  "nsetClustering",
-  "cacheBytes",
+  ...PASSED_ON,
 ]);
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ONE_TARGET_OPTIONS, "targets", "pooling"]);
 
 /** Refuse an option name the function does not know (a typo would otherwise be ignored). */
 export function checkOptionNames(o: object, known: ReadonlySet<string>, where: string): void {

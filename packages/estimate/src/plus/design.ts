@@ -99,7 +99,12 @@ export function stratify(difficulty: Float64Array, gset: Int32Array, strata: num
  * Draw a difficulty-stratified sample of `extra` examples outside the G-set ({@link stratify}):
  * draws are allocated in proportion to stratum size (largest remainder, ties to the lower
  * stratum) and drawn uniformly without replacement inside each stratum, stratum h from
- * `rng.child(h)`.
+ * `rng.child(h)` — or, given `priority` (one independent uniform number per example, drawn once
+ * and shared: permanent random numbers), the members of the stratum with the smallest numbers.
+ * Either is a simple random sample inside each stratum; with one `priority` for several targets
+ * whose fixed examples differ, their samples are coordinated: they share as many examples as their
+ * strata allow (Ohlsson's sequential Poisson / PRN sampling), so their estimates differ by their
+ * answers rather than by the luck of their draws.
  */
 export function stratifiedDesign(
   difficulty: Float64Array,
@@ -107,6 +112,7 @@ export function stratifiedDesign(
   extra: number,
   rng: RandomStream,
   strata = defaultStrata(extra),
+  priority?: Float64Array,
 ): StratifiedDesign {
   const R = difficulty.length - new Set(gset).size;
   if (!(Number.isInteger(extra) && extra >= 1 && extra <= R)) {
@@ -132,9 +138,18 @@ export function stratifiedDesign(
     alloc[h] = (alloc[h] as number) + 1;
   }
   const picks: number[] = [];
+  if (priority !== undefined && priority.length !== difficulty.length) {
+    throw new TbError("E_USAGE", `stratified design: ${priority.length} priorities for ${difficulty.length} examples`);
+  }
   for (let h = 0; h < H; h++) {
     const pool = st.members[h] as Int32Array;
-    for (const x of rng.child(h).sample(pool, Math.min(alloc[h] as number, pool.length))) picks.push(x);
+    const k = Math.min(alloc[h] as number, pool.length);
+    if (priority === undefined) {
+      for (const x of rng.child(h).sample(pool, k)) picks.push(x);
+    } else {
+      const order = Array.from(pool).sort((a, b) => (priority[a] as number) - (priority[b] as number) || a - b);
+      for (let i = 0; i < k; i++) picks.push(order[i] as number);
+    }
   }
   return { ...st, picks: Int32Array.from(picks).sort() };
 }

@@ -189,6 +189,8 @@ export function afterSecondLook(
     tailored?: TailoredOptions;
     distances?: DistanceSource;
     difficulty?: Float64Array;
+    /** Permanent random numbers shared by the targets of a run: coordinated draws ({@link stratifiedDesign}). */
+    priority?: Float64Array;
   } = {},
 ): AfterLook {
   if (answers.length !== fixed.length) {
@@ -205,6 +207,7 @@ export function afterSecondLook(
       rest,
       rng.child("look-strata", index),
       o.strata ?? defaultStrata(rest),
+      o.priority,
     );
     return { mode: "beyond", design, observed: Int32Array.from([...fixed, ...design.picks]) };
   }
@@ -226,6 +229,13 @@ export interface TailoredPlusOptions
     | "gsetClustering"
     | "nsetClustering"
   > {
+  /**
+   * Coordinate the random draws of the targets' designs after a second look: one permanent random
+   * number per example (stream `prn`) shared by the targets of a run, so that targets draw the
+   * same examples wherever their strata allow ({@link stratifiedDesign}). Each target's design
+   * is still a stratified simple random sample. Default false.
+   */
+  coordinated?: boolean;
   /** Nominal coverage of the per-target intervals; default 0.9. */
   level?: number;
   /**

@@ -424,3 +424,35 @@ describe("boundary-aware intervals", () => {
     expect(low[0]).toBeLessThan(0.05);
   });
 });
+
+describe("coordinated draws (permanent random numbers)", () => {
+  test("in each stratum the members with the smallest numbers; two fixed sets share what their strata allow", () => {
+    // 12 examples, difficulty = index/12; priority chosen by hand
+    const difficulty = Float64Array.from({ length: 12 }, (_, j) => j / 12);
+    const priority = Float64Array.from([0.9, 0.1, 0.5, 0.3, 0.8, 0.2, 0.7, 0.05, 0.6, 0.4, 0.15, 0.95]);
+    const rng = RandomStream.derive("unused");
+    // fixed {0}: the rest 1..11 in 2 strata [1..5], [6..11]; 4 draws → 2 + 2 (sizes 5 and 6: 1.8 + 2.2)
+    const a = stratifiedDesign(difficulty, Int32Array.of(0), 4, rng, 2, priority);
+    // stratum [1..5]: smallest priorities 1 (.1), 5 (.2); stratum [6..11]: 7 (.05), 10 (.15)
+    expect(Array.from(a.picks)).toEqual([1, 5, 7, 10]);
+    // fixed {1, 7}: strata [0,2..5] and [6,8..11]; 2 + 2 → 5 (.2), 3 (.3) and 10 (.15), 9 (.4)
+    const b = stratifiedDesign(difficulty, Int32Array.of(1, 7), 4, rng, 2, priority);
+    expect(Array.from(b.picks)).toEqual([3, 5, 9, 10]);
+    expect(() => stratifiedDesign(difficulty, Int32Array.of(0), 4, rng, 2, new Float64Array(3))).toThrow(TbError);
+  });
+  test("tailored-plus with coordinated draws: every target still asked exactly the budget, estimates in range", () => {
+    const S = 30;
+    const n = 200;
+    const all = population(S + 6, n, 5);
+    const src = matrix(all.slice(0, S * n), S, n);
+    const oracles = Array.from({ length: 6 }, (_, t) => createOracle(all.slice((S + t) * n, (S + t + 1) * n), 30));
+    const r = tailoredPlus({ coordinated: true }).run({
+      sources: src,
+      oracles,
+      budget: 30,
+      rng: RandomStream.derive(3),
+    });
+    for (const o of oracles) expect(o.queried).toBe(30);
+    for (const e of r.estimates) expect(e >= 0 && e <= 1).toBe(true);
+  });
+});
