@@ -21,6 +21,11 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
   if (withIntervals) head.push("coverage", "width");
   const withPrecision = report.results.some((c) => c.asked !== undefined);
   if (withPrecision) head.push("asked", "reached");
+  // paired mode (docs/DESIGN.md §3.3): pair order on the trial's pairs, and the paired designs' difference intervals
+  const paired = report.results.some((c) => c.design === "paired");
+  const withDiff = report.results.some((c) => c.differenceCoverage !== undefined);
+  if (paired) head.push("pair order");
+  if (withDiff) head.push("diff. coverage", "diff. width");
   const rows: string[][] = [head];
   for (const c of report.results as (CellSummary & { variant?: string })[]) {
     const tail =
@@ -46,6 +51,15 @@ export function resultTable(report: ReproduceReport, byVariant = false): string 
       String(c.maxQueried),
       c.nBar ? c.nBar.mean.toFixed(1) : "",
       ...tail,
+      ...(paired ? [c.pairOrder?.share ? fmt(c.pairOrder.share, 3) : ""] : []),
+      ...(withDiff
+        ? c.differenceCoverage && c.differenceWidth
+          ? [
+              `${fmt(c.differenceCoverage, 3)} (${Math.round((c.level ?? 0) * 100)} %)`,
+              c.differenceWidth.mean.toFixed(3),
+            ]
+          : ["", ""]
+        : []),
     ]);
   }
   return markdownTable(rows, { align: ["l", ...head.slice(1).map(() => "r" as const)] });

@@ -20,7 +20,7 @@ import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
 import { cliErrors } from "./workflow/common.js";
-import { runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
+import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
 
@@ -29,6 +29,7 @@ Usage:
   tb reproduce --data <dir> [options]
   tb ablate <distance|estimator|gset|topk|bands> --data <dir> [options]
   tb probe | tailor | estimate | export | import …   (evaluate your own model; see below)
+  tb compare …                                       (is model A better than model B? see below)
   tb help
 
 Reproduce options:
@@ -83,6 +84,11 @@ Reproduce options:
                        against N, interval coverage, estimate vs truth per target in trial 0 at
                        the largest N; inline SVG and CSS, no network needed to view it)
   --progress           progress on stderr even when it is not a terminal
+  --pairs              paired mode: each trial's targets are shuffled into pairs and every method is
+                       scored on them (pair order; cells "design": "paired"); adds the methods
+                       paired (both targets on one shared G-set + stratified sample) and
+                       paired-random (one shared random sample), whose cells also give the coverage
+                       and width of their A − B intervals at --level (default 0.9)
 
 ${WORKFLOW_USAGE}`;
 
@@ -124,6 +130,7 @@ const REPRODUCE_OPTIONS = {
   plot: { type: "string" },
   report: { type: "string" },
   progress: { type: "boolean" },
+  pairs: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -262,6 +269,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   );
   const methods = list("methods", v.methods ?? (demo ? "tailored-plus,tailored,random" : "tailored,random"));
   const cfg: ReproduceConfig = {
+    ...(v.pairs ? { pairs: true } : {}),
     methods,
     budgets,
     trials: int("trials", v.trials, demo ? 10 : 100, 1),
@@ -275,6 +283,9 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
   if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
   Object.assign(cfg, precisionOptions(v));
+  if (v.pairs && cfg.precision !== undefined) {
+    throw usageError("--pairs and --precision cannot be combined (a paired run compares designs of one fixed budget)");
+  }
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = Date.now();
@@ -320,6 +331,7 @@ function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): T
       task.metaSplit = { source: Array.from(cfg.metaSplit.source), target: Array.from(cfg.metaSplit.target) };
     }
     if (cfg.sourceFraction !== undefined) task.sourceFraction = cfg.sourceFraction;
+    if (cfg.pairs) task.pairs = true;
     if (cfg.precision !== undefined) {
       task.precision = cfg.precision;
       task.maxBudget = cfg.maxBudget as number;
@@ -352,6 +364,7 @@ async function runAblate(args: string[]): Promise<number> {
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
   if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
+  if (v.pairs) throw usageError("--pairs applies to tb reproduce and tb demo, not to tb ablate");
   if (v.precision !== undefined || v["max-budget"] !== undefined) {
     throw usageError(
       "tb ablate runs TailoredBench, which cannot stop at a precision; --precision/--max-budget are for tb reproduce",
@@ -420,6 +433,8 @@ export async function main(argv: string[]): Promise<number> {
         return runExport(rest);
       case "import":
         return await runImport(rest);
+      case "compare":
+        return runCompare(rest);
       case "ablate":
         return await runAblate(rest);
       case undefined:

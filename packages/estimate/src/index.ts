@@ -24,6 +24,19 @@ export {
 } from "@tb/core";
 export type { ClipMode, EstimateOptions, EstimatorKind } from "./calibrate.js";
 export { type Ask, type EvaluateOptions, type EvaluateResult, evaluate } from "./evaluate.js";
+export {
+  type CompareAsk,
+  type CompareOptions,
+  Comparison,
+  type ComparisonOptions,
+  type ComparisonResult,
+  type ComparisonSide,
+  type ComparisonStep,
+  compare,
+  createComparison,
+  restoreComparison,
+  type SavedComparison,
+} from "./evaluation/comparison.js";
 export { tailoredBench, tailoredPlus } from "./evaluation/methods.js";
 export type { TailoredMethod, TargetDesign, TargetStage } from "./evaluation/run.js";
 export {

@@ -1,6 +1,13 @@
 export { loadMethodModule, type MethodModule, type ResolvedMethodModule, resolveMethodModule } from "./custom.js";
 export { executeTasks, type ProgressFn, type SharedMatrix, shareMatrix, unshareMatrix } from "./executor.js";
 export {
+  isPairedMethod,
+  PAIRED_METHODS,
+  type PairedScores,
+  scorePairs,
+  trialPairs,
+} from "./paired.js";
+export {
   type CellSummary,
   type MeanSe,
   runTrial,

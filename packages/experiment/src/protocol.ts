@@ -12,6 +12,7 @@ import {
 } from "@tb/core";
 import { evaluateEstimates, meanSe, pairOrder } from "@tb/metrics";
 import type { ResolvedMethodModule } from "./custom.js";
+import { isPairedMethod, type PairedScores, runPairedDesign, scorePairs, trialPairs } from "./paired.js";
 import { createMethod, type MethodConfig } from "./registry.js";
 import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
 
@@ -34,6 +35,8 @@ export interface TrialTask {
   /** Extrapolation only: the sources' share of the models (default 0.5). */
   sourceFraction?: number;
   metaSplit?: { source: number[]; target: number[] };
+  /** Paired mode (docs/DESIGN.md §3.3): the trial's targets are compared in seeded pairs (see `trialPairs`). */
+  pairs?: boolean;
   /**
    * Precision on demand (docs/DESIGN.md §3.3): the method (one that can stop, {@link STOPPING_METHODS})
    * asks until each target's interval half-width is at most this, from `budget` up to `maxBudget`
@@ -66,6 +69,12 @@ export interface TrialRecord {
   intervalWidth?: number;
   /** With intervals: their nominal level. */
   level?: number;
+  /** Paired mode: `"paired"` (the other metrics are then over the targets in pairs). */
+  design?: "paired";
+  /** Paired mode, with difference intervals: the share of pairs whose interval holds the true difference. */
+  differenceCoverage?: number;
+  /** Paired mode, with difference intervals: their mean width. */
+  differenceWidth?: number;
   /** Precision on demand: the precision and the cap the trial ran with. */
   precision?: number;
   maxBudget?: number;
@@ -121,6 +130,9 @@ interface TrialRun {
   /** Mean over targets of the distinct examples each oracle answered. */
   meanQueried: number;
   diagnostics?: Record<string, unknown>;
+  /** Paired mode: the trial's pairs of target positions, and a paired design's difference intervals. */
+  pairs?: [number, number][];
+  differences?: { lower: ArrayLike<number>; upper: ArrayLike<number>; level: number };
 }
 
 /** The stopping options of a precision task (undefined without precision). */
@@ -142,8 +154,27 @@ function execute(
   const cap = task.precision !== undefined ? (task.maxBudget ?? task.budget) : task.budget;
   const oracles = Array.from(split.target, (r) => createOracle(matrix.row(r), cap, matrix.modelIds[r]));
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
-  const runner = method ?? createMethod(task.method, task.config, stoppingOf(task));
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
+  const pairs = task.pairs ? trialPairs(oracles.length, task.seed, task.trial) : undefined;
+  if (pairs !== undefined && method === undefined && isPairedMethod(task.method)) {
+    const r = runPairedDesign(task.method, sources, oracles, pairs, task.budget, rng, task.config, ws);
+    let maxQueried = 0;
+    let sumQueried = 0;
+    for (const o of oracles) {
+      maxQueried = Math.max(maxQueried, o.queried);
+      sumQueried += o.queried;
+    }
+    return {
+      split,
+      truth,
+      estimates: r.estimates,
+      maxQueried,
+      meanQueried: oracles.length > 0 ? sumQueried / oracles.length : 0,
+      pairs,
+      differences: { lower: r.differenceLower, upper: r.differenceUpper, level: r.level },
+    };
+  }
+  const runner = method ?? createMethod(task.method, task.config, stoppingOf(task));
   const ctx =
     ws === undefined ? { sources, budget: task.budget, rng } : { sources, budget: task.budget, rng, workspace: ws };
   // a method that is a resumable evaluation is driven round by round through the budgeted oracles
@@ -166,6 +197,7 @@ function execute(
   }
   const meanQueried = oracles.length > 0 ? sumQueried / oracles.length : 0;
   const run: TrialRun = { split, truth, estimates: result.estimates, maxQueried, meanQueried };
+  if (pairs !== undefined) run.pairs = pairs;
   if (result.diagnostics) run.diagnostics = result.diagnostics;
   if (result.intervals) {
     const { lower, upper, level } = result.intervals;
@@ -197,8 +229,17 @@ export function runTrial(
 ): TrialRecord {
   const t0 = performance.now();
   const run = execute(matrix, task, method, workspace);
-  const { truth } = run;
-  const m = evaluateEstimates(run.estimates, truth);
+  let { truth, estimates, intervals } = run;
+  let paired: PairedScores | undefined;
+  if (run.pairs !== undefined) {
+    // paired mode: every metric over the targets in pairs; pair order on the pairs themselves
+    paired = scorePairs(run.estimates, run.truth, run.pairs, PAIR_GAP, run.differences);
+    const sub = (v: ArrayLike<number>) => Float64Array.from(paired?.members ?? [], (t) => v[t] as number);
+    truth = sub(run.truth);
+    estimates = sub(run.estimates);
+    if (intervals) intervals = { lower: sub(intervals.lower), upper: sub(intervals.upper), level: intervals.level };
+  }
+  const m = evaluateEstimates(estimates, truth);
   const rec: TrialRecord = {
     method: task.method,
     budget: task.budget,
@@ -211,12 +252,21 @@ export function runTrial(
     maxQueried: run.maxQueried,
     seconds: (performance.now() - t0) / 1000,
   };
-  const po = pairOrder(run.estimates, truth, PAIR_GAP);
+  const po =
+    paired === undefined
+      ? pairOrder(estimates, truth, PAIR_GAP)
+      : { share: paired.pairOrder, pairs: paired.pairOrderPairs };
   rec.pairOrder = po.share;
   rec.pairOrderPairs = po.pairs;
+  if (paired !== undefined) {
+    rec.design = "paired";
+    if (paired.differenceCoverage !== undefined) rec.differenceCoverage = paired.differenceCoverage;
+    if (paired.differenceWidth !== undefined) rec.differenceWidth = paired.differenceWidth;
+    if (run.differences !== undefined) rec.level = run.differences.level;
+  }
   if (run.diagnostics) rec.diagnostics = run.diagnostics;
-  if (run.intervals) {
-    const { lower, upper, level } = run.intervals;
+  if (intervals) {
+    const { lower, upper, level } = intervals;
     let inside = 0;
     let width = 0;
     for (let t = 0; t < truth.length; t++) {
@@ -332,6 +382,12 @@ export interface CellSummary {
   intervalWidth?: MeanSe;
   /** Nominal level of the intervals. */
   level?: number;
+  /** Paired mode (`reproduce` with `pairs: true`): `"paired"`; the other metrics are over the targets in pairs. */
+  design?: "paired";
+  /** Paired mode, a paired design: the share of pairs whose A − B interval holds the true difference (mean ± se over trials). */
+  differenceCoverage?: MeanSe;
+  /** Paired mode, a paired design: the mean width of those intervals. */
+  differenceWidth?: MeanSe;
   /** Precision on demand (docs/DESIGN.md §3.3): the half-width asked for. */
   precision?: number;
   /** Precision on demand: the most distinct examples a target could be asked. */
@@ -388,6 +444,13 @@ export function summarize(records: readonly TrialRecord[]): CellSummary[] {
     if (cov.length === g.length) {
       cell.coverage = meanSe(cov.map((r) => r.coverage as number));
       cell.intervalWidth = meanSe(cov.map((r) => r.intervalWidth as number));
+      cell.level = first.level as number;
+    }
+    if (first.design === "paired") cell.design = "paired";
+    const dc = g.filter((r) => r.differenceCoverage !== undefined);
+    if (dc.length === g.length) {
+      cell.differenceCoverage = meanSe(dc.map((r) => r.differenceCoverage as number));
+      cell.differenceWidth = meanSe(dc.map((r) => r.differenceWidth as number));
       cell.level = first.level as number;
     }
     const pr = g.filter((r) => r.asked !== undefined && r.reachedPrecision !== undefined);

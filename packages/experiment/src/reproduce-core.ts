@@ -1,6 +1,7 @@
 import { type CorrectnessMatrix, type EvaluationMethod, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import type { MethodModule, ResolvedMethodModule } from "./custom.js";
+import { isPairedMethod } from "./paired.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import {
   createMethod,
@@ -35,6 +36,12 @@ export interface ReproduceConfig {
   onProgress?: ProgressFn;
   /** Dataset name for the report. */
   dataName?: string;
+  /**
+   * Paired mode (docs/DESIGN.md §3.3): each trial's targets are shuffled into pairs and every cell
+   * is scored on them (`"design": "paired"`); the paired designs `paired` and `paired-random`
+   * run in this mode only.
+   */
+  pairs?: boolean;
   /**
    * Precision on demand (docs/DESIGN.md §3.3): every method (each must be able to stop:
    * tailored-plus, random) asks from its budget up to `maxBudget` distinct examples per target,
@@ -130,10 +137,24 @@ export async function reproduceWith(
   const config = cfg.config ?? {};
   const workers = cfg.workers ?? 1;
   const stop = stoppingOptions(cfg, matrix.cols);
+  if (stop !== undefined && cfg.pairs === true) {
+    throw new TbError(
+      "E_USAGE",
+      "pairs and precision cannot be combined (a paired run compares designs of one fixed budget)",
+    );
+  }
   // Validate names, modules and options up front (a user's module is imported here once).
   const methods: { name: string; module?: ResolvedMethodModule }[] = [];
   for (const m of cfg.methods) {
-    if (typeof m === "string") {
+    if (typeof m === "string" && isPairedMethod(m)) {
+      if (cfg.pairs !== true) {
+        throw new TbError(
+          "E_USAGE",
+          `methods: "${m}" compares pairs of targets and runs in paired mode only (pairs: true)`,
+        );
+      }
+      methods.push({ name: m });
+    } else if (typeof m === "string") {
       createMethod(m, config, stop);
       if (workers > 1 && !isBuiltInMethod(m)) {
         throw new TbError(
@@ -180,6 +201,9 @@ export async function reproduceWith(
     if ((names.includes("tailored") || names.includes("tailored-plus")) && b <= g) {
       throw new TbError("E_USAGE", `budget ${b} must be larger than the G-set size ${g} for TailoredBench`);
     }
+    if (names.includes("paired") && b < g + 2) {
+      throw new TbError("E_USAGE", `budget ${b} must be at least the G-set size ${g} + 2 for the paired design`);
+    }
   }
   if (!SPLIT_KINDS.includes(cfg.split)) {
     throw new TbError("E_USAGE", `split must be one of ${SPLIT_KINDS.join(", ")}, got "${String(cfg.split)}"`);
@@ -201,6 +225,7 @@ export async function reproduceWith(
         if (module) t.module = module;
         if (metaSplit) t.metaSplit = metaSplit;
         if (cfg.sourceFraction !== undefined) t.sourceFraction = cfg.sourceFraction;
+        if (cfg.pairs === true) t.pairs = true;
         if (stop !== undefined) {
           t.precision = stop.precision;
           t.maxBudget = stop.maxBudget;

@@ -57,6 +57,13 @@ export const WORKFLOW_USAGE = `Evaluate your own model (two phases; see README "
   visit order (Open LLM Leaderboard v1 data, e.g. the TailoredBench GSM8K matrix).
   Several targets (several --responses, or a folder of response files) → joint pooling, one plan
   per target in the --out folder.
+
+Compare two models (paired: both run on the same examples; see README "Compare two models"):
+  tb compare --source <csv|dir> --budget N [--seed 0] [--level 0.9] [--design stratified|random]
+             [--names A,B] --out compare.json
+  tb export --plan compare.json --format lm-eval-samples --out samples.json …   (the examples, as above)
+  tb compare --source <csv|dir> --plan compare.json --responses <A's answers> --responses <B's answers>
+             [--level 0.9] [--json]   (the difference A − B, its interval, P(A better), each estimate)
 `;
 
 export function usage(msg: string): TbError {
@@ -306,6 +313,8 @@ const FLAG_OF: Record<string, Record<string, string>> = {
   createEvaluation: EVALUATION_FLAGS,
   restoreEvaluation: EVALUATION_FLAGS,
   evaluate: EVALUATION_FLAGS,
+  createComparison: { ...EVALUATION_FLAGS, design: "--design", names: "--names" },
+  restoreComparison: { level: "--level" },
   lmEvalSamplesFor: { docOrder: "--doc-order", task: "--task", provenance: "--source <dir>" },
   lmEvalSamplesSpec: { task: "--task" },
   checkSource: { matrix: "--source" },

@@ -1,4 +1,5 @@
 /** `tb export` (docs/DESIGN.md §3.2): the doc indices to run next, as lm-eval `--samples` JSON. */
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
@@ -23,6 +24,16 @@ import {
   usage,
   WORKFLOW_USAGE,
 } from "./common.js";
+import { COMPARE_PLAN_KIND, readComparePlan } from "./compare.js";
+
+/** Whether a file is `tb compare`'s plan (anything else is read as a `tb tailor` plan, with its errors). */
+function isComparePlan(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { kind?: unknown }).kind === COMPARE_PLAN_KIND;
+  } catch {
+    return false;
+  }
+}
 
 const EXPORT_OPTIONS = {
   plan: { type: "string" },
@@ -43,7 +54,7 @@ function shellQuote(s: string): string {
 /**
  * `tb export` (docs/DESIGN.md §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
  * (leaf task → sorted unique doc indices): the G-set of a probe, or the examples a plan leaves to
- * evaluate (`--include-gset`: its whole N-set); written to a file, with the `lm_eval` command
+ * evaluate (`--include-gset`: its whole N-set), or all the examples of a `tb compare` plan; written to a file, with the `lm_eval` command
  * line that reads it. Only ids known to be lm-eval doc indices are exported: `--source` of a
  * matrix whose `meta.json` records it (`tb import`), or `--doc-order lm-eval-v0.3` for a matrix
  * in lm-eval v0.3's visit order (column k → doc `perm[k]`).
@@ -67,7 +78,13 @@ export function runExport(args: string[]): number {
   let ids: string[];
   let source: SourceRef;
   let file: string;
-  if (v.plan !== undefined) {
+  if (v.plan !== undefined && isComparePlan(v.plan)) {
+    // tb compare's plan: both models run on all of its examples (no G-set answered before)
+    const { plan } = readComparePlan(v.plan);
+    ids = plan.toEvaluate;
+    source = plan.source;
+    file = v.plan;
+  } else if (v.plan !== undefined) {
     const { plan } = readPlanFile(v.plan);
     ids = v["include-gset"] ? plan.nset : plan.toEvaluate;
     source = plan.source;
