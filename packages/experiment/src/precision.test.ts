@@ -131,6 +131,10 @@ describe("reproduce with precision", () => {
       reproduce(matrix, { ...base, methods: ["random"], precision: 0, maxBudget: 100 }),
       /precision must be/,
     );
+    await usageError(
+      reproduce(matrix, { ...base, methods: ["random"], precision: 0.05, maxBudget: 100, pairs: true }),
+      /pairs and precision cannot be combined/,
+    );
   });
 
   test("without precision a cell has none of the precision fields", async () => {
