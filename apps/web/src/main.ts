@@ -936,7 +936,7 @@ function comparedHtml(r: Reply & { type: "compared" }, settings: CompareSettings
   const [a, b] = [c.a.name, c.b.name];
   const lvl = `${Math.round(c.level * 100)} %`;
   const side = (s: typeof c.a) =>
-    `estimated accuracy ${pct(s.accuracy)} (rank ${s.rank.position} of ${s.rank.of} among the sources and it)`;
+    `estimated accuracy ${pct(s.accuracy)} (rank ${s.rank.position} of ${s.rank.of} among the sources)`;
   const rows: [string, string][] = [
     [`difference ${a} − ${b}`, `${pp(c.difference)} pp`],
     [`${lvl} interval`, `${pp(c.interval[0])} to ${pp(c.interval[1])} pp`],
