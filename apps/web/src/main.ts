@@ -1,6 +1,6 @@
 /**
  * The page: forms, progress and results. Every computation is a request to a Web Worker
- * (worker.ts; one for the Study view, which Cancel may end, one for the Evaluate view); this file
+ * (worker.ts; one for the Study view, which Cancel may end, one for the Evaluate and Compare views); this file
  * only reads inputs, sends them, and draws the replies.
  *
  * Contract for automated checks: `index.html?demo=1` runs the demo study (`tb demo`'s settings)
