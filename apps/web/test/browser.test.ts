@@ -962,6 +962,52 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("compare: lm-eval doc ids — the samples JSON of the shared docs, answers keyed by doc id detected and said", async () => {
+    const fx = fixture("median");
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    // B: a model that answers the odd docs right (a fact of this test, not of the fixture)
+    const bOf = (id: string) => Number(id.slice(4)) % 2;
+    const lib = await compare(
+      sources,
+      (ids) => fx.answers(ids),
+      (ids) => ids.map(bOf),
+      {
+        budget: 20,
+        seed: 3,
+        names: ["A", "B"],
+      },
+    );
+    const page = await ready();
+    await page.click("#tab-compare");
+    await page.setInputFiles('#cmp-design-form input[name="source"]', file("correctness.csv", fx.sourcesCsv));
+    await page.fill('#cmp-design-form input[name="budget"]', "20");
+    await page.fill('#cmp-design-form input[name="seed"]', "3");
+    await page.selectOption('#cmp-design-form select[name="docOrder"]', "identity");
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#compare-samples");
+    const docs = (JSON.parse((await page.textContent("#compare-samples")) as string) as { toy: number[] }).toy;
+    expect(docs).toEqual(lib.asked.map((id) => Number(id.slice(4))).sort((x, y) => x - y));
+    const ids = docs.map((d) => `toy/${d}`);
+    // A's answers keyed by the doc index alone ("17"), B's by the matrix's ids ("toy/17")
+    await page.setInputFiles(
+      '#cmp-answer-form input[name="answersA"]',
+      file("a.csv", fx.answersCsv(ids).replace(/toy\//g, "")),
+    );
+    await page.setInputFiles(
+      '#cmp-answer-form input[name="answersB"]',
+      file("b.csv", `example,correct\n${ids.map((id) => `${id},${bOf(id)}`).join("\n")}\n`),
+    );
+    await page.click("#cmp-answer-run");
+    await page.waitForSelector("#cmp-result:not([hidden])");
+    expect(await page.textContent("#cmp-note-a")).toMatch(/keyed by lm-eval doc ids \(detected\); 20 of the 20/);
+    expect(await page.textContent("#cmp-note-b")).toMatch(
+      /keyed by the matrix's example ids \(detected\); 20 of the 20/,
+    );
+    const { provenance: _p, ...shown } = JSON.parse((await page.textContent("#cmp-json")) as string);
+    expect(shown).toEqual(JSON.parse(JSON.stringify(lib)));
+    await page.close();
+  });
+
   test("no request left the page's origin, and only the app's files were asked for", () => {
     expect(outside).toEqual([]);
     expect(consoleErrors).toEqual([]);
