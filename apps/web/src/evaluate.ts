@@ -83,7 +83,7 @@ export function loadSourceCsv(text: string, fileName: string): CorrectnessMatrix
  * The page's fields, by the library options they set (createEvaluation's, and lmEvalSamplesFor's
  * docOrder and task), for the library's errors.
  */
-const FIELD_OF: Record<string, string> = {
+export const FIELD_OF: Record<string, string> = {
   gset: "G-set size",
   seed: "seed",
   budget: "budget",
@@ -98,7 +98,7 @@ const FIELD_OF: Record<string, string> = {
 };
 
 /** The choices of the “example ids are” field, by the docOrder values they set. */
-const CHOICE_OF: Record<string, string> = {
+export const CHOICE_OF: Record<string, string> = {
   identity: "lm-eval doc indices",
   "lm-eval-v0.3": "columns in lm-eval v0.3 visit order",
 };
@@ -108,22 +108,24 @@ const CHOICE_OF: Record<string, string> = {
  * are: columns in lm-eval v0.3 visit order”, and a usage error that starts with an option
  * ("createEvaluation: budget must be …") starts with its field ("budget must be …"). The
  * function's name is dropped once a field stands in its terms; anything else is returned as it is.
+ * `fields` names the page's fields by option (the Evaluate view's by default; the Compare view
+ * passes its own).
  */
-function inFields(e: unknown): unknown {
+export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF): unknown {
   if (!(e instanceof TbError)) return e;
   const at = e.location === undefined ? "" : ` (${formatLocation(e.location)})`;
   const full = at !== "" && e.message.endsWith(at) ? e.message.slice(0, -at.length) : e.message;
-  const m = /^(?:createEvaluation|lmEvalSamplesFor|lmEvalSamplesSpec): (.*)$/s.exec(full);
+  const m = /^(?:createEvaluation|createComparison|lmEvalSamplesFor|lmEvalSamplesSpec): (.*)$/s.exec(full);
   if (m === null) return e;
   let mapped = false;
   let text = (m[1] as string).replace(/\boption (\w+)(?: "([^"]*)")?/g, (all, name: string, value) => {
-    const field = FIELD_OF[name];
+    const field = fields[name];
     if (field === undefined) return all;
     mapped = true;
     return value === undefined ? `“${field}”` : `“${field}: ${CHOICE_OF[value] ?? value}”`;
   });
   const lead = /^(\w+)( .*)$/s.exec(text);
-  const field = lead === null ? undefined : FIELD_OF[lead[1] as string];
+  const field = lead === null ? undefined : fields[lead[1] as string];
   let head = "";
   if (e.code === "E_USAGE" && lead !== null && field !== undefined) {
     head = field;
@@ -133,7 +135,7 @@ function inFields(e: unknown): unknown {
   // an option named inside the sentence ("precision needs maxBudget (…)"): camelCase names only,
   // which read as nothing else (a plain word like "precision" may be the word itself)
   text = text.replace(/\b[a-z]+[A-Z]\w*\b/g, (name) => {
-    const f = FIELD_OF[name];
+    const f = fields[name];
     if (f === undefined) return name;
     mapped = true;
     return `“${f}”`;
@@ -195,7 +197,12 @@ export interface Samples {
   samplesNote?: string;
 }
 
-function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number): Samples {
+export function samplesOf(
+  ids: readonly string[],
+  s: Pick<EvaluateSettings, "docOrder" | "task">,
+  examples: number,
+  fields: Record<string, string> = FIELD_OF,
+): Samples {
   if (s.docOrder === undefined) {
     return {
       samples: null,
@@ -209,7 +216,7 @@ function samplesOf(ids: readonly string[], s: EvaluateSettings, examples: number
     if (s.task !== undefined) o.task = s.task;
     return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
-    const e = inFields(err);
+    const e = inFields(err, fields);
     if (e instanceof TbError) return { samples: null, samplesNote: e.message };
     throw e;
   }
@@ -306,7 +313,7 @@ export function parseAnswers(
   return parseResponses(text, o);
 }
 
-function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
+export function missingMessage(what: string, ids: readonly string[], have: number, total: number): string {
   const shown = ids.slice(0, 8).map((id) => `"${id}"`);
   return `${what}: ${have} of the ${total} examples needed are answered; missing ${shown.join(", ")}${ids.length > 8 ? `, … (${ids.length} in all)` : ""}`;
 }

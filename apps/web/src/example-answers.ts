@@ -15,3 +15,14 @@ export interface EvaluateExample {
 export function exampleAnswersCsv(model: EvaluateExample["model"], ids: readonly string[]): string {
   return `example,correct\n${ids.map((id) => `${id},${model.answers[id]}`).join("\n")}\n`;
 }
+
+/** The Compare view's example: the source matrix's CSV, and two held-out models, A and B. */
+export interface CompareExample {
+  /** File name of the source CSV. */
+  fileName: string;
+  sourcesCsv: string;
+  /** The held-out models A and B: ids, answers to every example (by example id), true scores. */
+  models: [EvaluateExample["model"], EvaluateExample["model"]];
+  sources: number;
+  examples: number;
+}

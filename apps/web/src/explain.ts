@@ -70,3 +70,22 @@ export function reasonWording(reason: string): string {
   };
   return words[reason] ?? reason;
 }
+
+/** "How it works" of each step of the Compare view (HTML, static text). */
+export const COMPARE_HOW = {
+  intro: `<p>“Is model A better than model B?” is a question about a <b>difference</b>, answered best by running both models on the <b>same</b> examples:
+the page chooses them from the source models' full results (step 1), you run both models on them (step 2) and upload both answer files (step 3);
+the result is A − B with its interval, the probability that A is better, and each model's estimated accuracy.
+${docLink("README.md", "Compare two models", "#compare-two-models")} · ${docLink("packages/estimate/README.md", "compare() and createComparison()", "#is-my-model-better-than-that-one-compare-and-createcomparison")} · ${docLink("docs/RESULTS.md", "how often the interval holds", "#paired-comparisons-issue-20-items-2-and-3")}</p>`,
+  design: `<p><b>Shared design</b>: the G-set (the ten examples that best separate the source models), then a difficulty-stratified random sample of the other examples, budget N in all;
+with design <i>random</i>, one uniform sample of N. Both models get the same N examples, so that their difference is measured on common ground.
+Changing a setting after the examples are computed hides the later steps: compute them again.
+${docLink("docs/DESIGN.md", "The paired comparison", "#36-the-paired-comparison")}</p>`,
+  run: `<p><b>Run both models</b> on these examples, in any order: the lm-eval <code>--samples</code> JSON when the ids are lm-eval doc indices (step 1, “example ids are”),
+or the list of ids and an answers template (<code>example,correct</code>, 1 for a correct answer, 0 otherwise) to fill in.
+${docLink("README.md", "Running lm-eval on chosen examples", "#evaluate-your-own-model")}</p>`,
+  answers: `<p><b>Difference</b>: the model-assisted stratified estimate of A − B (the G-set counted exactly, the rest by stratum means corrected by the sources' regression),
+its standard error, a normal interval at the level of step 1, and P(A better) = Φ(difference / se). Each model's accuracy is estimated the same way; its rank places it among the sources' true scores.
+<b>Disagreements</b>: the shared examples the two answered differently — the only ones that move the difference.
+${docLink("docs/DESIGN.md", "The estimate and its interval", "#36-the-paired-comparison")}</p>`,
+} as const;

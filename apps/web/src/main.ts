@@ -1,6 +1,6 @@
 /**
  * The page: forms, progress and results. Every computation is a request to a Web Worker
- * (worker.ts; one for the Study view, which Cancel may end, one for the Evaluate view); this file
+ * (worker.ts; one for the Study view, which Cancel may end, one for the Evaluate and Compare views); this file
  * only reads inputs, sends them, and draws the replies.
  *
  * Contract for automated checks: `index.html?demo=1` runs the demo study (`tb demo`'s settings)
@@ -11,9 +11,10 @@ import { sha256Hex } from "@tb/core";
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import { buildInfo } from "./build-info.js";
+import type { CompareSettings } from "./compare.js";
 import type { EstimateResult, EvaluateSettings, RoundRow } from "./evaluate.js";
-import { type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
-import { HOW_IT_WORKS, planWording, reasonWording } from "./explain.js";
+import { type CompareExample, type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
+import { COMPARE_HOW, HOW_IT_WORKS, planWording, reasonWording } from "./explain.js";
 import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
@@ -111,6 +112,7 @@ function selectTab(tab: HTMLButtonElement): void {
   }
   $("#view-study").hidden = tab.dataset.view !== "study";
   $("#view-evaluate").hidden = tab.dataset.view !== "evaluate";
+  $("#view-compare").hidden = tab.dataset.view !== "compare";
 }
 
 for (const tab of tabs) {
@@ -554,20 +556,20 @@ function customIdDownloads(kind: string, what: string, ids: readonly string[]): 
 /**
  * What to run next: the lm-eval `--samples` JSON (shown, downloadable, with the command), or —
  * for ids that are not lm-eval doc ids — the ids and an answers template. The reason there is no
- * lm-eval JSON is told once, in step 1. `kind` names the elements and files (`gset`, `look`,
- * `nset`, `round4`, …), `what` the examples in words.
+ * lm-eval JSON is told once, in step 1 (`first`). `kind` names the elements and files (`gset`,
+ * `look`, `nset`, `round4`, `compare`, …), `what` the examples in words.
  */
 function samplesBlock(
   kind: string,
   what: string,
   r: { samples: Record<string, number[]> | null; samplesNote?: string },
   ids: readonly string[],
+  first = kind === "gset",
 ): string {
   if (r.samples === null) {
-    const why =
-      kind === "gset"
-        ? `<p class="hint" id="gset-samples-note">No lm-eval samples JSON: ${esc(r.samplesNote ?? "")}. Run your model on these examples by their ids and give its answers as CSV <code>example,correct</code> (the template below) or JSON.</p>`
-        : `<p class="hint" id="${kind}-samples-note">Ids as in step 1 (no lm-eval samples JSON): run these by their ids.</p>`;
+    const why = first
+      ? `<p class="hint" id="${kind}-samples-note">No lm-eval samples JSON: ${esc(r.samplesNote ?? "")}. Run ${kind === "gset" ? "your model" : "both models"} on these examples by their ids and give ${kind === "gset" ? "its" : "their"} answers as CSV <code>example,correct</code> (the template below) or JSON.</p>`
+      : `<p class="hint" id="${kind}-samples-note">Ids as in step 1 (no lm-eval samples JSON): run these by their ids.</p>`;
     return `${why}${customIdDownloads(kind, what, ids)}`;
   }
   const json = JSON.stringify(r.samples);
@@ -753,6 +755,245 @@ function estimateHtml(r: EstimateResult): string {
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;
 }
+
+// ---- Compare two models -----------------------------------------------------------------------
+
+const cmpDesignForm = $<HTMLFormElement>("#cmp-design-form");
+const cmpAnswerForm = $<HTMLFormElement>("#cmp-answer-form");
+let cmpShape: CsvShape | undefined;
+/** The Compare view's example (two held-out models), once loaded and while its file is step 1's. */
+let cmpExample: CompareExample | undefined;
+/**
+ * What step 1 made, with the settings that made it; unset before step 1, after an error, and as
+ * soon as a setting changes (the later steps are hidden then: never a result of stale settings).
+ */
+let cmpDesigned:
+  | { ids: string[]; settings: CompareSettings; examples: number; provenance: Record<string, unknown> }
+  | undefined;
+
+$("#how-cmp-intro").innerHTML = COMPARE_HOW.intro;
+$("#how-cmp-design").innerHTML = COMPARE_HOW.design;
+$("#how-cmp-run").innerHTML = COMPARE_HOW.run;
+$("#how-cmp-answers").innerHTML = COMPARE_HOW.answers;
+
+function readCompareSettings(): CompareSettings {
+  const f = cmpDesignForm;
+  const fd = new FormData(f);
+  const rawLevel = String(fd.get("level") ?? "").trim();
+  const level = Number(rawLevel);
+  if (!(rawLevel !== "" && level > 0 && level < 1))
+    throw new Error(`level must be a number in (0, 1), got "${rawLevel}"`);
+  const s: CompareSettings = {
+    // the comparison checks the names (two distinct, non-empty) and the budget's range
+    names: [String(fd.get("nameA") ?? "").trim(), String(fd.get("nameB") ?? "").trim()],
+    budget: intField(f, "budget", "budget N", 1),
+    seed: intField(f, "seed", "seed", 0),
+    level,
+    design: String(fd.get("design")) === "random" ? "random" : "stratified",
+  };
+  const task = String(fd.get("task") ?? "").trim();
+  if (task !== "") s.task = task;
+  const docOrder = String(fd.get("docOrder") ?? "");
+  if (docOrder === "identity" || docOrder === "lm-eval-v0.3") s.docOrder = docOrder;
+  return s;
+}
+
+type CmpStep = "design" | "answer";
+
+/** Hide what `from` and the later steps show; from step 1, forget its design and lock step 3. */
+function cmpClear(from: CmpStep): void {
+  if (from === "design") {
+    cmpDesigned = undefined;
+    $("#cmp-design-error").hidden = true;
+    $("#cmp-design-output").hidden = true;
+    $("#cmp-stale").hidden = true;
+    $("#cmp-run-output").hidden = true;
+    $("#cmp-run-wait").hidden = false;
+    $<HTMLButtonElement>("#cmp-answer-run").disabled = true;
+    $<HTMLButtonElement>("#cmp-example-answer").disabled = true;
+  }
+  $("#cmp-answer-error").hidden = true;
+  $("#cmp-answer-output").hidden = true;
+  $("#cmp-result").hidden = true;
+}
+
+/** Run a Compare step; its error shows next to it, in view, and what it had made is cleared. */
+function cmpRun(name: CmpStep, work: () => Promise<void>): void {
+  cmpClear(name);
+  work().catch((err: Error) => {
+    cmpClear(name);
+    const box = $(`#cmp-${name}-error`);
+    show(box, esc(err.message));
+    box.scrollIntoView({ block: "center" });
+  });
+}
+
+/** A setting changed after step 1: its examples, the answers and the result no longer hold. */
+function cmpInvalidate(): void {
+  if (cmpDesigned === undefined) return;
+  cmpClear("design");
+  show(
+    $("#cmp-stale"),
+    "A setting changed since the shared examples were computed: steps 2 and 3 and the result are hidden. Compute the shared examples again to use the new settings.",
+  );
+}
+for (const type of ["input", "change"]) $("#cmp-settings").addEventListener(type, cmpInvalidate);
+
+(cmpDesignForm.elements.namedItem("source") as HTMLInputElement).addEventListener("change", async (e) => {
+  if (e.isTrusted) {
+    cmpExample = undefined; // a file the user chose: the example's models do not answer it
+    $("#cmp-example-answer").hidden = true;
+    $("#cmp-example-note").hidden = true;
+  }
+  const file = (e.target as HTMLInputElement).files?.[0];
+  cmpShape = file ? csvShape(await file.text()) : undefined;
+  if (file && cmpShape) showShape($("#cmp-shape"), file.name, cmpShape, "cmp");
+  else $("#cmp-shape").hidden = true;
+});
+
+function setField(form: HTMLFormElement, name: string, value: string): void {
+  (form.elements.namedItem(name) as HTMLInputElement).value = value;
+}
+
+$("#cmp-example-load").addEventListener("click", () => {
+  cmpRun("design", async () => {
+    const r = await evalWorker.ask<"compare-example-done">({ type: "compare-example" });
+    const ex = r.example;
+    cmpExample = ex;
+    setField(cmpDesignForm, "nameA", ex.models[0].id);
+    setField(cmpDesignForm, "nameB", ex.models[1].id);
+    setFile(cmpDesignForm.elements.namedItem("source") as HTMLInputElement, ex.fileName, ex.sourcesCsv);
+    $("#cmp-example-answer").hidden = false;
+    show(
+      $("#cmp-example-note"),
+      `Example loaded: a synthetic benchmark, ${ex.sources} source models × ${ex.examples} examples (step 1's file), and two held-out models, ${esc(ex.models[0].id)} (A) and ${esc(ex.models[1].id)} (B). Click “Compute the shared examples”, then “answer with the example models” in step 3; the difference is shown next to the true one.`,
+    );
+  });
+});
+
+cmpDesignForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  cmpRun("design", async () => {
+    const settings = readCompareSettings();
+    const source = await fileOf(cmpDesignForm, "source", "source CSV");
+    checkShapeConfirmed(cmpDesignForm, "cmp", cmpShape);
+    const r = await evalWorker.ask<"compare-designed">({ type: "compare-design", source, settings });
+    const f = (cmpDesignForm.elements.namedItem("source") as HTMLInputElement).files?.[0];
+    const provenance = {
+      tool: "TailoredBench web app (Compare two models)",
+      ...buildInfo(),
+      data: {
+        name: r.source.name,
+        file: source.name,
+        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : new TextEncoder().encode(source.text)),
+      },
+      options: { ...settings },
+    };
+    cmpDesigned = { ids: r.ids, settings, examples: r.source.examples, provenance };
+    const [a, b] = settings.names;
+    show(
+      $("#cmp-design-output"),
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. ${esc(a)} and ${esc(b)} are both run on the same <b>${r.ids.length} examples</b> (step 2).</p>`,
+    );
+    $("#cmp-run-wait").hidden = true;
+    show(
+      $("#cmp-run-output"),
+      `<p class="why" id="cmp-why">Why these: ${esc(r.why)}.</p>
+<p>Run <b>${esc(a)}</b> and <b>${esc(b)}</b> on these ${r.ids.length} examples (the same for both), then upload each one's answers in step 3:</p>
+${samplesBlock("compare", "shared", r, r.ids, true)}${idList(r.ids)}`,
+    );
+    for (const span of document.querySelectorAll<HTMLElement>("#cmp-answer-form .cmp-name")) {
+      span.textContent = ` (${span.dataset.side === "a" ? a : b})`;
+    }
+    $<HTMLButtonElement>("#cmp-answer-run").disabled = false;
+    $<HTMLButtonElement>("#cmp-example-answer").disabled = false;
+  });
+});
+
+$("#cmp-example-answer").addEventListener("click", () => {
+  if (!cmpExample || !cmpDesigned) return;
+  const ids = cmpDesigned.ids;
+  setFile(
+    cmpAnswerForm.elements.namedItem("answersA") as HTMLInputElement,
+    "example-A-answers.csv",
+    exampleAnswersCsv(cmpExample.models[0], ids),
+  );
+  setFile(
+    cmpAnswerForm.elements.namedItem("answersB") as HTMLInputElement,
+    "example-B-answers.csv",
+    exampleAnswersCsv(cmpExample.models[1], ids),
+  );
+  cmpAnswerForm.requestSubmit();
+});
+
+/** A difference in percentage points with its sign: "+2.5", "−0.8". */
+function pp(x: number): string {
+  return `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+}
+
+function comparedHtml(r: Reply & { type: "compared" }, settings: CompareSettings, examples: number): string {
+  const c = r.result;
+  const [a, b] = [c.a.name, c.b.name];
+  const lvl = `${Math.round(c.level * 100)} %`;
+  const side = (s: typeof c.a) =>
+    `estimated accuracy ${pct(s.accuracy)} (rank ${s.rank.position} of ${s.rank.of} among the sources)`;
+  const rows: [string, string][] = [
+    [`difference ${a} − ${b}`, `${pp(c.difference)} pp`],
+    [`${lvl} interval`, `${pp(c.interval[0])} to ${pp(c.interval[1])} pp`],
+    ["standard error", `${(100 * c.se).toFixed(1)} pp`],
+    [`P(${a} better)`, `${(100 * c.probabilityABetter).toFixed(1)} %`],
+    [`A: ${a}`, side(c.a)],
+    [`B: ${b}`, side(c.b)],
+    ["shared examples", `${c.asked.length} of ${examples}, the same for both`],
+    ["disagreements", `${c.disagreements} of the ${c.asked.length} (examples the two answered differently)`],
+    ["design", `${c.design}, seed ${settings.seed}`],
+  ];
+  let truth = "";
+  if (cmpExample) {
+    const [ta, tb] = [cmpExample.models[0].truth, cmpExample.models[1].truth];
+    const d = ta - tb;
+    const inside = c.interval[0] <= d && d <= c.interval[1];
+    truth = `<p class="note" id="cmp-example-truth">The example models' true scores, on all ${cmpExample.examples} examples: ${esc(a)} <b>${pct(ta)}</b>, ${esc(b)} <b>${pct(tb)}</b> — a true difference of <b>${pp(d)} pp</b>, ${inside ? "inside" : "outside"} the ${lvl} interval.</p>`;
+  }
+  const json = JSON.stringify(
+    { ...c, provenance: { ...cmpDesigned?.provenance, date: new Date().toISOString() } },
+    null,
+    2,
+  );
+  return `<p class="headline" id="cmp-headline"><b>${esc(a)} − ${esc(b)}: ${pp(c.difference)} pp</b> (${lvl} interval ${pp(c.interval[0])} to ${pp(c.interval[1])} pp), <b>P(${esc(a)} better) ${(100 * c.probabilityABetter).toFixed(1)} %</b></p>
+${wrapTable(`<table class="kv" id="cmp-table">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</table>`)}
+${truth}
+<p class="downloads">${downloadLink(`${JSON.stringify(r.saved, null, 2)}\n`, "comparison.json", "application/json", "saved comparison (JSON: restoreComparison resumes it)", "cmp-saved-link")} ${downloadLink(`${json}\n`, "comparison-result.json", "application/json", "result JSON (with provenance)", "cmp-result-link")}</p>
+<details><summary>result JSON</summary><pre id="cmp-json">${esc(json)}</pre></details>`;
+}
+
+cmpAnswerForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  cmpRun("answer", async () => {
+    const designed = cmpDesigned;
+    if (!designed) throw new Error("compute the shared examples in step 1 first");
+    const settings = readCompareSettings();
+    const a = await fileOf(cmpAnswerForm, "answersA", "answers of A");
+    const b = await fileOf(cmpAnswerForm, "answersB", "answers of B");
+    const r = await evalWorker.ask<"compared">({
+      type: "compare-answer",
+      answers: [a, b],
+      lmEval: lmEvalChoice(cmpAnswerForm),
+      keys: keyChoice(cmpAnswerForm),
+      settings,
+    });
+    // a setting changed while the worker computed: the result would be of the old ones
+    if (cmpDesigned !== designed) return;
+    const [na, nb] = settings.names;
+    show(
+      $("#cmp-answer-output"),
+      `<p class="answers-note" id="cmp-note-a">A (${esc(na)}): ${esc(r.answersNotes[0])}</p>
+<p class="answers-note" id="cmp-note-b">B (${esc(nb)}): ${esc(r.answersNotes[1])}</p>`,
+    );
+    show($("#cmp-result-output"), comparedHtml(r, settings, designed.examples));
+    $("#cmp-result").hidden = false;
+  });
+});
 
 // ---- start ------------------------------------------------------------------------------------
 

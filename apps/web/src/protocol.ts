@@ -1,9 +1,12 @@
 /** Messages between the page and its Web Worker (all computation runs in the worker). */
+
+import type { ComparisonResult, SavedComparison } from "@tb/estimate";
 import type { TrialEstimates } from "@tb/experiment/browser";
 import type { ReportPlots, ReportProvenance } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
+import type { CompareSettings } from "./compare.js";
 import type { EstimateResult, EvaluateSettings, RoundRow, Samples } from "./evaluate.js";
-import type { EvaluateExample } from "./example-answers.js";
+import type { CompareExample, EvaluateExample } from "./example-answers.js";
 import type { StudyReport, StudySettings } from "./study.js";
 
 export type Request =
@@ -24,6 +27,22 @@ export type Request =
       answers: { name: string; text: string };
       lmEval: LmEvalChoice;
       keys: KeyChoice;
+    }
+  /** The Compare view's one-click example (example.ts). */
+  | { type: "compare-example"; id: number }
+  /** Compare step 1: the examples both models are run on. */
+  | { type: "compare-design"; id: number; source: { name: string; text: string }; settings: CompareSettings }
+  /**
+   * Compare step 3: A's and B's answers to the shared examples, with the page's settings now (refused
+   * when they changed since step 1).
+   */
+  | {
+      type: "compare-answer";
+      id: number;
+      answers: [{ name: string; text: string }, { name: string; text: string }];
+      lmEval: LmEvalChoice;
+      keys: KeyChoice;
+      settings: CompareSettings;
     };
 
 /** lm-eval samples: which metric and filter to read (as `--metric` / `--filter`); empty = the only one. */
@@ -80,4 +99,22 @@ export type Reply =
       answersNote: string;
     } & Samples)
   | { type: "estimate-done"; id: number; result: EstimateResult; rounds: RoundRow[]; answersNote: string }
+  | { type: "compare-example-done"; id: number; example: CompareExample }
+  | ({
+      type: "compare-designed";
+      id: number;
+      source: SourceSummary;
+      /** Example ids both models are run on, and why these. */
+      ids: string[];
+      why: string;
+    } & Samples)
+  | {
+      type: "compared";
+      id: number;
+      result: ComparisonResult;
+      /** The answered comparison (`toJSON()`), for the page's download. */
+      saved: SavedComparison;
+      /** How each answers file was read (A's, B's). */
+      answersNotes: [string, string];
+    }
   | { type: "error"; id: number; code: string; message: string };

@@ -8,6 +8,7 @@ import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { methodNames } from "@tb/experiment/browser";
 import { htmlReport, reportPlots } from "@tb/plot";
 import { type KeyChoice, type ReadAnswers, readAnswers } from "./answers.js";
+import { answerCompareStep, type Designed, designStep } from "./compare.js";
 import {
   answerStep,
   type EvaluateSettings,
@@ -16,7 +17,7 @@ import {
   type ProbeResult,
   probeStep,
 } from "./evaluate.js";
-import { evaluateExample } from "./example.js";
+import { compareExample, evaluateExample } from "./example.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
 import { studyProvenance } from "./provenance.js";
 import { runStudy, studyMatrix } from "./study.js";
@@ -30,6 +31,9 @@ interface Session {
   asks: (ProbeResult | PlanResult)[];
 }
 let session: Session | undefined;
+
+/** The comparison in progress (one per page): its sources and step 1's design. */
+let comparing: { sources: CorrectnessMatrix; designed: Designed } | undefined;
 
 const post = (r: Reply) => self.postMessage(r);
 
@@ -108,6 +112,54 @@ async function handle(req: Request): Promise<void> {
         gsetIds: probed.gsetIds,
         samples: probed.samples,
         ...(probed.samplesNote !== undefined ? { samplesNote: probed.samplesNote } : {}),
+      });
+      return;
+    }
+    case "compare-example":
+      post({ type: "compare-example-done", id: req.id, example: compareExample() });
+      return;
+    case "compare-design": {
+      comparing = undefined;
+      const sources = loadSourceCsv(req.source.text, req.source.name);
+      const designed = designStep(sources, req.settings);
+      comparing = { sources, designed };
+      post({
+        type: "compare-designed",
+        id: req.id,
+        source: { name: sources.name, models: sources.rows, examples: sources.cols },
+        ids: designed.ids,
+        why: designed.why,
+        samples: designed.samples,
+        ...(designed.samplesNote !== undefined ? { samplesNote: designed.samplesNote } : {}),
+      });
+      return;
+    }
+    case "compare-answer": {
+      if (!comparing) throw new TbError("E_USAGE", "upload the source matrix and compute the shared examples first");
+      const { sources, designed } = comparing;
+      const needed = Array.from(designed.examples);
+      const lmEval: { metric?: string; filter?: string; task?: string } = {};
+      if (req.lmEval.metric) lmEval.metric = req.lmEval.metric;
+      if (req.lmEval.filter) lmEval.filter = req.lmEval.filter;
+      if (designed.settings.task) lmEval.task = designed.settings.task;
+      const reads = req.answers.map((a) =>
+        readAnswers(sources, a.text, a.name, needed, { lmEval, docOrder: designed.settings.docOrder, keys: req.keys }),
+      ) as [ReadAnswers, ReadAnswers];
+      let r: ReturnType<typeof answerCompareStep>;
+      try {
+        r = answerCompareStep(sources, designed, [reads[0].answers, reads[1].answers], req.settings);
+      } catch (err) {
+        if (err instanceof TbError && err.code === "E_INPUT") {
+          throw new TbError(err.code, `${err.message}. Read as: ${reads[0].note}; ${reads[1].note}`);
+        }
+        throw err;
+      }
+      post({
+        type: "compared",
+        id: req.id,
+        result: r.result,
+        saved: r.saved,
+        answersNotes: [reads[0].note, reads[1].note],
       });
       return;
     }

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
-import { evaluate } from "@tb/estimate";
+import { compare, evaluate, restoreComparison } from "@tb/estimate";
 import { reproduce, syntheticPopulation, trialEstimates } from "@tb/experiment";
 import { formatCorrectnessCsv } from "@tb/io";
 import { htmlReport } from "@tb/plot";
@@ -24,7 +24,7 @@ import {
   parseAnswers,
   probeStep,
 } from "../src/evaluate.js";
-import { evaluateExample } from "../src/example.js";
+import { compareExample, evaluateExample } from "../src/example.js";
 import { DEMO_STUDY } from "../src/settings.js";
 import { fixture } from "./fixture.js";
 
@@ -669,7 +669,11 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.keyboard.press("ArrowLeft");
     expect(await page.locator("#view-study").isVisible()).toBe(true);
     // contrast (WCAG 2 relative luminance) of every visible text against its background
-    for (const view of ["#tab-study", "#tab-evaluate"]) {
+    await page.focus("#tab-study");
+    await page.keyboard.press("End");
+    expect(await page.locator("#view-compare").isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-compare");
+    for (const view of ["#tab-study", "#tab-evaluate", "#tab-compare"]) {
       await page.click(view);
       const low = await lowContrast(page);
       expect(low, view).toEqual([]);
@@ -801,6 +805,206 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     expect(await page.locator("#estimate-output table.rounds tbody tr").count()).toBe(2);
     await page.click("#more-form .example-answer");
     await page.waitForSelector("#more-output:not([hidden]) #why-round4");
+    await page.close();
+  });
+
+  // ---- Compare two models ---------------------------------------------------------------------
+
+  /** The Compare view with the one-click example loaded (its source CSV in step 1). */
+  async function compareExampleInPage(): Promise<Page> {
+    const page = await ready();
+    await page.click("#tab-compare");
+    await page.click("#cmp-example-load");
+    await page.waitForSelector("#cmp-example-note:not([hidden])");
+    await page.waitForSelector("#cmp-shape:not([hidden])");
+    return page;
+  }
+
+  /** A difference in percentage points as the page writes it ("+2.5", "−0.8"), computed here. */
+  const ppText = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+
+  test("compare two models: the one-click example end to end shows the difference of compare() in Node", async () => {
+    // Node: the same example, the matrix as the page parses it, compare() with the page's defaults
+    const ex = compareExample();
+    const sources = loadSourceCsv(ex.sourcesCsv, ex.fileName);
+    const [ma, mb] = ex.models;
+    const lib = await compare(
+      sources,
+      (ids) => ids.map((id) => ma.answers[id] as number),
+      (ids) => ids.map((id) => mb.answers[id] as number),
+      { budget: 30, seed: 0, level: 0.9, design: "stratified", names: [ma.id, mb.id] },
+    );
+
+    const page = await compareExampleInPage();
+    expect(await page.textContent("#cmp-example-note")).toContain("78 source models × 300 examples");
+    expect(await page.inputValue('#cmp-design-form input[name="nameA"]')).toBe(ma.id);
+    expect(await page.inputValue('#cmp-design-form input[name="nameB"]')).toBe(mb.id);
+    // before step 1, step 3 cannot run
+    expect(await page.locator("#cmp-answer-run").isDisabled()).toBe(true);
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-run-output:not([hidden])");
+    // step 2: the ids to run (no lm-eval doc ids here) and an answers template, the same examples as the library's
+    const fetchText = (sel: string) =>
+      page.$eval(sel, (a) => fetch((a as HTMLAnchorElement).href).then((r) => r.text())) as Promise<string>;
+    const ids = (await fetchText("#compare-ids-link")).trim().split("\n");
+    expect(ids).toEqual(lib.asked);
+    expect(await fetchText("#compare-template-link")).toBe(
+      `example,correct\n${ids.map((id) => `${id},`).join("\n")}\n`,
+    );
+    expect(await page.textContent("#cmp-run-output")).toMatch(/not known to be lm-eval doc indices/);
+    const links = await page.$$eval("#view-compare a[href^='https:']", (as) =>
+      as.map((a) => (a as HTMLAnchorElement).href),
+    );
+    expect(links.some((h) => h.endsWith("README.md#compare-two-models"))).toBe(true);
+
+    await page.click("#cmp-example-answer");
+    await page.waitForSelector("#cmp-result:not([hidden])");
+    const { provenance, ...shown } = JSON.parse((await page.textContent("#cmp-json")) as string);
+    expect(shown).toEqual(JSON.parse(JSON.stringify(lib)));
+    expect(provenance.options).toMatchObject({ budget: 30, seed: 0, level: 0.9, design: "stratified" });
+    expect(provenance.data.sha256).toBe(createHash("sha256").update(ex.sourcesCsv).digest("hex"));
+    expect(await page.textContent("#cmp-headline")).toBe(
+      `${ma.id} − ${mb.id}: ${ppText(lib.difference)} pp (90 % interval ${ppText(lib.interval[0])} to ${ppText(lib.interval[1])} pp), ` +
+        `P(${ma.id} better) ${(100 * lib.probabilityABetter).toFixed(1)} %`,
+    );
+    const table = (await page.textContent("#cmp-table")) as string;
+    expect(table).toContain(
+      `estimated accuracy ${(100 * lib.a.accuracy).toFixed(1)} % (rank ${lib.a.rank.position} of 79`,
+    );
+    expect(table).toContain(
+      `estimated accuracy ${(100 * lib.b.accuracy).toFixed(1)} % (rank ${lib.b.rank.position} of 79`,
+    );
+    expect(table).toContain(`disagreements${lib.disagreements} of the 30`);
+    expect(table).toContain("shared examples30 of 300");
+    // both files were read by the matrix's ids, and the page says so
+    expect(await page.textContent("#cmp-note-a")).toMatch(/keyed by the matrix's example ids; 30 of the 30 examples/);
+    // the true difference of the two held-out models, beside the estimate
+    expect(await page.textContent("#cmp-example-truth")).toContain(`${ppText(ma.truth - mb.truth)} pp`);
+    // the saved comparison resumes to the same result
+    const saved = JSON.parse(await fetchText("#cmp-saved-link"));
+    expect(restoreComparison(sources, saved).difference()).toEqual(lib);
+    expect(await lowContrast(page), "compare view with its result").toEqual([]);
+    for (const width of [768, 390, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+        `compare at ${width} px`,
+      ).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshots(page, "compare");
+    await page.close();
+  });
+
+  test("compare: a setting changed after step 1 hides the examples, the answers and the result", async () => {
+    const page = await compareExampleInPage();
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-run-output:not([hidden])");
+    await page.click("#cmp-example-answer");
+    await page.waitForSelector("#cmp-result:not([hidden])");
+    for (const [sel, value] of [
+      ['#cmp-design-form input[name="budget"]', "40"],
+      ['#cmp-design-form input[name="level"]', "0.8"],
+      ['#cmp-design-form input[name="nameB"]', "someone else"],
+    ] as const) {
+      await page.fill(sel, value);
+      expect(await page.locator("#cmp-result").isHidden(), sel).toBe(true);
+      expect(await page.locator("#cmp-run-output").isHidden(), sel).toBe(true);
+      expect(await page.locator("#cmp-answer-run").isDisabled(), sel).toBe(true);
+      expect(await page.locator("#cmp-example-answer").isDisabled(), sel).toBe(true);
+      expect(await page.textContent("#cmp-stale"), sel).toMatch(/setting changed .* Compute the shared examples again/);
+      // computed again with the new settings: the later steps come back, made with them
+      await page.click("#cmp-design-run");
+      await page.waitForSelector("#cmp-run-output:not([hidden])");
+      expect(await page.locator("#cmp-stale").isHidden()).toBe(true);
+      await page.click("#cmp-example-answer");
+      await page.waitForSelector("#cmp-result:not([hidden])");
+    }
+    const shown = JSON.parse((await page.textContent("#cmp-json")) as string);
+    expect(shown.asked).toHaveLength(40);
+    expect(shown.level).toBe(0.8);
+    expect(shown.b.name).toBe("someone else");
+    // the design changed with a select: the same
+    await page.selectOption('#cmp-design-form select[name="design"]', "random");
+    expect(await page.locator("#cmp-result").isHidden()).toBe(true);
+    expect(await page.locator("#cmp-stale").isVisible()).toBe(true);
+    await page.close();
+  });
+
+  test("compare: a budget larger than the examples is refused next to step 1, naming the field", async () => {
+    const page = await compareExampleInPage();
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-run-output:not([hidden])");
+    await page.fill('#cmp-design-form input[name="budget"]', "400");
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-design-error:not([hidden])");
+    expect(await page.textContent("#cmp-design-error")).toBe(
+      "budget N must be an integer of at least 12 (the G-set and two draws) and at most the 300 examples, got 400",
+    );
+    await page.waitForFunction(() => {
+      const r = (document.querySelector("#cmp-design-error") as HTMLElement).getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    // nothing of the earlier design is left, and step 3 is locked
+    expect(await page.locator("#cmp-run-output").isHidden()).toBe(true);
+    expect(await page.locator("#cmp-answer-run").isDisabled()).toBe(true);
+    expect(await page.locator("#cmp-answer-error").isHidden()).toBe(true);
+    // two models of the same name: the library's message in the page's field
+    await page.fill('#cmp-design-form input[name="budget"]', "30");
+    await page.fill(
+      '#cmp-design-form input[name="nameB"]',
+      await page.inputValue('#cmp-design-form input[name="nameA"]'),
+    );
+    await page.click("#cmp-design-run");
+    await page.waitForFunction(() =>
+      /^names of A and B must be two distinct/.test(document.querySelector("#cmp-design-error")?.textContent ?? ""),
+    );
+    await page.close();
+  });
+
+  test("compare: lm-eval doc ids — the samples JSON of the shared docs, answers keyed by doc id detected and said", async () => {
+    const fx = fixture("median");
+    const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
+    // B: a model that answers the odd docs right (a fact of this test, not of the fixture)
+    const bOf = (id: string) => Number(id.slice(4)) % 2;
+    const lib = await compare(
+      sources,
+      (ids) => fx.answers(ids),
+      (ids) => ids.map(bOf),
+      {
+        budget: 20,
+        seed: 3,
+        names: ["A", "B"],
+      },
+    );
+    const page = await ready();
+    await page.click("#tab-compare");
+    await page.setInputFiles('#cmp-design-form input[name="source"]', file("correctness.csv", fx.sourcesCsv));
+    await page.fill('#cmp-design-form input[name="budget"]', "20");
+    await page.fill('#cmp-design-form input[name="seed"]', "3");
+    await page.selectOption('#cmp-design-form select[name="docOrder"]', "identity");
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#compare-samples");
+    const docs = (JSON.parse((await page.textContent("#compare-samples")) as string) as { toy: number[] }).toy;
+    expect(docs).toEqual(lib.asked.map((id) => Number(id.slice(4))).sort((x, y) => x - y));
+    const ids = docs.map((d) => `toy/${d}`);
+    // A's answers keyed by the doc index alone ("17"), B's by the matrix's ids ("toy/17")
+    await page.setInputFiles(
+      '#cmp-answer-form input[name="answersA"]',
+      file("a.csv", fx.answersCsv(ids).replace(/toy\//g, "")),
+    );
+    await page.setInputFiles(
+      '#cmp-answer-form input[name="answersB"]',
+      file("b.csv", `example,correct\n${ids.map((id) => `${id},${bOf(id)}`).join("\n")}\n`),
+    );
+    await page.click("#cmp-answer-run");
+    await page.waitForSelector("#cmp-result:not([hidden])");
+    expect(await page.textContent("#cmp-note-a")).toMatch(/keyed by lm-eval doc ids \(detected\); 20 of the 20/);
+    expect(await page.textContent("#cmp-note-b")).toMatch(
+      /keyed by the matrix's example ids \(detected\); 20 of the 20/,
+    );
+    const { provenance: _p, ...shown } = JSON.parse((await page.textContent("#cmp-json")) as string);
+    expect(shown).toEqual(JSON.parse(JSON.stringify(lib)));
     await page.close();
   });
 
