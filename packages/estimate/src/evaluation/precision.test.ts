@@ -104,6 +104,22 @@ describe("precision on demand", () => {
     expect(b.estimate().accuracy).toBe(c.estimate().accuracy);
   });
 
+  test("a target the sources predict is not held to random sampling's SE: the design's own SE stops it early", () => {
+    // The target answers exactly as source m20 (accuracy .52 on these 300 examples). The
+    // regression-corrected draws then have residuals near zero. Plain random sampling would need
+    // far more: at 120 asked (90 draws of the 270 outside the base design) its SE is
+    // 0.9·√(.25/90 · (1 − 90/270)) ≈ .039, times z = 2.33 (5 looks, 98 %) ≈ ±.09, not ±.03.
+    const y = row(20);
+    const ev = drive(createEvaluation(SOURCES, { budget: 30, seed: 1, precision: 0.03, maxBudget: 300 }), [y]).ev;
+    const e = ev.estimate();
+    expect(e.asked.length).toBeLessThanOrEqual(120);
+    expect(e.reachedPrecision).toBe(true);
+    const truth = y.reduce((a, b) => a + b, 0) / y.length;
+    const [lo, hi] = e.interval as [number, number];
+    expect(lo).toBeLessThanOrEqual(truth);
+    expect(hi).toBeGreaterThanOrEqual(truth);
+  });
+
   test("each look is at the Bonferroni level 1 − 0.1/K of the schedule's K looks", () => {
     const K = 4; // 30 → 60 → 120 → 200
     expect(lookLevel(0.9, K)).toBeCloseTo(0.975, 12);
