@@ -41,6 +41,7 @@ import { estimateFromClusters, nativeMean } from "../calibrate.js";
 import { sourceCalibrationErrors } from "../interval.js";
 import { DEFAULT_CACHE_BYTES, keptNsetDistances, trimKept } from "../nset.js";
 import {
+  beyondStandardError,
   defaultStrata,
   designEstimate,
   designFromPicks,
@@ -790,7 +791,9 @@ export class TailoredRun implements EvaluationRun {
    * `poolCount` 0). SE: the design's own (stratified, over the ridge's leave-one-out residuals).
    * Unlike the beyond mode's fixed-N interval it is not floored by the plain random-sampling SE
    * of the draws: a precision look always rests on at least one round of random draws (30 or
-   * more), and the floor gave back exactly the variance the sources' regression removes —
+   * more), and the floor gave back exactly the variance the sources' regression removes (it stays
+   * only where the draws are all alike, all right or all wrong: the ridge then fits them exactly
+   * and the design's SE is 0 whatever the examples not drawn hold) —
    * measured (docs/RESULTS.md, "Precision on demand"): without it coverage stayed 94.6–99.3 % in
    * all 16 cells and tailored-plus asked 0.59–1.00× sequential random sampling's examples (with
    * it 1.00–1.16×). Interval `± z·SE` at the look's level; an end past what the exact part allows
@@ -821,7 +824,10 @@ export class TailoredRun implements EvaluationRun {
     for (let i = 0; i < pd.fixed.length; i++) exact += answers[i] as number;
     let sum = 0;
     for (const v of drawn) sum += v;
-    const se = est.se;
+    // Draws all alike (every one right, or every one wrong): the ridge fits them exactly and the
+    // design's SE is 0 whatever the examples not drawn hold; then the Agresti–Coull SE of the draws.
+    const se =
+      sum === 0 || sum === drawn.length ? Math.max(est.se, (R / n) * beyondStandardError(0, drawn, R)) : est.se;
     const level = this.lookLevelOf(s);
     const z = normalQuantile(0.5 + level / 2);
     const lowest = exact / n;
