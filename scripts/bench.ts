@@ -30,13 +30,21 @@
  *    (default 100 per budget), as paired τ/MAE differences with their standard errors: FasterPAM
  *    for the N-set, and CLARA samples (s = 750, R = 10) for the N-set.
  *
+ * 6. gp-IRT calibration (docs/PERFORMANCE.md "gp-IRT calibration"): on each of `--gpirt-data`
+ *    (default gsm8k,helm_lite_mmlu under `../shared/data`; a missing one is skipped with a note),
+ *    trial 0 of the interpolation split, `runTrial` of gp-irt at N = 20, 30, 40 with one fresh
+ *    workspace: the first is one IRT calibration (threshold, d chosen from 2/5/10/15 on held-out
+ *    sources, refit on all sources) plus the estimate, the next two reuse the calibration.
+ *    `--no-gpirt`.
+ *
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
  *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  *              [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
+ *              [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +54,7 @@ import { distanceSource, exampleEmbedding } from "@tb/embedding";
 import { estimate, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
 import { estimateFromClusters, nativeMean } from "@tb/estimate/internals";
 import {
+  defaultTargetFraction,
   type MethodConfig,
   type ReproduceReport,
   reproduce,
@@ -84,6 +93,8 @@ const { values: args } = parseArgs({
     "kmedoids-reps": { type: "string", default: "5" },
     "kmedoids-data": { type: "string" },
     "no-large-k": { type: "boolean", default: false },
+    "no-gpirt": { type: "boolean", default: false },
+    "gpirt-data": { type: "string", default: "gsm8k,helm_lite_mmlu" },
   },
   strict: true,
 });
@@ -644,6 +655,62 @@ function git(...a: string[]): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 6. gp-IRT calibration
+
+interface GpIrtRow {
+  data: string;
+  /** sources × examples of trial 0's interpolation split. */
+  shape?: string;
+  /** The first runTrial: one calibration plus the estimate (CPU s, wall s). */
+  calibrateCpu?: number;
+  calibrateWall?: number;
+  /** The next budgets with the calibration reused (CPU s per trial). */
+  reuseCpu?: number;
+  dim?: unknown;
+  note?: string;
+}
+
+function gpIrtBench(names: string[], seed: number): GpIrtRow[] {
+  return names.map((name): GpIrtRow => {
+    const dir = resolve(root, "../shared/data", name);
+    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
+    const matrix = loadDataset(dir).matrix;
+    const workspace = new Workspace();
+    try {
+      const targetFraction = defaultTargetFraction("interpolation");
+      const T = Math.round(matrix.rows * targetFraction);
+      const row: GpIrtRow = { data: name, shape: `${matrix.rows - T} × ${matrix.cols}` };
+      const reuse: number[] = [];
+      for (const budget of [20, 30, 40]) {
+        const task: TrialTask = {
+          method: "gp-irt",
+          budget,
+          trial: 0,
+          seed,
+          config: {},
+          split: "interpolation",
+          targetFraction,
+        };
+        const c0 = cpuMs();
+        const w0 = performance.now();
+        const rec = runTrial(matrix, task, undefined, workspace);
+        const cpu = (cpuMs() - c0) / 1000;
+        if (budget === 20) {
+          row.calibrateCpu = round(cpu, 2);
+          row.calibrateWall = round((performance.now() - w0) / 1000, 2);
+          row.dim = rec.diagnostics?.d;
+        } else reuse.push(cpu);
+        sampleMemory();
+      }
+      row.reuseCpu = round(reuse.reduce((a, b) => a + b, 0) / reuse.length, 3);
+      return row;
+    } finally {
+      workspace.dispose();
+    }
+  });
+}
+
 async function main(): Promise<void> {
   if (args.case !== undefined) {
     const c = SCALE_CASES.find((s) => s.name === args.case);
@@ -833,6 +900,23 @@ async function main(): Promise<void> {
     });
     record.kmedoids = km;
     out.push(kmedoidsReport(km, reps));
+  }
+
+  if (!args["no-gpirt"]) {
+    process.stderr.write("gp-IRT calibration …\n");
+    const rows = gpIrtBench((args["gpirt-data"] as string).split(","), seed);
+    record.gpIrt = rows;
+    out.push(
+      `## gp-IRT calibration (interpolation split, trial 0, seed ${seed}, default options)\n\n` +
+        table(
+          ["data", "sources × examples", "d", "calibration + estimate CPU s (wall s)", "estimate only (reused) CPU s"],
+          rows.map((r) =>
+            r.note !== undefined
+              ? [r.data, r.note, "", "", ""]
+              : [r.data, r.shape ?? "", String(r.dim), `**${r.calibrateCpu}** (${r.calibrateWall})`, r.reuseCpu ?? ""],
+          ),
+        ),
+    );
   }
 
   record.machine = {

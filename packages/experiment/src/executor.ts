@@ -47,6 +47,28 @@ export function unshareMatrix(s: SharedMatrix): CorrectnessMatrix {
 export type { ProgressFn } from "./reproduce-core.js";
 
 /**
+ * What decides a task's split (protocol.ts `splitFor`): tasks with the same key have the same
+ * sources. Meta and extrapolation splits are the same in every trial.
+ */
+function splitKey(t: TrialTask): string {
+  if (t.split === "meta") return "meta";
+  if (t.split === "extrapolation") return `extrapolation:${t.sourceFraction}:${t.targetFraction}`;
+  return `${t.split}:${t.seed}:${t.trial}:${t.targetFraction}`;
+}
+
+/** Task indices grouped by {@link splitKey}, groups in order of first appearance, tasks in order within. */
+function groupBySplit(tasks: readonly TrialTask[]): number[][] {
+  const groups = new Map<string, number[]>();
+  tasks.forEach((t, i) => {
+    const k = splitKey(t);
+    const g = groups.get(k);
+    if (g === undefined) groups.set(k, [i]);
+    else g.push(i);
+  });
+  return [...groups.values()];
+}
+
+/**
  * Run trial tasks, inline (`workers ≤ 1`) or on a pool of worker threads (tinypool). Results come
  * back in task order. Because each task derives its own random streams from its keys, the records
  * are identical for any number of workers (only `seconds` differs).
@@ -54,6 +76,13 @@ export type { ProgressFn } from "./reproduce-core.js";
  * The run owns what the methods keep between trials: one `Workspace` (inline: here; with workers:
  * one per worker thread, see worker.ts), dropped when the run ends (inline: disposed; workers: the
  * pool and its threads are destroyed). Nothing of a run outlives it.
+ *
+ * Tasks with the same split (every budget and method of one trial of a random or interpolation
+ * split) run one after another in the same thread, so what a method learns from those sources
+ * (gp-IRT's IRT calibration, TailoredBench's distances) is found in the workspace instead of
+ * being recomputed per budget: the workspace keeps the sources of a few splits only, and in task
+ * order (method, budget, trial) a trial's split comes back after all the other trials'. The order
+ * changes no record.
  */
 export async function executeTasks(
   matrix: CorrectnessMatrix,
@@ -66,7 +95,7 @@ export async function executeTasks(
   if (workers <= 1) {
     const workspace = new Workspace();
     try {
-      for (let i = 0; i < tasks.length; i++) {
+      for (const i of groupBySplit(tasks).flat()) {
         const task = tasks[i] as TrialTask;
         const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
         const rec = runTrial(matrix, task, method, workspace);
@@ -92,13 +121,18 @@ export async function executeTasks(
   });
   const shared = shareMatrix(matrix);
   try {
+    // one batch per split when there are enough splits to keep every worker busy (a trial's budgets
+    // and methods then share the worker's workspace); else one task per batch
+    const groups = groupBySplit(tasks);
+    const batches = groups.length >= workers ? groups : tasks.map((_, i) => [i]);
     await Promise.all(
-      tasks.map(async (task, i) => {
-        const reply = (await pool.run({ shared, task })) as WorkerReply;
+      batches.map(async (batch) => {
+        const reply = (await pool.run({ shared, tasks: batch.map((i) => tasks[i]) })) as WorkerReply;
         if ("error" in reply) throw new TbError(reply.error.code, reply.error.message);
-        const rec = reply.record;
-        out[i] = rec;
-        options.onProgress?.(++done, tasks.length, rec);
+        reply.records.forEach((rec, j) => {
+          out[batch[j] as number] = rec;
+          options.onProgress?.(++done, tasks.length, rec);
+        });
       }),
     );
   } finally {

@@ -11,25 +11,29 @@ import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
 let run: { key: string; matrix: CorrectnessMatrix; workspace: Workspace } | undefined;
 
 /**
- * What a worker sends back: the trial's record, or the `TbError` it raised (its code and message:
+ * What a worker sends back: the records of its batch of trials, in order, or the `TbError` one raised (its code and message:
  * errors lose their class and code when they cross the thread boundary, so they travel as data
  * and the executor raises the same `TbError` again — a bad option is still exit status 2).
  */
-export type WorkerReply = { record: TrialRecord } | { error: { code: TbErrorCode; message: string } };
+export type WorkerReply = { records: TrialRecord[] } | { error: { code: TbErrorCode; message: string } };
 
 /**
- * Tinypool worker entry: run one trial on the shared matrix (rebuilt once per worker and run) with
+ * Tinypool worker entry: run a batch of trials (one after another) on the shared matrix (rebuilt once per worker and run) with
  * this worker's workspace for the run. A user's
  * method given by module ({@link TrialTask.module}) is imported here, in the worker.
  */
-export default async function runTask(msg: { shared: SharedMatrix; task: TrialTask }): Promise<WorkerReply> {
+export default async function runTask(msg: { shared: SharedMatrix; tasks: TrialTask[] }): Promise<WorkerReply> {
   if (run?.key !== msg.shared.key) {
     run?.workspace.dispose();
     run = { key: msg.shared.key, matrix: unshareMatrix(msg.shared), workspace: new Workspace() };
   }
   try {
-    const method = msg.task.module ? await loadMethodModule(msg.task.module, msg.task.config) : undefined;
-    return { record: runTrial(run.matrix, msg.task, method, run.workspace) };
+    const records: TrialRecord[] = [];
+    for (const task of msg.tasks) {
+      const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
+      records.push(runTrial(run.matrix, task, method, run.workspace));
+    }
+    return { records };
   } catch (e) {
     if (isTbError(e)) return { error: { code: e.code, message: e.message } };
     throw e;

@@ -72,4 +72,21 @@ describe("the protocol run owns what the methods keep (MethodContext.workspace)"
     expect(inline.map(numbers)).toEqual(alone);
     expect(pooled.map(numbers)).toEqual(alone);
   });
+
+  test("executeTasks: a random split's trials run grouped by split (budgets of a trial together), records in task order", async () => {
+    // task order is method, budget, trial; the run groups each trial's budgets and methods
+    const tasks = ["gp-irt", "random"].flatMap((m) =>
+      [15, 20].flatMap((b) => [0, 1, 2].map((trial) => task(m, b, trial))),
+    );
+    const alone = tasks.map((t) => numbers(runTrial(matrix, t)));
+    const order: string[] = [];
+    const inline = await executeTasks(matrix, tasks, {
+      workers: 1,
+      onProgress: (_d, _n, rec) => order.push(`${rec.method}:${rec.budget}:${rec.trial}`),
+    });
+    const pooled = await executeTasks(matrix, tasks, { workers: 2 });
+    expect(inline.map(numbers)).toEqual(alone);
+    expect(pooled.map(numbers)).toEqual(alone);
+    expect(order.slice(0, 4)).toEqual(["gp-irt:15:0", "gp-irt:20:0", "random:15:0", "random:20:0"]);
+  });
 });
