@@ -1,0 +1,145 @@
+/**
+ * docs/RESULTS.md "Larger budgets: N = 100 and 300" from the JSON files of
+ * research/two-settings/large.sh (docs/results/large/<matrix>-<setting>[-<tag>].json): per matrix
+ * and setting one row per method with MAE, Kendall τ-b and pair order (mean ± se) at N = 100 and
+ * 300, the lowest MAE of each column in bold; then every method's worst MAE ratio to the best
+ * method of a cell (the robustness claim) and tailored-plus's interval coverage and width.
+ *
+ *   pnpm exec tsx --conditions=@tb/source research/two-settings/large-table.ts
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+interface MeanSe {
+  mean: number;
+  se: number;
+}
+interface Cell {
+  method: string;
+  budget: number;
+  trials: number;
+  kendallTau: MeanSe;
+  mae: MeanSe;
+  pairOrder?: { gap: number; share: MeanSe };
+  coverage?: MeanSe;
+  intervalWidth?: MeanSe;
+  level?: number;
+}
+interface Report {
+  data: { name: string; sources: number; targets: number; split: string; examples: number };
+  results: Cell[];
+  wallSeconds?: number;
+}
+
+const dir = process.argv.includes("--dir")
+  ? (process.argv[process.argv.indexOf("--dir") + 1] as string)
+  : "docs/results/large";
+const MATRICES = ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"];
+const SETTINGS = ["interpolation", "extrapolation"];
+const ORDER = [
+  "tailored-plus",
+  "tailored",
+  "random",
+  "random-learn",
+  "random-search-learn",
+  "aipw",
+  "lasso",
+  "pca",
+  "double-optimize",
+  "anchor-points",
+  "anchor-predictor",
+  "gp-irt",
+];
+
+const groups = new Map<string, { reports: Report[]; files: string[] }>();
+for (const f of readdirSync(dir)
+  .filter((x) => x.endsWith(".json"))
+  .sort()) {
+  const m = MATRICES.find((x) => f.startsWith(`${x}-`));
+  const s = SETTINGS.find((x) => f.includes(`-${x}`));
+  if (!m || !s) continue;
+  const g = groups.get(`${m}|${s}`) ?? { reports: [], files: [] };
+  g.reports.push(JSON.parse(readFileSync(join(dir, f), "utf8")) as Report);
+  g.files.push(f);
+  groups.set(`${m}|${s}`, g);
+}
+
+const f4 = (x: MeanSe) => `${x.mean.toFixed(4)} ± ${x.se.toFixed(4)}`;
+const f3 = (x: MeanSe) => `${x.mean.toFixed(3)} ± ${x.se.toFixed(3)}`;
+const worst = new Map<string, { ratio: number; where: string; cells: number }>();
+const intervals: string[] = [];
+let wall = 0;
+
+for (const s of SETTINGS) {
+  for (const m of MATRICES) {
+    const g = groups.get(`${m}|${s}`);
+    if (!g) continue;
+    const byMethod = new Map<string, Cell[]>();
+    for (const r of g.reports) {
+      wall += r.wallSeconds ?? 0;
+      for (const c of r.results) byMethod.set(c.method, [...(byMethod.get(c.method) ?? []), c]);
+    }
+    const cells = [...byMethod.values()].flat();
+    const methods = [...byMethod.keys()].sort(
+      (a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
+    );
+    const budgets = [...new Set(cells.map((c) => c.budget))].sort((a, b) => a - b);
+    const d = (g.reports[0] as Report).data;
+    const trials = Math.min(...cells.map((c) => c.trials));
+    console.log(
+      `\n#### ${m}, ${s} (${d.examples} examples, ${d.sources} sources / ${d.targets} targets, ${trials} trials)\n`,
+    );
+    console.log(`<!-- ${g.files.join(", ")} -->`);
+    const cols = (name: string) => budgets.map((b) => `${name} N=${b}`).join(" | ");
+    console.log(`| method | ${cols("MAE")} | ${cols("τ-b")} | ${cols("pair order")} |`);
+    console.log(
+      `|---|${budgets.map(() => "--:").join("|")}|${budgets.map(() => "--:").join("|")}|${budgets.map(() => "--:").join("|")}|`,
+    );
+    const best = new Map<number, number>();
+    for (const b of budgets) best.set(b, Math.min(...cells.filter((c) => c.budget === b).map((c) => c.mae.mean)));
+    for (const meth of methods) {
+      const row = byMethod.get(meth) as Cell[];
+      const at = (b: number) => row.find((c) => c.budget === b);
+      const mae = budgets.map((b) => {
+        const c = at(b);
+        if (!c) return "";
+        if (methods.length < 2) return f4(c.mae); // no cell to compare with yet
+        const r = c.mae.mean / (best.get(b) as number);
+        const w = worst.get(meth) ?? { ratio: 0, where: "", cells: 0 };
+        w.cells++;
+        if (r > w.ratio) Object.assign(w, { ratio: r, where: `${m} ${s} N=${b}` });
+        worst.set(meth, w);
+        return c.mae.mean === best.get(b) ? `**${f4(c.mae)}**` : f4(c.mae);
+      });
+      const tau = budgets.map((b) => (at(b) ? f3((at(b) as Cell).kendallTau) : ""));
+      const pair = budgets.map((b) => {
+        const p = at(b)?.pairOrder;
+        return p ? f3(p.share) : "";
+      });
+      console.log(`| ${meth} | ${mae.join(" | ")} | ${tau.join(" | ")} | ${pair.join(" | ")} |`);
+      if (meth === "tailored-plus") {
+        for (const b of budgets) {
+          const c = at(b);
+          if (c?.coverage && c.intervalWidth) {
+            intervals.push(
+              `| ${m} | ${s} | ${b} | ${(c.coverage.mean * 100).toFixed(1)} ± ${(c.coverage.se * 100).toFixed(1)} % | ${c.intervalWidth.mean.toFixed(3)} |`,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+console.log("\n#### Every method's worst MAE ratio to the best method of a cell\n");
+console.log("| method | cells | worst ratio | where |");
+console.log("|---|--:|--:|---|");
+for (const meth of ORDER.filter((x) => worst.has(x))) {
+  const w = worst.get(meth) as { ratio: number; where: string; cells: number };
+  console.log(`| ${meth} | ${w.cells} | ${w.ratio.toFixed(2)} | ${w.where} |`);
+}
+console.log("\n#### tailored-plus's 90 % intervals\n");
+console.log("| matrix | setting | N | coverage | width |");
+console.log("|---|---|--:|--:|--:|");
+for (const l of intervals) console.log(l);
+console.log(`\nwall time of the runs: ${(wall / 60).toFixed(1)} min`);
