@@ -6,70 +6,30 @@
  *
  *   pnpm exec tsx --conditions=@tb/source research/two-settings/settings-table.ts [--svg-dir docs/results/settings]
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellSummary } from "@tb/experiment";
 import { budgetGridSpec, renderSvg } from "@tb/plot";
-
-interface MeanSe {
-  mean: number;
-  se: number;
-}
-interface Cell {
-  method: string;
-  budget: number;
-  trials: number;
-  kendallTau: MeanSe;
-  mae: MeanSe;
-  maxQueried: number;
-  seconds: number;
-  coverage?: MeanSe;
-  intervalWidth?: MeanSe;
-  level?: number;
-}
-interface Report {
-  data: { name: string; sources: number; targets: number; split: string };
-  results: Cell[];
-  wallSeconds?: number;
-}
+import {
+  byOrder,
+  type Cell,
+  f3,
+  f4,
+  MATRICES,
+  type MeanSe,
+  ORDER,
+  type Report,
+  readGroups,
+  SETTINGS,
+} from "./cells.js";
 
 const dir = "docs/results/settings";
 const svgDir = process.argv.includes("--svg-dir")
   ? (process.argv[process.argv.indexOf("--svg-dir") + 1] as string)
   : dir;
-const MATRICES = ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"];
-const SETTINGS = ["interpolation", "extrapolation"];
-const ORDER = [
-  "tailored-plus",
-  "tailored",
-  "random",
-  "random-learn",
-  "random-search-learn",
-  "aipw",
-  "lasso",
-  "pca",
-  "double-optimize",
-  "anchor-points",
-  "anchor-predictor",
-  "gp-irt",
-];
 
-const groups = new Map<string, { reports: Report[]; files: string[] }>();
-for (const f of readdirSync(dir)
-  .filter((x) => x.endsWith(".json"))
-  .sort()) {
-  const m = MATRICES.find((x) => f.startsWith(`${x}-`));
-  const s = SETTINGS.find((x) => f.includes(`-${x}`));
-  if (!m || !s) continue;
-  const key = `${m}|${s}`;
-  const g = groups.get(key) ?? { reports: [], files: [] };
-  g.reports.push(JSON.parse(readFileSync(join(dir, f), "utf8")) as Report);
-  g.files.push(f);
-  groups.set(key, g);
-}
+const groups = readGroups(dir);
 
-const f4 = (x: MeanSe) => `${x.mean.toFixed(4)} ± ${x.se.toFixed(4)}`;
-const f3 = (x: MeanSe) => `${x.mean.toFixed(3)} ± ${x.se.toFixed(3)}`;
 let plusBest = 0;
 let cellsTotal = 0;
 let plusWorstVsRandom = 0;
@@ -89,9 +49,7 @@ for (const s of SETTINGS) {
       for (const [m2, cs] of mine) byMethod.set(m2, cs);
     }
     const cells = [...byMethod.values()].flat();
-    const methods = [...byMethod.keys()].sort(
-      (a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
-    );
+    const methods = [...byMethod.keys()].sort(byOrder);
     const budgets = [...new Set(cells.map((c) => c.budget))].sort((a, b) => a - b);
     const d = (g.reports[0] as Report).data;
     const trials = Math.min(...cells.map((c) => c.trials));

@@ -1,0 +1,71 @@
+/**
+ * What settings-table.ts and large-table.ts share: the cells of `tb reproduce`'s JSON, the
+ * matrices, settings and method order of the tables, and the JSON files grouped by matrix and
+ * setting (`<matrix>-<setting>[-<tag>].json`, in name order).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface MeanSe {
+  mean: number;
+  se: number;
+}
+export interface Cell {
+  method: string;
+  budget: number;
+  trials: number;
+  kendallTau: MeanSe;
+  mae: MeanSe;
+  maxQueried: number;
+  seconds: number;
+  pairOrder?: { gap: number; share: MeanSe };
+  coverage?: MeanSe;
+  intervalWidth?: MeanSe;
+  level?: number;
+}
+export interface Report {
+  data: { name: string; sources: number; targets: number; split: string; examples: number };
+  results: Cell[];
+  wallSeconds?: number;
+}
+
+export const MATRICES = ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"];
+export const SETTINGS = ["interpolation", "extrapolation"];
+export const ORDER = [
+  "tailored-plus",
+  "tailored",
+  "random",
+  "random-learn",
+  "random-search-learn",
+  "aipw",
+  "lasso",
+  "pca",
+  "double-optimize",
+  "anchor-points",
+  "anchor-predictor",
+  "gp-irt",
+];
+
+/** Methods in table order (ORDER, then any other by name). */
+export const byOrder = (a: string, b: string) =>
+  (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b);
+
+export const f4 = (x: MeanSe) => `${x.mean.toFixed(4)} ± ${x.se.toFixed(4)}`;
+export const f3 = (x: MeanSe) => `${x.mean.toFixed(3)} ± ${x.se.toFixed(3)}`;
+
+/** The reports of `dir`, grouped by `<matrix>|<setting>`, files in name order. */
+export function readGroups(dir: string): Map<string, { reports: Report[]; files: string[] }> {
+  const groups = new Map<string, { reports: Report[]; files: string[] }>();
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith(".json"))
+    .sort()) {
+    const m = MATRICES.find((x) => f.startsWith(`${x}-`));
+    const s = SETTINGS.find((x) => f.includes(`-${x}`));
+    if (!m || !s) continue;
+    const g = groups.get(`${m}|${s}`) ?? { reports: [], files: [] };
+    g.reports.push(JSON.parse(readFileSync(join(dir, f), "utf8")) as Report);
+    g.files.push(f);
+    groups.set(`${m}|${s}`, g);
+  }
+  return groups;
+}
