@@ -4,8 +4,7 @@
  * sha256, and every method option with its value — the page's settings and, for the rest, the
  * methods' documented defaults.
  */
-import { EVALUATION_DEFAULTS } from "@tb/estimate";
-import { DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
+import { methodOptions } from "@tb/experiment/browser";
 import type { ReportProvenance } from "@tb/plot";
 import { buildInfo } from "./build-info.js";
 import type { StudySettings } from "./settings.js";
@@ -14,40 +13,13 @@ export { buildInfo } from "./build-info.js";
 
 /**
  * Every option of the chosen methods with its value: the study's own (G-set size, interval
- * level), then each method's documented default for the options the page does not set.
+ * level), then each method's documented default (the library's `methodOptions`).
  */
 export function studyOptions(s: StudySettings): Record<string, string | number | boolean> {
-  const has = (m: string) => s.methods.includes(m);
-  const o: Record<string, string | number | boolean> = {};
-  const tb = has("tailored") || has("tailored-plus");
-  if (tb) {
-    o.gset = s.gset ?? EVALUATION_DEFAULTS.gset;
-    o.distance = "manhattan";
-    o.standardize = true;
-    o.thresholdCompare = "le";
-    o.onNoNatives = "fallback";
-  }
-  if (has("tailored")) {
-    o.targetPooling = "joint";
-    o.estimator = "calibrated";
-    o.clip = "upper";
-    o["level (tailored)"] = s.level ?? "none (no interval)";
-  }
-  if (has("tailored-plus")) {
-    o["level (tailored-plus)"] = s.level ?? EVALUATION_DEFAULTS.level;
-    o.rangeQuantile = DEFAULT_RANGE_QUANTILE;
-    o.secondLook = EVALUATION_DEFAULTS.secondLook;
-    o.plusMode = "auto";
-  }
-  if (has("random")) o.randomMode = "shared";
-  if (has("anchor-points")) o.anchorAlgorithm = "fasterpam";
-  if (has("gp-irt")) {
-    o.irtAnchorSpace = "irt";
-    o.irtDim = "chosen by validation";
-    o.irtEstimator = "gp-irt";
-  }
-  if (has("random-search-learn")) o.search = 10_000;
-  return o;
+  return methodOptions(s.methods, {
+    ...(s.gset !== undefined ? { gset: s.gset } : {}),
+    ...(s.level !== undefined ? { level: s.level } : {}),
+  });
 }
 
 /** The provenance of a study on `data` (name, file name, sha256 of the file). */

@@ -22,8 +22,11 @@ export {
 } from "./protocol.js";
 export {
   createMethod,
+  METHOD_DEFAULTS,
   type MethodConfig,
   methodNames,
+  methodOptions,
+  type OptionValue,
   registerMethod,
   STOPPING_METHODS,
   type StoppingOptions,

@@ -22,8 +22,11 @@ export {
 export {
   createMethod,
   isBuiltInMethod,
+  METHOD_DEFAULTS,
   type MethodConfig,
   methodNames,
+  methodOptions,
+  type OptionValue,
   registerMethod,
   STOPPING_METHODS,
   type StoppingOptions,

@@ -15,11 +15,13 @@ import type { DistanceMetric } from "@tb/embedding";
 import {
   type ClipMode,
   type EstimatorKind,
+  EVALUATION_DEFAULTS,
   type TailoredOptions,
   type TailoredPlusOptions,
   tailoredBench,
   tailoredPlus,
 } from "@tb/estimate";
+import { DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -200,4 +202,70 @@ export function createMethod(name: string, config: MethodConfig = {}, stop?: Sto
     maxBudget: stop.maxBudget,
     level: config.level ?? 0.9,
   });
+}
+
+/** A method option's value as a report shows it. */
+export type OptionValue = string | number | boolean;
+
+const TAILORED_SHARED: Readonly<Record<string, OptionValue>> = {
+  gset: EVALUATION_DEFAULTS.gset,
+  distance: "manhattan",
+  standardize: true,
+  thresholdCompare: "le",
+  strictNatives: false,
+};
+
+/**
+ * The documented default of every {@link MethodConfig} field each built-in method reads, in
+ * `MethodConfig` terms (a test checks that passing these gives the same numbers as passing
+ * nothing). `level` is method-qualified because its default differs: TailoredBench gives no
+ * interval unless asked, tailored-plus a 90 % one. gp-IRT's dimension has no fixed default (it is
+ * chosen on held-out sources), so it is absent here and {@link methodOptions} says so.
+ */
+export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, OptionValue>>>> = Object.freeze({
+  tailored: { ...TAILORED_SHARED, targetPooling: "joint", estimator: "calibrated", clip: "upper" },
+  "tailored-plus": {
+    ...TAILORED_SHARED,
+    level: EVALUATION_DEFAULTS.level,
+    rangeQuantile: DEFAULT_RANGE_QUANTILE,
+    secondLook: EVALUATION_DEFAULTS.secondLook,
+    plusMode: "auto",
+    coordinated: false,
+  },
+  random: { randomMode: "shared" },
+  "anchor-points": { anchorAlgorithm: "fasterpam" },
+  "gp-irt": { irtAnchorSpace: "irt", irtFit: "map", irtEstimator: "gp-irt" },
+  "random-search-learn": { search: 10_000 },
+});
+
+const PER_METHOD_FIELDS = new Set(["level"]);
+
+/**
+ * Every option the chosen built-in methods read, with its value: `config`'s where it sets one,
+ * else the method's documented default ({@link METHOD_DEFAULTS}) — the "method options" of a
+ * report's provenance. `level` appears once per TailoredBench-family method as
+ * `"level (<method>)"`; gp-IRT's dimension as `irtDim` = "chosen by validation" unless fixed.
+ * Methods without options add nothing; a name not built in is refused with `E_USAGE`.
+ */
+export function methodOptions(methods: readonly string[], config: MethodConfig = {}): Record<string, OptionValue> {
+  const out: Record<string, OptionValue> = {};
+  const given = config as Record<string, unknown>;
+  for (const m of methods) {
+    if (!isBuiltInMethod(m)) {
+      throw new TbError("E_USAGE", `methods: unknown method "${m}" (known: ${methodNames().join(", ")})`);
+    }
+    const defaults = METHOD_DEFAULTS[m] ?? {};
+    const fields = Object.keys(defaults);
+    if (m === "tailored") fields.push("level");
+    if (m === "gp-irt") fields.push("irtDim");
+    for (const f of fields) {
+      const v = given[f];
+      const value: OptionValue =
+        v !== undefined
+          ? (v as OptionValue)
+          : (defaults[f] ?? (f === "level" ? "none (no interval)" : "chosen by validation"));
+      out[PER_METHOD_FIELDS.has(f) ? `${f} (${m})` : f] = value;
+    }
+  }
+  return out;
 }

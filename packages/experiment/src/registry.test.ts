@@ -1,0 +1,69 @@
+/**
+ * `METHOD_DEFAULTS` / `methodOptions`: the option table a report's provenance prints must be what
+ * the methods do. Checked by behaviour, not by reading the table back: a trial run with the table's
+ * values passed explicitly gives the same estimates as a trial run with no options, and a value
+ * other than the default changes them (so the field is really read).
+ */
+import { isTbError } from "@tb/core";
+import { describe, expect, test } from "vitest";
+import { type TrialTask, trialEstimates } from "./protocol.js";
+import { METHOD_DEFAULTS, type MethodConfig, methodOptions } from "./registry.js";
+import { syntheticPopulation } from "./synthetic.js";
+
+const matrix = syntheticPopulation({ models: 36, examples: 90, seed: 7 });
+const task = (method: string, config: MethodConfig): TrialTask => ({
+  method,
+  config,
+  budget: 12,
+  trial: 0,
+  seed: 3,
+  split: "random",
+  targetFraction: 0.3,
+});
+const run = (method: string, config: MethodConfig) => trialEstimates(matrix, task(method, config)).targets;
+
+/** A value of each field that is not its default (the field must change the numbers). */
+const OTHER: Record<string, Partial<MethodConfig>> = {
+  tailored: { estimator: "medoid" },
+  "tailored-plus": { rangeQuantile: 0.9 },
+  random: { randomMode: "perTarget" },
+  "anchor-points": { anchorAlgorithm: "pam" },
+  "random-search-learn": { search: 50 },
+};
+
+describe("METHOD_DEFAULTS", () => {
+  for (const [method, defaults] of Object.entries(METHOD_DEFAULTS)) {
+    test(`${method}: passing the documented defaults gives the numbers of passing nothing`, () => {
+      // random-search-learn's 10,000 subsets are its default; the check runs it as is
+      const none = run(method, {});
+      const explicit = run(method, defaults as MethodConfig);
+      expect(explicit).toEqual(none);
+      const other = OTHER[method];
+      if (other) expect(run(method, { ...(defaults as MethodConfig), ...other })).not.toEqual(none);
+    }, 60_000);
+  }
+});
+
+describe("methodOptions", () => {
+  test("the given values win; level is per method; gp-IRT's dimension is said to be chosen", () => {
+    const o = methodOptions(["tailored-plus", "tailored", "gp-irt", "random-learn"], { gset: 8, level: 0.8 });
+    expect(o.gset).toBe(8);
+    expect(o["level (tailored-plus)"]).toBe(0.8);
+    expect(o["level (tailored)"]).toBe(0.8);
+    expect(o.irtDim).toBe("chosen by validation");
+    expect(o.plusMode).toBe("auto");
+    expect(methodOptions(["tailored"])["level (tailored)"]).toBe("none (no interval)");
+    expect(methodOptions(["random-learn"])).toEqual({});
+  });
+
+  test("an unknown method is refused by name", () => {
+    try {
+      methodOptions(["tailored", "nope"]);
+    } catch (e) {
+      expect(isTbError(e)).toBe(true);
+      expect(String((e as Error).message)).toMatch(/unknown method "nope"/);
+      return;
+    }
+    throw new Error("expected a TbError");
+  });
+});
