@@ -1,7 +1,9 @@
 /**
  * Why `paired`'s difference intervals over-cover (docs/RESULTS.md, "Paired comparisons"): per
  * pair, the design SE against the Agresti–Min floor, and the coverage each alone would give. The
- * trials, splits, pairs and streams of `tb reproduce --pairs` (method "paired").
+ * trials, splits, pairs and streams of `tb reproduce --pairs` (method "paired"). "As built" is
+ * `PairedRun`'s current rule (the floor only where every draw's difference is alike, since
+ * 2026-12-05); before, every pair was floored.
  *
  *     pnpm exec tsx --conditions=@tb/source research/paired/paired-floor.ts <data dir> <split> <N>
  */

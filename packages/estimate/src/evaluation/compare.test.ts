@@ -35,6 +35,44 @@ describe("PairedRun", () => {
     for (const j of run.examples) s += (all.row(20)[j] as number) - (all.row(22)[j] as number);
     expect(run.difference().difference).toBeCloseTo(s / 12, 14);
   });
+  /** The Agresti–Min SE of the draws' differences, by hand (½ added to each discordant count, 2 to m), scaled by R/n. */
+  const floorByHand = (run: PairedRun, a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    const n = sources.cols;
+    const g = run.state.gset.length;
+    const R = n - g;
+    const draws = Array.from(run.examples.subarray(g));
+    const m = draws.length;
+    const up = draws.filter((j) => (a[j] as number) > (b[j] as number)).length;
+    const down = draws.filter((j) => (a[j] as number) < (b[j] as number)).length;
+    const p12 = (up + 0.5) / (m + 2);
+    const p21 = (down + 0.5) / (m + 2);
+    return (R / n) * Math.sqrt(((p12 + p21 - (p12 - p21) ** 2) / (m + 2)) * (1 - m / R));
+  };
+  it("stratified: two models that agree on every draw get the Agresti–Min SE (by hand), not 0", () => {
+    const y = all.row(20);
+    const run = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(5) });
+    drive(run, [createOracle(y, 30), createOracle(y, 30)]);
+    const r = run.difference();
+    expect(r.difference).toBeCloseTo(0, 12);
+    // m = 20 draws from R = 110 examples, no discordant pair: (R/n)·√(1 − m/R)/(m + 2)
+    expect(floorByHand(run, y, y)).toBeCloseTo((110 / 120) * (Math.sqrt(1 - 20 / 110) / 22), 14);
+    expect(r.se).toBeCloseTo(floorByHand(run, y, y), 14);
+  });
+  it("stratified: otherwise the design's own SE, which the floor no longer raises; random: floored", () => {
+    let below = 0;
+    for (let seed = 0; seed < 12; seed++) {
+      const [ya, yb] = [all.row(20 + (seed % 3)), all.row(20 + ((seed + 1) % 3))];
+      const st = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(seed) });
+      drive(st, [createOracle(ya, 30), createOracle(yb, 30)]);
+      const r = st.difference();
+      expect(r.se).toBeGreaterThan(0);
+      if (r.se < floorByHand(st, ya, yb) - 1e-12) below++;
+      const rnd = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(seed) }, { design: "random" });
+      drive(rnd, [createOracle(ya, 30), createOracle(yb, 30)]);
+      expect(rnd.difference().se).toBeGreaterThanOrEqual(floorByHand(rnd, ya, yb) - 1e-15);
+    }
+    expect(below).toBeGreaterThan(0);
+  });
   it("Φ at known points (tables: Φ(1.6449) = .95, Φ(−1.96) = .025)", () => {
     expect(normalCdf(1.6448536269514722)).toBeCloseTo(0.95, 6);
     expect(normalCdf(-1.959963984540054)).toBeCloseTo(0.025, 6);

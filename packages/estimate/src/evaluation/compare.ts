@@ -240,7 +240,15 @@ export class PairedRun implements EvaluationRun {
       accB = est(b).accuracy;
     }
     const R = n - g;
-    const se = Math.max(designSe, (R / n) * agrestiMinSe(draws, R));
+    // The random design: the Agresti–Min SE of matched proportions floors the plain one (its
+    // small-sample form). The stratified design: the design's own SE — the floor gave back the
+    // variance the sources' regression removes (docs/RESULTS.md, "Paired comparisons") — except
+    // where every draw's difference is alike: the ridge then fits the draws exactly and the
+    // design's SE is 0 whatever the examples not drawn hold (the rule of a precision look).
+    let alike = true;
+    for (let i = 1; i < draws.length && alike; i++) alike = draws[i] === draws[0];
+    const floor = (R / n) * agrestiMinSe(draws, R);
+    const se = this.design === "random" || alike ? Math.max(designSe, floor) : designSe;
     const z = normalQuantile(0.5 + this.level / 2);
     let disagreements = 0;
     for (const v of d) if (v !== 0) disagreements++;
