@@ -67,7 +67,10 @@ describe("PairedRun", () => {
       const r = st.difference();
       expect(r.se).toBeGreaterThan(0);
       if (r.se < floorByHand(st, ya, yb) - 1e-12) below++;
-      const rnd = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(seed) }, { design: "random" });
+      const rnd = new PairedRun(
+        { sources, targets: 2, budget: 30, rng: RandomStream.derive(seed) },
+        { design: "random" },
+      );
       drive(rnd, [createOracle(ya, 30), createOracle(yb, 30)]);
       expect(rnd.difference().se).toBeGreaterThanOrEqual(floorByHand(rnd, ya, yb) - 1e-15);
     }
