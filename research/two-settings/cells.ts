@@ -53,12 +53,18 @@ export const byOrder = (a: string, b: string) =>
 export const f4 = (x: MeanSe) => `${x.mean.toFixed(4)} ± ${x.se.toFixed(4)}`;
 export const f3 = (x: MeanSe) => `${x.mean.toFixed(3)} ± ${x.se.toFixed(3)}`;
 
-/** The reports of `dir`, grouped by `<matrix>|<setting>`, files in name order. */
+/** Whether a file name carries a tag (`<matrix>-<setting>-<tag>.json`). */
+const tagged = (f: string): boolean => SETTINGS.some((s) => f.includes(`-${s}-`));
+
+/**
+ * The reports of `dir`, grouped by `<matrix>|<setting>`: the untagged file first, then the tagged
+ * ones in name order (a later file's cells of a method replace an earlier one's in the tables).
+ */
 export function readGroups(dir: string): Map<string, { reports: Report[]; files: string[] }> {
   const groups = new Map<string, { reports: Report[]; files: string[] }>();
   for (const f of readdirSync(dir)
     .filter((x) => x.endsWith(".json"))
-    .sort()) {
+    .sort((a, b) => Number(tagged(a)) - Number(tagged(b)) || (a < b ? -1 : a > b ? 1 : 0))) {
     const m = MATRICES.find((x) => f.startsWith(`${x}-`));
     const s = SETTINGS.find((x) => f.includes(`-${x}`));
     if (!m || !s) continue;
@@ -68,4 +74,15 @@ export function readGroups(dir: string): Map<string, { reports: Report[]; files:
     groups.set(`${m}|${s}`, g);
   }
   return groups;
+}
+
+/** A group's cells by method: a later report's cells of a method replace an earlier report's. */
+export function cellsByMethod(reports: readonly Report[]): Map<string, Cell[]> {
+  const byMethod = new Map<string, Cell[]>();
+  for (const r of reports) {
+    const mine = new Map<string, Cell[]>();
+    for (const c of r.results) mine.set(c.method, [...(mine.get(c.method) ?? []), c]);
+    for (const [m, cs] of mine) byMethod.set(m, cs);
+  }
+  return byMethod;
 }

@@ -7,7 +7,18 @@
  *
  *   pnpm exec tsx --conditions=@tb/source research/two-settings/large-table.ts
  */
-import { byOrder, type Cell, f3, f4, MATRICES, ORDER, type Report, readGroups, SETTINGS } from "./cells.js";
+import {
+  byOrder,
+  type Cell,
+  cellsByMethod,
+  f3,
+  f4,
+  MATRICES,
+  ORDER,
+  type Report,
+  readGroups,
+  SETTINGS,
+} from "./cells.js";
 
 const dir = process.argv.includes("--dir")
   ? (process.argv[process.argv.indexOf("--dir") + 1] as string)
@@ -23,11 +34,9 @@ for (const s of SETTINGS) {
   for (const m of MATRICES) {
     const g = groups.get(`${m}|${s}`);
     if (!g) continue;
-    const byMethod = new Map<string, Cell[]>();
-    for (const r of g.reports) {
-      wall += r.wallSeconds ?? 0;
-      for (const c of r.results) byMethod.set(c.method, [...(byMethod.get(c.method) ?? []), c]);
-    }
+    for (const r of g.reports) wall += r.wallSeconds ?? 0;
+    // a later file's cells of a method replace the earlier file's (e.g. -plus re-runs tailored-plus)
+    const byMethod = cellsByMethod(g.reports);
     const cells = [...byMethod.values()].flat();
     const methods = [...byMethod.keys()].sort(byOrder);
     const budgets = [...new Set(cells.map((c) => c.budget))].sort((a, b) => a - b);

@@ -2,7 +2,9 @@
 # Larger budgets (issue 21, item 2): every method at N = 100 and 300 in BenchPred's two settings,
 # TRIALS trials (default 10), seed 0; glue_rte has 277 examples, so N = 100 only there. gp-IRT runs
 # in its own pass (tag gpirt). Writes docs/results/large/<matrix>-<setting>[-<tag>].{json,txt};
-# docs/RESULTS.md's tables come from research/two-settings/large-table.ts.
+# docs/RESULTS.md's tables come from research/two-settings/large-table.ts, which reads the untagged
+# file first and lets a tagged one's cells of a method replace it (`large.sh plus tailored-plus`
+# re-runs tailored-plus after a change to it).
 #   bash research/two-settings/large.sh [tag] [methods] [trials]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -13,6 +13,7 @@ import { budgetGridSpec, renderSvg } from "@tb/plot";
 import {
   byOrder,
   type Cell,
+  cellsByMethod,
   f3,
   f4,
   MATRICES,
@@ -42,12 +43,7 @@ for (const s of SETTINGS) {
     if (!g) continue;
     // Files in name order; a method found in a later file replaces the earlier file's cells
     // (e.g. `-plus.json` re-runs tailored-plus after a change, `-main.json` holds the rest).
-    const byMethod = new Map<string, Cell[]>();
-    for (const r of g.reports) {
-      const mine = new Map<string, Cell[]>();
-      for (const c of r.results) mine.set(c.method, [...(mine.get(c.method) ?? []), c]);
-      for (const [m2, cs] of mine) byMethod.set(m2, cs);
-    }
+    const byMethod = cellsByMethod(g.reports);
     const cells = [...byMethod.values()].flat();
     const methods = [...byMethod.keys()].sort(byOrder);
     const budgets = [...new Set(cells.map((c) => c.budget))].sort((a, b) => a - b);

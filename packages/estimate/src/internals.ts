@@ -60,6 +60,7 @@ export {
   afterSecondLook,
   beyondEstimate,
   checkPlusOptions,
+  coresetGapBound,
   DEFAULT_LEARN_ALPHAS,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_RESIDUAL_ALPHA,

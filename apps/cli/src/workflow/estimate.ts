@@ -137,8 +137,8 @@ function outOfRangeNote(
       `\nout of range: its G-set score is ${onGset} every source's, so the sources say little about it; ` +
       (mode === "beyond"
         ? "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
-        : `the interval reaches ${onGset === "above" ? 1 : 0} on that side`)
+        : `the interval's ${flag === "above" ? "upper" : "lower"} end is widened to what its own answers and the sources' shift on its coreset allow`)
     );
   }
-  return `\nout of range: its score on its coreset is at the ${flag === "above" ? "top" : "bottom"} of the sources' there, so the interval reaches ${flag === "above" ? 1 : 0} on that side`;
+  return `\nout of range: its score on its coreset is at the ${flag === "above" ? "top" : "bottom"} of the sources' there, so the interval's ${flag === "above" ? "upper" : "lower"} end is widened to what its own answers and the sources' shift on those examples allow`;
 }

@@ -190,7 +190,7 @@ describe("plusWithin's interval", () => {
   const nset = Int32Array.from([0, 7, 14, 21, 28, 35, 42, 49, 56, 59]);
   const labels = Int32Array.from({ length: n }, (_, x) => Math.min(9, Math.floor(x / 6)));
   const natives = Int32Array.from([10, 11, 12, 13, 14, 15]);
-  test("the scale comes from the sources that are not natives; out-of-range sides reach 0 or 1", () => {
+  test("the scale comes from the sources that are not natives; a flagged side is the widest of three bounds, 0 or 1 only when the answers are all wrong or all right", () => {
     const mid = Float64Array.from(nset, (j) => data[15 * n + j] as number);
     const le = learnedEstimate(sources, acc, natives, nset, labels, mid, [0.1, 1, 10]);
     const w = plusWithin(sources, acc, natives, nset, labels, mid, 0.8);
@@ -210,6 +210,55 @@ describe("plusWithin's interval", () => {
     const bottom = plusWithin(sources, acc, natives, nset, labels, new Float64Array(10), 0.8);
     expect(bottom.outOfRange).toBe("below");
     expect(bottom.interval[0]).toBe(0);
+    // one answer wrong, still at the top: the end is the widest of the model's, the Wilson bound
+    // and the sources' shift — computed here by hand — and it is not 1
+    const nine = new Float64Array(10).fill(1);
+    nine[3] = 0;
+    const w9 = plusWithin(sources, acc, natives, nset, labels, nine, 0.8);
+    expect(w9.outOfRange).toBe("above");
+    const le9 = learnedEstimate(sources, acc, natives, nset, labels, nine, [0.1, 1, 10]);
+    const out9 = Array.from(le9.errors)
+      .filter((_, s) => s < 10 || s > 15)
+      .map(Math.abs)
+      .sort((a, b) => a - b);
+    const modelHi = le9.accuracy + (out9[Math.ceil(25 * 0.8) - 1] as number);
+    const z = 1.2815515655446004; // scipy.stats.norm.ppf(0.9): two-sided 80 %
+    const p = 0.9;
+    const wHi = (p + (z * z) / 20 + z * Math.sqrt((p * (1 - p)) / 10 + (z * z) / 400)) / (1 + (z * z) / 10);
+    const gaps: number[] = [];
+    for (let s = 0; s < S; s++) {
+      let hit = 0;
+      for (const j of nset) hit += data[s * n + j] as number;
+      let all = 0;
+      for (let j = 0; j < n; j++) all += data[s * n + j] as number;
+      gaps.push(all / n - hit / 10);
+    }
+    gaps.sort((a, b) => a - b);
+    const shifted = 0.9 + (gaps[Math.ceil(31 * 0.8) - 1] as number);
+    const want = Math.min(1, Math.max(modelHi, wHi, shifted));
+    expect(w9.interval[1]).toBeCloseTo(want, 9); // the library's normal quantile is good to 1e-10
+    expect(w9.interval[1]).toBeLessThan(1);
+    expect(w9.interval[0]).toBeCloseTo(Math.max(0, w9.accuracy - (out9[Math.ceil(25 * 0.8) - 1] as number)), 12);
+    // the weak side, mirrored: one answer right, at the bottom — the lower end by hand
+    const one = new Float64Array(10);
+    one[6] = 1;
+    const w1 = plusWithin(sources, acc, natives, nset, labels, one, 0.8);
+    expect(w1.outOfRange).toBe("below");
+    const le1 = learnedEstimate(sources, acc, natives, nset, labels, one, [0.1, 1, 10]);
+    const out1 = Array.from(le1.errors)
+      .filter((_, s) => s < 10 || s > 15)
+      .map(Math.abs)
+      .sort((a, b) => a - b);
+    const modelLo = le1.accuracy - (out1[Math.ceil(25 * 0.8) - 1] as number);
+    const q = 0.1;
+    const wLo = (q + (z * z) / 20 - z * Math.sqrt((q * (1 - q)) / 10 + (z * z) / 400)) / (1 + (z * z) / 10);
+    const shiftedLo = 0.1 + (gaps[Math.floor(31 * 0.2) - 1] as number);
+    expect(w1.interval[0]).toBeCloseTo(Math.max(0, Math.min(modelLo, wLo, shiftedLo)), 9);
+    // here the conformal end and the shift both fall below 0 (the Wilson bound alone would not):
+    // 0 is what the data allow, not a rule — with the Wilson bound as the only other candidate it
+    // would have been .030
+    expect(modelLo).toBeLessThan(0);
+    expect(wLo).toBeGreaterThan(0.03);
     // not vacuous: most sources score below a perfect score, and above zero, on this coreset
     const scores = Array.from(gsetScores(sources, nset));
     expect(scores.filter((v) => v === 1).length).toBeLessThan(S / 5);
