@@ -62,6 +62,11 @@ Reproduce options:
   --nset-subruns R     CLARA sub-runs for the N-set (default 1 unsampled, 10 sampled)
   --cache-mib M        MiB of native-set distances and near lists TailoredBench keeps per worker
                        between trials (default 256; 0 keeps none; results do not depend on it)
+  --second-look S      tailored-plus: share of the budget after the G-set spent on its second look
+                       (default 0.3; 0 = the G-set alone decides)
+  --plus-mode M        tailored-plus: auto | within | beyond (default auto; the others force one mode)
+  --coordinated        tailored-plus: coordinated draws — targets share the random draws their
+                       strata allow (better ranks among targets; docs/TAILORED-PLUS.md, "Ranks")
   --random-mode M      shared | perTarget (default shared)
   --anchor-algorithm A fasterpam | pam (Anchor Points; default fasterpam)
   --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
@@ -115,6 +120,9 @@ const REPRODUCE_OPTIONS = {
   "nset-sample-size": { type: "string" },
   "cache-mib": { type: "string" },
   "nset-subruns": { type: "string" },
+  "second-look": { type: "string" },
+  "plus-mode": { type: "string" },
+  coordinated: { type: "boolean" },
   "random-mode": { type: "string" },
   "anchor-algorithm": { type: "string" },
   "irt-anchor-space": { type: "string" },
@@ -186,6 +194,17 @@ function methodConfig(v: Values): MethodConfig {
   if (v["nset-sample-size"] !== undefined) c.nsetSampleSize = int("nset-sample-size", v["nset-sample-size"], 0, 1);
   if (v["nset-subruns"] !== undefined) c.nsetSubRuns = int("nset-subruns", v["nset-subruns"], 0, 1);
   if (v["cache-mib"] !== undefined) c.cacheMiB = int("cache-mib", v["cache-mib"], 0, 0);
+  if (v["second-look"] !== undefined) {
+    const sl = Number(v["second-look"]);
+    if (v["second-look"].trim() === "" || !(sl >= 0 && sl < 1))
+      throw usageError(
+        `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
+      );
+    c.secondLook = sl;
+  }
+  const pm = oneOf("plus-mode", v["plus-mode"], ["auto", "within", "beyond"] as const);
+  if (pm) c.plusMode = pm;
+  if (v.coordinated) c.coordinated = true;
   const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
   if (rm) c.randomMode = rm;
   const aa = oneOf("anchor-algorithm", v["anchor-algorithm"], ["fasterpam", "pam"] as const);

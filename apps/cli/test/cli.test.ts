@@ -51,6 +51,29 @@ describe("tb reproduce: determinism across worker counts (docs/METHOD.md §10)",
   });
 });
 
+describe("tb reproduce: tailored-plus's options reach the method", () => {
+  test("--coordinated, --second-look, --plus-mode are recorded in the JSON's config and change the numbers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const common = ["demo", "--methods", "tailored-plus", "--budgets", "30", "--trials", "2", "--workers", "1"];
+    const run = (name: string, extra: string[]) => {
+      const r = tb([...common, ...extra, "--json", join(dir, name)]);
+      expect(r.code, r.stderr).toBe(0);
+      return strip(readFileSync(join(dir, name), "utf8"));
+    };
+    const base = run("base.json", []);
+    const forced = run("beyond.json", ["--plus-mode", "beyond", "--second-look", "0", "--coordinated"]);
+    expect(forced.config).toMatchObject({ plusMode: "beyond", secondLook: 0, coordinated: true });
+    expect(base.config.coordinated).toBeUndefined();
+    expect(forced.results[0].mae).not.toEqual(base.results[0].mae);
+    const bad = tb([...common, "--second-look", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--second-look must be a share in \[0, 1\)/);
+    const mode = tb([...common, "--plus-mode", "outside"]);
+    expect(mode.code).toBe(2);
+    expect(mode.stderr).toMatch(/--plus-mode must be one of auto, within, beyond/);
+  });
+});
+
 describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
   test.each([
     [["reproduce"], /needs --data/],
