@@ -190,6 +190,15 @@ describe("plusWithin's interval", () => {
   const nset = Int32Array.from([0, 7, 14, 21, 28, 35, 42, 49, 56, 59]);
   const labels = Int32Array.from({ length: n }, (_, x) => Math.min(9, Math.floor(x / 6)));
   const natives = Int32Array.from([10, 11, 12, 13, 14, 15]);
+  /** The learned estimate and the ⌈(m+1)·0.8⌉-th smallest |error| over the 24 non-natives. */
+  const scaleByHand = (y: Float64Array): { accuracy: number; hw: number } => {
+    const le = learnedEstimate(sources, acc, natives, nset, labels, y, [0.1, 1, 10]);
+    const outside = Array.from(le.errors)
+      .filter((_, s) => s < 10 || s > 15)
+      .map(Math.abs)
+      .sort((a, b) => a - b);
+    return { accuracy: le.accuracy, hw: outside[Math.ceil(25 * 0.8) - 1] as number };
+  };
   test("the scale comes from the sources that are not natives; a flagged side is the widest of three bounds, 0 or 1 only when the answers are all wrong or all right", () => {
     const mid = Float64Array.from(nset, (j) => data[15 * n + j] as number);
     const le = learnedEstimate(sources, acc, natives, nset, labels, mid, [0.1, 1, 10]);
@@ -216,12 +225,8 @@ describe("plusWithin's interval", () => {
     nine[3] = 0;
     const w9 = plusWithin(sources, acc, natives, nset, labels, nine, 0.8);
     expect(w9.outOfRange).toBe("above");
-    const le9 = learnedEstimate(sources, acc, natives, nset, labels, nine, [0.1, 1, 10]);
-    const out9 = Array.from(le9.errors)
-      .filter((_, s) => s < 10 || s > 15)
-      .map(Math.abs)
-      .sort((a, b) => a - b);
-    const modelHi = le9.accuracy + (out9[Math.ceil(25 * 0.8) - 1] as number);
+    const s9 = scaleByHand(nine);
+    const modelHi = s9.accuracy + s9.hw;
     const z = 1.2815515655446004; // scipy.stats.norm.ppf(0.9): two-sided 80 %
     const p = 0.9;
     const wHi = (p + (z * z) / 20 + z * Math.sqrt((p * (1 - p)) / 10 + (z * z) / 400)) / (1 + (z * z) / 10);
@@ -238,18 +243,14 @@ describe("plusWithin's interval", () => {
     const want = Math.min(1, Math.max(modelHi, wHi, shifted));
     expect(w9.interval[1]).toBeCloseTo(want, 9); // the library's normal quantile is good to 1e-10
     expect(w9.interval[1]).toBeLessThan(1);
-    expect(w9.interval[0]).toBeCloseTo(Math.max(0, w9.accuracy - (out9[Math.ceil(25 * 0.8) - 1] as number)), 12);
+    expect(w9.interval[0]).toBeCloseTo(Math.max(0, s9.accuracy - s9.hw), 12);
     // the weak side, mirrored: one answer right, at the bottom — the lower end by hand
     const one = new Float64Array(10);
     one[6] = 1;
     const w1 = plusWithin(sources, acc, natives, nset, labels, one, 0.8);
     expect(w1.outOfRange).toBe("below");
-    const le1 = learnedEstimate(sources, acc, natives, nset, labels, one, [0.1, 1, 10]);
-    const out1 = Array.from(le1.errors)
-      .filter((_, s) => s < 10 || s > 15)
-      .map(Math.abs)
-      .sort((a, b) => a - b);
-    const modelLo = le1.accuracy - (out1[Math.ceil(25 * 0.8) - 1] as number);
+    const s1 = scaleByHand(one);
+    const modelLo = s1.accuracy - s1.hw;
     const q = 0.1;
     const wLo = (q + (z * z) / 20 - z * Math.sqrt((q * (1 - q)) / 10 + (z * z) / 400)) / (1 + (z * z) / 10);
     const shiftedLo = 0.1 + (gaps[Math.floor(31 * 0.2) - 1] as number);
