@@ -22,6 +22,7 @@ export {
 } from "./protocol.js";
 export {
   createMethod,
+  DEFAULT_RULES,
   METHOD_DEFAULTS,
   type MethodConfig,
   methodNames,

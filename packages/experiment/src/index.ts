@@ -21,6 +21,7 @@ export {
 } from "./protocol.js";
 export {
   createMethod,
+  DEFAULT_RULES,
   isBuiltInMethod,
   METHOD_DEFAULTS,
   type MethodConfig,

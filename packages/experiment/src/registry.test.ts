@@ -10,36 +10,37 @@ import { type TrialTask, trialEstimates } from "./protocol.js";
 import { METHOD_DEFAULTS, type MethodConfig, methodOptions } from "./registry.js";
 import { syntheticPopulation } from "./synthetic.js";
 
-const matrix = syntheticPopulation({ models: 36, examples: 90, seed: 7 });
+const matrix = syntheticPopulation({ models: 48, examples: 120, seed: 7 });
+/** Extrapolation at N = 30: targets above the sources, so tailored-plus takes second looks and both modes. */
 const task = (method: string, config: MethodConfig): TrialTask => ({
   method,
   config,
-  budget: 12,
+  budget: method === "tailored-plus" ? 30 : 12,
   trial: 0,
   seed: 3,
-  split: "random",
+  split: method === "tailored-plus" ? "extrapolation" : "random",
   targetFraction: 0.3,
 });
 const run = (method: string, config: MethodConfig) => trialEstimates(matrix, task(method, config)).targets;
 
-/** A value of each field that is not its default (the field must change the numbers). */
-const OTHER: Record<string, Partial<MethodConfig>> = {
-  tailored: { estimator: "medoid" },
-  "tailored-plus": { rangeQuantile: 0.9 },
-  random: { randomMode: "perTarget" },
-  "anchor-points": { anchorAlgorithm: "pam" },
-  "random-search-learn": { search: 50 },
+/** Values other than the default, one option at a time: each must change the numbers (the option is read). */
+const OTHER: Record<string, Partial<MethodConfig>[]> = {
+  tailored: [{ estimator: "medoid" }, { gset: 8 }],
+  "tailored-plus": [{ secondLook: 0 }, { plusMode: "beyond" }, { coordinated: true }, { level: 0.8 }],
+  random: [{ randomMode: "perTarget" }],
+  "anchor-points": [{ anchorAlgorithm: "pam" }],
+  "random-search-learn": [{ search: 50 }],
 };
 
 describe("METHOD_DEFAULTS", () => {
   for (const [method, defaults] of Object.entries(METHOD_DEFAULTS)) {
     test(`${method}: passing the documented defaults gives the numbers of passing nothing`, () => {
-      // random-search-learn's 10,000 subsets are its default; the check runs it as is
       const none = run(method, {});
       const explicit = run(method, defaults as MethodConfig);
       expect(explicit).toEqual(none);
-      const other = OTHER[method];
-      if (other) expect(run(method, { ...(defaults as MethodConfig), ...other })).not.toEqual(none);
+      for (const other of OTHER[method] ?? []) {
+        expect(run(method, { ...(defaults as MethodConfig), ...other }), JSON.stringify(other)).not.toEqual(none);
+      }
     }, 60_000);
   }
 });
@@ -51,6 +52,8 @@ describe("methodOptions", () => {
     expect(o["level (tailored-plus)"]).toBe(0.8);
     expect(o["level (tailored)"]).toBe(0.8);
     expect(o.irtDim).toBe("chosen by validation");
+    expect(o.nativeCount).toMatch(/n̄/);
+    expect(o.cacheMiB).toBe(256);
     expect(o.plusMode).toBe("auto");
     expect(methodOptions(["tailored"])["level (tailored)"]).toBe("none (no interval)");
     expect(methodOptions(["random-learn"])).toEqual({});

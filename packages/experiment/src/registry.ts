@@ -21,7 +21,7 @@ import {
   tailoredBench,
   tailoredPlus,
 } from "@tb/estimate";
-import { DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
+import { DEFAULT_CACHE_BYTES, DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -213,17 +213,29 @@ const TAILORED_SHARED: Readonly<Record<string, OptionValue>> = {
   standardize: true,
   thresholdCompare: "le",
   strictNatives: false,
+  cacheMiB: DEFAULT_CACHE_BYTES / (1024 * 1024),
 };
+
+const freezeAll = (o: Record<string, Record<string, OptionValue>>) =>
+  Object.freeze(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Object.freeze(v)])));
 
 /**
  * The documented default of every {@link MethodConfig} field each built-in method reads, in
  * `MethodConfig` terms (a test checks that passing these gives the same numbers as passing
  * nothing). `level` is method-qualified because its default differs: TailoredBench gives no
- * interval unless asked, tailored-plus a 90 % one. gp-IRT's dimension has no fixed default (it is
- * chosen on held-out sources), so it is absent here and {@link methodOptions} says so.
+ * interval unless asked, tailored-plus a 90 % one. Options whose default is a rule rather than a
+ * value (gp-IRT's dimension, TailoredBench's native count and N-set sampling) are absent here;
+ * {@link methodOptions} names the rule ({@link DEFAULT_RULES}).
  */
-export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, OptionValue>>>> = Object.freeze({
-  tailored: { ...TAILORED_SHARED, targetPooling: "joint", estimator: "calibrated", clip: "upper" },
+export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, OptionValue>>>> = freezeAll({
+  tailored: {
+    ...TAILORED_SHARED,
+    targetPooling: "joint",
+    estimator: "calibrated",
+    clip: "upper",
+    nsetAlgorithm: "pam",
+    claraSelect: "last",
+  },
   "tailored-plus": {
     ...TAILORED_SHARED,
     level: EVALUATION_DEFAULTS.level,
@@ -238,14 +250,26 @@ export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, Op
   "random-search-learn": { search: 10_000 },
 });
 
+/** The options whose default is a rule, not a value, by method: what {@link methodOptions} prints unless set. */
+export const DEFAULT_RULES: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+  tailored: Object.freeze({
+    level: "none (no interval)",
+    nativeCount: "n̄ (the sources within the mean distance d̄)",
+    nativeOffset: "0 (with nativeCount)",
+    nsetSampleSize: "all examples up to 3000, 750 above",
+    nsetSubRuns: "1 (10 when sampled)",
+  }),
+  "gp-irt": Object.freeze({ irtDim: "chosen by validation" }),
+});
+
 const PER_METHOD_FIELDS = new Set(["level"]);
 
 /**
  * Every option the chosen built-in methods read, with its value: `config`'s where it sets one,
- * else the method's documented default ({@link METHOD_DEFAULTS}) — the "method options" of a
- * report's provenance. `level` appears once per TailoredBench-family method as
- * `"level (<method>)"`; gp-IRT's dimension as `irtDim` = "chosen by validation" unless fixed.
- * Methods without options add nothing; a name not built in is refused with `E_USAGE`.
+ * else the method's documented default ({@link METHOD_DEFAULTS}) or the rule that sets it
+ * ({@link DEFAULT_RULES}) — the "method options" of a report's provenance. `level` appears once
+ * per TailoredBench-family method as `"level (<method>)"`. Methods without options add nothing; a
+ * name not built in is refused with `E_USAGE`.
  */
 export function methodOptions(methods: readonly string[], config: MethodConfig = {}): Record<string, OptionValue> {
   const out: Record<string, OptionValue> = {};
@@ -254,17 +278,10 @@ export function methodOptions(methods: readonly string[], config: MethodConfig =
     if (!isBuiltInMethod(m)) {
       throw new TbError("E_USAGE", `methods: unknown method "${m}" (known: ${methodNames().join(", ")})`);
     }
-    const defaults = METHOD_DEFAULTS[m] ?? {};
-    const fields = Object.keys(defaults);
-    if (m === "tailored") fields.push("level");
-    if (m === "gp-irt") fields.push("irtDim");
-    for (const f of fields) {
+    const defaults: Record<string, OptionValue> = { ...(METHOD_DEFAULTS[m] ?? {}), ...(DEFAULT_RULES[m] ?? {}) };
+    for (const [f, d] of Object.entries(defaults)) {
       const v = given[f];
-      const value: OptionValue =
-        v !== undefined
-          ? (v as OptionValue)
-          : (defaults[f] ?? (f === "level" ? "none (no interval)" : "chosen by validation"));
-      out[PER_METHOD_FIELDS.has(f) ? `${f} (${m})` : f] = value;
+      out[PER_METHOD_FIELDS.has(f) ? `${f} (${m})` : f] = v !== undefined ? (v as OptionValue) : d;
     }
   }
   return out;

@@ -115,7 +115,8 @@ export interface EvaluationEstimate {
   secondLook?: boolean;
   /**
    * Its G-set score is above (below) every source's; or, tailored-plus within, its score on its
-   * coreset is at the top (bottom) of the sources' there and the interval reaches 1 (0).
+   * coreset is at the top (bottom) of the sources' there, and that end of the interval is widened to
+   * what its answers and the sources' shift on the coreset allow (docs/TAILORED-PLUS.md, step 3).
    */
   outOfRange: OutOfRange;
   /** Example ids asked, in the order asked (G-set first). */

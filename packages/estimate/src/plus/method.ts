@@ -131,7 +131,9 @@ export function plusBeyond(
  *   conformal bound of the sources' `accuracy − coreset score` on the same examples
  *   ({@link coresetGapBound}: the coreset was chosen to separate the sources near the target, not
  *   drawn, so a score on it is off the accuracy by a shift the sources show there). It reaches 1
- *   (0) only when every answer is right (wrong) or the sources' shift carries it there. Measured in
+ *   (0) only when every answer is right (wrong), or the conformal end or the sources' shift
+ *   carries it there — or, for want of data, when there are too few sources to bound the shift
+ *   at the level (fewer than `level/(1 − level)`: 9 at 90 %). Measured in
  *   docs/RESULTS.md, "Boundary-aware intervals": the Wilson bound alone undercovered (GSM8K
  *   interpolation N = 40: 81.6 % at 90 %); with the shift coverage equals the rule's in 23 of 24 cells.
  */

@@ -7,7 +7,15 @@ import { tailoredBench, tailoredPlus } from "../evaluation/methods.js";
 import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
-import { afterSecondLook, gsetScores, plausibleEnds, plusMode, plusWithin, secondLookSize } from "./method.js";
+import {
+  afterSecondLook,
+  coresetGapBound,
+  gsetScores,
+  plausibleEnds,
+  plusMode,
+  plusWithin,
+  secondLookSize,
+} from "./method.js";
 
 /** A seeded 0/1 matrix with a spread of model abilities and example difficulties. */
 function population(models: number, examples: number, seed: number): Float64Array {
@@ -264,6 +272,57 @@ describe("plusWithin's interval", () => {
     const scores = Array.from(gsetScores(sources, nset));
     expect(scores.filter((v) => v === 1).length).toBeLessThan(S / 5);
     expect(scores.filter((v) => v === 0).length).toBeLessThan(S / 5);
+  });
+});
+
+describe("coresetGapBound", () => {
+  test("the k-th smallest gap accuracy − coreset score, one-sided at the level (hand-computed)", () => {
+    // gaps (acc − score): .1, −.1, 0, .2, .05 → sorted −.1, 0, .05, .1, .2; S = 5
+    const acc = Float64Array.from([0.5, 0.6, 0.7, 0.8, 0.55]);
+    const sc = Float64Array.from([0.4, 0.7, 0.7, 0.6, 0.5]);
+    // above at .6: ⌈6 · .6⌉ = 4th smallest = .1; below at .6: ⌊6 · .4⌋ = 2nd smallest = 0
+    expect(coresetGapBound(acc, sc, 0.6, "above")).toBeCloseTo(0.1, 15);
+    expect(coresetGapBound(acc, sc, 0.6, "below")).toBeCloseTo(0, 15);
+    // above at .8: ⌈4.8⌉ = 5th = .2; below at .8: ⌊1.2⌋ = 1st = −.1
+    expect(coresetGapBound(acc, sc, 0.8, "above")).toBeCloseTo(0.2, 15);
+    expect(coresetGapBound(acc, sc, 0.8, "below")).toBeCloseTo(-0.1, 15);
+    // too few sources for the level (⌈6 · .9⌉ = 6 > 5; ⌊.6⌋ = 0): no bound, ±1
+    expect(coresetGapBound(acc, sc, 0.9, "above")).toBe(1);
+    expect(coresetGapBound(acc, sc, 0.9, "below")).toBe(-1);
+  });
+  test("plusWithin: where the sources' shift is the widest candidate, it sets the flagged end (< 1)", () => {
+    // 40 sources on 20 examples; the coreset (examples 0–9) is harder for every source than the
+    // rest: source s answers ⌊s/8⌋ of the coreset and 4 + (s mod 3) of the other ten, so its
+    // accuracy exceeds its coreset score by (4 + s mod 3 − ⌊s/8⌋)/20 — the shift a target shares
+    const S = 40;
+    const n = 20;
+    const data = new Float64Array(S * n);
+    for (let s = 0; s < S; s++) {
+      for (let x = 0; x < 10; x++) data[s * n + x] = x < Math.floor(s / 8) ? 1 : 0;
+      for (let x = 10; x < 20; x++) data[s * n + x] = x - 10 < 4 + (s % 3) ? 1 : 0;
+    }
+    const sources = matrix(data, S, n);
+    const acc = sources.trueScores();
+    const nset = Int32Array.from({ length: 10 }, (_, x) => x);
+    const labels = Int32Array.from({ length: n }, (_, x) => (x < 10 ? x : 9));
+    const natives = Int32Array.from([0, 1, 2]);
+    const y = Float64Array.from([1, 1, 1, 1, 1, 1, 1, 0, 0, 0]); // 7 of 10; the best source has 4
+    const w = plusWithin(sources, acc, natives, nset, labels, y, 0.8);
+    expect(w.outOfRange).toBe("above");
+    // by hand: the shift bound is the ⌈41 · .8⌉ = 33rd smallest of (4 + s mod 3 − ⌊s/8⌋)/20
+    const gaps = Array.from({ length: S }, (_, s) => (4 + (s % 3) - Math.floor(s / 8)) / 20).sort((a, b) => a - b);
+    const shifted = 0.7 + (gaps[32] as number);
+    // Wilson 80 % upper bound of 7/10 by the textbook formula, z = scipy.stats.norm.ppf(0.9)
+    const z = 1.2815515655446004;
+    const wHi = (0.7 + (z * z) / 20 + z * Math.sqrt(0.021 + (z * z) / 400)) / (1 + (z * z) / 10);
+    // the conformal end: learned estimate + the ⌈38 · .8⌉ = 31st smallest |LOO error| of the 37 non-natives
+    const le = learnedEstimate(sources, acc, natives, nset, labels, y, [0.1, 1, 10]);
+    const outside = Array.from(le.errors.subarray(3), Math.abs).sort((a, b) => a - b);
+    const modelHi = le.accuracy + (outside[30] as number);
+    expect(shifted).toBeGreaterThan(wHi); // not vacuous: the shift is wider than Wilson here
+    expect(shifted).toBeLessThan(1);
+    expect(w.interval[1]).toBeCloseTo(Math.min(1, Math.max(modelHi, wHi, shifted)), 12);
+    expect(w.interval[1]).toBeLessThan(1);
   });
 });
 
