@@ -16,6 +16,7 @@ import {
   type Evaluation,
   type EvaluationEstimate,
   type EvaluationOptions,
+  reasonLabel,
   restoreEvaluation,
 } from "@tb/estimate";
 import {
@@ -231,6 +232,8 @@ export interface RoundRow {
   round: number;
   /** Why it was asked (the evaluation's reason: gset, look, nset, strata, precision, …). */
   reason: string;
+  /** The reason in a few words (the library's `reasonLabel`). */
+  label: string;
   /** Distinct examples asked so far, this round included. */
   asked: number;
   /**
@@ -359,7 +362,7 @@ export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & { ev
 /** The row of the round just answered: what the evaluation says about it (its saved state, its estimate). */
 function rowOf(ev: Evaluation, reason: string): RoundRow {
   const t = ev.toJSON().targets[0] as Saved["targets"][number];
-  const row: RoundRow = { round: t.rounds ?? 0, reason, asked: t.asked.length };
+  const row: RoundRow = { round: t.rounds ?? 0, reason, label: reasonLabel(reason), asked: t.asked.length };
   if (ev.done) {
     const iv = ev.estimate(0).interval;
     row.interval = iv;

@@ -58,19 +58,6 @@ export function planWording(p: {
   }
 }
 
-/** A round's reason (the evaluation's word for it) in the page's words; an unknown one as it is. */
-export function reasonWording(reason: string): string {
-  const words: Record<string, string> = {
-    gset: "the G-set",
-    look: "a second look",
-    nset: "the rest of its N-set",
-    strata: "a stratified sample",
-    "look-strata": "a stratified sample",
-    precision: "more precision",
-  };
-  return words[reason] ?? reason;
-}
-
 /** "How it works" of each step of the Compare view (HTML, static text). */
 export const COMPARE_HOW = {
   intro: `<p>“Is model A better than model B?” is a question about a <b>difference</b>, answered best by running both models on the <b>same</b> examples:

@@ -14,7 +14,7 @@ import { buildInfo } from "./build-info.js";
 import type { CompareSettings } from "./compare.js";
 import type { EstimateResult, EvaluateSettings, RoundRow } from "./evaluate.js";
 import { type CompareExample, type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
-import { COMPARE_HOW, HOW_IT_WORKS, planWording, reasonWording } from "./explain.js";
+import { COMPARE_HOW, HOW_IT_WORKS, planWording } from "./explain.js";
 import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
@@ -623,7 +623,7 @@ function roundsTable(rounds: readonly RoundRow[], level: number): string {
   const head = `<tr><th scope="col">round</th><th scope="col">asked for</th><th scope="col">examples asked so far</th><th scope="col">${Math.round(level * 100)} % interval</th><th scope="col">half-width</th></tr>`;
   const rows = rounds.map(
     (r) =>
-      `<tr data-round="${r.round}"><td>${r.round}</td><td>${esc(reasonWording(r.reason))}</td><td>${r.asked}</td><td>${r.interval ? `${pct(r.interval[0])} – ${pct(r.interval[1])}` : "—"}</td><td>${halfWidthText(r.halfWidth)}</td></tr>`,
+      `<tr data-round="${r.round}"><td>${r.round}</td><td>${esc(r.label)}</td><td>${r.asked}</td><td>${r.interval ? `${pct(r.interval[0])} – ${pct(r.interval[1])}` : "—"}</td><td>${halfWidthText(r.halfWidth)}</td></tr>`,
   );
   return wrapTable(`<table class="rounds"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`);
 }

@@ -50,6 +50,7 @@ export {
   type Rank,
   type RestoreOptions,
   rankAmongSources,
+  reasonLabel,
   restoreEvaluation,
   type SavedEvaluation,
   type SavedTarget,

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import * as root from "../index.js";
 import * as internals from "../internals.js";
 import { tailoredBench, tailoredPlus } from "./methods.js";
-import { createEvaluation, type Evaluation, rankAmongSources, restoreEvaluation } from "./session.js";
+import { createEvaluation, type Evaluation, rankAmongSources, reasonLabel, restoreEvaluation } from "./session.js";
 
 /** A seeded 0/1 population: abilities spread from −2 to +2, plus two models far above them all. */
 function population(models: number, examples: number, seed: number) {
@@ -146,6 +146,35 @@ describe("createEvaluation", () => {
     expect(() => restoreEvaluation(SOURCES, { ...saved, targets: [{ ...t0, pending: ["nope"] }] })).toThrow(
       /targets\[0\]\.pending\[0\] "nope" is not an example id/,
     );
+  });
+});
+
+describe("reasonLabel", () => {
+  test("every reason the held-out models are asked for has a label of its own and a sentence", () => {
+    const seen = new Set<string>();
+    for (const m of HELD) {
+      for (const options of [{ budget: 30 }, { budget: 30, precision: 0.04, maxBudget: 200 }]) {
+        let ev = createEvaluation(SOURCES, { ...options, seed: m });
+        while (!ev.done) {
+          for (const step of ev.next()) {
+            seen.add(step.reason);
+            expect(step.why.length).toBeGreaterThan(20);
+            ev.answer(
+              step.target,
+              Array.from(step.examples, (j) => rowOf(m)[j] as number),
+            );
+          }
+          ev = restoreEvaluation(SOURCES, JSON.parse(JSON.stringify(ev.toJSON())));
+        }
+      }
+    }
+    // the fixture reaches the G-set, a second look, both designs and precision rounds
+    expect([...seen].sort()).toEqual(expect.arrayContaining(["gset", "look", "precision"]));
+    for (const r of seen) {
+      expect(reasonLabel(r)).not.toBe(r);
+      expect(reasonLabel(r).length).toBeGreaterThan(3);
+    }
+    expect(reasonLabel("something new")).toBe("something new");
   });
 });
 

@@ -188,6 +188,25 @@ const WHY: Record<string, string> = {
     "a difficulty-stratified random sample around the examples answered: its second look put it at the top of the sources",
 };
 
+/** Short names of the reasons, for a table of rounds ({@link reasonLabel}). */
+const LABEL: Record<string, string> = {
+  gset: "the G-set",
+  look: "a second look",
+  nset: "the rest of its N-set",
+  strata: "a stratified sample",
+  "look-strata": "a stratified sample",
+  precision: "more precision",
+};
+
+/**
+ * A few words for a step's `reason` (`gset`, `look`, `nset`, `strata`, `look-strata`,
+ * `precision`), for a table of rounds; `why` on the step says it in a sentence. An unknown reason
+ * comes back as it is.
+ */
+export function reasonLabel(reason: string): string {
+  return LABEL[reason] ?? reason;
+}
+
 /**
  * A resumable evaluation of one target (or of a group evaluated jointly) by tailored-plus or
  * TailoredBench. Create it with {@link createEvaluation}, then repeat `next()` → run the model →
