@@ -86,3 +86,30 @@ export function cellsByMethod(reports: readonly Report[]): Map<string, Cell[]> {
   }
   return byMethod;
 }
+
+/** The lowest MAE of each budget's column among `cells`. */
+export function bestMae(cells: readonly Cell[], budgets: readonly number[]): Map<number, number> {
+  const best = new Map<number, number>();
+  for (const b of budgets) best.set(b, Math.min(...cells.filter((c) => c.budget === b).map((c) => c.mae.mean)));
+  return best;
+}
+
+/** One method's MAE columns (the lowest of a column, per `best`, in bold) and τ-b columns; "" where it has no cell. */
+export function maeTauColumns(
+  row: readonly Cell[],
+  budgets: readonly number[],
+  best: ReadonlyMap<number, number>,
+): { mae: string[]; tau: string[] } {
+  const at = (b: number) => row.find((c) => c.budget === b);
+  return {
+    mae: budgets.map((b) => {
+      const c = at(b);
+      if (!c) return "";
+      return c.mae.mean === best.get(b) ? `**${f4(c.mae)}**` : f4(c.mae);
+    }),
+    tau: budgets.map((b) => {
+      const c = at(b);
+      return c ? f3(c.kendallTau) : "";
+    }),
+  };
+}

@@ -8,12 +8,13 @@
  *   pnpm exec tsx --conditions=@tb/source research/two-settings/large-table.ts
  */
 import {
+  bestMae,
   byOrder,
   type Cell,
   cellsByMethod,
   f3,
-  f4,
   MATRICES,
+  maeTauColumns,
   ORDER,
   type Report,
   readGroups,
@@ -51,23 +52,21 @@ for (const s of SETTINGS) {
     console.log(
       `|---|${budgets.map(() => "--:").join("|")}|${budgets.map(() => "--:").join("|")}|${budgets.map(() => "--:").join("|")}|`,
     );
-    const best = new Map<number, number>();
-    for (const b of budgets) best.set(b, Math.min(...cells.filter((c) => c.budget === b).map((c) => c.mae.mean)));
+    // with one method there is no cell to compare with yet: no bold, no ratio
+    const best = methods.length < 2 ? new Map<number, number>() : bestMae(cells, budgets);
     for (const meth of methods) {
       const row = byMethod.get(meth) as Cell[];
       const at = (b: number) => row.find((c) => c.budget === b);
-      const mae = budgets.map((b) => {
+      for (const b of best.keys()) {
         const c = at(b);
-        if (!c) return "";
-        if (methods.length < 2) return f4(c.mae); // no cell to compare with yet
+        if (!c) continue;
         const r = c.mae.mean / (best.get(b) as number);
         const w = worst.get(meth) ?? { ratio: 0, where: "", cells: 0 };
         w.cells++;
         if (r > w.ratio) Object.assign(w, { ratio: r, where: `${m} ${s} N=${b}` });
         worst.set(meth, w);
-        return c.mae.mean === best.get(b) ? `**${f4(c.mae)}**` : f4(c.mae);
-      });
-      const tau = budgets.map((b) => (at(b) ? f3((at(b) as Cell).kendallTau) : ""));
+      }
+      const { mae, tau } = maeTauColumns(row, budgets, best);
       const pair = budgets.map((b) => {
         const p = at(b)?.pairOrder;
         return p ? f3(p.share) : "";

@@ -11,13 +11,13 @@ import { join } from "node:path";
 import type { CellSummary } from "@tb/experiment";
 import { budgetGridSpec, renderSvg } from "@tb/plot";
 import {
+  bestMae,
   byOrder,
   type Cell,
   cellsByMethod,
-  f3,
-  f4,
   MATRICES,
   type MeanSe,
+  maeTauColumns,
   ORDER,
   type Report,
   readGroups,
@@ -55,18 +55,10 @@ for (const s of SETTINGS) {
       `| method | ${budgets.map((b) => `MAE N=${b}`).join(" | ")} | ${budgets.map((b) => `τ-b N=${b}`).join(" | ")} |`,
     );
     console.log(`|---|${budgets.map(() => "--:").join("|")}|${budgets.map(() => "--:").join("|")}|`);
-    const best = new Map<number, number>();
-    for (const b of budgets) best.set(b, Math.min(...cells.filter((c) => c.budget === b).map((c) => c.mae.mean)));
+    const best = bestMae(cells, budgets);
     for (const meth of methods) {
-      const row = byMethod.get(meth) as Cell[];
-      const at = (b: number) => row.find((c) => c.budget === b);
-      const maeCols = budgets.map((b) => {
-        const c = at(b);
-        if (!c) return "";
-        return c.mae.mean === best.get(b) ? `**${f4(c.mae)}**` : f4(c.mae);
-      });
-      const tauCols = budgets.map((b) => (at(b) ? f3((at(b) as Cell).kendallTau) : ""));
-      console.log(`| ${meth} | ${maeCols.join(" | ")} | ${tauCols.join(" | ")} |`);
+      const { mae, tau } = maeTauColumns(byMethod.get(meth) as Cell[], budgets, best);
+      console.log(`| ${meth} | ${mae.join(" | ")} | ${tau.join(" | ")} |`);
     }
     const plus = byMethod.get("tailored-plus");
     const rnd = byMethod.get("random");
