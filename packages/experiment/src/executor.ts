@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { type CorrectnessKind, CorrectnessMatrix, TbError, Workspace } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
-import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
+import { runTrial, splitKey, type TrialRecord, type TrialTask } from "./protocol.js";
 import type { ProgressFn } from "./reproduce-core.js";
 import type { WorkerReply } from "./worker.js";
 
@@ -45,16 +45,6 @@ export function unshareMatrix(s: SharedMatrix): CorrectnessMatrix {
 }
 
 export type { ProgressFn } from "./reproduce-core.js";
-
-/**
- * What decides a task's split (protocol.ts `splitFor`): tasks with the same key have the same
- * sources. Meta and extrapolation splits are the same in every trial.
- */
-function splitKey(t: TrialTask): string {
-  if (t.split === "meta") return "meta";
-  if (t.split === "extrapolation") return `extrapolation:${t.sourceFraction}:${t.targetFraction}`;
-  return `${t.split}:${t.seed}:${t.trial}:${t.targetFraction}`;
-}
 
 /** Task indices grouped by {@link splitKey}, groups in order of first appearance, tasks in order within. */
 function groupBySplit(tasks: readonly TrialTask[]): number[][] {

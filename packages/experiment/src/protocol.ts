@@ -86,6 +86,17 @@ export interface TrialRecord {
   diagnostics?: Record<string, unknown>;
 }
 
+/**
+ * What decides a task's split in {@link splitFor}: tasks with the same key have the same sources
+ * (meta and extrapolation splits are the same in every trial). Kept beside `splitFor` so that the
+ * two change together; the executor groups tasks by it.
+ */
+export function splitKey(t: TrialTask): string {
+  if (t.split === "meta") return "meta";
+  if (t.split === "extrapolation") return `extrapolation:${t.sourceFraction}:${t.targetFraction}`;
+  return `${t.split}:${t.seed}:${t.trial}:${t.targetFraction}`;
+}
+
 function splitFor(matrix: CorrectnessMatrix, task: TrialTask): Split {
   if (task.split === "meta") {
     if (!task.metaSplit) throw new TbError("E_USAGE", "split 'meta' requested but the data has no split in meta.json");
