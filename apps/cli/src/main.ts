@@ -65,8 +65,10 @@ Reproduce options:
   --second-look S      tailored-plus: share of the budget after the G-set spent on its second look
                        (default 0.3; 0 = the G-set alone decides)
   --plus-mode M        tailored-plus: auto | within | beyond (default auto; the others force one mode)
-  --coordinated        tailored-plus: coordinated draws — targets share the random draws their
-                       strata allow (better ranks among targets; docs/TAILORED-PLUS.md, "Ranks")
+  --independent-draws  tailored-plus: each target draws its own random examples after a second
+                       look, instead of the default coordinated draws (targets share the draws
+                       their strata allow, which keeps their order; docs/TAILORED-PLUS.md, "Ranks")
+  --coordinated        tailored-plus: the default coordinated draws, stated explicitly
   --random-mode M      shared | perTarget (default shared)
   --anchor-algorithm A fasterpam | pam (Anchor Points; default fasterpam)
   --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
@@ -123,6 +125,7 @@ const REPRODUCE_OPTIONS = {
   "second-look": { type: "string" },
   "plus-mode": { type: "string" },
   coordinated: { type: "boolean" },
+  "independent-draws": { type: "boolean" },
   "random-mode": { type: "string" },
   "anchor-algorithm": { type: "string" },
   "irt-anchor-space": { type: "string" },
@@ -204,7 +207,11 @@ function methodConfig(v: Values): MethodConfig {
   }
   const pm = oneOf("plus-mode", v["plus-mode"], ["auto", "within", "beyond"] as const);
   if (pm) c.plusMode = pm;
+  if (v.coordinated && v["independent-draws"]) {
+    throw usageError("--coordinated and --independent-draws exclude each other (coordinated draws are the default)");
+  }
   if (v.coordinated) c.coordinated = true;
+  if (v["independent-draws"]) c.coordinated = false;
   const rm = oneOf("random-mode", v["random-mode"], ["shared", "perTarget"] as const);
   if (rm) c.randomMode = rm;
   const aa = oneOf("anchor-algorithm", v["anchor-algorithm"], ["fasterpam", "pam"] as const);

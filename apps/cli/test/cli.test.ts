@@ -52,7 +52,7 @@ describe("tb reproduce: determinism across worker counts (docs/METHOD.md §10)",
 });
 
 describe("tb reproduce: tailored-plus's options reach the method", () => {
-  test("--coordinated, --second-look, --plus-mode are recorded in the JSON's config and change the numbers", () => {
+  test("--independent-draws, --second-look, --plus-mode are recorded in the JSON's config and change the numbers", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));
     const common = ["demo", "--methods", "tailored-plus", "--budgets", "30", "--trials", "2", "--workers", "1"];
     const run = (name: string, extra: string[]) => {
@@ -65,6 +65,12 @@ describe("tb reproduce: tailored-plus's options reach the method", () => {
     expect(forced.config).toMatchObject({ plusMode: "beyond", secondLook: 0, coordinated: true });
     expect(base.config.coordinated).toBeUndefined();
     expect(forced.results[0].mae).not.toEqual(base.results[0].mae);
+    const independent = run("independent.json", ["--independent-draws"]);
+    expect(independent.config).toMatchObject({ coordinated: false });
+    expect(independent.results[0].mae).not.toEqual(base.results[0].mae);
+    const both = tb([...common, "--coordinated", "--independent-draws"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--coordinated and --independent-draws exclude each other/);
     const bad = tb([...common, "--second-look", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--second-look must be a share in \[0, 1\)/);

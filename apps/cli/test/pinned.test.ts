@@ -46,6 +46,15 @@
  * three extrapolation trials' mean interval width (tailored-plus N = 20/30, trials 1–2, by .002–
  * .003); every estimate, τ-b, MAE and coverage is unchanged.
  *
+ * A second deliberate change (issue 20, 2026-12-06): coordinated draws became tailored-plus's
+ * default. A target that goes beyond after its second look now takes the members of each stratum
+ * with the smallest permanent random numbers (stream `prn`, shared by the run's targets) instead
+ * of a draw from its own stream `look-strata`/target. Changed: tailored-plus's cells and trials in
+ * both splits (only trials with such a target) and the "beyond" case (gsm8k-tgt-00: draws 16–29,
+ * estimate 0.67136 → 0.68479, truth in both intervals); every TailoredBench and Random number and
+ * the within cases are unchanged, bit for bit (`--independent-draws` / `coordinated: false` gives
+ * the old numbers).
+ *
  * Run time (`pnpm vitest run --project @tb/cli pinned`, measured on this busy shared 2-core
  * machine): 37 s and 58 s in two runs (about 27–30 s of CPU); nearly all of it is the 108
  * reproduce trials and the 18 trials run again for their estimates.

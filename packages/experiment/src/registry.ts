@@ -21,7 +21,7 @@ import {
   tailoredBench,
   tailoredPlus,
 } from "@tb/estimate";
-import { DEFAULT_CACHE_BYTES, DEFAULT_RANGE_QUANTILE } from "@tb/estimate/internals";
+import { DEFAULT_CACHE_BYTES, DEFAULT_RANGE_QUANTILE, DEFAULT_RESIDUAL_ALPHA } from "@tb/estimate/internals";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -70,8 +70,10 @@ export interface MethodConfig {
   /** tailored-plus: share of the budget after the G-set spent on its second look (default 0.3; 0 = off). */
   secondLook?: number;
   plusMode?: "auto" | "within" | "beyond";
-  /** tailored-plus: coordinated draws after a second look (permanent random numbers). */
+  /** tailored-plus: coordinated draws after a second look (permanent random numbers); default true. */
   coordinated?: boolean;
+  /** tailored-plus: ridge penalty of the beyond mode's residual model (default 10). */
+  residualAlpha?: number;
   /** random-search-learn: number of random subsets searched; default 10,000. */
   search?: number;
 }
@@ -104,6 +106,7 @@ function plusFromConfig(c: MethodConfig, stop?: StoppingOptions): EvaluationMeth
   if (c.secondLook !== undefined) o.secondLook = c.secondLook;
   if (c.plusMode !== undefined) o.mode = c.plusMode;
   if (c.coordinated !== undefined) o.coordinated = c.coordinated;
+  if (c.residualAlpha !== undefined) o.residualAlpha = c.residualAlpha;
   return tailoredPlus(o);
 }
 
@@ -242,7 +245,8 @@ export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, Op
     rangeQuantile: DEFAULT_RANGE_QUANTILE,
     secondLook: EVALUATION_DEFAULTS.secondLook,
     plusMode: "auto",
-    coordinated: false,
+    coordinated: true,
+    residualAlpha: DEFAULT_RESIDUAL_ALPHA,
   },
   random: { randomMode: "shared" },
   "anchor-points": { anchorAlgorithm: "fasterpam" },

@@ -630,7 +630,7 @@ export class TailoredRun implements EvaluationRun {
       tailored: this.base(),
       distances: this.distances(nat),
       difficulty: this.difficulty,
-      ...(this.options.coordinated === true ? { priority: this.priority() } : {}),
+      ...(this.options.coordinated !== false ? { priority: this.priority() } : {}),
     });
     if (next.mode === "beyond") {
       s.mode = "beyond";

@@ -269,7 +269,10 @@ export interface TailoredPlusOptions
    * Coordinate the random draws of the targets' designs after a second look: one permanent random
    * number per example (stream `prn`) shared by the targets of a run, so that targets draw the
    * same examples wherever their strata allow ({@link stratifiedDesign}). Each target's design
-   * is still a stratified simple random sample. Default false.
+   * is still a stratified simple random sample, so its estimate has the distribution it has with
+   * independent draws; the targets' order among themselves holds better (docs/TAILORED-PLUS.md,
+   * "Ranks"). Default true; false draws each target's examples from its own stream
+   * (`look-strata`/target).
    */
   coordinated?: boolean;
   /** Nominal coverage of the per-target intervals; default 0.9. */
