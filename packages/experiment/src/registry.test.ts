@@ -26,7 +26,13 @@ const run = (method: string, config: MethodConfig) => trialEstimates(matrix, tas
 /** Values other than the default, one option at a time: each must change the numbers (the option is read). */
 const OTHER: Record<string, Partial<MethodConfig>[]> = {
   tailored: [{ estimator: "medoid" }, { gset: 8 }],
-  "tailored-plus": [{ secondLook: 0 }, { plusMode: "beyond" }, { coordinated: false }, { residualAlpha: 100 }, { level: 0.8 }],
+  "tailored-plus": [
+    { secondLook: 0 },
+    { plusMode: "beyond" },
+    { coordinated: false },
+    { residualAlpha: 100 },
+    { level: 0.8 },
+  ],
   random: [{ randomMode: "perTarget" }],
   "anchor-points": [{ anchorAlgorithm: "pam" }],
   "random-search-learn": [{ search: 50 }],

@@ -194,6 +194,7 @@ export class TailoredRun implements EvaluationRun {
   private acc: Float64Array | undefined;
   private difficulty: Float64Array | undefined;
   private prn: Float64Array | undefined;
+  private precisionPrn: Float64Array | undefined;
   private fallbacks = 0;
   private readonly nBars: number[] = [];
   /** Per target, the order in which its precision stage draws (recomputed from the stream). */
@@ -445,6 +446,15 @@ export class TailoredRun implements EvaluationRun {
       this.prn = Float64Array.from({ length: this.sources.cols }, () => r.nextFloat());
     }
     return this.prn;
+  }
+
+  /** The precision stage's permanent random numbers (stream `prn-precision`), one per example, shared by the run's targets. */
+  private precisionPriority(): Float64Array {
+    if (this.precisionPrn === undefined) {
+      const r = this.rng.child("prn-precision");
+      this.precisionPrn = Float64Array.from({ length: this.sources.cols }, () => r.nextFloat());
+    }
+    return this.precisionPrn;
   }
 
   private trueScores(): Float64Array {
@@ -749,7 +759,12 @@ export class TailoredRun implements EvaluationRun {
    * uniformly random permutation (stream `rng.child("precision", index, h)`), its i-th example
    * keyed `(i + ½)/|h|`; all of them by key (ties: lower stratum first). Any prefix is a stratified
    * sample with each stratum's share within one draw of proportional, and a simple random sample
-   * inside each stratum; the prefixes are nested, so the rounds only add draws.
+   * inside each stratum; the prefixes are nested, so the rounds only add draws. With coordinated
+   * draws (the default) the permutation of stratum h is its members ordered by one permanent
+   * random number per example (stream `prn-precision`, shared by the run's targets and drawn apart
+   * from the base design's `prn`, so the pool that is left does not depend on it): still a uniformly
+   * random permutation of each target's pool, but targets draw the same examples wherever their
+   * pools overlap, so their estimates differ by their answers rather than by their draws.
    */
   private orderOf(s: Slot): Int32Array {
     let order = this.drawOrder.get(s.index);
@@ -760,7 +775,11 @@ export class TailoredRun implements EvaluationRun {
     const keyed: { x: number; key: number; h: number }[] = [];
     for (let h = 0; h < st.strata; h++) {
       const pool = st.members[h] as Int32Array;
-      const perm = this.rng.child("precision", s.index, h).sample(pool, pool.length);
+      const prn = this.options.coordinated !== false ? this.precisionPriority() : undefined;
+      const perm =
+        prn === undefined
+          ? this.rng.child("precision", s.index, h).sample(pool, pool.length)
+          : Array.from(pool).sort((a, b) => (prn[a] as number) - (prn[b] as number) || a - b);
       perm.forEach((x, i) => {
         keyed.push({ x, key: (i + 0.5) / pool.length, h });
       });

@@ -61,6 +61,15 @@ export interface EvaluationOptions
   /** With `precision`: the most distinct examples a target is asked, in all (≥ budget, ≤ the examples). */
   maxBudget?: number;
   /**
+   * tailored-plus: coordinated draws (default true). The random draws after a second look and in
+   * the precision rounds take, inside each stratum, the examples with the smallest of one
+   * permanent random number per example, shared by the evaluation's targets: each target's draws
+   * are still a stratified simple random sample, but targets evaluated together share every draw
+   * their strata allow, so their order holds better. `false` draws each target's examples from its
+   * own stream (the numbers of earlier releases).
+   */
+  coordinated?: boolean;
+  /**
    * Names of the targets evaluated together (default one, `"target"`). Several targets share the
    * G-set and, with `pooling: "joint"`, their native selection (the reference protocol).
    */
@@ -572,6 +581,15 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   }
   if (o.precision !== undefined) out.precision = o.precision;
   if (o.maxBudget !== undefined) out.maxBudget = o.maxBudget;
+  if (o.coordinated !== undefined) {
+    if (method !== "tailored-plus") {
+      throw new TbError("E_USAGE", `${where}: coordinated applies to method "tailored-plus" only`);
+    }
+    if (typeof o.coordinated !== "boolean") {
+      throw new TbError("E_USAGE", `${where}: coordinated must be true or false, got ${String(o.coordinated)}`);
+    }
+    out.coordinated = o.coordinated;
+  }
   if (method === "tailored-plus") checkPlusOptions(out, where);
   else checkTailoredOptions(out, where);
   return out;
@@ -599,6 +617,7 @@ export const ONE_TARGET_OPTIONS: ReadonlySet<string> = new Set([
   "secondLook",
   "precision",
   "maxBudget",
+  "coordinated",
   "examples",
   ...PASSED_ON,
 ]);
