@@ -8,6 +8,7 @@ import { isTbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { type TrialTask, trialEstimates } from "./protocol.js";
 import { METHOD_DEFAULTS, type MethodConfig, methodOptions } from "./registry.js";
+import { reproduce } from "./reproduce.js";
 import { syntheticPopulation } from "./synthetic.js";
 
 const matrix = syntheticPopulation({ models: 48, examples: 120, seed: 7 });
@@ -74,5 +75,20 @@ describe("methodOptions", () => {
       return;
     }
     throw new Error("expected a TbError");
+  });
+
+  test("reproduce refuses a config field no built-in method reads, naming it", async () => {
+    const m = syntheticPopulation({ models: 30, examples: 80, seed: 2 });
+    const run = (config: object) =>
+      reproduce(m, {
+        methods: ["random"],
+        budgets: [10],
+        trials: 1,
+        seed: 0,
+        split: "random",
+        config: config as MethodConfig,
+      });
+    await expect(run({ residualAlfa: 100 })).rejects.toThrow(/^config: unknown option "residualAlfa" \(known: gset, /);
+    await expect(run({ residualAlpha: 100 })).resolves.toBeDefined();
   });
 });

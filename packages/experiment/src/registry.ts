@@ -78,6 +78,51 @@ export interface MethodConfig {
   search?: number;
 }
 
+/** Every field of {@link MethodConfig} (the compiler checks the list is complete). */
+const CONFIG_FIELDS: Readonly<Record<keyof MethodConfig, true>> = {
+  gset: true,
+  distance: true,
+  estimator: true,
+  clip: true,
+  thresholdCompare: true,
+  strictNatives: true,
+  targetPooling: true,
+  standardize: true,
+  nativeCount: true,
+  nativeOffset: true,
+  claraSelect: true,
+  nsetAlgorithm: true,
+  nsetSampleSize: true,
+  nsetSubRuns: true,
+  cacheMiB: true,
+  randomMode: true,
+  anchorAlgorithm: true,
+  irtAnchorSpace: true,
+  irtDim: true,
+  irtFit: true,
+  irtEstimator: true,
+  level: true,
+  rangeQuantile: true,
+  secondLook: true,
+  plusMode: true,
+  coordinated: true,
+  residualAlpha: true,
+  search: true,
+};
+
+/**
+ * Refuse a `config` field that no built-in method reads (a typo would otherwise be ignored).
+ * Skipped when a method comes from a user's module, which may read fields of its own.
+ */
+export function checkConfigFields(config: object, builtInOnly: boolean): void {
+  if (!builtInOnly) return;
+  for (const k of Object.keys(config)) {
+    if (!Object.hasOwn(CONFIG_FIELDS, k)) {
+      throw new TbError("E_USAGE", `config: unknown option "${k}" (known: ${Object.keys(CONFIG_FIELDS).join(", ")})`);
+    }
+  }
+}
+
 type Factory = (config: MethodConfig) => EvaluationMethod;
 
 /** Precision on demand (docs/DESIGN.md §3.3): the half-width to reach and the most examples a target may be asked. */

@@ -4,6 +4,7 @@ import type { MethodModule, ResolvedMethodModule } from "./custom.js";
 import { isPairedMethod } from "./paired.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import {
+  checkConfigFields,
   createMethod,
   isBuiltInMethod,
   type MethodConfig,
@@ -187,6 +188,10 @@ export async function reproduceWith(
       methods.push({ name, module });
     }
   }
+  checkConfigFields(
+    config,
+    methods.every((m) => m.module === undefined && (isBuiltInMethod(m.name) || isPairedMethod(m.name))),
+  );
   const names = methods.map((m) => m.name);
   for (let i = 0; i < names.length; i++) {
     if (names.indexOf(names[i] as string) !== i) {
