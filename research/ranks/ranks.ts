@@ -1,12 +1,14 @@
 /**
  * Why does tailored-plus order the targets worse than Random in extrapolation (issue 20)? Kendall
  * τ-b and pair order (pairs ≥ 5 pp apart) of tailored-plus and of variants that isolate one cause
- * each — the second look off, every target forced within or beyond (one estimator for all), and
- * Random with independent samples per target instead of one shared sample — on every shared
+ * each — independent draws per target instead of the default coordinated ones, the second look
+ * off, every target forced within or beyond (one estimator for all), and Random with independent
+ * samples per target instead of one shared sample — on every shared
  * matrix, both BenchPred settings, N = 20/30/40, 10 trials, seed 0.
  *
  *   pnpm exec tsx --conditions=@tb/source research/ranks/ranks.ts [--trials 10] [--data <dir>] [--budgets 20,30,40]
- *     [--split extrapolation,interpolation] [--variants 0,1,5] (indices into the list below)
+ *     [--split extrapolation,interpolation] [--variants 0,1,5] (indices into the list below; 7–9, the
+ *     N = 20 probes of research/README.md, are run only when named)
  */
 import { parseArgs } from "node:util";
 import { type MethodConfig, reproduce, type SplitKind } from "@tb/experiment";
@@ -28,14 +30,17 @@ const splits = (values.split ?? "extrapolation,interpolation").split(",") as Spl
 const only = values.variants?.split(",");
 const all: [string, string, MethodConfig][] = [
   ["tailored-plus", "tailored-plus", {}],
-  ["plus, coordinated draws", "tailored-plus", { coordinated: true }],
+  ["plus, independent draws", "tailored-plus", { coordinated: false }],
   ["plus, no second look", "tailored-plus", { secondLook: 0 }],
   ["plus, all within", "tailored-plus", { plusMode: "within" }],
   ["plus, all beyond", "tailored-plus", { plusMode: "beyond" }],
   ["random (shared sample)", "random", {}],
   ["random (per target)", "random", { randomMode: "perTarget" }],
+  ["plus, all beyond, flat residual model", "tailored-plus", { plusMode: "beyond", residualAlpha: 1e6 }],
+  ["plus, G-set 5", "tailored-plus", { gset: 5 }],
+  ["plus, G-set 7", "tailored-plus", { gset: 7 }],
 ];
-const variants = only === undefined ? all : all.filter((_, i) => only.includes(String(i)));
+const variants = only === undefined ? all.slice(0, 7) : all.filter((_, i) => only.includes(String(i)));
 console.log("| matrix | setting | N | variant | τ-b | pair order | MAE |");
 console.log("|---|---|--:|---|---|---|---|");
 for (const m of ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"]) {
