@@ -136,6 +136,34 @@ describe("precision on demand", () => {
     expect(b.sizes).toEqual(a.sizes);
   });
 
+  test("a save without `coordinated` (written before coordinated draws were the default) resumes with independent draws", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const rows = HELD.map(row);
+    const o = { budget: 30, seed: 2, targets, precision: 0.04, maxBudget: 200, coordinated: false } as const;
+    const a = drive(createEvaluation(SOURCES, o), rows).ev;
+    // the same run, saved in the old form (no `coordinated` key) after every round and restored
+    let cur = createEvaluation(SOURCES, o);
+    let rounds = 0;
+    while (!cur.done) {
+      for (const s of cur.next())
+        cur.answer(
+          s.target,
+          Array.from(s.examples, (j) => rows[s.target]?.[j] as number),
+        );
+      const saved = JSON.parse(JSON.stringify(cur.toJSON()));
+      expect(saved.options.coordinated).toBe(false);
+      delete saved.options.coordinated;
+      cur = restoreEvaluation(SOURCES, saved);
+      expect(++rounds).toBeLessThan(12);
+    }
+    expect(targets.map((_, t) => cur.estimate(t))).toEqual(targets.map((_, t) => a.estimate(t)));
+    const c = drive(createEvaluation(SOURCES, { ...o, coordinated: true }), rows).ev;
+    expect(c.estimate(0).asked).not.toEqual(a.estimate(0).asked);
+    expect(() =>
+      restoreEvaluation(SOURCES, { ...c.toJSON(), options: { ...c.toJSON().options, coordinated: "no" } }),
+    ).toThrow(/coordinated must be true or false, got no/);
+  });
+
   test("evaluate() takes precision and maxBudget and asks no more than maxBudget", async () => {
     const seen = new Set<string>();
     const r = await evaluate(

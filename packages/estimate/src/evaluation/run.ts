@@ -12,10 +12,12 @@
  *    - tailored-plus, top quartile on the G-set: a second look at `m` more medoids (`look`, t), or,
  *      without a second look, one stratified design shared by those targets (`strata`);
  * 3. tailored-plus after a second look: the rest of its tailored coreset (`nset`, t) or stratified
- *    draws around the examples answered (`look-strata`, t).
+ *    draws around the examples answered (coordinated by default: the run's permanent random
+ *    numbers `prn`; with `coordinated: false`, `look-strata`, t).
  * 4. tailored-plus with `precision` (docs/DESIGN.md §3.5, "Precision on demand"): while the
  *    interval's half-width is above `precision` and fewer than `maxBudget` examples were asked,
- *    difficulty-stratified random draws over the examples not yet asked (`precision`, t), the
+ *    difficulty-stratified random draws over the examples not yet asked (`prn-precision`, shared;
+ *    with `coordinated: false`, `precision`, t), the
  *    total doubling each round; every look at the Bonferroni level of the schedule's looks.
  */
 import {

@@ -458,7 +458,13 @@ export class Evaluation {
       method: this.method,
       budget: this.budget,
       rng: [...this.run.rng.keys],
-      options: { ...protocolOptions(O), level: this.level, gset: O.gset ?? EVALUATION_DEFAULTS.gset },
+      options: {
+        ...protocolOptions(O),
+        level: this.level,
+        gset: O.gset ?? EVALUATION_DEFAULTS.gset,
+        // always written for tailored-plus: a save without it comes from a release whose draws were independent
+        ...(this.method === "tailored-plus" ? { coordinated: O.coordinated !== false } : {}),
+      },
       source: sourceRef(this.sources),
       gset: this.gset,
       joint: st.groupDone,
@@ -849,6 +855,8 @@ export function restoreEvaluation(
   for (const [k, v] of Object.entries(o)) (ro as Record<string, unknown>)[k] = v;
   if (options.level !== undefined) ro.level = options.level;
   if (ro.level === undefined) ro.level = EVALUATION_DEFAULTS.level;
+  // saved before coordinated draws became the default (they wrote no `coordinated`): their draws were independent
+  if (s.method === "tailored-plus" && ro.coordinated === undefined) ro.coordinated = false;
   if (options.workspace !== undefined) ro.workspace = options.workspace;
   try {
     if (s.method === "tailored-plus") checkPlusOptions(ro, `${where}: options`);

@@ -209,7 +209,8 @@ export type AfterLook =
  * look's medoids) against the sources' scores on the same examples, by the upper-quartile rule of
  * {@link plusMode}, chooses either the rest of its tailored coreset (`within`: K-Medoids with
  * `fixed` held, stream `rng.child("nset", index)`) or stratified draws around `fixed` (`beyond`:
- * stream `rng.child("look-strata", index)`).
+ * by `priority`, the run's permanent random numbers, when given — coordinated draws — else stream
+ * `rng.child("look-strata", index)`).
  */
 export function afterSecondLook(
   sources: CorrectnessMatrix,
@@ -369,6 +370,9 @@ export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"
   }
   if (o.learnAlphas !== undefined && o.learnAlphas.length === 0) {
     throw new TbError("E_USAGE", `${where}: learnAlphas must not be empty`);
+  }
+  if (o.coordinated !== undefined && typeof o.coordinated !== "boolean") {
+    throw new TbError("E_USAGE", `${where}: coordinated must be true or false, got ${String(o.coordinated)}`);
   }
   const ra = o.residualAlpha ?? DEFAULT_RESIDUAL_ALPHA;
   if (!(ra > 0 && Number.isFinite(ra))) {
