@@ -158,7 +158,7 @@ export function runTailor(args: string[]): number {
     const file = planFile(ev, i, pf, mode);
     writeFileAtomic(dest, formatWorkflowJson(file));
     lines.push(
-      `target "${t.name}": ${describePlan(ev, i, budget)}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
+      `target "${t.name}": ${ev.describe(i)}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
     );
     lines.push(...planNotes(ev, i, mode));
     if (file.precision !== undefined) lines.push(precisionNote(file.precision));
@@ -183,26 +183,6 @@ export function runTailor(args: string[]): number {
 }
 
 /** One phrase on the plan of target `i`, for the command's output. */
-function describePlan(ev: Evaluation, i: number, budget: number): string {
-  const d = ev.design(i);
-  let what: string;
-  if (ev.method === "tailored") {
-    what = `${d.natives.length} native sources (d̄ = ${d.dBar.toFixed(3)}), N-set of ${budget} examples`;
-  } else if (d.mode === "look") {
-    what = `in the sources' top quartile on the G-set: a second look at ${d.pending.length} more examples of its tailored coreset decides its design`;
-  } else if (d.mode === "within") {
-    what = d.looked
-      ? `within the sources' range on the second look: the rest of its tailored coreset`
-      : `within the sources' range: ${d.natives.length} native sources, N-set of ${budget} medoids`;
-  } else {
-    what = d.looked
-      ? `at the top of the sources on the second look too: a stratified random sample (${d.strata} difficulty strata)`
-      : `in the sources' top quartile on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
-  }
-  if (d.mode !== "beyond" && d.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
-  return what;
-}
-
 /** Notes on target `i` worth a line: the G-set out of the sources' range. */
 function planNotes(ev: Evaluation, i: number, pooling: "single" | "joint"): string[] {
   const d = ev.design(i);

@@ -149,6 +149,38 @@ describe("createEvaluation", () => {
   });
 });
 
+describe("Evaluation.describe", () => {
+  test("names the design each target is on after the G-set: the mode agrees with design(), the faithful method its N-set", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 3, targets });
+    for (const s of ev.next())
+      ev.answer(
+        s.target,
+        Array.from(s.examples, (j) => rowOf(HELD[s.target] as number)[j] as number),
+      );
+    const phrases: Record<string, RegExp> = {
+      look: /^in the sources' top quartile on the G-set: a second look at \d+ more examples/,
+      within: /^within the sources' range: \d+ native sources, N-set of 30 medoids/,
+      beyond: /a stratified random sample \(\d difficulty strata\)/,
+    };
+    const modes = new Set<string>();
+    targets.forEach((name, t) => {
+      const mode = ev.design(t).mode as string;
+      modes.add(mode);
+      expect(ev.describe(t)).toMatch(phrases[mode] as RegExp);
+      expect(ev.describe(name)).toBe(ev.describe(t));
+    });
+    expect(modes.size).toBeGreaterThan(1);
+    const faithful = createEvaluation(SOURCES, { method: "tailored", budget: 30, seed: 3 });
+    for (const s of faithful.next())
+      faithful.answer(
+        0,
+        Array.from(s.examples, (j) => rowOf(5)[j] as number),
+      );
+    expect(faithful.describe()).toMatch(/^\d+ native sources \(d̄ = \d\.\d{3}\), N-set of 30 examples/);
+  });
+});
+
 describe("reasonLabel", () => {
   test("every reason the held-out models are asked for has a label of its own and a sentence", () => {
     const seen = new Set<string>();

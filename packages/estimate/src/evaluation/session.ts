@@ -208,6 +208,33 @@ const LABEL: Record<string, string> = {
 };
 
 /**
+ * One phrase on the design a target of `ev` is on — why these examples: TailoredBench's native
+ * sources and N-set, or tailored-plus's mode (a second look pending, within the sources' range,
+ * or a stratified random sample beyond it), with a relaxed native threshold noted. For a plan's
+ * line in the CLI and the web page; `why` on each step says the same of one round.
+ */
+function describeDesign(ev: Evaluation, target: number | string = 0): string {
+  const budget = ev.budget;
+  const d = ev.design(target);
+  let what: string;
+  if (ev.method === "tailored") {
+    what = `${d.natives.length} native sources (d̄ = ${d.dBar.toFixed(3)}), N-set of ${budget} examples`;
+  } else if (d.mode === "look") {
+    what = `in the sources' top quartile on the G-set: a second look at ${d.pending.length} more examples of its tailored coreset decides its design`;
+  } else if (d.mode === "within") {
+    what = d.looked
+      ? `within the sources' range on the second look: the rest of its tailored coreset`
+      : `within the sources' range: ${d.natives.length} native sources, N-set of ${budget} medoids`;
+  } else {
+    what = d.looked
+      ? `at the top of the sources on the second look too: a stratified random sample (${d.strata} difficulty strata)`
+      : `in the sources' top quartile on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
+  }
+  if (d.mode !== "beyond" && d.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
+  return what;
+}
+
+/**
  * A few words for a step's `reason` (`gset`, `look`, `nset`, `strata`, `look-strata`,
  * `precision`), for a table of rounds; `why` on the step says it in a sentence. An unknown reason
  * comes back as it is.
@@ -388,6 +415,16 @@ export class Evaluation {
       rounds: est.rounds,
       ...(est.reachedPrecision !== undefined ? { reachedPrecision: est.reachedPrecision } : {}),
     };
+  }
+
+  /**
+   * One phrase on the design target `target` is on — why these examples: TailoredBench's native
+   * sources and N-set, or tailored-plus's mode (a second look pending, within the sources' range,
+   * or a stratified random sample beyond it), with a relaxed native threshold noted. For a plan's
+   * line in the CLI; `why` on each step says the same of one round.
+   */
+  describe(target: number | string = 0): string {
+    return describeDesign(this, target);
   }
 
   /** Target `target`'s design so far, in ids (what the CLI writes in its plan files). */
