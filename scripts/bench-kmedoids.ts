@@ -12,7 +12,10 @@
  *    - C scalar / C simd: the clustering alone (initial assignment to convergence), as the C program
  *      reports it (CPU time of its process; wall kept in the JSON record);
  *    - core loop: the package's FasterPAM loop on the grid matrix (`fasterPamCore`, from the
- *      initial assignment to convergence, its buffers allocated inside the timing as C's are);
+ *      initial assignment to convergence, its buffers allocated inside the timing as C's are) with
+ *      its WebAssembly kernel (wasm/phi.wat), the matrix already in the kernel's memory as C's is in
+ *      its own (written there untimed, one kernel per matrix, read once before each run);
+ *    - TS loop: the same with the TypeScript loop (the reference and fallback), on the same matrix;
  *    - one call: `kmedoids(d, k, { method: "fasterpam" })` on the same grid matrix, everything
  *      included (checks, start, search, labels and cost).
  *    Before each timed run the matrix is read once, untimed, as the C program does with its copy.
@@ -35,6 +38,7 @@ import { loadDataset } from "@tb/io";
 import { assign, clara, claraSampling, kmedoids, quantizeDistances } from "@tb/kmedoids";
 // the package's internal loop (not exported): what the C program times
 import { fasterPamCore } from "../packages/kmedoids/src/fasterpam.js";
+import { type PhiKernel, phiKernel } from "../packages/kmedoids/src/phi-kernel.js";
 
 export interface KMedoidsBenchOptions {
   /** Repository root (the C yardstick is looked up at `../shared/bench/pamref` from it). */
@@ -61,7 +65,11 @@ export interface KMedoidsCellResult {
   cSimd?: number;
   cScalar?: number;
   core: number;
+  /** the core loop with the TypeScript pass instead of the wasm kernel */
+  coreTs: number;
   oneCall: number;
+  /** whether the core loop ran the wasm kernel (false: this runtime has none; core = TS loop) */
+  wasm: boolean;
   /** all runs, CPU seconds, and their wall seconds */
   runs: Record<string, number[]>;
   wall: Record<string, number[]>;
@@ -196,7 +204,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
   try {
     const { bin, note } = compileYardstick(opts.root, dir);
     const names = opts.only !== undefined && opts.only.length > 0 ? DATA.filter((d) => opts.only?.includes(d)) : DATA;
-    const mats = new Map<string, { d: Float64Array; n: number; file: string }>();
+    const mats = new Map<string, { d: Float64Array; n: number; file: string; kernel?: PhiKernel }>();
     for (const name of names) {
       process.stderr.write(`k-medoids: matrix ${name} …\n`);
       const { d, n } =
@@ -204,7 +212,11 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
       const size = n || Math.round(Math.sqrt(d.length));
       const file = join(dir, `${name}.bin`);
       if (bin !== undefined) writeFileSync(file, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-      mats.set(name, { d, n: size, file });
+      // the wasm kernel's memory holding the matrix, as the C program's holds its copy (made untimed,
+      // once per matrix; every k uses it)
+      const kernel = phiKernel(size);
+      kernel?.matrix.set(d);
+      mats.set(name, { d, n: size, file, ...(kernel !== undefined ? { kernel } : {}) });
     }
     interface Cell {
       data: string;
@@ -214,6 +226,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
       file: string;
       init: Int32Array;
       initFile: string;
+      kernel?: PhiKernel;
       runs: Record<string, number[]>;
       wall: Record<string, number[]>;
       ref?: { swaps: number; passes: number; medoids: Int32Array; cost: number };
@@ -225,14 +238,27 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         const init = kmedoidsStart(m.n, k);
         const initFile = join(dir, `${name}-${k}.txt`);
         writeFileSync(initFile, `${Array.from(init).join(" ")}\n`);
-        cells.push({ data: name, n: m.n, k, d: m.d, file: m.file, init, initFile, runs: {}, wall: {}, mismatch: [] });
+        cells.push({
+          data: name,
+          n: m.n,
+          k,
+          d: m.d,
+          file: m.file,
+          init,
+          initFile,
+          ...(m.kernel !== undefined ? { kernel: m.kernel } : {}),
+          runs: {},
+          wall: {},
+          mismatch: [],
+        });
       }
     }
-    const impls = ["core", "oneCall", ...(bin !== undefined ? ["cScalar", "cSimd"] : [])];
+    let wasm = true;
+    const impls = ["core", "coreTs", "oneCall", ...(bin !== undefined ? ["cScalar", "cSimd"] : [])];
     // the reference result of each cell (an untimed run of the core loop, also the JIT's warm-up)
     for (const c of cells) {
       const med = Int32Array.from(c.init);
-      const r = fasterPamCore(c.d, c.n, med, 0, 100, 1e-9, undefined);
+      const r = fasterPamCore(c.d, c.n, med, 0, 100, 1e-9, undefined, undefined, false);
       c.ref = { swaps: r.swaps, passes: r.iterations, medoids: med, cost: costOf(c.d, c.n, med) };
     }
     kmedoids((cells[0] as Cell).d, (cells[0] as Cell).k, { method: "fasterpam" });
@@ -253,15 +279,19 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
           let sec: number;
           let wall: number;
           // the C program reads its whole matrix before its clock starts: so does this side
-          if (impl === "core" || impl === "oneCall") sink += touch(c.d);
-          if (impl === "core") {
+          if (impl === "coreTs" || impl === "oneCall") sink += touch(c.d);
+          if (impl === "core" || impl === "coreTs") {
             const med = Int32Array.from(c.init);
+            const kernel = impl === "core" ? c.kernel : undefined;
+            if (impl === "core" && kernel === undefined) wasm = false;
+            if (kernel !== undefined) sink += touch(kernel.matrix);
+            const q = kernel?.matrix ?? c.d;
             const c0 = cpuMs();
             const t0 = performance.now();
-            const r = fasterPamCore(c.d, c.n, med, 0, 100, 1e-9, undefined);
+            const r = fasterPamCore(q, c.n, med, 0, 100, 1e-9, undefined, undefined, kernel ?? false);
             wall = (performance.now() - t0) / 1000;
             sec = (cpuMs() - c0) / 1000;
-            check(c, "core loop", r.swaps, med, costOf(c.d, c.n, med));
+            check(c, impl === "core" ? "core loop" : "TS loop", r.swaps, med, costOf(c.d, c.n, med));
           } else if (impl === "oneCall") {
             const c0 = cpuMs();
             const t0 = performance.now();
@@ -289,6 +319,8 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         swaps: ref.swaps,
         passes: ref.passes,
         core: median(c.runs.core ?? []),
+        coreTs: median(c.runs.coreTs ?? []),
+        wasm,
         oneCall: median(c.runs.oneCall ?? []),
         runs: c.runs,
         wall: c.wall,
@@ -392,14 +424,14 @@ export function kmedoidsReport(r: ReturnType<typeof kmedoidsBench>, reps: number
   const lines = [
     "## K-Medoids: FasterPAM against native C (same matrices, same starts, same swaps)",
     "",
-    `${r.note}. Median CPU seconds (C: its process; TS: this process, GC threads included; less inflated than wall time by other work on the machine) of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included.`,
+    `${r.note}. Median CPU seconds (C: its process; TS: this process, GC threads included; less inflated than wall time by other work on the machine) of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix with its WebAssembly kernel, the matrix in the kernel's memory${r.cells.every((c) => c.wasm) ? "" : " (NOT RUN: this runtime has no WebAssembly SIMD; core = TS loop)"}; TS loop = the same with the TypeScript pass; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included.`,
     "",
-    "| data | n | k | swaps | C simd s | C scalar s | core loop s | one call s | core / C scalar | core / C simd | one call / C scalar | same swaps, medoids, cost |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| data | n | k | swaps | C simd s | C scalar s | core loop s | TS loop s | one call s | core / C scalar | TS loop / C scalar | core / C simd | one call / C scalar | same swaps, medoids, cost |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const c of r.cells) {
     lines.push(
-      `| ${c.data} | ${c.n} | ${c.k} | ${c.swaps} | ${fmt(c.cSimd)} | ${fmt(c.cScalar)} | ${fmt(c.core)} | ${fmt(c.oneCall)} | ${ratio(c.core, c.cScalar)} | ${ratio(c.core, c.cSimd)} | ${ratio(c.oneCall, c.cScalar)} | ${c.same ? "yes" : `NO: ${c.mismatch}`} |`,
+      `| ${c.data} | ${c.n} | ${c.k} | ${c.swaps} | ${fmt(c.cSimd)} | ${fmt(c.cScalar)} | ${fmt(c.core)} | ${fmt(c.coreTs)} | ${fmt(c.oneCall)} | ${ratio(c.core, c.cScalar)} | ${ratio(c.coreTs, c.cScalar)} | ${ratio(c.core, c.cSimd)} | ${ratio(c.oneCall, c.cScalar)} | ${c.same ? "yes" : `NO: ${c.mismatch}`} |`,
     );
   }
   if (r.largeK.length > 0) {

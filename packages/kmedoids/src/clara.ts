@@ -1,10 +1,11 @@
 import { RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
 import { assign } from "./assign.js";
-import { type DistanceSource, GRID_MATRIX } from "./distance-source.js";
+import { type DistanceSource, GRID_KERNEL, GRID_MATRIX } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
 import { DEFAULT_MAX_PASSES, fasterPamCore } from "./fasterpam.js";
 import { type NearIndex, nearIndex, roundWithNear, SparseState, sortedRows, sparseNear } from "./near.js";
 import { DEFAULT_EPS, DEFAULT_MAX_ITER, pamSwapCore } from "./pam.js";
+import type { PhiKernel } from "./phi-kernel.js";
 import { type KMedoidsScratch, kmedoidsScratch, peekKmedoidsScratch } from "./scratch.js";
 import type { RowSource } from "./swap-state.js";
 import { checkEps, checkInt } from "./validate.js";
@@ -125,14 +126,20 @@ function sampleMatrix(
   sample: Int32Array,
   fixedPos: Int32Array | undefined,
   wantSorted = false,
-): { sub: Float64Array; near: NearIndex | undefined } {
+): { sub: Float64Array; near: NearIndex | undefined; kernel?: PhiKernel } {
   const s = sample.length;
   const len = s * s;
   const onGrid = (source as { [GRID_MATRIX]?: Float64Array })[GRID_MATRIX];
   if (onGrid !== undefined && s === source.n) {
     // kmedoids(): the whole matrix, already on the grid for s = n points (the sample is all points
-    // in order): clustered as it is — the same values the copy below would hold
-    return { sub: onGrid, near: fixedPos === undefined ? undefined : nearIndex(onGrid, s, fixedPos) };
+    // in order): clustered as it is — the same values the copy below would hold — and by
+    // FasterPAM in the wasm kernel it was written into, if any
+    const kernel = (source as { [GRID_KERNEL]?: PhiKernel })[GRID_KERNEL];
+    return {
+      sub: onGrid,
+      near: fixedPos === undefined ? undefined : nearIndex(onGrid, s, fixedPos),
+      ...(kernel !== undefined ? { kernel } : {}),
+    };
   }
   if (source.submatrixInto === undefined) {
     const sub = source.submatrix(sample);
@@ -326,9 +333,9 @@ export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
       pamSwapCore(EMPTY, s, med, f, maxIter, eps, true, sparse.near, sparse.rows, scratch.pool);
     } else {
       const wantSorted = algorithm === "pam" && f === 0 && maxIter > 0;
-      const { sub, near } = sampleMatrix(scratch, source, sample, listFor, wantSorted);
+      const { sub, near, kernel } = sampleMatrix(scratch, source, sample, listFor, wantSorted);
       if (algorithm === "pam") pamSwapCore(sub, s, med, f, maxIter, eps, true, near, undefined, scratch.pool);
-      else fasterPamCore(sub, s, med, f, maxIter, eps, undefined, scratch.pool);
+      else fasterPamCore(sub, s, med, f, maxIter, eps, undefined, scratch.pool, kernel);
     }
     const medoids = new Int32Array(K);
     for (let t = 0; t < K; t++) medoids[t] = sample[med[t] as number] as number;

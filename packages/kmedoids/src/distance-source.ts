@@ -1,4 +1,5 @@
 import { TbError, type Workspace } from "@tb/core";
+import type { PhiKernel } from "./phi-kernel.js";
 
 /**
  * Distances among `n` points, read in blocks, so that CLARA and assignment never need an `n × n`
@@ -72,9 +73,23 @@ export interface NearPairs {
  */
 export const GRID_MATRIX: unique symbol = Symbol("@tb/kmedoids grid matrix");
 
-/** A {@link precomputed} source whose matrix is known to be on the exact grid for `n` points. Internal. */
-export function gridSource(dist: Float64Array, n: number): DistanceSource & { [GRID_MATRIX]: Float64Array } {
-  return Object.assign(precomputed(dist, n), { [GRID_MATRIX]: dist });
+/** Internal mark of a {@link gridSource} whose matrix lives in a FasterPAM wasm kernel's memory. */
+export const GRID_KERNEL: unique symbol = Symbol("@tb/kmedoids grid kernel");
+
+/**
+ * A {@link precomputed} source whose matrix is known to be on the exact grid for `n` points;
+ * with `kernel`, that matrix is the kernel's (FasterPAM then runs on it as it is). Internal.
+ */
+export function gridSource(
+  dist: Float64Array,
+  n: number,
+  kernel?: PhiKernel,
+): DistanceSource & { [GRID_MATRIX]: Float64Array; [GRID_KERNEL]?: PhiKernel } {
+  return Object.assign(
+    precomputed(dist, n),
+    { [GRID_MATRIX]: dist },
+    kernel === undefined ? {} : { [GRID_KERNEL]: kernel },
+  );
 }
 
 function checkPoints(points: Int32Array, n: number, fn: string): void {

@@ -99,7 +99,8 @@ export function isOnGrid(dist: Float64Array, max: number, m: number, symmetric =
 }
 
 /** Largest entry of `dist`; throws `E_INPUT` (as {@link quantizeDistances}) on a negative, NaN or infinite one. */
-function checkedMax(dist: Float64Array): number {
+/** The largest entry of `dist`; `E_INPUT` on a negative, NaN or infinite one. Internal. */
+export function checkedMax(dist: Float64Array): number {
   const len = dist.length;
   let max = 0;
   for (let t = 0; t < len; t++) {
@@ -126,9 +127,16 @@ const MAX_SCRATCH = 1 << 22;
 export function gridMatrix(dist: Float64Array, m: number, scratch?: KMedoidsScratch): Float64Array {
   const max = checkedMax(dist);
   if (isOnGrid(dist, max, m)) return dist;
-  const len = dist.length;
-  if (scratch === undefined || len > MAX_SCRATCH) return roundToGrid(dist, max, m, new Float64Array(len));
+  return roundToGrid(dist, max, m, gridBuffer(scratch, dist.length));
+}
+
+/**
+ * Where {@link gridMatrix} writes a quantized copy of `len` entries: the slot's kept buffer (valid
+ * until the next call with that slot), or a fresh array without one or above `MAX_SCRATCH`. Internal.
+ */
+export function gridBuffer(scratch: KMedoidsScratch | undefined, len: number): Float64Array {
+  if (scratch === undefined || len > MAX_SCRATCH) return new Float64Array(len);
   const kept = scratch.quantized;
   if (kept === undefined || kept.length < len) scratch.quantized = new Float64Array(Math.max(len, kept?.length ?? 0));
-  return roundToGrid(dist, max, m, (scratch.quantized as Float64Array).subarray(0, len));
+  return (scratch.quantized as Float64Array).subarray(0, len);
 }

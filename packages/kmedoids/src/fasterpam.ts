@@ -1,7 +1,8 @@
 import { RandomStream, range, type Seed, type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
-import { gridMatrix } from "./exact.js";
+import { checkedMax, gridBuffer, isOnGrid, roundToGrid } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
+import { keptKernel, kernelOf, PHI_KERNEL_MIN_POINTS, type PhiKernel } from "./phi-kernel.js";
 import { kmedoidsScratch } from "./scratch.js";
 import { SwapState } from "./swap-state.js";
 import { checkEps, checkInt, checkMedoids, checkSquare } from "./validate.js";
@@ -31,6 +32,10 @@ export const DEFAULT_MAX_PASSES = 100;
 
 /**
  * The FasterPAM loop on an already quantized matrix; `med` is updated in place. Internal.
+ *
+ * @param kernel where Φ is computed: a {@link PhiKernel} whose `matrix` is `q`, `false` for the
+ *   TypeScript loop, or undefined: the kernel when `q` is a {@link kernelMatrix} (never a copy), else
+ *   the TypeScript loop. The same swaps and medoids either way.
  */
 export function fasterPamCore(
   q: Float64Array,
@@ -41,12 +46,14 @@ export function fasterPamCore(
   eps: number,
   rng: RandomStream | undefined,
   buffers?: Buffers,
+  kernel?: PhiKernel | false,
 ): { iterations: number; swaps: number } {
   const K = med.length;
   if (maxPasses === 0) return { iterations: 0, swaps: 0 };
   if (f === K || K === m) return { iterations: 1, swaps: 0 };
   const order = rng ? rng.shuffle(range(m)) : range(m);
-  const st = new SwapState(q, m, med, f, false, undefined, undefined, buffers);
+  const kern = kernel === false ? undefined : (kernel ?? kernelOf(q, m));
+  const st = new SwapState(q, m, med, f, false, undefined, undefined, buffers, kern);
   const { slotOf } = st;
   const phi = new Float64Array(K);
   let lastSwap = -1;
@@ -61,14 +68,19 @@ export function fasterPamCore(
       const h = order[t] as number;
       if (h === lastSwap) break; // a full circle since the last swap found nothing
       if ((slotOf[h] as number) >= 0) continue;
-      st.phiAll(h, phi);
       let bi = -1;
       let best = Number.POSITIVE_INFINITY;
-      for (let i = f; i < K; i++) {
-        const v = phi[i] as number;
-        if (v < best) {
-          best = v;
-          bi = i;
+      if (kern !== undefined) {
+        best = st.phiBest(h);
+        bi = st.bestSlot;
+      } else {
+        st.phiAll(h, phi);
+        for (let i = f; i < K; i++) {
+          const v = phi[i] as number;
+          if (v < best) {
+            best = v;
+            bi = i;
+          }
         }
       }
       if (!(best < -eps * Math.max(1, Math.abs(loss)))) continue;
@@ -112,8 +124,19 @@ export function fasterPam(
   const eps = checkEps(opts.eps ?? DEFAULT_EPS, "fasterPam: eps");
   const scratch =
     opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "fasterPam: workspace"));
-  const q = gridMatrix(dist, m, scratch);
   const rng = opts.rng === undefined ? undefined : RandomStream.from(opts.rng, "fasterPam: rng");
-  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng, scratch?.pool);
+  // the matrix as it is when it is on the grid (in a kernelMatrix: the wasm kernel reads it there);
+  // else rounded — on n ≥ PHI_KERNEL_MIN_POINTS points into a kernel's memory (kept in the workspace
+  // for the next call of that size), which the wasm kernel then reads
+  let kernel: PhiKernel | undefined;
+  let q: Float64Array;
+  const max = checkedMax(dist);
+  if (isOnGrid(dist, max, m)) {
+    q = dist;
+  } else {
+    kernel = m >= PHI_KERNEL_MIN_POINTS ? keptKernel(scratch, m) : undefined;
+    q = roundToGrid(dist, max, m, kernel?.matrix ?? gridBuffer(scratch, dist.length));
+  }
+  const { iterations, swaps } = fasterPamCore(q, m, med, f, maxPasses, eps, rng, scratch?.pool, kernel);
   return { medoids: med, cost: medoidCost(dist, m, med), iterations, swaps };
 }

@@ -30,3 +30,4 @@ export {
   pamSwapNaive,
   type SwapResult,
 } from "./pam.js";
+export { kernelMatrix } from "./phi-kernel.js";

@@ -1,8 +1,9 @@
 import { RandomStream, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import { clara } from "./clara.js";
-import { gridSource, precomputed } from "./distance-source.js";
+import { type DistanceSource, gridSource, precomputed } from "./distance-source.js";
 import { isOnGrid, roundToGrid } from "./exact.js";
+import { kernelOf, PHI_KERNEL_MIN_POINTS, phiKernel } from "./phi-kernel.js";
 
 /**
  * A square distance matrix in any of the forms {@link kmedoids} accepts: rows of numbers, a flat
@@ -135,9 +136,19 @@ export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsO
     // PAM and FasterPAM search all points: the matrix on the exact grid, as it is when it already
     // is (no copy), else rounded once. CLARA keeps the source of the given distances: its samples
     // are rounded on their own grid and its sub-runs compared on the given distances.
-    const searched = clara_
-      ? source
-      : gridSource(isOnGrid(dist, max, n, true) ? dist : roundToGrid(dist, max, n, new Float64Array(n * n)), n);
+    // PAM and FasterPAM: the matrix as it is when it is on the grid (FasterPAM in the wasm kernel
+    // when it is a kernelMatrix), else rounded once — for FasterPAM on n ≥ PHI_KERNEL_MIN_POINTS
+    // points into a kernel's memory, which its search then reads
+    let searched: DistanceSource = source;
+    if (!clara_) {
+      if (isOnGrid(dist, max, n, true)) {
+        searched = gridSource(dist, n, method === "fasterpam" ? kernelOf(dist, n) : undefined);
+      } else {
+        const kernel = method === "fasterpam" && n >= PHI_KERNEL_MIN_POINTS ? phiKernel(n) : undefined;
+        const q = roundToGrid(dist, max, n, kernel?.matrix ?? new Float64Array(n * n));
+        searched = gridSource(q, n, kernel);
+      }
+    }
     medoids = clara(searched, {
       k: K - fixed.length,
       fixed,

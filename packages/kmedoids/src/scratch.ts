@@ -5,6 +5,7 @@ import { type Workspace, workspaceKey } from "@tb/core";
 import { BufferPool } from "./buffer-pool.js";
 import type { DistanceSource } from "./distance-source.js";
 import type { NearIndex, SparseState } from "./near.js";
+import type { PhiKernel } from "./phi-kernel.js";
 
 const indexBytes = (near: NearIndex | undefined): number =>
   near === undefined ? 0 : near.start.byteLength + near.idx.byteLength + near.val.byteLength;
@@ -17,6 +18,8 @@ export class KMedoidsScratch {
   assignBlock = new Float64Array(0);
   /** The output buffer of `gridMatrix` (pamSwap, fasterPam) when a matrix is not on the grid. */
   quantized: Float64Array | undefined;
+  /** The wasm kernel of the last FasterPAM search that rounded its matrix into one (fasterPam, CLARA). */
+  kernel: PhiKernel | undefined;
   /** CLARA's sample matrix buffer. */
   kept: Float64Array | undefined;
   /** Whose quantized sample matrix `kept` holds, when it may be reused (immutable sources only). */
@@ -35,11 +38,12 @@ export class KMedoidsScratch {
   readonly sparse = new WeakMap<DistanceSource, SparseState>();
 
   entries(): number {
-    return this.pool.size + (this.kept === undefined ? 0 : 1);
+    return this.pool.size + (this.kept === undefined ? 0 : 1) + (this.kernel === undefined ? 0 : 1);
   }
 
   bytes(): number {
     let b = this.pool.bytes() + this.assignBlock.byteLength + (this.quantized?.byteLength ?? 0);
+    b += this.kernel?.matrix.buffer.byteLength ?? 0;
     b += (this.kept?.byteLength ?? 0) + indexBytes(this.keptNear?.near) + indexBytes(this.keptSorted);
     return b;
   }

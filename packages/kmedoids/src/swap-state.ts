@@ -1,6 +1,7 @@
 import { TbError } from "@tb/core";
 import { type Buffers, NO_POOL } from "./buffer-pool.js";
 import { type NearIndex, nearMatches } from "./near.js";
+import type { PhiKernel } from "./phi-kernel.js";
 
 /** Rows of a quantized distance matrix on demand (the sparse path: no m × m matrix). Internal. */
 export interface RowSource {
@@ -45,6 +46,8 @@ export class SwapState {
    * the sums then read only the near lists and the medoids' rows come from `rows`.
    */
   readonly dist: Float64Array;
+  /** FasterPAM's pass in WebAssembly, when the search was given one (then `dist` is its matrix). */
+  private readonly kernel: PhiKernel | undefined;
   /** Rows of the quantized matrix on demand (sparse path), instead of `dist`. */
   private readonly rows: RowSource | undefined;
   /** Where the buffers come from and go back to (a workspace's pool, or fresh arrays). */
@@ -102,10 +105,15 @@ export class SwapState {
     near?: NearIndex,
     rows?: RowSource,
     buffers: Buffers = NO_POOL,
+    kernel?: PhiKernel,
   ) {
     if (rows !== undefined && (near === undefined || !sums || med.length < 2)) {
       throw new TbError("E_INTERNAL", "SwapState: rows on demand need the near lists, the sums and K ≥ 2");
     }
+    if (kernel !== undefined && (sums || dist !== kernel.matrix || kernel.m !== m)) {
+      throw new TbError("E_INTERNAL", "SwapState: the wasm kernel is for FasterPAM (no sums) on its own matrix");
+    }
+    this.kernel = kernel;
     this.dist = dist;
     this.rows = rows;
     this.buffers = buffers;
@@ -121,9 +129,10 @@ export class SwapState {
     this.slotOf = takeInts(m).fill(-1);
     for (let i = 0; i < this.K; i++) this.slotOf[med[i] as number] = i;
     // d1, d2, a: set by nearest(); the *Old arrays and the list: written before they are read
-    this.d1 = takeBuffer(m);
-    this.d2 = takeBuffer(m);
-    this.a = takeInts(m);
+    // with the wasm kernel, where it reads them
+    this.d1 = kernel?.d1 ?? takeBuffer(m);
+    this.d2 = kernel?.d2 ?? takeBuffer(m);
+    this.a = kernel?.a ?? takeInts(m);
     this.d1Old = takeBuffer(m);
     this.d2Old = takeBuffer(m);
     this.aOld = takeInts(m);
@@ -143,7 +152,7 @@ export class SwapState {
     this.V = sums ? takeBuffer(m * this.K) : new Float64Array(0);
     this.C = new Float64Array(sums ? this.K : 0);
     this.W = sums ? takeBuffer(m) : new Float64Array(0);
-    this.rl = new Float64Array(sums ? 0 : this.K);
+    this.rl = sums ? new Float64Array(0) : (kernel?.rl.subarray(0, this.K) ?? new Float64Array(this.K));
     let max = 0;
     if (this.K === 1) for (let t = 0; t < dist.length; t++) if ((dist[t] as number) > max) max = dist[t] as number;
     this.big = 2 * max;
@@ -158,9 +167,10 @@ export class SwapState {
    */
   release(): void {
     const give = (b: Float64Array | Int32Array): void => this.buffers.give(b);
-    for (const b of [this.M, this.d1, this.d2, this.d1Old, this.d2Old]) give(b);
+    for (const b of [this.M, this.d1Old, this.d2Old]) give(b);
+    if (this.kernel === undefined) for (const b of [this.d1, this.d2, this.a]) give(b);
     if (this.rows !== undefined) for (const b of [this.R, this.oldRow]) give(b);
-    for (const b of [this.slotOf, this.a, this.aOld, this.changedList]) give(b);
+    for (const b of [this.slotOf, this.aOld, this.changedList]) give(b);
     if (this.sums) for (const b of [this.V, this.A, this.W]) give(b);
   }
 
@@ -264,6 +274,31 @@ export class SwapState {
         }
         const pa = a[j] as number;
         if (x < p1) {
+          n1 = x;
+          n2 = p1;
+          na = i;
+        } else if (x === p1) {
+          n1 = p1;
+          n2 = p1;
+          na = Math.min(i, pa);
+        } else {
+          n1 = p1;
+          n2 = x;
+          na = pa;
+        }
+      } else if ((a[j] as number) === i ? (rh[hb + j] as number) < p2 : (rh[hb + j] as number) <= p2) {
+        // o was nearest or second nearest, and Δ(h, j) = x settles it without a scan: sorted, the
+        // old multiset was p1 ≤ p2 ≤ v3 ≤ …; without o's entry and with x:
+        // - o was the nearest (a = i) and x < p2: x is the unique minimum, p2 the second;
+        // - o was not (a ≠ i; o's entry was a copy of p1 or p2) and x ≤ p2: the rest is p1 (at a),
+        //   then v3 ≥ p2 ≥ x — the cases of the insert above
+        const x = rh[hb + j] as number;
+        const pa = a[j] as number;
+        if (pa === i) {
+          n1 = x;
+          n2 = p2;
+          na = i;
+        } else if (x < p1) {
           n1 = x;
           n2 = p1;
           na = i;
@@ -516,6 +551,21 @@ export class SwapState {
   }
 
   /**
+   * The best swap for candidate h with the wasm kernel, in one call: the smallest Φ(i, h) over the
+   * swappable slots (first slot on ties), returned, and its slot in {@link SwapState.bestSlot} — the
+   * same choice as {@link SwapState.phiAll} followed by a scan from slot f. Only with a kernel.
+   */
+  phiBest(h: number): number {
+    const kernel = this.kernel as PhiKernel;
+    const v = kernel.best(h, this.K, this.f);
+    this.bestSlot = kernel.slot();
+    return v;
+  }
+
+  /** The slot of the last {@link SwapState.phiBest}. */
+  bestSlot = -1;
+
+  /**
    * Φ(i,h) for every swappable slot i (into `out[i]`, i ≥ f), computed directly in one pass over
    * row h: the same exact A(h) + B_i(h) + ψ(i,h) as {@link SwapState.phi}, without stored sums,
    * in the removal-loss form of FasterPAM (Schubert & Rousseeuw 2021): Φ(i,h) = RL(i) + acc +
@@ -526,7 +576,17 @@ export class SwapState {
    * `out` below f are scratch. O(m + K). Requires `sums = false`.
    */
   phiAll(h: number, out: Float64Array): void {
-    const { m, K, f, dist, d1, d2, a } = this;
+    const { m, K, f, dist, d1, d2, a, kernel } = this;
+    if (kernel !== undefined) {
+      // the same sums in WebAssembly (wasm/phi.wat): out[a[j]] gets min(max(x, d1), d2) − d2, which is
+      // this loop's 0.5·(x + e1 + |x − e1|) − e2 below d2 and exactly +0 beyond it
+      const ko = kernel.out;
+      ko.set(this.rl); // (rl is a view into the kernel's memory too)
+      const acc = kernel.run(h);
+      for (let i = 0; i < f; i++) out[i] = ko[i] as number;
+      for (let i = f; i < K; i++) out[i] = (ko[i] as number) + acc;
+      return;
+    }
     out.set(this.rl);
     const row = h * m;
     // Four points at a time are skipped after one combined test: a point at or beyond its d2

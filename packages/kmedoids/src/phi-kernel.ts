@@ -1,0 +1,194 @@
+// FasterPAM's per-candidate pass in WebAssembly (wasm/phi.wat, SIMD): the matrix, d1, d2, a and the
+// slot sums live in one wasm memory that the kernel reads directly. SwapState.phiAll's TypeScript
+// loop is the reference and the fallback (no WebAssembly, no SIMD, a matrix too large for a 32-bit
+// memory). A kernel is made for a matrix that must be written anyway (rounded onto the grid), or by
+// `kernelMatrix(n)` for a caller who fills it; a matrix elsewhere is never copied into one (a fresh
+// n² memory costs its first-touch page faults: ≈ 9 ms for GSM8K's 1319², ≈ 150 ms for 5000²,
+// more than the kernel saves). The compiled module is kept once per process: it is code made from
+// this package's constant bytes, the same for every caller and holding no data of any call (like the
+// JIT code of a function), and keeping it lets V8's optimising tier, which replaces the baseline
+// code after a function has run hot, serve every later search instead of starting again each time.
+import { TbError } from "@tb/core";
+import { PHI_WASM_HEX } from "./phi-wasm.js";
+import type { KMedoidsScratch } from "./scratch.js";
+
+/** Below this many points a search uses the TypeScript loop (the kernel's set-up would dominate). */
+export const PHI_KERNEL_MIN_POINTS = 256;
+
+const PAGE = 65536;
+/** 65,535 pages: the most a 32-bit memory can address with every offset below 2^32. */
+const MAX_BYTES = 65535 * PAGE;
+
+/** One search's kernel: views into its memory, and the pass itself. */
+export interface PhiKernel {
+  /** m × m, row-major: where the search's matrix must be (the caller copies or writes it here). */
+  readonly matrix: Float64Array;
+  readonly d1: Float64Array;
+  readonly d2: Float64Array;
+  readonly a: Int32Array;
+  /** One entry per slot (room for m): the removal losses before {@link PhiKernel.run}, the sums after. */
+  readonly out: Float64Array;
+  /** One entry per slot (room for m): the removal losses, which {@link PhiKernel.best} starts from. */
+  readonly rl: Float64Array;
+  readonly m: number;
+  /** The pass for candidate h: adds to `out`, returns Σ_j min(d(h, j) − d1[j], 0). */
+  run(h: number): number;
+  /**
+   * The whole step for candidate h with K slots, the first f fixed: `out` = `rl`, the pass, then
+   * the best Φ over the slots [f, K) (first slot on ties), returned; its slot is {@link PhiKernel.slot}.
+   */
+  best(h: number, K: number, f: number): number;
+  /** The slot of the last {@link PhiKernel.best}. */
+  slot(): number;
+}
+
+// The part of the WebAssembly JS API used here (the lib settings of this repository declare none of it;
+// Node ≥ 20 and every current browser have it, and a runtime without it takes the TypeScript loop).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  CompileError: new () => Error;
+  LinkError: new () => Error;
+}
+declare const WebAssembly: WasmApi | undefined;
+
+type PhiFn = (row: number, d1: number, d2: number, a: number, out: number, m: number) => number;
+type BestFn = (
+  row: number,
+  d1: number,
+  d2: number,
+  a: number,
+  out: number,
+  rl: number,
+  m: number,
+  K: number,
+  f: number,
+  at: number,
+) => number;
+
+function bytesOf(hex: string): Uint8Array {
+  const b = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < b.length; i++) b[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return b;
+}
+
+const align = (x: number): number => Math.ceil(x / 16) * 16;
+
+/** The compiled module, once per process; null when this runtime cannot compile it (no SIMD). */
+let compiled: object | null | undefined;
+
+function compiledModule(wasm: WasmApi): object | null {
+  if (compiled === undefined) {
+    const code = bytesOf(PHI_WASM_HEX);
+    compiled = wasm.validate(code) ? new wasm.Module(code) : null;
+  }
+  return compiled;
+}
+
+/**
+ * A kernel for m points (any K ≤ m slots), or undefined when this runtime cannot run it (no
+ * WebAssembly or no SIMD, memory refused) or the matrix would not fit in 4 GiB. Internal.
+ */
+export function phiKernel(m: number): PhiKernel | undefined {
+  const K = m;
+  if (typeof WebAssembly !== "object" || WebAssembly === null) return undefined;
+  const wasm = WebAssembly;
+  const outOff = 0;
+  const rlOff = align(8 * K);
+  const atOff = rlOff + align(8 * K);
+  const d1Off = atOff + 16;
+  const d2Off = d1Off + align(8 * m);
+  const aOff = d2Off + align(8 * m);
+  const matOff = aOff + align(4 * m);
+  const bytes = matOff + 8 * m * m;
+  if (bytes > MAX_BYTES) return undefined;
+  let phi: PhiFn;
+  let best: BestFn;
+  let memory: WasmMemory;
+  try {
+    const module = compiledModule(wasm);
+    if (module === null) return undefined; // a runtime without SIMD
+    memory = new wasm.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const instance = new wasm.Instance(module, { env: { memory } });
+    phi = instance.exports.phi as PhiFn;
+    best = instance.exports.best as BestFn;
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof wasm.CompileError || e instanceof wasm.LinkError) {
+      return undefined; // memory refused (RangeError), or a runtime that cannot take the module
+    }
+    throw e;
+  }
+  const buf = memory.buffer;
+  const rowBytes = 8 * m;
+  const at = new Int32Array(buf, atOff, 1);
+  return {
+    matrix: new Float64Array(buf, matOff, m * m),
+    d1: new Float64Array(buf, d1Off, m),
+    d2: new Float64Array(buf, d2Off, m),
+    a: new Int32Array(buf, aOff, m),
+    out: new Float64Array(buf, outOff, K),
+    rl: new Float64Array(buf, rlOff, K),
+    m,
+    // offsets above 2^31 reach the kernel as negative i32s, which wasm reads as the same unsigned address
+    run: (h: number): number => phi(matOff + h * rowBytes, d1Off, d2Off, aOff, outOff, m),
+    best: (h: number, k: number, f: number): number =>
+      best(matOff + h * rowBytes, d1Off, d2Off, aOff, outOff, rlOff, m, k, f, atOff),
+    slot: (): number => at[0] as number,
+  };
+}
+
+/**
+ * The kernels of the matrices {@link kernelMatrix} handed out, by their memory: an entry lives exactly
+ * as long as the caller keeps that matrix (a weak key), so nothing outlives what the caller owns.
+ */
+const issued = new WeakMap<ArrayBuffer, PhiKernel>();
+
+/**
+ * The kernel whose matrix `q` is (made by {@link kernelMatrix} for m points), if any. Internal.
+ */
+export function kernelOf(q: Float64Array, m: number): PhiKernel | undefined {
+  const k = issued.get(q.buffer as ArrayBuffer);
+  return k !== undefined && k.m === m && k.matrix.byteOffset === q.byteOffset && q.length === m * m ? k : undefined;
+}
+
+/**
+ * An `n × n` row-major `Float64Array` of zeros that FasterPAM's WebAssembly kernel reads in place:
+ * fill it with your distances and pass it to `kmedoids(…, { method: "fasterpam" })` or
+ * `fasterPam()`, and the search runs on it without a copy (a matrix anywhere else runs the
+ * TypeScript loop, also without a copy). Where this runtime has no WebAssembly SIMD, or the matrix
+ * would not fit in 4 GiB, it is an ordinary `Float64Array` and everything works the same, slower.
+ * Results are identical either way.
+ *
+ * ```ts
+ * const d = kernelMatrix(n);
+ * for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i * n + j] = distance(i, j);
+ * const { medoids } = kmedoids(d, 30, { method: "fasterpam" });
+ * ```
+ *
+ * @throws TbError `E_USAGE` when n is not an integer ≥ 1.
+ */
+export function kernelMatrix(n: number): Float64Array {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) {
+    throw new TbError("E_USAGE", `kernelMatrix: n must be an integer ≥ 1, got ${String(n)}`);
+  }
+  const k = phiKernel(n);
+  if (k === undefined) return new Float64Array(n * n);
+  issued.set(k.matrix.buffer as ArrayBuffer, k);
+  return k.matrix;
+}
+
+/**
+ * A kernel for m points from the workspace's K-Medoids slot (kept there for the next search of
+ * that size: its memory's pages are then already touched), or a fresh one without a slot;
+ * undefined when this runtime has none. Its matrix is overwritten by the caller. Internal.
+ */
+export function keptKernel(scratch: KMedoidsScratch | undefined, m: number): PhiKernel | undefined {
+  if (scratch === undefined) return phiKernel(m);
+  if (scratch.kernel?.m !== m) scratch.kernel = phiKernel(m);
+  return scratch.kernel;
+}
