@@ -17,7 +17,9 @@
  *      its own (written there untimed, one kernel per matrix, read once before each run);
  *    - TS loop: the same with the TypeScript loop (the reference and fallback), on the same matrix;
  *    - one call: `kmedoids(d, k, { method: "fasterpam" })` on the same grid matrix, everything
- *      included (checks, start, search, labels and cost).
+ *      included (checks, start, search, labels and cost): as a plain Float64Array (the TypeScript
+ *      loop; nothing copied), and in a `kernelMatrix(n)` filled untimed (the wasm kernel checks and
+ *      clusters it in place).
  *    Before each timed run the matrix is read once, untimed, as the C program does with its copy.
  *    Times are CPU seconds (wall in the JSON record). Runs are interleaved (every cell and implementation once per round, the order rotated per
  *    round) and the median of the rounds is reported: other work on the machine then hits every
@@ -35,10 +37,10 @@ import { RandomStream, range } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
 import { syntheticPopulation } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
-import { assign, clara, claraSampling, kmedoids, quantizeDistances } from "@tb/kmedoids";
+import { assign, clara, claraSampling, kernelMatrix, kmedoids, quantizeDistances } from "@tb/kmedoids";
 // the package's internal loop (not exported): what the C program times
 import { fasterPamCore } from "../packages/kmedoids/src/fasterpam.js";
-import { type PhiKernel, phiKernel } from "../packages/kmedoids/src/phi-kernel.js";
+import { kernelOf, type PhiKernel } from "../packages/kmedoids/src/phi-kernel.js";
 
 export interface KMedoidsBenchOptions {
   /** Repository root (the C yardstick is looked up at `../shared/bench/pamref` from it). */
@@ -68,6 +70,8 @@ export interface KMedoidsCellResult {
   /** the core loop with the TypeScript pass instead of the wasm kernel */
   coreTs: number;
   oneCall: number;
+  /** `kmedoids()` on the matrix in a `kernelMatrix` */
+  oneCallKernel: number;
   /** whether the core loop ran the wasm kernel (false: this runtime has none; core = TS loop) */
   wasm: boolean;
   /** all runs, CPU seconds, and their wall seconds */
@@ -212,10 +216,11 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
       const size = n || Math.round(Math.sqrt(d.length));
       const file = join(dir, `${name}.bin`);
       if (bin !== undefined) writeFileSync(file, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-      // the wasm kernel's memory holding the matrix, as the C program's holds its copy (made untimed,
-      // once per matrix; every k uses it)
-      const kernel = phiKernel(size);
-      kernel?.matrix.set(d);
+      // the wasm kernel's memory holding the matrix (a kernelMatrix), as the C program's holds its
+      // copy (made untimed, once per matrix; every k and both kernel columns use it)
+      const km = kernelMatrix(size);
+      km.set(d);
+      const kernel = kernelOf(km, size);
       mats.set(name, { d, n: size, file, ...(kernel !== undefined ? { kernel } : {}) });
     }
     interface Cell {
@@ -254,7 +259,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
       }
     }
     let wasm = true;
-    const impls = ["core", "coreTs", "oneCall", ...(bin !== undefined ? ["cScalar", "cSimd"] : [])];
+    const impls = ["core", "coreTs", "oneCall", "oneCallKernel", ...(bin !== undefined ? ["cScalar", "cSimd"] : [])];
     // the reference result of each cell (an untimed run of the core loop, also the JIT's warm-up)
     for (const c of cells) {
       const med = Int32Array.from(c.init);
@@ -292,6 +297,16 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
             wall = (performance.now() - t0) / 1000;
             sec = (cpuMs() - c0) / 1000;
             check(c, impl === "core" ? "core loop" : "TS loop", r.swaps, med, costOf(c.d, c.n, med));
+          } else if (impl === "oneCallKernel") {
+            // the same call on the matrix in a kernelMatrix (filled untimed, as a caller would have)
+            const km = c.kernel?.matrix ?? c.d;
+            sink += touch(km);
+            const c0 = cpuMs();
+            const t0 = performance.now();
+            const r = kmedoids(km, c.k, { method: "fasterpam" });
+            wall = (performance.now() - t0) / 1000;
+            sec = (cpuMs() - c0) / 1000;
+            check(c, "kmedoids(kernelMatrix)", undefined, r.medoids, r.cost);
           } else if (impl === "oneCall") {
             const c0 = cpuMs();
             const t0 = performance.now();
@@ -322,6 +337,7 @@ export function kmedoidsBench(opts: KMedoidsBenchOptions): {
         coreTs: median(c.runs.coreTs ?? []),
         wasm,
         oneCall: median(c.runs.oneCall ?? []),
+        oneCallKernel: median(c.runs.oneCallKernel ?? []),
         runs: c.runs,
         wall: c.wall,
         same: c.mismatch.length === 0,
@@ -424,14 +440,14 @@ export function kmedoidsReport(r: ReturnType<typeof kmedoidsBench>, reps: number
   const lines = [
     "## K-Medoids: FasterPAM against native C (same matrices, same starts, same swaps)",
     "",
-    `${r.note}. Median CPU seconds (C: its process; TS: this process, GC threads included; less inflated than wall time by other work on the machine) of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix with its WebAssembly kernel, the matrix in the kernel's memory${r.cells.every((c) => c.wasm) ? "" : " (NOT RUN: this runtime has no WebAssembly SIMD; core = TS loop)"}; TS loop = the same with the TypeScript pass; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included.`,
+    `${r.note}. Median CPU seconds (C: its process; TS: this process, GC threads included; less inflated than wall time by other work on the machine) of ${reps} interleaved rounds. Core loop = the package's FasterPAM loop on the grid matrix with its WebAssembly kernel, the matrix in the kernel's memory${r.cells.every((c) => c.wasm) ? "" : " (NOT RUN: this runtime has no WebAssembly SIMD; core = TS loop)"}; TS loop = the same with the TypeScript pass; one call = \`kmedoids(d, k, { method: "fasterpam" })\`, all included, on the matrix as a plain Float64Array (TypeScript loop, no copy) and in a \`kernelMatrix(n)\` (checked and clustered by the wasm kernel).`,
     "",
-    "| data | n | k | swaps | C simd s | C scalar s | core loop s | TS loop s | one call s | core / C scalar | TS loop / C scalar | core / C simd | one call / C scalar | same swaps, medoids, cost |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| data | n | k | swaps | C simd s | C scalar s | core loop s | TS loop s | one call s | one call, kernelMatrix s | core / C scalar | TS loop / C scalar | core / C simd | one call / C scalar | one call, kernelMatrix / C scalar | same swaps, medoids, cost |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const c of r.cells) {
     lines.push(
-      `| ${c.data} | ${c.n} | ${c.k} | ${c.swaps} | ${fmt(c.cSimd)} | ${fmt(c.cScalar)} | ${fmt(c.core)} | ${fmt(c.coreTs)} | ${fmt(c.oneCall)} | ${ratio(c.core, c.cScalar)} | ${ratio(c.coreTs, c.cScalar)} | ${ratio(c.core, c.cSimd)} | ${ratio(c.oneCall, c.cScalar)} | ${c.same ? "yes" : `NO: ${c.mismatch}`} |`,
+      `| ${c.data} | ${c.n} | ${c.k} | ${c.swaps} | ${fmt(c.cSimd)} | ${fmt(c.cScalar)} | ${fmt(c.core)} | ${fmt(c.coreTs)} | ${fmt(c.oneCall)} | ${fmt(c.oneCallKernel)} | ${ratio(c.core, c.cScalar)} | ${ratio(c.coreTs, c.cScalar)} | ${ratio(c.core, c.cSimd)} | ${ratio(c.oneCall, c.cScalar)} | ${ratio(c.oneCallKernel, c.cScalar)} | ${c.same ? "yes" : `NO: ${c.mismatch}`} |`,
     );
   }
   if (r.largeK.length > 0) {

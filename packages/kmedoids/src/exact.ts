@@ -98,7 +98,6 @@ export function isOnGrid(dist: Float64Array, max: number, m: number, symmetric =
   return true;
 }
 
-/** Largest entry of `dist`; throws `E_INPUT` (as {@link quantizeDistances}) on a negative, NaN or infinite one. */
 /** The largest entry of `dist`; `E_INPUT` on a negative, NaN or infinite one. Internal. */
 export function checkedMax(dist: Float64Array): number {
   const len = dist.length;

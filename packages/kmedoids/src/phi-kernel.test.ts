@@ -8,9 +8,9 @@ import { describe, expect, test } from "vitest";
 // @ts-expect-error: a plain .mjs build script, no declarations
 import { wasmModuleSource } from "../scripts/build-wasm.mjs";
 import { manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
-import { quantizeDistances } from "./exact.js";
+import { exactGrid, isOnGrid, quantizeDistances } from "./exact.js";
 import { fasterPam, fasterPamCore } from "./fasterpam.js";
-import { kmedoids } from "./kmedoids.js";
+import { kernelValidDistances, kmedoids, validDistances } from "./kmedoids.js";
 import { kernelMatrix, kernelOf, PHI_KERNEL_MIN_POINTS, phiKernel } from "./phi-kernel.js";
 import { SwapState } from "./swap-state.js";
 
@@ -211,4 +211,86 @@ describe("a swap's d1, d2 and a = recomputed from scratch (every tie rule of the
       }
     });
   }
+});
+
+describe("the kernel's checks of a kernelMatrix = the TypeScript checks", () => {
+  // n odd and even (the pair loop's leftover entry), tiles of 32 (n > 32: several tiles)
+  for (const n of [1, 2, 7, 33, 70]) {
+    test(`n = ${n}: the same max, and kmedoids names the same bad entry`, () => {
+      const rng = RandomStream.derive("kernel-check", n);
+      const base = manhattanMatrix(Array.from({ length: n }, () => [rng.nextFloat() * 5, rng.nextInt(3)]));
+      const km = kernelMatrix(n);
+      const kern = kernelOf(km, n);
+      if (kern === undefined) throw new Error("no kernel");
+      km.set(base);
+      expect(kernelValidDistances(kern, km, n)).toBe(validDistances(base, n));
+      if (n < 2) return;
+      const i = n - 1;
+      const j = n >> 1 === i ? 0 : n >> 1;
+      const bad: [what: string, set: (d: Float64Array) => void][] = [
+        ["asymmetric", (d) => (d[i * n + j] = (d[i * n + j] as number) + 0.25)],
+        ["NaN", (d) => (d[j * n + i] = Number.NaN)],
+        [
+          "negative",
+          (d) => {
+            d[i * n + j] = -1;
+            d[j * n + i] = -1;
+          },
+        ],
+        [
+          "infinite",
+          (d) => {
+            d[i * n + j] = Number.POSITIVE_INFINITY;
+            d[j * n + i] = Number.POSITIVE_INFINITY;
+          },
+        ],
+        ["diagonal", (d) => (d[i * n + i] = 1)],
+      ];
+      for (const [what, set] of bad) {
+        const plain = base.slice();
+        set(plain);
+        km.set(plain);
+        let want = "";
+        try {
+          kmedoids(plain, 1);
+        } catch (e) {
+          want = (e as Error).message;
+        }
+        expect([what, want]).not.toEqual([what, ""]);
+        expect(() => kmedoids(km, 1)).toThrow(want);
+      }
+    });
+  }
+
+  test("the grid test = isOnGrid: on the grid, one entry off it (at every position mod 4), −0", () => {
+    const n = 37;
+    const rng = RandomStream.derive("kernel-grid");
+    const q = quantizeDistances(
+      manhattanMatrix(Array.from({ length: n }, () => [rng.nextFloat() * 9, rng.nextFloat()])),
+      n,
+    );
+    const km = kernelMatrix(n);
+    const kern = kernelOf(km, n);
+    if (kern === undefined) throw new Error("no kernel");
+    let max = 0;
+    for (const x of q) max = Math.max(max, x);
+    const inv = 1 / exactGrid(max, n);
+    km.set(q);
+    expect(kern.onGrid(inv)).toBe(true);
+    expect(isOnGrid(q, max, n, true)).toBe(true);
+    for (const t of [1, 2, 3, 4, n * n - 2, n * n - 1]) {
+      const d = q.slice();
+      d[t] = (d[t] as number) + 0.37 / inv; // between two grid points
+      km.set(d);
+      expect([t, kern.onGrid(inv)]).toEqual([t, isOnGrid(d, max, n)]);
+      expect(kern.onGrid(inv)).toBe(false);
+    }
+    for (const t of [0, 5, n * n - 1]) {
+      const d = q.slice();
+      d[t] = -0;
+      km.set(d);
+      expect([t, kern.onGrid(inv)]).toEqual([t, false]);
+      expect(isOnGrid(d, max, n)).toBe(false);
+    }
+  });
 });

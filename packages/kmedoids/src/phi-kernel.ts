@@ -40,6 +40,14 @@ export interface PhiKernel {
   best(h: number, K: number, f: number): number;
   /** The slot of the last {@link PhiKernel.best}. */
   slot(): number;
+  /**
+   * One pass over `matrix` in `B × B` tiles: its largest entry when every entry above the diagonal
+   * equals its mirror and none is negative (an infinite one comes back as the max), else −1. The
+   * diagonal is not read.
+   */
+  check(B: number): number;
+  /** Whether every entry of `matrix` is a multiple of the grid `1/inv` and none is −0. */
+  onGrid(inv: number): boolean;
 }
 
 // The part of the WebAssembly JS API used here (the lib settings of this repository declare none of it;
@@ -58,6 +66,8 @@ interface WasmApi {
 declare const WebAssembly: WasmApi | undefined;
 
 type PhiFn = (row: number, d1: number, d2: number, a: number, out: number, m: number) => number;
+type CheckFn = (mat: number, n: number, B: number) => number;
+type GridFn = (p: number, count: number, inv: number) => number;
 type BestFn = (
   row: number,
   d1: number,
@@ -109,6 +119,8 @@ export function phiKernel(m: number): PhiKernel | undefined {
   if (bytes > MAX_BYTES) return undefined;
   let phi: PhiFn;
   let best: BestFn;
+  let check: CheckFn;
+  let grid: GridFn;
   let memory: WasmMemory;
   try {
     const module = compiledModule(wasm);
@@ -117,6 +129,8 @@ export function phiKernel(m: number): PhiKernel | undefined {
     const instance = new wasm.Instance(module, { env: { memory } });
     phi = instance.exports.phi as PhiFn;
     best = instance.exports.best as BestFn;
+    check = instance.exports.check as CheckFn;
+    grid = instance.exports.grid as GridFn;
   } catch (e) {
     if (e instanceof RangeError || e instanceof wasm.CompileError || e instanceof wasm.LinkError) {
       return undefined; // memory refused (RangeError), or a runtime that cannot take the module
@@ -139,6 +153,8 @@ export function phiKernel(m: number): PhiKernel | undefined {
     best: (h: number, k: number, f: number): number =>
       best(matOff + h * rowBytes, d1Off, d2Off, aOff, outOff, rlOff, m, k, f, atOff),
     slot: (): number => at[0] as number,
+    check: (B: number): number => check(matOff, m, B),
+    onGrid: (inv: number): boolean => grid(matOff, m * m, inv) === 1,
   };
 }
 

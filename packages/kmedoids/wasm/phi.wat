@@ -105,4 +105,96 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $slots)))
     (i32.store (local.get $at) (local.get $bi))
-    (local.get $best)))
+    (local.get $best))
+  ;; check(mat, n, B) -> max: one pass over the n × n matrix at `mat` in B × B tiles above the
+  ;; diagonal, each entry against its mirror. Returns the largest entry when every one equals its
+  ;; mirror (a NaN never does) and none is below 0, else −1 (the caller then names the entry);
+  ;; an infinite entry comes back as the max. The diagonal is the caller's. Two entries of a row a step.
+  (func (export "check") (param $mat i32) (param $n i32) (param $B i32) (result f64)
+    (local $i0 i32) (local $j0 i32) (local $i1 i32) (local $j1 i32) (local $i i32) (local $j i32)
+    (local $r i32) (local $mr i32) (local $row i32) (local $stride i32)
+    (local $x v128) (local $y v128) (local $ok v128) (local $vmax v128) (local $vmin v128)
+    (local $a f64) (local $b f64) (local $max f64) (local $min f64)
+    (local.set $stride (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $ok (v128.const i64x2 -1 -1))
+    (local.set $i0 (i32.const 0))
+    (block $done (loop $ti
+      (br_if $done (i32.ge_u (local.get $i0) (local.get $n)))
+      (local.set $i1 (select (i32.add (local.get $i0) (local.get $B)) (local.get $n)
+        (i32.lt_u (i32.add (local.get $i0) (local.get $B)) (local.get $n))))
+      (local.set $j0 (local.get $i0))
+      (block $jdone (loop $tj
+        (br_if $jdone (i32.ge_u (local.get $j0) (local.get $n)))
+        (local.set $j1 (select (i32.add (local.get $j0) (local.get $B)) (local.get $n)
+          (i32.lt_u (i32.add (local.get $j0) (local.get $B)) (local.get $n))))
+        (local.set $i (local.get $i0))
+        (block $idone (loop $rows
+          (br_if $idone (i32.ge_u (local.get $i) (local.get $i1)))
+          (local.set $j (select (i32.add (local.get $i) (i32.const 1)) (local.get $j0)
+            (i32.eq (local.get $j0) (local.get $i0))))
+          (local.set $row (i32.add (local.get $mat) (i32.mul (local.get $i) (local.get $stride))))
+          ;; r: address of [i][j]; mr: address of [j][i]
+          (local.set $r (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $mr (i32.add (i32.add (local.get $mat) (i32.mul (local.get $j) (local.get $stride)))
+            (i32.shl (local.get $i) (i32.const 3))))
+          (block $pdone (loop $pairs
+            (br_if $pdone (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $j1)))
+            (local.set $x (v128.load (local.get $r)))
+            (local.set $y (f64x2.replace_lane 1
+              (f64x2.splat (f64.load (local.get $mr)))
+              (f64.load (i32.add (local.get $mr) (local.get $stride)))))
+            (local.set $ok (v128.and (local.get $ok) (f64x2.eq (local.get $x) (local.get $y))))
+            (local.set $vmax (f64x2.pmax (local.get $vmax) (local.get $x)))
+            (local.set $vmin (f64x2.pmin (local.get $vmin) (local.get $x)))
+            (local.set $r (i32.add (local.get $r) (i32.const 16)))
+            (local.set $mr (i32.add (local.get $mr) (i32.shl (local.get $stride) (i32.const 1))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $pairs)))
+          (if (i32.lt_u (local.get $j) (local.get $j1))
+            (then
+              (local.set $x (f64x2.splat (f64.load (local.get $r))))
+              (local.set $ok (v128.and (local.get $ok)
+                (f64x2.eq (local.get $x) (f64x2.splat (f64.load (local.get $mr))))))
+              (local.set $vmax (f64x2.pmax (local.get $vmax) (local.get $x)))
+              (local.set $vmin (f64x2.pmin (local.get $vmin) (local.get $x)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $rows)))
+        (local.set $j0 (i32.add (local.get $j0) (local.get $B)))
+        (br $tj)))
+      (local.set $i0 (i32.add (local.get $i0) (local.get $B)))
+      (br $ti)))
+    (local.set $max (f64.max (f64x2.extract_lane 0 (local.get $vmax)) (f64x2.extract_lane 1 (local.get $vmax))))
+    (local.set $min (f64.min (f64x2.extract_lane 0 (local.get $vmin)) (f64x2.extract_lane 1 (local.get $vmin))))
+    (if (result f64) (i32.and (i64x2.all_true (local.get $ok)) (f64.ge (local.get $min) (f64.const 0)))
+      (then (local.get $max))
+      (else (f64.const -1))))
+
+  ;; grid(ptr, count, inv) -> 1 when every one of the `count` entries at ptr is an integer multiple of
+  ;; the grid 1/inv (x·inv + 2^52 − 2^52 = x·inv, as roundToGrid rounds) and none is −0, else 0.
+  ;; Entries known finite and ≥ 0. Two entries a step, the tail one at a time.
+  (func (export "grid") (param $p i32) (param $count i32) (param $inv f64) (result i32)
+    (local $end i32) (local $end2 i32) (local $x v128) (local $y v128) (local $ok v128) (local $vinv v128)
+    (local $c v128) (local $neg i32)
+    (local.set $ok (v128.const i64x2 -1 -1))
+    (local.set $vinv (f64x2.splat (local.get $inv)))
+    (local.set $c (f64x2.splat (f64.const 0x1p52)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $p) (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
+    (block $done (loop $step
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end2)))
+      (local.set $x (v128.load (local.get $p)))
+      (local.set $y (f64x2.mul (local.get $x) (local.get $vinv)))
+      (local.set $ok (v128.and (local.get $ok)
+        (f64x2.eq (f64x2.sub (f64x2.add (local.get $y) (local.get $c)) (local.get $c)) (local.get $y))))
+      ;; entries are ≥ 0, so a set sign bit is −0
+      (local.set $neg (i32.or (local.get $neg) (i64x2.bitmask (local.get $x))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $step)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (f64x2.splat (f64.load (local.get $p))))
+        (local.set $y (f64x2.mul (local.get $x) (local.get $vinv)))
+        (local.set $ok (v128.and (local.get $ok)
+          (f64x2.eq (f64x2.sub (f64x2.add (local.get $y) (local.get $c)) (local.get $c)) (local.get $y))))
+        (local.set $neg (i32.or (local.get $neg) (i64x2.bitmask (local.get $x))))))
+    (i32.and (i64x2.all_true (local.get $ok)) (i32.eqz (local.get $neg)))))
