@@ -4,10 +4,8 @@
 // memory). A kernel is made for a matrix that must be written anyway (rounded onto the grid), or by
 // `kernelMatrix(n)` for a caller who fills it; a matrix elsewhere is never copied into one (a fresh
 // n² memory costs its first-touch page faults: ≈ 9 ms for GSM8K's 1319², ≈ 150 ms for 5000²,
-// more than the kernel saves). The compiled module is kept once per process: it is code made from
-// this package's constant bytes, the same for every caller and holding no data of any call (like the
-// JIT code of a function), and keeping it lets V8's optimising tier, which replaces the baseline
-// code after a function has run hot, serve every later search instead of starting again each time.
+// more than the kernel saves). Each kernel compiles the ≈ 1.5 KB module afresh (microseconds; a
+// GSM8K search measured no slower than with one module kept, which would be module state).
 import { TbError } from "@tb/core";
 import { PHI_WASM_HEX } from "./phi-wasm.js";
 import type { KMedoidsScratch } from "./scratch.js";
@@ -89,17 +87,6 @@ function bytesOf(hex: string): Uint8Array {
 
 const align = (x: number): number => Math.ceil(x / 16) * 16;
 
-/** The compiled module, once per process; null when this runtime cannot compile it (no SIMD). */
-let compiled: object | null | undefined;
-
-function compiledModule(wasm: WasmApi): object | null {
-  if (compiled === undefined) {
-    const code = bytesOf(PHI_WASM_HEX);
-    compiled = wasm.validate(code) ? new wasm.Module(code) : null;
-  }
-  return compiled;
-}
-
 /**
  * A kernel for m points (any K ≤ m slots), or undefined when this runtime cannot run it (no
  * WebAssembly or no SIMD, memory refused) or the matrix would not fit in 4 GiB. Internal.
@@ -123,10 +110,10 @@ export function phiKernel(m: number): PhiKernel | undefined {
   let grid: GridFn;
   let memory: WasmMemory;
   try {
-    const module = compiledModule(wasm);
-    if (module === null) return undefined; // a runtime without SIMD
+    const code = bytesOf(PHI_WASM_HEX);
+    if (!wasm.validate(code)) return undefined; // a runtime without SIMD
     memory = new wasm.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const instance = new wasm.Instance(module, { env: { memory } });
+    const instance = new wasm.Instance(new wasm.Module(code), { env: { memory } });
     phi = instance.exports.phi as PhiFn;
     best = instance.exports.best as BestFn;
     check = instance.exports.check as CheckFn;
@@ -158,25 +145,22 @@ export function phiKernel(m: number): PhiKernel | undefined {
   };
 }
 
-/**
- * The kernels of the matrices {@link kernelMatrix} handed out, by their memory: an entry lives exactly
- * as long as the caller keeps that matrix (a weak key), so nothing outlives what the caller owns.
- */
-const issued = new WeakMap<ArrayBuffer, PhiKernel>();
+/** Where a {@link kernelMatrix} carries its kernel: a property of the array itself (no registry). */
+const KERNEL: unique symbol = Symbol("@tb/kmedoids phi kernel");
 
 /**
  * The kernel whose matrix `q` is (made by {@link kernelMatrix} for m points), if any. Internal.
  */
 export function kernelOf(q: Float64Array, m: number): PhiKernel | undefined {
-  const k = issued.get(q.buffer as ArrayBuffer);
-  return k !== undefined && k.m === m && k.matrix.byteOffset === q.byteOffset && q.length === m * m ? k : undefined;
+  const k = (q as { [KERNEL]?: PhiKernel })[KERNEL];
+  return k !== undefined && k.m === m && k.matrix === q ? k : undefined;
 }
 
 /**
  * An `n × n` row-major `Float64Array` of zeros that FasterPAM's WebAssembly kernel reads in place:
  * fill it with your distances and pass it to `kmedoids(…, { method: "fasterpam" })` or
- * `fasterPam()`, and the search runs on it without a copy (a matrix anywhere else runs the
- * TypeScript loop, also without a copy). Where this runtime has no WebAssembly SIMD, or the matrix
+ * `fasterPam()` (this very array: a copy or a `subarray` of it is a plain array), and the search
+ * runs on it without a copy (a matrix anywhere else runs the TypeScript loop, also without a copy). Where this runtime has no WebAssembly SIMD, or the matrix
  * would not fit in 4 GiB, it is an ordinary `Float64Array` and everything works the same, slower.
  * Results are identical either way.
  *
@@ -194,7 +178,7 @@ export function kernelMatrix(n: number): Float64Array {
   }
   const k = phiKernel(n);
   if (k === undefined) return new Float64Array(n * n);
-  issued.set(k.matrix.buffer as ArrayBuffer, k);
+  Object.defineProperty(k.matrix, KERNEL, { value: k });
   return k.matrix;
 }
 
