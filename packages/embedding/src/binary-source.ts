@@ -97,6 +97,9 @@ export function binarySource(
       const data = packed === undefined ? 0 : packed.words.byteLength + packed.tables.byteLength;
       return bin.bytes.byteLength + data + rowCache.size * 8 * n;
     },
+    shedRows(): void {
+      rowCache.clear();
+    },
     rowsTo(from: Int32Array): Float64Array {
       const out = new Float64Array(from.length * n);
       rowsInto(from, out, "rowsTo");

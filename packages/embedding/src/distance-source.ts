@@ -34,6 +34,11 @@ export interface DistanceSource {
   readonly immutable: true;
   /** Bytes the source holds: its data (packed bits and tables, or the dense embedding) and kept rows. */
   retainedBytes(): number;
+  /**
+   * Drops the rows it keeps for repeated `rowsTo`/`rowsInto` calls (they are made again on demand,
+   * the same values): what a cache of many sources calls on the ones it is not using.
+   */
+  shedRows(): void;
 }
 
 /** Compressed rows of near pairs (structurally `NearPairs` of `@tb/kmedoids`). */
@@ -137,6 +142,7 @@ function denseSource(
     retainedBytes(): number {
       return prepared === undefined ? 0 : prepared.data.byteLength + prepared.degenerate.byteLength;
     },
+    shedRows(): void {}, // keeps no rows
     rowsTo(from: Int32Array): Float64Array {
       check(from, "rowsTo");
       const { data, degenerate } = get();

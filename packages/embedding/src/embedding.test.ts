@@ -229,6 +229,11 @@ describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () 
       expect(src.retainedBytes() - base).toBeLessThanOrEqual(4 * 1024 * 1024);
     }
     expect(src.retainedBytes()).toBeGreaterThan(base);
+    // shedRows drops the kept rows (back to the data alone); rows asked again are the same values
+    src.shedRows();
+    expect(src.retainedBytes()).toBe(base);
+    (src.rowsInto as NonNullable<typeof src.rowsInto>)(Int32Array.from([60_000]), out);
+    for (let j = 0; j < n; j += 997) expect(out[j]).toBe(byteHamming(emb, 60_000, j, false));
   });
 
   test("sources are marked immutable and reject out-of-range points", () => {

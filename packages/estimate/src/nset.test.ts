@@ -190,6 +190,24 @@ describe("native-set sources kept in a workspace (keptNsetDistances, cacheBytes)
     expect(() => keptNsetDistances(ws, m, [1], {}, -1)).toThrow(/≥ 0 bytes/);
   });
 
+  test("only the source handed out last keeps its rows: the one before sheds them when another comes", () => {
+    const m = population(12, 300, 24);
+    const ws = new Workspace();
+    const a = keptNsetDistances(ws, m, [0, 1, 2]);
+    a.submatrix(Int32Array.from([0])); // its data (packed bits)
+    const data = a.retainedBytes?.() ?? 0;
+    const rowsA = a.rowsTo(Int32Array.from([3, 5]));
+    expect(a.retainedBytes?.()).toBe(data + 2 * 8 * 300); // two rows kept
+    expect(keptNsetDistances(ws, m, [0, 1, 2])).toBe(a); // the same one again: rows stay
+    expect(a.retainedBytes?.()).toBe(data + 2 * 8 * 300);
+    const b = keptNsetDistances(ws, m, [3, 4, 5]);
+    b.rowsTo(Int32Array.from([7]));
+    expect(a.retainedBytes?.()).toBe(data); // a shed its rows…
+    expect((b.retainedBytes?.() ?? 0) - 8 * 300).toBeGreaterThan(0); // …b keeps its own
+    expect(keptNsetDistances(ws, m, [0, 1, 2])).toBe(a); // a is still kept, and gives the same rows
+    expect(Array.from(a.rowsTo(Int32Array.from([3, 5])))).toEqual(Array.from(rowsA));
+  });
+
   test("tailoredBench: the same estimates without a workspace, with one reused run after run, and with cacheBytes 0", () => {
     const m = population(40, 260, 23);
     const src = m.selectRows(range(26));

@@ -130,8 +130,12 @@ export function nsetDistances(
   return distanceSource(emb, options.metric ?? "manhattan");
 }
 
-/** Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 256 MiB. */
-export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 32 MiB.
+ * The full GSM8K protocol on 2 workers then peaks below 500 MB (docs/PERFORMANCE.md); a larger
+ * budget skips more near-list builds but measured no faster there (the builds are a small share).
+ */
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** The native-set sources a workspace keeps (see {@link keptNsetDistances}). */
 class KeptNsetSources {
@@ -140,6 +144,8 @@ class KeptNsetSources {
   nextMatrixId = 0;
   /** Kept sources, least recently used first. */
   readonly sources = new Map<string, DistanceSource>();
+  /** The source handed out last: the only one whose rows are kept (the others shed theirs). */
+  current: DistanceSource | undefined;
   constructor(private readonly ws: Workspace) {}
   entries(): number {
     return this.sources.size;
@@ -198,6 +204,11 @@ export function keptNsetDistances(
     source = nsetDistances(sources, natives, options);
   }
   kept.sources.set(key, source);
+  // the rows of the source used before are dropped when another comes (a native set's targets are
+  // tailored one after another, and rows are cheap to make again: one Hamming pass each), so the
+  // budget holds the near lists of many more native sets instead of rows nobody asks for
+  if (kept.current !== source) kept.current?.shedRows?.();
+  kept.current = source;
   trimKept(ws, maxBytes);
   return source;
 }
@@ -225,7 +236,9 @@ export function trimKept(workspace: Workspace, maxBytes: number): void {
  * stays; `workspace.clear()` drops everything).
  */
 export function clearKept(workspace: Workspace): void {
-  checkWorkspace(workspace, "clearKept").peek(KEPT)?.sources.clear();
+  const kept = checkWorkspace(workspace, "clearKept").peek(KEPT);
+  kept?.sources.clear();
+  if (kept !== undefined) kept.current = undefined;
 }
 
 /** Bytes and number of the sources {@link keptNsetDistances} keeps in `workspace` (with K-Medoids' lists for them). */

@@ -52,6 +52,8 @@ export interface DistanceSource {
    * of `@tb/kmedoids` for what {@link clara} keeps alongside in a workspace.
    */
   retainedBytes?(): number;
+  /** Optional: drop the rows it keeps for later calls (made again on demand, the same values). */
+  shedRows?(): void;
 }
 
 /** What {@link DistanceSource.nearPairs} returns: compressed rows of the near pairs. */
