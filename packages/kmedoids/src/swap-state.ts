@@ -265,35 +265,19 @@ export class SwapState {
       let n1: number;
       let n2: number;
       let na: number;
-      if ((ro[ob + j] as number) > p2) {
-        // o was neither nearest nor second nearest: insert Δ(h, j)
-        const x = rh[hb + j] as number;
-        if (!(x < p2) && x !== p1) {
-          c += p1; // nothing changes
-          continue;
-        }
-        const pa = a[j] as number;
-        if (x < p1) {
-          n1 = x;
-          n2 = p1;
-          na = i;
-        } else if (x === p1) {
-          n1 = p1;
-          n2 = p1;
-          na = Math.min(i, pa);
-        } else {
-          n1 = p1;
-          n2 = x;
-          na = pa;
-        }
-      } else if ((a[j] as number) === i ? (rh[hb + j] as number) < p2 : (rh[hb + j] as number) <= p2) {
-        // o was nearest or second nearest, and Δ(h, j) = x settles it without a scan: sorted, the
-        // old multiset was p1 ≤ p2 ≤ v3 ≤ …; without o's entry and with x:
-        // - o was the nearest (a = i) and x < p2: x is the unique minimum, p2 the second;
-        // - o was not (a ≠ i; o's entry was a copy of p1 or p2) and x ≤ p2: the rest is p1 (at a),
-        //   then v3 ≥ p2 ≥ x — the cases of the insert above
-        const x = rh[hb + j] as number;
-        const pa = a[j] as number;
+      const x = rh[hb + j] as number; // Δ(h, j)
+      const pa = a[j] as number;
+      // o was neither nearest nor second nearest: insert x. Or o was one of them and x settles it
+      // without a scan: sorted, the old multiset was p1 ≤ p2 ≤ v3 ≤ …; without o's entry and with x:
+      // - o was the nearest (a = i) and x < p2: x is the unique minimum, p2 the second;
+      // - o was not (a ≠ i; o's entry was a copy of p1 or p2) and x ≤ p2: the rest is p1 (at a),
+      //   then v3 ≥ p2 ≥ x — the cases of the insert
+      const far = (ro[ob + j] as number) > p2;
+      if (far && !(x < p2) && x !== p1) {
+        c += p1; // nothing changes
+        continue;
+      }
+      if (far || (pa === i ? x < p2 : x <= p2)) {
         if (pa === i) {
           n1 = x;
           n2 = p2;
@@ -331,7 +315,6 @@ export class SwapState {
         na = sa;
       }
       c += n1;
-      const pa = a[j] as number;
       if (n1 !== p1 || n2 !== p2 || na !== pa) {
         d1Old[j] = p1;
         d2Old[j] = p2;
