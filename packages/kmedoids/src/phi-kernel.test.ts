@@ -262,6 +262,40 @@ describe("the kernel's checks of a kernelMatrix = the TypeScript checks", () => 
     });
   }
 
+  test("check catches an asymmetric entry at every position above and below the diagonal (tile edges, odd tails)", () => {
+    for (const n of [3, 34, 65]) {
+      const rng = RandomStream.derive("kernel-check-all", n);
+      const base = manhattanMatrix(Array.from({ length: n }, () => [rng.nextFloat() * 5, rng.nextInt(3)]));
+      const km = kernelMatrix(n);
+      const kern = kernelOf(km, n);
+      if (kern === undefined) throw new Error("no kernel");
+      const missed: string[] = [];
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (i === j) continue;
+          km.set(base);
+          km[i * n + j] = (base[i * n + j] as number) + 0.5;
+          if (kern.check(32) !== -1) missed.push(`[${i}][${j}]`);
+        }
+      }
+      expect([n, missed.slice(0, 5)]).toEqual([n, []]);
+    }
+  });
+
+  test("kmedoids leaves a kernelMatrix as it was, on the grid or off it, with the results of a plain copy", () => {
+    const n = 300;
+    const rng = RandomStream.derive("kernel-untouched");
+    const raw = manhattanMatrix(Array.from({ length: n }, () => [rng.nextFloat() * 3, rng.nextFloat()]));
+    for (const d of [raw, quantizeDistances(raw, n)]) {
+      const km = kernelMatrix(n);
+      km.set(d);
+      const a = kmedoids(d, 12, { method: "fasterpam", seed: 4 });
+      const b = kmedoids(km, 12, { method: "fasterpam", seed: 4 });
+      expect([Array.from(b.medoids), b.cost]).toEqual([Array.from(a.medoids), a.cost]);
+      expect(km.every((x, t) => Object.is(x, d[t]))).toBe(true);
+    }
+  });
+
   test("the grid test = isOnGrid: on the grid, one entry off it (at every position mod 4), −0", () => {
     const n = 37;
     const rng = RandomStream.derive("kernel-grid");

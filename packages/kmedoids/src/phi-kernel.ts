@@ -177,18 +177,31 @@ export function kernelMatrix(n: number): Float64Array {
     throw new TbError("E_USAGE", `kernelMatrix: n must be an integer ≥ 1, got ${String(n)}`);
   }
   const k = phiKernel(n);
-  if (k === undefined) return new Float64Array(n * n);
-  Object.defineProperty(k.matrix, KERNEL, { value: k });
-  return k.matrix;
+  if (k !== undefined) {
+    Object.defineProperty(k.matrix, KERNEL, { value: k });
+    return k.matrix;
+  }
+  try {
+    return new Float64Array(n * n);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new TbError("E_USAGE", `kernelMatrix: an ${n} × ${n} matrix (${8 * n * n} bytes) cannot be allocated here`);
+    }
+    throw e;
+  }
 }
+
+/** Largest kernel matrix a workspace keeps between calls: 2^22 doubles = 32 MiB (m ≈ 2048), as `gridMatrix`'s copy. */
+const MAX_KEPT_POINTS_SQUARED = 1 << 22;
 
 /**
  * A kernel for m points from the workspace's K-Medoids slot (kept there for the next search of
- * that size: its memory's pages are then already touched), or a fresh one without a slot;
- * undefined when this runtime has none. Its matrix is overwritten by the caller. Internal.
+ * that size: its memory's pages are then already touched, up to a 32 MiB matrix), or a fresh one
+ * without a slot or above that size; undefined when this runtime has none. Its matrix is
+ * overwritten by the caller. Internal.
  */
 export function keptKernel(scratch: KMedoidsScratch | undefined, m: number): PhiKernel | undefined {
-  if (scratch === undefined) return phiKernel(m);
+  if (scratch === undefined || m * m > MAX_KEPT_POINTS_SQUARED) return phiKernel(m);
   if (scratch.kernel?.m !== m) scratch.kernel = phiKernel(m);
   return scratch.kernel;
 }

@@ -18,7 +18,7 @@ export class KMedoidsScratch {
   assignBlock = new Float64Array(0);
   /** The output buffer of `gridMatrix` (pamSwap, fasterPam) when a matrix is not on the grid. */
   quantized: Float64Array | undefined;
-  /** The wasm kernel of the last FasterPAM search that rounded its matrix into one (fasterPam, CLARA). */
+  /** The wasm kernel of the last FasterPAM search that rounded its matrix into one (fasterPam; matrices up to 32 MiB). */
   kernel: PhiKernel | undefined;
   /** CLARA's sample matrix buffer. */
   kept: Float64Array | undefined;

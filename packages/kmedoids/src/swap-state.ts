@@ -242,9 +242,10 @@ export class SwapState {
 
   /**
    * d1, d2 and a after slot `i` went from point `o` to point `h`, updated in place: a point for
-   * which Δ(o, j) was above its d2 keeps them, with Δ(h, j) inserted; the others (o was its
-   * nearest or second nearest) are recomputed over all K slots, exactly as
-   * {@link SwapState.nearest} does. Same values as a full recomputation. O(m + |o's|·K).
+   * which Δ(o, j) was above its d2 keeps them, with Δ(h, j) inserted; for the others (o was its
+   * nearest or second nearest) Δ(h, j) settles them when it is near enough (below), else they are
+   * recomputed over all K slots, exactly as {@link SwapState.nearest} does. Same values as a full
+   * recomputation. O(m + |rescanned|·K).
    * The points whose d1, d2 or a changed are listed in `changedList[0..changedCount)`, their
    * previous values kept at their index in the *Old arrays.
    */
