@@ -11,7 +11,7 @@ import { manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js"
 import { exactGrid, isOnGrid, quantizeDistances } from "./exact.js";
 import { fasterPam, fasterPamCore } from "./fasterpam.js";
 import { kernelValidDistances, kmedoids, validDistances } from "./kmedoids.js";
-import { kernelMatrix, kernelOf, PHI_KERNEL_MIN_POINTS, phiKernel } from "./phi-kernel.js";
+import { kernelMatrix, kernelOf, PHI_KERNEL_MIN_POINTS, type PhiKernel, phiKernel } from "./phi-kernel.js";
 import { SwapState } from "./swap-state.js";
 
 /** Tie-heavy (small integer points, duplicates; z-scored 0/1 rows) and tie-free (uniform) matrices, on the grid. */
@@ -25,6 +25,14 @@ function matrices(seed: number, m: number): { name: string; q: Float64Array }[] 
     { name: "z-scored 0/1", q: quantizeDistances(bits, m) },
     { name: "uniform", q: quantizeDistances(uni, m) },
   ];
+}
+
+/** A kernel for m points with `q` written into its memory. */
+function kernelHolding(q: Float64Array, m: number): PhiKernel {
+  const kern = phiKernel(m);
+  if (kern === undefined) throw new Error("no kernel");
+  kern.matrix.set(q);
+  return kern;
 }
 
 describe("the compiled kernel", () => {
@@ -58,9 +66,7 @@ describe("Φ from the kernel = Φ from the TypeScript loop, bit for bit", () => 
         for (const { name, q } of matrices(seed, m)) {
           const rng = RandomStream.derive("phi-walk", seed, m, K);
           const init = rng.sample(range(m), K);
-          const kern = phiKernel(m);
-          if (kern === undefined) throw new Error("no kernel");
-          kern.matrix.set(q);
+          const kern = kernelHolding(q, m);
           const ref = new SwapState(q, m, Int32Array.from(init), f, false);
           const wasm = new SwapState(
             kern.matrix,
@@ -108,9 +114,7 @@ describe("Φ from the kernel = Φ from the TypeScript loop, bit for bit", () => 
       for (let seed = 0; seed < 2; seed++) {
         for (const { name, q } of matrices(seed + 10, m)) {
           const init = RandomStream.derive("phi-core", seed, m, K).sample(range(m), K);
-          const kern = phiKernel(m);
-          if (kern === undefined) throw new Error("no kernel");
-          kern.matrix.set(q);
+          const kern = kernelHolding(q, m);
           for (const f of [0, 2]) {
             const a = Int32Array.from(init);
             const b = Int32Array.from(init);

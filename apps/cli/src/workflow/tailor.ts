@@ -291,11 +291,8 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   const d = ev.design(0);
   let what: string;
   if (look) {
-    const s = lookScore(ev);
-    what =
-      d.mode === "beyond"
-        ? `beyond the sources on the second look too (score ${s.toFixed(3)} on its ${pf.nset.length} examples): a stratified random sample (${d.strata} difficulty strata)`
-        : `within the sources' range on the second look (score ${s.toFixed(3)} on its ${pf.nset.length} examples): the rest of its tailored coreset`;
+    // the design's phrase (mode rules) from @tb/estimate; the CLI adds the score its files gave
+    what = `${ev.describe(0)} (score ${lookScore(ev).toFixed(3)} on its ${pf.nset.length} examples)`;
   } else {
     what = `round ${next.precision?.round} of precision on demand`;
   }
