@@ -23,6 +23,7 @@ export {
 } from "./precision.js";
 export { RandomStream, range, type Seed, type StreamKey } from "./random.js";
 export { canonicalCsvLines, matrixSha256, type SourceRef, sha256Hex, sourceRef } from "./sha256.js";
+export { WASM_MAX_BYTES, type WasmInstance, wasmInstance } from "./wasm.js";
 export {
   KeyedByObject,
   WeakTable,

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { RandomStream, range, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
 // @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../scripts/build-wasm.mjs";
+import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
 import { manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { exactGrid, isOnGrid, quantizeDistances } from "./exact.js";
 import { fasterPam, fasterPamCore } from "./fasterpam.js";
@@ -38,7 +38,8 @@ function kernelHolding(q: Float64Array, m: number): PhiKernel {
 describe("the compiled kernel", () => {
   test("src/phi-wasm.ts is what scripts/build-wasm.mjs assembles from wasm/phi.wat", async () => {
     const file = fileURLToPath(new URL("./phi-wasm.ts", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource());
+    const dir = fileURLToPath(new URL("..", import.meta.url));
+    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/phi.wat"));
   });
 
   test("Node ≥ 20 runs it (WebAssembly with SIMD)", () => {

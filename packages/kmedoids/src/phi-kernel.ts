@@ -6,16 +6,12 @@
 // n² memory costs its first-touch page faults: ≈ 9 ms for GSM8K's 1319², ≈ 150 ms for 5000²,
 // more than the kernel saves). Each kernel compiles the ≈ 1.5 KB module afresh (microseconds; a
 // GSM8K search measured no slower than with one module kept, which would be module state).
-import { TbError } from "@tb/core";
+import { TbError, wasmInstance } from "@tb/core";
 import { PHI_WASM_HEX } from "./phi-wasm.js";
 import type { KMedoidsScratch } from "./scratch.js";
 
 /** Below this many points a search uses the TypeScript loop (the kernel's set-up would dominate). */
 export const PHI_KERNEL_MIN_POINTS = 256;
-
-const PAGE = 65536;
-/** 65,535 pages: the most a 32-bit memory can address with every offset below 2^32. */
-const MAX_BYTES = 65535 * PAGE;
 
 /** One search's kernel: views into its memory, and the pass itself. */
 export interface PhiKernel {
@@ -48,21 +44,6 @@ export interface PhiKernel {
   onGrid(inv: number): boolean;
 }
 
-// The part of the WebAssembly JS API used here (the lib settings of this repository declare none of it;
-// Node ≥ 20 and every current browser have it, and a runtime without it takes the TypeScript loop).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  CompileError: new () => Error;
-  LinkError: new () => Error;
-}
-declare const WebAssembly: WasmApi | undefined;
-
 type PhiFn = (row: number, d1: number, d2: number, a: number, out: number, m: number) => number;
 type CheckFn = (mat: number, n: number, B: number) => number;
 type GridFn = (p: number, count: number, inv: number) => number;
@@ -79,12 +60,6 @@ type BestFn = (
   at: number,
 ) => number;
 
-function bytesOf(hex: string): Uint8Array {
-  const b = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < b.length; i++) b[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return b;
-}
-
 const align = (x: number): number => Math.ceil(x / 16) * 16;
 
 /**
@@ -93,8 +68,6 @@ const align = (x: number): number => Math.ceil(x / 16) * 16;
  */
 export function phiKernel(m: number): PhiKernel | undefined {
   const K = m;
-  if (typeof WebAssembly !== "object" || WebAssembly === null) return undefined;
-  const wasm = WebAssembly;
   const outOff = 0;
   const rlOff = align(8 * K);
   const atOff = rlOff + align(8 * K);
@@ -103,28 +76,13 @@ export function phiKernel(m: number): PhiKernel | undefined {
   const aOff = d2Off + align(8 * m);
   const matOff = aOff + align(4 * m);
   const bytes = matOff + 8 * m * m;
-  if (bytes > MAX_BYTES) return undefined;
-  let phi: PhiFn;
-  let best: BestFn;
-  let check: CheckFn;
-  let grid: GridFn;
-  let memory: WasmMemory;
-  try {
-    const code = bytesOf(PHI_WASM_HEX);
-    if (!wasm.validate(code)) return undefined; // a runtime without SIMD
-    memory = new wasm.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const instance = new wasm.Instance(new wasm.Module(code), { env: { memory } });
-    phi = instance.exports.phi as PhiFn;
-    best = instance.exports.best as BestFn;
-    check = instance.exports.check as CheckFn;
-    grid = instance.exports.grid as GridFn;
-  } catch (e) {
-    if (e instanceof RangeError || e instanceof wasm.CompileError || e instanceof wasm.LinkError) {
-      return undefined; // memory refused (RangeError), or a runtime that cannot take the module
-    }
-    throw e;
-  }
-  const buf = memory.buffer;
+  const inst = wasmInstance(PHI_WASM_HEX, bytes);
+  if (inst === undefined) return undefined;
+  const phi = inst.exports.phi as PhiFn;
+  const best = inst.exports.best as BestFn;
+  const check = inst.exports.check as CheckFn;
+  const grid = inst.exports.grid as GridFn;
+  const buf = inst.buffer;
   const rowBytes = 8 * m;
   const at = new Int32Array(buf, atOff, 1);
   return {
