@@ -1,5 +1,6 @@
 import { RandomStream, TbError } from "@tb/core";
 import { bfgs } from "./bfgs.js";
+import { irtKernel } from "./irt-kernel.js";
 
 /**
  * Item parameters of a multidimensional 2PL IRT model (docs/METHOD.md §6.2): `a` is `items × dim`
@@ -64,9 +65,18 @@ function sigmoid(z: number): number {
 /**
  * Negative Bernoulli log-likelihood of `R` under the training logit `Σ_e (a_ke θ_je − b_k)`
  * (docs/METHOD.md §6.2, no clipping), for the packed parameter vector `w = [θ (M·d) | a (I·d) | b (I)]`.
- * Writes the gradient into `grad` (overwritten). One fused pass over `M × I × d`.
+ * Writes the gradient into `grad` (overwritten). One fused pass over `M × I × d`. The reference of
+ * the WebAssembly pass (wasm/irt.wat) that {@link fitIrt} runs where it can: the same numbers, bit
+ * for bit. Internal (exported for that test).
  */
-function dataLossGrad(w: Float64Array, R: Uint8Array, M: number, I: number, d: number, grad: Float64Array): number {
+export function dataLossGrad(
+  w: Float64Array,
+  R: Uint8Array,
+  M: number,
+  I: number,
+  d: number,
+  grad: Float64Array,
+): number {
   grad.fill(0);
   const aBase = M * d;
   const bBase = aBase + I * d;
@@ -207,7 +217,12 @@ export function irtMapObjective(
   const P = irtParamCount(models, items, dim);
   if (w.length !== P) throw new TbError("E_USAGE", `IRT: parameter vector has ${w.length} entries, expected ${P}`);
   const g = grad ?? new Float64Array(P);
-  let loss = dataLossGrad(w, R, models, items, dim, g);
+  return withPrior(dataLossGrad(w, R, models, items, dim, g), w, g, P);
+}
+
+/** `loss + ½‖w‖²` with `w` added to the gradient (the N(0, 1) priors of §6.3), over the first P entries. */
+function withPrior(dataLoss: number, w: Float64Array, g: Float64Array, P: number): number {
+  let loss = dataLoss;
   for (let i = 0; i < P; i++) {
     const v = w[i] as number;
     loss += 0.5 * v * v;
@@ -224,6 +239,20 @@ export function irtMapObjective(
  * item 13). Deterministic for a given seed.
  */
 export function fitIrt(R: Uint8Array, models: number, items: number, options: FitIrtOptions): IrtFit {
+  return fitIrtWith(R, models, items, options, true);
+}
+
+/**
+ * {@link fitIrt}, with the loss + gradient pass in WebAssembly where `wasm` and the runtime allow
+ * (irt-kernel.ts), else the TypeScript loop: the same fit, bit for bit. Internal (tests compare the two).
+ */
+export function fitIrtWith(
+  R: Uint8Array,
+  models: number,
+  items: number,
+  options: FitIrtOptions,
+  wasm: boolean,
+): IrtFit {
   const d = options.dim;
   checkShape(R, models, items, d);
   const epochs = options.epochs ?? 2000;
@@ -241,23 +270,29 @@ export function fitIrt(R: Uint8Array, models: number, items: number, options: Fi
   const P = irtParamCount(models, items, d);
   const init = RandomStream.derive("irt", seed, "init");
   const vi = method === "vi";
+  // The data pass reads the parameters it is given and writes their gradient: in the kernel's
+  // memory (MAP: x and g themselves; VI: the sampled parameters and their data gradient).
+  const kernel = wasm ? irtKernel(models, items, d) : undefined;
+  kernel?.R.set(R);
+  const data = (w: Float64Array, grad: Float64Array): number =>
+    kernel !== undefined ? kernel.run() : dataLossGrad(w, R, models, items, d, grad);
   // Optimised vector: MAP → w; VI → [μ (P) | ρ = ln s (P)].
   const Q = vi ? 2 * P : P;
-  const x = new Float64Array(Q);
+  const x = !vi && kernel !== undefined ? kernel.w : new Float64Array(Q);
   for (let i = 0; i < P; i++) x[i] = initScale * init.nextNormal();
   if (vi) {
     const s0 = options.viInitScale ?? 1;
     if (!(s0 > 0)) throw new TbError("E_USAGE", `IRT: viInitScale must be > 0, got ${s0}`);
     x.fill(Math.log(s0), P, Q);
   }
-  const g = new Float64Array(Q);
+  const g = !vi && kernel !== undefined ? kernel.grad : new Float64Array(Q);
   const m1 = new Float64Array(Q);
   const m2 = new Float64Array(Q);
   const best = new Float64Array(P);
   const trace = options.trace ? new Float64Array(epochs + 1) : undefined;
   // VI scratch: sampled parameters, their data gradient, and the noise.
-  const wS = vi ? new Float64Array(P) : undefined;
-  const gS = vi ? new Float64Array(P) : undefined;
+  const wS = vi ? (kernel?.w ?? new Float64Array(P)) : undefined;
+  const gS = vi ? (kernel?.grad ?? new Float64Array(P)) : undefined;
   const eps = vi ? new Float64Array(P) : undefined;
   const noise = vi ? RandomStream.derive("irt", seed, "vi") : undefined;
   let bestLoss = Number.POSITIVE_INFINITY;
@@ -269,7 +304,7 @@ export function fitIrt(R: Uint8Array, models: number, items: number, options: Fi
   for (let t = 0; t <= epochs; t++) {
     let loss: number;
     if (!vi) {
-      loss = irtMapObjective(x, R, models, items, d, g);
+      loss = withPrior(data(x, g), x, g, P);
     } else {
       const w = wS as Float64Array;
       const gd = gS as Float64Array;
@@ -280,7 +315,7 @@ export function fitIrt(R: Uint8Array, models: number, items: number, options: Fi
         ep[i] = e;
         w[i] = (x[i] as number) + Math.exp(x[P + i] as number) * e;
       }
-      loss = dataLossGrad(w, R, models, items, d, gd);
+      loss = data(w, gd);
       // KL(N(μ, s²) ‖ N(0, 1)) = ½(s² + μ² − 1) − ln s, per coordinate.
       for (let i = 0; i < P; i++) {
         const mu = x[i] as number;
