@@ -3,7 +3,7 @@
 // directly. dataLossGrad in irt.ts is the reference and the fallback (no WebAssembly, no SIMD); the
 // two give the same loss and gradient bit for bit (the kernel's exp is fdlibm's, the one V8's
 // Math.exp runs; irt-kernel.test.ts). Each fit compiles the ≈ 2 KB module afresh (no module state).
-import { wasmInstance } from "@tb/core";
+import { TbError, wasmInstance } from "@tb/core";
 import { IRT_WASM_HEX } from "./irt-wasm.js";
 
 /** One fit's kernel: views into its memory, and the pass. Internal. */
@@ -58,6 +58,10 @@ export function irtKernel(M: number, I: number, d: number): IrtKernel | undefine
     R: new Uint8Array(buf, rOff, M * I),
     run: (): number => loss(wOff, gOff, rOff, ttOff, gtOff, zsOff, M, I, d),
     exp: (xs: Float64Array): Float64Array => {
+      // The pass only takes e^x of x ≤ 0 (x = −|z|), and its scratch row holds 8·I values.
+      if (xs.length > 8 * I || xs.some((x) => x > 0)) {
+        throw new TbError("E_INTERNAL", `irtKernel.exp: at most ${8 * I} values, each ≤ 0`);
+      }
       const n = xs.length + (xs.length & 1); // the pass takes pairs
       const view = new Float64Array(buf, zsOff, n);
       view.set(xs);

@@ -274,8 +274,12 @@ export function fitIrtWith(
   // memory (MAP: x and g themselves; VI: the sampled parameters and their data gradient).
   const kernel = wasm ? irtKernel(models, items, d) : undefined;
   kernel?.R.set(R);
-  const data = (w: Float64Array, grad: Float64Array): number =>
-    kernel !== undefined ? kernel.run() : dataLossGrad(w, R, models, items, d, grad);
+  // The kernel reads only its own memory: its w and grad are the only arrays it can be handed.
+  const data = (w: Float64Array, grad: Float64Array): number => {
+    if (kernel === undefined) return dataLossGrad(w, R, models, items, d, grad);
+    if (w !== kernel.w || grad !== kernel.grad) throw new TbError("E_INTERNAL", "IRT: kernel pass on foreign arrays");
+    return kernel.run();
+  };
   // Optimised vector: MAP → w; VI → [μ (P) | ρ = ln s (P)].
   const Q = vi ? 2 * P : P;
   const x = !vi && kernel !== undefined ? kernel.w : new Float64Array(Q);
