@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { type CorrectnessMatrix, formatLocation, isTbError, precisionTotals, TbError } from "@tb/core";
+import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
 import {
   type Evaluation,
   type LegacyPlan,
@@ -506,18 +506,12 @@ export function planFile(
  */
 export function planPrecision(ev: Evaluation, i: number): PlanPrecision {
   const o = ev.run.options;
-  const asked = ev.run.askedOf(i).length;
   const step = ev.next().find((s) => s.target === i);
-  const pd = ev.run.design(i).precision;
-  let round = 0;
-  if (step?.reason === "precision" && pd !== undefined) {
-    round = precisionTotals(pd.fixed.length, o.maxBudget as number).indexOf(asked + step.ids.length) + 1;
-  }
   return {
     precision: o.precision as number,
     maxBudget: o.maxBudget as number,
-    round,
-    asked,
+    round: ev.run.precisionRoundOf(i),
+    asked: ev.run.askedOf(i).length,
     why: step?.why ?? "nothing more to ask",
   };
 }

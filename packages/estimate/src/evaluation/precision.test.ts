@@ -79,6 +79,28 @@ describe("precision on demand", () => {
     }
   });
 
+  test("precisionRoundOf numbers the open round of draws by the schedule, 0 outside it", () => {
+    // from 30 with maxBudget 200 the totals are 60, 120, 200: rounds of 30, 60, 80 more are rounds 1, 2, 3
+    const ROUND: Record<number, number> = { 30: 1, 60: 2, 80: 3 };
+    const targets = HELD.map((h) => `m${h}`);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 1, targets, precision: 0.04, maxBudget: 200 });
+    const seen = new Set<number>();
+    for (let guard = 0; !ev.done && guard < 12; guard++) {
+      for (const s of ev.next()) {
+        const r = ev.run.precisionRoundOf(s.target);
+        expect(r).toBe(s.reason === "precision" ? ROUND[s.examples.length] : 0);
+        seen.add(r);
+        ev.answer(
+          s.target,
+          Array.from(s.examples, (j) => row(HELD[s.target] as number)[j] as number),
+        );
+      }
+    }
+    expect(ev.done).toBe(true);
+    expect(seen.has(0) && seen.has(1)).toBe(true);
+    for (let t = 0; t < targets.length; t++) expect(ev.run.precisionRoundOf(t)).toBe(0);
+  });
+
   test("precision is never reached by a tight target of 0.5 at 300 examples: it asks maxBudget, no more", () => {
     // the oracle refuses any question past maxBudget (E_BUDGET), so driving through it checks the cap
     const m = tailoredPlus({ level: 0.9, precision: 0.005, maxBudget: 150 });

@@ -336,6 +336,18 @@ export class TailoredRun implements EvaluationRun {
     }
   }
 
+  /**
+   * Target `t`'s open round of precision draws: r ≥ 1 while it is asked the r-th round after its
+   * base design (the r-th total of {@link precisionTotals}), 0 otherwise (the G-set, a second look,
+   * the rest of the design, or nothing open).
+   */
+  precisionRoundOf(target: number): number {
+    const s = this.slot(target);
+    const M = this.options.maxBudget;
+    if (s.pending === null || s.reason !== "precision" || s.precision === undefined || M === undefined) return 0;
+    return precisionTotals(s.precision.fixed.length, M).indexOf(s.asked.length + s.pending.length) + 1;
+  }
+
   /** Rounds of questions target `t` answered so far. */
   roundsOf(target: number): number {
     return this.slot(target).rounds ?? 0;
