@@ -134,7 +134,7 @@ export function nsetDistances(
  * Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 32 MiB.
  * The full GSM8K protocol on 2 workers then peaks below 500 MB (docs/PERFORMANCE.md); a larger
  * budget skips more near-list builds: on one host measured ≈ 10 % faster at 64 or 256 MiB (on
- * another, within its noise), for ≈ 60 MB or ≈ 450 MB more.
+ * another, within its noise), for ≈ 65 MB or ≈ 470 MB more (measured).
  */
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
