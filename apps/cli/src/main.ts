@@ -61,7 +61,7 @@ Reproduce options:
                        up to 3000, 750 above; faster, less accurate — docs/PERFORMANCE.md)
   --nset-subruns R     CLARA sub-runs for the N-set (default 1 unsampled, 10 sampled)
   --cache-mib M        MiB of native-set distances and near lists TailoredBench keeps per worker
-                       between trials (default 32; 0 keeps none; results do not depend on it)
+                       between trials (default 48; 0 keeps none; results do not depend on it)
   --second-look S      tailored-plus: share of the budget after the G-set spent on its second look
                        (default 0.3; 0 = the G-set alone decides)
   --plus-mode M        tailored-plus: auto | within | beyond (default auto; the others force one mode)

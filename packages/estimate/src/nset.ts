@@ -131,12 +131,14 @@ export function nsetDistances(
 }
 
 /**
- * Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 32 MiB.
- * The full GSM8K protocol on 2 workers then peaks below 500 MB (docs/PERFORMANCE.md); a larger
- * budget skips more near-list builds: on one host measured ≈ 10 % faster at 64 or 256 MiB (on
- * another, within its noise), for ≈ 65 MB or ≈ 470 MB more (measured).
+ * Default bytes of native-set distance sources {@link keptNsetDistances} keeps in a workspace: 48 MiB,
+ * the largest multiple of 16 MiB with which the full GSM8K protocol on 2 workers peaks well below
+ * 500 MB (415–438 MiB measured; 64 MiB: 452–461 MiB, too close; docs/PERFORMANCE.md, "Worker heaps").
+ * A larger budget skips more near-list builds (per 12 trials of that protocol: 713 at 32 MiB, 582
+ * at 48, 467 at 64, 286 at 256); whether that shows in wall time depends on the host (≈ 10 % at
+ * 64–256 against 32 MiB on one, within the noise on others).
  */
-export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = 48 * 1024 * 1024;
 
 /** The native-set sources a workspace keeps (see {@link keptNsetDistances}). */
 class KeptNsetSources {

@@ -53,7 +53,7 @@ export interface TailoredOptions extends EstimateOptions {
   nativeOffset?: number;
   /**
    * Bytes of native-set distances (with the near lists and rows K-Medoids keeps for them) kept
-   * in the workspace between calls, for the trials of a protocol; default 32 MiB per workspace
+   * in the workspace between calls, for the trials of a protocol; default 48 MiB per workspace
    * (`DEFAULT_CACHE_BYTES`). 0 keeps none beyond one call. Results do not depend on it.
    */
   cacheBytes?: number;

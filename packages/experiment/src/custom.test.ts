@@ -38,6 +38,14 @@ describe("methods given by module", () => {
     expect(half?.maxQueried).toBe(0);
   });
 
+  test("worker threads run with the young-generation limit of the executor (12 MiB), the main thread without", async () => {
+    const method = { module: fixtures, export: "youngGeneration" };
+    const pooled = await reproduce(matrix, { ...base, methods: [method], workers: 2 });
+    expect(pooled.results[0]?.maxQueried).toBe(12);
+    const inline = await reproduce(matrix, { ...base, methods: [method], workers: 1 });
+    expect(inline.results[0]?.maxQueried).toBe(0);
+  });
+
   test("refusals: no such export, not a method, missing module, duplicate names", async () => {
     await usageError(
       reproduce(matrix, { ...base, methods: [{ module: fixtures, export: "nope" }] }),

@@ -46,6 +46,16 @@ export function unshareMatrix(s: SharedMatrix): CorrectnessMatrix {
 
 export type { ProgressFn } from "./reproduce-core.js";
 
+/**
+ * Young-generation limit of each worker thread, in MiB (V8 splits it into semi-spaces of a third).
+ * The trial code keeps its data in typed arrays, outside the JS heap: a worker's live JS heap is
+ * ≈ 6–15 MiB, while V8's default lets the young generation of every thread grow to 32 MiB of
+ * semi-spaces, and dead typed arrays hold their memory until a scavenge finds them. 12 MiB cut the
+ * faithful GSM8K protocol's peak by ≈ 50–70 MiB with two workers at no measurable cost in time
+ * (docs/PERFORMANCE.md, "Worker heaps"). Numbers never depend on it.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+
 /** Task indices grouped by {@link splitKey}, groups in order of first appearance, tasks in order within. */
 function groupBySplit(tasks: readonly TrialTask[]): number[][] {
   const groups = new Map<string, number[]>();
@@ -107,6 +117,7 @@ export async function executeTasks(
     filename,
     minThreads: workers,
     maxThreads: workers,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     ...(fromSource ? { execArgv: ["--conditions=@tb/source"] } : {}),
   });
   const shared = shareMatrix(matrix);

@@ -60,7 +60,7 @@ describe("methodOptions", () => {
     expect(o["level (tailored)"]).toBe(0.8);
     expect(o.irtDim).toBe("chosen by validation");
     expect(o.nativeCount).toMatch(/n̄/);
-    expect(o.cacheMiB).toBe(32); // DEFAULT_CACHE_BYTES, 32 MiB
+    expect(o.cacheMiB).toBe(48); // DEFAULT_CACHE_BYTES, 48 MiB
     expect(o.plusMode).toBe("auto");
     expect(methodOptions(["tailored"])["level (tailored)"]).toBe("none (no interval)");
     expect(methodOptions(["random-learn"])).toEqual({});

@@ -1,4 +1,5 @@
 /** Methods in a module of their own, for the module-method tests (custom.test.ts). */
+import { resourceLimits } from "node:worker_threads";
 import type { EvaluationMethod, MethodContext } from "@tb/core";
 
 /**
@@ -27,3 +28,19 @@ export const constantHalf: EvaluationMethod = {
 };
 
 export const notAMethod = 42;
+
+/**
+ * Reports the thread's young-generation limit (`resourceLimits` of node:worker_threads, MiB; none
+ * on the main thread) as the number of examples its first target is asked: the trial's
+ * `maxQueried`, which a test reads.
+ */
+export function youngGeneration(): EvaluationMethod {
+  return {
+    name: "young-generation",
+    run(ctx: MethodContext) {
+      const mb = resourceLimits.maxYoungGenerationSizeMb ?? 0;
+      ctx.oracles[0]?.queryMany(Array.from({ length: mb }, (_, j) => j));
+      return { estimates: new Float64Array(ctx.oracles.length).fill(0.5) };
+    },
+  };
+}
