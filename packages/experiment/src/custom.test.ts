@@ -42,6 +42,7 @@ describe("methods given by module", () => {
     const method = { module: fixtures, export: "youngGeneration" };
     const pooled = await reproduce(matrix, { ...base, methods: [method], workers: 2 });
     expect(pooled.results[0]?.maxQueried).toBe(12);
+    // inline the trials run on this test's own thread, which vitest (pool "forks") starts without limits
     const inline = await reproduce(matrix, { ...base, methods: [method], workers: 1 });
     expect(inline.results[0]?.maxQueried).toBe(0);
   });

@@ -49,7 +49,7 @@ export interface MethodConfig {
   /** N-set CLARA sample size and sub-runs (default: all examples, 1). */
   nsetSampleSize?: number;
   nsetSubRuns?: number;
-  /** TailoredBench: MiB of native-set distances kept per thread between trials; default 32. */
+  /** TailoredBench: MiB of native-set distances kept per thread between trials; default 48 (`DEFAULT_CACHE_BYTES`). */
   cacheMiB?: number;
   /** Random baseline mode; default shared. */
   randomMode?: "shared" | "perTarget";
