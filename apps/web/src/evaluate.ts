@@ -346,6 +346,10 @@ export interface PlanResult extends Asked {
   /** Native selection fell back (no source within d̄). */
   fallback: string;
   toEvaluateIds: string[];
+  /** Why these examples, in a sentence (`Evaluation.describePlan` of @tb/estimate). */
+  wording: string;
+  /** What a G-set score out of the sources' range says (`Evaluation.outOfRangeNote`), when it is. */
+  outOfRangeNote: string | null;
 }
 
 /** The end: the evaluation asks for nothing more (`tb estimate --json`). */
@@ -390,6 +394,8 @@ function planOf(ev: Evaluation, s: EvaluateSettings, examples: number, rounds: R
     natives: d.natives,
     fallback: d.fallback,
     toEvaluateIds: step.ids,
+    wording: ev.describePlan(0),
+    outOfRangeNote: ev.outOfRangeNote(0),
     saved: ev.toJSON(),
     settings: s,
     done: false,

@@ -1,5 +1,6 @@
 /**
- * The page's words: what each step of "Evaluate a model" does, and what a plan's mode means, with
+ * The page's words: what each step of "Evaluate a model" does (a plan's sentence comes from
+ * @tb/estimate's Evaluation.describePlan), with
  * links to the project's documentation. Text only — the rules themselves live in @tb/estimate.
  */
 
@@ -35,28 +36,6 @@ difficulty-stratified random examples it has not asked yet, the total doubling e
 so the interval at whichever round it stops still covers at the level asked for. The page asks the evaluation whether it is done; the table shows each round.
 ${docLink("docs/DESIGN.md", "Precision on demand", "#35-the-resumable-evaluation")}</p>`,
 } as const;
-
-/** Why a plan asks for the examples it asks for, in a sentence (the mode is the estimate package's). */
-export function planWording(p: {
-  mode: string;
-  outOfRange: "above" | "below" | null;
-  nativeSources: number;
-  fallback: string;
-}): string {
-  const relaxed = p.fallback !== "none" ? " (no source was within the mean distance d̄: the threshold was relaxed)" : "";
-  switch (p.mode) {
-    case "beyond":
-      return p.outOfRange === "above"
-        ? "beyond: above every source model on the G-set, so the rest is a stratified random sample of the benchmark (it does not lean on sources that answer like it)"
-        : "beyond: at the top of the sources on the examples answered (at or above the upper quartile of their scores), so the rest is a stratified random sample of the benchmark — not necessarily out of the sources' range";
-    case "look":
-      return "second look: at the top of the sources on the G-set (at or above the upper quartile of their scores there); a few more of its tailored examples decide between within and beyond";
-    case "within":
-      return `within: among the sources on the examples answered (below the upper quartile of their scores); ${p.nativeSources} native sources, and the N-set is their cluster medoids${relaxed}`;
-    default:
-      return `${p.nativeSources} native sources; the N-set is their cluster medoids${relaxed}`;
-  }
-}
 
 /** "How it works" of each step of the Compare view (HTML, static text). */
 export const COMPARE_HOW = {

@@ -14,7 +14,7 @@ import { buildInfo } from "./build-info.js";
 import type { CompareSettings } from "./compare.js";
 import type { EstimateResult, EvaluateSettings, RoundRow } from "./evaluate.js";
 import { type CompareExample, type EvaluateExample, exampleAnswersCsv } from "./example-answers.js";
-import { COMPARE_HOW, HOW_IT_WORKS, planWording } from "./explain.js";
+import { COMPARE_HOW, HOW_IT_WORKS } from "./explain.js";
 import { withHoverTitles } from "./hover.js";
 import { duration, secondsLeft, type TrialTime } from "./progress.js";
 import type { LmEvalChoice, Reply, Request } from "./protocol.js";
@@ -648,14 +648,14 @@ function showAsk(from: AnswerStep, to: AnswerStep, r: Reply & { type: "asks" }):
     to === "look" ? ", then upload its answers in step 2b" : to === "more" ? ", then upload its answers in step 4" : "";
   const design = from === "tailor" || from === "look";
   const lead = design
-    ? `<p class="plan-mode" id="${from}-mode" data-mode="${esc(r.mode)}"><b>${esc(planWording(r))}</b>. Run your model on these ${r.toEvaluateIds.length} more examples${where}:</p>`
+    ? `<p class="plan-mode" id="${from}-mode" data-mode="${esc(r.mode)}"><b>${esc(r.wording)}</b>. Run your model on these ${r.toEvaluateIds.length} more examples${where}:</p>`
     : `<p class="plan-mode" id="${from}-ask" data-round="${r.round}"><b>The evaluation asks for more (round ${r.round})</b>. Run your model on these ${r.toEvaluateIds.length} more examples${where}:</p>`;
   show(
     $(`#${from}-output`),
     `<p class="answers-note">${esc(r.answersNote)}</p>
 ${lead}
 <p class="why" id="why-round${r.round}">Why: ${esc(r.why)}.</p>
-${r.outOfRange && design ? `<p class="warn">Its G-set score is ${esc(r.outOfRange)} every source model's: it is probably ${r.outOfRange === "above" ? "stronger" : "weaker"} than all of them.</p>` : ""}
+${r.outOfRangeNote && design ? `<p class="warn">${esc(r.outOfRangeNote.charAt(0).toUpperCase() + r.outOfRangeNote.slice(1))}.</p>` : ""}
 ${precisionAsked && !design ? roundsTable(r.rounds, evalLevel()) + ROUNDS_NOTE : ""}
 ${samplesBlock(kind, what, r, r.toEvaluateIds)}${idList(r.toEvaluateIds)}`,
   );

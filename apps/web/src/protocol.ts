@@ -93,6 +93,9 @@ export type Reply =
       nativeSources: number;
       toEvaluateIds: string[];
       fallback: string;
+      /** Why these examples, in a sentence, and what an out-of-range G-set score says (from @tb/estimate). */
+      wording: string;
+      outOfRangeNote: string | null;
       /** The rounds answered so far. */
       rounds: RoundRow[];
       /** How the answers file was read (which ids it was keyed by). */

@@ -192,6 +192,8 @@ async function handle(req: Request): Promise<void> {
         samples: next.samples,
         ...(next.samplesNote !== undefined ? { samplesNote: next.samplesNote } : {}),
         fallback: next.fallback,
+        wording: next.wording,
+        outOfRangeNote: next.outOfRangeNote,
         rounds: next.rounds,
         answersNote: read.note,
       });

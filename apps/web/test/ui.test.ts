@@ -1,12 +1,12 @@
 /** The page's pure helpers, in Node: each against hand-computed facts or an independent implementation. */
 import { createHash } from "node:crypto";
 import { sha256Hex } from "@tb/core";
+import { describePlan as planWording } from "@tb/estimate/internals";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatCorrectnessCsv, lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import { docKeys, readAnswers } from "../src/answers.js";
 import { loadSourceCsv } from "../src/evaluate.js";
-import { planWording } from "../src/explain.js";
 import { withHoverTitles } from "../src/hover.js";
 import { duration, secondsLeft } from "../src/progress.js";
 import { csvShape } from "../src/shape.js";

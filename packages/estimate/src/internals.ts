@@ -24,7 +24,7 @@ export {
   type TailoredRunOptions,
   type TargetEstimate,
 } from "./evaluation/run.js";
-export { checkOptionNames } from "./evaluation/session.js";
+export { checkOptionNames, describePlan, outOfRangeNote } from "./evaluation/session.js";
 export {
   type ClusterPlan,
   clusterSamplingVariance,

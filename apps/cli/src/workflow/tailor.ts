@@ -196,11 +196,8 @@ function planNotes(ev: Evaluation, i: number, pooling: "single" | "joint"): stri
         " — the target is probably beyond the sources' range",
     );
   }
-  if (ev.method === "tailored-plus" && d.outOfRange !== null) {
-    out.push(
-      `  note: its G-set score is ${d.outOfRange} every source's — the target is probably ${d.outOfRange === "above" ? "stronger" : "weaker"} than all of them; the estimate will say so`,
-    );
-  }
+  const note = ev.method === "tailored-plus" ? ev.outOfRangeNote(i) : null;
+  if (note !== null) out.push(`  note: ${note}; the estimate will say so`);
   return out;
 }
 

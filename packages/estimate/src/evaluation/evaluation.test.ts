@@ -171,6 +171,17 @@ describe("Evaluation.describe", () => {
       expect(ev.describe(name)).toBe(ev.describe(t));
     });
     expect(modes.size).toBeGreaterThan(1);
+    // the page's sentence and the out-of-range note follow the same design()
+    const sentence: Record<string, RegExp> = { look: /^second look: /, within: /^within: /, beyond: /^beyond: / };
+    targets.forEach((_, t) => {
+      const d = ev.design(t);
+      expect(ev.describePlan(t)).toMatch(sentence[d.mode as string] as RegExp);
+      expect(ev.outOfRangeNote(t)).toBe(
+        d.outOfRange === null
+          ? null
+          : `its G-set score is ${d.outOfRange} every source's: it is probably ${d.outOfRange === "above" ? "stronger" : "weaker"} than all of them`,
+      );
+    });
     const faithful = createEvaluation(SOURCES, { method: "tailored", budget: 30, seed: 3 });
     for (const s of faithful.next())
       faithful.answer(

@@ -208,6 +208,41 @@ const LABEL: Record<string, string> = {
 };
 
 /**
+ * Why a plan asks for the examples it asks for, in a sentence that names the rule (the web page's
+ * plan line; {@link Evaluation.describe} is the CLI's shorter phrase): `mode`, `outOfRange`,
+ * `fallback` as {@link Evaluation.design} gives them, `nativeSources` their count.
+ */
+export function describePlan(p: {
+  mode: string;
+  outOfRange: "above" | "below" | null;
+  nativeSources: number;
+  fallback: string;
+}): string {
+  const relaxed = p.fallback !== "none" ? " (no source was within the mean distance d̄: the threshold was relaxed)" : "";
+  switch (p.mode) {
+    case "beyond":
+      return p.outOfRange === "above"
+        ? "beyond: above every source model on the G-set, so the rest is a stratified random sample of the benchmark (it does not lean on sources that answer like it)"
+        : "beyond: at the top of the sources on the examples answered (at or above the upper quartile of their scores), so the rest is a stratified random sample of the benchmark — not necessarily out of the sources' range";
+    case "look":
+      return "second look: at the top of the sources on the G-set (at or above the upper quartile of their scores there); a few more of its tailored examples decide between within and beyond";
+    case "within":
+      return `within: among the sources on the examples answered (below the upper quartile of their scores); ${p.nativeSources} native sources, and the N-set is their cluster medoids${relaxed}`;
+    default:
+      return `${p.nativeSources} native sources; the N-set is their cluster medoids${relaxed}`;
+  }
+}
+
+/**
+ * What a G-set score out of the sources' range says about a target (`outOfRange` of
+ * {@link Evaluation.design}), in a clause: "its G-set score is above every source's: it is probably
+ * stronger than all of them".
+ */
+export function outOfRangeNote(side: "above" | "below"): string {
+  return `its G-set score is ${side} every source's: it is probably ${side === "above" ? "stronger" : "weaker"} than all of them`;
+}
+
+/**
  * One phrase on the design a target of `ev` is on — why these examples: TailoredBench's native
  * sources and N-set, or tailored-plus's mode (a second look pending, within the sources' range,
  * or a stratified random sample beyond it), with a relaxed native threshold noted. For a plan's
@@ -425,6 +460,26 @@ export class Evaluation {
    */
   describe(target: number | string = 0): string {
     return describeDesign(this, target);
+  }
+
+  /**
+   * Why target `target` is asked for what it is asked, in a sentence that names the rule (the web
+   * page's plan line; {@link describe} is the CLI's shorter phrase).
+   */
+  describePlan(target: number | string = 0): string {
+    const d = this.design(target);
+    return describePlan({
+      mode: d.mode ?? "",
+      outOfRange: d.outOfRange,
+      nativeSources: d.natives.length,
+      fallback: d.fallback,
+    });
+  }
+
+  /** What target `target`'s G-set score out of the sources' range says ({@link outOfRangeNote}), or null when it is in range. */
+  outOfRangeNote(target: number | string = 0): string | null {
+    const side = this.design(target).outOfRange;
+    return side === null ? null : outOfRangeNote(side);
   }
 
   /** Target `target`'s design so far, in ids (what the CLI writes in its plan files). */
