@@ -48,8 +48,8 @@ export type { ProgressFn } from "./reproduce-core.js";
 
 /**
  * Young-generation limit of each worker thread, in MiB (V8 splits it into semi-spaces of a third).
- * The trial code keeps its data in typed arrays, outside the JS heap: a worker's live JS heap is
- * ≈ 6–15 MiB, while V8's default lets the young generation of every thread grow to 32 MiB of
+ * The trial code keeps its data in typed arrays, outside the JS heap: a worker's JS heap in use is
+ * 8–17 MiB (GSM8K protocol, after each batch), while V8's default lets the young generation of every thread grow to 32 MiB of
  * semi-spaces, and dead typed arrays hold their memory until a scavenge finds them. 12 MiB cut the
  * faithful GSM8K protocol's peak by ≈ 50–70 MiB with two workers at no measurable cost in time
  * (docs/PERFORMANCE.md, "Worker heaps"). Numbers never depend on it.
