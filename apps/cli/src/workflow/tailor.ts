@@ -289,7 +289,7 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   let what: string;
   if (look) {
     // the design's phrase (mode rules) from @tb/estimate; the CLI adds the score its files gave
-    what = `${ev.describe(0)} (score ${lookScore(ev).toFixed(3)} on its ${pf.nset.length} examples)`;
+    what = `${ev.describe(0)} (score ${ev.answeredScore(0).toFixed(3)} on its ${pf.nset.length} examples)`;
   } else {
     what = `round ${next.precision?.round} of precision on demand`;
   }
@@ -302,10 +302,4 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
     `then: tb estimate --source ${sourcePath} --plan ${out} --responses <answers>`,
   );
   return done(lines.join("\n"));
-}
-
-/** The target's mean answer over the examples asked so far (the G-set and its second look). */
-function lookScore(ev: Evaluation): number {
-  const saved = ev.toJSON(0).targets[0] as { answers: number[]; pending: string[] | null; asked: string[] };
-  return saved.answers.reduce((a, b) => a + b, 0) / saved.answers.length;
 }

@@ -182,6 +182,12 @@ describe("Evaluation.describe", () => {
           : `its G-set score is ${d.outOfRange} every source's: it is probably ${d.outOfRange === "above" ? "stronger" : "weaker"} than all of them`,
       );
     });
+    // the score on what was answered: here the G-set, counted by hand from the targets' rows
+    targets.forEach((_, t) => {
+      const gset = ev.design(t).gAnswers;
+      const right = Object.keys(gset).filter((id) => rowOf(HELD[t] as number)[SOURCES.exampleIds.indexOf(id)] === 1);
+      expect(ev.answeredScore(t)).toBeCloseTo(right.length / Object.keys(gset).length, 15);
+    });
     const faithful = createEvaluation(SOURCES, { method: "tailored", budget: 30, seed: 3 });
     for (const s of faithful.next())
       faithful.answer(

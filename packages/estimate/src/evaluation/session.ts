@@ -476,6 +476,17 @@ export class Evaluation {
     });
   }
 
+  /**
+   * Target `target`'s score on everything it has answered so far (its share of right answers; NaN
+   * before any answer): after a second look, the score on the G-set and the look that chose its design.
+   */
+  answeredScore(target: number | string = 0): number {
+    const answers = this.run.answersOf(this.targetIndex(target));
+    let sum = 0;
+    for (const v of answers.values()) sum += v;
+    return sum / answers.size;
+  }
+
   /** What target `target`'s G-set score out of the sources' range says ({@link outOfRangeNote}), or null when it is in range. */
   outOfRangeNote(target: number | string = 0): string | null {
     const side = this.design(target).outOfRange;
