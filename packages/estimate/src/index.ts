@@ -24,6 +24,7 @@ export {
 } from "@tb/core";
 export type { ClipMode, EstimateOptions, EstimatorKind } from "./calibrate.js";
 export { type Ask, type EvaluateOptions, type EvaluateResult, evaluate } from "./evaluate.js";
+export type { PairedDesignKind, PairedEstimator } from "./evaluation/compare.js";
 export {
   type CompareAsk,
   type CompareOptions,

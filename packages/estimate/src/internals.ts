@@ -10,9 +10,13 @@ export {
 } from "./calibrate.js";
 export {
   agrestiMinSe,
+  kthPairGap,
+  type LearnedDifference,
+  learnedDifference,
   normalCdf,
   type PairedDesignKind,
   type PairedDifference,
+  type PairedEstimator,
   PairedRun,
   type PairedRunOptions,
   type PairedState,
@@ -71,6 +75,7 @@ export {
   plusBeyond,
   plusMode,
   plusWithin,
+  scoreOutOfRange,
   secondLookSize,
 } from "./plus/method.js";
 export { checkTailoredOptions, nsetOptions, tailorWith } from "./tailored.js";

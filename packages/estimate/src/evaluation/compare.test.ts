@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
 import { CorrectnessMatrix, createOracle, drive, isTbError, RandomStream } from "@tb/core";
 import { describe, expect, it } from "vitest";
-import { normalCdf, PairedRun } from "./compare.js";
+import { designEstimate, designFromPicks, sourceMeans } from "../plus/design.js";
+import { DEFAULT_RESIDUAL_ALPHA } from "../plus/method.js";
+import { kthPairGap, learnedDifference, normalCdf, PairedRun } from "./compare.js";
 
 function population(models: number, examples: number, seed: number): CorrectnessMatrix {
   const rng = RandomStream.derive(seed, "population");
@@ -95,5 +98,124 @@ describe("PairedRun", () => {
     expect(msg(() => new PairedRun(ctx, { level: 1 }))).toMatch(/level/);
     expect(msg(() => new PairedRun({ ...ctx, targets: 3 }))).toMatch(/2 targets/);
     expect(msg(() => new PairedRun(ctx, { strata: 50 }))).toMatch(/strata/);
+  });
+});
+
+describe("kthPairGap", () => {
+  /** Every gap v[t] − v[s], s < t, listed and sorted: the brute force. */
+  const brute = (v: Float64Array, k: number): number => {
+    const g: number[] = [];
+    for (let s = 0; s < v.length; s++)
+      for (let t = s + 1; t < v.length; t++) g.push((v[t] as number) - (v[s] as number));
+    g.sort((x, y) => x - y);
+    return g[k - 1] as number;
+  };
+  it("equals the k-th smallest of all listed gaps, ties and repeats included, for every k", () => {
+    const rng = RandomStream.derive(11, "gaps");
+    for (const S of [2, 3, 7, 20]) {
+      for (const kind of ["uniform", "ties", "tiny"]) {
+        const v = Float64Array.from({ length: S }, () =>
+          kind === "ties"
+            ? Math.floor(rng.nextFloat() * 4) / 8
+            : kind === "tiny"
+              ? rng.nextFloat() * 1e-9
+              : rng.nextNormal(),
+        ).sort();
+        const M = (S * (S - 1)) / 2;
+        for (let k = 1; k <= M; k++) expect(kthPairGap(v, k)).toBe(brute(v, k));
+      }
+    }
+  });
+});
+
+describe("learnedDifference", () => {
+  // reference values from NumPy: __fixtures__/make_learned_difference.py (ridge by the normal
+  // equations, LOO by the hat matrix, every source pair listed)
+  const ref = JSON.parse(readFileSync(new URL("./__fixtures__/learned_difference.json", import.meta.url), "utf8")) as {
+    sources: number[][];
+    targets: number[][];
+    examples: number[];
+    level: number;
+    alpha: number;
+    accuracies: [number, number];
+    halfWidth: number;
+    outOfRange: [string | null, string | null];
+    allRightFlag: string | null;
+  };
+  const sources = CorrectnessMatrix.from(ref.sources);
+  const ex = Int32Array.from(ref.examples);
+  const ans = (t: number) => ref.examples.map((j) => ref.targets[t]?.[j] as number);
+  it("matches NumPy: both estimates, α, the pair half-width and the range flags", () => {
+    const r = learnedDifference(sources, ex, ans(0), ans(1), ref.level);
+    expect(r.alpha).toBe(ref.alpha);
+    expect(r.accuracies[0]).toBeCloseTo(ref.accuracies[0], 10);
+    expect(r.accuracies[1]).toBeCloseTo(ref.accuracies[1], 10);
+    expect(r.halfWidth).toBeCloseTo(ref.halfWidth, 10);
+    expect(r.outOfRange).toEqual(ref.outOfRange);
+    const allRight = learnedDifference(
+      sources,
+      ex,
+      ex.map(() => 1),
+      ans(1),
+      ref.level,
+    );
+    expect(allRight.outOfRange).toEqual([ref.allRightFlag, ref.outOfRange[1]]);
+  });
+});
+
+describe("PairedRun: which estimate", () => {
+  const all = population(60, 200, 7);
+  const sources = all.selectRows(Int32Array.from({ length: 56 }, (_, i) => i));
+  const allRight = new Float64Array(200).fill(1);
+  const run = (ya: ArrayLike<number>, yb: ArrayLike<number>, seed: number) => {
+    const r = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(seed) });
+    drive(r, [createOracle(ya, 30), createOracle(yb, 30)]);
+    return r;
+  };
+  it("both inside the sources' range: the learned difference, its interval no narrower than the design's", () => {
+    let learned = 0;
+    for (let seed = 0; seed < 6; seed++) {
+      const r = run(all.row(57), all.row(58), seed);
+      const d = r.difference();
+      const on = (y: ArrayLike<number>) => Array.from(r.examples, (j) => y[j] as number);
+      const l = learnedDifference(sources, r.examples, on(all.row(57)), on(all.row(58)), 0.9);
+      if (d.estimator !== "learned") {
+        expect(d.outOfRange).not.toEqual([null, null]);
+        continue;
+      }
+      learned++;
+      expect(d.outOfRange).toEqual([null, null]);
+      expect(d.accuracies).toEqual(l.accuracies);
+      expect(d.difference).toBe(l.accuracies[0] - l.accuracies[1]);
+      const z = 1.6448536269514722;
+      expect(d.se).toBeGreaterThanOrEqual(l.halfWidth / z - 1e-15);
+      expect(d.interval[1] - d.interval[0]).toBeGreaterThanOrEqual(
+        Math.min(2 * l.halfWidth, d.interval[1] + 1) - 1e-12,
+      );
+      // swapping A and B mirrors everything
+      const m = run(all.row(58), all.row(57), seed).difference();
+      expect(m.difference).toBeCloseTo(-d.difference, 14);
+      expect(m.probabilityABetter).toBeCloseTo(1 - d.probabilityABetter, 7);
+    }
+    expect(learned).toBeGreaterThan(0);
+  });
+  it("a model above every source: the design estimate, the G-set pooled into the residual means", () => {
+    const r = run(allRight, all.row(57), 2);
+    const d = r.difference();
+    expect(d.estimator).toBe("design");
+    expect(d.outOfRange?.[0]).toBe("above");
+    // the design estimate with the G-set pooled (designEstimate's default poolCount)
+    const st = designFromPicks(sourceMeans(sources), r.state.gset, r.state.picks, r.state.strata);
+    const diff = Float64Array.from(r.examples, (j) => 1 - (all.row(57)[j] as number));
+    const pooled = designEstimate(sources, st, r.state.gset, r.examples, diff, DEFAULT_RESIDUAL_ALPHA);
+    const exactOnly = designEstimate(sources, st, r.state.gset, r.examples, diff, DEFAULT_RESIDUAL_ALPHA, -1, 0);
+    expect(d.difference).toBe(pooled.accuracy);
+    expect(pooled.accuracy).not.toBe(exactOnly.accuracy);
+  });
+  it("the random design never takes the learned estimate", () => {
+    const r = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(1) }, { design: "random" });
+    drive(r, [createOracle(all.row(57), 30), createOracle(all.row(58), 30)]);
+    expect(r.difference().estimator).toBe("design");
+    expect(r.difference().outOfRange).toBeNull();
   });
 });

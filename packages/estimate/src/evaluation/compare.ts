@@ -1,8 +1,10 @@
 /**
  * The paired comparison of two models A and B (docs/DESIGN.md §3.6): one shared design for both —
- * the G-set, then a difficulty-stratified random sample of the other examples — and a
- * model-assisted estimate of the difference of their accuracies with its design standard error.
- * A resumable evaluation of a group of two targets (`EvaluationRun`), driven like any other.
+ * the G-set, then a difficulty-stratified random sample of the other examples — and an estimate of
+ * the difference of their accuracies: the sources' learned one when both models are inside the
+ * sources' range on those examples, else the model-assisted design estimate with its design
+ * standard error. A resumable evaluation of a group of two targets (`EvaluationRun`), driven like
+ * any other.
  */
 import {
   type CorrectnessMatrix,
@@ -17,9 +19,16 @@ import {
   workspaceOf,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
+import { ridgeLoo, ridgePredict } from "@tb/linear";
 import { normalQuantile } from "../interval.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "../plus/design.js";
-import { DEFAULT_RESIDUAL_ALPHA } from "../plus/method.js";
+import {
+  DEFAULT_LEARN_ALPHAS,
+  DEFAULT_RESIDUAL_ALPHA,
+  gsetScores,
+  type OutOfRange,
+  scoreOutOfRange,
+} from "../plus/method.js";
 import { probe } from "../tailored.js";
 
 /** How the shared examples are chosen: `stratified` (G-set + difficulty strata, the default) or a plain shared `random` sample. */
@@ -41,6 +50,13 @@ export interface PairedRunOptions {
   workspace?: Workspace;
 }
 
+/**
+ * Which estimate gave a paired difference: `learned` (both models inside the sources' range on
+ * the shared examples: the sources' ridge of accuracy on their answers) or `design` (the
+ * model-assisted stratified estimate; always for the random design).
+ */
+export type PairedEstimator = "learned" | "design";
+
 /** The estimated difference A − B of a paired comparison. */
 export interface PairedDifference {
   /** Estimated accuracy of A minus that of B. */
@@ -56,6 +72,14 @@ export interface PairedDifference {
   accuracies: [number, number];
   /** Examples where A and B answered differently, of those asked. */
   disagreements: number;
+  /** Which estimate gave the difference. */
+  estimator: PairedEstimator;
+  /**
+   * Each model's score on the shared examples against the sources' scores on them (stratified
+   * design; `null` for the random design): `"above"` at or above their `level`-quantile (and
+   * their median), `"below"` mirrored, `null` inside.
+   */
+  outOfRange: [OutOfRange, OutOfRange] | null;
 }
 
 /** What a {@link PairedRun} keeps (for saving and restoring). */
@@ -210,7 +234,17 @@ export class PairedRun implements EvaluationRun {
     this.state.answers[target] = checkAnswers(answers, this.examples.length, `paired: answers of target ${target}`);
   }
 
-  /** The difference A − B with its interval and P(A better). */
+  /**
+   * The difference A − B with its interval and P(A better). Stratified design: when both models'
+   * scores on the shared examples are inside the sources' range there ({@link scoreOutOfRange} at
+   * `level`), the *learned* difference — the sources' ridge of accuracy on their answers to the
+   * shared examples (α by exact leave-one-out, as tailored-plus's learned estimate), applied to
+   * each model — with a split-conformal half-width over the sources' pairs (the
+   * `⌈(M+1)·level⌉`-th smallest |e_s − e_t| of their leave-one-out errors, M pairs), never
+   * narrower than the design's interval; otherwise the *design* estimate: the G-set counted
+   * exactly and pooled with the draws into the strata's residual means, the rest by the
+   * source-regression prediction (tailored-plus's beyond estimator), with its design SE.
+   */
   difference(): PairedDifference {
     const [a, b] = this.state.answers;
     if (a === null || b === null) throw new TbError("E_USAGE", "paired: both models must answer before the difference");
@@ -229,10 +263,12 @@ export class PairedRun implements EvaluationRun {
       designSe = Math.sqrt((sampleVar(d) / d.length) * Math.max(0, 1 - d.length / n));
     } else {
       const st = designFromPicks(sourceMeans(this.sources), this.state.gset, this.state.picks, this.state.strata);
-      // the G-set counts exactly and stays out of the residual means (poolCount 0): the residual
-      // means rest on the random draws alone, so the estimate is design-consistent
+      // the G-set counts exactly and is pooled with the draws into the strata's residual means,
+      // as tailored-plus's beyond estimate does: model-assisted rather than design-unbiased (the
+      // G-set was chosen, not drawn), measured to lower the error and the width at the same
+      // coverage (docs/RESULTS.md, "Paired comparisons")
       const est = (y: Float64Array) =>
-        designEstimate(this.sources, st, this.state.gset, this.examples, y, DEFAULT_RESIDUAL_ALPHA, -1, 0);
+        designEstimate(this.sources, st, this.state.gset, this.examples, y, DEFAULT_RESIDUAL_ALPHA);
       const e = est(d);
       diff = e.accuracy;
       designSe = e.se;
@@ -248,8 +284,21 @@ export class PairedRun implements EvaluationRun {
     let alike = true;
     for (let i = 1; i < draws.length && alike; i++) alike = draws[i] === draws[0];
     const floor = (R / n) * agrestiMinSe(draws, R);
-    const se = this.design === "random" || alike ? Math.max(designSe, floor) : designSe;
+    let se = this.design === "random" || alike ? Math.max(designSe, floor) : designSe;
     const z = normalQuantile(0.5 + this.level / 2);
+    let estimator: PairedEstimator = "design";
+    let outOfRange: [OutOfRange, OutOfRange] | null = null;
+    if (this.design === "stratified") {
+      const learned = learnedDifference(this.sources, this.examples, a, b, this.level);
+      outOfRange = learned.outOfRange;
+      if (learned.outOfRange[0] === null && learned.outOfRange[1] === null) {
+        estimator = "learned";
+        accA = learned.accuracies[0];
+        accB = learned.accuracies[1];
+        diff = accA - accB;
+        se = Math.max(se, learned.halfWidth / z);
+      }
+    }
     let disagreements = 0;
     for (const v of d) if (v !== 0) disagreements++;
     return {
@@ -260,6 +309,8 @@ export class PairedRun implements EvaluationRun {
       probabilityABetter: se > 0 ? normalCdf(diff / se) : diff > 0 ? 1 : diff < 0 ? 0 : 0.5,
       accuracies: [accA, accB],
       disagreements,
+      estimator,
+      outOfRange,
     };
   }
 
@@ -276,9 +327,114 @@ export class PairedRun implements EvaluationRun {
         differenceUpper: r.interval[1],
         level: r.level,
         probabilityABetter: r.probabilityABetter,
+        estimator: r.estimator,
       },
     };
   }
+}
+
+/** What {@link learnedDifference} gives. */
+export interface LearnedDifference {
+  /** Each model's learned estimate, clipped to [0, 1]. */
+  accuracies: [number, number];
+  /** The split-conformal half-width of the difference at `level` over the sources' pairs (1 when too few pairs). */
+  halfWidth: number;
+  /** Each model's score on the examples against the sources' scores on them ({@link scoreOutOfRange}). */
+  outOfRange: [OutOfRange, OutOfRange];
+  /** The ridge penalty chosen by leave-one-out. */
+  alpha: number;
+}
+
+/**
+ * The learned paired difference on shared examples: a ridge over the sources (one row per source,
+ * features = its answers on `examples`, label = its accuracy; unpenalised intercept; α from
+ * {0.1, 1, 10} by exact leave-one-out), applied to A's and B's answers. Its half-width is
+ * split-conformal over the sources' pairs: with e_s the signed leave-one-out error of source s,
+ * the `⌈(M+1)·level⌉`-th smallest of the M = S(S−1)/2 values |e_s − e_t|. Requires at least 3
+ * sources.
+ */
+export function learnedDifference(
+  sources: CorrectnessMatrix,
+  examples: Int32Array,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  level: number,
+): LearnedDifference {
+  const S = sources.rows;
+  const n = sources.cols;
+  const N = examples.length;
+  const src = sources.data;
+  const acc = sources.trueScores();
+  const X = new Float64Array(S * N);
+  for (let s = 0; s < S; s++) {
+    for (let j = 0; j < N; j++) X[s * N + j] = src[s * n + (examples[j] as number)] as number;
+  }
+  const loo = ridgeLoo(X, S, N, acc, DEFAULT_LEARN_ALPHAS);
+  const sq = loo.squaredErrors[loo.alphaIndex] as Float64Array;
+  const errors = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    // the leave-one-out residual has the sign of the in-sample one
+    const r = (acc[s] as number) - ridgePredict(loo.fit, X.subarray(s * N, (s + 1) * N));
+    errors[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
+  }
+  const sorted = gsetScores(sources, examples).sort();
+  const score = (y: ArrayLike<number>): number => {
+    let t = 0;
+    for (let i = 0; i < N; i++) t += y[i] as number;
+    return t / N;
+  };
+  const M = (S * (S - 1)) / 2;
+  const k = Math.ceil((M + 1) * level);
+  return {
+    accuracies: [clamp01(ridgePredict(loo.fit, a)), clamp01(ridgePredict(loo.fit, b))],
+    halfWidth: k <= M ? kthPairGap(errors.sort(), k) : 1,
+    outOfRange: [scoreOutOfRange(score(a), sorted, level), scoreOutOfRange(score(b), sorted, level)],
+    alpha: loo.alpha,
+  };
+}
+
+/**
+ * The k-th smallest (1-based) of the gaps `v[t] − v[s]`, s < t, of ascending values, exactly,
+ * without listing the S(S−1)/2 gaps: bisection on the value with an O(S) two-pointer count,
+ * then the smallest gap above the last value known to count fewer than k.
+ */
+export function kthPairGap(v: Float64Array, k: number): number {
+  const S = v.length;
+  const below = (x: number): number => {
+    // the number of pairs with a gap ≤ x
+    let c = 0;
+    let t = 0;
+    for (let s = 0; s < S; s++) {
+      if (t < s + 1) t = s + 1;
+      while (t < S && (v[t] as number) - (v[s] as number) <= x) t++;
+      c += t - s - 1;
+    }
+    return c;
+  };
+  let lo = -1; // counts 0 < k pairs
+  let hi = (v[S - 1] as number) - (v[0] as number); // counts every pair
+  for (let it = 0; it < 200 && hi - lo > 0; it++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (below(mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  // the answer is the smallest gap > lo (every gap ≤ lo is among fewer than k)
+  let best = Number.POSITIVE_INFINITY;
+  let t = 0;
+  for (let s = 0; s < S; s++) {
+    if (t < s + 1) t = s + 1;
+    while (t < S && (v[t] as number) - (v[s] as number) <= lo) t++;
+    if (t < S) {
+      const gap = (v[t] as number) - (v[s] as number);
+      if (gap < best) best = gap;
+    }
+  }
+  return best;
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
 }
 
 function mean(v: Float64Array): number {

@@ -36,6 +36,28 @@ function msg(f: () => unknown): string {
 }
 
 describe("compare / createComparison", () => {
+  test("the result says which estimate gave the difference, and why", async () => {
+    const right = new Float64Array(A.length).fill(1);
+    const names: [string, string] = ["mine", "theirs"];
+    const top = await compare(SOURCES, asker(right, 30).ask, asker(B, 30).ask, { budget: 30, seed: 2, names });
+    expect(top.estimator).toBe("design");
+    expect(top.outOfRange?.[0]).toBe("above");
+    expect(top.estimatorNote).toMatch(/^design-based \(mine above the sources' range on these examples/);
+    const rnd = await compare(SOURCES, asker(A, 30).ask, asker(B, 30).ask, { budget: 30, seed: 2, design: "random" });
+    expect([rnd.estimator, rnd.outOfRange]).toEqual(["design", null]);
+    expect(rnd.estimatorNote).toMatch(/plain mean/);
+    let learned = 0;
+    for (let seed = 0; seed < 5; seed++) {
+      const r = await compare(SOURCES, asker(A, 30).ask, asker(B, 30).ask, { budget: 30, seed, names });
+      if (r.estimator === "learned") {
+        learned++;
+        expect(r.outOfRange).toEqual([null, null]);
+        expect(r.estimatorNote).toMatch(/^learned from the sources/);
+      } else expect(r.outOfRange).not.toEqual([null, null]);
+    }
+    expect(learned).toBeGreaterThan(0);
+  });
+
   test("both models are asked the same examples, never past the budget; the one call is the object driven by hand", async () => {
     for (const design of ["stratified", "random"] as const) {
       const a = asker(A, 30);

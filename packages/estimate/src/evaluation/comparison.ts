@@ -14,7 +14,8 @@ import {
   TbError,
   type Workspace,
 } from "@tb/core";
-import { type PairedDesignKind, PairedRun, type PairedRunOptions } from "./compare.js";
+import type { OutOfRange } from "../plus/method.js";
+import { type PairedDesignKind, type PairedEstimator, PairedRun, type PairedRunOptions } from "./compare.js";
 import { checkOptionNames, EVALUATION_DEFAULTS, type Rank, rankAmongSources } from "./session.js";
 
 /** Options of {@link createComparison}. */
@@ -79,6 +80,19 @@ export interface ComparisonResult {
   asked: string[];
   budget: number;
   design: PairedDesignKind;
+  /**
+   * Which estimate gave the difference: `learned` when both models' scores on the shared examples
+   * are inside the sources' range there (`outOfRange` both null), else `design` (docs/DESIGN.md §3.6).
+   */
+  estimator: PairedEstimator;
+  /** Per model (A, B), its score on the shared examples against the sources' (stratified design; null for random). */
+  outOfRange: [OutOfRange, OutOfRange] | null;
+  /**
+   * `estimator` and `outOfRange` in words, e.g. "learned from the sources (both models inside
+   * their range on these examples)" or "design-based (mine above the sources' range on these
+   * examples)" — what `tb compare` and the web page print.
+   */
+  estimatorNote: string;
 }
 
 /** A saved comparison (`toJSON()`; docs/DESIGN.md §3.6). */
@@ -251,6 +265,9 @@ export class Comparison {
       asked: this.examples,
       budget: this.budget,
       design: this.design,
+      estimator: r.estimator,
+      outOfRange: r.outOfRange,
+      estimatorNote: estimatorNote(r.estimator, r.outOfRange, this.names),
     };
   }
 
@@ -546,4 +563,18 @@ export async function compare(
     c.answer(step.target, got);
   }
   return c.difference();
+}
+
+/** Which estimate gave a comparison's difference, and why, in words ({@link ComparisonResult.estimatorNote}). */
+function estimatorNote(
+  estimator: PairedEstimator,
+  outOfRange: [OutOfRange, OutOfRange] | null,
+  names: readonly [string, string],
+): string {
+  if (estimator === "learned") return "learned from the sources (both models inside their range on these examples)";
+  if (outOfRange === null) return "design-based (a plain mean over one uniform sample)";
+  const why = ([0, 1] as const)
+    .filter((t) => outOfRange[t] !== null)
+    .map((t) => `${names[t]} ${outOfRange[t]} the sources' range on these examples`);
+  return `design-based (${why.join("; ")})`;
 }

@@ -157,13 +157,7 @@ export function plusWithin(
   for (let i = 0; i < answers.length; i++) score += answers[i] as number;
   score /= answers.length;
   const coresetScores = gsetScores(sources, nset);
-  const sorted = Float64Array.from(coresetScores).sort();
-  const outOfRange: OutOfRange =
-    score >= quantileSorted(sorted, level) && score > quantileSorted(sorted, 0.5)
-      ? "above"
-      : score <= quantileSorted(sorted, 1 - level) && score < quantileSorted(sorted, 0.5)
-        ? "below"
-        : null;
+  const outOfRange = scoreOutOfRange(score, Float64Array.from(coresetScores).sort(), level);
   let lo = clamp01(est.accuracy - hw);
   let hi = clamp01(est.accuracy + hw);
   if (outOfRange !== null) {
@@ -323,6 +317,17 @@ export function gsetScores(sources: CorrectnessMatrix, gset: Int32Array): Float6
     for (const j of gset) t += d[s * n + j] as number;
     return t / gset.length;
   });
+}
+
+/**
+ * Where a model's score on some examples stands among the sources' scores on the same examples
+ * (`sorted`, ascending): `"above"` at or above their `level`-quantile and above their median,
+ * `"below"` at or below their `(1 − level)`-quantile and below their median, else `null`.
+ */
+export function scoreOutOfRange(score: number, sorted: Float64Array, level: number): OutOfRange {
+  if (score >= quantileSorted(sorted, level) && score > quantileSorted(sorted, 0.5)) return "above";
+  if (score <= quantileSorted(sorted, 1 - level) && score < quantileSorted(sorted, 0.5)) return "below";
+  return null;
 }
 
 /** Linear-interpolation quantile (NumPy's default) of ascending values. */
