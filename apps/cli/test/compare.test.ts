@@ -136,6 +136,8 @@ describe("tb compare", () => {
       expect(got.b).toEqual(want.b);
       expect(got.level).toBe(0.8);
       expect(got.evaluated).toBe(24);
+      expect(got.estimator).toBe(want.estimator);
+      expect(got.outOfRange).toEqual(want.outOfRange);
 
       // only the plan's answers in the files: the same
       const part = await tbIn([
@@ -153,6 +155,9 @@ describe("tb compare", () => {
       expect(part.stdout).toMatch(/^mine − theirs: [+−]\d+\.\d pp \(80% interval/);
       expect(part.stdout).toMatch(/P\(mine better\) \d+\.\d%/);
       expect(part.stdout).toMatch(/theirs: estimated accuracy/);
+      expect(part.stdout).toMatch(
+        want.estimator === "learned" ? /\nestimate: learned from the sources/ : /\nestimate: design-based/,
+      );
     });
   }
 

@@ -947,6 +947,7 @@ function comparedHtml(r: Reply & { type: "compared" }, settings: CompareSettings
     ["shared examples", `${c.asked.length} of ${examples}, the same for both`],
     ["disagreements", `${c.disagreements} of the ${c.asked.length} (examples the two answered differently)`],
     ["design", `${c.design}, seed ${settings.seed}`],
+    ["estimate", c.estimatorNote],
   ];
   let truth = "";
   if (cmpExample) {

@@ -120,6 +120,8 @@ function resultJson(r: ComparisonResult, plan: ComparePlanFile) {
     evaluated: r.asked.length,
     budget: r.budget,
     design: r.design,
+    estimator: r.estimator,
+    outOfRange: r.outOfRange,
     seed: plan.seed,
     source: plan.source,
   };
@@ -233,6 +235,7 @@ export function runCompare(args: string[]): number {
       `P(${r.a.name} better) ${pc(r.probabilityABetter)}%\n` +
       `${r.a.name}: estimated accuracy ${pc(r.a.accuracy)}% (rank ${r.a.rank.position} of ${r.a.rank.of})\n` +
       `${r.b.name}: estimated accuracy ${pc(r.b.accuracy)}% (rank ${r.b.rank.position} of ${r.b.rank.of})\n` +
-      `from the same ${r.asked.length} examples of ${sources.cols} for both; they answered ${r.disagreements} differently`,
+      `from the same ${r.asked.length} examples of ${sources.cols} for both; they answered ${r.disagreements} differently\n` +
+      `estimate: ${r.estimatorNote}`,
   );
 }
