@@ -3,19 +3,32 @@
  * pair order per method, and the paired designs' difference coverage and width.
  *
  *     pnpm exec tsx --conditions=@tb/source research/paired/paired-table.ts docs/results/paired/*.json
+ *
+ * A file of the same name in `independent/` beside a record (tailored-plus run with
+ * `--independent-draws` on the same pairs) adds the column "tailored-plus, independent".
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { ReproduceReport } from "@tb/experiment";
 
 const files = process.argv.slice(2);
 const pm = (m: { mean: number; se: number } | null | undefined, scale = 1, digits = 3) =>
   m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.se * scale).toFixed(digits)}` : "—";
-const runs = files.map((f) => ({
-  name: basename(f, ".json"),
-  r: JSON.parse(readFileSync(f, "utf8")) as ReproduceReport,
-}));
-const methods = ["paired", "paired-random", "tailored-plus", "random"];
+const INDEPENDENT = "tailored-plus, independent";
+const runs = files.map((f) => {
+  const r = JSON.parse(readFileSync(f, "utf8")) as ReproduceReport;
+  const ind = join(dirname(f), "independent", basename(f));
+  if (existsSync(ind)) {
+    const cells = (JSON.parse(readFileSync(ind, "utf8")) as ReproduceReport).results.filter(
+      (c) => c.method === "tailored-plus",
+    );
+    r.results.push(...cells.map((c) => ({ ...c, method: INDEPENDENT })));
+  }
+  return { name: basename(f, ".json"), r };
+});
+const methods = ["paired", "paired-random", "tailored-plus", INDEPENDENT, "random"].filter((m) =>
+  runs.some(({ r }) => r.results.some((c) => c.method === m)),
+);
 const budgets = [...new Set(runs.flatMap(({ r }) => r.results.map((c) => c.budget)))].sort((a, b) => a - b);
 const order = ["interpolation", "extrapolation"];
 runs.sort(
