@@ -69,35 +69,59 @@ import { kmedoidsBench, kmedoidsReport } from "./bench-kmedoids.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 
-const { values: args } = parseArgs({
-  options: {
-    data: { type: "string", default: resolve(root, "../shared/data/gsm8k") },
-    trials: { type: "string", default: "3" },
-    budgets: { type: "string", default: "20,40" },
-    "protocol-trials": { type: "string", default: "2" },
-    "protocol-budgets": { type: "string", default: "20,25,30,35,40" },
-    full: { type: "boolean", default: false },
-    workers: { type: "string", default: "2" },
-    "skip-100k": { type: "boolean", default: false },
-    "no-scale": { type: "boolean", default: false },
-    "no-protocol": { type: "boolean", default: false },
-    "no-stages": { type: "boolean", default: false },
-    scale: { type: "string" },
-    label: { type: "string", default: "" },
-    out: { type: "string" },
-    case: { type: "string" },
-    seed: { type: "string", default: "0" },
-    accuracy: { type: "boolean", default: false },
-    "accuracy-trials": { type: "string", default: "100" },
-    "no-kmedoids": { type: "boolean", default: false },
-    "kmedoids-reps": { type: "string", default: "5" },
-    "kmedoids-data": { type: "string" },
-    "no-large-k": { type: "boolean", default: false },
-    "no-gpirt": { type: "boolean", default: false },
-    "gpirt-data": { type: "string", default: "gsm8k,helm_lite_mmlu" },
-  },
-  strict: true,
-});
+const USAGE = `usage: pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
+                  [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
+                  [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
+                  [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
+                  [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
+(what each section measures: the comment at the top of scripts/bench.ts)`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const { values: args } = (() => {
+  try {
+    return parseBenchArgs();
+  } catch (e) {
+    // a flag it does not know, or a value missing: say which, with the usage — not a stack trace
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+
+function parseBenchArgs() {
+  return parseArgs({
+    options: {
+      data: { type: "string", default: resolve(root, "../shared/data/gsm8k") },
+      trials: { type: "string", default: "3" },
+      budgets: { type: "string", default: "20,40" },
+      "protocol-trials": { type: "string", default: "2" },
+      "protocol-budgets": { type: "string", default: "20,25,30,35,40" },
+      full: { type: "boolean", default: false },
+      workers: { type: "string", default: "2" },
+      "skip-100k": { type: "boolean", default: false },
+      "no-scale": { type: "boolean", default: false },
+      "no-protocol": { type: "boolean", default: false },
+      "no-stages": { type: "boolean", default: false },
+      scale: { type: "string" },
+      label: { type: "string", default: "" },
+      out: { type: "string" },
+      case: { type: "string" },
+      seed: { type: "string", default: "0" },
+      accuracy: { type: "boolean", default: false },
+      "accuracy-trials": { type: "string", default: "100" },
+      "no-kmedoids": { type: "boolean", default: false },
+      "kmedoids-reps": { type: "string", default: "5" },
+      "kmedoids-data": { type: "string" },
+      "no-large-k": { type: "boolean", default: false },
+      "no-gpirt": { type: "boolean", default: false },
+      "gpirt-data": { type: "string", default: "gsm8k,helm_lite_mmlu" },
+    },
+    strict: true,
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // measurement helpers
