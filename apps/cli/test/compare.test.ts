@@ -161,6 +161,26 @@ describe("tb compare", () => {
     });
   }
 
+  test("two models inside the sources' range: the learned estimate, said on the last line", async () => {
+    const plan = join(base, "compare-learned.json");
+    const made = await tbIn(["compare", "--source", SRC, "--budget", "30", "--seed", "2", "--out", plan]);
+    expect(made.code, made.stderr).toBe(0);
+    // two middling source models answer as A and B (their rows are in the matrix: only the plumbing is tested here)
+    const [a, b] = [15, 25];
+    const ask = (m: number) => (ids: string[]) => ids.map((id) => full.row(m)[Number(id)] as number);
+    const want = await compare(sources, ask(a), ask(b), { budget: 30, seed: 2 });
+    expect(want.estimator).toBe("learned");
+    const args = ["compare", "--source", SRC, "--plan", plan, "--responses", responses(a), "--responses", responses(b)];
+    const text = await tbIn(args);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /\nestimate: learned from the sources \(both models inside their range on these examples\)\n?$/,
+    );
+    const json = await tbIn([...args, "--json"]);
+    const got = JSON.parse(json.stdout);
+    expect([got.estimator, got.outOfRange, got.difference]).toEqual(["learned", [null, null], want.difference]);
+  });
+
   test("refusals name the flag or the file", async () => {
     const plan = join(base, "compare-bad.json");
     expect((await tbIn(["compare", "--source", SRC, "--out", plan])).code).toBe(0);

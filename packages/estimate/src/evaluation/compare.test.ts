@@ -126,6 +126,28 @@ describe("kthPairGap", () => {
       }
     }
   });
+  it("exact down to the smallest doubles: values near 1e-70, subnormals, and a mix with ordinary ones", () => {
+    const rng = RandomStream.derive(12, "gaps");
+    const kinds: Array<() => number> = [
+      () => rng.nextFloat() * 1e-70,
+      () => rng.nextFloat() * 1e-310,
+      () => (rng.nextFloat() < 0.5 ? rng.nextFloat() : rng.nextFloat() * 1e-70),
+    ];
+    for (const draw of kinds) {
+      for (const S of [2, 5, 11]) {
+        const v = Float64Array.from({ length: S }, draw).sort();
+        const M = (S * (S - 1)) / 2;
+        for (let k = 1; k <= M; k++) expect(kthPairGap(v, k)).toBe(brute(v, k));
+      }
+    }
+  });
+  it("refuses k outside [1, M] and values that are not ascending and finite", () => {
+    const v = Float64Array.from([0, 1, 3]);
+    for (const k of [0, 4, 1.5, Number.NaN]) expect(() => kthPairGap(v, k)).toThrow(/k must be an integer in \[1, 3\]/);
+    expect(() => kthPairGap(Float64Array.from([0]), 1)).toThrow(/k must be/);
+    expect(() => kthPairGap(Float64Array.from([1, 0, 2]), 1)).toThrow(/ascending \(index 1\)/);
+    expect(() => kthPairGap(Float64Array.from([0, Number.NaN]), 1)).toThrow(/finite/);
+  });
 });
 
 describe("learnedDifference", () => {
@@ -141,6 +163,7 @@ describe("learnedDifference", () => {
     halfWidth: number;
     outOfRange: [string | null, string | null];
     allRightFlag: string | null;
+    allRightAccuracy: number;
   };
   const sources = CorrectnessMatrix.from(ref.sources);
   const ex = Int32Array.from(ref.examples);
@@ -160,6 +183,35 @@ describe("learnedDifference", () => {
       ref.level,
     );
     expect(allRight.outOfRange).toEqual([ref.allRightFlag, ref.outOfRange[1]]);
+    expect(allRight.accuracies[0]).toBeCloseTo(ref.allRightAccuracy, 10);
+  });
+  it("each estimate is clipped to [0, 1]: a model past the sources' line is at 1, not above", () => {
+    // 26 sources on 40 examples, the first 5 shared: every subset of at most 3 of them, and a source
+    // right on k of the 5 is right on 11k of the other 35 — its mean (12k/40) is linear in k with
+    // slope .3 per answer, so a model right on all 5 lies on that line at 1.5
+    const rows: number[][] = [];
+    for (let mask = 0; mask < 32; mask++) {
+      const bits = Array.from({ length: 5 }, (_, i) => (mask >> i) & 1);
+      const k = bits.reduce((x, y) => x + y, 0);
+      if (k <= 3) rows.push([...bits, ...Array.from({ length: 35 }, (_, j) => (j < 11 * k ? 1 : 0))]);
+    }
+    const r = learnedDifference(
+      CorrectnessMatrix.from(rows),
+      Int32Array.from([0, 1, 2, 3, 4]),
+      [1, 1, 1, 1, 1],
+      [0, 0, 0, 0, 0],
+      0.9,
+    );
+    expect(r.accuracies[0]).toBe(1);
+    expect(r.accuracies[1]).toBeGreaterThanOrEqual(0);
+    expect(r.accuracies[1]).toBeLessThan(0.05);
+  });
+  it("needs 3 sources", () => {
+    const two = CorrectnessMatrix.from([
+      [1, 0, 1],
+      [0, 1, 1],
+    ]);
+    expect(() => learnedDifference(two, Int32Array.from([0, 1]), [1, 0], [0, 1], 0.9)).toThrow(/at least 3 source/);
   });
 });
 
@@ -189,6 +241,12 @@ describe("PairedRun: which estimate", () => {
       expect(d.difference).toBe(l.accuracies[0] - l.accuracies[1]);
       const z = 1.6448536269514722;
       expect(d.se).toBeGreaterThanOrEqual(l.halfWidth / z - 1e-15);
+      // and no narrower than the design's interval (the design SE of A − B, G-set pooled)
+      const st = designFromPicks(sourceMeans(sources), r.state.gset, r.state.picks, r.state.strata);
+      const dd = Float64Array.from(r.examples, (j) => (all.row(57)[j] as number) - (all.row(58)[j] as number));
+      expect(d.se).toBeGreaterThanOrEqual(
+        designEstimate(sources, st, r.state.gset, r.examples, dd, DEFAULT_RESIDUAL_ALPHA).se - 1e-15,
+      );
       expect(d.interval[1] - d.interval[0]).toBeGreaterThanOrEqual(
         Math.min(2 * l.halfWidth, d.interval[1] + 1) - 1e-12,
       );
@@ -211,6 +269,20 @@ describe("PairedRun: which estimate", () => {
     const exactOnly = designEstimate(sources, st, r.state.gset, r.examples, diff, DEFAULT_RESIDUAL_ALPHA, -1, 0);
     expect(d.difference).toBe(pooled.accuracy);
     expect(pooled.accuracy).not.toBe(exactOnly.accuracy);
+  });
+  it("too few sources for the level: the design estimate, both models inside the range", () => {
+    // 4 sources give 6 pairs; at level 0.9 the rule needs ⌈7·0.9⌉ = 7
+    const few = population(6, 60, 9);
+    const src4 = few.selectRows(Int32Array.from([0, 1, 2, 3]));
+    let checked = 0;
+    for (let seed = 0; seed < 8; seed++) {
+      const r = new PairedRun({ sources: src4, targets: 2, budget: 20, rng: RandomStream.derive(seed) }, { gset: 4 });
+      drive(r, [createOracle(few.row(4), 20), createOracle(few.row(5), 20)]);
+      const d = r.difference();
+      expect(d.estimator).toBe("design");
+      if (d.outOfRange?.[0] === null && d.outOfRange?.[1] === null) checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
   it("the random design never takes the learned estimate", () => {
     const r = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(1) }, { design: "random" });

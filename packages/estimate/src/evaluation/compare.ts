@@ -237,11 +237,11 @@ export class PairedRun implements EvaluationRun {
   /**
    * The difference A − B with its interval and P(A better). Stratified design: when both models'
    * scores on the shared examples are inside the sources' range there ({@link scoreOutOfRange} at
-   * `level`), the *learned* difference — the sources' ridge of accuracy on their answers to the
-   * shared examples (α by exact leave-one-out, as tailored-plus's learned estimate), applied to
-   * each model — with a split-conformal half-width over the sources' pairs (the
-   * `⌈(M+1)·level⌉`-th smallest |e_s − e_t| of their leave-one-out errors, M pairs), never
-   * narrower than the design's interval; otherwise the *design* estimate: the G-set counted
+   * `level`) and the sources' pairs are enough for the level, the *learned* difference — the
+   * sources' ridge of accuracy on their answers to the shared examples (α by exact leave-one-out,
+   * as tailored-plus's learned estimate), applied to each model — with a half-width from the
+   * sources' pairs ({@link learnedDifference}), never narrower than the design's interval;
+   * otherwise the *design* estimate: the G-set counted
    * exactly and pooled with the draws into the strata's residual means, the rest by the
    * source-regression prediction (tailored-plus's beyond estimator), with its design SE.
    */
@@ -291,7 +291,7 @@ export class PairedRun implements EvaluationRun {
     if (this.design === "stratified") {
       const learned = learnedDifference(this.sources, this.examples, a, b, this.level);
       outOfRange = learned.outOfRange;
-      if (learned.outOfRange[0] === null && learned.outOfRange[1] === null) {
+      if (learned.outOfRange[0] === null && learned.outOfRange[1] === null && Number.isFinite(learned.halfWidth)) {
         estimator = "learned";
         accA = learned.accuracies[0];
         accB = learned.accuracies[1];
@@ -337,7 +337,7 @@ export class PairedRun implements EvaluationRun {
 export interface LearnedDifference {
   /** Each model's learned estimate, clipped to [0, 1]. */
   accuracies: [number, number];
-  /** The split-conformal half-width of the difference at `level` over the sources' pairs (1 when too few pairs). */
+  /** The half-width of the difference at `level` from the sources' pairs (`Infinity` when they are too few for the level). */
   halfWidth: number;
   /** Each model's score on the examples against the sources' scores on them ({@link scoreOutOfRange}). */
   outOfRange: [OutOfRange, OutOfRange];
@@ -347,11 +347,15 @@ export interface LearnedDifference {
 
 /**
  * The learned paired difference on shared examples: a ridge over the sources (one row per source,
- * features = its answers on `examples`, label = its accuracy; unpenalised intercept; α from
- * {0.1, 1, 10} by exact leave-one-out), applied to A's and B's answers. Its half-width is
- * split-conformal over the sources' pairs: with e_s the signed leave-one-out error of source s,
- * the `⌈(M+1)·level⌉`-th smallest of the M = S(S−1)/2 values |e_s − e_t|. Requires at least 3
- * sources.
+ * features = its answers on `examples`, label = its mean over all examples; unpenalised
+ * intercept; α from {0.1, 1, 10} by exact leave-one-out), applied to A's and B's answers. Its
+ * half-width comes from the sources' pairs in the manner of split-conformal: with e_s the signed
+ * leave-one-out error of source s, the `⌈(M+1)·level⌉`-th smallest of the M = S(S−1)/2 values
+ * |e_s − e_t| (`Infinity` when k > M). The pairs share sources, so they are not exchangeable with
+ * a new pair as split-conformal assumes: there is no finite-sample guarantee, only the measured
+ * coverage (docs/RESULTS.md, "Paired comparisons").
+ *
+ * @throws TbError `E_INPUT` with fewer than 3 sources
  */
 export function learnedDifference(
   sources: CorrectnessMatrix,
@@ -364,7 +368,14 @@ export function learnedDifference(
   const n = sources.cols;
   const N = examples.length;
   const src = sources.data;
-  const acc = sources.trueScores();
+  if (S < 3) throw new TbError("E_INPUT", `learned difference: need at least 3 source models, got ${S}`);
+  // the label is each source's mean over all examples: what the design estimate estimates too
+  const acc = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    let t = 0;
+    for (let x = 0; x < n; x++) t += src[s * n + x] as number;
+    acc[s] = t / n;
+  }
   const X = new Float64Array(S * N);
   for (let s = 0; s < S; s++) {
     for (let j = 0; j < N; j++) X[s * N + j] = src[s * n + (examples[j] as number)] as number;
@@ -387,19 +398,30 @@ export function learnedDifference(
   const k = Math.ceil((M + 1) * level);
   return {
     accuracies: [clamp01(ridgePredict(loo.fit, a)), clamp01(ridgePredict(loo.fit, b))],
-    halfWidth: k <= M ? kthPairGap(errors.sort(), k) : 1,
+    halfWidth: k <= M ? kthPairGap(errors.sort(), k) : Number.POSITIVE_INFINITY,
     outOfRange: [scoreOutOfRange(score(a), sorted, level), scoreOutOfRange(score(b), sorted, level)],
     alpha: loo.alpha,
   };
 }
 
 /**
- * The k-th smallest (1-based) of the gaps `v[t] − v[s]`, s < t, of ascending values, exactly,
- * without listing the S(S−1)/2 gaps: bisection on the value with an O(S) two-pointer count,
- * then the smallest gap above the last value known to count fewer than k.
+ * The k-th smallest (1-based) of the gaps `v[t] − v[s]`, s < t, of ascending finite values,
+ * exactly, without listing the S(S−1)/2 gaps: bisection on the value with an O(S) two-pointer
+ * count until the bounds are adjacent doubles, then the smallest gap above the lower one.
+ *
+ * @throws TbError `E_USAGE` unless 1 ≤ k ≤ S(S−1)/2 and the values are finite and ascending
  */
 export function kthPairGap(v: Float64Array, k: number): number {
   const S = v.length;
+  const M = (S * (S - 1)) / 2;
+  if (!(Number.isInteger(k) && k >= 1 && k <= M)) {
+    throw new TbError("E_USAGE", `kthPairGap: k must be an integer in [1, ${M}] for ${S} values, got ${String(k)}`);
+  }
+  for (let s = 0; s < S; s++) {
+    if (!Number.isFinite(v[s] as number) || (s > 0 && (v[s] as number) < (v[s - 1] as number))) {
+      throw new TbError("E_USAGE", `kthPairGap: values must be finite and ascending (index ${s})`);
+    }
+  }
   const below = (x: number): number => {
     // the number of pairs with a gap ≤ x
     let c = 0;
@@ -413,7 +435,9 @@ export function kthPairGap(v: Float64Array, k: number): number {
   };
   let lo = -1; // counts 0 < k pairs
   let hi = (v[S - 1] as number) - (v[0] as number); // counts every pair
-  for (let it = 0; it < 200 && hi - lo > 0; it++) {
+  // halve until lo and hi are adjacent doubles (about 1,100 steps at the most): then no gap lies
+  // strictly between them, and the k-th gap is the smallest one above lo
+  for (;;) {
     const mid = lo + (hi - lo) / 2;
     if (mid <= lo || mid >= hi) break;
     if (below(mid) >= k) hi = mid;

@@ -576,5 +576,6 @@ function estimatorNote(
   const why = ([0, 1] as const)
     .filter((t) => outOfRange[t] !== null)
     .map((t) => `${names[t]} ${outOfRange[t]} the sources' range on these examples`);
+  if (why.length === 0) return "design-based (too few source models for the learned interval at this level)";
   return `design-based (${why.join("; ")})`;
 }

@@ -70,7 +70,8 @@ out = {
     "accuracies": [min(1, max(0, float(b0 + targets[t, examples] @ beta))) for t in range(2)],
     "halfWidth": float(half),
     "outOfRange": [flag(targets[t, examples].mean()) for t in range(2)],
-    # a model answering every shared example right is above the sources
+    # a model answering every shared example right is above the sources; its estimate
     "allRightFlag": flag(1.0),
+    "allRightAccuracy": min(1, max(0, float(b0 + np.ones(N) @ beta))),
 }
 print(json.dumps(out, indent=1))
