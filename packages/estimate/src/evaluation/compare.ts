@@ -265,8 +265,8 @@ export class PairedRun implements EvaluationRun {
       const st = designFromPicks(sourceMeans(this.sources), this.state.gset, this.state.picks, this.state.strata);
       // the G-set counts exactly and is pooled with the draws into the strata's residual means,
       // as tailored-plus's beyond estimate does: model-assisted rather than design-unbiased (the
-      // G-set was chosen, not drawn), measured to lower the error and the width at the same
-      // coverage (docs/RESULTS.md, "Paired comparisons")
+      // G-set was chosen, not drawn), measured to lower the error and the width with coverage
+      // nearer the level (docs/RESULTS.md, "Paired comparisons")
       const est = (y: Float64Array) =>
         designEstimate(this.sources, st, this.state.gset, this.examples, y, DEFAULT_RESIDUAL_ALPHA);
       const e = est(d);
