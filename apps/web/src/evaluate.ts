@@ -360,8 +360,14 @@ export interface Finished {
   rounds: RoundRow[];
 }
 
-/** The estimate, its interval, the rank, the out-of-range flag, the rounds and whether the precision was reached. */
-export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & { evaluated: number };
+/**
+ * The estimate, its interval, the rank, the out-of-range flag, the rounds and whether the precision
+ * was reached; `modeNote`: the design it ended on, in words (`Evaluation.describeMode` of @tb/estimate).
+ */
+export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & {
+  evaluated: number;
+  modeNote: string | null;
+};
 
 /** The row of the round just answered: what the evaluation says about it (its saved state, its estimate). */
 function rowOf(ev: Evaluation, reason: string): RoundRow {
@@ -424,5 +430,5 @@ export function answerStep(
   const rounds = [...asked.rounds, rowOf(ev, asked.reason)];
   if (!ev.done) return planOf(ev, asked.settings, sources.cols, rounds);
   const { target: _t, asked: ids, ...est } = ev.estimate(0);
-  return { done: true, estimate: { ...est, evaluated: ids.length }, rounds };
+  return { done: true, estimate: { ...est, evaluated: ids.length, modeNote: ev.describeMode(0) }, rounds };
 }

@@ -747,10 +747,7 @@ function estimateHtml(r: EstimateResult): string {
           ],
         ]
       : []),
-    [
-      "method",
-      `${r.method}${r.mode === "beyond" ? " (beyond: at the top of the sources on the examples answered; a stratified sample)" : r.mode === "within" ? " (within the sources' range)" : ""}`,
-    ],
+    ["method", `${r.method}${r.modeNote === null ? "" : ` (${r.modeNote})`}`],
     ["out of range", r.outOfRange ? `yes — ${r.outOfRange} every source on the G-set` : "no"],
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;

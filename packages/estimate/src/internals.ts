@@ -28,7 +28,13 @@ export {
   type TailoredRunOptions,
   type TargetEstimate,
 } from "./evaluation/run.js";
-export { checkOptionNames, describePlan, outOfRangeNote } from "./evaluation/session.js";
+export {
+  checkOptionNames,
+  describeMode,
+  describePlan,
+  estimateRangeNote,
+  outOfRangeNote,
+} from "./evaluation/session.js";
 export {
   type ClusterPlan,
   clusterSamplingVariance,

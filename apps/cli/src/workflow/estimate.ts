@@ -85,6 +85,7 @@ export function runEstimate(args: string[]): number {
     );
   }
   const est = ev.estimate(0);
+  const rangeNote = ev.estimateRangeNote(0);
   const { accuracy, interval, rank } = est;
   const position = rank.position;
   const rankInterval = rank.interval;
@@ -116,29 +117,11 @@ export function runEstimate(args: string[]): number {
       ` from ${est.asked.length} examples of ${sources.cols}\n` +
       `rank ${position} of ${sources.rows + 1} among the ${sources.rows} source models by true score` +
       (rankInterval === null ? "" : ` (interval ${rankInterval[0]}–${rankInterval[1]})`) +
-      outOfRangeNote(est.outOfRange, pf.outOfRange ?? null, est.mode) +
+      (rangeNote === null ? "" : `\nout of range: ${rangeNote}`) +
       (pf.precision !== undefined && est.reachedPrecision !== undefined
         ? est.reachedPrecision
           ? `\nprecision ±${pf.precision.precision} reached`
           : `\nprecision ±${pf.precision.precision} not reached: the most examples allowed (${pf.precision.maxBudget}) were asked`
         : ""),
   );
-}
-
-/** A line on a target outside the sources' range: on the G-set, or (within) on its coreset. */
-function outOfRangeNote(
-  flag: "above" | "below" | null,
-  onGset: "above" | "below" | null,
-  mode: string | undefined,
-): string {
-  if (flag === null) return "";
-  if (onGset !== null) {
-    return (
-      `\nout of range: its G-set score is ${onGset} every source's, so the sources say little about it; ` +
-      (mode === "beyond"
-        ? "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
-        : `the interval's ${flag === "above" ? "upper" : "lower"} end is widened to what its own answers and the sources' shift on its coreset allow`)
-    );
-  }
-  return `\nout of range: its score on its coreset is at the ${flag === "above" ? "top" : "bottom"} of the sources' there, so the interval's ${flag === "above" ? "upper" : "lower"} end is widened to what its own answers and the sources' shift on those examples allow`;
 }

@@ -198,6 +198,54 @@ describe("Evaluation.describe", () => {
   });
 });
 
+describe("Evaluation.describeMode and estimateRangeNote", () => {
+  test("the finished design's phrase follows design().mode, and the range note the estimate's flag", () => {
+    const targets = HELD.map((h) => `m${h}`);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 3, targets });
+    while (!ev.done)
+      for (const s of ev.next())
+        ev.answer(
+          s.target,
+          Array.from(s.examples, (j) => rowOf(HELD[s.target] as number)[j] as number),
+        );
+    const modes = new Set<string>();
+    targets.forEach((_, t) => {
+      const d = ev.design(t);
+      modes.add(d.mode as string);
+      expect(ev.describeMode(t)).toMatch(
+        d.mode === "beyond" ? /^beyond: .*a stratified sample$/ : /^within the sources' range$/,
+      );
+      // the estimate's flag, the design's G-set flag and the mode it ended in (the plain form is checked by hand below)
+      const est = ev.estimate(t);
+      expect(ev.estimateRangeNote(t)).toBe(internals.estimateRangeNote(est.outOfRange, d.outOfRange, est.mode));
+      if (est.outOfRange === null) expect(ev.estimateRangeNote(t)).toBeNull();
+    });
+    expect(modes.size).toBeGreaterThan(1);
+    const faithful = createEvaluation(SOURCES, { method: "tailored", budget: 30, seed: 3 });
+    while (!faithful.done)
+      for (const s of faithful.next())
+        faithful.answer(
+          0,
+          Array.from(s.examples, (j) => rowOf(5)[j] as number),
+        );
+    expect(faithful.describeMode()).toBeNull();
+  });
+  test("the plain forms: every case by hand", () => {
+    expect(internals.describeMode(undefined)).toBeNull();
+    expect(internals.describeMode("look")).toBeNull();
+    expect(internals.estimateRangeNote(null, "above", "beyond")).toBeNull();
+    expect(internals.estimateRangeNote("above", "above", "beyond")).toBe(
+      "its G-set score is above every source's, so the sources say little about it; the estimate rests on its own answers (a stratified random sample) and the interval is design-based",
+    );
+    expect(internals.estimateRangeNote("below", "below", "within")).toBe(
+      "its G-set score is below every source's, so the sources say little about it; the interval's lower end is widened to what its own answers and the sources' shift on its coreset allow",
+    );
+    expect(internals.estimateRangeNote("above", null, "within")).toBe(
+      "its score on its coreset is at the top of the sources' there, so the interval's upper end is widened to what its own answers and the sources' shift on those examples allow",
+    );
+  });
+});
+
 describe("reasonLabel", () => {
   test("every reason the held-out models are asked for has a label of its own and a sentence", () => {
     const seen = new Set<string>();

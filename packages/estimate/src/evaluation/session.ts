@@ -243,6 +243,40 @@ export function outOfRangeNote(side: "above" | "below"): string {
 }
 
 /**
+ * The design a finished tailored-plus target ended on, in a phrase (the web page's method row):
+ * `"beyond: …; a stratified sample"` or `"within the sources' range"`; null for any other mode
+ * (TailoredBench has none).
+ */
+export function describeMode(mode: string | undefined): string | null {
+  if (mode === "beyond") return "beyond: at the top of the sources on the examples answered; a stratified sample";
+  if (mode === "within") return "within the sources' range";
+  return null;
+}
+
+/**
+ * What an estimate out of the sources' range means for its interval, in a sentence (`tb estimate`'s
+ * "out of range" line), or null when it is in range: `flag` is the estimate's `outOfRange`,
+ * `onGset` the G-set flag of tailored-plus's design (null for TailoredBench), `mode` its mode.
+ */
+export function estimateRangeNote(
+  flag: "above" | "below" | null,
+  onGset: "above" | "below" | null,
+  mode: string | undefined,
+): string | null {
+  if (flag === null) return null;
+  const end = flag === "above" ? "upper" : "lower";
+  if (onGset !== null) {
+    return (
+      `its G-set score is ${onGset} every source's, so the sources say little about it; ` +
+      (mode === "beyond"
+        ? "the estimate rests on its own answers (a stratified random sample) and the interval is design-based"
+        : `the interval's ${end} end is widened to what its own answers and the sources' shift on its coreset allow`)
+    );
+  }
+  return `its score on its coreset is at the ${flag === "above" ? "top" : "bottom"} of the sources' there, so the interval's ${end} end is widened to what its own answers and the sources' shift on those examples allow`;
+}
+
+/**
  * One phrase on the design a target of `ev` is on — why these examples: TailoredBench's native
  * sources and N-set, or tailored-plus's mode (a second look pending, within the sources' range,
  * or a stratified random sample beyond it), with a relaxed native threshold noted. For a plan's
@@ -491,6 +525,21 @@ export class Evaluation {
   outOfRangeNote(target: number | string = 0): string | null {
     const side = this.design(target).outOfRange;
     return side === null ? null : outOfRangeNote(side);
+  }
+
+  /** The design finished target `target` ended on, in a phrase ({@link describeMode}); null for TailoredBench. */
+  describeMode(target: number | string = 0): string | null {
+    return describeMode(this.design(target).mode);
+  }
+
+  /**
+   * What finished target `target`'s estimate out of the sources' range means for its interval
+   * ({@link estimateRangeNote}), or null when it is in range.
+   */
+  estimateRangeNote(target: number | string = 0): string | null {
+    const est = this.estimate(target);
+    const onGset = this.method === "tailored-plus" ? this.design(target).outOfRange : null;
+    return estimateRangeNote(est.outOfRange, onGset, est.mode);
   }
 
   /** Target `target`'s design so far, in ids (what the CLI writes in its plan files). */
