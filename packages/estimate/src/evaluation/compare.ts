@@ -19,10 +19,12 @@ import {
   workspaceOf,
 } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
-import { ridgeLoo, ridgePredict } from "@tb/linear";
+import { ridgePredict } from "@tb/linear";
 import { normalQuantile } from "../interval.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "../plus/design.js";
+import { sourceRidge } from "../plus/learned.js";
 import {
+  clamp01,
   DEFAULT_LEARN_ALPHAS,
   DEFAULT_RESIDUAL_ALPHA,
   gsetScores,
@@ -253,6 +255,8 @@ export class PairedRun implements EvaluationRun {
     const g = this.state.gset.length;
     const draws = d.subarray(g);
     let diff: number;
+    let learned: LearnedDifference | undefined;
+    let useLearned = false;
     let accA: number;
     let accB: number;
     let designSe: number;
@@ -272,8 +276,13 @@ export class PairedRun implements EvaluationRun {
       const e = est(d);
       diff = e.accuracy;
       designSe = e.se;
-      accA = est(a).accuracy;
-      accB = est(b).accuracy;
+      // each model's own design estimate only when the design path gives the result (below)
+      learned = learnedDifference(this.sources, this.examples, a, b, this.level);
+      useLearned =
+        learned.outOfRange[0] === null && learned.outOfRange[1] === null && Number.isFinite(learned.halfWidth);
+      accA = useLearned ? learned.accuracies[0] : est(a).accuracy;
+      accB = useLearned ? learned.accuracies[1] : est(b).accuracy;
+      if (useLearned) diff = accA - accB;
     }
     const R = n - g;
     // The random design: the Agresti–Min SE of matched proportions floors the plain one (its
@@ -286,19 +295,8 @@ export class PairedRun implements EvaluationRun {
     const floor = (R / n) * agrestiMinSe(draws, R);
     let se = this.design === "random" || alike ? Math.max(designSe, floor) : designSe;
     const z = normalQuantile(0.5 + this.level / 2);
-    let estimator: PairedEstimator = "design";
-    let outOfRange: [OutOfRange, OutOfRange] | null = null;
-    if (this.design === "stratified") {
-      const learned = learnedDifference(this.sources, this.examples, a, b, this.level);
-      outOfRange = learned.outOfRange;
-      if (learned.outOfRange[0] === null && learned.outOfRange[1] === null && Number.isFinite(learned.halfWidth)) {
-        estimator = "learned";
-        accA = learned.accuracies[0];
-        accB = learned.accuracies[1];
-        diff = accA - accB;
-        se = Math.max(se, learned.halfWidth / z);
-      }
-    }
+    // the learned difference's interval: its pairs' half-width, never narrower than the design's
+    if (useLearned) se = Math.max(se, (learned as LearnedDifference).halfWidth / z);
     let disagreements = 0;
     for (const v of d) if (v !== 0) disagreements++;
     return {
@@ -309,8 +307,8 @@ export class PairedRun implements EvaluationRun {
       probabilityABetter: se > 0 ? normalCdf(diff / se) : diff > 0 ? 1 : diff < 0 ? 0 : 0.5,
       accuracies: [accA, accB],
       disagreements,
-      estimator,
-      outOfRange,
+      estimator: useLearned ? "learned" : "design",
+      outOfRange: learned?.outOfRange ?? null,
     };
   }
 
@@ -376,18 +374,7 @@ export function learnedDifference(
     for (let x = 0; x < n; x++) t += src[s * n + x] as number;
     acc[s] = t / n;
   }
-  const X = new Float64Array(S * N);
-  for (let s = 0; s < S; s++) {
-    for (let j = 0; j < N; j++) X[s * N + j] = src[s * n + (examples[j] as number)] as number;
-  }
-  const loo = ridgeLoo(X, S, N, acc, DEFAULT_LEARN_ALPHAS);
-  const sq = loo.squaredErrors[loo.alphaIndex] as Float64Array;
-  const errors = new Float64Array(S);
-  for (let s = 0; s < S; s++) {
-    // the leave-one-out residual has the sign of the in-sample one
-    const r = (acc[s] as number) - ridgePredict(loo.fit, X.subarray(s * N, (s + 1) * N));
-    errors[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
-  }
+  const loo = sourceRidge(sources, acc, examples, DEFAULT_LEARN_ALPHAS);
   const sorted = gsetScores(sources, examples).sort();
   const score = (y: ArrayLike<number>): number => {
     let t = 0;
@@ -398,7 +385,7 @@ export function learnedDifference(
   const k = Math.ceil((M + 1) * level);
   return {
     accuracies: [clamp01(ridgePredict(loo.fit, a)), clamp01(ridgePredict(loo.fit, b))],
-    halfWidth: k <= M ? kthPairGap(errors.sort(), k) : Number.POSITIVE_INFINITY,
+    halfWidth: k <= M ? kthPairGap(loo.errors.sort(), k) : Number.POSITIVE_INFINITY,
     outOfRange: [scoreOutOfRange(score(a), sorted, level), scoreOutOfRange(score(b), sorted, level)],
     alpha: loo.alpha,
   };
@@ -455,10 +442,6 @@ export function kthPairGap(v: Float64Array, k: number): number {
     }
   }
   return best;
-}
-
-function clamp01(x: number): number {
-  return Math.min(1, Math.max(0, x));
 }
 
 function mean(v: Float64Array): number {

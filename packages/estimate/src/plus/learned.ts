@@ -1,5 +1,5 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
-import { ridgeLoo, ridgePredict } from "@tb/linear";
+import { type RidgeFit, ridgeLoo, ridgePredict } from "@tb/linear";
 import { estimateFromClusters, nativeMean } from "../calibrate.js";
 import { sourceCalibrationErrors } from "../interval.js";
 
@@ -57,26 +57,13 @@ export function learnedEstimate(
   alphas: readonly number[],
 ): LearnedEstimate {
   const S = sources.rows;
-  const n = sources.cols;
   const K = nset.length;
   if (answers.length !== K)
     throw new TbError("E_USAGE", `learned estimate: ${answers.length} answers for ${K} examples`);
   if (S < 3) throw new TbError("E_DEGENERATE", `tailored-plus needs at least 3 source models, got ${S}`);
-  const d = sources.data;
-  const X = new Float64Array(S * K);
-  for (let s = 0; s < S; s++) {
-    const base = s * n;
-    for (let j = 0; j < K; j++) X[s * K + j] = d[base + (nset[j] as number)] as number;
-  }
-  const loo = ridgeLoo(X, S, K, acc, alphas);
-  const sq = loo.squaredErrors[loo.alphaIndex] as Float64Array;
+  const loo = sourceRidge(sources, acc, nset, alphas);
   const learned = ridgePredict(loo.fit, answers);
-  const errL = new Float64Array(S); // LOO prediction − truth
-  for (let s = 0; s < S; s++) {
-    const fitted = ridgePredict(loo.fit, X.subarray(s * K, (s + 1) * K));
-    const r = (acc[s] as number) - fitted; // the LOO residual has the sign of the in-sample one
-    errL[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
-  }
+  const errL = loo.errors;
   // Calibrated estimate, and its leave-one-out error for every source as a pseudo-target.
   const calibrated = estimateFromClusters(nativeMean(sources, natives), nset, labels, answers).accuracy;
   const errC = sourceCalibrationErrors(sources, { natives, nset, labels });
@@ -102,6 +89,46 @@ export function learnedEstimate(
   };
 }
 
+/** The sources' answers on `cols`, one row per source (S × cols.length, row-major). */
+function sourceRows(sources: CorrectnessMatrix, cols: ArrayLike<number>): Float64Array {
+  const S = sources.rows;
+  const n = sources.cols;
+  const K = cols.length;
+  const d = sources.data;
+  const X = new Float64Array(S * K);
+  for (let s = 0; s < S; s++) {
+    const base = s * n;
+    for (let j = 0; j < K; j++) X[s * K + j] = d[base + (cols[j] as number)] as number;
+  }
+  return X;
+}
+
+/**
+ * The learned model on any examples, with what its interval needs: a ridge over the sources (one
+ * row per source, features = its answers on `cols`, label = `acc`; unpenalised intercept; α from
+ * `alphas` by exact leave-one-out), and each source's signed leave-one-out error (prediction −
+ * truth; the LOO residual has the sign of the in-sample one). Shared by tailored-plus's learned
+ * estimate and the paired comparison's learned difference.
+ */
+export function sourceRidge(
+  sources: CorrectnessMatrix,
+  acc: Float64Array,
+  cols: ArrayLike<number>,
+  alphas: readonly number[],
+): { fit: RidgeFit; alpha: number; errors: Float64Array } {
+  const S = sources.rows;
+  const K = cols.length;
+  const X = sourceRows(sources, cols);
+  const loo = ridgeLoo(X, S, K, acc, alphas);
+  const sq = loo.squaredErrors[loo.alphaIndex] as Float64Array;
+  const errors = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    const r = (acc[s] as number) - ridgePredict(loo.fit, X.subarray(s * K, (s + 1) * K));
+    errors[s] = -Math.sign(r) * Math.sqrt(sq[s] as number);
+  }
+  return { fit: loo.fit, alpha: loo.alpha, errors };
+}
+
 /**
  * Random-Sampling-Learn's model on any coreset: ridge over the sources (features = their answers
  * on `cols`, label = accuracy; α from `alphas` by exact leave-one-out), applied to `answers`.
@@ -114,14 +141,7 @@ export function ridgeLearn(
   answers: ArrayLike<number>,
   alphas: readonly number[],
 ): number {
-  const S = sources.rows;
-  const n = sources.cols;
-  const K = cols.length;
-  const X = new Float64Array(S * K);
-  for (let s = 0; s < S; s++) {
-    for (let j = 0; j < K; j++) X[s * K + j] = sources.data[s * n + (cols[j] as number)] as number;
-  }
-  return ridgePredict(ridgeLoo(X, S, K, acc, alphas).fit, answers);
+  return ridgePredict(ridgeLoo(sourceRows(sources, cols), sources.rows, cols.length, acc, alphas).fit, answers);
 }
 
 /**

@@ -41,7 +41,8 @@ export interface PlusEstimate {
   interval: [number, number];
 }
 
-const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+/** x clipped to [0, 1]. */
+export const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
 /**
  * Boundary-aware ends of an interval (docs/TAILORED-PLUS.md, "Intervals"): an end reaches 0 or 1
