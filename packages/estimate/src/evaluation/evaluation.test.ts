@@ -229,6 +229,24 @@ describe("Evaluation.describeMode and estimateRangeNote", () => {
           Array.from(s.examples, (j) => rowOf(5)[j] as number),
         );
     expect(faithful.describeMode()).toBeNull();
+    // a model that answers everything right, against the weaker two thirds of the models: above
+    // every source on the G-set, so beyond, and its note says the interval is design-based
+    const weak = CorrectnessMatrix.from(ROWS.slice(0, 40));
+    const top = createEvaluation(weak, { budget: 30, seed: 3 });
+    while (!top.done)
+      for (const s of top.next())
+        top.answer(
+          0,
+          Array.from(s.examples, () => 1),
+        );
+    expect([top.design().mode, top.design().outOfRange, top.estimate().outOfRange]).toEqual([
+      "beyond",
+      "above",
+      "above",
+    ]);
+    expect(top.estimateRangeNote()).toMatch(
+      /^its G-set score is above every source's, .* the interval is design-based$/,
+    );
   });
   test("the plain forms: every case by hand", () => {
     expect(internals.describeMode(undefined)).toBeNull();
