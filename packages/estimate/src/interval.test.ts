@@ -1,12 +1,13 @@
 import { CorrectnessMatrix, TbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
-import { estimateFromClusters } from "./calibrate.js";
+import { type EstimateOptions, estimateFromClusters } from "./calibrate.js";
 import {
   clusterSamplingVariance,
   DEFAULT_INTERVAL_SCALE,
   estimateInterval,
   nativeCalibrationErrors,
   normalQuantile,
+  sourceCalibrationErrors,
 } from "./interval.js";
 
 // 4 sources × 4 examples; natives 0, 1, 2; medoids 0 and 2; clusters {0,1} and {2,3}.
@@ -102,5 +103,70 @@ describe("estimateInterval", () => {
     expect(() => estimateInterval(sources, plan, 0.5, { level: 1 })).toThrow(/level must be in/);
     expect(() => estimateInterval(sources, plan, 0.5, { scale: 0 })).toThrow(/scale must be a positive/);
     expect(() => estimateInterval(sources, plan, Number.NaN)).toThrow(/not finite/);
+  });
+});
+
+describe("the sources' leave-one-out errors without per-example arrays", () => {
+  // The literal definition: each source's estimate through estimateFromClusters, with the natives'
+  // mean without it when it is a native (docs/METHOD.md §3 step 7).
+  function literal(m: CorrectnessMatrix, p: typeof plan, onlyNatives: boolean, o: EstimateOptions): Float64Array {
+    const n = m.cols;
+    const rows = onlyNatives ? Array.from(p.natives) : Array.from({ length: m.rows }, (_, s) => s);
+    return Float64Array.from(rows, (s) => {
+      const others = Array.from(p.natives).filter((t) => t !== s);
+      const mBar = new Float64Array(n);
+      for (const t of others) for (let x = 0; x < n; x++) mBar[x] = (mBar[x] as number) + (m.row(t)[x] as number);
+      for (let x = 0; x < n; x++) mBar[x] = (mBar[x] as number) / others.length;
+      const answers = Array.from(p.nset, (x) => m.row(s)[x] as number);
+      return estimateFromClusters(mBar, p.nset, p.labels, answers, o).accuracy - m.trueScore(s);
+    });
+  }
+  const options: EstimateOptions[] = [
+    {},
+    { clip: "none" },
+    { clip: "both" },
+    { clip: "upper" },
+    { estimator: "medoid" },
+    { estimator: "medoid", clip: "both" },
+  ];
+  test("bit for bit the literal definition: random 0/1 and fractional matrices, natives and non-natives, every clip and estimator", () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let trial = 0; trial < 12; trial++) {
+      const S = 7 + (trial % 4) * 3;
+      const n = 30 + trial * 7;
+      const frac = trial % 3 === 2;
+      const m = CorrectnessMatrix.from(
+        Array.from({ length: S }, () =>
+          Array.from({ length: n }, () => (frac ? Math.round(rnd() * 8) / 8 : rnd() < 0.6 ? 1 : 0)),
+        ),
+      );
+      const K = 3 + (trial % 5);
+      const nset = Int32Array.from({ length: K }, (_, s) => s * 3);
+      const labels = Int32Array.from({ length: n }, (_, x) =>
+        x < K * 3 && x % 3 === 0 ? x / 3 : Math.floor(rnd() * K),
+      );
+      const natives = Int32Array.from({ length: 2 + (trial % 3) }, (_, k) => k * 2);
+      const p = { natives, nset, labels };
+      for (const o of options) {
+        const all = sourceCalibrationErrors(m, p, o);
+        const want = literal(m, p, false, o);
+        for (let s = 0; s < S; s++) expect(Object.is(all[s], want[s])).toBe(true);
+        const nat = nativeCalibrationErrors(m, p, o);
+        const wantN = literal(m, p, true, o);
+        for (let k = 0; k < natives.length; k++) expect(Object.is(nat[k], wantN[k])).toBe(true);
+      }
+    }
+  });
+  test("a label outside the medoid slots is refused, naming the function", () => {
+    expect(() => sourceCalibrationErrors(sources, { ...plan, labels: Int32Array.from([0, 0, 2, 1]) })).toThrow(
+      /sourceCalibrationErrors: label 2 of example 2/,
+    );
+    expect(() => nativeCalibrationErrors(sources, { ...plan, labels: Int32Array.from([0, 0]) })).toThrow(
+      /nativeCalibrationErrors: 2 labels for 4 examples/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { type CorrectnessMatrix, normalQuantile, TbError } from "@tb/core";
-import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
+import { calibratedAccuracy, type EstimateOptions, nativeMean } from "./calibrate.js";
 
 /** The parts of a tailored plan an interval needs (a `TailorPlan` has them). */
 export interface ClusterPlan {
@@ -76,15 +76,20 @@ export function nativeCalibrationErrors(
     const base = (plan.natives[k] as number) * n;
     for (let x = 0; x < n; x++) sum[x] = (sum[x] as number) + (data[base + x] as number);
   }
+  checkPlanShape(plan, n, "nativeCalibrationErrors");
   const errors = new Float64Array(q);
-  const mBar = new Float64Array(n);
+  const half = new Float64Array(n);
   const answers = new Float64Array(K);
+  const factor = new Float64Array(K);
+  const clip = options.clip ?? "upper";
+  const kind = options.estimator ?? "calibrated";
   for (let k = 0; k < q; k++) {
     const s = plan.natives[k] as number;
     const base = s * n;
-    for (let x = 0; x < n; x++) mBar[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1);
+    // m̄ without s, plus ½: the doubles estimateFromClusters forms from that mean
+    for (let x = 0; x < n; x++) half[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1) + 0.5;
     for (let j = 0; j < K; j++) answers[j] = data[base + (plan.nset[j] as number)] as number;
-    const est = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy;
+    const est = calibratedAccuracy(half, plan.nset, plan.labels, answers, clip, kind, factor);
     errors[k] = est - sources.trueScore(s);
   }
   return errors;
@@ -216,19 +221,36 @@ export function sourceCalibrationErrors(
     const base = s * n;
     for (let x = 0; x < n; x++) sum[x] = (sum[x] as number) + (data[base + x] as number);
   }
-  const all = Float64Array.from(sum, (v) => v / q);
-  const loo = new Float64Array(n);
+  checkPlanShape(plan, n, "sourceCalibrationErrors");
+  // m̄ (without s for a native s), plus ½: the doubles estimateFromClusters forms from that mean
+  const allHalf = Float64Array.from(sum, (v) => v / q + 0.5);
+  const looHalf = new Float64Array(n);
   const answers = new Float64Array(K);
+  const factor = new Float64Array(K);
   const errors = new Float64Array(S);
+  const clip = options.clip ?? "upper";
+  const kind = options.estimator ?? "calibrated";
   for (let s = 0; s < S; s++) {
     const base = s * n;
-    let mBar = all;
+    let half = allHalf;
     if (isNative[s] === 1 && q > 1) {
-      for (let x = 0; x < n; x++) loo[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1);
-      mBar = loo;
+      for (let x = 0; x < n; x++) looHalf[x] = ((sum[x] as number) - (data[base + x] as number)) / (q - 1) + 0.5;
+      half = looHalf;
     }
     for (let j = 0; j < K; j++) answers[j] = data[base + (plan.nset[j] as number)] as number;
-    errors[s] = estimateFromClusters(mBar, plan.nset, plan.labels, answers, options).accuracy - sources.trueScore(s);
+    errors[s] = calibratedAccuracy(half, plan.nset, plan.labels, answers, clip, kind, factor) - sources.trueScore(s);
   }
   return errors;
+}
+
+/** What estimateFromClusters checks of a plan, once per call instead of once per source. */
+function checkPlanShape(plan: ClusterPlan, n: number, where: string): void {
+  if (plan.labels.length !== n)
+    throw new TbError("E_USAGE", `${where}: ${plan.labels.length} labels for ${n} examples`);
+  const K = plan.nset.length;
+  for (let x = 0; x < n; x++) {
+    const s = plan.labels[x] as number;
+    if (!(s >= 0 && s < K))
+      throw new TbError("E_USAGE", `${where}: label ${s} of example ${x} is not a slot of the ${K} medoids`);
+  }
 }
