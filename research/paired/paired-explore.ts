@@ -27,7 +27,7 @@ for (let seed = 0; seed < Number(seedsS); seed++) {
       const b = sp.target[j] as number;
       const run = new PairedRun(
         { sources, targets: 2, budget, rng: RandomStream.derive(seed, "explore", i, j) },
-        { design: designS as "stratified" | "random" },
+        { design: designS as "stratified" | "random", ...(process.env.G ? { gset: Number(process.env.G) } : {}) },
       );
       drive(run, [createOracle(m.row(a), budget), createOracle(m.row(b), budget)]);
       const r = run.difference();
