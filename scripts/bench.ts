@@ -37,11 +37,17 @@
  *    sources, refit on all sources) plus the estimate, the next two reuse the calibration.
  *    `--no-gpirt`.
  *
+ * 7. tailored-plus on the paper's GSM8K split (N = 20, 30, 40, its defaults): `--plus-trials`
+ *    trials per budget through `runTrial` on one workspace, extrapolated to 100 trials, as the
+ *    protocol section does; `--plus-full` runs the 100 trials per budget for real through
+ *    `reproduce` with `--workers` (issue 22's "tailored-plus's paper-split run"). `--no-plus`.
+ *
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
  *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  *              [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
  *              [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
+ *              [--no-plus] [--plus-trials 2] [--plus-full]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -74,6 +80,7 @@ const USAGE = `usage: pnpm bench [--trials 3] [--budgets 20,40] [--protocol-tria
                   [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
                   [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
                   [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
+                  [--no-plus] [--plus-trials 2] [--plus-full]
 (what each section measures: the comment at the top of scripts/bench.ts)`;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -118,6 +125,9 @@ function parseBenchArgs() {
       "no-large-k": { type: "boolean", default: false },
       "no-gpirt": { type: "boolean", default: false },
       "gpirt-data": { type: "string", default: "gsm8k,helm_lite_mmlu" },
+      "no-plus": { type: "boolean", default: false },
+      "plus-trials": { type: "string", default: "2" },
+      "plus-full": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -369,7 +379,14 @@ interface ProtocolResult {
 /** The report of the `--full` run (the faithful default at 100 trials), reused by `--accuracy`. */
 let fullReport: ReproduceReport | undefined;
 
-async function protocol(budgets: number[], trials: number, workers: number, full: boolean, seed: number) {
+async function protocol(
+  budgets: number[],
+  trials: number,
+  workers: number,
+  full: boolean,
+  seed: number,
+  method: "tailored" | "tailored-plus" = "tailored",
+) {
   const ds = loadDataset(args.data as string);
   const split = ds.split;
   if (!split) throw new Error(`${args.data}: no split in meta.json`);
@@ -381,7 +398,7 @@ async function protocol(budgets: number[], trials: number, workers: number, full
   runTrial(
     ds.matrix,
     {
-      method: "tailored",
+      method,
       budget: 20,
       trial: 999,
       seed,
@@ -398,7 +415,7 @@ async function protocol(budgets: number[], trials: number, workers: number, full
     let w = 0;
     for (let trial = 0; trial < trials; trial++) {
       const task: TrialTask = {
-        method: "tailored",
+        method,
         budget,
         trial,
         seed,
@@ -427,8 +444,9 @@ async function protocol(budgets: number[], trials: number, workers: number, full
     const c0 = cpuMs();
     const w0 = performance.now();
     const report = await reproduce(ds.matrix, {
-      methods: ["tailored"],
-      budgets: [20, 25, 30, 35, 40],
+      methods: [method],
+      // the faithful protocol's five budgets whatever --protocol-budgets says (--accuracy reuses it)
+      budgets: method === "tailored" ? [20, 25, 30, 35, 40] : budgets,
       trials: 100,
       seed,
       split: "meta",
@@ -436,11 +454,11 @@ async function protocol(budgets: number[], trials: number, workers: number, full
       workers,
       dataName: ds.name,
       onProgress: (done, total) => {
-        if (done % 25 === 0 || done === total) process.stderr.write(`\rfull protocol: ${done}/${total} trials`);
+        if (done % 25 === 0 || done === total) process.stderr.write(`\rfull ${method} run: ${done}/${total} trials`);
       },
     });
     process.stderr.write("\n");
-    fullReport = report;
+    if (method === "tailored") fullReport = report;
     const tau: Record<string, number> = {};
     const mae: Record<string, number> = {};
     for (const cell of report.results) {
@@ -828,6 +846,32 @@ async function main(): Promise<void> {
     out.push(s);
   }
 
+  if (!args["no-plus"]) {
+    process.stderr.write("tailored-plus …\n");
+    const p = await protocol(
+      [20, 30, 40],
+      Number(args["plus-trials"]),
+      workers,
+      Boolean(args["plus-full"]),
+      seed,
+      "tailored-plus",
+    );
+    record.plus = p;
+    let s =
+      "## tailored-plus, the paper's split (3 budgets × 100 trials × 75 targets)\n\n" +
+      table(
+        ["N", "trials measured", "CPU s/trial", "wall s/trial", "CPU s for 100 trials"],
+        p.rows.map((r) => [r.budget, r.trials, r.cpuPerTrial, r.wallPerTrial, round(r.cpuPerTrial * 100, 1)]),
+      ) +
+      `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
+    if (p.full) {
+      s +=
+        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU (all threads); ` +
+        `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
+    }
+    out.push(s);
+  }
+
   if (args.accuracy) {
     const rows = await accuracy(Number(args["accuracy-trials"]), workers, seed);
     record.accuracy = rows;
@@ -859,7 +903,7 @@ async function main(): Promise<void> {
   };
   record.memory = mem;
   out.push(
-    "## Memory (this process: GSM8K stages and protocol)\n\n" +
+    "## Memory (this process: the GSM8K stages, protocol and tailored-plus sections)\n\n" +
       table(
         ["peak RSS (maxRSS) MiB", "sampled RSS MiB", "sampled heap used MiB", "sampled array buffers MiB"],
         [[mem.maxRssMiB, mem.sampledRssMiB, mem.sampledHeapUsedMiB, mem.sampledArrayBuffersMiB]],
