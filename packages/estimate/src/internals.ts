@@ -10,6 +10,7 @@ export {
 } from "./calibrate.js";
 export {
   agrestiMinSe,
+  calibrationHalf,
   kthPairGap,
   type LearnedDifference,
   learnedDifference,

@@ -1,9 +1,21 @@
 import { readFileSync } from "node:fs";
 import { CorrectnessMatrix, createOracle, drive, isTbError, RandomStream } from "@tb/core";
 import { describe, expect, it } from "vitest";
+import { normalQuantile } from "../interval.js";
 import { designEstimate, designFromPicks, sourceMeans } from "../plus/design.js";
+import { sourceRidge } from "../plus/learned.js";
 import { DEFAULT_RESIDUAL_ALPHA } from "../plus/method.js";
 import { kthPairGap, learnedDifference, normalCdf, PairedRun } from "./compare.js";
+import { createComparison, restoreComparison, type SavedComparison } from "./comparison.js";
+
+function msg(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return "(no error)";
+}
 
 function population(models: number, examples: number, seed: number): CorrectnessMatrix {
   const rng = RandomStream.derive(seed, "population");
@@ -224,13 +236,14 @@ describe("PairedRun: which estimate", () => {
     drive(r, [createOracle(ya, 30), createOracle(yb, 30)]);
     return r;
   };
-  it("both inside the sources' range: the learned difference, its interval no narrower than the design's", () => {
+  it("both inside the sources' range: the learned difference, its interval from the calibration half's pairs", () => {
     let learned = 0;
     for (let seed = 0; seed < 6; seed++) {
       const r = run(all.row(57), all.row(58), seed);
       const d = r.difference();
       const on = (y: ArrayLike<number>) => Array.from(r.examples, (j) => y[j] as number);
-      const l = learnedDifference(sources, r.examples, on(all.row(57)), on(all.row(58)), 0.9);
+      const cal = r.state.calibration as Int32Array;
+      const l = learnedDifference(sources, r.examples, on(all.row(57)), on(all.row(58)), 0.9, cal);
       if (d.estimator !== "learned") {
         expect(d.outOfRange).not.toEqual([null, null]);
         continue;
@@ -239,23 +252,87 @@ describe("PairedRun: which estimate", () => {
       expect(d.outOfRange).toEqual([null, null]);
       expect(d.accuracies).toEqual(l.accuracies);
       expect(d.difference).toBe(l.accuracies[0] - l.accuracies[1]);
-      const z = 1.6448536269514722;
-      expect(d.se).toBeGreaterThanOrEqual(l.halfWidth / z - 1e-15);
-      // and no narrower than the design's interval (the design SE of A − B, G-set pooled)
-      const st = designFromPicks(sourceMeans(sources), r.state.gset, r.state.picks, r.state.strata);
-      const dd = Float64Array.from(r.examples, (j) => (all.row(57)[j] as number) - (all.row(58)[j] as number));
-      expect(d.se).toBeGreaterThanOrEqual(
-        designEstimate(sources, st, r.state.gset, r.examples, dd, DEFAULT_RESIDUAL_ALPHA).se - 1e-15,
-      );
-      expect(d.interval[1] - d.interval[0]).toBeGreaterThanOrEqual(
-        Math.min(2 * l.halfWidth, d.interval[1] + 1) - 1e-12,
-      );
+      // the half-width is the calibration half's: ⌈(M+1)·0.9⌉-th smallest pair gap of their
+      // leave-one-out errors, listed here by brute force (28 sources: 378 pairs)
+      expect(cal.length).toBe(28);
+      // the label learnedDifference uses: each source's mean over all examples, summed in order
+      const acc = Float64Array.from({ length: 56 }, (_, s) => sources.row(s).reduce((t, v) => t + v, 0) / 200);
+      const loo = sourceRidge(sources, acc, r.examples, [0.1, 1, 10]);
+      const gaps: number[] = [];
+      for (let i = 0; i < cal.length; i++)
+        for (let j = i + 1; j < cal.length; j++)
+          gaps.push(Math.abs((loo.errors[cal[i] as number] as number) - (loo.errors[cal[j] as number] as number)));
+      gaps.sort((x, y) => x - y);
+      const hw = gaps[Math.ceil((gaps.length + 1) * 0.9) - 1] as number;
+      // the interval is the difference ± that half-width (inside [−1, 1] here)
+      expect(d.interval[1] - d.difference).toBeCloseTo(hw, 14);
+      expect(d.difference - d.interval[0]).toBeCloseTo(hw, 14);
+      // every source's pairs (the rule before) would give another half-width
+      expect(learnedDifference(sources, r.examples, on(all.row(57)), on(all.row(58)), 0.9).halfWidth).not.toBe(hw);
       // swapping A and B mirrors everything
       const m = run(all.row(58), all.row(57), seed).difference();
       expect(m.difference).toBeCloseTo(-d.difference, 14);
       expect(m.probabilityABetter).toBeCloseTo(1 - d.probabilityABetter, 7);
     }
     expect(learned).toBeGreaterThan(0);
+  });
+  it("the calibration half takes no part in the design: changing its answers leaves the examples as they were", () => {
+    const r0 = new PairedRun({ sources, targets: 2, budget: 30, rng: RandomStream.derive(3) });
+    const cal = r0.state.calibration as Int32Array;
+    const design = Int32Array.from({ length: 56 }, (_, s) => s).filter((s) => !cal.includes(s));
+    expect(design.length).toBe(28);
+    // the given sources' answers replaced by those of other models (a fresh population)
+    const other = population(56, 200, 99);
+    const replaced = (rows: Int32Array) =>
+      CorrectnessMatrix.from(
+        Array.from({ length: 56 }, (_, s) => Array.from(rows.includes(s) ? other.row(s) : sources.row(s))),
+      );
+    const sameSeed = (m: CorrectnessMatrix) =>
+      new PairedRun({ sources: m, targets: 2, budget: 30, rng: RandomStream.derive(3) }).state.gset;
+    // the calibration half's answers replaced: the same G-set
+    expect(Array.from(sameSeed(replaced(cal)))).toEqual(Array.from(r0.state.gset));
+    // the design half's replaced: the G-set is theirs, so it may move (it does here)
+    expect(Array.from(sameSeed(replaced(design.subarray(0, 14))))).not.toEqual(Array.from(r0.state.gset));
+  });
+  it("a comparison saved before 2026-12-07 (no options.calibration) keeps its rule: every source's pairs, the design's interval as a floor", () => {
+    let learned = 0;
+    let old: SavedComparison | undefined;
+    for (let seed = 0; seed < 8; seed++) {
+      const c = createComparison(sources, { budget: 30, seed });
+      for (const step of c.next())
+        c.answer(
+          step.target,
+          Array.from(step.examples, (j) => all.row(57 + step.target)[j] as number),
+        );
+      const saved = c.toJSON();
+      expect(saved.options.calibration).toBe("split");
+      const restored = restoreComparison(sources, JSON.parse(JSON.stringify(saved)) as SavedComparison);
+      expect(restored.difference()).toEqual(c.difference());
+      old = JSON.parse(JSON.stringify(saved)) as SavedComparison;
+      delete old.options.calibration;
+      const r = restoreComparison(sources, old);
+      expect(r.run.state.calibration).toBeNull();
+      const d = r.difference();
+      if (d.estimator !== "learned") continue;
+      learned++;
+      const on = (y: ArrayLike<number>) => Array.from(r.run.examples, (j) => y[j] as number);
+      const l = learnedDifference(sources, r.run.examples, on(all.row(57)), on(all.row(58)), 0.9);
+      const st = designFromPicks(sourceMeans(sources), r.run.state.gset, r.run.state.picks, r.run.state.strata);
+      const dd = Float64Array.from(r.run.examples, (j) => (all.row(57)[j] as number) - (all.row(58)[j] as number));
+      const design = designEstimate(sources, st, r.run.state.gset, r.run.examples, dd, DEFAULT_RESIDUAL_ALPHA).se;
+      expect(d.se).toBeCloseTo(Math.max(design, l.halfWidth / normalQuantile(0.95)), 14);
+    }
+    expect(learned).toBeGreaterThan(0);
+    old = old as SavedComparison;
+    expect(
+      msg(() => restoreComparison(sources, { ...old, options: { ...old.options, calibration: "x" as "split" } })),
+    ).toMatch(/restoreComparison: options.calibration must be "split"/);
+  });
+  it("learnedDifference refuses a calibration list that is not distinct ascending source rows", () => {
+    const ex = Int32Array.from({ length: 20 }, (_, i) => i);
+    const y = new Float64Array(20).fill(0.5);
+    expect(() => learnedDifference(sources, ex, y, y, 0.9, Int32Array.from([3, 2]))).toThrow(/calibration must list/);
+    expect(() => learnedDifference(sources, ex, y, y, 0.9, Int32Array.from([0, 56]))).toThrow(/calibration must list/);
   });
   it("a model above every source: the design estimate, the G-set pooled into the residual means", () => {
     const r = run(allRight, all.row(57), 2);

@@ -13,6 +13,7 @@ import {
   type EvaluationRequest,
   type EvaluationRun,
   type MethodResult,
+  type RandomStream,
   range,
   TbError,
   type Workspace,
@@ -90,6 +91,25 @@ export interface PairedState {
   picks: Int32Array;
   strata: number;
   answers: [Float64Array | null, Float64Array | null];
+  /**
+   * The sources (row indices, ascending) whose leave-one-out errors calibrate the learned
+   * difference's interval — the half that took no part in choosing the G-set ({@link
+   * calibrationHalf}) — or `null` for the rule before 2026-12-07 (every source, the design's
+   * interval as a floor), which comparisons saved then keep.
+   */
+  calibration: Int32Array | null;
+}
+
+/**
+ * The split of the sources of a stratified paired design (split-conformal proper): a seeded random
+ * half (`⌊S/2⌋` rows) chooses the G-set, the other `⌈S/2⌉` calibrate the learned difference's
+ * interval. Returns both halves as ascending row indices.
+ */
+export function calibrationHalf(S: number, rng: RandomStream): { design: Int32Array; calibration: Int32Array } {
+  const order = rng.sample(range(S), S);
+  const design = Int32Array.from(order.subarray(0, Math.floor(S / 2))).sort();
+  const calibration = Int32Array.from(order.subarray(Math.floor(S / 2))).sort();
+  return { design, calibration };
 }
 
 /**
@@ -134,7 +154,8 @@ export function agrestiMinSe(d: ArrayLike<number>, R: number): number {
 /**
  * A paired comparison as a resumable evaluation of two targets (A = 0, B = 1) with one request
  * each: the same examples for both (reason `"paired"`). The design does not depend on any answer,
- * so one round is enough. Streams: `gset` and `strata` (stratified) or `sample` (random) under the
+ * so one round is enough. Streams: `calibration` (the half of the sources that chooses the G-set,
+ * {@link calibrationHalf}), `gset` and `strata` (stratified) or `sample` (random) under the
  * evaluation's stream.
  */
 export class PairedRun implements EvaluationRun {
@@ -192,14 +213,16 @@ export class PairedRun implements EvaluationRun {
       this.state = restored;
     } else if (this.design === "random") {
       const picks = ctx.rng.child("sample").sample(range(n), ctx.budget).sort();
-      this.state = { gset: new Int32Array(0), picks, strata: 1, answers: [null, null] };
+      this.state = { gset: new Int32Array(0), picks, strata: 1, answers: [null, null], calibration: null };
     } else {
       const ws = workspaceOf(ctx.workspace ?? options.workspace, `${where}: workspace`);
       const po: { gset: number; metric?: DistanceMetric; standardize?: boolean; workspace?: Workspace } = { gset: g };
       if (options.metric !== undefined) po.metric = options.metric;
       if (options.standardize !== undefined) po.standardize = options.standardize;
       if (ws !== undefined) po.workspace = ws;
-      const gset = probe(ctx.sources, ctx.rng.child("gset"), po).gset;
+      // the G-set is chosen on one half of the sources; the other half calibrates the interval
+      const half = calibrationHalf(ctx.sources.rows, ctx.rng.child("calibration"));
+      const gset = probe(ctx.sources.selectRows(half.design), ctx.rng.child("gset"), po).gset;
       const d = stratifiedDesign(
         sourceMeans(ctx.sources),
         gset,
@@ -207,7 +230,7 @@ export class PairedRun implements EvaluationRun {
         ctx.rng.child("strata"),
         options.strata ?? defaultStrata(extra),
       );
-      this.state = { gset, picks: d.picks, strata: d.strata, answers: [null, null] };
+      this.state = { gset, picks: d.picks, strata: d.strata, answers: [null, null], calibration: half.calibration };
     }
     const ex = new Int32Array(this.state.gset.length + this.state.picks.length);
     ex.set(this.state.gset, 0);
@@ -277,7 +300,7 @@ export class PairedRun implements EvaluationRun {
       diff = e.accuracy;
       designSe = e.se;
       // each model's own design estimate only when the design path gives the result (below)
-      learned = learnedDifference(this.sources, this.examples, a, b, this.level);
+      learned = learnedDifference(this.sources, this.examples, a, b, this.level, this.state.calibration ?? undefined);
       useLearned =
         learned.outOfRange[0] === null && learned.outOfRange[1] === null && Number.isFinite(learned.halfWidth);
       accA = useLearned ? learned.accuracies[0] : est(a).accuracy;
@@ -295,8 +318,13 @@ export class PairedRun implements EvaluationRun {
     const floor = (R / n) * agrestiMinSe(draws, R);
     let se = this.design === "random" || alike ? Math.max(designSe, floor) : designSe;
     const z = normalQuantile(0.5 + this.level / 2);
-    // the learned difference's interval: its pairs' half-width, never narrower than the design's
-    if (useLearned) se = Math.max(se, (learned as LearnedDifference).halfWidth / z);
+    // the learned difference's interval: the half-width from the calibration half's pairs (split
+    // conformal: those sources took no part in choosing the examples); under the rule before
+    // 2026-12-07 (every source's pairs, whose G-set they chose) never narrower than the design's
+    if (useLearned) {
+      const hw = (learned as LearnedDifference).halfWidth / z;
+      se = this.state.calibration !== null ? hw : Math.max(se, hw);
+    }
     let disagreements = 0;
     for (const v of d) if (v !== 0) disagreements++;
     return {
@@ -348,12 +376,15 @@ export interface LearnedDifference {
  * features = its answers on `examples`, label = its mean over all examples; unpenalised
  * intercept; α from {0.1, 1, 10} by exact leave-one-out), applied to A's and B's answers. Its
  * half-width comes from the sources' pairs in the manner of split-conformal: with e_s the signed
- * leave-one-out error of source s, the `⌈(M+1)·level⌉`-th smallest of the M = S(S−1)/2 values
- * |e_s − e_t| (`Infinity` when k > M). The pairs share sources, so they are not exchangeable with
- * a new pair as split-conformal assumes: there is no finite-sample guarantee, only the measured
- * coverage (docs/RESULTS.md, "Paired comparisons").
+ * leave-one-out error of source s, the `⌈(M+1)·level⌉`-th smallest of the M = C(C−1)/2 values
+ * |e_s − e_t| over the C sources of `calibration` (default: all; `Infinity` when k > M). Those
+ * should be sources that took no part in choosing `examples` — the paired design's calibration
+ * half ({@link calibrationHalf}) — or their errors understate a new model's. The pairs share
+ * sources, so they are not exchangeable with a new pair as split-conformal assumes: there is no
+ * finite-sample guarantee, only the measured coverage (docs/RESULTS.md, "Paired comparisons").
  *
- * @throws TbError `E_INPUT` with fewer than 3 sources
+ * @throws TbError `E_INPUT` with fewer than 3 sources; `E_USAGE` for a `calibration` that is not
+ *   distinct ascending source rows
  */
 export function learnedDifference(
   sources: CorrectnessMatrix,
@@ -361,6 +392,7 @@ export function learnedDifference(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   level: number,
+  calibration?: Int32Array,
 ): LearnedDifference {
   const S = sources.rows;
   const n = sources.cols;
@@ -381,11 +413,25 @@ export function learnedDifference(
     for (let i = 0; i < N; i++) t += y[i] as number;
     return t / N;
   };
-  const M = (S * (S - 1)) / 2;
+  let errors = loo.errors;
+  if (calibration !== undefined) {
+    for (let i = 0; i < calibration.length; i++) {
+      const s = calibration[i] as number;
+      if (!(Number.isInteger(s) && s >= 0 && s < S) || (i > 0 && s <= (calibration[i - 1] as number))) {
+        throw new TbError(
+          "E_USAGE",
+          `learned difference: calibration must list distinct source rows in [0, ${S - 1}], ascending (index ${i})`,
+        );
+      }
+    }
+    errors = Float64Array.from(calibration, (s) => loo.errors[s] as number);
+  }
+  const C = errors.length;
+  const M = (C * (C - 1)) / 2;
   const k = Math.ceil((M + 1) * level);
   return {
     accuracies: [clamp01(ridgePredict(loo.fit, a)), clamp01(ridgePredict(loo.fit, b))],
-    halfWidth: k <= M ? kthPairGap(loo.errors.sort(), k) : Number.POSITIVE_INFINITY,
+    halfWidth: k <= M ? kthPairGap(errors.sort(), k) : Number.POSITIVE_INFINITY,
     outOfRange: [scoreOutOfRange(score(a), sorted, level), scoreOutOfRange(score(b), sorted, level)],
     alpha: loo.alpha,
   };

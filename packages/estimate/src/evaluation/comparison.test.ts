@@ -165,7 +165,7 @@ describe("compare / createComparison", () => {
     const c = createComparison(SOURCES);
     expect(msg(() => c.difference())).toMatch(/difference: "A" and "B" must answer first/);
     expect(msg(() => c.answer(2, []))).toMatch(/answer: target/);
-    expect(msg(() => c.answer(0, { q0: 1 }))).toMatch(/is missing 29 of the 30 ids/);
+    expect(msg(() => c.answer(0, { [c.examples[0] as string]: 1 }))).toMatch(/is missing 29 of the 30 ids/);
     await expect(
       compare(
         SOURCES,

@@ -15,7 +15,13 @@ import {
   type Workspace,
 } from "@tb/core";
 import type { OutOfRange } from "../plus/method.js";
-import { type PairedDesignKind, type PairedEstimator, PairedRun, type PairedRunOptions } from "./compare.js";
+import {
+  calibrationHalf,
+  type PairedDesignKind,
+  type PairedEstimator,
+  PairedRun,
+  type PairedRunOptions,
+} from "./compare.js";
 import { checkOptionNames, EVALUATION_DEFAULTS, type Rank, rankAmongSources } from "./session.js";
 
 /** Options of {@link createComparison}. */
@@ -103,7 +109,13 @@ export interface SavedComparison {
   budget: number;
   /** The key path of the comparison's random stream (`[seed]`). */
   rng: StreamKey[];
-  options: { level: number; gset: number };
+  /**
+   * `calibration: "split"` (stratified designs since 2026-12-07): the G-set was chosen on a seeded
+   * half of the sources and the other half calibrates the learned difference's interval (the
+   * halves follow from `rng`). Absent in comparisons saved before; they keep the rule they were
+   * made with (every source's pairs, the design's interval as a floor).
+   */
+  options: { level: number; gset: number; calibration?: "split" };
   source: SourceRef;
   names: [string, string];
   /** The G-set (empty for the random design). */
@@ -280,7 +292,10 @@ export class Comparison {
       design: this.design,
       budget: this.budget,
       rng: [...this.rng],
-      options: { level: this.level, gset: st.gset.length },
+      options:
+        st.calibration !== null
+          ? { level: this.level, gset: st.gset.length, calibration: "split" }
+          : { level: this.level, gset: st.gset.length },
       source: sourceRef(this.sources),
       names: [this.names[0], this.names[1]],
       gset: this.ids(st.gset),
@@ -470,9 +485,11 @@ export function restoreComparison(
   if (saved.design === "stratified" && gset.length === 0) bad("gset", "must not be empty in the stratified design");
   const budget = gset.length + picks.length;
   if (saved.budget !== budget) bad("budget", `is ${String(saved.budget)}, but gset and picks hold ${budget} examples`);
-  const o = saved.options as { level?: unknown; gset?: unknown } | undefined;
+  const o = saved.options as { level?: unknown; gset?: unknown; calibration?: unknown } | undefined;
   if (o === undefined || o === null || typeof o !== "object") bad("options", "is missing");
   if (o?.gset !== gset.length) bad("options.gset", `is ${String(o?.gset)}, but gset holds ${gset.length} examples`);
+  if (o?.calibration !== undefined && (o.calibration !== "split" || saved.design !== "stratified"))
+    bad("options.calibration", `must be "split" (stratified design) or absent, got ${JSON.stringify(o.calibration)}`);
   const level = options.level ?? o?.level;
   if (!(typeof level === "number" && level > 0 && level < 1)) {
     if (options.level !== undefined)
@@ -499,9 +516,19 @@ export function restoreComparison(
     po.strata = saved.strata;
   }
   const rng = RandomStream.derive(...(saved.rng as StreamKey[]));
+  // the calibration half follows from the comparison's stream, as when it was made
+  const calibration =
+    o?.calibration === "split" ? calibrationHalf(sources.rows, rng.child("calibration")).calibration : null;
   const run = renamed(
     where,
-    () => new PairedRun({ sources, targets: 2, budget, rng }, po, { gset, picks, strata: saved.strata, answers }),
+    () =>
+      new PairedRun({ sources, targets: 2, budget, rng }, po, {
+        gset,
+        picks,
+        strata: saved.strata,
+        answers,
+        calibration,
+      }),
   );
   return new Comparison(sources, names, run, rng.keys);
 }
