@@ -13,10 +13,10 @@ import { probe } from "@tb/estimate";
 import {
   DEFAULT_LEARN_ALPHAS,
   defaultStrata,
+  gsetScores,
   kthPairGap,
   normalQuantile,
   scoreOutOfRange,
-  gsetScores,
   sourceMeans,
   stratifiedDesign,
 } from "@tb/estimate/internals";
@@ -66,7 +66,13 @@ for (let seed = 0; seed < Number(seedsS); seed++) {
       const truth = m.trueScore(a) - m.trueScore(b);
       const rng = RandomStream.derive(seed, "explore", i, j);
       const learned = (G: Int32Array, cal: ((s: number) => boolean) | null, featuresFrom: number) => {
-        const d = stratifiedDesign(sourceMeans(sources), G, N - G.length, rng.child("strata"), defaultStrata(N - G.length));
+        const d = stratifiedDesign(
+          sourceMeans(sources),
+          G,
+          N - G.length,
+          rng.child("strata"),
+          defaultStrata(N - G.length),
+        );
         const ex = Int32Array.from([...G, ...d.picks]);
         const feats = ex.subarray(featuresFrom);
         const ya = Float64Array.from(feats, (x) => m.row(a)[x] as number);
@@ -77,7 +83,8 @@ for (let seed = 0; seed < Number(seedsS); seed++) {
         const sc = (y: Float64Array) => y.reduce((p, q) => p + q, 0) / y.length;
         const yaAll = Float64Array.from(ex, (x) => m.row(a)[x] as number);
         const ybAll = Float64Array.from(ex, (x) => m.row(b)[x] as number);
-        const inside = scoreOutOfRange(sc(yaAll), sorted, level) === null && scoreOutOfRange(sc(ybAll), sorted, level) === null;
+        const inside =
+          scoreOutOfRange(sc(yaAll), sorted, level) === null && scoreOutOfRange(sc(ybAll), sorted, level) === null;
         const clamp = (x: number) => Math.min(1, Math.max(0, x));
         return { diff: clamp(ridgePredict(loo.fit, ya)) - clamp(ridgePredict(loo.fit, yb)), hw: pairHw(errs), inside };
       };
@@ -88,7 +95,10 @@ for (let seed = 0; seed < Number(seedsS); seed++) {
       const dr = learned(G, null, g);
       add(res.draws as Acc, dr.diff, dr.hw, truth);
       // split: a random half of the sources chooses the G-set, the other half calibrates
-      const perm = rng.child("half").sample(Int32Array.from({ length: S }, (_, s) => s), S);
+      const perm = rng.child("half").sample(
+        Int32Array.from({ length: S }, (_, s) => s),
+        S,
+      );
       const half = new Uint8Array(S);
       for (let k = 0; k < Math.floor(S / 2); k++) half[perm[k] as number] = 1;
       const design = Int32Array.from({ length: S }, (_, s) => s).filter((s) => half[s] === 1);
