@@ -2,7 +2,7 @@
  * Prototype (not in the packages): is the learned paired difference's interval too narrow because
  * the G-set was chosen on the same sources whose leave-one-out errors calibrate it? Three intervals
  * for the learned difference, no design floor, on the explore script's pairs:
- *   today   — G-set from all sources, the pairs of every source's LOO errors;
+ *   today   — the rule before 2026-12-07: G-set from all sources, every source's LOO pairs;
  *   draws   — the ridge on the random draws only (no chosen example among the features);
  *   split   — the G-set chosen on a random half of the sources, the pairs of the other half's
  *             LOO errors (split-conformal proper: those sources played no part in the design).

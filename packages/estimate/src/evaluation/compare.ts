@@ -262,11 +262,12 @@ export class PairedRun implements EvaluationRun {
   /**
    * The difference A − B with its interval and P(A better). Stratified design: when both models'
    * scores on the shared examples are inside the sources' range there ({@link scoreOutOfRange} at
-   * `level`) and the sources' pairs are enough for the level, the *learned* difference — the
-   * sources' ridge of accuracy on their answers to the shared examples (α by exact leave-one-out,
-   * as tailored-plus's learned estimate), applied to each model — with a half-width from the
-   * sources' pairs ({@link learnedDifference}), never narrower than the design's interval;
-   * otherwise the *design* estimate: the G-set counted
+   * `level`) and the calibration half's pairs are enough for the level, the *learned* difference —
+   * the sources' ridge of accuracy on their answers to the shared examples (α by exact
+   * leave-one-out, as tailored-plus's learned estimate), applied to each model — ± the half-width
+   * from the pairs of the sources that did not choose the G-set ({@link learnedDifference},
+   * {@link calibrationHalf}; a comparison saved before 2026-12-07 keeps its rule: every source's
+   * pairs, never narrower than the design's interval); otherwise the *design* estimate: the G-set counted
    * exactly and pooled with the draws into the strata's residual means, the rest by the
    * source-regression prediction (tailored-plus's beyond estimator), with its design SE.
    */
