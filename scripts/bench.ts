@@ -376,6 +376,23 @@ interface ProtocolResult {
   full?: { wallSeconds: number; cpuSeconds: number; tau: Record<string, number>; mae: Record<string, number> };
 }
 
+/** The markdown of a protocol section: per-budget rows, the extrapolation, and the full run if any. */
+function protocolReport(title: string, p: ProtocolResult): string {
+  let s =
+    `${title}\n\n` +
+    table(
+      ["N", "trials measured", "CPU s/trial", "wall s/trial", "CPU s for 100 trials"],
+      p.rows.map((r) => [r.budget, r.trials, r.cpuPerTrial, r.wallPerTrial, round(r.cpuPerTrial * 100, 1)]),
+    ) +
+    `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
+  if (p.full) {
+    s +=
+      `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU (all threads; ≈ wall on an idle 2-core machine: ${round(p.full.cpuSeconds / p.workers, 1)} s); ` +
+      `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
+  }
+  return s;
+}
+
 /** The report of the `--full` run (the faithful default at 100 trials), reused by `--accuracy`. */
 let fullReport: ReproduceReport | undefined;
 
@@ -831,19 +848,7 @@ async function main(): Promise<void> {
     const pb = (args["protocol-budgets"] as string).split(",").map(Number);
     const p = await protocol(pb, Number(args["protocol-trials"]), workers, Boolean(args.full), seed);
     record.protocol = p;
-    let s =
-      "## Whole protocol (5 budgets × 100 trials × 75 targets)\n\n" +
-      table(
-        ["N", "trials measured", "CPU s/trial", "wall s/trial", "CPU s for 100 trials"],
-        p.rows.map((r) => [r.budget, r.trials, r.cpuPerTrial, r.wallPerTrial, round(r.cpuPerTrial * 100, 1)]),
-      ) +
-      `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
-    if (p.full) {
-      s +=
-        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU (all threads; ≈ wall on an idle 2-core machine: ${round(p.full.cpuSeconds / p.workers, 1)} s); ` +
-        `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
-    }
-    out.push(s);
+    out.push(protocolReport("## Whole protocol (5 budgets × 100 trials × 75 targets)", p));
   }
 
   if (!args["no-plus"]) {
@@ -857,19 +862,7 @@ async function main(): Promise<void> {
       "tailored-plus",
     );
     record.plus = p;
-    let s =
-      "## tailored-plus, the paper's split (3 budgets × 100 trials × 75 targets)\n\n" +
-      table(
-        ["N", "trials measured", "CPU s/trial", "wall s/trial", "CPU s for 100 trials"],
-        p.rows.map((r) => [r.budget, r.trials, r.cpuPerTrial, r.wallPerTrial, round(r.cpuPerTrial * 100, 1)]),
-      ) +
-      `\n\nExtrapolated: ${p.extrapolatedCpuSeconds} CPU s, ≈ ${p.extrapolatedWallSeconds} s wall on ${p.workers} workers (CPU / workers).`;
-    if (p.full) {
-      s +=
-        `\n\nFull run (reproduce, ${p.workers} workers): **${p.full.wallSeconds} s wall**, ${p.full.cpuSeconds} s CPU (all threads); ` +
-        `τ ${JSON.stringify(p.full.tau)}, MAE ${JSON.stringify(p.full.mae)}.`;
-    }
-    out.push(s);
+    out.push(protocolReport("## tailored-plus, the paper's split (3 budgets × 100 trials × 75 targets)", p));
   }
 
   if (args.accuracy) {
