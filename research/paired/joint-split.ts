@@ -6,7 +6,7 @@
  * errors). A pair with a model above every source on the G-set keeps today's PairedRun.
  * Run: npx tsx --conditions=@tb/source research/paired/joint-split.ts <data> <split> <budget> <seeds>
  */
-import { createOracle, drive, RandomStream } from "@tb/core";
+import { createOracle, drive } from "@tb/core";
 import { probe, selectNatives, tailor } from "@tb/estimate";
 import {
   calibrationHalf,
@@ -16,85 +16,54 @@ import {
   plusMode,
   scoreOutOfRange,
 } from "@tb/estimate/internals";
-import { extrapolationSplit, randomSplit } from "@tb/experiment";
-import { loadDataset } from "@tb/io";
+import { describeScore, newScore, pairsOf, prototypeArgs, scoreInterval } from "./pairs.js";
 
-const [dir, split = "interpolation", budgetS = "30", seedsS = "5"] = process.argv.slice(2);
-const ds = await loadDataset(dir as string);
-const m = ds.matrix;
-const N = Number(budgetS);
+const { dir, split, N, seeds, m } = await prototypeArgs("interpolation");
 const level = 0.9;
-type Acc = { cov: number; total: number; width: number; order: number; orderN: number; abs: number };
-const mk = (): Acc => ({ cov: 0, total: 0, width: 0, order: 0, orderN: 0, abs: 0 });
-const today = mk();
-const joint = mk();
+const today = newScore();
+const joint = newScore();
 let used = 0;
 let outside = 0;
-const add = (acc: Acc, diff: number, lo: number, hi: number, truth: number) => {
-  acc.total++;
-  if (truth >= lo - 1e-12 && truth <= hi + 1e-12) acc.cov++;
-  acc.width += hi - lo;
-  acc.abs += Math.abs(diff - truth);
-  if (Math.abs(truth) >= 0.05 - 1e-12) {
-    acc.orderN++;
-    if (diff === 0) acc.order += 0.5;
-    else if (diff > 0 === truth > 0) acc.order++;
-  }
-};
 const mean = (v: Float64Array) => v.reduce((p, q) => p + q, 0) / v.length;
-for (let seed = 0; seed < Number(seedsS); seed++) {
-  const sp = split === "extrapolation" ? extrapolationSplit(m.trueScores()) : randomSplit(m.rows, 0.25, 0, seed);
-  const sources = m.selectRows(sp.source);
-  const T = sp.target.length;
-  for (let i = 0; i < T; i += 1) {
-    for (let j = i + 1; j < T; j += 3) {
-      const a = sp.target[i] as number;
-      const b = sp.target[j] as number;
-      const truth = m.trueScore(a) - m.trueScore(b);
-      const rng = RandomStream.derive(seed, "explore", i, j);
-      const run = new PairedRun({ sources, targets: 2, budget: N, rng }, { design: "stratified", level });
-      drive(run, [createOracle(m.row(a), N), createOracle(m.row(b), N)]);
-      const r = run.difference();
-      add(today, r.difference, r.interval[0], r.interval[1], truth);
-      // the joint design, everything chosen by the design half
-      const half = calibrationHalf(sources.rows, rng.child("calibration"));
-      const dsrc = sources.selectRows(half.design);
-      const G = probe(dsrc, rng.child("gset"), { gset: 10 }).gset;
-      const ga = Float64Array.from(G, (x) => m.row(a)[x] as number);
-      const gb = Float64Array.from(G, (x) => m.row(b)[x] as number);
-      const sg = gsetScores(dsrc, G);
-      // round two is tailored jointly unless a model is above every source on the G-set (RULE=above,
-      // default) or at or above the sources' upper quartile there (RULE=q75, tailored-plus's rule)
-      const rule = process.env.RULE ?? "above";
-      const out = (g: Float64Array) => {
-        const pm = plusMode(sg, mean(g), 0.75);
-        return rule === "q75" ? pm.mode === "beyond" : pm.outOfRange === "above";
-      };
-      const above = out(ga) || out(gb);
-      if (above) {
-        add(joint, r.difference, r.interval[0], r.interval[1], truth);
-        continue;
-      }
-      const sel = selectNatives(dsrc, G, [ga, gb]);
-      const u = new Set<number>([...(sel.natives[0] as Int32Array), ...(sel.natives[1] as Int32Array)]);
-      const natives = Int32Array.from([...u].map((k) => half.design[k] as number).sort((p, q) => p - q));
-      const ex = tailor(sources, G, natives, N, rng.child("joint")).nset;
-      const ya = Float64Array.from(ex, (x) => m.row(a)[x] as number);
-      const yb = Float64Array.from(ex, (x) => m.row(b)[x] as number);
-      const ld = learnedDifference(sources, ex, ya, yb, level, half.calibration);
-      const sorted = gsetScores(sources, ex).sort();
-      if (scoreOutOfRange(mean(ya), sorted, level) !== null || scoreOutOfRange(mean(yb), sorted, level) !== null)
-        outside++;
-      used++;
-      const d = ld.accuracies[0] - ld.accuracies[1];
-      add(joint, d, Math.max(-1, d - ld.halfWidth), Math.min(1, d + ld.halfWidth), truth);
-    }
+for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
+  const run = new PairedRun({ sources, targets: 2, budget: N, rng }, { design: "stratified", level });
+  drive(run, [createOracle(m.row(a), N), createOracle(m.row(b), N)]);
+  const r = run.difference();
+  scoreInterval(today, r.difference, r.interval[0], r.interval[1], truth);
+  // the joint design, everything chosen by the design half
+  const half = calibrationHalf(sources.rows, rng.child("calibration"));
+  const dsrc = sources.selectRows(half.design);
+  const G = probe(dsrc, rng.child("gset"), { gset: 10 }).gset;
+  const ga = Float64Array.from(G, (x) => m.row(a)[x] as number);
+  const gb = Float64Array.from(G, (x) => m.row(b)[x] as number);
+  const sg = gsetScores(dsrc, G);
+  // round two is tailored jointly unless a model is above every source on the G-set (RULE=above,
+  // default) or at or above the sources' upper quartile there (RULE=q75, tailored-plus's rule)
+  const rule = process.env.RULE ?? "above";
+  const out = (g: Float64Array) => {
+    const pm = plusMode(sg, mean(g), 0.75);
+    return rule === "q75" ? pm.mode === "beyond" : pm.outOfRange === "above";
+  };
+  const above = out(ga) || out(gb);
+  if (above) {
+    scoreInterval(joint, r.difference, r.interval[0], r.interval[1], truth);
+    continue;
   }
+  const sel = selectNatives(dsrc, G, [ga, gb]);
+  const u = new Set<number>([...(sel.natives[0] as Int32Array), ...(sel.natives[1] as Int32Array)]);
+  const natives = Int32Array.from([...u].map((k) => half.design[k] as number).sort((p, q) => p - q));
+  const ex = tailor(sources, G, natives, N, rng.child("joint")).nset;
+  const ya = Float64Array.from(ex, (x) => m.row(a)[x] as number);
+  const yb = Float64Array.from(ex, (x) => m.row(b)[x] as number);
+  const ld = learnedDifference(sources, ex, ya, yb, level, half.calibration);
+  const sorted = gsetScores(sources, ex).sort();
+  if (scoreOutOfRange(mean(ya), sorted, level) !== null || scoreOutOfRange(mean(yb), sorted, level) !== null) outside++;
+  used++;
+  const d = ld.accuracies[0] - ld.accuracies[1];
+  scoreInterval(joint, d, Math.max(-1, d - ld.halfWidth), Math.min(1, d + ld.halfWidth), truth);
 }
-const f = (x: Acc) =>
-  `coverage ${(x.cov / x.total).toFixed(3)}, width ${(x.width / x.total).toFixed(3)}, order ${(x.order / x.orderN).toFixed(3)} (${x.orderN}), dMAE ${(x.abs / x.total).toFixed(4)}`;
 console.log(
   `${dir} ${split} N=${N}: ${today.total} pairs, ${used} on the joint design (${outside} of them out of range on it)`,
 );
-console.log(`  today (split) ${f(today)}`);
-console.log(`  joint, split  ${f(joint)}`);
+console.log(`  today (split) ${describeScore(today)}`);
+console.log(`  joint, split  ${describeScore(joint)}`);

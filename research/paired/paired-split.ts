@@ -8,105 +8,70 @@
  *             LOO errors (split-conformal proper: those sources played no part in the design).
  * Run: npx tsx --conditions=@tb/source research/paired/paired-split.ts <data> <split> <budget> <seeds>
  */
-import { createOracle, RandomStream } from "@tb/core";
 import { probe } from "@tb/estimate";
 import {
   DEFAULT_LEARN_ALPHAS,
   defaultStrata,
   gsetScores,
   kthPairGap,
-  normalQuantile,
   scoreOutOfRange,
   sourceMeans,
   stratifiedDesign,
 } from "@tb/estimate/internals";
-import { extrapolationSplit, randomSplit } from "@tb/experiment";
-import { loadDataset } from "@tb/io";
 import { ridgePredict } from "@tb/linear";
 import { sourceRidge } from "../../packages/estimate/src/plus/learned.js";
+import { newScore, type PairScore, pairsOf, prototypeArgs, scoreInterval } from "./pairs.js";
 
-void createOracle;
-void normalQuantile;
-const [dir, split = "interpolation", budgetS = "30", seedsS = "5"] = process.argv.slice(2);
-const ds = await loadDataset(dir as string);
-const m = ds.matrix;
-const N = Number(budgetS);
+const { dir, split, N, seeds, m } = await prototypeArgs("interpolation");
 const level = 0.9;
 const g = 10;
-type Acc = { cov: number; total: number; width: number; order: number; orderN: number; abs: number; used: number };
-const mk = (): Acc => ({ cov: 0, total: 0, width: 0, order: 0, orderN: 0, abs: 0, used: 0 });
-const res: Record<string, Acc> = { today: mk(), draws: mk(), split: mk() };
-const add = (acc: Acc, diff: number, hw: number, truth: number) => {
-  acc.total++;
-  if (Math.abs(diff - truth) <= hw + 1e-12) acc.cov++;
-  acc.width += 2 * hw;
-  acc.abs += Math.abs(diff - truth);
-  if (Math.abs(truth) >= 0.05 - 1e-12) {
-    acc.orderN++;
-    if (diff === 0) acc.order += 0.5;
-    else if (diff > 0 === truth > 0) acc.order++;
-  }
-};
+const res: Record<string, PairScore> = { today: newScore(), draws: newScore(), split: newScore() };
+// the interval is the difference ± hw
+const add = (acc: PairScore, diff: number, hw: number, truth: number) =>
+  scoreInterval(acc, diff, diff - hw, diff + hw, truth);
 const pairHw = (errors: Float64Array): number => {
   const v = Float64Array.from(errors).sort();
   const M = (v.length * (v.length - 1)) / 2;
   const k = Math.ceil((M + 1) * level);
   return k <= M ? kthPairGap(v, k) : Number.POSITIVE_INFINITY;
 };
-for (let seed = 0; seed < Number(seedsS); seed++) {
-  const sp = split === "extrapolation" ? extrapolationSplit(m.trueScores()) : randomSplit(m.rows, 0.25, 0, seed);
-  const sources = m.selectRows(sp.source);
+for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
   const S = sources.rows;
   const acc = Float64Array.from({ length: S }, (_, s) => sources.trueScore(s));
-  const T = sp.target.length;
-  for (let i = 0; i < T; i += 1) {
-    for (let j = i + 1; j < T; j += 3) {
-      const a = sp.target[i] as number;
-      const b = sp.target[j] as number;
-      const truth = m.trueScore(a) - m.trueScore(b);
-      const rng = RandomStream.derive(seed, "explore", i, j);
-      const learned = (G: Int32Array, cal: ((s: number) => boolean) | null, featuresFrom: number) => {
-        const d = stratifiedDesign(
-          sourceMeans(sources),
-          G,
-          N - G.length,
-          rng.child("strata"),
-          defaultStrata(N - G.length),
-        );
-        const ex = Int32Array.from([...G, ...d.picks]);
-        const feats = ex.subarray(featuresFrom);
-        const ya = Float64Array.from(feats, (x) => m.row(a)[x] as number);
-        const yb = Float64Array.from(feats, (x) => m.row(b)[x] as number);
-        const loo = sourceRidge(sources, acc, feats, DEFAULT_LEARN_ALPHAS);
-        const errs = cal === null ? loo.errors : Float64Array.from([...loo.errors].filter((_, s) => cal(s)));
-        const sorted = gsetScores(sources, ex).sort();
-        const sc = (y: Float64Array) => y.reduce((p, q) => p + q, 0) / y.length;
-        const yaAll = Float64Array.from(ex, (x) => m.row(a)[x] as number);
-        const ybAll = Float64Array.from(ex, (x) => m.row(b)[x] as number);
-        const inside =
-          scoreOutOfRange(sc(yaAll), sorted, level) === null && scoreOutOfRange(sc(ybAll), sorted, level) === null;
-        const clamp = (x: number) => Math.min(1, Math.max(0, x));
-        return { diff: clamp(ridgePredict(loo.fit, ya)) - clamp(ridgePredict(loo.fit, yb)), hw: pairHw(errs), inside };
-      };
-      const G = probe(sources, rng.child("gset"), { gset: g }).gset;
-      const t = learned(G, null, 0);
-      if (!t.inside) continue; // the learned path is taken only inside the range
-      add(res.today as Acc, t.diff, t.hw, truth);
-      const dr = learned(G, null, g);
-      add(res.draws as Acc, dr.diff, dr.hw, truth);
-      // split: a random half of the sources chooses the G-set, the other half calibrates
-      const perm = rng.child("half").sample(
-        Int32Array.from({ length: S }, (_, s) => s),
-        S,
-      );
-      const half = new Uint8Array(S);
-      for (let k = 0; k < Math.floor(S / 2); k++) half[perm[k] as number] = 1;
-      const design = Int32Array.from({ length: S }, (_, s) => s).filter((s) => half[s] === 1);
-      const Gh = probe(sources.selectRows(design), rng.child("gset"), { gset: g }).gset;
-      const sp2 = learned(Gh, (s) => half[s] === 0, 0);
-      add(res.split as Acc, sp2.diff, sp2.hw, truth);
-    }
-  }
+  const learned = (G: Int32Array, cal: ((s: number) => boolean) | null, featuresFrom: number) => {
+    const d = stratifiedDesign(sourceMeans(sources), G, N - G.length, rng.child("strata"), defaultStrata(N - G.length));
+    const ex = Int32Array.from([...G, ...d.picks]);
+    const feats = ex.subarray(featuresFrom);
+    const ya = Float64Array.from(feats, (x) => m.row(a)[x] as number);
+    const yb = Float64Array.from(feats, (x) => m.row(b)[x] as number);
+    const loo = sourceRidge(sources, acc, feats, DEFAULT_LEARN_ALPHAS);
+    const errs = cal === null ? loo.errors : Float64Array.from([...loo.errors].filter((_, s) => cal(s)));
+    const sorted = gsetScores(sources, ex).sort();
+    const sc = (y: Float64Array) => y.reduce((p, q) => p + q, 0) / y.length;
+    const yaAll = Float64Array.from(ex, (x) => m.row(a)[x] as number);
+    const ybAll = Float64Array.from(ex, (x) => m.row(b)[x] as number);
+    const inside =
+      scoreOutOfRange(sc(yaAll), sorted, level) === null && scoreOutOfRange(sc(ybAll), sorted, level) === null;
+    const clamp = (x: number) => Math.min(1, Math.max(0, x));
+    return { diff: clamp(ridgePredict(loo.fit, ya)) - clamp(ridgePredict(loo.fit, yb)), hw: pairHw(errs), inside };
+  };
+  const G = probe(sources, rng.child("gset"), { gset: g }).gset;
+  const t = learned(G, null, 0);
+  if (!t.inside) continue; // the learned path is taken only inside the range
+  add(res.today as PairScore, t.diff, t.hw, truth);
+  const dr = learned(G, null, g);
+  add(res.draws as PairScore, dr.diff, dr.hw, truth);
+  // split: a random half of the sources chooses the G-set, the other half calibrates
+  const perm = rng.child("half").sample(
+    Int32Array.from({ length: S }, (_, s) => s),
+    S,
+  );
+  const half = new Uint8Array(S);
+  for (let k = 0; k < Math.floor(S / 2); k++) half[perm[k] as number] = 1;
+  const design = Int32Array.from({ length: S }, (_, s) => s).filter((s) => half[s] === 1);
+  const Gh = probe(sources.selectRows(design), rng.child("gset"), { gset: g }).gset;
+  const sp2 = learned(Gh, (s) => half[s] === 0, 0);
+  add(res.split as PairScore, sp2.diff, sp2.hw, truth);
 }
 console.log(`${dir} ${split} N=${N} (pairs both inside the range on today's design):`);
 for (const [k, x] of Object.entries(res))
