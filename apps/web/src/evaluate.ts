@@ -16,6 +16,7 @@ import {
   type Evaluation,
   type EvaluationEstimate,
   type EvaluationOptions,
+  type RoundPhase,
   reasonLabel,
   restoreEvaluation,
 } from "@tb/estimate";
@@ -251,6 +252,8 @@ export interface Asked extends Samples {
   round: number;
   /** The evaluation's reason for it (`gset`, `look`, `nset`, `strata`, `look-strata`, `precision`, …). */
   reason: string;
+  /** Its phase (the library's `EvaluationStep.phase`): which step of the page takes its answers. */
+  phase: RoundPhase;
   /** One sentence on why these examples (the library's). */
   why: string;
   /** The examples asked, as columns of the source matrix. */
@@ -275,6 +278,7 @@ export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): Prob
   return {
     round: 1,
     reason: step.reason,
+    phase: step.phase,
     why: step.why,
     examples: step.examples,
     rounds: [],
@@ -391,6 +395,7 @@ function planOf(ev: Evaluation, s: EvaluateSettings, examples: number, rounds: R
   return {
     round: (rounds.at(-1)?.round ?? 0) + 1,
     reason: step.reason,
+    phase: step.phase,
     why: step.why,
     examples: step.examples,
     rounds,

@@ -631,11 +631,17 @@ function roundsTable(rounds: readonly RoundRow[], level: number): string {
 const ROUNDS_NOTE =
   '<p class="hint">Half-width: at the look after the round, where the evaluation took one; the interval is the estimate\'s, once the evaluation asks for nothing more.</p>';
 
-/** Which step takes the answers to what the evaluation asks next, after an answer in step `from`. */
-function nextStep(from: AnswerStep, r: Reply & { type: "asks" }): AnswerStep {
-  if (from === "tailor") return r.mode === "look" ? "look" : "estimate";
-  if (from === "look") return "estimate";
-  return "more"; // after the design: every further round, whatever the reason
+/** The step that takes the answers of each phase of an evaluation (`phase`: the library's `reasonPhase`). */
+const STEP_OF_PHASE: Record<(Reply & { type: "asks" })["phase"], AnswerStep> = {
+  probe: "tailor",
+  look: "look",
+  design: "estimate",
+  precision: "more",
+};
+
+/** Which step takes the answers to what the evaluation asks next. */
+function nextStep(r: Reply & { type: "asks" }): AnswerStep {
+  return STEP_OF_PHASE[r.phase];
 }
 
 const WHAT: Record<AnswerStep, string> = { tailor: "G-set", look: "second look's", estimate: "N-set", more: "" };
@@ -713,7 +719,7 @@ for (const [name, form] of ANSWER_FORMS) {
         keys: keyChoice(form),
       });
       if (r.type === "estimate-done") showDone(name, r);
-      else showAsk(name, nextStep(name, r), r);
+      else showAsk(name, nextStep(r), r);
     });
   });
 }

@@ -1,6 +1,6 @@
 /** Messages between the page and its Web Worker (all computation runs in the worker). */
 
-import type { ComparisonResult, SavedComparison } from "@tb/estimate";
+import type { ComparisonResult, RoundPhase, SavedComparison } from "@tb/estimate";
 import type { TrialEstimates } from "@tb/experiment/browser";
 import type { ReportPlots, ReportProvenance } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
@@ -88,6 +88,8 @@ export type Reply =
       /** The evaluation's reason, and its sentence on why these examples. */
       reason: string;
       why: string;
+      /** The phase of that reason (@tb/estimate's `EvaluationStep.phase`): which step of the page takes the answers. */
+      phase: RoundPhase;
       mode: string;
       outOfRange: "above" | "below" | null;
       nativeSources: number;

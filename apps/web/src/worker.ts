@@ -184,6 +184,7 @@ async function handle(req: Request): Promise<void> {
         id: req.id,
         round: next.round,
         reason: next.reason,
+        phase: next.phase,
         why: next.why,
         mode: next.mode ?? "tailored",
         outOfRange: next.outOfRange,

@@ -50,6 +50,7 @@ export {
   type LegacyPlan,
   type Rank,
   type RestoreOptions,
+  type RoundPhase,
   rankAmongSources,
   reasonLabel,
   restoreEvaluation,

@@ -35,6 +35,7 @@ export {
   describePlan,
   estimateRangeNote,
   outOfRangeNote,
+  reasonPhase,
 } from "./evaluation/session.js";
 export {
   type ClusterPlan,

@@ -7,7 +7,14 @@ import { describe, expect, test } from "vitest";
 import * as root from "../index.js";
 import * as internals from "../internals.js";
 import { tailoredBench, tailoredPlus } from "./methods.js";
-import { createEvaluation, type Evaluation, rankAmongSources, reasonLabel, restoreEvaluation } from "./session.js";
+import {
+  createEvaluation,
+  type Evaluation,
+  rankAmongSources,
+  reasonLabel,
+  reasonPhase,
+  restoreEvaluation,
+} from "./session.js";
 
 /** A seeded 0/1 population: abilities spread from −2 to +2, plus two models far above them all. */
 function population(models: number, examples: number, seed: number) {
@@ -290,6 +297,40 @@ describe("reasonLabel", () => {
       expect(reasonLabel(r).length).toBeGreaterThan(3);
     }
     expect(reasonLabel("something new")).toBe("something new");
+  });
+});
+
+describe("reasonPhase", () => {
+  test("the phases of a run come in the order probe, (look), design, (precision), never back", () => {
+    const ORDER = ["probe", "look", "design", "precision"];
+    const phases = new Set<string>();
+    for (const m of HELD) {
+      for (const options of [{ budget: 30 }, { budget: 30, precision: 0.04, maxBudget: 200 }]) {
+        const ev = createEvaluation(SOURCES, { ...options, seed: m });
+        let last = -1;
+        let designs = 0;
+        while (!ev.done) {
+          for (const step of ev.next()) {
+            const p = step.phase;
+            expect(p).toBe(reasonPhase(step.reason));
+            phases.add(p);
+            const at = ORDER.indexOf(p);
+            // precision rounds repeat; every other phase comes once, after the ones before it
+            expect(at > last || (p === "precision" && last === at)).toBe(true);
+            if (p === "design") designs++;
+            last = at;
+            ev.answer(
+              step.target,
+              Array.from(step.examples, (j) => rowOf(m)[j] as number),
+            );
+          }
+        }
+        expect(designs).toBeLessThanOrEqual(1);
+      }
+    }
+    expect([...phases].sort()).toEqual(["design", "look", "precision", "probe"]);
+    expect(reasonPhase("look-strata")).toBe("design");
+    expect(() => reasonPhase("something new")).toThrow(/reasonPhase: unknown reason "something new"/);
   });
 });
 

@@ -94,6 +94,11 @@ export interface EvaluationStep {
   examples: Int32Array;
   /** `"gset"`, `"look"`, `"nset"`, `"strata"`, `"look-strata"` or `"precision"`. */
   reason: string;
+  /**
+   * The phase the reason belongs to ({@link reasonPhase}): `probe`, `look`, `design` or
+   * `precision` — where a front end shows the step, without restating which reason follows which.
+   */
+  phase: RoundPhase;
   /** One sentence on why these examples, for people. */
   why: string;
 }
@@ -312,6 +317,32 @@ export function reasonLabel(reason: string): string {
   return LABEL[reason] ?? reason;
 }
 
+/** The phase of an evaluation a round belongs to ({@link reasonPhase}). */
+export type RoundPhase = "probe" | "look" | "design" | "precision";
+
+const PHASE: Record<string, RoundPhase> = {
+  gset: "probe",
+  look: "look",
+  nset: "design",
+  strata: "design",
+  "look-strata": "design",
+  precision: "precision",
+};
+
+/**
+ * The phase a step's `reason` belongs to: `probe` (the G-set), `look` (tailored-plus's second
+ * look), `design` (the rest of the fixed-budget design: an N-set or a stratified sample) or
+ * `precision` (a round of precision on demand) — what a front end needs to show the step in the
+ * right place, without restating which reason follows which.
+ *
+ * @throws TbError `E_USAGE` for a reason no evaluation gives
+ */
+export function reasonPhase(reason: string): RoundPhase {
+  const p = PHASE[reason];
+  if (p === undefined) throw new TbError("E_USAGE", `reasonPhase: unknown reason ${JSON.stringify(reason)}`);
+  return p;
+}
+
 /**
  * A resumable evaluation of one target (or of a group evaluated jointly) by tailored-plus or
  * TailoredBench. Create it with {@link createEvaluation}, then repeat `next()` → run the model →
@@ -359,6 +390,7 @@ export class Evaluation {
       ids: this.ids(r.examples),
       examples: r.examples,
       reason: r.reason,
+      phase: reasonPhase(r.reason),
       why: r.reason === "precision" ? this.precisionWhy(r.target, r.examples.length) : (WHY[r.reason] ?? r.reason),
     }));
   }
