@@ -297,13 +297,18 @@ export class PairedRun implements EvaluationRun {
       // nearer the level (docs/RESULTS.md, "Paired comparisons")
       const est = (y: Float64Array) =>
         designEstimate(this.sources, st, this.state.gset, this.examples, y, DEFAULT_RESIDUAL_ALPHA);
-      const e = est(d);
-      diff = e.accuracy;
-      designSe = e.se;
-      // each model's own design estimate only when the design path gives the result (below)
       learned = learnedDifference(this.sources, this.examples, a, b, this.level, this.state.calibration ?? undefined);
       useLearned =
         learned.outOfRange[0] === null && learned.outOfRange[1] === null && Number.isFinite(learned.halfWidth);
+      // the design estimate of A − B when it gives the result, or (a comparison saved before
+      // 2026-12-07) when its SE floors the learned interval; each model's own only in the first case
+      designSe = 0;
+      diff = 0;
+      if (!useLearned || this.state.calibration === null) {
+        const e = est(d);
+        diff = e.accuracy;
+        designSe = e.se;
+      }
       accA = useLearned ? learned.accuracies[0] : est(a).accuracy;
       accB = useLearned ? learned.accuracies[1] : est(b).accuracy;
       if (useLearned) diff = accA - accB;
