@@ -225,4 +225,82 @@ describe("tb compare", () => {
     const both = await tbIn(["compare", "--source", SRC, "--plan", plan, "--budget", "20"]);
     expect(both.stderr).toMatch(/--budget applies when making the plan/);
   });
+
+  test("the plan's own fields must agree with the comparison saved in it", async () => {
+    const plan = join(base, "compare-fields.json");
+    expect((await tbIn(["compare", "--source", SRC, "--seed", "2", "--out", plan])).code).toBe(0);
+    const made = JSON.parse(readFileSync(plan, "utf8"));
+    for (const [field, value] of [
+      ["seed", 7],
+      ["budget", 25],
+      ["level", 0.8],
+      ["design", "random"],
+      ["names", ["x", "y"]],
+    ] as const) {
+      const ePath = join(base, `edited-${field}.json`);
+      writeFileSync(ePath, JSON.stringify({ ...made, [field]: value }));
+      const r = await tbIn([
+        "compare",
+        "--source",
+        SRC,
+        "--plan",
+        ePath,
+        "--responses",
+        responses(A),
+        "--responses",
+        responses(B),
+        "--json",
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`edited-${field}\\.json: "${field}" is .* but the comparison saved in the same file has`),
+      );
+    }
+    // the comparison's own rng edited (toEvaluate and every top-level field untouched): refused too
+    const ePath = join(base, "edited-rng.json");
+    writeFileSync(ePath, JSON.stringify({ ...made, seed: 7, comparison: { ...made.comparison, rng: [7] } }));
+    const r = await tbIn([
+      "compare",
+      "--source",
+      SRC,
+      "--plan",
+      ePath,
+      "--responses",
+      responses(A),
+      "--responses",
+      responses(B),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/edited-rng\.json: comparison: rng \[7\] does not give the saved gset and picks/);
+  });
+
+  test("--out may not be the source matrix's own file", async () => {
+    for (const [source, out] of [
+      [SRC, join(SRC, "correctness.csv")],
+      [join(SRC, "correctness.csv"), join(SRC, "correctness.csv")],
+      [SRC, join(SRC, "meta.json")],
+    ]) {
+      const before = readFileSync(out as string, "utf8");
+      const r = await tbIn(["compare", "--source", source as string, "--out", out as string]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^tb: --out .* is the source matrix's own file/);
+      expect(readFileSync(out as string, "utf8")).toBe(before);
+      const p = await tbIn(["probe", "--source", source as string, "--out", out as string]);
+      expect(p.code).toBe(2);
+      expect(p.stderr).toMatch(/^tb: --out .* is the source matrix's own file/);
+    }
+  });
+
+  test("without --budget the library's default: min(30, examples)", async () => {
+    const small = join(base, "small");
+    const rows = Array.from({ length: sources.rows }, (_, s) => Array.from(sources.row(s).subarray(0, 20)));
+    writeCorrectnessCsv(
+      join(small, "correctness.csv"),
+      CorrectnessMatrix.from(rows, { modelIds: sources.modelIds, exampleIds: sources.exampleIds.slice(0, 20) }),
+    );
+    const plan = join(base, "compare-small.json");
+    const r = await tbIn(["compare", "--source", small, "--design", "random", "--out", plan]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(plan, "utf8")).toEvaluate).toHaveLength(20);
+  });
 });

@@ -64,7 +64,7 @@ describe("evaluate (one call)", () => {
       [evaluate(sources, ok, { secondLook: 1 }), "E_USAGE", /secondLook/],
       [evaluate(sources, (ids) => ids.slice(1).map(() => 1)), "E_INPUT", /answers for/],
       [evaluate(sources, (ids) => ids.map(() => 2)), "E_INPUT", /not a number in \[0, 1\]/],
-      [evaluate(sources, ok, { examples: ["a"] }), "E_INPUT", /./],
+      [evaluate(sources, ok, { examples: ["a"] }), "E_INPUT", /^evaluate: examples has 1 ids, but the sources have/],
     ];
     for (const [p, code, re] of cases) {
       const err = await p.then(

@@ -3,7 +3,7 @@
  * matrix, response files and targets, and the checks that keep lm-eval doc ids and matrix columns
  * apart.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
 import {
@@ -97,6 +97,31 @@ export function noPositionals(positionals: string[]): void {
 }
 
 /** The source matrix: a `correctness.csv` file, or a data folder holding one (all its rows are sources). */
+/**
+ * Refuse an output file that is one of the source matrix's own files (`--source` a correctness.csv,
+ * or a folder with correctness.csv and meta.json): writing there would replace the data the plan
+ * was made from.
+ */
+export function refuseSourceAsOut(out: string, sourcePath: string, outFlag = "--out"): void {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  let files = [sourcePath];
+  try {
+    if (statSync(sourcePath).isDirectory()) files = ["correctness.csv", "meta.json"].map((f) => join(sourcePath, f));
+  } catch {
+    // a missing source is loadSource's error to give
+  }
+  const target = real(out);
+  for (const f of files) {
+    if (real(f) === target) throw usage(`${outFlag} ${out} is the source matrix's own file ${f}; choose another path`);
+  }
+}
+
 export function loadSource(path: string): CorrectnessMatrix {
   let dir = false;
   try {

@@ -28,6 +28,7 @@ import {
   oneOfFlag,
   RESPONSE_FLAGS,
   readMerged,
+  refuseSourceAsOut,
   required,
   responsesOptions,
   usage,
@@ -146,19 +147,23 @@ export function runCompare(args: string[]): number {
     for (const f of ["responses", "json"] as const) {
       if (v[f] !== undefined) throw usage(`--${f} applies with --plan (the second step); this step writes the plan`);
     }
-    const budget = intFlag("budget", v.budget, EVALUATION_DEFAULTS.budget, 1);
+    refuseSourceAsOut(out, sourcePath);
+    // the budget's default is the library's (min(30, examples)): passed only when given
+    const budget = v.budget === undefined ? undefined : intFlag("budget", v.budget, EVALUATION_DEFAULTS.budget, 1);
     const seed = intFlag("seed", v.seed, EVALUATION_DEFAULTS.seed, 0);
     const level = levelFlag(v.level) ?? EVALUATION_DEFAULTS.level;
     const design = oneOfFlag("design", v.design, ["stratified", "random"] as const) ?? "stratified";
     const names = (v.names ?? "A,B").split(",").map((s) => s.trim());
     const sources = loadSource(sourcePath);
-    const cmp = cliErrors(() => createComparison(sources, { budget, seed, level, design, names }));
+    const cmp = cliErrors(() =>
+      createComparison(sources, { ...(budget !== undefined ? { budget } : {}), seed, level, design, names }),
+    );
     const saved = cmp.toJSON();
     const plan: ComparePlanFile = {
       specVersion: WORKFLOW_SPEC_VERSION,
       kind: COMPARE_PLAN_KIND,
       names: saved.names,
-      budget,
+      budget: cmp.budget,
       seed,
       level,
       design,
@@ -168,7 +173,7 @@ export function runCompare(args: string[]): number {
     };
     writeFileAtomic(out, formatWorkflowJson(plan));
     return done(
-      `paired comparison of "${saved.names[0]}" and "${saved.names[1]}": the same ${budget} examples of ${sources.name} for both ` +
+      `paired comparison of "${saved.names[0]}" and "${saved.names[1]}": the same ${cmp.budget} examples of ${sources.name} for both ` +
         `(${design === "stratified" ? "the G-set, then a difficulty-stratified random sample" : "a uniform random sample"}; seed ${seed}) → ${out}\n` +
         `Next: run both models on its toEvaluate (${exportHint("--plan", out, sourcePath)}),\n` +
         `then: tb compare --source ${sourcePath} --plan ${out} --responses <answers of ${saved.names[0]}> --responses <answers of ${saved.names[1]}>\n`,
@@ -198,6 +203,23 @@ export function runCompare(args: string[]): number {
       });
     }
     throw e;
+  }
+  // the plan's own fields say what the saved comparison holds: an edited one is refused, as toEvaluate is
+  const held: [string, unknown, unknown][] = [
+    ["names", plan.names, cmp.names],
+    ["budget", plan.budget, cmp.budget],
+    ["design", plan.design, cmp.design],
+    ["seed", plan.seed, plan.comparison.rng.length === 1 ? plan.comparison.rng[0] : plan.comparison.rng],
+    ["level", plan.level, plan.comparison.options.level],
+  ];
+  for (const [field, top, inner] of held) {
+    if (JSON.stringify(top) !== JSON.stringify(inner)) {
+      throw new TbError(
+        "E_INPUT",
+        `${planPath}: "${field}" is ${JSON.stringify(top)}, but the comparison saved in the same file has ${JSON.stringify(inner)} (was the plan edited?); make it again with tb compare --out`,
+        { file: planPath },
+      );
+    }
   }
   if (JSON.stringify(cmp.examples) !== JSON.stringify(plan.toEvaluate)) {
     throw new TbError(

@@ -19,6 +19,7 @@ import {
   isDir,
   loadSource,
   noPositionals,
+  refuseSourceAsOut,
   required,
   sourceMeta,
   usage,
@@ -100,6 +101,7 @@ export function runExport(args: string[]): number {
   if (docOrder !== undefined) o.docOrder = docOrder;
   if (v.task !== undefined) o.task = v.task;
   if (v.source !== undefined) {
+    refuseSourceAsOut(out, v.source);
     const matrix = loadSource(v.source);
     cliErrors(() => checkSource(source, matrix, file));
     const meta = sourceMeta(v.source);

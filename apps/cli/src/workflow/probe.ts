@@ -17,6 +17,7 @@ import {
   loadSource,
   noPositionals,
   oneOfFlag,
+  refuseSourceAsOut,
   required,
   usage,
   WORKFLOW_USAGE,
@@ -42,6 +43,7 @@ export function runProbe(args: string[]): number {
   noPositionals(positionals);
   const sourcePath = required("source", v.source, "probe");
   const out = required("out", v.out, "probe");
+  refuseSourceAsOut(out, sourcePath);
   const g = intFlag("gset", v.gset, EVALUATION_DEFAULTS.gset, 1);
   const seed = intFlag("seed", v.seed, 0, 0);
   const options: WorkflowOptions = {

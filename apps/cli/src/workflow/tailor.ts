@@ -27,6 +27,7 @@ import {
   oneOfFlag,
   planFile,
   RESPONSE_FLAGS,
+  refuseSourceAsOut,
   required,
   responsesOptions,
   resumePlan,
@@ -68,6 +69,7 @@ export function runTailor(args: string[]): number {
   const responses = required("responses", v.responses, "tailor");
   const budgetFlag = required("budget", v.budget, "tailor");
   const out = required("out", v.out, "tailor");
+  refuseSourceAsOut(out, sourcePath);
   const pooling = oneOfFlag("pooling", v.pooling, ["single", "joint"] as const);
   const budget = intFlag("budget", budgetFlag, 0, 1);
 
@@ -236,6 +238,7 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   const planPath = v.plan as string;
   const responses = required("responses", v.responses as string[] | undefined, "tailor");
   const out = required("out", v.out as string | undefined, "tailor");
+  refuseSourceAsOut(out, sourcePath);
   for (const flag of [
     "probe",
     "budget",

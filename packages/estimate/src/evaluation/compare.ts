@@ -196,7 +196,7 @@ export class PairedRun implements EvaluationRun {
     if (!(Number.isInteger(ctx.budget) && ctx.budget >= g + 2 && ctx.budget <= n)) {
       throw new TbError(
         "E_USAGE",
-        `${where}: budget must be an integer of at least ${g + 2} (the G-set and two draws) and at most the ${n} examples, got ${String(ctx.budget)}`,
+        `${where}: budget must be an integer of at least ${g + 2} (${g > 0 ? "the G-set and two draws" : "two draws"}) and at most the ${n} examples, got ${String(ctx.budget)}`,
       );
     }
     const extra = ctx.budget - g;

@@ -151,17 +151,90 @@ describe("compare / createComparison", () => {
     expect(edit((s) => ((s as { kind: string }).kind = "x"))).toMatch(/restoreComparison: kind/);
     expect(edit((s) => ((s as { names: string[] }).names = ["a", "a"]))).toMatch(/restoreComparison: names/);
     expect(msg(() => restoreComparison(SOURCES, saved, { level: 2 }))).toMatch(/restoreComparison: level/);
+    expect(msg(() => restoreComparison(SOURCES, saved, null as unknown as object))).toMatch(
+      /^restoreComparison: options must be an object/,
+    );
+  });
+
+  test("restoreComparison refuses an rng or strata that did not make the saved examples", () => {
+    for (const design of ["stratified", "random"] as const) {
+      const c = createComparison(SOURCES, { seed: 4, design });
+      const saved = c.toJSON();
+      const edit = (f: (s: SavedComparison) => void) => {
+        const s = JSON.parse(JSON.stringify(saved)) as SavedComparison;
+        f(s);
+        return msg(() => restoreComparison(SOURCES, s));
+      };
+      // the same examples from another seed would calibrate with another half of the sources
+      expect(edit((s) => (s.rng = [7]))).toMatch(
+        /^restoreComparison: rng \[7\] does not give the saved gset and picks/,
+      );
+      expect(edit((s) => (s.rng = []))).toMatch(/^restoreComparison: rng \[\] does not give/);
+      // a draw swapped for another example (kept sorted and distinct): not what the stream drew
+      expect(
+        edit((s) => {
+          const used = new Set([...s.gset, ...s.picks]);
+          const spare = SOURCES.exampleIds.find((id) => !used.has(id)) as string;
+          s.picks[0] = spare;
+        }),
+      ).toMatch(/rng \[4\] does not give the saved gset and picks/);
+      const want = design === "random" ? 1 : 5; // defaultStrata(30 − 10) = min(5, ⌊20/4⌋)
+      expect(edit((s) => (s.strata = want === 1 ? 2 : 1))).toMatch(
+        new RegExp(`^restoreComparison: strata must be ${want} \\(${design} design`),
+      );
+      // unedited, it restores
+      expect(restoreComparison(SOURCES, saved).examples).toEqual(c.examples);
+    }
+  });
+
+  test("a step's examples are the step's own: writing into them changes neither the comparison nor its save", () => {
+    const c = createComparison(SOURCES, { seed: 5 });
+    const before = c.examples;
+    const step = c.next()[0];
+    step?.examples.fill(0);
+    expect(c.examples).toEqual(before);
+    expect(c.toJSON().gset.concat(c.toJSON().picks)).toEqual(before);
+  });
+
+  test("answers keyed by id: an id named like an object property is still missing when absent", () => {
+    const rows = Array.from({ length: SOURCES.rows }, (_, s) => Array.from(SOURCES.row(s)));
+    const src = CorrectnessMatrix.from(rows, {
+      exampleIds: SOURCES.exampleIds.map((id, j) => (j === 0 ? "constructor" : j === 1 ? "toString" : id)),
+    });
+    const c = createComparison(src, { seed: 0, design: "random", budget: 150 });
+    const rec: Record<string, number> = {};
+    for (const id of c.examples) if (id !== "constructor" && id !== "toString") rec[id] = 1;
+    expect(msg(() => c.answer(0, rec))).toMatch(
+      /is missing 2 of the 150 ids asked \((constructor, toString|toString, constructor)\)/,
+    );
+  });
+
+  test("answerFrom names itself: a bad answer, and a byColumn that is not a Map", () => {
+    const c = createComparison(SOURCES, { seed: 1 });
+    const bad = new Map(Array.from(c.run.examples, (j) => [j, 2]));
+    expect(msg(() => c.answerFrom(0, bad))).toMatch(/^answerFrom: answers of target 0/);
+    expect(msg(() => c.answerFrom(0, {} as ReadonlyMap<number, number>))).toMatch(
+      /^answerFrom: byColumn must be a Map/,
+    );
+    expect(c.done).toBe(false);
   });
 
   test("bad options are errors naming the option, in the terms of the function called", async () => {
     expect(msg(() => createComparison(SOURCES, { budget: 11 }))).toMatch(/^createComparison: budget/);
     expect(msg(() => createComparison(SOURCES, { budget: 151 }))).toMatch(/^createComparison: budget/);
+    expect(msg(() => createComparison(SOURCES, { budget: 1, design: "random" }))).toMatch(
+      /^createComparison: budget must be an integer of at least 2 \(two draws\)/,
+    );
     expect(msg(() => createComparison(SOURCES, { level: 1 }))).toMatch(/^createComparison: level/);
     expect(msg(() => createComparison(SOURCES, { design: "x" as "random" }))).toMatch(/^createComparison: design/);
     expect(msg(() => createComparison(SOURCES, { names: ["a"] }))).toMatch(/^createComparison: names/);
     expect(msg(() => createComparison(SOURCES, { design: "random", gset: 5 }))).toMatch(/^createComparison: gset/);
     expect(msg(() => createComparison(SOURCES, { seed: 0.5 }))).toMatch(/^createComparison: seed/);
     expect(msg(() => createComparison(SOURCES, { budjet: 5 } as object))).toMatch(/unknown option "budjet"/);
+    const rows = Array.from({ length: 30 }, (_, s) => Array.from(SOURCES.row(s)));
+    expect(msg(() => createComparison(rows, { examples: ["a", "b"] }))).toMatch(
+      /^createComparison: examples has 2 ids, but the sources have 150 examples/,
+    );
     const c = createComparison(SOURCES);
     expect(msg(() => c.difference())).toMatch(/difference: "A" and "B" must answer first/);
     expect(msg(() => c.answer(2, []))).toMatch(/answer: target/);

@@ -14,15 +14,10 @@ import {
   TbError,
   type Workspace,
 } from "@tb/core";
+import { defaultStrata } from "../plus/design.js";
 import type { OutOfRange } from "../plus/method.js";
-import {
-  calibrationHalf,
-  type PairedDesignKind,
-  type PairedEstimator,
-  PairedRun,
-  type PairedRunOptions,
-} from "./compare.js";
-import { checkOptionNames, EVALUATION_DEFAULTS, type Rank, rankAmongSources } from "./session.js";
+import { type PairedDesignKind, type PairedEstimator, PairedRun, type PairedRunOptions } from "./compare.js";
+import { checkOptionNames, EVALUATION_DEFAULTS, type Rank, rankAmongSources, toMatrix } from "./session.js";
 
 /** Options of {@link createComparison}. */
 export interface ComparisonOptions {
@@ -88,7 +83,10 @@ export interface ComparisonResult {
   design: PairedDesignKind;
   /**
    * Which estimate gave the difference: `learned` when both models' scores on the shared examples
-   * are inside the sources' range there (`outOfRange` both null), else `design` (docs/DESIGN.md §3.6).
+   * are inside the sources' range there (`outOfRange` both null) and the sources are enough for
+   * the learned interval at `level` (its calibration half needs ≥ `level/(1 − level)` pairs: 9
+   * sources at 0.9), else `design` (docs/DESIGN.md §3.6). `level` takes part in both tests, so
+   * another level can change the estimator as well as the width.
    */
   estimator: PairedEstimator;
   /** Per model (A, B), its score on the shared examples against the sources' (stratified design; null for random). */
@@ -182,7 +180,7 @@ export class Comparison {
       target: r.target,
       name: this.names[r.target] as string,
       ids: this.ids(r.examples),
-      examples: r.examples,
+      examples: r.examples.slice(),
       reason: r.reason,
       why: WHY[this.design],
     }));
@@ -204,7 +202,7 @@ export class Comparison {
       const rec = answers as Readonly<Record<string, number>>;
       const ids = this.examples;
       const want = new Set(ids);
-      const missing = ids.filter((id) => !(id in rec));
+      const missing = ids.filter((id) => !Object.hasOwn(rec, id));
       const extra = Object.keys(rec).filter((id) => !want.has(id));
       if (missing.length > 0 || extra.length > 0) {
         throw new TbError(
@@ -237,13 +235,19 @@ export class Comparison {
     if (this.run.state.answers[t] !== null) {
       throw new TbError("E_USAGE", `answerFrom: model "${this.names[t]}" has answered already`);
     }
+    const m = byColumn as Partial<ReadonlyMap<number, number>> | null;
+    if (m === null || typeof m !== "object" || typeof m.has !== "function" || typeof m.get !== "function") {
+      throw new TbError("E_USAGE", "answerFrom: byColumn must be a Map from column index to answer");
+    }
     const ex = this.run.examples;
     const missing: string[] = [];
     for (const j of ex) if (!byColumn.has(j)) missing.push(this.sources.exampleIds[j] as string);
     if (missing.length === 0)
-      this.run.answer(
-        t,
-        Array.from(ex, (j) => byColumn.get(j) as number),
+      renamed("answerFrom", () =>
+        this.run.answer(
+          t,
+          Array.from(ex, (j) => byColumn.get(j) as number),
+        ),
       );
     return { missing, asked: ex.length };
   }
@@ -372,18 +376,7 @@ export function createComparison(sources: MatrixLike | CorrectnessMatrix, option
   if (options === null || typeof options !== "object")
     throw new TbError("E_USAGE", `${where}: options must be an object`);
   checkOptionNames(options, KNOWN_OPTIONS, where);
-  let matrix: CorrectnessMatrix;
-  if (sources instanceof CorrectnessMatrix) {
-    if (options.examples !== undefined) {
-      throw new TbError("E_USAGE", `${where}: examples applies to plain arrays; a CorrectnessMatrix has its own ids`);
-    }
-    matrix = sources;
-  } else {
-    matrix = CorrectnessMatrix.from(
-      sources as MatrixLike,
-      options.examples !== undefined ? { exampleIds: options.examples, name: "sources" } : { name: "sources" },
-    );
-  }
+  const matrix = toMatrix(sources, options.examples, where);
   const seed = options.seed ?? EVALUATION_DEFAULTS.seed;
   if (!Number.isSafeInteger(seed))
     throw new TbError("E_USAGE", `${where}: seed must be an integer, got ${String(seed)}`);
@@ -435,6 +428,8 @@ export function restoreComparison(
   if (!(sources instanceof CorrectnessMatrix)) {
     throw new TbError("E_USAGE", `${where}: sources must be a CorrectnessMatrix (the one the comparison was made on)`);
   }
+  if (options === null || typeof options !== "object")
+    throw new TbError("E_USAGE", `${where}: options must be an object`);
   checkOptionNames(options, new Set(["level"]), where);
   const bad = (field: string, what: string): never => {
     throw new TbError("E_INPUT", `${where}: ${field} ${what}`);
@@ -497,8 +492,11 @@ export function restoreComparison(
     bad("options.level", `must be in (0, 1), got ${String(o?.level)}`);
   }
   const extra = picks.length;
-  if (!(Number.isInteger(saved.strata) && saved.strata >= 1 && saved.strata <= Math.max(1, extra)))
-    bad("strata", `must be an integer in [1, ${extra}], got ${String(saved.strata)}`);
+  // createComparison's strata: defaultStrata of the draws (the random design: 1) — another value
+  // would estimate with strata the draws were not made in
+  const strata = saved.design === "random" ? 1 : defaultStrata(extra);
+  if (saved.strata !== strata)
+    bad("strata", `must be ${strata} (${saved.design} design, ${extra} draws), got ${JSON.stringify(saved.strata)}`);
   if (!Array.isArray(saved.answers) || saved.answers.length !== 2)
     bad("answers", "must be a list of two entries (A, B)");
   const answers = saved.answers.map((a, t) => {
@@ -513,19 +511,32 @@ export function restoreComparison(
   const po: PairedRunOptions = { design: saved.design, level: level as number };
   if (saved.design === "stratified") {
     po.gset = gset.length;
-    po.strata = saved.strata;
+    po.strata = strata;
   }
   const rng = RandomStream.derive(...(saved.rng as StreamKey[]));
-  // the calibration half follows from the comparison's stream, as when it was made
-  const calibration =
-    o?.calibration === "split" ? calibrationHalf(sources.rows, rng.child("calibration")).calibration : null;
+  // The examples follow from the comparison's stream (and with split calibration, so does the half
+  // that calibrates): made again from it, they must be the ones saved — an edited rng, gset or
+  // picks would give the numbers of another comparison. (A save from before split calibration
+  // chose its G-set by another rule and has no calibration half; its rng is not read.)
+  let calibration: Int32Array | null = null;
+  if (saved.design === "random" || o?.calibration === "split") {
+    const made = renamed(where, () => new PairedRun({ sources, targets: 2, budget, rng }, po)).state;
+    const same = (x: Int32Array, y: Int32Array) => x.length === y.length && x.every((v, k) => v === y[k]);
+    if (!same(made.gset, gset) || !same(made.picks, picks)) {
+      bad(
+        "rng",
+        `${JSON.stringify(saved.rng)} does not give the saved gset and picks on these sources (was the saved comparison edited?)`,
+      );
+    }
+    calibration = made.calibration;
+  }
   const run = renamed(
     where,
     () =>
       new PairedRun({ sources, targets: 2, budget, rng }, po, {
         gset,
         picks,
-        strata: saved.strata,
+        strata,
         answers,
         calibration,
       }),

@@ -138,6 +138,19 @@ describe("createEvaluation", () => {
     bad({ secondLook: 0.3, method: "tailored" }, /secondLook applies to method "tailored-plus" only/);
     bad({ budegt: 30 }, /unknown option "budegt"/);
     bad({ targets: ["a", "a"] }, /target names must be distinct/);
+    try {
+      createEvaluation(
+        [
+          [1, 0, 1],
+          [0, 1, 1],
+          [1, 1, 0],
+        ],
+        { examples: ["x", "y"] },
+      );
+      throw new Error("no error");
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^createEvaluation: examples has 2 ids, but the sources have 3 examples/);
+    }
   });
 
   test("a save is refused for other sources, another version or a malformed field", () => {

@@ -729,12 +729,38 @@ export function rankAmongSources(scores: ArrayLike<number>, accuracy: number, in
   };
 }
 
-function toMatrix(sources: MatrixLike | CorrectnessMatrix, examples: readonly string[] | undefined, where: string) {
+/**
+ * The sources as a matrix: a CorrectnessMatrix as it is, a plain array (or ml-matrix) with
+ * `examples` as its column ids. Errors name `examples` and `where` (the function called).
+ */
+export function toMatrix(
+  sources: MatrixLike | CorrectnessMatrix,
+  examples: readonly string[] | undefined,
+  where: string,
+): CorrectnessMatrix {
   if (sources instanceof CorrectnessMatrix) {
     if (examples !== undefined) {
       throw new TbError("E_USAGE", `${where}: examples applies to plain arrays; a CorrectnessMatrix has its own ids`);
     }
     return sources;
+  }
+  if (examples !== undefined) {
+    if (!Array.isArray(examples) || examples.some((id) => typeof id !== "string")) {
+      throw new TbError("E_INPUT", `${where}: examples must be a list of example ids (strings)`);
+    }
+    const first = Array.isArray(sources) ? (sources[0] as ArrayLike<number> | undefined) : undefined;
+    const cols =
+      sources !== null && typeof sources === "object" && "columns" in sources
+        ? (sources as { columns: number }).columns
+        : first !== null && typeof first === "object" && typeof first?.length === "number"
+          ? first.length
+          : undefined;
+    if (cols !== undefined && examples.length !== cols) {
+      throw new TbError(
+        "E_INPUT",
+        `${where}: examples has ${examples.length} ids, but the sources have ${cols} examples (values per model)`,
+      );
+    }
   }
   return CorrectnessMatrix.from(
     sources as MatrixLike,
