@@ -267,4 +267,56 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
   if (options.standardize !== undefined && typeof options.standardize !== "boolean") {
     throw new TbError("E_USAGE", `${method}: standardize must be true or false, got ${String(options.standardize)}`);
   }
+  checkClustering(method, "gsetClustering", options.gsetClustering, GSET_CLUSTERING_KEYS);
+  checkClustering(method, "nsetClustering", options.nsetClustering, NSET_CLUSTERING_KEYS);
+}
+
+const GSET_CLUSTERING_KEYS = ["maxIter", "sampleSize", "subRuns", "claraThreshold", "claraSelect", "workspace"];
+const NSET_CLUSTERING_KEYS = [...GSET_CLUSTERING_KEYS, "algorithm"];
+
+/**
+ * The K-Medoids settings of the G-set or the N-set, checked when the method is made (they are
+ * first read after the targets answered the G-set, so a typo or a bad value would otherwise be
+ * ignored or refused only then, in K-Medoids' terms).
+ */
+function checkClustering(method: string, name: string, v: unknown, keys: readonly string[]): void {
+  if (v === undefined) return;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new TbError(
+      "E_USAGE",
+      `${method}: ${name} must be an object of K-Medoids settings, got ${JSON.stringify(v)}`,
+    );
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      throw new TbError("E_USAGE", `${method}: ${name}.${k} is not a setting (known: ${keys.join(", ")})`);
+    }
+  }
+  const int = (k: string, min: number) => {
+    const x = o[k];
+    if (x !== undefined && !(typeof x === "number" && Number.isSafeInteger(x) && x >= min)) {
+      throw new TbError("E_USAGE", `${method}: ${name}.${k} must be an integer ≥ ${min}, got ${String(x)}`);
+    }
+  };
+  int("maxIter", 0);
+  int("sampleSize", 1);
+  int("subRuns", 1);
+  const t = o.claraThreshold;
+  if (t !== undefined && !(typeof t === "number" && t >= 0 && !Number.isNaN(t))) {
+    throw new TbError(
+      "E_USAGE",
+      `${method}: ${name}.claraThreshold must be a number ≥ 0 (or Infinity), got ${String(t)}`,
+    );
+  }
+  const one = (k: string, allowed: readonly string[]) => {
+    if (o[k] !== undefined && !allowed.includes(o[k] as string)) {
+      throw new TbError(
+        "E_USAGE",
+        `${method}: ${name}.${k} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(o[k])}`,
+      );
+    }
+  };
+  one("claraSelect", ["last", "fullInertia"]);
+  one("algorithm", ["pam", "fasterpam"]);
 }

@@ -56,17 +56,12 @@ export function runEstimate(args: string[]): number {
       `${planPath} is a second look's plan: run the target on its toEvaluate, then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>, and estimate with that plan`,
     );
   }
-  const evLevel = (pf.evaluation?.options as { level?: unknown } | undefined)?.level;
-  if (pf.precision !== undefined && v.level !== undefined && level !== evLevel) {
-    throw usage(
-      `--level ${v.level} differs from the level ${String(evLevel)} at which the plan's precision rounds were decided: leave --level out`,
-    );
-  }
   const sources = loadSource(sourcePath);
   cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const { answers } = readMerged(responses, responsesOptions(sources, v));
-  const ev = resumePlan(sources, pf, planPath, text, { level });
+  // the plan's own level unless --level is given (a precision plan refuses another one: its rounds were decided at its level)
+  const ev = resumePlan(sources, pf, planPath, text, v.level === undefined ? {} : { level });
   const files = responses.join(", ");
   answerFromFile(
     ev,

@@ -245,7 +245,7 @@ export class PairedRun implements EvaluationRun {
   requests(): EvaluationRequest[] {
     const out: EvaluationRequest[] = [];
     for (const t of [0, 1]) {
-      if (this.state.answers[t] === null) out.push({ target: t, examples: this.examples, reason: "paired" });
+      if (this.state.answers[t] === null) out.push({ target: t, examples: this.examples.slice(), reason: "paired" });
     }
     return out;
   }

@@ -180,7 +180,7 @@ export class Comparison {
       target: r.target,
       name: this.names[r.target] as string,
       ids: this.ids(r.examples),
-      examples: r.examples.slice(),
+      examples: r.examples,
       reason: r.reason,
       why: WHY[this.design],
     }));

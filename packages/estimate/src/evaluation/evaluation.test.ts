@@ -138,6 +138,18 @@ describe("createEvaluation", () => {
     bad({ secondLook: 0.3, method: "tailored" }, /secondLook applies to method "tailored-plus" only/);
     bad({ budegt: 30 }, /unknown option "budegt"/);
     bad({ targets: ["a", "a"] }, /target names must be distinct/);
+    // K-Medoids settings are read only after the G-set: checked when the evaluation is made
+    bad({ nsetClustering: { algoritm: "pam" } }, /^createEvaluation: nsetClustering\.algoritm is not a setting/);
+    bad(
+      { nsetClustering: { algorithm: "pma" } },
+      /^createEvaluation: nsetClustering\.algorithm must be one of "pam", "fasterpam"/,
+    );
+    bad({ gsetClustering: { algorithm: "pam" } }, /^createEvaluation: gsetClustering\.algorithm is not a setting/);
+    bad({ gsetClustering: "x" }, /^createEvaluation: gsetClustering must be an object/);
+    bad({ gsetClustering: { maxIter: 1.5 } }, /gsetClustering\.maxIter must be an integer ≥ 0/);
+    bad({ nsetClustering: { sampleSize: 0 } }, /nsetClustering\.sampleSize must be an integer ≥ 1/);
+    bad({ nsetClustering: { claraThreshold: Number.NaN } }, /nsetClustering\.claraThreshold must be a number/);
+    bad({ nsetClustering: { claraSelect: "best" } }, /nsetClustering\.claraSelect must be one of/);
     try {
       createEvaluation(
         [
@@ -166,6 +178,59 @@ describe("createEvaluation", () => {
     expect(() => restoreEvaluation(SOURCES, { ...saved, targets: [{ ...t0, pending: ["nope"] }] })).toThrow(
       /targets\[0\]\.pending\[0\] "nope" is not an example id/,
     );
+  });
+});
+
+describe("what a caller cannot break", () => {
+  test("a step's examples are a copy: writing into them changes neither the G-set nor the estimate", () => {
+    const plain = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 3 }), [rowOf(20)]);
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 3 });
+    const gset = ev.gset;
+    const row = rowOf(20);
+    while (!ev.done) {
+      for (const step of ev.next()) {
+        const answers = Array.from(step.examples, (j) => row[j] as number);
+        step.examples.fill(0);
+        step.examples.reverse();
+        ev.answer(step.target, answers);
+      }
+    }
+    expect(ev.gset).toEqual(gset);
+    expect(ev.estimate(0)).toEqual(plain.estimate(0));
+  });
+
+  test("an answer whose step throws leaves the evaluation as it was: the request still open, nothing recorded", () => {
+    // a model that answers every G-set example against the sources' majority has no native source
+    // (onNoNatives "error": the step after the G-set throws)
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 0, onNoNatives: "error" });
+    const step = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
+    const majority = (j: number) => {
+      let s = 0;
+      for (let m = 0; m < SOURCES.rows; m++) s += SOURCES.row(m)[j] as number;
+      return s / SOURCES.rows >= 0.5 ? 1 : 0;
+    };
+    const odd = Array.from(step.examples, (j) => 1 - majority(j));
+    const saved = JSON.stringify(ev.toJSON());
+    let err: unknown;
+    try {
+      ev.answer(0, odd);
+    } catch (e) {
+      err = e;
+    }
+    expect(isTbError(err) && err.code === "E_DEGENERATE").toBe(true);
+    expect(JSON.stringify(ev.toJSON())).toBe(saved);
+    expect(ev.done).toBe(false);
+    expect(ev.next().map((s) => [s.target, s.ids])).toEqual([[0, step.ids]]);
+    // the same request answered otherwise goes on as a fresh evaluation does
+    const fresh = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 0, onNoNatives: "error" }), [rowOf(20)]);
+    const row = rowOf(20);
+    while (!ev.done)
+      for (const s of ev.next())
+        ev.answer(
+          s.target,
+          Array.from(s.examples, (j) => row[j] as number),
+        );
+    expect(ev.estimate(0)).toEqual(fresh.estimate(0));
   });
 });
 

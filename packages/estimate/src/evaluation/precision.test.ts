@@ -186,6 +186,22 @@ describe("precision on demand", () => {
     ).toThrow(/coordinated must be true or false, got no/);
   });
 
+  test("a precision evaluation restores at its own level only: another would change a finished one", () => {
+    const ev = drive(createEvaluation(SOURCES, { budget: 30, precision: 0.05, maxBudget: 120, level: 0.8 }), [
+      row(31),
+    ]).ev;
+    const saved = JSON.parse(JSON.stringify(ev.toJSON()));
+    for (const level of [0.5, 0.9, 0.99]) {
+      expect(() => restoreEvaluation(SOURCES, saved, { level })).toThrow(
+        new RegExp(
+          `^restoreEvaluation: level ${level} differs from the level 0\\.8 at which its precision rounds were decided`,
+        ),
+      );
+    }
+    expect(restoreEvaluation(SOURCES, saved, { level: 0.8 }).estimate(0)).toEqual(ev.estimate(0));
+    expect(restoreEvaluation(SOURCES, saved).estimate(0)).toEqual(ev.estimate(0));
+  });
+
   test("evaluate() takes precision and maxBudget and asks no more than maxBudget", async () => {
     const seen = new Set<string>();
     const r = await evaluate(

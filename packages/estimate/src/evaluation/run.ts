@@ -267,8 +267,10 @@ export class TailoredRun implements EvaluationRun {
 
   requests(): EvaluationRequest[] {
     const out: EvaluationRequest[] = [];
+    // a copy: a caller writing into a request's examples must not change the run (the G-set's
+    // request would otherwise be the G-set itself)
     this.slots.forEach((s, t) => {
-      if (s.pending !== null) out.push({ target: t, examples: s.pending, reason: s.reason });
+      if (s.pending !== null) out.push({ target: t, examples: s.pending.slice(), reason: s.reason });
     });
     return out;
   }
@@ -282,20 +284,41 @@ export class TailoredRun implements EvaluationRun {
       );
     }
     const values = checkAnswers(answers, s.pending.length, `${this.method}: answers of target ${target}`);
-    s.pending.forEach((j, i) => {
-      if (!s.answers.has(j)) s.asked.push(j);
-      s.answers.set(j, values[i] as number);
-    });
-    s.pending = null;
-    s.rounds = (s.rounds ?? 0) + 1;
-    if (s.stage === "gset") {
-      if (this.slots.every((x) => x.pending === null)) this.afterGset();
-    } else if (s.stage === "look") {
-      this.afterLook(s);
-    } else if (s.stage === "final") {
-      this.finish(s);
-    } else if (s.stage === "precision") {
-      this.afterPrecision(s);
+    // All or nothing: when the step these answers start throws (no native source with
+    // onNoNatives "error", a clustering option refused), the run is as it was before the call —
+    // the request still open, nothing recorded — instead of a target that can neither answer nor
+    // finish. The step of the last G-set answer touches every target, any other step only its own.
+    const pending = s.pending;
+    const touched = s.stage === "gset" && this.slots.every((x) => x === s || x.pending === null) ? this.slots : [s];
+    const before = touched.map(snapshotSlot);
+    const group = { groupDone: this.groupDone, fallbacks: this.fallbacks, nBars: this.nBars.length };
+    try {
+      pending.forEach((j, i) => {
+        if (!s.answers.has(j)) s.asked.push(j);
+        s.answers.set(j, values[i] as number);
+      });
+      s.pending = null;
+      s.rounds = (s.rounds ?? 0) + 1;
+      if (s.stage === "gset") {
+        if (this.slots.every((x) => x.pending === null)) this.afterGset();
+      } else if (s.stage === "look") {
+        this.afterLook(s);
+      } else if (s.stage === "final") {
+        this.finish(s);
+      } else if (s.stage === "precision") {
+        this.afterPrecision(s);
+      }
+    } catch (e) {
+      touched.forEach((x, i) => {
+        const snap = before[i] as Slot;
+        for (const k of Object.keys(x)) if (!(k in snap)) delete (x as unknown as Record<string, unknown>)[k];
+        Object.assign(x, snap);
+      });
+      this.groupDone = group.groupDone;
+      this.fallbacks = group.fallbacks;
+      this.nBars.length = group.nBars;
+      this.drawOrder.clear();
+      throw e;
     }
     if (this.done) this.kept.clear();
   }
@@ -873,6 +896,14 @@ export class TailoredRun implements EvaluationRun {
     if (hi > highest) hi = Math.max(acc, (exact + R * wHi) / n);
     s.est = { accuracy: acc, interval: [lo, hi] };
   }
+}
+
+/** A copy of a target's state deep enough to undo a step: the fields a step writes in place are copied. */
+function snapshotSlot(x: Slot): Slot {
+  const c: Slot = { ...x, answers: new Map(x.answers), asked: x.asked.slice() };
+  if (x.precision !== undefined) c.precision = { ...x.precision };
+  if (x.est !== undefined) c.est = { ...x.est };
+  return c;
 }
 
 /** Internal: the saved fields of one target ({@link TailoredRun} restores from them). */

@@ -1061,6 +1061,15 @@ export function restoreEvaluation(
     });
   };
   const o = (s.options ?? {}) as Record<string, unknown>;
+  // precision on demand decided its rounds (when to stop) at the saved level: another level would
+  // change a finished evaluation or ask for rounds its own rule did not
+  const savedLevel = (o.level as number | undefined) ?? EVALUATION_DEFAULTS.level;
+  if (o.precision !== undefined && options.level !== undefined && options.level !== savedLevel) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: level ${String(options.level)} differs from the level ${savedLevel} at which its precision rounds were decided (leave it out)`,
+    );
+  }
   const ro: TailoredRunOptions = {};
   for (const [k, v] of Object.entries(o)) (ro as Record<string, unknown>)[k] = v;
   if (options.level !== undefined) ro.level = options.level;
