@@ -1,4 +1,6 @@
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
@@ -19,7 +21,7 @@ import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
-import { cliErrors } from "./workflow/common.js";
+import { cliErrors, refuseSourceAsOut } from "./workflow/common.js";
 import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -153,8 +155,32 @@ function int(name: string, v: string | undefined, dflt: number, min = 0): number
   if (v === undefined) return dflt;
   if (!/^-?\d+$/.test(v.trim())) throw usageError(`--${name} must be an integer, got "${v}"`);
   const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw usageError(`--${name} is out of range (at most 2^53 − 1): "${v}"`);
   if (n < min) throw usageError(`--${name} must be ≥ ${min}, got ${n}`);
   return n;
+}
+
+/**
+ * The output files of a run, checked before it starts (not after its trials): no two flags name the
+ * same file, none is a folder, and none is the data's own correctness.csv or meta.json.
+ */
+function checkOutputs(outs: [string, string | undefined][], data: string | undefined): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of outs) {
+    if (path === undefined) continue;
+    const full = resolve(path);
+    const other = seen.get(full);
+    if (other !== undefined) throw usageError(`${flag} ${path} is also ${other}'s file: give each output its own path`);
+    seen.set(full, flag);
+    let dir = false;
+    try {
+      dir = statSync(path).isDirectory();
+    } catch {
+      // a new file
+    }
+    if (dir) throw usageError(`${flag} ${path} is a folder; give a file path`);
+    if (data !== undefined) refuseSourceAsOut(path, data, flag);
+  }
 }
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
@@ -274,6 +300,14 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
+  checkOutputs(
+    [
+      ["--json", v.json],
+      ["--plot", v.plot],
+      ["--report", v.report],
+    ],
+    v.data,
+  );
   let matrix: CorrectnessMatrix;
   let metaSplit: ReproduceConfig["metaSplit"];
   let dataName: string;
@@ -366,6 +400,15 @@ function firstTrialEstimates(matrix: CorrectnessMatrix, cfg: ReproduceConfig): T
   });
 }
 
+/** The flag of each setting an ablation study varies. */
+const SWEPT_FLAG: Record<string, string> = {
+  distance: "--distance",
+  estimator: "--estimator",
+  gset: "--gset",
+  nativeCount: "--native-count",
+  nativeOffset: "--native-count",
+};
+
 /**
  * `tb ablate <study>`: one reproduce run of TailoredBench per variant of the study, with the
  * reproduce JSON schema plus a `variant` label per result cell.
@@ -391,6 +434,10 @@ async function runAblate(args: string[]): Promise<number> {
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
   if (v.methods !== undefined) throw usageError("tb ablate always runs TailoredBench; --methods is not allowed");
   if (v.pairs) throw usageError("--pairs applies to tb reproduce and tb demo, not to tb ablate");
+  for (const f of ["plot", "report"] as const) {
+    if (v[f] !== undefined) throw usageError(`tb ablate writes --json only; --${f} is for tb reproduce and tb demo`);
+  }
+  checkOutputs([["--json", v.json]], v.data);
   if (v.precision !== undefined || v["max-budget"] !== undefined) {
     throw usageError(
       "tb ablate runs TailoredBench, which cannot stop at a precision; --precision/--max-budget are for tb reproduce",
@@ -403,6 +450,24 @@ async function runAblate(args: string[]): Promise<number> {
   const budgets =
     v.budgets !== undefined ? list("budgets", v.budgets).map((b) => int("budgets", b, 0, 1)) : study.budgets;
   const S = sourceCount(ds.matrix, sc, ds.split);
+  const variants = study.variants(S);
+  // the setting the study varies is the study's: a flag for it would be overridden (and recorded)
+  for (const key of new Set(variants.flatMap((x) => Object.keys(x.config)))) {
+    if ((base as Record<string, unknown>)[key] !== undefined) {
+      throw usageError(`${SWEPT_FLAG[key] ?? key} is what ablation "${study.name}" varies; leave it out`);
+    }
+  }
+  // every variant's G-set must leave room in every budget: checked before the first variant runs
+  for (const x of variants) {
+    const g = x.config.gset ?? base.gset ?? EVALUATION_DEFAULTS.gset;
+    for (const b of budgets) {
+      if (!(b > g && b <= ds.matrix.cols)) {
+        throw usageError(
+          `--budgets ${b} must be larger than the G-set of variant ${x.label} (${g}) and at most the ${ds.matrix.cols} examples`,
+        );
+      }
+    }
+  }
   const trials = int("trials", v.trials, 100, 1);
   const seed = int("seed", v.seed, 0);
   const workers = int("workers", v.workers, availableParallelism(), 1);
@@ -410,7 +475,7 @@ async function runAblate(args: string[]): Promise<number> {
   const cells: (ReproduceReport["results"][number] & { variant: string })[] = [];
   let last: ReproduceReport | undefined;
   const t0 = Date.now();
-  for (const variant of study.variants(S)) {
+  for (const variant of variants) {
     if (progress) process.stderr.write(`${study.name}: ${variant.label}\n`);
     const cfg: ReproduceConfig = {
       methods: ["tailored"],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -113,6 +113,62 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
       expect(r.stdout).toMatch(/tb ablate/);
     },
   );
+  test("refused before any trial runs: repeated budgets, a seed past 2^53, clashing or misplaced outputs, paired mode without pairs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const data = join(dir, "data");
+    mkdirSync(data);
+    // a small copy of real-shaped data (the refusals below must never touch a real matrix)
+    const rows = Array.from({ length: 30 }, (_, m) =>
+      Array.from({ length: 60 }, (_, j) => ((m * 7 + j * 13) % 11 < m % 7 ? 1 : 0)),
+    );
+    writeFileSync(
+      join(data, "correctness.csv"),
+      `model,${rows[0]?.map((_, j) => `q${j}`).join(",")}\n${rows.map((r, m) => `m${m},${r.join(",")}`).join("\n")}\n`,
+    );
+    const csv = readFileSync(join(data, "correctness.csv"), "utf8");
+    const cases: [string[], RegExp][] = [
+      [["demo", "--budgets", "20,20", "--trials", "1"], /budgets: 20 is given twice/],
+      [["demo", "--seed", "9007199254740993"], /--seed is out of range/],
+      [["demo", "--json", join(dir, "x.json"), "--plot", join(dir, "x.json")], /--plot .* is also --json's file/],
+      [["demo", "--report", dir], /--report .* is a folder/],
+      [
+        ["reproduce", "--data", data, "--json", join(data, "correctness.csv")],
+        /--json .* is the source matrix's own file/,
+      ],
+      [["ablate", "gset", "--data", data, "--gset", "5"], /--gset is what ablation "gset" varies; leave it out/],
+      [["ablate", "distance", "--data", data, "--distance", "cosine"], /--distance is what ablation "distance" varies/],
+      [["ablate", "distance", "--data", data, "--plot", join(dir, "a.svg")], /tb ablate writes --json only; --plot/],
+      [
+        ["ablate", "gset", "--data", data, "--budgets", "20"],
+        /--budgets 20 must be larger than the G-set of variant \|G\|=20/,
+      ],
+      [
+        [
+          "reproduce",
+          "--data",
+          data,
+          "--pairs",
+          "--methods",
+          "paired",
+          "--target-fraction",
+          "0.04",
+          "--trials",
+          "1",
+          "--budgets",
+          "20",
+        ],
+        /paired mode compares pairs of targets/,
+      ],
+    ];
+    for (const [args, re] of cases) {
+      const r = tb(args);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readFileSync(join(data, "correctness.csv"), "utf8")).toBe(csv);
+    expect(readdirSync(dir).sort()).toEqual(["data"]);
+  });
   test("an output file is never left half-written: failures write nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));
     const r = tb(["demo", "--budgets", "5", "--json", join(dir, "out.json")]);

@@ -167,6 +167,12 @@ function execute(
   const truth = Float64Array.from(split.target, (r) => matrix.trueScore(r));
   const rng = RandomStream.derive(task.seed, task.method, task.budget, task.trial);
   const pairs = task.pairs ? trialPairs(oracles.length, task.seed, task.trial) : undefined;
+  if (pairs !== undefined && pairs.length === 0) {
+    throw new TbError(
+      "E_USAGE",
+      `pairs: the split leaves ${oracles.length} target a trial, and paired mode compares pairs of targets (raise targetFraction)`,
+    );
+  }
   if (pairs !== undefined && method === undefined && isPairedMethod(task.method)) {
     const r = runPairedDesign(task.method, sources, oracles, pairs, task.budget, rng, task.config, ws);
     let maxQueried = 0;

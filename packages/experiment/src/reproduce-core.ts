@@ -133,6 +133,9 @@ export async function reproduceWith(
 ): Promise<ReproduceReport> {
   if (cfg.methods.length === 0) throw new TbError("E_USAGE", "no methods given");
   if (cfg.budgets.length === 0) throw new TbError("E_USAGE", "no budgets given");
+  const twice = cfg.budgets.find((b, i) => cfg.budgets.indexOf(b) !== i);
+  // a budget given twice would run its trials twice and count them as twice as many
+  if (twice !== undefined) throw new TbError("E_USAGE", `budgets: ${twice} is given twice`);
   if (!(Number.isInteger(cfg.trials) && cfg.trials >= 1))
     throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
   const config = cfg.config ?? {};
