@@ -324,7 +324,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   }
   const sc = splitOptions(v, metaSplit !== undefined, v.data ?? "the data");
   const split = sc.split;
-  const budgets = list("budgets", v.budgets ?? (demo && !v.data ? "20,30,40" : "20,25,30,35,40")).map((b) =>
+  const budgets = list("budgets", v.budgets ?? (demo ? "20,30,40" : "20,25,30,35,40")).map((b) =>
     int("budgets", b, 0, 1),
   );
   const methods = list("methods", v.methods ?? (demo ? "tailored-plus,tailored,random" : "tailored,random"));

@@ -398,6 +398,55 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(pl.stdout).toMatch(`--samples ${file}`);
   });
 
+  test("export --include-gset of a precision round's plan: its N-set and the round's draws", async () => {
+    const answers = (targets[0] as { json: string }).json;
+    let plan = join(base, "prec.p0.json");
+    const t = await tbIn([
+      "tailor",
+      "--source",
+      SRC,
+      "--probe",
+      PROBE,
+      "--responses",
+      answers,
+      "--budget",
+      "20",
+      "--precision",
+      "0.01",
+      "--max-budget",
+      "80",
+      "--out",
+      plan,
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+    // on through the second look (if any) to the first precision round
+    for (let k = 1; k < 4 && JSON.parse(readFileSync(plan, "utf8")).precision?.round !== 1; k++) {
+      const next = join(base, `prec.p${k}.json`);
+      const n = await tbIn(["tailor", "--source", SRC, "--plan", plan, "--responses", answers, "--out", next]);
+      expect(n.code, n.stderr).toBe(0);
+      plan = next;
+    }
+    const pj = JSON.parse(readFileSync(plan, "utf8"));
+    expect(pj.precision.round).toBe(1);
+    const file = join(base, "prec-samples.json");
+    const e = await tbIn([
+      "export",
+      "--plan",
+      plan,
+      "--format",
+      "lm-eval-samples",
+      "--source",
+      SRC_DOC,
+      "--include-gset",
+      "--out",
+      file,
+    ]);
+    expect(e.code, e.stderr).toBe(0);
+    const want = [...new Set([...pj.nset, ...pj.toEvaluate])].map(Number).sort((a, b) => a - b);
+    expect(want.length).toBeGreaterThan(pj.nset.length);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ gsm8k: want });
+  });
+
   test("export of group-task ids: each <task>/<doc_id> goes to its task", async () => {
     const g = new CorrectnessMatrix({
       data: synSources.data,

@@ -55,7 +55,7 @@ function shellQuote(s: string): string {
 /**
  * `tb export` (docs/DESIGN.md §3.2): the examples to run next as lm-evaluation-harness `--samples` JSON
  * (leaf task → sorted unique doc indices): the G-set of a probe, or the examples a plan leaves to
- * evaluate (`--include-gset`: its whole N-set), or all the examples of a `tb compare` plan; written to a file, with the `lm_eval` command
+ * evaluate (`--include-gset`: its whole N-set, and a precision round's draws), or all the examples of a `tb compare` plan; written to a file, with the `lm_eval` command
  * line that reads it. Only ids known to be lm-eval doc indices are exported: `--source` of a
  * matrix whose `meta.json` records it (`tb import`), or `--doc-order lm-eval-v0.3` for a matrix
  * in lm-eval v0.3's visit order (column k → doc `perm[k]`).
@@ -87,7 +87,9 @@ export function runExport(args: string[]): number {
     file = v.plan;
   } else if (v.plan !== undefined) {
     const { plan } = readPlanFile(v.plan);
-    ids = v["include-gset"] ? plan.nset : plan.toEvaluate;
+    // --include-gset: every example the estimate will rest on — the N-set (G-set first) and, for
+    // a precision round's plan, the round's draws, which are not in its N-set
+    ids = v["include-gset"] ? [...new Set([...plan.nset, ...plan.toEvaluate])] : plan.toEvaluate;
     source = plan.source;
     file = v.plan;
   } else {

@@ -165,6 +165,36 @@ describe("createEvaluation", () => {
     }
   });
 
+  test("sources and options of the wrong kind are TbErrors naming them, not TypeErrors", () => {
+    for (const x of [undefined, null, "abc", 42]) {
+      expect(() => createEvaluation(x as never)).toThrow(/^createEvaluation: sources must be a matrix/);
+    }
+    const saved = createEvaluation(SOURCES, { budget: 20 }).toJSON();
+    expect(() => restoreEvaluation(SOURCES, saved, null as never)).toThrow(
+      /^restoreEvaluation: options must be an object/,
+    );
+    for (const [field, plan] of [
+      ["gset", { kind: "tailoredbench/plan" }],
+      ["gAnswers", { kind: "tailoredbench/plan", gset: [], nset: [], toEvaluate: [] }],
+      [
+        "labels",
+        {
+          kind: "tailoredbench/plan",
+          gset: [],
+          nset: [],
+          toEvaluate: [],
+          gAnswers: {},
+          options: {},
+          nativeSources: [],
+        },
+      ],
+    ] as const) {
+      expect(() => restoreEvaluation(SOURCES, plan as never)).toThrow(
+        new RegExp(`^restoreEvaluation: ${field} must be`),
+      );
+    }
+  });
+
   test("a save is refused for other sources, another version or a malformed field", () => {
     const ev = createEvaluation(SOURCES, { budget: 20 });
     const saved = ev.toJSON();

@@ -584,7 +584,10 @@ export class Evaluation {
     dBar: number;
     nBar: number;
     fallback: "none" | "target-source-mean" | "all-sources";
-    /** The examples the estimate will rest on: G-set first (look plans: the G-set and the look). */
+    /**
+     * The examples the estimate will rest on: G-set first (look plans: the G-set and the look; at a
+     * precision round, the base design — the round's draws, which it rests on too, are `pending`).
+     */
     nset: string[];
     labels: number[];
     looked?: string[];
@@ -738,6 +741,12 @@ export function toMatrix(
   examples: readonly string[] | undefined,
   where: string,
 ): CorrectnessMatrix {
+  if (sources === null || typeof sources !== "object") {
+    throw new TbError(
+      "E_INPUT",
+      `${where}: sources must be a matrix (one array of values per model, an ml-matrix or a CorrectnessMatrix), got ${sources === null ? "null" : typeof sources}`,
+    );
+  }
   if (sources instanceof CorrectnessMatrix) {
     if (examples !== undefined) {
       throw new TbError("E_USAGE", `${where}: examples applies to plain arrays; a CorrectnessMatrix has its own ids`);
@@ -939,6 +948,20 @@ export interface RestoreOptions {
 
 /** The saved form of a plan file of an earlier release. */
 function fromLegacyPlan(p: LegacyPlan): SavedEvaluation {
+  // a plan of an earlier release, read field by field: a missing one is named, not a TypeError
+  const need = (field: string, ok: boolean, what: string) => {
+    if (!ok) throw new TbError("E_INPUT", `restoreEvaluation: ${field} ${what}`);
+  };
+  const list = (field: keyof LegacyPlan) => need(field, Array.isArray(p[field]), "must be a list");
+  list("gset");
+  list("nset");
+  list("toEvaluate");
+  need("gAnswers", p.gAnswers !== null && typeof p.gAnswers === "object", "must be an object of the G-set's answers");
+  need("options", p.options !== null && typeof p.options === "object", "must be an object");
+  if (p.mode !== "beyond") {
+    list("nativeSources");
+    list("labels");
+  }
   const method = p.method ?? "tailored";
   const g = p.gset.length;
   const looked = p.looked ?? [];
@@ -1007,6 +1030,8 @@ export function restoreEvaluation(
   if (!(sources instanceof CorrectnessMatrix)) {
     throw new TbError("E_USAGE", `${where}: sources must be a CorrectnessMatrix (the one the evaluation was made on)`);
   }
+  if (options === null || typeof options !== "object")
+    throw new TbError("E_USAGE", `${where}: options must be an object`);
   checkOptionNames(options, new Set(["level", "workspace"]), where);
   const bad = (field: string, what: string): never => {
     throw new TbError("E_INPUT", `${where}: ${field} ${what}`);
