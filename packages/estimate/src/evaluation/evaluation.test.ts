@@ -195,6 +195,71 @@ describe("createEvaluation", () => {
     }
   });
 
+  test("a save whose fields disagree with each other is refused, naming the field", () => {
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 1 });
+    const row = rowOf(20);
+    const answer = (e: Evaluation) => {
+      for (const s of e.next())
+        e.answer(
+          s.target,
+          Array.from(s.examples, (j) => row[j] as number),
+        );
+    };
+    answer(ev); // the G-set: the rest of the design is asked now
+    const open = ev.toJSON();
+    while (!ev.done) answer(ev);
+    const done = ev.toJSON();
+    const edit = (base: typeof open, f: (t: Record<string, unknown>, s: Record<string, unknown>) => void) => {
+      const s = JSON.parse(JSON.stringify(base));
+      f(s.targets[0], s);
+      try {
+        restoreEvaluation(SOURCES, s);
+        return "accepted";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const ids = SOURCES.exampleIds;
+    const unasked = ids.filter(
+      (id) => !(open.targets[0]?.asked ?? []).includes(id) && !(open.targets[0]?.pending ?? []).includes(id),
+    );
+    expect(edit(open, (t) => (t.pending = unasked.slice(0, 80)))).toMatch(
+      /^restoreEvaluation: targets\[0\]\.pending asks 90 distinct examples in all, more than the 30 allowed/,
+    );
+    expect(edit(open, (t) => (t.pending = [(t.pending as string[])[0], ...(t.pending as string[])]))).toMatch(
+      /pending\[1\] .* listed twice/,
+    );
+    expect(edit(open, (t) => (t.pending = [(t.asked as string[])[0], ...(t.pending as string[]).slice(1)]))).toMatch(
+      /pending\[0\] .* answered already/,
+    );
+    expect(edit(open, (t) => (t.pending = null))).toMatch(
+      /targets\[0\]\.pending is null, but the final step asks for examples/,
+    );
+    expect(edit(done, (t) => ((t.asked as string[]).pop(), (t.answers as number[]).pop()))).toMatch(
+      /answers lacks .*an example its estimate rests on/,
+    );
+    expect(edit(done, (t) => (t.labels = (t.labels as number[]).map(() => "x")))).toMatch(
+      /labels\[0\] is "x", not a slot of the 30 medoids/,
+    );
+    expect(edit(done, (t) => (t.labels = (t.labels as number[]).map(() => 30)))).toMatch(
+      /labels\[0\] is 30, not a slot/,
+    );
+    expect(edit(done, (t) => (t.mode = "bogus"))).toMatch(/targets\[0\]\.mode must be/);
+    expect(edit(done, (t) => (t.outOfRange = "sideways"))).toMatch(/targets\[0\]\.outOfRange must be/);
+    expect(edit(done, (t) => (t.natives = [(t.natives as string[])[0], (t.natives as string[])[0]]))).toMatch(
+      /natives\[1\] .* listed twice/,
+    );
+    expect(edit(open, (t) => (t.reason = "bogus"))).toMatch(/targets\[0\]\.reason "bogus" is not a reason/);
+    expect(edit(open, (_t, s) => ((s.options as Record<string, unknown>).precison = 0.03))).toMatch(
+      /options\.precison is not an option/,
+    );
+    expect(edit(open, (_t, s) => (s.budget = "30"))).toMatch(/^restoreEvaluation: budget must be an integer/);
+    expect(edit(open, (t, s) => (s.targets = [t, { ...t, name: "b" }]))).toMatch(/targets have the same index twice/);
+    // unedited, both restore to the same numbers
+    expect(restoreEvaluation(SOURCES, done).estimate(0)).toEqual(ev.estimate(0));
+    expect(edit(open, () => {})).toBe("accepted");
+  });
+
   test("a save is refused for other sources, another version or a malformed field", () => {
     const ev = createEvaluation(SOURCES, { budget: 20 });
     const saved = ev.toJSON();

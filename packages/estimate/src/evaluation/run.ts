@@ -143,7 +143,8 @@ export interface TargetEstimate {
   rounds: number;
 }
 
-const OPTION_KEYS = [
+/** The option names a saved evaluation may hold (`protocolOptions`). */
+export const OPTION_KEYS = [
   "gset",
   "metric",
   "standardize",

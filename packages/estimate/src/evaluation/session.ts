@@ -19,7 +19,14 @@ import { DEFAULT_GSET_SIZE } from "@tb/native-selection";
 import { estimateInterval } from "../interval.js";
 import { checkPlusOptions, DEFAULT_SECOND_LOOK, type OutOfRange } from "../plus/method.js";
 import { checkTailoredOptions, type TailoredOptions } from "../tailored.js";
-import { protocolOptions, type SlotFields, TailoredRun, type TailoredRunOptions, type TargetStage } from "./run.js";
+import {
+  OPTION_KEYS,
+  protocolOptions,
+  type SlotFields,
+  TailoredRun,
+  type TailoredRunOptions,
+  type TargetStage,
+} from "./run.js";
 
 /** Defaults of an evaluation (docs/DESIGN.md §3.5): each lives here and only here. */
 export const EVALUATION_DEFAULTS = Object.freeze({
@@ -1079,13 +1086,20 @@ export function restoreEvaluation(
   };
   const rows = (ids: unknown, field: string): Int32Array => {
     if (!Array.isArray(ids)) return bad(field, "must be a list of model ids");
+    const seenRows = new Set<number>();
     return Int32Array.from(ids, (id, k) => {
       const r = rowOf.get(id as string);
       if (r === undefined) return bad(`${field}[${k}]`, `"${String(id)}" is not a source model id`);
+      if (seenRows.has(r)) return bad(`${field}[${k}]`, `"${String(id)}" is listed twice`);
+      seenRows.add(r);
       return r;
     });
   };
   const o = (s.options ?? {}) as Record<string, unknown>;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) bad("options", "must be an object");
+  for (const k of Object.keys(o)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(k)) bad(`options.${k}`, "is not an option of an evaluation");
+  }
   // precision on demand decided its rounds (when to stop) at the saved level: another level would
   // change a finished evaluation or ask for rounds its own rule did not
   const savedLevel = (o.level as number | undefined) ?? EVALUATION_DEFAULTS.level;
@@ -1120,10 +1134,12 @@ export function restoreEvaluation(
   if (!Array.isArray(s.rng) || s.rng.some((k) => typeof k !== "string" && typeof k !== "number")) {
     bad("rng", "must be a list of stream keys");
   }
+  if (!Number.isSafeInteger(s.budget)) bad("budget", `must be an integer, got ${JSON.stringify(s.budget)}`);
   if (!Array.isArray(s.targets) || s.targets.length === 0) bad("targets", "must be a non-empty list");
   const STAGES = ["gset", "look", "final", "precision", "done"];
   const slots = s.targets.map((t, i) => {
     const f = `targets[${i}]`;
+    if (t === null || typeof t !== "object") bad(f, "must be an object");
     if (!STAGES.includes(t.stage))
       bad(`${f}.stage`, `must be one of ${STAGES.join(", ")}, got ${JSON.stringify(t.stage)}`);
     if (!Array.isArray(t.answers) || !Array.isArray(t.asked) || t.answers.length !== t.asked.length) {
@@ -1152,25 +1168,38 @@ export function restoreEvaluation(
       reason: typeof t.reason === "string" ? t.reason : "",
     };
     if (!Number.isInteger(t.index) || t.index < 0) bad(`${f}.index`, `must be an integer ≥ 0, got ${String(t.index)}`);
+    if (t.mode !== undefined && !["within", "beyond", "look"].includes(t.mode))
+      bad(`${f}.mode`, `must be "within", "beyond" or "look", got ${JSON.stringify(t.mode)}`);
+    if (fields.outOfRange !== null && fields.outOfRange !== "above" && fields.outOfRange !== "below")
+      bad(`${f}.outOfRange`, `must be "above", "below" or null, got ${JSON.stringify(t.outOfRange)}`);
+    for (const k of ["dBar", "nBar"] as const) {
+      if (t[k] !== undefined && typeof t[k] !== "number")
+        bad(`${f}.${k}`, `must be a number, got ${JSON.stringify(t[k])}`);
+    }
+    if (fields.pending !== null && !(fields.reason in PHASE))
+      bad(`${f}.reason`, `${JSON.stringify(t.reason)} is not a reason this release asks for`);
     if (t.mode !== undefined) fields.mode = t.mode;
     if (t.natives !== undefined) fields.natives = rows(t.natives, `${f}.natives`);
     if (t.dBar !== undefined) fields.dBar = t.dBar;
     if (t.nBar !== undefined) fields.nBar = t.nBar;
     if (t.fallback !== undefined) fields.fallback = t.fallback;
     if (t.nset !== undefined) fields.nset = cols(t.nset, `${f}.nset`);
-    if (t.labels !== undefined) {
-      if (!Array.isArray(t.labels) || t.labels.length !== sources.cols)
-        bad(`${f}.labels`, `must have one slot per example (${sources.cols})`);
-      fields.labels = Int32Array.from(t.labels);
-    }
+    // a cluster slot per example, each a slot of its medoid list
+    const slotsOf = (v: unknown, field: string, K: number | undefined): Int32Array => {
+      if (!Array.isArray(v) || v.length !== sources.cols)
+        bad(field, `must have one slot per example (${sources.cols})`);
+      const arr = v as unknown[];
+      arr.forEach((x, k) => {
+        if (!(typeof x === "number" && Number.isInteger(x) && x >= 0 && (K === undefined || x < K)))
+          bad(`${field}[${k}]`, `is ${JSON.stringify(x)}, not a slot of the ${K ?? "?"} medoids`);
+      });
+      return Int32Array.from(arr as number[]);
+    };
+    if (t.labels !== undefined) fields.labels = slotsOf(t.labels, `${f}.labels`, fields.nset?.length);
     if (t.looked !== undefined) fields.looked = cols(t.looked, `${f}.looked`);
     if (t.lookNset !== undefined) fields.lookNset = cols(t.lookNset, `${f}.lookNset`);
-    if (t.lookLabels !== undefined) {
-      if (!Array.isArray(t.lookLabels) || t.lookLabels.length !== sources.cols) {
-        bad(`${f}.lookLabels`, `must have one slot per example (${sources.cols})`);
-      }
-      fields.lookLabels = Int32Array.from(t.lookLabels);
-    }
+    if (t.lookLabels !== undefined)
+      fields.lookLabels = slotsOf(t.lookLabels, `${f}.lookLabels`, fields.lookNset?.length);
     if (t.design !== undefined) {
       fields.design = {
         fixed: cols(t.design.fixed, `${f}.design.fixed`),
@@ -1210,8 +1239,45 @@ export function restoreEvaluation(
         "nset, labels and natives",
       );
     }
+    // what is asked now: open at every step but the last (the G-set's: open, or answered while the
+    // others answer), distinct, not answered yet, and within the budget (precision: maxBudget)
+    const pend = fields.pending;
+    if (t.stage === "done" && pend !== null) bad(`${f}.pending`, "must be null at the done step");
+    if ((t.stage === "look" || t.stage === "final" || t.stage === "precision") && pend === null)
+      bad(`${f}.pending`, `is null, but the ${t.stage} step asks for examples`);
+    if (pend !== null) {
+      const seen = new Set<number>();
+      pend.forEach((j, k) => {
+        if (seen.has(j) || (answers.has(j) && t.stage !== "gset"))
+          bad(
+            `${f}.pending[${k}]`,
+            `"${sources.exampleIds[j]}" is ${seen.has(j) ? "listed twice" : "answered already"}`,
+          );
+        seen.add(j);
+      });
+      const cap = typeof ro.maxBudget === "number" ? Math.max(ro.maxBudget, s.budget) : s.budget;
+      const total = new Set([...answers.keys(), ...pend]).size;
+      if (total > cap) bad(`${f}.pending`, `asks ${total} distinct examples in all, more than the ${cap} allowed`);
+    }
+    // the examples the estimate rests on are answered (or asked now); a plan of an earlier release
+    // kept only its G-set answers (the responses file answers the rest)
+    const rests =
+      kind !== "tailoredbench/evaluation" || t.stage === "gset" || t.stage === "look"
+        ? []
+        : t.mode === "beyond"
+          ? [...(fields.design?.fixed ?? []), ...(fields.design?.picks ?? [])]
+          : Array.from(fields.nset ?? []);
+    for (const j of rests) {
+      if (!answers.has(j) && !(pend?.includes(j) ?? false))
+        bad(`${f}.answers`, `lacks "${sources.exampleIds[j]}", an example its estimate rests on`);
+    }
     return fields;
   });
+  const indices = new Set(slots.map((x) => x.index));
+  if (indices.size !== slots.length) bad("targets", "have the same index twice");
+  // every target answered the G-set, yet the step after it was not taken: nothing could go on
+  if (s.joint !== true && slots.every((x) => x.stage === "gset" && x.pending === null))
+    bad("targets", "all answered the G-set but the step after it was not taken (joint is not true)");
   const names = s.targets.map((t, i) => (typeof t.name === "string" && t.name !== "" ? t.name : `target ${i}`));
   const run = new TailoredRun(
     s.method,
