@@ -259,6 +259,48 @@ function methodConfig(v: Values): MethodConfig {
   return c;
 }
 
+/** The flag of each `config` field of {@link methodConfig}. */
+const CONFIG_FLAG: Record<string, string> = {
+  gset: "--gset",
+  distance: "--distance",
+  estimator: "--estimator",
+  clip: "--clip",
+  thresholdCompare: "--threshold",
+  targetPooling: "--pooling",
+  standardize: "--no-standardize",
+  strictNatives: "--strict-natives",
+  nativeCount: "--native-count",
+  claraSelect: "--clara-select",
+  nsetAlgorithm: "--nset-algorithm",
+  nsetSampleSize: "--nset-sample-size",
+  nsetSubRuns: "--nset-subruns",
+  cacheMiB: "--cache-mib",
+  secondLook: "--second-look",
+  plusMode: "--plus-mode",
+  coordinated: "--coordinated/--independent-draws",
+  randomMode: "--random-mode",
+  anchorAlgorithm: "--anchor-algorithm",
+  irtAnchorSpace: "--irt-anchor-space",
+  irtDim: "--irt-dim",
+  irtFit: "--irt-fit",
+  irtEstimator: "--irt-estimator",
+  search: "--search",
+  level: "--level",
+};
+
+/** `reproduce` with its errors about `config` fields said in flags ("config: level …" → "--level …"). */
+async function reproduceInFlags(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
+  try {
+    return await cliErrors(() => reproduce(matrix, cfg));
+  } catch (e) {
+    const m = e instanceof TbError ? /^config: (\w+) (.*)$/s.exec(e.message) : null;
+    const flag = m === null ? undefined : CONFIG_FLAG[m[1] as string];
+    if (e instanceof TbError && m !== null && flag !== undefined)
+      throw new TbError(e.code, `${flag} ${m[2]}`, e.location);
+    throw e;
+  }
+}
+
 /** `--precision P --max-budget M` (both or neither) as ReproduceConfig fields. */
 function precisionOptions(v: Values): { precision?: number; maxBudget?: number } {
   if (v.precision === undefined) {
@@ -349,7 +391,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = Date.now();
-  const report: ReproduceReport = await cliErrors(() => reproduce(matrix, cfg));
+  const report: ReproduceReport = await reproduceInFlags(matrix, cfg);
   const wall = (Date.now() - t0) / 1000;
   const out = { ...report, wallSeconds: wall };
   process.stdout.write(
@@ -492,7 +534,7 @@ async function runAblate(args: string[]): Promise<number> {
     if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
     const onProgress = progressPrinter(progress);
     if (onProgress) cfg.onProgress = onProgress;
-    last = await cliErrors(() => reproduce(ds.matrix, cfg));
+    last = await reproduceInFlags(ds.matrix, cfg);
     for (const c of last.results) cells.push({ ...c, variant: variant.label });
   }
   const wall = (Date.now() - t0) / 1000;

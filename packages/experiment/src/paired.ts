@@ -30,6 +30,11 @@ export function trialPairs(targets: number, seed: number, trial: number): [numbe
   return out;
 }
 
+/** The `config` fields a paired design reads (the rest are refused when only such designs run). */
+export function pairedConfigFields(method: string): readonly string[] {
+  return method === "paired" ? ["level", "gset", "distance", "standardize"] : ["level"];
+}
+
 /** What a paired design gives in a trial: both targets' estimates and each pair's difference interval. */
 export interface PairedDesignRun {
   /** Per target (NaN for a target in no pair). */

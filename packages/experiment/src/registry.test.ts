@@ -79,16 +79,29 @@ describe("methodOptions", () => {
 
   test("reproduce refuses a config field no built-in method reads, naming it", async () => {
     const m = syntheticPopulation({ models: 30, examples: 80, seed: 2 });
-    const run = (config: object) =>
+    const run = (config: object, methods = ["random"]) =>
       reproduce(m, {
-        methods: ["random"],
-        budgets: [10],
+        methods,
+        budgets: [20],
         trials: 1,
         seed: 0,
         split: "random",
         config: config as MethodConfig,
       });
     await expect(run({ residualAlfa: 100 })).rejects.toThrow(/^config: unknown option "residualAlfa" \(known: gset, /);
-    await expect(run({ residualAlpha: 100 })).resolves.toBeDefined();
+    // a known field that none of the methods run reads is refused too (it would be recorded and ignored)
+    await expect(run({ residualAlpha: 100 })).rejects.toThrow(
+      /^config: residualAlpha is read by none of the methods run \(random\)/,
+    );
+    await expect(run({ level: 0.8, secondLook: 0.2 }, ["random", "anchor-points"])).rejects.toThrow(
+      /^config: level is read by none/,
+    );
+    await expect(run({ estimator: "medoid" }, ["tailored-plus"])).rejects.toThrow(/^config: estimator is read by none/);
+    await expect(run({ pairsNope: 1 } as object, ["random"])).rejects.toThrow(/unknown option "pairsNope"/);
+    // read by one of them: fine; a documented default (gset 10) changes nothing anywhere: fine
+    await expect(run({ residualAlpha: 100 }, ["random", "tailored-plus"])).resolves.toBeDefined();
+    await expect(run({ gset: 10 })).resolves.toBeDefined();
+    await expect(run({ level: 0.8 })).rejects.toThrow(/^config: level is read by none/);
+    await expect(run({ level: 0.8 }, ["random", "tailored"])).resolves.toBeDefined();
   });
 });

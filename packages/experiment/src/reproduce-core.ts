@@ -1,12 +1,13 @@
 import { type CorrectnessMatrix, type EvaluationMethod, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import type { MethodModule, ResolvedMethodModule } from "./custom.js";
-import { isPairedMethod } from "./paired.js";
+import { isPairedMethod, pairedConfigFields } from "./paired.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import {
   checkConfigFields,
   createMethod,
   isBuiltInMethod,
+  METHOD_DEFAULTS,
   type MethodConfig,
   STOPPING_METHODS,
   type StoppingOptions,
@@ -147,7 +148,16 @@ export async function reproduceWith(
       "pairs and precision cannot be combined (a paired run compares designs of one fixed budget)",
     );
   }
-  // Validate names, modules and options up front (a user's module is imported here once).
+  // Validate names, modules and options up front (a user's module is imported here once). The
+  // built-in factories read every option they use when they are made: the options none of the
+  // chosen methods reads are known here, and refused below rather than recorded and ignored.
+  const read = new Set<string>();
+  const watched = new Proxy(config, {
+    get(target, key, receiver) {
+      if (typeof key === "string") read.add(key);
+      return Reflect.get(target, key, receiver);
+    },
+  });
   const methods: { name: string; module?: ResolvedMethodModule }[] = [];
   for (const m of cfg.methods) {
     if (typeof m === "string" && isPairedMethod(m)) {
@@ -157,9 +167,10 @@ export async function reproduceWith(
           `methods: "${m}" compares pairs of targets and runs in paired mode only (pairs: true)`,
         );
       }
+      for (const k of pairedConfigFields(m)) read.add(k);
       methods.push({ name: m });
     } else if (typeof m === "string") {
-      createMethod(m, config, stop);
+      createMethod(m, watched, stop);
       if (workers > 1 && !isBuiltInMethod(m)) {
         throw new TbError(
           "E_USAGE",
@@ -191,10 +202,22 @@ export async function reproduceWith(
       methods.push({ name, module });
     }
   }
-  checkConfigFields(
-    config,
-    methods.every((m) => m.module === undefined && (isBuiltInMethod(m.name) || isPairedMethod(m.name))),
+  const builtInOnly = methods.every(
+    (m) => m.module === undefined && (isBuiltInMethod(m.name) || isPairedMethod(m.name)),
   );
+  checkConfigFields(config, builtInOnly);
+  if (builtInOnly) {
+    for (const [k, v] of Object.entries(config)) {
+      // a documented default (e.g. a page that always sends gset 10) changes nothing anywhere
+      const isDefault = Object.values(METHOD_DEFAULTS).some((d) => d[k] === v);
+      if (v !== undefined && !read.has(k) && !isDefault) {
+        throw new TbError(
+          "E_USAGE",
+          `config: ${k} is read by none of the methods run (${methods.map((x) => x.name).join(", ")}), so it would be ignored`,
+        );
+      }
+    }
+  }
   const names = methods.map((m) => m.name);
   for (let i = 0; i < names.length; i++) {
     if (names.indexOf(names[i] as string) !== i) {

@@ -11,6 +11,7 @@ import {
   methodColors,
   type ReportProvenance,
   renderSvg,
+  resultRows,
   splitSentence,
 } from "./index.js";
 
@@ -265,6 +266,48 @@ describe("htmlReport", () => {
     expect(json.provenance).toEqual(prov);
     // without provenance the options say they are the defaults, not a bare "defaults"
     expect(await htmlReport(report(A))).toContain("<td>method options</td><td>the methods&#39; defaults</td>");
+  });
+
+  test("the results table carries a precision run's asked/reached and a paired run's pair order and difference intervals; the settings say which", async () => {
+    const ms = (mean: number) => ({ mean, se: 0.01 });
+    const prec = {
+      ...cell("tailored-plus", 30, 0.8, 0.03, 0.9),
+      precision: 0.05,
+      maxBudget: 200,
+      asked: ms(61.5),
+      reachedPrecision: ms(0.75),
+    };
+    const pr = resultRows([prec]);
+    expect(pr[0]?.slice(-2)).toEqual(["asked", "reached"]);
+    expect(pr[1]?.slice(-2)).toEqual(["61.5 ± 0.0", "0.750 ± 0.010 (±0.05)"]);
+    const paired = {
+      ...cell("paired", 30, 0.7, 0.04),
+      design: "paired" as const,
+      level: 0.9,
+      pairOrder: { gap: 0.05, share: ms(0.912), pairs: 40 },
+      differenceCoverage: ms(0.885),
+      differenceWidth: ms(0.211),
+    };
+    const other = {
+      ...cell("random", 30, 0.6, 0.05),
+      design: "paired" as const,
+      pairOrder: { gap: 0.05, share: ms(0.8), pairs: 40 },
+    };
+    const rows = resultRows([paired, other]);
+    expect(rows[0]?.slice(-3)).toEqual(["pair order", "diff. coverage", "diff. width"]);
+    expect(rows[1]?.slice(-3)).toEqual(["0.912 ± 0.010", "0.885 ± 0.010 (90 %)", "0.211"]);
+    expect(rows[2]?.slice(-3)).toEqual(["0.800 ± 0.010", "", ""]);
+    const html = await htmlReport(report([paired, other]));
+    expect(html).toContain("<th>pair order</th>");
+    expect(html).toMatch(/<td>paired mode<\/td><td>the trial&#39;s targets compared in seeded pairs/);
+    expect(await htmlReport(report([prec]))).toMatch(
+      /<td>precision on demand<\/td><td>rounds until the interval&#39;s half-width is at most 0.05, at most 200 examples a target/,
+    );
+    // by variant (tb ablate): the first column is the variant
+    expect(resultRows([{ ...cell("tailored", 30, 0.8, 0.03), variant: "|G|=5" }], true).map((r) => r[0])).toEqual([
+      "variant",
+      "|G|=5",
+    ]);
   });
 
   test("splitSentence names the counts of each split kind", () => {

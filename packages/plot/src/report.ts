@@ -32,15 +32,37 @@ export function escapeHtml(s: string): string {
 const pm = (m: { mean: number; se: number }, digits: number): string =>
   `${m.mean.toFixed(digits)} ± ${m.se.toFixed(digits)}`;
 
-/** The method × budget results as rows of cells (header first), as `tb reproduce` prints them. */
-export function resultRows(cells: readonly CellSummary[]): string[][] {
+/**
+ * The method × budget results as rows of cells (header first), as `tb reproduce` prints them (its
+ * terminal table and the HTML report are both made from these rows): intervals' coverage and width
+ * when a method gave intervals; asked and reached in a precision run; pair order, and the paired
+ * designs' difference coverage and width, in a paired run. `byVariant`: the first column is a
+ * cell's `variant` (`tb ablate`).
+ */
+export function resultRows(cells: readonly (CellSummary & { variant?: string })[], byVariant = false): string[][] {
   const withIntervals = cells.some((c) => c.coverage !== undefined);
-  const head = ["method", "N", "trials", "Kendall τ-b", "MAE", "Pearson", "Spearman", "max queried", "n̄"];
+  const withPrecision = cells.some((c) => c.asked !== undefined);
+  const paired = cells.some((c) => c.design === "paired");
+  const withDiff = cells.some((c) => c.differenceCoverage !== undefined);
+  const head = [
+    byVariant ? "variant" : "method",
+    "N",
+    "trials",
+    "Kendall τ-b",
+    "MAE",
+    "Pearson",
+    "Spearman",
+    "max queried",
+    "n̄",
+  ];
   if (withIntervals) head.push("coverage", "width");
+  if (withPrecision) head.push("asked", "reached");
+  if (paired) head.push("pair order");
+  if (withDiff) head.push("diff. coverage", "diff. width");
   const rows = [head];
   for (const c of cells) {
     const row = [
-      c.method,
+      byVariant ? (c.variant ?? c.method) : c.method,
       String(c.budget),
       String(c.trials),
       pm(c.kendallTau, 3),
@@ -51,9 +73,26 @@ export function resultRows(cells: readonly CellSummary[]): string[][] {
       c.nBar ? c.nBar.mean.toFixed(1) : "",
     ];
     if (withIntervals) {
+      const ok = c.coverage !== undefined && c.intervalWidth !== undefined;
       row.push(
-        c.coverage ? `${pm(c.coverage, 3)} (${Math.round((c.level ?? 0) * 100)} %)` : "",
-        c.intervalWidth ? c.intervalWidth.mean.toFixed(3) : "",
+        ok ? `${pm(c.coverage as { mean: number; se: number }, 3)} (${Math.round((c.level ?? 0) * 100)} %)` : "",
+        ok ? (c.intervalWidth as { mean: number }).mean.toFixed(3) : "",
+      );
+    }
+    if (withPrecision) {
+      row.push(
+        c.asked ? pm(c.asked, 1) : "",
+        c.reachedPrecision ? `${pm(c.reachedPrecision, 3)} (±${c.precision ?? ""})` : "",
+      );
+    }
+    if (paired) row.push(c.pairOrder?.share ? pm(c.pairOrder.share, 3) : "");
+    if (withDiff) {
+      const ok = c.differenceCoverage !== undefined && c.differenceWidth !== undefined;
+      row.push(
+        ok
+          ? `${pm(c.differenceCoverage as { mean: number; se: number }, 3)} (${Math.round((c.level ?? 0) * 100)} %)`
+          : "",
+        ok ? (c.differenceWidth as { mean: number }).mean.toFixed(3) : "",
       );
     }
     rows.push(row);
@@ -155,6 +194,19 @@ export function settingsRows(
     ["seed", String(report.seed)],
     ["G-set size", String(report.gset)],
   );
+  const stop = report.results.find((c) => c.precision !== undefined);
+  if (stop !== undefined) {
+    rows.push([
+      "precision on demand",
+      `rounds until the interval's half-width is at most ${stop.precision}, at most ${stop.maxBudget ?? "?"} examples a target`,
+    ]);
+  }
+  if (report.results.some((c) => c.design === "paired")) {
+    rows.push([
+      "paired mode",
+      "the trial's targets compared in seeded pairs: every metric over the targets in pairs, pair order on the pairs",
+    ]);
+  }
   const given: Record<string, unknown> = { ...(report.config ?? {}) };
   if (options !== undefined) rows.push(["method options", optionList({ ...options, ...given })]);
   else {
