@@ -134,7 +134,10 @@ export function checkPrecisionOptions(
       `${where}: precision needs maxBudget (the most distinct examples a target may be asked)`,
     );
   }
-  if (!(Number.isInteger(m) && m >= budget && m <= n)) {
+  if (!(typeof m === "number" && Number.isSafeInteger(m))) {
+    throw new TbError("E_USAGE", `${where}: maxBudget must be an integer, got ${JSON.stringify(m) ?? String(m)}`);
+  }
+  if (!(m >= budget && m <= n)) {
     throw new TbError(
       "E_USAGE",
       `${where}: maxBudget must be an integer in [budget ${budget}, ${n} examples], got ${String(m)}`,

@@ -261,6 +261,12 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
   oneOf("clip", options.clip, ["upper", "both", "none"]);
   oneOf("estimator", options.estimator, ["calibrated", "medoid"]);
   oneOf("thresholdCompare", options.thresholdCompare, ["le", "lt"]);
+  oneOf("onNoNatives", options.onNoNatives, ["fallback", "error"]);
+  oneOf("targetPooling", options.targetPooling, ["joint", "single"]);
+  const cb = options.cacheBytes;
+  if (cb !== undefined && !(typeof cb === "number" && cb >= 0 && !Number.isNaN(cb))) {
+    throw new TbError("E_USAGE", `${method}: cacheBytes must be a number of bytes ≥ 0, got ${String(cb)}`);
+  }
   if (options.gset !== undefined && !(Number.isInteger(options.gset) && options.gset >= 1)) {
     throw new TbError("E_USAGE", `${method}: gset must be an integer ≥ 1, got ${String(options.gset)}`);
   }

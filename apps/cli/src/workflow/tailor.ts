@@ -87,6 +87,7 @@ export function runTailor(args: string[]): number {
   const targets = expandTargets(responses);
   if (v.name !== undefined) {
     if (targets.length !== 1) throw usage("--name names a single target; with several, names come from the files");
+    if (v.name.trim() === "") throw usage("--name must not be empty");
     (targets[0] as TargetInput).name = v.name;
   }
   const mode = pooling ?? (targets.length > 1 ? "joint" : "single");

@@ -150,6 +150,12 @@ describe("createEvaluation", () => {
     bad({ nsetClustering: { sampleSize: 0 } }, /nsetClustering\.sampleSize must be an integer ≥ 1/);
     bad({ nsetClustering: { claraThreshold: Number.NaN } }, /nsetClustering\.claraThreshold must be a number/);
     bad({ nsetClustering: { claraSelect: "best" } }, /nsetClustering\.claraSelect must be one of/);
+    // options passed down to other functions are named as this one's
+    bad({ cacheBytes: -1 }, /^createEvaluation: cacheBytes must be a number of bytes ≥ 0/);
+    bad({ onNoNatives: "x" }, /^createEvaluation: onNoNatives must be one of "fallback", "error"/);
+    bad({ workspace: {} }, /^createEvaluation: workspace must be a Workspace/);
+    bad({ precision: 0.05, maxBudget: 100.5 }, /^createEvaluation: maxBudget must be an integer, got 100.5/);
+    bad({ precision: 0.05, maxBudget: "100" }, /^createEvaluation: maxBudget must be an integer, got "100"/);
     try {
       createEvaluation(
         [
@@ -277,6 +283,41 @@ describe("createEvaluation", () => {
 });
 
 describe("what a caller cannot break", () => {
+  test("answer() speaks its own terms: the count asked, the example id of a bad answer, an id named like a property", () => {
+    const ev = createEvaluation(SOURCES, { budget: 30, targets: ["mine"] });
+    const step = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
+    const msg = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as TbError).code} ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    expect(msg(() => ev.answer(0, [1, 1, 1]))).toBe(
+      'E_USAGE answer: target "mine" gave 3 answers for the 10 examples asked',
+    );
+    const nan = step.ids.map((_, i) => (i === 3 ? Number.NaN : 1));
+    expect(msg(() => ev.answer("mine", nan))).toBe(
+      `E_INPUT answer: target "mine"'s answer for example "${step.ids[3]}" is NaN, not a number in [0, 1]`,
+    );
+    expect(msg(() => ev.answer(5, []))).toMatch(/^E_USAGE answer: target 5 is not in \[0, 1\)/);
+    // two G-set examples renamed "constructor" and "toString" (ids do not choose the G-set)
+    const rows = Array.from({ length: SOURCES.rows }, (_, m) => Array.from(SOURCES.row(m)));
+    const [j0, j1] = step.examples;
+    const named = createEvaluation(rows, {
+      budget: 30,
+      examples: SOURCES.exampleIds.map((id, j) => (j === j0 ? "constructor" : j === j1 ? "toString" : id)),
+    });
+    const ids = (named.next()[0] as { ids: string[] }).ids;
+    expect(ids.slice(0, 2)).toEqual(["constructor", "toString"]);
+    const rec: Record<string, number> = {};
+    for (const id of ids.slice(2)) rec[id] = 1;
+    expect(msg(() => named.answer(0, rec))).toBe(
+      'E_USAGE answer: target "target" is missing 2 of the 10 ids asked (constructor, toString)',
+    );
+  });
+
   test("a step's examples are a copy: writing into them changes neither the G-set nor the estimate", () => {
     const plain = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 3 }), [rowOf(20)]);
     const ev = createEvaluation(SOURCES, { budget: 30, seed: 3 });

@@ -14,6 +14,7 @@ import {
   sourceRef,
   TbError,
   type Workspace,
+  workspaceOf,
 } from "@tb/core";
 import { DEFAULT_GSET_SIZE } from "@tb/native-selection";
 import { estimateInterval } from "../interval.js";
@@ -423,7 +424,7 @@ export class Evaluation {
    *   `E_INPUT` for an answer that is not a number in [0, 1].
    */
   answer(target: number | string, answers: ArrayLike<number> | Readonly<Record<string, number>>): void {
-    const t = this.targetIndex(target);
+    const t = this.targetIndex(target, "answer");
     const open = this.run.requests().find((r) => r.target === t);
     if (open === undefined) {
       throw new TbError(
@@ -435,7 +436,7 @@ export class Evaluation {
       const rec = answers as Readonly<Record<string, number>>;
       const ids = this.ids(open.examples);
       const want = new Set(ids);
-      const missing = ids.filter((id) => !(id in rec));
+      const missing = ids.filter((id) => !Object.hasOwn(rec, id));
       const extra = Object.keys(rec).filter((id) => !want.has(id));
       if (missing.length > 0 || extra.length > 0) {
         throw new TbError(
@@ -449,13 +450,39 @@ export class Evaluation {
               : ""),
         );
       }
-      this.run.answer(
-        t,
-        ids.map((id) => rec[id] as number),
-      );
+      const values = ids.map((id) => rec[id] as number);
+      this.checkStep(t, ids, values);
+      this.run.answer(t, values);
       return;
     }
-    this.run.answer(t, answers as ArrayLike<number>);
+    const list = answers as ArrayLike<number>;
+    if (list === null || typeof list !== "object" || typeof list.length !== "number") {
+      throw new TbError(
+        "E_USAGE",
+        `answer: answers must be an array (in the step's order) or an object keyed by example id`,
+      );
+    }
+    this.checkStep(t, this.ids(open.examples), list);
+    this.run.answer(t, list);
+  }
+
+  /** A step's answers in `answer`'s terms: one per example asked, each a number in [0, 1], named by its id. */
+  private checkStep(t: number, ids: readonly string[], values: ArrayLike<number>): void {
+    if (values.length !== ids.length) {
+      throw new TbError(
+        "E_USAGE",
+        `answer: target "${this.names[t]}" gave ${values.length} answers for the ${ids.length} examples asked`,
+      );
+    }
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!(typeof v === "number" && v >= 0 && v <= 1)) {
+        throw new TbError(
+          "E_INPUT",
+          `answer: target "${this.names[t]}"'s answer for example "${ids[i]}" is ${String(v)}, not a number in [0, 1]`,
+        );
+      }
+    }
   }
 
   /**
@@ -712,14 +739,15 @@ export class Evaluation {
     return Array.from(rows, (s) => this.sources.modelIds[s] as string);
   }
 
-  private targetIndex(target: number | string): number {
+  private targetIndex(target: number | string, where?: string): number {
+    const at = where === undefined ? "" : `${where}: `;
     if (typeof target === "string") {
       const t = this.names.indexOf(target);
-      if (t < 0) throw new TbError("E_USAGE", `no target named "${target}" (targets: ${this.names.join(", ")})`);
+      if (t < 0) throw new TbError("E_USAGE", `${at}no target named "${target}" (targets: ${this.names.join(", ")})`);
       return t;
     }
     if (!(Number.isInteger(target) && target >= 0 && target < this.names.length)) {
-      throw new TbError("E_USAGE", `target ${String(target)} is not in [0, ${this.names.length})`);
+      throw new TbError("E_USAGE", `${at}target ${String(target)} is not in [0, ${this.names.length})`);
     }
     return target;
   }
@@ -883,6 +911,7 @@ export function createEvaluation(sources: MatrixLike | CorrectnessMatrix, option
     throw new TbError("E_USAGE", `${where}: options must be an object`);
   }
   checkOptionNames(options, KNOWN_OPTIONS, where);
+  if (options.workspace !== undefined) workspaceOf(options.workspace, `${where}: workspace`);
   const matrix = toMatrix(sources, options.examples, where);
   if (matrix.rows < 3) throw new TbError("E_INPUT", `${where}: need at least 3 source models, got ${matrix.rows}`);
   const ro = runOptions(options, where);
