@@ -15,13 +15,13 @@ import { type CorrectnessMatrix, createOracle, drive, type RandomStream } from "
 import { probe, selectNatives, tailor, tailoredPlus } from "@tb/estimate";
 import {
   calibrationHalf,
+  DEFAULT_LEARN_ALPHAS,
   DEFAULT_RESIDUAL_ALPHA,
   defaultStrata,
   designEstimate,
   gsetScores,
   learnedDifference,
   learnedEstimate,
-  DEFAULT_LEARN_ALPHAS,
   normalQuantile,
   PairedRun,
   plusMode,
@@ -37,7 +37,10 @@ const today = newScore();
 const joint = newScore();
 const indep = newScore();
 const blended = newScore();
-const byRoute: Record<string, { j: ReturnType<typeof newScore>; i: ReturnType<typeof newScore>; t: ReturnType<typeof newScore> }> = {};
+const byRoute: Record<
+  string,
+  { j: ReturnType<typeof newScore>; i: ReturnType<typeof newScore>; t: ReturnType<typeof newScore> }
+> = {};
 let route = "";
 const plus = tailoredPlus({ level });
 const routes = { within: 0, lookWithin: 0, lookBeyond: 0 };
@@ -46,7 +49,8 @@ const mean = (v: ArrayLike<number>) => {
   for (let i = 0; i < v.length; i++) s += v[i] as number;
   return s / v.length;
 };
-const pick = (row: ArrayLike<number>, ex: ArrayLike<number>) => Float64Array.from(ex as Int32Array, (x) => row[x] as number);
+const pick = (row: ArrayLike<number>, ex: ArrayLike<number>) =>
+  Float64Array.from(ex as Int32Array, (x) => row[x] as number);
 const beyondQ = (sources: CorrectnessMatrix, ex: Int32Array, y: Float64Array) =>
   plusMode(gsetScores(sources, ex), mean(y), 0.75).mode === "beyond";
 
@@ -107,15 +111,19 @@ for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
   const sel = selectNatives(dsrc, G, [ga, gb]);
   const u = new Set<number>([...(sel.natives[0] as Int32Array), ...(sel.natives[1] as Int32Array)]);
   const natives = Int32Array.from([...u].map((k) => half.design[k] as number).sort((p, q) => p - q));
-  let out: { d: number; lo: number; hi: number };
-  let bl: { d: number; lo: number; hi: number } | undefined;
+  type Scored = { d: number; lo: number; hi: number };
+  let out: Scored;
+  let bl: Scored | undefined;
+  // the rest of the joint coreset with `fixed` held: the learned difference, and the blend beside it
+  const coreset = (fixed: Int32Array): [Scored, Scored] => {
+    const tp = tailor(sources, fixed, natives, N, rng.child("joint"));
+    const l = learnedOn(sources, tp.nset, pick(m.row(a), tp.nset), pick(m.row(b), tp.nset), half.calibration);
+    return [l, blendOn(sources, natives, tp.nset, tp.labels, m.row(a), m.row(b), l)];
+  };
   if (!beyondQ(sources, G, ga) && !beyondQ(sources, G, gb)) {
     routes.within++;
     route = "within";
-    const tp = tailor(sources, G, natives, N, rng.child("joint"));
-    const ex = tp.nset;
-    out = learnedOn(sources, ex, pick(m.row(a), ex), pick(m.row(b), ex), half.calibration);
-    bl = blendOn(sources, natives, tp.nset, tp.labels, m.row(a), m.row(b), out);
+    [out, bl] = coreset(G);
   } else {
     const look = Math.ceil(0.3 * (N - G.length));
     const fixed = tailor(sources, G, natives, G.length + look, rng.child("look")).nset;
@@ -124,10 +132,7 @@ for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
     if (!beyondQ(sources, fixed, la) && !beyondQ(sources, fixed, lb)) {
       routes.lookWithin++;
       route = "lookWithin";
-      const tp = tailor(sources, fixed, natives, N, rng.child("joint"));
-      const ex = tp.nset;
-      out = learnedOn(sources, ex, pick(m.row(a), ex), pick(m.row(b), ex), half.calibration);
-      bl = blendOn(sources, natives, tp.nset, tp.labels, m.row(a), m.row(b), out);
+      [out, bl] = coreset(fixed);
     } else {
       routes.lookBeyond++;
       route = "lookBeyond";
@@ -138,11 +143,17 @@ for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
   const o2 = bl ?? out;
   scoreInterval(blended, o2.d, o2.lo, o2.hi, truth);
   // two independent tailored-plus estimates (each its own stream), as reproduce's "independent"
-  const ea = plus.run({ sources, oracles: [createOracle(m.row(a), N)], budget: N, rng: rng.child("ind", 0) }).estimates[0] as number;
-  const eb = plus.run({ sources, oracles: [createOracle(m.row(b), N)], budget: N, rng: rng.child("ind", 1) }).estimates[0] as number;
+  const ea = plus.run({ sources, oracles: [createOracle(m.row(a), N)], budget: N, rng: rng.child("ind", 0) })
+    .estimates[0] as number;
+  const eb = plus.run({ sources, oracles: [createOracle(m.row(b), N)], budget: N, rng: rng.child("ind", 1) })
+    .estimates[0] as number;
   scoreInterval(indep, ea - eb, -1, 1, truth);
   byRoute[route] ??= { j: newScore(), i: newScore(), t: newScore() };
-  const br = byRoute[route] as { j: ReturnType<typeof newScore>; i: ReturnType<typeof newScore>; t: ReturnType<typeof newScore> };
+  const br = byRoute[route] as {
+    j: ReturnType<typeof newScore>;
+    i: ReturnType<typeof newScore>;
+    t: ReturnType<typeof newScore>;
+  };
   scoreInterval(br.j, out.d, out.lo, out.hi, truth);
   scoreInterval(br.i, ea - eb, -1, 1, truth);
   scoreInterval(br.t, r.difference, r.interval[0], r.interval[1], truth);
@@ -153,5 +164,7 @@ console.log(`  joint + look  ${describeScore(joint)}`);
 console.log(`  joint + blend ${describeScore(blended)}`);
 console.log(`  independent   ${describeScore(indep)}`);
 for (const [k, v] of Object.entries(byRoute)) {
-  console.log(`  ${k}: today ${describeScore(v.t)}\n     joint ${describeScore(v.j)}\n     indep ${describeScore(v.i)}`);
+  console.log(
+    `  ${k}: today ${describeScore(v.t)}\n     joint ${describeScore(v.j)}\n     indep ${describeScore(v.i)}`,
+  );
 }

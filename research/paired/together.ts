@@ -21,7 +21,12 @@ for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
   drive(run, [createOracle(m.row(a), N), createOracle(m.row(b), N)]);
   const r = run.difference();
   scoreInterval(today, r.difference, r.interval[0], r.interval[1], truth);
-  const res = plus.run({ sources, oracles: [createOracle(m.row(a), N), createOracle(m.row(b), N)], budget: N, rng: rng.child("together") });
+  const res = plus.run({
+    sources,
+    oracles: [createOracle(m.row(a), N), createOracle(m.row(b), N)],
+    budget: N,
+    rng: rng.child("together"),
+  });
   const [ea, eb] = res.estimates as unknown as [number, number];
   const iv = res.intervals;
   if (!iv) throw new Error("no intervals");
