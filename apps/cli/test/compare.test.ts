@@ -230,16 +230,10 @@ describe("tb compare", () => {
     const plan = join(base, "compare-fields.json");
     expect((await tbIn(["compare", "--source", SRC, "--seed", "2", "--out", plan])).code).toBe(0);
     const made = JSON.parse(readFileSync(plan, "utf8"));
-    for (const [field, value] of [
-      ["seed", 7],
-      ["budget", 25],
-      ["level", 0.8],
-      ["design", "random"],
-      ["names", ["x", "y"]],
-    ] as const) {
-      const ePath = join(base, `edited-${field}.json`);
-      writeFileSync(ePath, JSON.stringify({ ...made, [field]: value }));
-      const r = await tbIn([
+    /** The difference from an edited copy of the plan. */
+    const withPlan = (ePath: string, edited: object) => {
+      writeFileSync(ePath, JSON.stringify(edited));
+      return tbIn([
         "compare",
         "--source",
         SRC,
@@ -249,27 +243,27 @@ describe("tb compare", () => {
         responses(A),
         "--responses",
         responses(B),
-        "--json",
       ]);
+    };
+    for (const [field, value] of [
+      ["seed", 7],
+      ["budget", 25],
+      ["level", 0.8],
+      ["design", "random"],
+      ["names", ["x", "y"]],
+    ] as const) {
+      const r = await withPlan(join(base, `edited-${field}.json`), { ...made, [field]: value });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
         new RegExp(`edited-${field}\\.json: "${field}" is .* but the comparison saved in the same file has`),
       );
     }
     // the comparison's own rng edited (toEvaluate and every top-level field untouched): refused too
-    const ePath = join(base, "edited-rng.json");
-    writeFileSync(ePath, JSON.stringify({ ...made, seed: 7, comparison: { ...made.comparison, rng: [7] } }));
-    const r = await tbIn([
-      "compare",
-      "--source",
-      SRC,
-      "--plan",
-      ePath,
-      "--responses",
-      responses(A),
-      "--responses",
-      responses(B),
-    ]);
+    const r = await withPlan(join(base, "edited-rng.json"), {
+      ...made,
+      seed: 7,
+      comparison: { ...made.comparison, rng: [7] },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/edited-rng\.json: comparison: rng \[7\] does not give the saved gset and picks/);
   });
