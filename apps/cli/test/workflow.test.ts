@@ -286,6 +286,10 @@ const targets = [39, 40, 41].map((t) =>
 const PROBE = join(base, "probe.json");
 const PLAN = join(base, "plan.json");
 
+/** `tb export` of a plan's whole N-set (`--include-gset`) as lm-eval samples of SRC_DOC's gsm8k doc ids. */
+const exportWhole = (plan: string, out: string) =>
+  tbIn(["export", "--plan", plan, "--format", "lm-eval-samples", "--source", SRC_DOC, "--include-gset", "--out", out]);
+
 describe("synthetic matrix: files, joint mode, export and import", () => {
   beforeAll(async () => {
     const p = await tbIn(["probe", "--source", SRC, "--seed", "2", "--out", PROBE]);
@@ -375,18 +379,7 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     expect(JSON.parse(readFileSync(g, "utf8"))).toEqual({ gsm8k: [...gset].sort((a, b) => a - b) });
     expect(pr.stdout).toMatch(`--tasks gsm8k --samples ${g} `);
     const file = join(base, "samples.json");
-    const pl = await tbIn([
-      "export",
-      "--plan",
-      PLAN,
-      "--format",
-      "lm-eval-samples",
-      "--source",
-      SRC_DOC,
-      "--include-gset",
-      "--out",
-      file,
-    ]);
+    const pl = await exportWhole(PLAN, file);
     expect(pl.code, pl.stderr).toBe(0);
     const spec = JSON.parse(readFileSync(file, "utf8"));
     const docs = spec.gsm8k as number[];
@@ -429,18 +422,7 @@ describe("synthetic matrix: files, joint mode, export and import", () => {
     const pj = JSON.parse(readFileSync(plan, "utf8"));
     expect(pj.precision.round).toBe(1);
     const file = join(base, "prec-samples.json");
-    const e = await tbIn([
-      "export",
-      "--plan",
-      plan,
-      "--format",
-      "lm-eval-samples",
-      "--source",
-      SRC_DOC,
-      "--include-gset",
-      "--out",
-      file,
-    ]);
+    const e = await exportWhole(plan, file);
     expect(e.code, e.stderr).toBe(0);
     const want = [...new Set([...pj.nset, ...pj.toEvaluate])].map(Number).sort((a, b) => a - b);
     expect(want.length).toBeGreaterThan(pj.nset.length);
