@@ -245,9 +245,7 @@ describe("createEvaluation", () => {
       (t.asked as string[]).pop();
       (t.answers as number[]).pop();
     };
-    expect(edit(done, dropLast)).toMatch(
-      /answers lacks .*an example its estimate rests on/,
-    );
+    expect(edit(done, dropLast)).toMatch(/answers lacks .*an example its estimate rests on/);
     expect(edit(done, (t) => (t.labels = (t.labels as number[]).map(() => "x")))).toMatch(
       /labels\[0\] is "x", not a slot of the 30 medoids/,
     );
