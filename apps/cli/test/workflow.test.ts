@@ -993,6 +993,14 @@ describe("bad input: exit 2, one located message, no stack trace (docs/DESIGN.md
       /samples_gsm8k_.*holds lm-eval samples, keyed by doc_id, but the example ids of .*src\.csv are not known/,
     ],
     [
+      "lm-eval samples saved under another name (answers.json): found by their content",
+      () => {
+        writeFileSync(join(bad, "answers.json"), readFileSync((targets[0] as { lm: string }).lm));
+        return tailorArgs(["--filter", "strict-match"], join(bad, "answers.json"));
+      },
+      /answers\.json holds lm-eval samples, keyed by doc_id, but the example ids of .*src\.csv are not known/,
+    ],
+    [
       "source file that does not exist",
       () => ["probe", "--source", join(bad, "nope.csv"), "--out", join(bad, "p.json")],
       /source matrix not found: .*nope\.csv/,

@@ -6,7 +6,13 @@ import { listLmEvalSamples } from "./lm-eval-import.js";
 import { findLmEvalResults } from "./lm-eval-results.js";
 import { parseSamplesFileName, taskOfModelArgsFile } from "./lm-eval-samples.js";
 import { readText } from "./read-text.js";
-import { type ParseResponsesOptions, parseResponses, type Responses, type ResponsesOptions } from "./responses.js";
+import {
+  type ParseResponsesOptions,
+  parseResponses,
+  type Responses,
+  type ResponsesOptions,
+  responsesFormat,
+} from "./responses.js";
 
 /**
  * Read one target model's answers (docs/DESIGN.md §3.2) from a file:
@@ -42,18 +48,43 @@ export function readResponses(path: string, opts: ResponsesOptions): Responses {
   const text = readText(path, "responses file");
   const o: ParseResponsesOptions = { ...opts, file: path };
   const parsed = parseSamplesFileName(basename(path));
+  if (opts.task !== undefined && parsed !== undefined && parsed.task !== opts.task) {
+    throw new TbError(
+      "E_USAGE",
+      `lm-eval samples of task "${parsed.task}" (the file name says so), but task "${opts.task}" was given`,
+      { file: path },
+    );
+  }
   let task = opts.task ?? parsed?.task;
   const results = /\.jsonl?$/i.test(path)
     ? findLmEvalResults(dirname(resolve(path)), parsed?.date, (x) => readText(x, "results file"))
     : undefined;
   if (task === undefined && path.endsWith(".jsonl")) task = taskOfModelArgsFile(basename(path), results);
   if (task !== undefined) o.task = task;
+  if (task !== undefined && responsesFormat(text, path) === "lm-eval") checkTask(task, path, opts.tasks);
   const names = task === undefined ? undefined : results?.filters.get(task);
   if (names !== undefined) o.filterNames = names;
   return parseResponses(text, o);
 }
 
+/** An lm-eval samples file's task must be one the matrix's ids are doc indices of, when those are known. */
+function checkTask(task: string, file: string, tasks: readonly string[] | undefined): void {
+  if (tasks === undefined || tasks.includes(task)) return;
+  throw new TbError(
+    "E_INPUT",
+    `lm-eval samples of task "${task}", but the matrix's example ids are doc indices of ${tasks.map((t) => `"${t}"`).join(", ")} (its meta.json id_provenance): these answers would land in the wrong columns`,
+    { file },
+  );
+}
+
 function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
+  if (opts.task !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      "a task was given for a folder of samples files, which name their own tasks: give one samples file with a task, or leave the task out",
+      { file: dir },
+    );
+  }
   const files = listLmEvalSamples(dir, readdirSync(dir).sort());
   if (files.length === 0) {
     throw new TbError("E_INPUT", `no lm-eval samples files (samples_<task>_<date>.jsonl or .json) in ${dir}`, {
@@ -64,6 +95,7 @@ function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
   const from = new Map<number, string>();
   for (const f of files) {
     const file = f.path;
+    checkTask(f.task, file, opts.tasks);
     const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file, task: f.task };
     const names = findLmEvalResults(dir, f.date, (x) => readText(x, "results file"))?.filters.get(f.task);
     if (names !== undefined) o.filterNames = names;

@@ -342,6 +342,52 @@ describe("readResponses on files", () => {
     expect(catchTb(() => readResponses(t.dir, { exampleIds: ids })).message).toContain("no lm-eval samples");
   });
 
+  test("lm-eval samples of another task than the matrix's (tasks), or than the file name says (task), are refused", () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const docs = ["0", "1", "2"];
+    const body = [0, 1, 2].map((d) => sample(d, { filter: "none", metrics: ["acc"], acc: d % 2 })).join("\n");
+    const arc = join(t.dir, "samples_arc_easy_2024-07-01T10-00-00.jsonl");
+    writeFileSync(arc, `${body}\n`);
+    // without the matrix's tasks the doc ids are read as they are
+    expect(entries(readResponses(arc, { exampleIds: docs }))).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 0],
+    ]);
+    const other = catchTb(() => readResponses(arc, { exampleIds: docs, tasks: ["gsm8k"] }));
+    expect([other.code, other.message]).toEqual([
+      "E_INPUT",
+      `lm-eval samples of task "arc_easy", but the matrix's example ids are doc indices of "gsm8k" (its meta.json id_provenance): these answers would land in the wrong columns (${arc})`,
+    ]);
+    expect(readResponses(arc, { exampleIds: docs, tasks: ["arc_easy"] }).size).toBe(3);
+    // a folder: every samples file is checked
+    expect(catchTb(() => readResponses(t.dir, { exampleIds: docs, tasks: ["gsm8k"] })).message).toMatch(
+      /of task "arc_easy"/,
+    );
+    // a task that contradicts the file name, and a task for a folder
+    expect(catchTb(() => readResponses(arc, { exampleIds: docs, task: "gsm8k" })).message).toMatch(
+      /of task "arc_easy" \(the file name says so\), but task "gsm8k" was given/,
+    );
+    expect(catchTb(() => readResponses(t.dir, { exampleIds: docs, task: "arc_easy" })).message).toMatch(
+      /a task was given for a folder of samples files, which name their own tasks/,
+    );
+  });
+
+  test("lm-eval options for a CSV or JSON file (one value per example) are refused, not ignored", () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    writeFileSync(join(t.dir, "a.json"), '{"q1": 1}');
+    writeFileSync(join(t.dir, "b.csv"), "example,correct\nq2,0\n");
+    expect(catchTb(() => readResponses(join(t.dir, "a.json"), { exampleIds: ids, metric: "acc" })).message).toMatch(
+      /the metric applies to lm-eval samples; .*a\.json is json, one value per example: leave it out/,
+    );
+    expect(
+      catchTb(() => readResponses(join(t.dir, "b.csv"), { exampleIds: ids, filter: "strict-match", task: "x" }))
+        .message,
+    ).toMatch(/the filter, task apply to lm-eval samples; .*b\.csv is csv/);
+  });
+
   test("duplicate exampleIds are a usage error", () => {
     expect(catchTb(() => parseResponses("{}", { exampleIds: ["a", "a"] })).code).toBe("E_USAGE");
   });

@@ -42,6 +42,12 @@ export interface ResponsesOptions {
    */
   task?: string;
   /**
+   * lm-eval only (`readResponses`): the leaf tasks whose doc indices the matrix's ids are (its
+   * `meta.json` `id_provenance.tasks`). A samples file of another task is refused: its doc indices
+   * would land on the same ids, in the wrong columns.
+   */
+  tasks?: readonly string[];
+  /**
    * lm-eval only: the matrix's columns are in this visit order, not doc order (e.g. the
    * TailoredBench GSM8K matrix, in lm-eval v0.3's order): doc d answers column `k` with
    * `perm[k] = d` ({@link lmEvalV03Permutation} of the number of columns).
@@ -80,6 +86,16 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
       `the doc order applies to lm-eval samples (keyed by doc_id); ${opts.file ?? "this file"} is ${format}, keyed by the matrix's own example ids: leave the doc order out`,
       loc(opts.file),
     );
+  }
+  if (format !== "lm-eval") {
+    const given = (["metric", "filter", "task"] as const).filter((k) => opts[k] !== undefined);
+    if (given.length > 0) {
+      throw new TbError(
+        "E_USAGE",
+        `the ${given.join(", ")} ${given.length > 1 ? "apply" : "applies"} to lm-eval samples; ${opts.file ?? "this file"} is ${format}, one value per example: leave ${given.length > 1 ? "them" : "it"} out`,
+        loc(opts.file),
+      );
+    }
   }
   switch (format) {
     case "csv":

@@ -85,15 +85,34 @@ export function selectNativeSources(
   targets: number,
   options: Pick<NativeOptions, "thresholdCompare" | "onNoNatives"> = {},
 ): NativeSelection {
+  const where = "selectNativeSources";
+  if (!(Number.isInteger(sources) && sources >= 1 && Number.isInteger(targets) && targets >= 1)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: sources and targets must be integers ≥ 1, got ${String(sources)} and ${String(targets)}`,
+    );
+  }
   const models = sources + targets;
   if (dist.length !== models * models) {
-    throw new TbError("E_USAGE", `selectNativeSources: ${dist.length} distances for ${models} models`);
+    throw new TbError("E_USAGE", `${where}: ${dist.length} distances for ${models} models`);
   }
-  if (targets < 1 || sources < 1)
-    throw new TbError("E_USAGE", "native selection needs at least one source and one target");
   const onNone = options.onNoNatives ?? "fallback";
   if (onNone !== "fallback" && onNone !== "error") {
-    throw new TbError("E_USAGE", `onNoNatives must be "fallback" or "error", got "${String(onNone)}"`);
+    throw new TbError("E_USAGE", `${where}: onNoNatives must be "fallback" or "error", got "${String(onNone)}"`);
+  }
+  const tc = options.thresholdCompare;
+  if (tc !== undefined && tc !== "le" && tc !== "lt") {
+    throw new TbError("E_USAGE", `${where}: thresholdCompare must be "le" or "lt", got ${JSON.stringify(tc)}`);
+  }
+  // a NaN sorts and compares as no number does: it would make a source native, or none
+  for (let i = 0; i < dist.length; i++) {
+    const d = dist[i] as number;
+    if (!(d >= 0 && d < Number.POSITIVE_INFINITY)) {
+      throw new TbError(
+        "E_INPUT",
+        `${where}: the distance between models ${Math.floor(i / models)} and ${i % models} is ${d}, not a finite number ≥ 0`,
+      );
+    }
   }
   const dBar = meanPairDistance(dist, models);
   const lt = options.thresholdCompare === "lt";

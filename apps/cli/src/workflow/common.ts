@@ -3,7 +3,7 @@
  * matrix, response files and targets, and the checks that keep lm-eval doc ids and matrix columns
  * apart.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
 import {
@@ -26,6 +26,7 @@ import {
   readResponses,
   resolveExampleIds,
   resolveModelIds,
+  responsesFormat,
   WORKFLOW_SPEC_VERSION,
 } from "@tb/io";
 
@@ -150,8 +151,12 @@ export function responsesOptions(
     task?: string | undefined;
     "doc-order"?: string | undefined;
   },
+  sourcePath?: string,
 ): ResponsesOptions {
   const o: ResponsesOptions = { exampleIds: matrix.exampleIds };
+  // a matrix whose ids are lm-eval doc indices (tb import): samples of its tasks only
+  const prov = sourcePath === undefined ? undefined : sourceMeta(sourcePath)?.idProvenance;
+  if (prov !== undefined) o.tasks = prov.tasks;
   if (v.metric !== undefined) o.metric = v.metric;
   if (v.filter !== undefined) o.filter = v.filter;
   if (v.task !== undefined) o.task = v.task;
@@ -226,15 +231,40 @@ export function expandTargets(paths: readonly string[]): TargetInput[] {
   return out;
 }
 
-/** Does this `--responses` value hold lm-eval samples (keyed by `doc_id`, not by the matrix's ids)? */
+/**
+ * Does this `--responses` value hold lm-eval samples (keyed by `doc_id`, not by the matrix's ids)?
+ * Decided as the reader decides — by name, then by content (`responsesFormat` on the file's first
+ * 64 KiB) — for a file, the files of a folder and of its subfolders: a samples array saved as
+ * `answers.json` is keyed by doc index as much as a `samples_*.jsonl` is.
+ */
 export function holdsLmEvalSamples(p: string): boolean {
-  if (!isDir(p)) return isSamples(dirname(resolve(p)), basename(p)) || /\.jsonl$/i.test(p);
+  if (!isDir(p)) return fileHoldsSamples(p);
   const entries = readdirSync(p);
-  if (entries.some((f) => isSamples(p, f, entries))) return true;
+  if (entries.some((f) => isSamples(p, f, entries) || (!isDir(join(p, f)) && fileHoldsSamples(join(p, f)))))
+    return true;
   return entries.some((e) => {
     const sub = join(p, e);
-    return isDir(sub) && readdirSync(sub).some((f) => isSamples(sub, f));
+    return (
+      isDir(sub) &&
+      readdirSync(sub).some((f) => isSamples(sub, f) || (!isDir(join(sub, f)) && fileHoldsSamples(join(sub, f))))
+    );
   });
+}
+
+function fileHoldsSamples(file: string): boolean {
+  if (isSamples(dirname(resolve(file)), basename(file)) || /\.jsonl$/i.test(file)) return true;
+  if (/\.csv$/i.test(file)) return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(64 * 1024);
+    const got = readSync(fd, head, 0, head.length, 0);
+    return responsesFormat(head.subarray(0, got).toString("utf8"), file) === "lm-eval";
+  } catch {
+    return false; // unreadable: the reader says why
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

@@ -229,7 +229,7 @@ export function runCompare(args: string[]): number {
     );
   }
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
-  const o = responsesOptions(sources, v);
+  const o = responsesOptions(sources, v, sourcePath);
   for (const t of [0, 1] as const) {
     if (cmp.run.state.answers[t] !== null) continue;
     const file = responses[t] as string;

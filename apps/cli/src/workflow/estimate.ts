@@ -59,7 +59,7 @@ export function runEstimate(args: string[]): number {
   const sources = loadSource(sourcePath);
   cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
-  const { answers } = readMerged(responses, responsesOptions(sources, v));
+  const { answers } = readMerged(responses, responsesOptions(sources, v, sourcePath));
   // the plan's own level unless --level is given (a precision plan refuses another one: its rounds were decided at its level)
   const ev = resumePlan(sources, pf, planPath, text, v.level === undefined ? {} : { level });
   const files = responses.join(", ");

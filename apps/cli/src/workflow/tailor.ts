@@ -91,7 +91,7 @@ export function runTailor(args: string[]): number {
     (targets[0] as TargetInput).name = v.name;
   }
   const mode = pooling ?? (targets.length > 1 ? "joint" : "single");
-  const ro = responsesOptions(sources, v);
+  const ro = responsesOptions(sources, v, sourcePath);
   const gAnswers = targets.map((t) => {
     const ans = readResponses(t.path, ro);
     const missing = pf.gset.filter((_, k) => !ans.has(gset[k] as number));
@@ -269,7 +269,7 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   const look = pf.mode === "look";
   answerFromFile(
     ev,
-    readResponses(file, responsesOptions(sources, v as never)),
+    readResponses(file, responsesOptions(sources, v as never, sourcePath)),
     file,
     look ? "does not answer the second look" : "does not answer the plan's toEvaluate",
   );
