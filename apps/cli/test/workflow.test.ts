@@ -1001,6 +1001,33 @@ describe("bad input: exit 2, one located message, no stack trace (docs/DESIGN.md
       /answers\.json holds lm-eval samples, keyed by doc_id, but the example ids of .*src\.csv are not known/,
     ],
     [
+      "tailor --out naming its own answers file",
+      () => {
+        writeFileSync(join(bad, "mine.csv"), readFileSync((targets[0] as { csv: string }).csv));
+        const mine = join(bad, "mine.csv");
+        return ["tailor", "--source", SRC, "--probe", PROBE, "--responses", mine, "--budget", "20", "--out", mine];
+      },
+      /--out .*mine\.csv is one of this command's inputs/,
+    ],
+    [
+      "export --out naming its own plan",
+      () => {
+        writeFileSync(join(bad, "plan-copy.json"), readFileSync(PLAN));
+        return [
+          "export",
+          "--plan",
+          join(bad, "plan-copy.json"),
+          "--format",
+          "lm-eval-samples",
+          "--source",
+          SRC_DOC,
+          "--out",
+          join(bad, "plan-copy.json"),
+        ];
+      },
+      /--out .*plan-copy\.json is one of this command's inputs/,
+    ],
+    [
       "source file that does not exist",
       () => ["probe", "--source", join(bad, "nope.csv"), "--out", join(bad, "p.json")],
       /source matrix not found: .*nope\.csv/,

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic, writeFilesAtomic } from "./atomic.js";
 import { catchTb, tempDir } from "./test-utils.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +45,29 @@ describe("writeFileAtomic", () => {
     expect(err.location?.file).toBe(target);
     expect(readdirSync(t.dir)).toEqual(["occupied"]);
     expect(readFileSync(join(target, "keep"), "utf8")).toBe("old");
+  });
+
+  test("files written together: when one target is a folder, none is replaced and no temporary file is left", () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    writeFileSync(join(t.dir, "correctness.csv"), "old matrix");
+    mkdirSync(join(t.dir, "meta.json"));
+    const err = catchTb(() =>
+      writeFilesAtomic([
+        { path: join(t.dir, "correctness.csv"), data: "new matrix" },
+        { path: join(t.dir, "meta.json"), data: "{}" },
+      ]),
+    );
+    expect([err.code, err.location?.file]).toEqual(["E_INPUT", join(t.dir, "meta.json")]);
+    expect(readFileSync(join(t.dir, "correctness.csv"), "utf8")).toBe("old matrix");
+    expect(readdirSync(t.dir).sort()).toEqual(["correctness.csv", "meta.json"]);
+    rmdirSync(join(t.dir, "meta.json"));
+    writeFilesAtomic([
+      { path: join(t.dir, "correctness.csv"), data: "new matrix" },
+      { path: join(t.dir, "meta.json"), data: "{}" },
+    ]);
+    expect(readFileSync(join(t.dir, "correctness.csv"), "utf8")).toBe("new matrix");
+    expect(readdirSync(t.dir).sort()).toEqual(["correctness.csv", "meta.json"]);
   });
 
   test("a parent that is a file is E_INPUT naming the path", () => {

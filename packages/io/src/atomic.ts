@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { TbError } from "@tb/core";
 import { describe } from "./internal.js";
@@ -20,6 +20,58 @@ import { describe } from "./internal.js";
  * ```
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = writeTemp(path, data);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw new TbError("E_INPUT", `cannot write ${path}: ${describe(err)}`, { file: path });
+  }
+}
+
+/**
+ * Several files that belong together (e.g. a matrix and its meta.json), each written as by
+ * {@link writeFileAtomic}: every file is written to a temporary file first, and only when all of
+ * them are written and no target is a folder are they renamed into place, so a failure while
+ * writing leaves every old file as it was.
+ */
+export function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): void {
+  const tmps: string[] = [];
+  try {
+    for (const f of files) tmps.push(writeTemp(f.path, f.data));
+    for (const f of files) {
+      let dir = false;
+      try {
+        dir = statSync(f.path).isDirectory();
+      } catch {
+        // a new file
+      }
+      if (dir) throw new TbError("E_INPUT", `cannot write ${f.path}: it is a folder`, { file: f.path });
+    }
+  } catch (err) {
+    for (const t of tmps) removeQuietly(t);
+    throw err;
+  }
+  files.forEach((f, i) => {
+    try {
+      renameSync(tmps[i] as string, f.path);
+    } catch (err) {
+      for (const t of tmps.slice(i)) removeQuietly(t);
+      throw new TbError("E_INPUT", `cannot write ${f.path}: ${describe(err)}`, { file: f.path });
+    }
+  });
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // the temporary file may never have been created
+  }
+}
+
+/** `data` in a fresh temporary file beside `path` (synced), whose name it returns. */
+function writeTemp(path: string, data: string | Uint8Array): string {
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });
@@ -36,7 +88,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, path);
+    return tmp;
   } catch (err) {
     if (fd !== undefined) {
       try {

@@ -1,6 +1,6 @@
 // the @tb/core types and errors this package's signatures use, so `pnpm add @tb/io` suffices
 export { CorrectnessMatrix, isTbError, TbError, type TbErrorCode } from "@tb/core";
-export { writeFileAtomic } from "./atomic.js";
+export { writeFileAtomic, writeFilesAtomic } from "./atomic.js";
 export {
   type CorrectnessCsvOptions,
   formatCorrectnessCsv,

@@ -78,6 +78,21 @@ describe("Open LLM Leaderboard details (parquet, TOOLCHAIN Formats)", () => {
     await expect(readLeaderboardDetails(f)).rejects.toThrow(/no column "doc_id"/);
   });
 
+  test("importLeaderboard with only the hub's aggregated results: a named E_INPUT, not a crash", async () => {
+    const only = join(root, "only-results", "details_org__m", "results", "latest");
+    mkdirSync(only, { recursive: true });
+    writeFileSync(join(only, "0000.parquet"), "");
+    let err: unknown;
+    try {
+      await importLeaderboard([join(root, "only-results")]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TbError);
+    expect((err as TbError).code).toBe("E_INPUT");
+    expect((err as TbError).message).toMatch(/^importLeaderboard: no details table to import in .*only-results/);
+  });
+
   test("importLeaderboard: model folders → matrix; several tasks → <task>/<doc> ids", async () => {
     const base = join(root, "details");
     for (const [m, vals] of [

@@ -594,6 +594,13 @@ export async function importLeaderboard(
     models.push({ id: model, dir: m.dir, files: used });
     values.push(byTask);
   }
+  if (models.length === 0) {
+    throw new TbError(
+      "E_INPUT",
+      `importLeaderboard: no details table to import in ${paths.join(", ")}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
+      { file: paths[0] as string },
+    );
+  }
   const result = assembleMatrix(models, values, opts.name, (f) => taskOfFile.get(f));
   checkMetricTasks(parseMetricChoice(opts.metric), result.tasks);
   checkMetricTasks(parseMetricChoice(opts.filter, "filter"), result.tasks, "filter");

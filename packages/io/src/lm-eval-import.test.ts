@@ -51,6 +51,31 @@ describe("importLmEval: a source matrix from lm-eval --log_samples folders (docs
     const flex = importLmEval([out], { filter: "flexible-extract", metric: "exact_match" }).matrix;
     expect(Array.from(flex.row(0))).toEqual([1, 0, 1]);
   });
+  test("a model folder without samples (run without --log_samples) is named in a note, not dropped silently", () => {
+    const out2 = join(root, "out-skipped");
+    model(out2, "org__model-a", { gsm8k: { 0: [1, 1], 1: [0, 1] } });
+    model(out2, "org__model-b", { gsm8k: { 0: [0, 1], 1: [1, 0] } });
+    mkdirSync(join(out2, "org__model-c"));
+    writeFileSync(join(out2, "org__model-c", "results_2024-06-01T10-00-00.123456.json"), "{}");
+    const r = importLmEval([out2], { filter: "strict-match" });
+    expect(r.models.map((m) => m.id)).toEqual(["org__model-a", "org__model-b"]);
+    expect(r.notes).toContainEqual(
+      `ignored ${join(out2, "org__model-c")}: no samples_<task>_<date>.jsonl in it (was lm_eval run with --log_samples? compressed samples are not read)`,
+    );
+  });
+
+  test("a metric named like an inherited member is absent, not a crash; a NaN metric is said to be one", () => {
+    const d = join(root, "odd-metric", "org__m");
+    mkdirSync(d, { recursive: true });
+    const line = (doc: number, v: string) => `{"doc_id": ${doc}, "filter": "none", "metrics": ["acc"], "acc": ${v}}`;
+    writeFileSync(join(d, "samples_rte_2024-06-01T10-00-00.123456.jsonl"), `${line(0, "1")}\n${line(1, "0")}\n`);
+    expect(catchTb(() => importLmEval([d], { metric: "toString" })).message).toMatch(/has no metric "?toString"?/);
+    writeFileSync(join(d, "samples_rte_2024-06-01T10-00-00.123456.jsonl"), `${line(0, "1")}\n${line(1, "NaN")}\n`);
+    expect(catchTb(() => importLmEval([d], { metric: "acc" })).message).toMatch(
+      /found null, or NaN\/Infinity written by Python/,
+    );
+  });
+
   test("samples files given one by one are grouped by their folder", () => {
     const files = ["org__model-a", "org__model-b"].map((m) => {
       const d = join(out, m);

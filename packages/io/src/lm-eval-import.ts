@@ -142,6 +142,7 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
       found.set(f.path, f);
       return f.path;
     });
+  const skipped: string[] = [];
   for (const p of paths)
     models.push(
       ...findModels(
@@ -149,6 +150,7 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
         lister,
         "lm-eval samples",
         "run lm_eval with --log_samples; samples files are named samples_<task>_<date>.jsonl (or .json)",
+        skipped,
       ),
     );
   checkUniqueModels(models);
@@ -196,6 +198,11 @@ export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions
   for (const f of new Set(ignored)) {
     result.notes.push(
       `ignored ${f}: a .jsonl file that is not named samples_<task>_<date>.jsonl and whose task no results file names`,
+    );
+  }
+  for (const d of skipped) {
+    result.notes.push(
+      `ignored ${d}: no samples_<task>_<date>.jsonl in it (was lm_eval run with --log_samples? compressed samples are not read)`,
     );
   }
   return result;
@@ -267,7 +274,8 @@ export function assembleMatrix(
   name: string | undefined,
   taskOfFile: (file: string) => string | undefined,
 ): ImportLmEvalResult {
-  const first = values[0] as Map<string, Map<number, number>>;
+  const first = values[0];
+  if (first === undefined) throw new TbError("E_INPUT", "no model to import (no samples were read)");
   const tasks = [...first.keys()].sort();
   const docs = new Map<string, number[]>();
   for (const t of tasks)
@@ -343,6 +351,8 @@ export function findModels(
   list: (dir: string, entries: readonly string[]) => string[],
   what: string,
   hint: string,
+  /** Gets every non-empty sub-folder of an output folder that held none of these files. */
+  skipped?: string[],
 ): ImportedModel[] {
   let entries: string[];
   try {
@@ -372,6 +382,7 @@ export function findModels(
     }
     const files = list(sub, subEntries);
     if (files.length > 0) out.push({ id: e, dir: sub, files });
+    else if (skipped !== undefined && subEntries.length > 0) skipped.push(sub);
   }
   if (out.length === 0) {
     throw new TbError("E_INPUT", `no ${what} files in ${path} or its sub-folders (${hint})`, { file: path });

@@ -414,7 +414,8 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
   const values = new Map<number, number>();
   const lines = new Map<number, number>();
   for (const s of chosen) {
-    const raw = s.rec[metric];
+    // own keys only: a metric named like an inherited member (toString) is absent, not a function
+    const raw = Object.hasOwn(s.rec, metric) ? s.rec[metric] : undefined;
     if (raw === undefined) {
       throw new TbError(
         "E_INPUT",
@@ -426,7 +427,7 @@ export function readSamplesTable(text: string, opts: SamplesTableOptions): Sampl
     if (typeof v !== "number") {
       throw new TbError(
         "E_INPUT",
-        `metric ${show(metric)} of doc_id ${s.docId} is not a number (found ${show(JSON.stringify(raw))})`,
+        `metric ${show(metric)} of doc_id ${s.docId} is not a number (found ${raw === null ? "null, or NaN/Infinity written by Python" : show(JSON.stringify(raw))})`,
         loc(file, s.line, metric),
       );
     }

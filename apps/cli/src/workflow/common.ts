@@ -123,6 +123,23 @@ export function refuseSourceAsOut(out: string, sourcePath: string, outFlag = "--
   }
 }
 
+/** Refuse an output file that is one of the command's input files (`--probe`, `--plan`, `--responses`). */
+export function refuseInputAsOut(out: string, inputs: readonly (string | undefined)[], outFlag = "--out"): void {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const target = real(out);
+  for (const p of inputs) {
+    if (p !== undefined && !isDir(p) && real(p) === target) {
+      throw usage(`${outFlag} ${out} is one of this command's inputs (${p}); choose another path`);
+    }
+  }
+}
+
 export function loadSource(path: string): CorrectnessMatrix {
   let dir = false;
   try {

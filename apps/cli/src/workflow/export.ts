@@ -19,6 +19,7 @@ import {
   isDir,
   loadSource,
   noPositionals,
+  refuseInputAsOut,
   refuseSourceAsOut,
   required,
   sourceMeta,
@@ -75,6 +76,7 @@ export function runExport(args: string[]): number {
       "tb export needs --out FILE: lm-eval reads the doc indices from that file (--samples FILE; inline JSON fails in lm-eval for more than a few ids)",
     );
   }
+  refuseInputAsOut(out, [v.plan, v.probe]);
   const docOrder = parseDocOrder(v["doc-order"]);
   let ids: string[];
   let source: SourceRef;

@@ -2,14 +2,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  formatCorrectnessCsv,
   type ImportLeaderboardOptions,
   type ImportLmEvalResult,
   importLeaderboard,
   importLmEval,
   parseDocOrder,
   type TaskRead,
-  writeCorrectnessCsv,
-  writeFileAtomic,
+  writeFilesAtomic,
 } from "@tb/io";
 import { done, required, usage, WORKFLOW_USAGE } from "./common.js";
 
@@ -100,8 +100,11 @@ export async function runImport(args: string[]): Promise<number> {
         }
       : {}),
   };
-  writeCorrectnessCsv(join(out, "correctness.csv"), matrix);
-  writeFileAtomic(join(out, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
+  // the matrix and its meta.json together: a failure leaves both as they were
+  writeFilesAtomic([
+    { path: join(out, "correctness.csv"), data: formatCorrectnessCsv(matrix) },
+    { path: join(out, "meta.json"), data: `${JSON.stringify(meta, null, 2)}\n` },
+  ]);
   const lines = [
     `${matrix.rows} models × ${matrix.cols} examples (${tasks.map((t) => `${t}: ${read[t]?.metric}${read[t]?.filter === "none" ? "" : `, filter ${read[t]?.filter}`}`).join("; ")}; ${matrix.kind}) → ${join(out, "correctness.csv")}, ${join(out, "meta.json")}`,
   ];

@@ -27,6 +27,7 @@ import {
   oneOfFlag,
   planFile,
   RESPONSE_FLAGS,
+  refuseInputAsOut,
   refuseSourceAsOut,
   required,
   responsesOptions,
@@ -70,6 +71,7 @@ export function runTailor(args: string[]): number {
   const budgetFlag = required("budget", v.budget, "tailor");
   const out = required("out", v.out, "tailor");
   refuseSourceAsOut(out, sourcePath);
+  refuseInputAsOut(out, [probePath, ...responses]);
   const pooling = oneOfFlag("pooling", v.pooling, ["single", "joint"] as const);
   const budget = intFlag("budget", budgetFlag, 0, 1);
 
@@ -240,6 +242,7 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   const responses = required("responses", v.responses as string[] | undefined, "tailor");
   const out = required("out", v.out as string | undefined, "tailor");
   refuseSourceAsOut(out, sourcePath);
+  refuseInputAsOut(out, [planPath, ...responses]);
   for (const flag of [
     "probe",
     "budget",
