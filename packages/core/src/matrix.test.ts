@@ -60,3 +60,26 @@ describe("CorrectnessMatrix validation", () => {
     expect(code(() => m.exampleIndex("zz"))).toMatch(/E_UNKNOWN_ID/);
   });
 });
+
+describe("CorrectnessMatrix.from takes numbers only, and true scores in [0, 1]", () => {
+  test("a null (a missing answer) or a string is refused, not read as 0 or a number", () => {
+    expect(() => CorrectnessMatrix.from([[null, 1] as unknown as number[]])).toThrow(
+      /^sources: row 0, column 0 is null, not a number|^matrix: row 0, column 0 is null, not a number/,
+    );
+    expect(() => CorrectnessMatrix.from([[1, "1"] as unknown as number[]], { name: "m" })).toThrow(
+      /^m: row 0, column 1 is "1", not a number/,
+    );
+  });
+  test("trueScores outside [0, 1] are refused; trueScore of a row that does not exist throws with or without them", () => {
+    expect(() => CorrectnessMatrix.from([[1, 0]], { trueScores: Float64Array.from([Number.NaN]) })).toThrow(
+      /trueScores\[0\] is NaN, not a number in \[0, 1\]/,
+    );
+    expect(() => CorrectnessMatrix.from([[1, 0]], { trueScores: Float64Array.from([5]) })).toThrow(
+      /trueScores\[0\] is 5/,
+    );
+    const given = CorrectnessMatrix.from([[1, 0]], { trueScores: Float64Array.from([0.7]) });
+    const plain = CorrectnessMatrix.from([[1, 0]]);
+    expect(given.trueScore(0)).toBe(0.7);
+    for (const m of [given, plain]) expect(() => m.trueScore(7)).toThrow(/trueScore: model 7 is not a row in \[0, 1\)/);
+  });
+});

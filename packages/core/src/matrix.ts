@@ -68,6 +68,11 @@ export class CorrectnessMatrix {
           `${this.name}: trueScores has ${init.trueScores.length} entries for ${rows} models`,
         );
       }
+      init.trueScores.forEach((v, i) => {
+        if (!(v >= 0 && v <= 1)) {
+          throw new TbError("E_INPUT", `${this.name}: trueScores[${i}] is ${v}, not a number in [0, 1]`);
+        }
+      });
       this.explicitTrueScores = Float64Array.from(init.trueScores);
     } else {
       this.explicitTrueScores = undefined;
@@ -114,7 +119,18 @@ export class CorrectnessMatrix {
           row: i,
         });
       }
-      for (let j = 0; j < c; j++) data[i * c + j] = row[j] as number;
+      for (let j = 0; j < c; j++) {
+        const v = row[j];
+        // a Float64Array would read null as 0 (a missing answer counted as wrong) and "1" as 1
+        if (typeof v !== "number") {
+          throw new TbError(
+            "E_INPUT",
+            `${name}: row ${i}, column ${j} is ${v === null ? "null" : (JSON.stringify(v) ?? String(v))}, not a number (a missing answer has no value to give)`,
+            { row: i },
+          );
+        }
+        data[i * c + j] = v;
+      }
     }
     const init: CorrectnessMatrixInit = {
       data,
@@ -163,6 +179,9 @@ export class CorrectnessMatrix {
    * the fraction of its cells strictly greater than 1e-8 (the row mean for 0/1 data).
    */
   trueScore(i: number): number {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.rows)) {
+      throw new TbError("E_USAGE", `${this.name}: trueScore: model ${i} is not a row in [0, ${this.rows})`);
+    }
     if (this.explicitTrueScores) return this.explicitTrueScores[i] as number;
     const row = this.row(i);
     let k = 0;

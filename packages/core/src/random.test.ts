@@ -73,3 +73,18 @@ describe("RandomStream.from (a numeric seed wherever a stream is taken)", () => 
     }
   });
 });
+
+describe("sample and range take indices only", () => {
+  test("a pool value that is not a 32-bit integer is refused (it came back changed)", () => {
+    const r = RandomStream.derive(0, "pool");
+    expect(() => r.sample([2 ** 31, 1.5, 3], 3)).toThrow(/^sample: pool\[0\] is 2147483648, not an index/);
+    expect(() => r.shuffle([5e9, 6e9])).toThrow(/^sample: pool\[0\] is 5000000000/);
+    expect(() => r.sample([1, 1.5], 1)).toThrow(/pool\[1\] is 1.5/);
+    expect(Array.from(r.sample([7, -3, 2 ** 31 - 1], 3)).sort((a, b) => a - b)).toEqual([-3, 7, 2 ** 31 - 1]);
+  });
+  test("range needs an integer ≥ 0", () => {
+    expect(() => range(-1)).toThrow(/^range: n must be an integer ≥ 0, got -1/);
+    expect(() => range(1.5)).toThrow(/got 1.5/);
+    expect(Array.from(range(3))).toEqual([0, 1, 2]);
+  });
+});

@@ -130,6 +130,15 @@ export class RandomStream {
     if (!(Number.isInteger(k) && k >= 0 && k <= n)) {
       throw new TbError("E_USAGE", `sample: cannot draw ${k} items from a pool of ${n}`);
     }
+    if (!(pool instanceof Int32Array)) {
+      // the draw is of indices, kept as 32-bit integers: another value would come back changed
+      for (let i = 0; i < n; i++) {
+        const v = pool[i];
+        if (!(typeof v === "number" && (v | 0) === v)) {
+          throw new TbError("E_USAGE", `sample: pool[${i}] is ${String(v)}, not an index (a 32-bit integer)`);
+        }
+      }
+    }
     const a = Int32Array.from(pool);
     for (let i = 0; i < k; i++) {
       const j = i + this.nextInt(n - i);
@@ -148,6 +157,7 @@ export class RandomStream {
 
 /** `[0, 1, …, n−1]` as an Int32Array. */
 export function range(n: number): Int32Array {
+  if (!(Number.isInteger(n) && n >= 0)) throw new TbError("E_USAGE", `range: n must be an integer ≥ 0, got ${n}`);
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;
   return a;

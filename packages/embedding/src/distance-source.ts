@@ -2,7 +2,7 @@
 // pairwise matrix for small inputs. Binary embeddings take the packed path (binary-source.ts).
 import { TbError, type Workspace } from "@tb/core";
 import { binarySource } from "./binary-source.js";
-import { type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
+import { assertMetric, type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
 import type { Embedding } from "./embedding.js";
 
 /**
@@ -77,6 +77,7 @@ export function distanceSource(
   metric: DistanceMetric = "manhattan",
   options: DistanceSourceOptions = {},
 ): DistanceSource {
+  assertMetric(metric, "distanceSource");
   const bin = options.binaryFastPath !== false ? emb.binary : undefined;
   if (bin !== undefined && (metric === "manhattan" || metric === "euclidean")) {
     return binarySource(emb.n, emb.dim, bin, metric === "euclidean");

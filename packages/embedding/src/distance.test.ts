@@ -66,3 +66,24 @@ describe("binary fast path", () => {
     expect(diagnostics.undefinedPairs).toBe(2);
   });
 });
+
+describe("an unknown metric is refused, not turned into undefined or NaN distances", () => {
+  test("distance, distanceSource and pairwiseDistances name the function and the metric", () => {
+    expect(() => distance([1, 2], [3, 5], "Manhattan" as never)).toThrow(
+      /^distance: metric: unknown distance "Manhattan" \(expected one of manhattan, euclidean, cosine, correlation\)/,
+    );
+    const emb = exampleEmbedding(
+      CorrectnessMatrix.from([
+        [1, 0, 1],
+        [0, 1, 1],
+        [1, 1, 0],
+      ]),
+      [0, 1, 2],
+    );
+    expect(() => distanceSource(emb, "hamming" as never)).toThrow(
+      /^distanceSource: metric: unknown distance "hamming"/,
+    );
+    expect(() => pairwiseDistances(emb, "cosinus" as never)).toThrow(/unknown distance "cosinus"/);
+    expect(distance([1, 2], [3, 5], "manhattan")).toBe(5);
+  });
+});

@@ -5,10 +5,16 @@ export type DistanceMetric = "manhattan" | "euclidean" | "cosine" | "correlation
 /** All metrics, in a stable order (for CLI validation and ablations). */
 export const DISTANCE_METRICS: readonly DistanceMetric[] = ["manhattan", "euclidean", "cosine", "correlation"];
 
-/** Throws a `TbError` `E_USAGE` naming the option and the allowed values unless `m` is a metric. */
-export function assertMetric(m: string): asserts m is DistanceMetric {
-  if (!(DISTANCE_METRICS as readonly string[]).includes(m)) {
-    throw new TbError("E_USAGE", `metric: unknown distance "${m}" (expected one of ${DISTANCE_METRICS.join(", ")})`);
+/**
+ * Throws a `TbError` `E_USAGE` naming the option and the allowed values unless `m` is a metric
+ * (prefixed by `where`, the function called, when given).
+ */
+export function assertMetric(m: unknown, where?: string): asserts m is DistanceMetric {
+  if (!(DISTANCE_METRICS as readonly unknown[]).includes(m)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where === undefined ? "" : `${where}: `}metric: unknown distance ${JSON.stringify(m) ?? String(m)} (expected one of ${DISTANCE_METRICS.join(", ")})`,
+    );
   }
 }
 
@@ -87,6 +93,7 @@ export function rowDistance(x: Float64Array, q: number, i: number, j: number, me
 
 /** Distance between two standalone vectors (convenience; same rules as {@link rowDistance}). */
 export function distance(u: ArrayLike<number>, v: ArrayLike<number>, metric: DistanceMetric = "manhattan"): number {
+  assertMetric(metric, "distance");
   if (u.length !== v.length) throw new TbError("E_USAGE", `distance: vectors of length ${u.length} and ${v.length}`);
   const q = u.length;
   const x = new Float64Array(2 * q);

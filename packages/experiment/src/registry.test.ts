@@ -101,6 +101,8 @@ describe("methodOptions", () => {
     // read by one of them: fine; a documented default (gset 10) changes nothing anywhere: fine
     await expect(run({ residualAlpha: 100 }, ["random", "tailored-plus"])).resolves.toBeDefined();
     await expect(run({ gset: 10 })).resolves.toBeDefined();
+    // gset is the run's too (the report's top-level gset): accepted with any methods
+    await expect(run({ gset: 12 })).resolves.toBeDefined();
     await expect(run({ level: 0.8 })).rejects.toThrow(/^config: level is read by none/);
     await expect(run({ level: 0.8 }, ["random", "tailored"])).resolves.toBeDefined();
   });

@@ -208,9 +208,10 @@ export async function reproduceWith(
   checkConfigFields(config, builtInOnly);
   if (builtInOnly) {
     for (const [k, v] of Object.entries(config)) {
-      // a documented default (e.g. a page that always sends gset 10) changes nothing anywhere
+      // a documented default changes nothing anywhere; gset is also the run's own setting (the
+      // report's top-level `gset`, which a page sends with any methods)
       const isDefault = Object.values(METHOD_DEFAULTS).some((d) => d[k] === v);
-      if (v !== undefined && !read.has(k) && !isDefault) {
+      if (v !== undefined && !read.has(k) && !isDefault && k !== "gset") {
         throw new TbError(
           "E_USAGE",
           `config: ${k} is read by none of the methods run (${methods.map((x) => x.name).join(", ")}), so it would be ignored`,

@@ -116,3 +116,27 @@ describe("modelDistances (docs/METHOD.md §3 step 2)", () => {
     expect(d[5]).toBeCloseTo(2 / s, 12);
   });
 });
+
+describe("selectNativeSources refuses what would select silently wrong", () => {
+  // 2 sources, 1 target: the target is near source 1 (distance 1) and far from source 0 (distance 9)
+  const good = Float64Array.from([0, 4, 9, 4, 0, 1, 9, 1, 0]);
+  test("a NaN, infinite or negative distance names the pair", () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      const d = Float64Array.from(good);
+      d[6] = bad;
+      d[2] = bad;
+      expect(() => selectNativeSources(d, 2, 1)).toThrow(
+        new RegExp(`^selectNativeSources: the distance between models 0 and 2 is ${bad}, not a finite number ≥ 0`),
+      );
+    }
+    expect(Array.from(selectNativeSources(good, 2, 1).natives[0] as Int32Array)).toEqual([1]);
+  });
+  test("fractional sizes and an unknown thresholdCompare are usage errors", () => {
+    expect(() => selectNativeSources(good, 1.5, 1.5)).toThrow(
+      /^selectNativeSources: sources and targets must be integers ≥ 1/,
+    );
+    expect(() => selectNativeSources(good, 2, 1, { thresholdCompare: "<=" as never })).toThrow(
+      /^selectNativeSources: thresholdCompare must be "le" or "lt", got "<="/,
+    );
+  });
+});
