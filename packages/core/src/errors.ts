@@ -79,3 +79,23 @@ export function formatLocation(loc: ErrorLocation): string {
 export function require_(cond: boolean, message: string): asserts cond {
   if (!cond) throw new TbError("E_USAGE", message);
 }
+
+/**
+ * Refuse an options argument that is not an object, or that names an option the function does not
+ * have (a typo such as `standardise` or `maxIter` for `maxPasses` would otherwise be ignored):
+ * `E_USAGE` naming `where` (the function called) and the known names.
+ */
+export function checkOptionKeys(options: unknown, known: readonly string[], where: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: options must be an object, got ${options === null ? "null" : typeof options}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TbError("E_USAGE", `${where}: unknown option "${key}" (known: ${known.join(", ")})`);
+    }
+  }
+}

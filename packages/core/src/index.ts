@@ -1,4 +1,12 @@
-export { type ErrorLocation, formatLocation, isTbError, require_, TbError, type TbErrorCode } from "./errors.js";
+export {
+  checkOptionKeys,
+  type ErrorLocation,
+  formatLocation,
+  isTbError,
+  require_,
+  TbError,
+  type TbErrorCode,
+} from "./errors.js";
 export {
   checkAnswers,
   drive,

@@ -1,6 +1,6 @@
 // Distance sources over an embedding — what K-Medoids and assignment consume — and the full
 // pairwise matrix for small inputs. Binary embeddings take the packed path (binary-source.ts).
-import { TbError, type Workspace } from "@tb/core";
+import { checkOptionKeys, TbError, type Workspace } from "@tb/core";
 import { binarySource } from "./binary-source.js";
 import { assertMetric, type DistanceMetric, isDegenerateRow, rowDistance } from "./distance.js";
 import type { Embedding } from "./embedding.js";
@@ -78,6 +78,7 @@ export function distanceSource(
   options: DistanceSourceOptions = {},
 ): DistanceSource {
   assertMetric(metric, "distanceSource");
+  checkOptionKeys(options, ["binaryFastPath", "diagnostics"], "distanceSource");
   const bin = options.binaryFastPath !== false ? emb.binary : undefined;
   if (bin !== undefined && (metric === "manhattan" || metric === "euclidean")) {
     return binarySource(emb.n, emb.dim, bin, metric === "euclidean");

@@ -1,7 +1,7 @@
 import { CorrectnessMatrix, RandomStream, range, TbError } from "@tb/core";
 import { describe, expect, test, vi } from "vitest";
 import { distanceSource, pairwiseDistances } from "./distance-source.js";
-import { exampleEmbedding } from "./embedding.js";
+import { exampleEmbedding, modelEmbedding } from "./embedding.js";
 import { standardizeColumns } from "./standardize.js";
 
 /** A seeded 0/1 matrix (models × examples) with an all-zero and an all-one model. */
@@ -253,5 +253,25 @@ describe("word-wise weighted Hamming = the byte-at-a-time sum, bit for bit", () 
     const max = src.submatrixInto(pts, out);
     expect(same(out, src.submatrix(pts))).toBe(true);
     expect(max).toBe(Math.max(...out));
+  });
+});
+
+describe("options and shapes are checked", () => {
+  test("an unknown option name (standardise) is refused, not ignored; modelEmbedding checks its shape without standardizing too", () => {
+    const m = CorrectnessMatrix.from([
+      [1, 0, 1],
+      [0, 1, 1],
+      [1, 1, 0],
+    ]);
+    expect(() => exampleEmbedding(m, [0, 1, 2], { standardise: false } as never)).toThrow(
+      /^exampleEmbedding: unknown option "standardise" \(known: standardize\)/,
+    );
+    expect(() => modelEmbedding(Float64Array.from([1, 0, 1, 0, 1]), 2, 2, { standardize: false })).toThrow(
+      /^modelEmbedding: 5 values for 2 models × 2 examples/,
+    );
+    expect(() => modelEmbedding(Float64Array.from([1, 0, 1, 0]), 2.5, 2)).toThrow(/integers ≥ 1/);
+    expect(modelEmbedding(Float64Array.from([1, 0, 1, 0]), 2, 2, { standardize: false }).data).toEqual(
+      Float64Array.from([1, 0, 1, 0]),
+    );
   });
 });

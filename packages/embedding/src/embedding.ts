@@ -1,4 +1,4 @@
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, checkOptionKeys, TbError } from "@tb/core";
 import { scaleOf, standardizeColumns } from "./standardize.js";
 
 /**
@@ -66,6 +66,7 @@ export function exampleEmbedding(
   modelRows: ArrayLike<number>,
   options: EmbeddingOptions = {},
 ): Embedding {
+  checkOptionKeys(options, ["standardize"], "exampleEmbedding");
   checkModelRows(matrix, modelRows);
   const n = matrix.cols;
   const q = modelRows.length;
@@ -96,6 +97,13 @@ export function modelEmbedding(
   g: number,
   options: EmbeddingOptions = {},
 ): Embedding {
+  checkOptionKeys(options, ["standardize"], "modelEmbedding");
+  if (!(Number.isInteger(models) && models >= 1 && Number.isInteger(g) && g >= 1 && values.length === models * g)) {
+    throw new TbError(
+      "E_USAGE",
+      `modelEmbedding: ${values.length} values for ${String(models)} models × ${String(g)} examples (integers ≥ 1)`,
+    );
+  }
   const data = options.standardize === false ? Float64Array.from(values) : standardizeColumns(values, models, g);
   return { data, n: models, dim: g };
 }

@@ -1,4 +1,4 @@
-import { RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
+import { checkOptionKeys, RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
 import { assign } from "./assign.js";
 import { type DistanceSource, GRID_KERNEL, GRID_MATRIX } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
@@ -262,6 +262,12 @@ function sortedFixed(fixed: ArrayLike<number> | undefined, n: number): Int32Arra
  * @throws TbError `E_USAGE` unless k ≥ 1, F unique and in range, K = f + k ≤ s ≤ n, R ≥ 1.
  */
 export function clara(source: DistanceSource, opts: ClaraOptions): ClaraResult {
+  if (opts === undefined) throw new TbError("E_USAGE", "clara: options (k and rng at least) are required");
+  checkOptionKeys(
+    opts,
+    ["k", "fixed", "sampleSize", "subRuns", "maxIter", "rng", "select", "eps", "algorithm", "sparse", "workspace"],
+    "clara",
+  );
   const n = checkInt(source?.n, 1, 0x7fff_ffff, "clara: source.n");
   const F = sortedFixed(opts.fixed, n);
   const f = F.length;

@@ -1,4 +1,4 @@
-import { RandomStream, range, type Seed, type Workspace, workspaceOf } from "@tb/core";
+import { checkOptionKeys, RandomStream, range, type Seed, type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
 import { checkedMax, gridBuffer, isOnGrid, roundToGrid } from "./exact.js";
 import { DEFAULT_EPS, medoidCost, type SwapResult } from "./pam.js";
@@ -117,6 +117,7 @@ export function fasterPam(
   initialMedoids: ArrayLike<number>,
   opts: FasterPamOptions = {},
 ): SwapResult {
+  checkOptionKeys(opts, ["maxPasses", "rng", "eps", "fixed", "workspace"], "fasterPam");
   checkSquare(dist, m, "fasterPam");
   const med = checkMedoids(initialMedoids, m, "fasterPam");
   const f = checkInt(opts.fixed ?? 0, 0, med.length, "fasterPam: fixed");

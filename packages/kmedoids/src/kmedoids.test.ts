@@ -3,7 +3,9 @@ import { TbError } from "@tb/core";
 import { Matrix } from "ml-matrix";
 import { describe, expect, test } from "vitest";
 import { lineMatrix } from "./__fixtures__/helpers.js";
+import { fasterPam } from "./fasterpam.js";
 import { type KMedoidsOptions, kmedoids } from "./kmedoids.js";
+import { pamSwap } from "./pam.js";
 
 interface OptimalCase {
   name: string;
@@ -208,6 +210,30 @@ describe("kmedoids (one call)", () => {
       );
       expectUsage(bad({ method: "clara", subRuns: 0 }), "E_USAGE", /subRuns must be an integer ≥ 1/);
       expectUsage(bad({ maxIter: -1 }), "E_USAGE", /maxIter must be an integer ≥ 0/);
+      // every medoid fixed (no search): the options are still checked
+      const allFixed = (o: object) => () => kmedoids(rows, 1, { fixed: [0], ...o } as KMedoidsOptions);
+      expectUsage(allFixed({ maxIter: -5 }), "E_USAGE", /maxIter must be an integer ≥ 0, got -5/);
+      expectUsage(allFixed({ method: "clara", subRuns: -1 }), "E_USAGE", /subRuns must be an integer ≥ 1/);
+      expectUsage(allFixed({ method: "clara", sampleSize: "x" }), "E_USAGE", /sampleSize must be an integer/);
+    });
+    test("the low-level searches refuse option names they do not have (a typo was ignored)", () => {
+      const d = Float64Array.from([0, 1, 2, 1, 0, 1, 2, 1, 0]);
+      expectUsage(
+        () => fasterPam(d, 3, [0, 1], { maxIter: 0 } as never),
+        "E_USAGE",
+        /^fasterPam: unknown option "maxIter" \(known: maxPasses, /,
+      );
+      expectUsage(
+        () => pamSwap(d, 3, [0, 1], { maxPasses: 0 } as never),
+        "E_USAGE",
+        /^pamSwap: unknown option "maxPasses"/,
+      );
+      expectUsage(
+        () => fasterPam(d, 3, [0, 1], null as never),
+        "E_USAGE",
+        /^fasterPam: options must be an object, got null/,
+      );
+      expect(fasterPam(d, 3, [0, 2], { maxPasses: 0 }).medoids).toEqual(Int32Array.from([0, 2]));
     });
   });
 });

@@ -114,27 +114,28 @@ export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsO
   }
   const fixed = checkFixed(options.fixed, n, K);
   const source = precomputed(dist, n);
+  // the options are checked whether or not there is a search (every medoid fixed: none)
+  const clara_ = method === "clara";
+  const sampleSize = clara_ ? (options.sampleSize ?? Math.min(n, 40 + 2 * K)) : n;
+  const subRuns = clara_ ? (options.subRuns ?? 5) : 1;
+  for (const [name, v, lo, hi] of [
+    ["sampleSize", options.sampleSize, K, n],
+    ["subRuns", options.subRuns, 1, Number.MAX_SAFE_INTEGER],
+    ["maxIter", options.maxIter, 0, Number.MAX_SAFE_INTEGER],
+  ] as const) {
+    if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < lo || v > hi)) {
+      throw new TbError(
+        "E_USAGE",
+        `kmedoids: ${name} must be an integer ${name === "sampleSize" ? `in [K, n] = [${lo}, ${hi}]` : `≥ ${lo}`}, got ${String(v)}`,
+      );
+    }
+  }
+  const maxIter = options.maxIter;
   let medoids: Int32Array;
   if (fixed.length === K) {
     medoids = fixed.sort();
   } else {
     const rng = RandomStream.derive(seed, "kmedoids");
-    const clara_ = method === "clara";
-    const sampleSize = clara_ ? (options.sampleSize ?? Math.min(n, 40 + 2 * K)) : n;
-    const subRuns = clara_ ? (options.subRuns ?? 5) : 1;
-    if (typeof sampleSize !== "number" || !Number.isInteger(sampleSize) || sampleSize < K || sampleSize > n) {
-      throw new TbError(
-        "E_USAGE",
-        `kmedoids: sampleSize must be an integer in [K, n] = [${K}, ${n}], got ${String(sampleSize)}`,
-      );
-    }
-    if (typeof subRuns !== "number" || !Number.isInteger(subRuns) || subRuns < 1) {
-      throw new TbError("E_USAGE", `kmedoids: subRuns must be an integer ≥ 1, got ${String(subRuns)}`);
-    }
-    const maxIter = options.maxIter;
-    if (maxIter !== undefined && (typeof maxIter !== "number" || !Number.isSafeInteger(maxIter) || maxIter < 0)) {
-      throw new TbError("E_USAGE", `kmedoids: maxIter must be an integer ≥ 0, got ${String(maxIter)}`);
-    }
     // PAM and FasterPAM search all points: the matrix on the exact grid, as it is when it already
     // is (no copy), else rounded once. CLARA keeps the source of the given distances: its samples
     // are rounded on their own grid and its sub-runs compared on the given distances.

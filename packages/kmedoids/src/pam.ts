@@ -1,4 +1,4 @@
-import { type Workspace, workspaceOf } from "@tb/core";
+import { checkOptionKeys, type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
 import { gridMatrix } from "./exact.js";
 import { type NearIndex, nearIndex } from "./near.js";
@@ -221,6 +221,7 @@ export function pamSwap(
   initialMedoids: ArrayLike<number>,
   opts: PamSwapFastOptions = {},
 ): SwapResult {
+  checkOptionKeys(opts, ["fixed", "maxIter", "eps", "incremental", "nearLists", "workspace"], "pamSwap");
   const { med, f, maxIter, eps } = parse("pamSwap", dist, m, initialMedoids, opts);
   const scratch =
     opts.workspace === undefined ? undefined : kmedoidsScratch(workspaceOf(opts.workspace, "pamSwap: workspace"));

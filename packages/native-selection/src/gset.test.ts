@@ -79,3 +79,13 @@ describe("G-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §9.
     expect(f.sides).toEqual([1200]);
   });
 });
+
+describe("selectGSet's options", () => {
+  test("an unknown option name is refused, naming selectGSet", () => {
+    const m = CorrectnessMatrix.from(
+      Array.from({ length: 6 }, (_, i) => Array.from({ length: 20 }, (_, j) => ((i + j) % 3 === 0 ? 1 : 0))),
+    );
+    expect(() => selectGSet(m, 0, { size: 3, maxIters: 5 } as never)).toThrow(/^selectGSet: unknown option "maxIters"/);
+    expect(selectGSet(m, 0, { size: 3 })).toHaveLength(3);
+  });
+});

@@ -1,5 +1,6 @@
 import {
   type CorrectnessMatrix,
+  checkOptionKeys,
   KeyedByObject,
   range,
   type Seed,
@@ -97,6 +98,11 @@ export function selectGSet(
   options: GSetOptions = {},
   distances?: DistanceSource,
 ): Int32Array {
+  checkOptionKeys(
+    options,
+    ["size", "metric", "standardize", "maxIter", "sampleSize", "subRuns", "claraThreshold", "claraSelect", "workspace"],
+    "selectGSet",
+  );
   const g = options.size ?? DEFAULT_GSET_SIZE;
   const n = sources.cols;
   if (!(Number.isInteger(g) && g >= 1 && g < n)) {
