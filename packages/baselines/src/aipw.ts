@@ -1,4 +1,11 @@
-import { type CorrectnessMatrix, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import {
+  type CorrectnessMatrix,
+  checkOptionKeys,
+  type EvaluationMethod,
+  type MethodResult,
+  range,
+  TbError,
+} from "@tb/core";
 import { checkAlpha, RidgeWorkspace } from "@tb/linear";
 import { oneRoundMethod } from "./one-round.js";
 import { checkClip, checkCoreset, checkPeerBudget, clip01 } from "./random-learn.js";
@@ -106,6 +113,7 @@ export function aipwEstimate(
  * One round: every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function aipw(options: AipwOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["alpha", "clip"], "aipw");
   const alpha = options.alpha ?? 10;
   checkAlpha(alpha, "aipw: alpha");
   const clip = checkClip("aipw", options.clip);

@@ -1,5 +1,6 @@
 import {
   type CorrectnessMatrix,
+  checkOptionKeys,
   type EvaluationMethod,
   type MethodResult,
   range,
@@ -167,6 +168,7 @@ function prepare(sources: CorrectnessMatrix, workspace: Workspace | undefined): 
  * `swaps`, `emptyClusters`, and the `medoids` (slot order) with their `weights`.
  */
 export function anchorPoints(options: AnchorPointsOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["algorithm", "maxPasses", "maxIter", "candidateOrder"], "anchorPoints");
   const algorithm = options.algorithm ?? "fasterpam";
   if (algorithm !== "fasterpam" && algorithm !== "pam") {
     throw new TbError("E_USAGE", `anchor points: algorithm must be "fasterpam" or "pam", got "${String(algorithm)}"`);

@@ -1,4 +1,4 @@
-import { type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { fasterPam } from "@tb/kmedoids";
 import { exampleCorrelation } from "./anchor-points.js";
 import { oneRoundMethod } from "./one-round.js";
@@ -158,6 +158,7 @@ export interface AnchorPredictorOptions {
  * target is asked the anchors at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function anchorPredictor(options: AnchorPredictorOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["maxPasses", "clip"], "anchorPredictor");
   const clip = options.clip ?? true;
   if (typeof clip !== "boolean") {
     throw new TbError("E_USAGE", `anchor-predictor: clip must be a boolean, got ${String(clip)}`);

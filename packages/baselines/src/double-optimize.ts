@@ -1,4 +1,12 @@
-import { type EvaluationMethod, type MethodResult, RandomStream, range, type Seed, TbError } from "@tb/core";
+import {
+  checkOptionKeys,
+  type EvaluationMethod,
+  type MethodResult,
+  RandomStream,
+  range,
+  type Seed,
+  TbError,
+} from "@tb/core";
 import { oneRoundMethod } from "./one-round.js";
 
 /**
@@ -320,6 +328,11 @@ export interface DoubleOptimizeMethodOptions extends DoubleOptimizeOptions {
  * `run(ctx)` drives it).
  */
 export function doubleOptimize(options: DoubleOptimizeMethodOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(
+    options,
+    ["steps", "patience", "lrWeights", "lrSelection", "weightDecay", "validationFraction", "initNoise", "clip"],
+    "doubleOptimize",
+  );
   checkOptions(options);
   const clip = options.clip ?? true;
   if (typeof clip !== "boolean") {

@@ -102,3 +102,30 @@ describe("@tb/baselines' public surface", () => {
     for (const [name, files] of fromInternals) expect(name in internals, `${name} (${files.join(", ")})`).toBe(true);
   });
 });
+
+describe("every method factory refuses an option it does not have", () => {
+  it("a typo or a foreign option names the factory and its options", () => {
+    const b = root;
+    const cases: [string, () => unknown, RegExp][] = [
+      [
+        "doubleOptimize",
+        () => b.doubleOptimize({ epochs: 1 } as never),
+        /^doubleOptimize: unknown option "epochs" \(known: steps, /,
+      ],
+      ["gpIrt", () => b.gpIrt({ dim: 2 } as never), /^gpIrt: unknown option "dim"/],
+      [
+        "randomBaseline",
+        () => b.randomBaseline({ modes: "shared" } as never),
+        /^randomBaseline: unknown option "modes"/,
+      ],
+      [
+        "lasso",
+        () => b.lasso({ alpha: 1 } as never),
+        /^lasso: unknown option "alpha" \(known: maxIter, tol, alphas, clip\)/,
+      ],
+      ["anchorPoints", () => b.anchorPoints(null as never), /^anchorPoints: options must be an object, got null/],
+    ];
+    for (const [, f, re] of cases) expect(f).toThrow(re);
+    expect(b.doubleOptimize({ steps: 10 }).name).toBe("double-optimize");
+  });
+});

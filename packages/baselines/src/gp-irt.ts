@@ -1,5 +1,6 @@
 import {
   type CorrectnessMatrix,
+  checkOptionKeys,
   type EvaluationMethod,
   KeyedByObject,
   type MethodResult,
@@ -399,6 +400,30 @@ export function selectAnchors(
  * every target is asked the distinct anchors at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(
+    options,
+    [
+      "dims",
+      "dimTolerance",
+      "validationEvery",
+      "fitMethod",
+      "epochs",
+      "lr",
+      "decay",
+      "irtSeed",
+      "initScale",
+      "viInitScale",
+      "anchorSpace",
+      "restarts",
+      "kmeansMaxIter",
+      "kmeansTol",
+      "dataPart",
+      "estimator",
+      "abilityPrior",
+      "threshold",
+    ],
+    "gpIrt",
+  );
   const r = resolveOptions(options);
   return oneRoundMethod("gp-irt", (ctx) => {
     const sources = ctx.sources;

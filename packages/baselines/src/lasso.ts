@@ -1,4 +1,4 @@
-import { type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { oneRoundMethod } from "./one-round.js";
 
 /** Options of one lasso fit ({@link lassoFit}, {@link LassoProblem.fit}). */
@@ -502,6 +502,7 @@ export interface LassoOptions extends LassoSelectOptions {
  * sources alone, then every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function lasso(options: LassoOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["maxIter", "tol", "alphas", "clip"], "lasso");
   const fitOpts = checkFitOptions(options, "lasso");
   const alphas = options.alphas ?? lassoAlphas();
   if (alphas.length === 0) throw new TbError("E_USAGE", "lasso: alphas is empty");

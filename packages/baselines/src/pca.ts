@@ -1,4 +1,12 @@
-import { type EvaluationMethod, type MethodResult, RandomStream, range, type Seed, TbError } from "@tb/core";
+import {
+  checkOptionKeys,
+  type EvaluationMethod,
+  type MethodResult,
+  RandomStream,
+  range,
+  type Seed,
+  TbError,
+} from "@tb/core";
 import { oneRoundMethod } from "./one-round.js";
 
 /**
@@ -465,6 +473,21 @@ export interface PcaImputeMethodOptions {
  * imputation runs on the answers (`start(ctx)`; `run(ctx)` drives it).
  */
 export function pcaImpute(options: PcaImputeMethodOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(
+    options,
+    [
+      "components",
+      "holdoutFraction",
+      "maxIter",
+      "tol",
+      "oversample",
+      "powerSteps",
+      "firstPowerSteps",
+      "valueTol",
+      "clip",
+    ],
+    "pcaImpute",
+  );
   const cands = options.components ?? [2, 5, 10, 20];
   if (!Array.isArray(cands) || cands.length === 0) {
     throw new TbError("E_USAGE", "pca: components must be a non-empty array of positive integers");

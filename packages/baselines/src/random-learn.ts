@@ -1,4 +1,11 @@
-import { type CorrectnessMatrix, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import {
+  type CorrectnessMatrix,
+  checkOptionKeys,
+  type EvaluationMethod,
+  type MethodResult,
+  range,
+  TbError,
+} from "@tb/core";
 import { checkAlphas, type RidgeFit, ridgeLoo } from "@tb/linear";
 import { oneRoundMethod } from "./one-round.js";
 
@@ -134,6 +141,7 @@ export function randomLearnEstimate(
  * every target is asked the coreset at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function randomLearn(options: RandomLearnOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["alphas", "clip"], "randomLearn");
   const alphas = options.alphas ?? RANDOM_LEARN_ALPHAS;
   checkAlphas(alphas, "random-learn: alphas");
   const frozen = Object.freeze([...alphas]);

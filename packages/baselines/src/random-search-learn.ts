@@ -1,4 +1,4 @@
-import { type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
 import { checkAlphas, RidgeColumns, RidgeWorkspace } from "@tb/linear";
 import { oneRoundMethod } from "./one-round.js";
 import {
@@ -48,6 +48,7 @@ export interface RandomSearchLearnOptions {
  * drives it).
  */
 export function randomSearchLearn(options: RandomSearchLearnOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["search", "alphas", "clip"], "randomSearchLearn");
   const search = options.search ?? 10_000;
   if (!(typeof search === "number" && Number.isInteger(search) && search >= 1)) {
     throw new TbError("E_USAGE", `random-search-learn: search must be an integer ≥ 1, got ${String(search)}`);

@@ -1,5 +1,6 @@
 import {
   checkAnswers,
+  checkOptionKeys,
   checkPrecisionOptions,
   drive,
   type EvaluationContext,
@@ -51,6 +52,7 @@ export interface RandomBaselineOptions {
  * at covers with probability ≥ `level`.
  */
 export function randomBaseline(options: RandomBaselineOptions = {}): Required<EvaluationMethod> {
+  checkOptionKeys(options, ["mode", "precision", "maxBudget", "level"], "randomBaseline");
   const mode = options.mode ?? "shared";
   if (mode !== "shared" && mode !== "perTarget") {
     throw new TbError("E_USAGE", `random baseline: mode must be "shared" or "perTarget", got "${String(mode)}"`);
