@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CorrectnessMatrix, RandomStream } from "@tb/core";
 import { describe, expect, it } from "vitest";
 import * as root from "./index.js";
 import * as internals from "./internals.js";
@@ -127,5 +128,25 @@ describe("every method factory refuses an option it does not have", () => {
     ];
     for (const [, f, re] of cases) expect(f).toThrow(re);
     expect(b.doubleOptimize({ steps: 10 }).name).toBe("double-optimize");
+  });
+});
+
+describe("a one-round method checks its context in its own terms", () => {
+  it("sources, budget and rng: named errors instead of TypeErrors; an integer seed is a stream", () => {
+    const rows = Array.from({ length: 6 }, (_, m) => Array.from({ length: 12 }, (_, j) => ((m + j) % 3 === 0 ? 1 : 0)));
+    const sources = CorrectnessMatrix.from(rows);
+    const m = root.randomBaseline();
+    expect(() => m.start({ sources: rows as never, targets: 1, budget: 6, rng: RandomStream.derive(0) })).toThrow(
+      /^random: sources must be a CorrectnessMatrix/,
+    );
+    expect(() => m.start({ sources, targets: 1, budget: 2.5, rng: RandomStream.derive(0) })).toThrow(
+      /^random: budget must be an integer, got 2.5/,
+    );
+    expect(() => m.start({ sources, targets: 1, budget: 6, rng: undefined as never })).toThrow(
+      /^random: rng must be an integer or a RandomStream/,
+    );
+    const bySeed = m.start({ sources, targets: 1, budget: 6, rng: 7 as never }).requests()[0]?.examples;
+    const byStream = m.start({ sources, targets: 1, budget: 6, rng: RandomStream.derive(7) }).requests()[0]?.examples;
+    expect(bySeed).toEqual(byStream);
   });
 });

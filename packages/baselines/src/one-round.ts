@@ -1,4 +1,5 @@
 import {
+  CorrectnessMatrix,
   checkAnswers,
   drive,
   type EvaluationContext,
@@ -7,6 +8,7 @@ import {
   type EvaluationRun,
   type MethodContext,
   type MethodResult,
+  RandomStream,
   TbError,
 } from "@tb/core";
 
@@ -134,10 +136,39 @@ export function oneRoundMethod(
   name: string,
   plan: (ctx: EvaluationContext) => OneRoundPlan,
 ): Required<EvaluationMethod> {
-  const start = (ctx: EvaluationContext): EvaluationRun => oneRound(name, ctx, () => plan(ctx));
+  const start = (given: EvaluationContext): EvaluationRun => {
+    const ctx = checkedContext(name, given);
+    return oneRound(name, ctx, () => plan(ctx));
+  };
   return {
     name,
     start,
-    run: (ctx: MethodContext): MethodResult => drive(start(evaluationContext(ctx)), ctx.oracles),
+    run: (ctx: MethodContext): MethodResult => {
+      if (ctx === null || typeof ctx !== "object" || !Array.isArray(ctx.oracles)) {
+        throw new TbError("E_USAGE", `${name}: the context must hold an array of oracles, one per target`);
+      }
+      return drive(start(evaluationContext(ctx)), ctx.oracles);
+    },
   };
+}
+
+/**
+ * The context a one-round method is started with, checked in its terms: sources a
+ * CorrectnessMatrix, an integer budget, and `rng` a stream or an integer seed (made
+ * a stream; a stream stays the same object, so the numbers do not change).
+ */
+function checkedContext(name: string, ctx: EvaluationContext): EvaluationContext {
+  if (ctx === null || typeof ctx !== "object") throw new TbError("E_USAGE", `${name}: the context must be an object`);
+  if (!(ctx.sources instanceof CorrectnessMatrix)) {
+    throw new TbError(
+      "E_USAGE",
+      `${name}: sources must be a CorrectnessMatrix (CorrectnessMatrix.from(rows) makes one)`,
+    );
+  }
+  // its range is each method's own check (the pinned errors); a fractional budget reached none
+  if (!Number.isInteger(ctx.budget)) {
+    throw new TbError("E_USAGE", `${name}: budget must be an integer, got ${String(ctx.budget)}`);
+  }
+  const rng = RandomStream.from(ctx.rng, `${name}: rng`);
+  return rng === ctx.rng ? ctx : { ...ctx, rng };
 }
