@@ -66,7 +66,8 @@ export function assign(source: DistanceSource, medoids: Int32Array, workspace?: 
   if (medoids.length < 1) throw new TbError("E_USAGE", "assign: need at least one medoid");
   for (let i = 0; i < medoids.length; i++) {
     const p = medoids[i] as number;
-    if (p < 0 || p >= n) throw new TbError("E_USAGE", `assign: medoid ${p} (slot ${i}) is not in [0, ${n})`);
+    if (!(Number.isInteger(p) && p >= 0 && p < n))
+      throw new TbError("E_USAGE", `assign: medoid ${p} (slot ${i}) is not a point index in [0, ${n})`);
   }
   const K = medoids.length;
   if (source.rowsInto === undefined) return assignFromRows(source.rowsTo(medoids), K, n);

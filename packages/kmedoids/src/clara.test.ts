@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { bruteCost, manhattanMatrix } from "./__fixtures__/helpers.js";
 import { assign } from "./assign.js";
-import { clara } from "./clara.js";
+import { clara, claraSampling } from "./clara.js";
 import { type DistanceSource, precomputed } from "./distance-source.js";
 import { pamSwap, pamSwapNaive } from "./pam.js";
 
@@ -221,5 +221,28 @@ describe("assignment of the CLARA result", () => {
     const a = assign(s, r.medoids);
     expect(s.rows).toBe(1);
     expect(a.sizes.reduce((x, y) => x + y, 0)).toBe(n);
+  });
+});
+
+describe("claraSampling and assign refuse sizes and medoids that are not indices", () => {
+  test("claraSampling: n, K, sampleSize and subRuns", () => {
+    expect(() => claraSampling(-1, 2)).toThrow(
+      /^claraSampling: n and K must be integers with 1 ≤ K ≤ n, got n = -1, K = 2/,
+    );
+    expect(() => claraSampling(Number.NaN, 2)).toThrow(/got n = NaN/);
+    expect(() => claraSampling(10, 20)).toThrow(/got n = 10, K = 20/);
+    expect(() => claraSampling(100, 5, { sampleSize: 3 })).toThrow(
+      /sampleSize must be an integer in \[K, n\] = \[5, 100\], got 3/,
+    );
+    expect(() => claraSampling(100, 5, { subRuns: 0 })).toThrow(/subRuns must be an integer ≥ 1, got 0/);
+    expect(claraSampling(100, 5)).toEqual({ sampleSize: 100, subRuns: 1, sampled: false });
+  });
+  test("assign: a medoid that is not an integer point index", () => {
+    const src = precomputed(Float64Array.from([0, 1, 2, 1, 0, 1, 2, 1, 0]), 3);
+    expect(() => assign(src, [Number.NaN] as unknown as Int32Array)).toThrow(
+      /^assign: medoid NaN \(slot 0\) is not a point index/,
+    );
+    expect(() => assign(src, [1.5] as unknown as Int32Array)).toThrow(/medoid 1.5/);
+    expect(assign(src, Int32Array.from([1])).cost).toBe(2);
   });
 });

@@ -93,6 +93,16 @@ export function claraSampling(
 ): { sampleSize: number; subRuns: number; sampled: boolean } {
   const threshold = opts.threshold ?? DEFAULT_CLARA_THRESHOLD;
   if (!(threshold >= 0)) throw new TbError("E_USAGE", `CLARA threshold must be a number ≥ 0, got ${String(threshold)}`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(K) && K >= 1 && K <= n)) {
+    throw new TbError("E_USAGE", `claraSampling: n and K must be integers with 1 ≤ K ≤ n, got n = ${n}, K = ${K}`);
+  }
+  const ss = opts.sampleSize;
+  if (ss !== undefined && !(Number.isInteger(ss) && ss >= K && ss <= n)) {
+    throw new TbError("E_USAGE", `claraSampling: sampleSize must be an integer in [K, n] = [${K}, ${n}], got ${ss}`);
+  }
+  if (opts.subRuns !== undefined && !(Number.isInteger(opts.subRuns) && opts.subRuns >= 1)) {
+    throw new TbError("E_USAGE", `claraSampling: subRuns must be an integer ≥ 1, got ${opts.subRuns}`);
+  }
   if (opts.sampleSize !== undefined) {
     return { sampleSize: opts.sampleSize, subRuns: opts.subRuns ?? 1, sampled: opts.sampleSize < n };
   }
