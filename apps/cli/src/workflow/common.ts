@@ -98,43 +98,38 @@ export function noPositionals(positionals: string[]): void {
 }
 
 /** The source matrix: a `correctness.csv` file, or a data folder holding one (all its rows are sources). */
+/** A path as the file system resolves it (symbolic links followed), or as given when it does not exist yet. */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /**
  * Refuse an output file that is one of the source matrix's own files (`--source` a correctness.csv,
  * or a folder with correctness.csv and meta.json): writing there would replace the data the plan
  * was made from.
  */
 export function refuseSourceAsOut(out: string, sourcePath: string, outFlag = "--out"): void {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
   let files = [sourcePath];
   try {
     if (statSync(sourcePath).isDirectory()) files = ["correctness.csv", "meta.json"].map((f) => join(sourcePath, f));
   } catch {
     // a missing source is loadSource's error to give
   }
-  const target = real(out);
+  const target = realPath(out);
   for (const f of files) {
-    if (real(f) === target) throw usage(`${outFlag} ${out} is the source matrix's own file ${f}; choose another path`);
+    if (realPath(f) === target) throw usage(`${outFlag} ${out} is the source matrix's own file ${f}; choose another path`);
   }
 }
 
 /** Refuse an output file that is one of the command's input files (`--probe`, `--plan`, `--responses`). */
 export function refuseInputAsOut(out: string, inputs: readonly (string | undefined)[], outFlag = "--out"): void {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  const target = real(out);
+  const target = realPath(out);
   for (const p of inputs) {
-    if (p !== undefined && !isDir(p) && real(p) === target) {
+    if (p !== undefined && !isDir(p) && realPath(p) === target) {
       throw usage(`${outFlag} ${out} is one of this command's inputs (${p}); choose another path`);
     }
   }
