@@ -121,7 +121,8 @@ export function refuseSourceAsOut(out: string, sourcePath: string, outFlag = "--
   }
   const target = realPath(out);
   for (const f of files) {
-    if (realPath(f) === target) throw usage(`${outFlag} ${out} is the source matrix's own file ${f}; choose another path`);
+    if (realPath(f) === target)
+      throw usage(`${outFlag} ${out} is the source matrix's own file ${f}; choose another path`);
   }
 }
 
