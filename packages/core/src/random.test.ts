@@ -88,3 +88,14 @@ describe("sample and range take indices only", () => {
     expect(Array.from(range(3))).toEqual([0, 1, 2]);
   });
 });
+
+describe("stream keys", () => {
+  test("a key with the separator, or a number that is not finite, is refused (two paths would share a stream)", () => {
+    expect(() => RandomStream.derive("a\u0000sb")).toThrow(
+      /stream key .* must be a finite number or a string without NUL/,
+    );
+    expect(() => RandomStream.derive(Number.NaN)).toThrow(/stream key null must be a finite number|stream key NaN/);
+    expect(() => RandomStream.derive(0).child(Number.POSITIVE_INFINITY)).toThrow(/must be a finite number/);
+    expect(RandomStream.derive("a", "b").nextUint32()).toBe(RandomStream.derive("a", "b").nextUint32());
+  });
+});

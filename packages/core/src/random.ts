@@ -17,7 +17,18 @@ export type Seed = number | RandomStream;
  * independent of execution order or worker count.
  */
 function hashKeys(keys: readonly StreamKey[]): [number, number, number, number] {
-  const text = keys.map((k) => (typeof k === "number" ? `n${k}` : `s${k}`)).join("\u0000");
+  const text = keys
+    .map((k) => {
+      // the separator and a number that is not one would let two key paths share a stream
+      if (typeof k === "number" ? !Number.isFinite(k) : typeof k !== "string" || k.includes("\u0000")) {
+        throw new TbError(
+          "E_USAGE",
+          `stream key ${JSON.stringify(k) ?? String(k)} must be a finite number or a string without NUL`,
+        );
+      }
+      return typeof k === "number" ? `n${k}` : `s${k}`;
+    })
+    .join("\u0000");
   let h1 = 1779033703;
   let h2 = 3144134277;
   let h3 = 1013904242;
