@@ -156,8 +156,8 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
       gset: s.gset,
       metric: s.metric,
       standardize: s.standardize,
-      ...(s.method === "tailored-plus" && s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
       // given as set: the evaluation refuses them where they do not apply (e.g. method tailored)
+      ...(s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
       ...(s.precision !== undefined ? { precision: s.precision } : {}),
       ...(s.maxBudget !== undefined ? { maxBudget: s.maxBudget } : {}),
     });
@@ -371,6 +371,8 @@ export interface Finished {
 export type EstimateResult = Omit<EvaluationEstimate, "target" | "asked"> & {
   evaluated: number;
   modeNote: string | null;
+  /** What the estimate out of the sources' range means, in the library's words (`Evaluation.estimateRangeNote`); null when in range. */
+  rangeNote: string | null;
 };
 
 /** The row of the round just answered: what the evaluation says about it (its saved state, its estimate). */
@@ -435,5 +437,9 @@ export function answerStep(
   const rounds = [...asked.rounds, rowOf(ev, asked.reason)];
   if (!ev.done) return planOf(ev, asked.settings, sources.cols, rounds);
   const { target: _t, asked: ids, ...est } = ev.estimate(0);
-  return { done: true, estimate: { ...est, evaluated: ids.length, modeNote: ev.describeMode(0) }, rounds };
+  return {
+    done: true,
+    estimate: { ...est, evaluated: ids.length, modeNote: ev.describeMode(0), rangeNote: ev.estimateRangeNote(0) },
+    rounds,
+  };
 }

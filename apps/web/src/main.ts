@@ -754,7 +754,7 @@ function estimateHtml(r: EstimateResult): string {
         ]
       : []),
     ["method", `${r.method}${r.modeNote === null ? "" : ` (${r.modeNote})`}`],
-    ["out of range", r.outOfRange ? `yes — ${r.outOfRange} every source on the G-set` : "no"],
+    ["out of range", r.rangeNote === null ? "no" : `yes — ${r.rangeNote}`],
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k as string)}</th><td>${esc(v as string)}</td></tr>`).join("")}</table>`;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { evaluate } from "@tb/estimate";
+import { estimateRangeNote } from "@tb/estimate/internals";
 import { lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import {
@@ -130,6 +131,11 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       expect(est.interval).toEqual(cli.interval);
       expect(est.rank).toEqual(cli.rank);
       expect(est.outOfRange).toBe(cli.outOfRange);
+      // the "out of range" row says the library's sentence (G-set flag or the coreset's), not a rule of the page's
+      expect(est.rangeNote).toBe(
+        estimateRangeNote(est.outOfRange, method === "tailored-plus" ? (planFile.outOfRange ?? null) : null, est.mode),
+      );
+      if (est.outOfRange !== null) expect(est.rangeNote).toMatch(/^its (G-set score|score on its coreset)/);
       expect(est.evaluated).toBe(20);
       // and the estimate is a sensible one for this population: within 0.15 of the truth
       expect(Math.abs(est.accuracy - fx.truth)).toBeLessThan(0.15);
