@@ -29,13 +29,37 @@ function firstField(line: string): string {
   return (c < 0 ? line : line.slice(0, c)).trim();
 }
 
+/** The fields of one CSV line, RFC 4180 quoting (`"a,b"` is one field, `""` a quote inside one). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
 /** The shape of a correctness CSV's text (no cell is parsed; the parser checks them later). */
 export function csvShape(text: string): CsvShape {
   const body = text.replace(/^\uFEFF/, "");
   const lines = body.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const header = (lines[0] ?? "").split(",");
+  // column ids may hold commas inside quotes: the header is split as a CSV line, not at every comma
+  const header = csvFields(lines[0] ?? "");
   const rows = lines.slice(1).map(firstField);
-  const cols = header.slice(1).map((h) => h.trim().replace(/^"|"$/g, ""));
+  const cols = header.slice(1).map((h) => h.trim());
   const models = rows.length;
   const examples = cols.length;
   const int = (s: string) => /^\d+$/.test(s);

@@ -54,6 +54,10 @@ describe("csvShape", () => {
     expect(t).toMatchObject({ models: 4, examples: 2, moreModelsThanExamples: true, rowsLookLikeExamples: true });
     expect(csvShape("\uFEFFmodel,1,2\r\nm,1,0\r\n").examples).toBe(2);
   });
+  test("column ids with commas inside quotes count once (a 4 × 3 matrix is not 4 × 5, and asks for the confirmation)", () => {
+    const text = 'model,"q,1","q,2","say ""hi"", q3"\nm1,1,0,1\nm2,0,0,1\nm3,1,1,1\nm4,0,1,0\n';
+    expect(csvShape(text)).toMatchObject({ models: 4, examples: 3, moreModelsThanExamples: true });
+  });
 });
 
 describe("withHoverTitles", () => {
