@@ -122,6 +122,16 @@ export function readAnswers(
       note: `${file}: lm-eval samples, keyed by doc_id${o.docOrder === "lm-eval-v0.3" ? " (mapped to the matrix's columns through lm-eval v0.3's visit order)" : ""}; ${covers(answers, needed)} of the ${needed.length} examples asked for are answered`,
     };
   }
+  // the answer step's lm-eval fields apply to lm-eval samples only: set for a CSV or JSON, they
+  // would be ignored (the task is step 1's, also what the samples JSON is made for: not refused)
+  const given = (["metric", "filter"] as const).filter((k) => o.lmEval?.[k] !== undefined && o.lmEval[k] !== "");
+  if (given.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `${file} is ${responsesFormat(text, file)}, one value per example: the lm-eval ${given.join(", ")} ${given.length > 1 ? "apply" : "applies"} to lm-eval samples only — leave ${given.length > 1 ? "them" : "it"} empty`,
+      { file },
+    );
+  }
   const keys = o.keys ?? "auto";
   const docs = docKeys(sources, o.docOrder);
   if (keys === "docs" && docs === null) {

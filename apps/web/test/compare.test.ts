@@ -97,6 +97,19 @@ describe("compare in the browser = the library's compare() and createComparison"
       S,
     );
     expect(answerCompareStep(sources, d, [ra.answers, rb.answers], S).result).toEqual(byIds.result);
+    // the lm-eval metric and filter fields with a CSV (one value per example) are refused, not ignored
+    expect(() =>
+      readAnswers(sources, p.csv(1, d.ids), "b.csv", needed, {
+        docOrder: "identity",
+        lmEval: { metric: "acc", filter: "none" },
+      }),
+    ).toThrow(
+      /^b\.csv is csv, one value per example: the lm-eval metric, filter apply to lm-eval samples only — leave them empty/,
+    );
+    // step 1's task (what the samples JSON is made for) is not an answers field: accepted with a CSV
+    expect(
+      readAnswers(sources, p.csv(1, d.ids), "b.csv", needed, { docOrder: "identity", lmEval: { task: "toy" } }).keyedBy,
+    ).toBe("the matrix's example ids");
   });
 
   test("a setting changed after step 1 is refused, naming it; a missing answer names the model and the example", () => {
