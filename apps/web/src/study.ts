@@ -74,6 +74,17 @@ function methodConfig(s: StudySettings): MethodConfig {
   return c;
 }
 
+/** The study form's label of each `config` field the page sets. */
+const STUDY_FIELD: Record<string, string> = { level: "interval level", gset: "G-set size" };
+
+/** A reproduce error about a `config` field, said with the form's label ("config: level …" → "“interval level” …"). */
+export function studyInFields(e: unknown): unknown {
+  if (!(e instanceof TbError)) return e;
+  const m = /^config: (\w+) (.*)$/s.exec(e.message);
+  const field = m === null ? undefined : STUDY_FIELD[m[1] as string];
+  return m !== null && field !== undefined ? new TbError(e.code, `“${field}” ${m[2]}`, e.location) : e;
+}
+
 /** Run the study: the reproduce report and trial 0's per-target estimates at the largest budget. */
 export async function runStudy(s: StudySettings, onProgress?: ProgressFn): Promise<StudyResult> {
   checkStudy(s);
@@ -90,7 +101,12 @@ export async function runStudy(s: StudySettings, onProgress?: ProgressFn): Promi
   if (s.targetFraction !== undefined) cfg.targetFraction = s.targetFraction;
   if (onProgress) cfg.onProgress = onProgress;
   const t0 = performance.now();
-  const report = await reproduce(matrix, cfg);
+  let report: Awaited<ReturnType<typeof reproduce>>;
+  try {
+    report = await reproduce(matrix, cfg);
+  } catch (e) {
+    throw studyInFields(e);
+  }
   const wallSeconds = (performance.now() - t0) / 1000;
   const budget = Math.max(...s.budgets);
   const trials = s.methods.map((method) => {

@@ -1,6 +1,6 @@
 /** The page's pure helpers, in Node: each against hand-computed facts or an independent implementation. */
 import { createHash } from "node:crypto";
-import { sha256Hex } from "@tb/core";
+import { sha256Hex, TbError } from "@tb/core";
 import { describePlan as planWording } from "@tb/estimate/internals";
 import { syntheticPopulation } from "@tb/experiment";
 import { formatCorrectnessCsv, lmEvalV03Permutation } from "@tb/io/browser";
@@ -10,7 +10,7 @@ import { loadSourceCsv } from "../src/evaluate.js";
 import { withHoverTitles } from "../src/hover.js";
 import { duration, secondsLeft } from "../src/progress.js";
 import { csvShape } from "../src/shape.js";
-import { runStudy } from "../src/study.js";
+import { runStudy, studyInFields } from "../src/study.js";
 import { fixture } from "./fixture.js";
 
 describe("sha256Hex", () => {
@@ -144,6 +144,31 @@ describe("readAnswers: files keyed by the matrix's ids or by lm-eval doc ids", (
     const forced = readAnswers(sources, all, "all.csv", needed, { docOrder: "lm-eval-v0.3", keys: "docs" });
     expect(needed.map((k) => forced.answers.get(k))).toEqual(
       needed.map((k) => ((perm[k] as number) % 3 === 0 ? 1 : 0)),
+    );
+  });
+});
+
+describe("the study's errors in the form's labels", () => {
+  test("an option none of the chosen methods reads is named by its field", async () => {
+    let err: unknown;
+    try {
+      await runStudy({
+        data: { kind: "synthetic", seed: 0, models: 40, examples: 60 },
+        methods: ["random"],
+        budgets: [20],
+        trials: 1,
+        seed: 0,
+        split: "random",
+        level: 0.8,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(
+      /^“interval level” is read by none of the methods run \(random\), so it would be ignored/,
+    );
+    expect((studyInFields(new TbError("E_USAGE", "budgets: 20 is given twice")) as Error).message).toBe(
+      "budgets: 20 is given twice",
     );
   });
 });
