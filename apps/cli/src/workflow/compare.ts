@@ -209,7 +209,7 @@ export function runCompare(args: string[]): number {
     ["names", plan.names, cmp.names],
     ["budget", plan.budget, cmp.budget],
     ["design", plan.design, cmp.design],
-    ["seed", plan.seed, plan.comparison.rng.length === 1 ? plan.comparison.rng[0] : plan.comparison.rng],
+    ["seed", plan.seed, cmp.seed],
     ["level", plan.level, plan.comparison.options.level],
   ];
   for (const [field, top, inner] of held) {

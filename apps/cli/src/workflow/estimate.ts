@@ -51,17 +51,18 @@ export function runEstimate(args: string[]): number {
     }
   }
   const { plan: pf, text } = readPlanFile(planPath);
-  if (pf.mode === "look") {
+  const sources = loadSource(sourcePath);
+  cliErrors(() => checkSource(pf.source, sources, planPath, text));
+  // the plan's own level unless --level is given (a precision plan refuses another one: its rounds were decided at its level)
+  const ev = resumePlan(sources, pf, planPath, text, v.level === undefined ? {} : { level });
+  // the open step's phase is the evaluation's: a second look's answers only choose the design
+  if (ev.next()[0]?.phase === "look") {
     throw usage(
       `${planPath} is a second look's plan: run the target on its toEvaluate, then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>, and estimate with that plan`,
     );
   }
-  const sources = loadSource(sourcePath);
-  cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"]);
   const { answers } = readMerged(responses, responsesOptions(sources, v, sourcePath));
-  // the plan's own level unless --level is given (a precision plan refuses another one: its rounds were decided at its level)
-  const ev = resumePlan(sources, pf, planPath, text, v.level === undefined ? {} : { level });
   const files = responses.join(", ");
   answerFromFile(
     ev,

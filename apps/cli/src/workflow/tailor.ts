@@ -169,7 +169,7 @@ export function runTailor(args: string[]): number {
     if (file.precision !== undefined) lines.push(precisionNote(file.precision));
   });
   const planPath = multi ? join(out, "<target>.plan.json") : out;
-  const looks = targets.map((_, i) => ev.design(i).mode === "look");
+  const looks = targets.map((_, i) => ev.next().find((st) => st.target === i)?.phase === "look");
   const anyLook = looks.some((x) => x);
   const allLook = looks.every((x) => x);
   lines.push(`Next: run the target on the examples left (${exportHint("--plan", planPath, sourcePath)}),`);
@@ -257,19 +257,20 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
     if (v[flag] !== undefined) throw usage(`--${flag} does not apply with --plan: the plan fixes it`);
   }
   const { plan: pf, text } = readPlanFile(planPath);
-  if (pf.mode !== "look" && pf.precision === undefined) {
+  const sources = loadSource(sourcePath);
+  cliErrors(() => checkSource(pf.source, sources, planPath, text));
+  const ev = resumePlan(sources, pf, planPath, text);
+  // whether another step can follow is the evaluation's to say (a second look, or precision rounds)
+  if (!ev.mayAskAfter(0)) {
     throw usage(
       `${planPath} is not a second look's plan (mode ${pf.mode === undefined ? "absent" : `"${pf.mode}"`}) nor one made with --precision, so it asks nothing after its toEvaluate: run the target on its toEvaluate and use tb estimate`,
     );
   }
-  const sources = loadSource(sourcePath);
-  cliErrors(() => checkSource(pf.source, sources, planPath, text));
   checkLmEvalIds(responses, sourcePath, v["doc-order"] as string | undefined);
   const targets = expandTargets(responses);
   if (targets.length !== 1) throw usage("--plan takes the answers of its one target");
-  const ev = resumePlan(sources, pf, planPath, text);
   const file = (targets[0] as TargetInput).path;
-  const look = pf.mode === "look";
+  const look = ev.next()[0]?.phase === "look";
   answerFromFile(
     ev,
     readResponses(file, responsesOptions(sources, v as never, sourcePath)),

@@ -187,6 +187,11 @@ describe("compare / createComparison", () => {
     }
   });
 
+  test("seed: the seed the comparison was made with", () => {
+    expect(createComparison(SOURCES, { seed: 6 }).seed).toBe(6);
+    expect(createComparison(SOURCES).seed).toBe(0);
+  });
+
   test("a step's examples are the step's own: writing into them changes neither the comparison nor its save", () => {
     const c = createComparison(SOURCES, { seed: 5 });
     const before = c.examples;

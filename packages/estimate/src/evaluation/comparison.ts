@@ -156,6 +156,12 @@ export class Comparison {
     return this.run.budget;
   }
 
+  /** The seed the comparison was made with (`createComparison`'s `seed`), or null when its stream is not one seed's. */
+  get seed(): number | null {
+    const k = this.rng;
+    return k.length === 1 && typeof k[0] === "number" ? k[0] : null;
+  }
+
   get level(): number {
     return this.run.level;
   }

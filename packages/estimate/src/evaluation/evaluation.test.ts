@@ -284,6 +284,29 @@ describe("createEvaluation", () => {
   });
 });
 
+describe("mayAskAfter", () => {
+  test("after the G-set and a second look always; after the design only with a precision; never when done", () => {
+    const row = rowOf(58); // far above the sources: tailored-plus takes a second look
+    for (const precision of [undefined, 0.02]) {
+      const ev = createEvaluation(SOURCES, { budget: 30, ...(precision ? { precision, maxBudget: 120 } : {}) });
+      const seen: [string, boolean][] = [];
+      while (!ev.done) {
+        const st = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
+        seen.push([st.phase, ev.mayAskAfter(0)]);
+        ev.answer(
+          0,
+          Array.from(st.examples, (j) => row[j] as number),
+        );
+      }
+      expect(ev.mayAskAfter(0)).toBe(false);
+      for (const [phase, more] of seen) {
+        expect(more).toBe(phase === "probe" || phase === "look" || precision !== undefined);
+      }
+      expect(seen.map(([p]) => p)).toContain("look");
+    }
+  });
+});
+
 describe("what a caller cannot break", () => {
   test("answer() speaks its own terms: the count asked, the example id of a bad answer, an id named like a property", () => {
     const ev = createEvaluation(SOURCES, { budget: 30, targets: ["mine"] });

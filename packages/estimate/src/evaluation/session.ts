@@ -390,6 +390,19 @@ export class Evaluation {
     return this.ids(this.run.gset);
   }
 
+  /**
+   * Whether answering target `target`'s open step may lead to another step: after the G-set or a
+   * second look always, after the design or a precision round when the evaluation asks for a
+   * precision (it stops once the interval is tight enough); false when the target has no open step.
+   */
+  mayAskAfter(target: number | string = 0): boolean {
+    const t = this.targetIndex(target, "mayAskAfter");
+    const open = this.run.requests().find((r) => r.target === t);
+    if (open === undefined) return false;
+    const phase = reasonPhase(open.reason);
+    return phase === "probe" || phase === "look" || this.run.options.precision !== undefined;
+  }
+
   /** What to run next: one step per target still to answer this round; empty when done. */
   next(): EvaluationStep[] {
     return this.run.requests().map((r) => ({
