@@ -1,4 +1,4 @@
-import { RandomStream, TbError } from "@tb/core";
+import { checkOptionKeys, RandomStream, TbError } from "@tb/core";
 import { assign } from "./assign.js";
 import { clara } from "./clara.js";
 import { type DistanceSource, gridSource, precomputed } from "./distance-source.js";
@@ -83,14 +83,7 @@ export function kmedoids(distances: DistanceInput, K: number, options: KMedoidsO
   // a kernelMatrix is checked by its wasm kernel (the same checks, ≈ 3× faster)
   const kern = kernelOf(dist, n);
   const max = kern !== undefined ? kernelValidDistances(kern, dist, n) : validDistances(dist, n);
-  if (typeof options !== "object" || options === null) {
-    throw new TbError("E_USAGE", `kmedoids: options must be an object, got ${String(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new TbError("E_USAGE", `kmedoids: unknown option "${key}" (known: ${[...OPTION_KEYS].join(", ")})`);
-    }
-  }
+  checkOptionKeys(options, [...OPTION_KEYS], "kmedoids");
   if (typeof K !== "number" || !Number.isInteger(K) || K < 1 || K > n) {
     throw new TbError(
       "E_USAGE",

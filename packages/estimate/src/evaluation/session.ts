@@ -6,6 +6,7 @@
  */
 import {
   CorrectnessMatrix,
+  checkOptionKeys,
   checkPrecisionOptions,
   type MatrixLike,
   RandomStream,
@@ -899,11 +900,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ONE_TARGET_OPTIONS, "targ
 
 /** Refuse an option name the function does not know (a typo would otherwise be ignored). */
 export function checkOptionNames(o: object, known: ReadonlySet<string>, where: string): void {
-  for (const k of Object.keys(o)) {
-    if (!known.has(k)) {
-      throw new TbError("E_USAGE", `${where}: unknown option "${k}" (known: ${[...known].join(", ")})`);
-    }
-  }
+  checkOptionKeys(o, [...known], where);
 }
 
 /**
