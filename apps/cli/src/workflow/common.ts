@@ -251,22 +251,23 @@ export function expandTargets(paths: readonly string[]): TargetInput[] {
  * `answers.json` is keyed by doc index as much as a `samples_*.jsonl` is.
  */
 export function holdsLmEvalSamples(p: string): boolean {
-  if (!isDir(p)) return fileHoldsSamples(p);
+  if (!isDir(p)) return fileHoldsSamples(dirname(resolve(p)), basename(p));
+  // the folder and its sub-folders, each listed once
+  const inFolder = (dir: string, entries: readonly string[]) =>
+    entries.some((f) => !isDir(join(dir, f)) && fileHoldsSamples(dir, f, entries));
   const entries = readdirSync(p);
-  if (entries.some((f) => isSamples(p, f, entries) || (!isDir(join(p, f)) && fileHoldsSamples(join(p, f)))))
-    return true;
+  if (inFolder(p, entries)) return true;
   return entries.some((e) => {
     const sub = join(p, e);
-    return (
-      isDir(sub) &&
-      readdirSync(sub).some((f) => isSamples(sub, f) || (!isDir(join(sub, f)) && fileHoldsSamples(join(sub, f))))
-    );
+    return isDir(sub) && inFolder(sub, readdirSync(sub));
   });
 }
 
-function fileHoldsSamples(file: string): boolean {
-  if (isSamples(dirname(resolve(file)), basename(file)) || /\.jsonl$/i.test(file)) return true;
-  if (/\.csv$/i.test(file)) return false;
+/** File `name` of `dir` holds lm-eval samples: by its name, or else by its first 64 KiB. */
+function fileHoldsSamples(dir: string, name: string, entries?: readonly string[]): boolean {
+  const file = join(dir, name);
+  if (isSamples(dir, name, entries) || /\.jsonl$/i.test(name)) return true;
+  if (/\.csv$/i.test(name)) return false;
   let fd: number | undefined;
   try {
     fd = openSync(file, "r");
