@@ -113,6 +113,25 @@ export function calibrationHalf(S: number, rng: RandomStream): { design: Int32Ar
 }
 
 /**
+ * The random draws of a paired design after its G-set (`gset`, empty for the random design):
+ * `extra` examples, by stream `rng.child("strata")` in `strata` difficulty strata (stratified) or
+ * `rng.child("sample")` uniformly (random), ascending. What a {@link PairedRun} asks after the G-set,
+ * and what restoring a saved comparison draws again to check its stream.
+ */
+export function pairedDraws(
+  sources: CorrectnessMatrix,
+  design: PairedDesignKind,
+  gset: Int32Array,
+  extra: number,
+  rng: RandomStream,
+  strata: number,
+): { picks: Int32Array; strata: number } {
+  if (design === "random") return { picks: rng.child("sample").sample(range(sources.cols), extra).sort(), strata: 1 };
+  const d = stratifiedDesign(sourceMeans(sources), gset, extra, rng.child("strata"), strata);
+  return { picks: d.picks, strata: d.strata };
+}
+
+/**
  * Standard normal CDF Φ(z) by Abramowitz & Stegun 26.2.17 (absolute error below 7.5e-8, ample
  * for a displayed probability).
  */
@@ -212,7 +231,7 @@ export class PairedRun implements EvaluationRun {
     if (restored) {
       this.state = restored;
     } else if (this.design === "random") {
-      const picks = ctx.rng.child("sample").sample(range(n), ctx.budget).sort();
+      const { picks } = pairedDraws(ctx.sources, "random", new Int32Array(0), ctx.budget, ctx.rng, 1);
       this.state = { gset: new Int32Array(0), picks, strata: 1, answers: [null, null], calibration: null };
     } else {
       const ws = workspaceOf(ctx.workspace ?? options.workspace, `${where}: workspace`);
@@ -223,13 +242,7 @@ export class PairedRun implements EvaluationRun {
       // the G-set is chosen on one half of the sources; the other half calibrates the interval
       const half = calibrationHalf(ctx.sources.rows, ctx.rng.child("calibration"));
       const gset = probe(ctx.sources.selectRows(half.design), ctx.rng.child("gset"), po).gset;
-      const d = stratifiedDesign(
-        sourceMeans(ctx.sources),
-        gset,
-        extra,
-        ctx.rng.child("strata"),
-        options.strata ?? defaultStrata(extra),
-      );
+      const d = pairedDraws(ctx.sources, "stratified", gset, extra, ctx.rng, options.strata ?? defaultStrata(extra));
       this.state = { gset, picks: d.picks, strata: d.strata, answers: [null, null], calibration: half.calibration };
     }
     const ex = new Int32Array(this.state.gset.length + this.state.picks.length);

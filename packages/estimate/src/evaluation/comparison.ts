@@ -16,7 +16,14 @@ import {
 } from "@tb/core";
 import { defaultStrata } from "../plus/design.js";
 import type { OutOfRange } from "../plus/method.js";
-import { type PairedDesignKind, type PairedEstimator, PairedRun, type PairedRunOptions } from "./compare.js";
+import {
+  calibrationHalf,
+  type PairedDesignKind,
+  type PairedEstimator,
+  PairedRun,
+  type PairedRunOptions,
+  pairedDraws,
+} from "./compare.js";
 import { checkOptionNames, EVALUATION_DEFAULTS, type Rank, rankAmongSources, toMatrix } from "./session.js";
 
 /** Options of {@link createComparison}. */
@@ -520,21 +527,20 @@ export function restoreComparison(
     po.strata = strata;
   }
   const rng = RandomStream.derive(...(saved.rng as StreamKey[]));
-  // The examples follow from the comparison's stream (and with split calibration, so does the half
-  // that calibrates): made again from it, they must be the ones saved — an edited rng, gset or
-  // picks would give the numbers of another comparison. (A save from before split calibration
-  // chose its G-set by another rule and has no calibration half; its rng is not read.)
+  // The draws follow from the comparison's stream and the saved G-set (and with split calibration,
+  // so does the half that calibrates): drawn again — cheap, no K-Medoids — they must be the saved
+  // ones, or an edited rng, gset or picks would give the numbers of another comparison. (A save
+  // from before split calibration has no calibration half; its rng is not read.)
   let calibration: Int32Array | null = null;
   if (saved.design === "random" || o?.calibration === "split") {
-    const made = renamed(where, () => new PairedRun({ sources, targets: 2, budget, rng }, po)).state;
-    const same = (x: Int32Array, y: Int32Array) => x.length === y.length && x.every((v, k) => v === y[k]);
-    if (!same(made.gset, gset) || !same(made.picks, picks)) {
+    const drawn = pairedDraws(sources, saved.design, gset, picks.length, rng, strata).picks;
+    if (!(drawn.length === picks.length && drawn.every((v, k) => v === picks[k]))) {
       bad(
         "rng",
         `${JSON.stringify(saved.rng)} does not give the saved gset and picks on these sources (was the saved comparison edited?)`,
       );
     }
-    calibration = made.calibration;
+    if (o?.calibration === "split") calibration = calibrationHalf(sources.rows, rng.child("calibration")).calibration;
   }
   const run = renamed(
     where,
