@@ -213,8 +213,17 @@ describe("the sparse path: near lists and rows without the n × n matrix", () =>
     expect(ref).toBeDefined();
     if (sp === undefined || ref === undefined) return;
     expect(list(sp.near.start)).toEqual(list(ref.start));
-    expect(list(sp.near.idx)).toEqual(list(ref.idx));
-    expect(list(sp.near.val)).toEqual(list(ref.val));
+    // the same entries per row, in ascending order of distance (ties by column): scans stop early
+    expect(sp.near.byDistance).toBe(true);
+    for (let j = 0; j < 240; j++) {
+      const s = ref.start[j] as number;
+      const e = ref.start[j + 1] as number;
+      const want = Array.from({ length: e - s }, (_, t) => [ref.val[s + t] as number, ref.idx[s + t] as number]).sort(
+        (x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number),
+      );
+      expect(list(sp.near.idx.subarray(s, e))).toEqual(want.map((x) => x[1]));
+      expect(list(sp.near.val.subarray(s, e))).toEqual(want.map((x) => x[0]));
+    }
     expect(list(sp.near.fixed)).toEqual(list(ref.fixed));
     const out = new Float64Array(240);
     for (const p of [0, 9, 77, 123, 239]) {

@@ -34,6 +34,11 @@ export interface NearIndex {
    * stops at the first one at or above it.
    */
   readonly sorted?: boolean;
+  /**
+   * Each row's entries are in ascending order of distance, ties by column (implied by `sorted`):
+   * a scan for the entries below a threshold stops at the first one at or above it.
+   */
+  readonly byDistance?: boolean;
 }
 
 /**
@@ -327,7 +332,11 @@ export class SparseState {
     }
     if (total > this.maxShare * n * n) return undefined;
     // copies of the compacted lists: kept across calls, they should not pin the longer buffers
-    return { m: n, fixed: F.slice(), start: ns, idx: idx.slice(0, total), val: val.slice(0, total) };
+    const outIdx = idx.slice(0, total);
+    const outVal = val.slice(0, total);
+    const byDistance = grid !== 0;
+    if (byDistance) sortRowsByDistance(ns, outIdx, outVal, n, grid);
+    return { m: n, fixed: F.slice(), start: ns, idx: outIdx, val: outVal, byDistance };
   }
 }
 
@@ -376,4 +385,43 @@ export function sortedRows(dist: Float64Array, m: number): NearIndex {
     start[j + 1] = row + m;
   }
   return { m, fixed: new Int32Array(0), start, idx, val, sorted: true };
+}
+
+/**
+ * Sorts each row `[start[j], start[j + 1])` of `idx`/`val` in place by ascending distance, ties by
+ * column. Every `val` is an integer multiple k of `grid` (a power of two) with k·2^b + column
+ * exact (b bits for a column: the grid's headroom exceeds log2 n), so the key orders by
+ * (distance, column). Rows are short (the entries below a cap): insertion sort.
+ */
+function sortRowsByDistance(start: Int32Array, idx: Int32Array, val: Float64Array, n: number, grid: number): void {
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n)));
+  const invScale = 1 / scale;
+  const mul = scale / grid; // both powers of two: x · mul is exact
+  let keys = new Float64Array(64);
+  for (let j = 0; j < n; j++) {
+    const s = start[j] as number;
+    const e = start[j + 1] as number;
+    const len = e - s;
+    if (len < 2) continue;
+    if (len > keys.length) keys = new Float64Array(Math.max(len, 2 * keys.length));
+    for (let t = 0; t < len; t++) keys[t] = (val[s + t] as number) * mul + (idx[s + t] as number);
+    if (len > 48) keys.subarray(0, len).sort();
+    else {
+      for (let t = 1; t < len; t++) {
+        const k = keys[t] as number;
+        let u = t - 1;
+        while (u >= 0 && (keys[u] as number) > k) {
+          keys[u + 1] = keys[u] as number;
+          u--;
+        }
+        keys[u + 1] = k;
+      }
+    }
+    for (let t = 0; t < len; t++) {
+      const k = keys[t] as number;
+      const q = Math.floor(k * invScale); // exact: scale is a power of two
+      idx[s + t] = k - q * scale;
+      val[s + t] = q * grid;
+    }
+  }
 }

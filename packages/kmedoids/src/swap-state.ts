@@ -367,7 +367,7 @@ export class SwapState {
     const near = this.near;
     if (near !== undefined) {
       const { idx, val } = near;
-      const sorted = near.sorted === true;
+      const sorted = near.sorted === true || near.byDistance === true;
       const end = near.start[j + 1] as number;
       for (let t = near.start[j] as number; t < end; t++) {
         const x = val[t] as number;
@@ -450,7 +450,7 @@ export class SwapState {
       if (withB) C[aj] = (C[aj] as number) + e;
       if (near !== undefined) {
         const { idx, val } = near;
-        const sorted = near.sorted === true;
+        const sorted = near.sorted === true || near.byDistance === true;
         const stop = near.start[j + 1] as number;
         for (let t = near.start[j] as number; t < stop; t++) {
           const x = val[t] as number;
