@@ -318,6 +318,13 @@ function precisionOptions(v: Values): { precision?: number; maxBudget?: number }
   return { precision: p, maxBudget: int("max-budget", v["max-budget"], 0, 1) };
 }
 
+/** The threads the trials ran on, and why when fewer than `--workers` asked for. */
+function threadsNote(used: number, asked: number | undefined): string {
+  const what = used === 1 ? "1 thread" : `${used} worker threads`;
+  if (asked === undefined || asked <= used) return what;
+  return `${what} (--workers ${asked}: capped by the trial tasks that can run at once and at twice the cores)`;
+}
+
 function progressPrinter(enabled: boolean): ReproduceConfig["onProgress"] {
   if (!enabled) return undefined;
   const t0 = Date.now();
@@ -390,6 +397,10 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   }
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
+  let threads = 1;
+  cfg.onWorkers = (n) => {
+    threads = n;
+  };
   const t0 = Date.now();
   const report: ReproduceReport = await reproduceInFlags(matrix, cfg);
   const wall = (Date.now() - t0) / 1000;
@@ -398,7 +409,9 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
     `${dataName}: ${report.data.models} models × ${report.data.examples} examples, split ${split} ` +
       `(${report.data.sources} sources / ${report.data.targets} targets), ${cfg.trials} trials, seed ${cfg.seed}\n\n`,
   );
-  process.stdout.write(`${resultTable(report)}\n\nwall time ${wall.toFixed(1)} s with ${cfg.workers} worker(s)\n`);
+  process.stdout.write(
+    `${resultTable(report)}\n\nwall time ${wall.toFixed(1)} s on ${threadsNote(threads, cfg.workers)}\n`,
+  );
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(out, null, 2)}\n`);
   if (v.plot !== undefined) writeFileAtomic(v.plot, await renderSvg(budgetCurvesSpec(report)));
   if (v.report !== undefined) {
@@ -516,6 +529,7 @@ async function runAblate(args: string[]): Promise<number> {
   const progress = Boolean(v.progress) || Boolean(process.stderr.isTTY);
   const cells: (ReproduceReport["results"][number] & { variant: string })[] = [];
   let last: ReproduceReport | undefined;
+  let threads = 1;
   const t0 = Date.now();
   for (const variant of variants) {
     if (progress) process.stderr.write(`${study.name}: ${variant.label}\n`);
@@ -534,6 +548,9 @@ async function runAblate(args: string[]): Promise<number> {
     if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
     const onProgress = progressPrinter(progress);
     if (onProgress) cfg.onProgress = onProgress;
+    cfg.onWorkers = (n) => {
+      threads = Math.max(threads, n);
+    };
     last = await reproduceInFlags(ds.matrix, cfg);
     for (const c of last.results) cells.push({ ...c, variant: variant.label });
   }
@@ -542,7 +559,9 @@ async function runAblate(args: string[]): Promise<number> {
   process.stdout.write(
     `${ds.name}: ablation "${study.name}" — ${study.description}; ${trials} trials, seed ${seed}\n\n`,
   );
-  process.stdout.write(`${resultTable(report, true)}\n\nwall time ${wall.toFixed(1)} s with ${workers} worker(s)\n`);
+  process.stdout.write(
+    `${resultTable(report, true)}\n\nwall time ${wall.toFixed(1)} s on ${threadsNote(threads, workers)}\n`,
+  );
   if (v.json !== undefined) writeFileAtomic(v.json, `${JSON.stringify(report, null, 2)}\n`);
   return 0;
 }

@@ -12,6 +12,13 @@ const strip = (json: string) => {
 };
 
 describe("tb reproduce: determinism across worker counts (docs/METHOD.md §10)", () => {
+  test("the threads used are printed, with the reason when fewer than --workers", () => {
+    const one = ["demo", "--methods", "random", "--budgets", "20", "--trials", "1", "--workers", "4"];
+    const r = tb(one);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ s on 1 thread \(--workers 4: capped by the trial tasks that can run at once/);
+  });
+
   test("same seed → identical JSON with 1 and 2 workers", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));
     const common = ["demo", "--methods", "tailored,random", "--budgets", "20,30", "--trials", "3", "--seed", "5"];
@@ -19,6 +26,8 @@ describe("tb reproduce: determinism across worker counts (docs/METHOD.md §10)",
     const b = tb([...common, "--workers", "2", "--json", join(dir, "b.json")]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
+    expect(a.stdout).toMatch(/ s on 1 thread\n$/);
+    expect(b.stdout).toMatch(/ s on 2 worker threads\n$/);
     const ja = strip(readFileSync(join(dir, "a.json"), "utf8"));
     const jb = strip(readFileSync(join(dir, "b.json"), "utf8"));
     expect(jb).toEqual(ja);

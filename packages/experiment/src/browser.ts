@@ -6,7 +6,7 @@
  */
 import { type CorrectnessMatrix, TbError, Workspace } from "@tb/core";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
-import { type ProgressFn, type ReproduceConfig, type ReproduceReport, reproduceWith } from "./reproduce-core.js";
+import { type ReproduceConfig, type ReproduceReport, type RunOptions, reproduceWith } from "./reproduce-core.js";
 
 export {
   type CellSummary,
@@ -32,7 +32,7 @@ export {
   STOPPING_METHODS,
   type StoppingOptions,
 } from "./registry.js";
-export type { ProgressFn, ReproduceConfig, ReproduceReport, TaskRunner } from "./reproduce-core.js";
+export type { ProgressFn, ReproduceConfig, ReproduceReport, RunOptions, TaskRunner } from "./reproduce-core.js";
 export {
   DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,
   defaultTargetFraction,
@@ -48,7 +48,7 @@ export { type SyntheticOptions, syntheticPopulation } from "./synthetic.js";
 export async function executeInline(
   matrix: CorrectnessMatrix,
   tasks: readonly TrialTask[],
-  options: { workers?: number; onProgress?: ProgressFn } = {},
+  options: RunOptions = {},
 ): Promise<TrialRecord[]> {
   if (options.workers !== undefined && options.workers !== 1) {
     throw new TbError(
@@ -56,6 +56,7 @@ export async function executeInline(
       `the browser entry of @tb/experiment runs trials on one thread; workers must be 1, got ${options.workers}`,
     );
   }
+  options.onWorkers?.(1);
   const out: TrialRecord[] = [];
   // the run owns the work kept across trials, and drops it at the end (as a Node worker does)
   const workspace = new Workspace();

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { type CorrectnessKind, CorrectnessMatrix, TbError, Workspace } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
 import { runTrial, splitKey, type TrialRecord, type TrialTask } from "./protocol.js";
-import type { ProgressFn } from "./reproduce-core.js";
+import type { RunOptions } from "./reproduce-core.js";
 import type { WorkerReply } from "./worker.js";
 
 /** The matrix as sent to worker threads: the values in a SharedArrayBuffer (shared, not copied). */
@@ -87,15 +87,19 @@ function groupBySplit(tasks: readonly TrialTask[]): number[][] {
 export async function executeTasks(
   matrix: CorrectnessMatrix,
   tasks: readonly TrialTask[],
-  options: { workers?: number; onProgress?: ProgressFn } = {},
+  options: RunOptions = {},
 ): Promise<TrialRecord[]> {
   const workers = Math.max(1, Math.min(options.workers ?? 1, tasks.length, availableParallelism() * 2));
   const out: TrialRecord[] = new Array(tasks.length);
   let done = 0;
+  // one batch per split when there are enough splits to keep every worker busy (a trial's budgets
+  // and methods then share the worker's workspace); else one task per batch
+  const groups = groupBySplit(tasks);
   if (workers <= 1) {
+    options.onWorkers?.(1);
     const workspace = new Workspace();
     try {
-      for (const i of groupBySplit(tasks).flat()) {
+      for (const i of groups.flat()) {
         const task = tasks[i] as TrialTask;
         const method = task.module ? await loadMethodModule(task.module, task.config) : undefined;
         const rec = runTrial(matrix, task, method, workspace);
@@ -122,10 +126,8 @@ export async function executeTasks(
   });
   const shared = shareMatrix(matrix);
   try {
-    // one batch per split when there are enough splits to keep every worker busy (a trial's budgets
-    // and methods then share the worker's workspace); else one task per batch
-    const groups = groupBySplit(tasks);
     const batches = groups.length >= workers ? groups : tasks.map((_, i) => [i]);
+    options.onWorkers?.(Math.min(workers, batches.length));
     await Promise.all(
       batches.map(async (batch) => {
         const reply = (await pool.run({ shared, tasks: batch.map((i) => tasks[i]) })) as WorkerReply;

@@ -33,7 +33,7 @@ export {
   type StoppingOptions,
 } from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
-export { reproduceWith, type TaskRunner } from "./reproduce-core.js";
+export { type RunOptions, reproduceWith, type TaskRunner } from "./reproduce-core.js";
 export {
   DEFAULT_EXTRAPOLATION_SOURCE_FRACTION,
   defaultTargetFraction,

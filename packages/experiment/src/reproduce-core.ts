@@ -36,6 +36,11 @@ export interface ReproduceConfig {
   /** Worker threads (Node entry only; the browser entry runs trials inline and refuses more than 1). */
   workers?: number;
   onProgress?: ProgressFn;
+  /**
+   * Told, before the first trial, how many threads the trials run on: `workers` at most, fewer
+   * when there are fewer tasks (or, in Node, more than twice the cores asked), 1 inline.
+   */
+  onWorkers?: (threads: number) => void;
   /** Dataset name for the report. */
   dataName?: string;
   /**
@@ -82,8 +87,17 @@ export type ProgressFn = (done: number, total: number, last: TrialRecord) => voi
 export type TaskRunner = (
   matrix: CorrectnessMatrix,
   tasks: readonly TrialTask[],
-  options: { workers?: number; onProgress?: ProgressFn },
+  options: RunOptions,
 ) => Promise<TrialRecord[]>;
+
+/** Options of a {@link TaskRunner}. */
+export interface RunOptions {
+  /** Worker threads asked for (default 1: inline). */
+  workers?: number;
+  onProgress?: ProgressFn;
+  /** Called once, before the first trial, with the number of threads the trials run on. */
+  onWorkers?: (threads: number) => void;
+}
 
 /** How an entry point resolves and loads methods given by module (the Node entry has one; a browser has none). */
 export interface ModuleLoader {
@@ -266,9 +280,10 @@ export async function reproduceWith(
       }
     }
   }
-  const exec: { workers?: number; onProgress?: ProgressFn } = {};
+  const exec: RunOptions = {};
   if (cfg.workers !== undefined) exec.workers = cfg.workers;
   if (cfg.onProgress) exec.onProgress = cfg.onProgress;
+  if (cfg.onWorkers) exec.onWorkers = cfg.onWorkers;
   // The split of trial 0 gives the counts (and checks the fractions before any work is done).
   const first =
     cfg.split === "meta"

@@ -67,10 +67,25 @@ describe("the protocol run owns what the methods keep (MethodContext.workspace)"
   test("executeTasks: the same records inline (one workspace for the run) and on 2 workers (one each)", async () => {
     const tasks = ["tailored", "gp-irt"].flatMap((m) => [0, 1, 2].map((trial) => task(m, 15, trial, "meta")));
     const alone = tasks.map((t) => numbers(runTrial(matrix, t)));
-    const inline = await executeTasks(matrix, tasks, { workers: 1 });
-    const pooled = await executeTasks(matrix, tasks, { workers: 2 });
+    const threads: number[] = [];
+    const onWorkers = (n: number) => threads.push(n);
+    const inline = await executeTasks(matrix, tasks, { workers: 1, onWorkers });
+    const pooled = await executeTasks(matrix, tasks, { workers: 2, onWorkers });
     expect(inline.map(numbers)).toEqual(alone);
     expect(pooled.map(numbers)).toEqual(alone);
+    // told once per run, before the first trial: the threads used
+    expect(threads).toEqual([1, 2]);
+  });
+
+  test("executeTasks tells the threads it runs on: never more than the tasks", async () => {
+    const one = [task("random", 15, 0, "meta")];
+    const threads: number[] = [];
+    await executeTasks(matrix, one, { workers: 4, onWorkers: (n) => threads.push(n) });
+    await executeTasks(matrix, [...one, task("random", 15, 1, "meta")], {
+      workers: 4,
+      onWorkers: (n) => threads.push(n),
+    });
+    expect(threads).toEqual([1, 2]);
   });
 
   test("executeTasks: a random split's trials run grouped by split (budgets of a trial together), records in task order", async () => {
