@@ -36,8 +36,11 @@ export interface EvaluateSettings {
   gset: number;
   /** Seed of the G-set and N-set (`--seed`); default 0. */
   seed: number;
-  /** Total examples the target answers, G-set included (`--budget`). */
-  budget: number;
+  /**
+   * Total examples the target answers, G-set included (`--budget`). Unset: the library's default for
+   * the source matrix (`createEvaluation`'s; the evaluation reports the value it used).
+   */
+  budget?: number;
   /** `--method`; default tailored-plus. */
   method: "tailored-plus" | "tailored";
   /** `--distance`; default manhattan. */
@@ -69,7 +72,6 @@ export interface EvaluateSettings {
 export const DEFAULT_EVALUATE: EvaluateSettings = {
   gset: EVALUATION_DEFAULTS.gset,
   seed: EVALUATION_DEFAULTS.seed,
-  budget: EVALUATION_DEFAULTS.budget,
   method: EVALUATION_DEFAULTS.method,
   metric: "manhattan",
   standardize: true,
@@ -150,12 +152,13 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
   try {
     return createEvaluation(sources, {
       method: s.method,
-      budget: s.budget,
       seed: s.seed,
       level: s.level,
       gset: s.gset,
       metric: s.metric,
       standardize: s.standardize,
+      // unset: the library's default for this matrix (the evaluation's `budget` says which)
+      ...(s.budget !== undefined ? { budget: s.budget } : {}),
       // given as set: the evaluation refuses them where they do not apply (e.g. method tailored)
       ...(s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
       ...(s.precision !== undefined ? { precision: s.precision } : {}),
@@ -268,6 +271,8 @@ export interface Asked extends Samples {
 
 /** Phase 1 (`tb probe`): the G-set to run the target on. */
 export interface ProbeResult extends Asked {
+  /** The budget N the evaluation uses: the one set, or the library's default for the matrix. */
+  budget: number;
   gset: Int32Array;
   gsetIds: string[];
 }
@@ -282,6 +287,7 @@ export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): Prob
     why: step.why,
     examples: step.examples,
     rounds: [],
+    budget: ev.budget,
     gset: step.examples,
     gsetIds: step.ids,
     saved: ev.toJSON(),

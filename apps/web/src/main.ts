@@ -391,13 +391,14 @@ function readEvaluateSettings(): EvaluateSettings {
   if (!(level > 0 && level < 1)) throw new Error(`level must be a number in (0, 1), got "${String(fd.get("level"))}"`);
   const s: EvaluateSettings = {
     gset: intField(f, "gset", "G-set size", 1),
-    budget: intField(f, "budget", "budget N", 2),
     seed: intField(f, "seed", "seed", 0),
     method: String(fd.get("method")) as EvaluateSettings["method"],
     metric: String(fd.get("metric")) as EvaluateSettings["metric"],
     standardize: true,
     level,
   };
+  // empty: the library's default for the matrix (the G-set's output says which)
+  if (String(fd.get("budget") ?? "").trim() !== "") s.budget = intField(f, "budget", "budget N", 2);
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
@@ -600,14 +601,14 @@ probeForm.addEventListener("submit", (e) => {
         file: source.name,
         sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : bytes),
       },
-      options: { ...settings },
+      options: { ...settings, budget: r.budget },
     };
     lockSettings(true);
     precisionAsked = settings.precision !== undefined;
     asked.tailor = r.gsetIds;
     show(
       $("#probe-output"),
-      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>; <span id="probe-budget">budget N: <b>${r.budget}</b> examples in all${settings.budget === undefined ? " (the default for this matrix)" : ""}</span>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
 ${samplesBlock("gset", "G-set", r, r.gsetIds)}${idList(r.gsetIds)}`,
     );
     enable(tailorForm, true);

@@ -78,7 +78,14 @@ export type Reply =
       html: string;
       provenance: ReportProvenance;
     }
-  | ({ type: "probe-done"; id: number; source: SourceSummary; gsetIds: string[] } & Samples)
+  | ({
+      type: "probe-done";
+      id: number;
+      source: SourceSummary;
+      /** The budget N the evaluation uses (the field's, or the library's default for the matrix). */
+      budget: number;
+      gsetIds: string[];
+    } & Samples)
   | ({
       /** The evaluation asks for more after the G-set, whatever the reason (second look, design, precision, …). */
       type: "asks";

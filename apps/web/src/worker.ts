@@ -109,6 +109,7 @@ async function handle(req: Request): Promise<void> {
         type: "probe-done",
         id: req.id,
         source: { name: sources.name, models: sources.rows, examples: sources.cols },
+        budget: probed.budget,
         gsetIds: probed.gsetIds,
         samples: probed.samples,
         ...(probed.samplesNote !== undefined ? { samplesNote: probed.samplesNote } : {}),

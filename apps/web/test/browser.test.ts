@@ -518,6 +518,18 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("budget N left empty on a matrix smaller than the library's default: the G-set is computed, the budget used is shown", async () => {
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    expect(await page.inputValue('#probe-form input[name="budget"]')).toBe("");
+    await page.setInputFiles('#probe-form input[name="source"]', file("small.csv", smallCsv(20, 25)));
+    await page.click("#probe-form button[type=submit]");
+    await page.waitForSelector("#probe-output:not([hidden]), #probe-error:not([hidden])");
+    expect(await page.locator("#probe-error").isHidden()).toBe(true);
+    expect(await page.textContent("#probe-budget")).toBe("budget N: 25 examples in all (the default for this matrix)");
+    await page.close();
+  });
+
   test("7. more models than examples asks for a confirmation; a synthetic size too large is refused clearly", async () => {
     const page = await ready();
     // 20 "models" × 12 "examples": the shape of a transposed matrix

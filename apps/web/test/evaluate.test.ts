@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { evaluate } from "@tb/estimate";
+import { createEvaluation, evaluate } from "@tb/estimate";
 import { estimateRangeNote } from "@tb/estimate/internals";
+import { syntheticPopulation } from "@tb/experiment";
+import { formatCorrectnessCsv } from "@tb/io";
 import { lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import {
@@ -167,6 +169,21 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     );
   });
 
+  test("budget N left empty: the library's default for the matrix, and the evaluation says which", () => {
+    // a benchmark smaller than the library's default budget: the page must not need its field changed
+    for (const examples of [25, 90]) {
+      const csv = formatCorrectnessCsv(syntheticPopulation({ models: 20, examples, seed: 5 }));
+      const sources = loadSourceCsv(csv, "small.csv");
+      const probed = probeStep(sources, DEFAULT_EVALUATE);
+      expect(DEFAULT_EVALUATE.budget).toBeUndefined();
+      // the value is the library's own (createEvaluation with no budget), not a rule of the page
+      expect(probed.budget).toBe(createEvaluation(sources, {}).budget);
+      expect(probed.budget).toBeLessThanOrEqual(examples);
+      // a budget set is the one used
+      expect(probeStep(sources, { ...DEFAULT_EVALUATE, budget: 20 }).budget).toBe(20);
+    }
+  });
+
   test("ids of unknown provenance: no lm-eval samples JSON, and lm-eval answers are refused", () => {
     const fx = fixture("median");
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
@@ -283,7 +300,7 @@ describe("precision on demand in the page = evaluate() with the same options", (
       const est = page.done.estimate;
       const lib = await evaluate(page.sources, (ids) => answer(ids), {
         gset: c.s.gset,
-        budget: c.s.budget,
+        budget: c.s.budget as number,
         seed: c.s.seed,
         level: c.s.level,
         method: c.s.method,
