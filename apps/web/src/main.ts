@@ -790,11 +790,12 @@ function readCompareSettings(): CompareSettings {
   const s: CompareSettings = {
     // the comparison checks the names (two distinct, non-empty) and the budget's range
     names: [String(fd.get("nameA") ?? "").trim(), String(fd.get("nameB") ?? "").trim()],
-    budget: intField(f, "budget", "budget N", 1),
     seed: intField(f, "seed", "seed", 0),
     level,
     design: String(fd.get("design")) === "random" ? "random" : "stratified",
   };
+  // empty: the library's default for the matrix (step 1's output says which)
+  if (String(fd.get("budget") ?? "").trim() !== "") s.budget = intField(f, "budget", "budget N", 1);
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
@@ -891,13 +892,13 @@ cmpDesignForm.addEventListener("submit", (e) => {
         file: source.name,
         sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : new TextEncoder().encode(source.text)),
       },
-      options: { ...settings },
+      options: { ...settings, budget: r.budget },
     };
     cmpDesigned = { ids: r.ids, settings, examples: r.source.examples, provenance };
     const [a, b] = settings.names;
     show(
       $("#cmp-design-output"),
-      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. ${esc(a)} and ${esc(b)} are both run on the same <b>${r.ids.length} examples</b> (step 2).</p>`,
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. ${esc(a)} and ${esc(b)} are both run on the same <b>${r.ids.length} examples</b> (step 2)<span id="cmp-budget">: budget N ${r.budget}${settings.budget === undefined ? ", the default for this matrix" : ""}</span>.</p>`,
     );
     $("#cmp-run-wait").hidden = true;
     show(

@@ -116,6 +116,8 @@ export type Reply =
       type: "compare-designed";
       id: number;
       source: SourceSummary;
+      /** The budget N the comparison uses (the field's, or the library's default for the matrix). */
+      budget: number;
       /** Example ids both models are run on, and why these. */
       ids: string[];
       why: string;

@@ -128,6 +128,7 @@ async function handle(req: Request): Promise<void> {
         type: "compare-designed",
         id: req.id,
         source: { name: sources.name, models: sources.rows, examples: sources.cols },
+        budget: designed.budget,
         ids: designed.ids,
         why: designed.why,
         samples: designed.samples,

@@ -943,6 +943,18 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("compare: budget N left empty on a matrix smaller than the library's default: the shared examples are computed, the budget used is shown", async () => {
+    const page = await ready();
+    await page.click("#tab-compare");
+    expect(await page.inputValue('#cmp-design-form input[name="budget"]')).toBe("");
+    await page.setInputFiles('#cmp-design-form input[name="source"]', file("small.csv", smallCsv(20, 25)));
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-design-output:not([hidden]), #cmp-design-error:not([hidden])");
+    expect(await page.locator("#cmp-design-error").isHidden()).toBe(true);
+    expect(await page.textContent("#cmp-budget")).toBe(": budget N 25, the default for this matrix");
+    await page.close();
+  });
+
   test("compare: a budget larger than the examples is refused next to step 1, naming the field", async () => {
     const page = await compareExampleInPage();
     await page.click("#cmp-design-run");
