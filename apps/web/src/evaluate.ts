@@ -119,8 +119,11 @@ export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF):
   if (!(e instanceof TbError)) return e;
   const at = e.location === undefined ? "" : ` (${formatLocation(e.location)})`;
   const full = at !== "" && e.message.endsWith(at) ? e.message.slice(0, -at.length) : e.message;
+  // a location that names nothing (`{}`) only adds " ()" to the message: both are dropped
+  const where = e.location === undefined || formatLocation(e.location) === "" ? undefined : e.location;
+  const unmapped = where === e.location ? e : new TbError(e.code, full);
   const m = /^(?:createEvaluation|createComparison|lmEvalSamplesFor|lmEvalSamplesSpec): (.*)$/s.exec(full);
-  if (m === null) return e;
+  if (m === null) return unmapped;
   let mapped = false;
   let text = (m[1] as string).replace(/\boption (\w+)(?: "([^"]*)")?/g, (all, name: string, value) => {
     const field = fields[name];
@@ -144,7 +147,7 @@ export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF):
     mapped = true;
     return `“${f}”`;
   });
-  return mapped ? new TbError(e.code, `${head}${text}`, e.location) : e;
+  return mapped ? new TbError(e.code, `${head}${text}`, where) : unmapped;
 }
 
 /** The evaluation's options from the page's settings; its errors name the page's fields. */
@@ -222,8 +225,13 @@ export function samplesOf(
     return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
     const e = inFields(err, fields);
-    if (e instanceof TbError) return { samples: null, samplesNote: e.message };
-    throw e;
+    if (!(e instanceof TbError)) throw e;
+    // a sentence on the ids that names no option ("example id … is not an lm-eval doc index"): the
+    // field whose choice it contradicts stands for the function's name
+    const m = /^lmEvalSamplesFor: (.*)$/s.exec(e.message);
+    const field = fields.docOrder ?? "docOrder";
+    const note = m === null ? e.message : `“${field}: ${CHOICE_OF[s.docOrder] ?? s.docOrder}”, but ${m[1]}`;
+    return { samples: null, samplesNote: note };
   }
 }
 

@@ -212,6 +212,31 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       "“example ids are: columns in lm-eval v0.3 visit order” needs the lm-eval task of the matrix (“lm-eval task”, e.g. gsm8k)",
     );
     expect(probed.samplesNote).not.toMatch(/--|\btb |docOrder|option |lmEvalSamplesFor/);
+
+    // ids that are not doc indices, declared doc indices: a sentence naming no option, said
+    // against the field whose choice it contradicts (not "lmEvalSamplesFor: …")
+    const custom = loadSourceCsv(
+      fx.sourcesCsv.replace(/toy\/(\d+)/g, (_m, d: string) => `q${d}`),
+      "custom.csv",
+    );
+    const c = probeStep(custom, { ...DEFAULT_EVALUATE, docOrder: "identity" });
+    expect(c.samples).toBeNull();
+    expect(c.samplesNote).toBe(
+      `“example ids are: lm-eval doc indices”, but example id "${c.gsetIds[0]}" is not an lm-eval doc index (expected <doc_id> or <task>/<doc_id>)`,
+    );
+    // columns in v0.3 visit order with ids that are not column numbers: no empty location "()" left
+    const v03 = probeStep(loadSourceCsv(fx.sourcesCsv, "correctness.csv"), {
+      ...DEFAULT_EVALUATE,
+      docOrder: "lm-eval-v0.3",
+      task: "gsm8k",
+    });
+    expect(v03.samples).toBeNull();
+    expect(v03.samplesNote).toBe(
+      `example id "${v03.gsetIds[0]}" is not a column number below 90: “example ids are: columns in lm-eval v0.3 visit order” maps column k of a matrix in lm-eval v0.3's visit order to its doc, so the ids must be 0..89`,
+    );
+    for (const note of [c.samplesNote, v03.samplesNote]) {
+      expect(note).not.toMatch(/--|\btb |docOrder|option |lmEvalSamplesFor|\(\)/);
+    }
   });
 
   test("columns in lm-eval v0.3 visit order: the samples JSON names doc perm[k], and answers map back", () => {
