@@ -7,7 +7,6 @@
  * on load, then sets `document.documentElement.dataset.status` to "done" (or "error") and puts the
  * reproduce JSON in `<pre id="results">`.
  */
-import { sha256Hex } from "@tb/core";
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import { buildInfo } from "./build-info.js";
@@ -72,6 +71,14 @@ class CancelledError extends Error {
 
 let studyWorker = workerClient();
 const evalWorker = workerClient();
+
+/**
+ * The sha256 of a file's bytes, computed by a worker: hashing a large matrix on the page's thread
+ * would freeze the page.
+ */
+async function sha256Of(client: ReturnType<typeof workerClient>, file: Blob): Promise<string> {
+  return (await client.ask<"sha256-done">({ type: "sha256", file })).sha256;
+}
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string): T => {
   const el = document.querySelector<T>(sel);
@@ -245,13 +252,12 @@ async function readStudyForm(): Promise<StudySettings> {
     const file = studyFiles.csv;
     if (!file) throw new Error("choose a correctness CSV file (or the synthetic population)");
     checkShapeConfirmed(f, "study", studyFiles.shape);
-    const bytes = new Uint8Array(await file.arrayBuffer());
     const title = String(fd.get("dataName") ?? "").trim();
     s.data = {
       kind: "csv",
       name: file.name,
-      text: new TextDecoder().decode(bytes),
-      sha256: sha256Hex(bytes),
+      text: await file.text(),
+      sha256: await sha256Of(studyWorker, file),
       ...(title ? { title } : {}),
     };
   } else {
@@ -591,7 +597,6 @@ probeForm.addEventListener("submit", (e) => {
     const source = await fileOf(probeForm, "source", "source CSV");
     checkShapeConfirmed(probeForm, "probe", probeShape);
     const r = await evalWorker.ask<"probe-done">({ type: "probe", source, settings });
-    const bytes = new TextEncoder().encode(source.text);
     const f = (probeForm.elements.namedItem("source") as HTMLInputElement).files?.[0];
     evalProvenance = {
       tool: "TailoredBench web app (Evaluate a model)",
@@ -599,7 +604,7 @@ probeForm.addEventListener("submit", (e) => {
       data: {
         name: r.source.name,
         file: source.name,
-        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : bytes),
+        sha256: await sha256Of(evalWorker, f ?? new Blob([source.text])),
       },
       options: { ...settings, budget: r.budget },
     };
@@ -890,7 +895,7 @@ cmpDesignForm.addEventListener("submit", (e) => {
       data: {
         name: r.source.name,
         file: source.name,
-        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : new TextEncoder().encode(source.text)),
+        sha256: await sha256Of(evalWorker, f ?? new Blob([source.text])),
       },
       options: { ...settings, budget: r.budget },
     };

@@ -14,6 +14,8 @@ export type Request =
   /** The Evaluate view's one-click example (example.ts). */
   | { type: "example"; id: number }
   | { type: "study"; id: number; settings: StudySettings }
+  /** The sha256 of a file's bytes, for a provenance (hashed here, off the page's thread). */
+  | { type: "sha256"; id: number; file: Blob }
   | { type: "probe"; id: number; source: { name: string; text: string }; settings: EvaluateSettings }
   /**
    * Answers to what the evaluation asked in round `round` (1 = the G-set): answered with what it
@@ -60,6 +62,7 @@ export interface SourceSummary {
 export type Reply =
   | { type: "methods-done"; id: number; methods: string[] }
   | { type: "example-done"; id: number; example: EvaluateExample }
+  | { type: "sha256-done"; id: number; sha256: string }
   | {
       type: "progress";
       id: number;

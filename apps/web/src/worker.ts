@@ -4,7 +4,7 @@
  * and HTML report) and the rounds of evaluating a model. The page only sends files and
  * settings and draws what comes back, so it stays responsive.
  */
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, sha256Hex, TbError } from "@tb/core";
 import { methodNames } from "@tb/experiment/browser";
 import { htmlReport, reportPlots } from "@tb/plot";
 import { type KeyChoice, type ReadAnswers, readAnswers } from "./answers.js";
@@ -77,6 +77,9 @@ async function handle(req: Request): Promise<void> {
       return;
     case "example":
       post({ type: "example-done", id: req.id, example: evaluateExample() });
+      return;
+    case "sha256":
+      post({ type: "sha256-done", id: req.id, sha256: sha256Hex(new Uint8Array(await req.file.arrayBuffer())) });
       return;
     case "study": {
       let last = 0;

@@ -5,7 +5,7 @@
  * `TB_SCREENSHOTS=1` also writes docs/screenshots/*.png.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
@@ -1030,6 +1030,20 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const { provenance: _p, ...shown } = JSON.parse((await page.textContent("#cmp-json")) as string);
     expect(shown).toEqual(JSON.parse(JSON.stringify(lib)));
     await page.close();
+  });
+
+  test("the page's own scripts do no hashing: the matrix's sha256 is computed in the worker, so a large file does not freeze the page", () => {
+    const html = readFileSync(join(DIST, "index.html"), "utf8");
+    // what the page's thread runs: its module scripts and what they preload
+    const pageScripts = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(pageScripts.length).toBeGreaterThan(0);
+    // SHA-256's first round constant, as the bundle writes it (checked present in the worker's bundle)
+    const k0 = /\b1116352408\b|0x428a2f98/i;
+    expect(pageScripts.filter((s) => k0.test(readFileSync(join(DIST, s), "utf8")))).toEqual([]);
+    const workers = readdirSync(join(DIST, "assets")).filter((f) => /^worker-[\w-]+\.js$/.test(f));
+    expect(workers.some((w) => k0.test(readFileSync(join(DIST, "assets", w), "utf8")))).toBe(true);
   });
 
   test("no request left the page's origin, and only the app's files were asked for", () => {
