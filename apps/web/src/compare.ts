@@ -21,8 +21,11 @@ import { FIELD_OF, inFields, missingMessage, type Samples, samplesOf } from "./e
 export interface CompareSettings {
   /** Names of A and B (`--names`); two distinct non-empty names. */
   names: [string, string];
-  /** Examples each model is run on, the same for both (`--budget`); default 30. */
-  budget: number;
+  /**
+   * Examples each model is run on, the same for both (`--budget`). Unset: the library's default for
+   * the source matrix (`createComparison`'s; the comparison reports the value it used).
+   */
+  budget?: number;
   /** Seed of every random choice (`--seed`); default 0. */
   seed: number;
   /** Level of the difference's interval (`--level`); default 0.9. */
@@ -37,7 +40,6 @@ export interface CompareSettings {
 
 export const DEFAULT_COMPARE: CompareSettings = {
   names: ["A", "B"],
-  budget: EVALUATION_DEFAULTS.budget,
   seed: EVALUATION_DEFAULTS.seed,
   level: EVALUATION_DEFAULTS.level,
   design: "stratified",
@@ -63,6 +65,8 @@ function changedSince(made: CompareSettings, now: CompareSettings): string[] {
 
 /** Step 1's result: the examples both models are run on, and the comparison before any answer. */
 export interface Designed extends Samples {
+  /** The budget N the comparison uses: the one set, or the library's default for the matrix. */
+  budget: number;
   /** The example ids to run both models on, in order (the G-set first, for the stratified design). */
   ids: string[];
   /** The same examples as columns of the source matrix. */
@@ -82,7 +86,8 @@ export function designStep(sources: CorrectnessMatrix, s: CompareSettings): Desi
   let cmp: ReturnType<typeof createComparison>;
   try {
     cmp = createComparison(sources, {
-      budget: s.budget,
+      // unset: the library's default for this matrix (the comparison's `budget` says which)
+      ...(s.budget !== undefined ? { budget: s.budget } : {}),
       seed: s.seed,
       level: s.level,
       design: s.design,
@@ -94,6 +99,7 @@ export function designStep(sources: CorrectnessMatrix, s: CompareSettings): Desi
   const step = cmp.next()[0];
   if (step === undefined) throw new TbError("E_INTERNAL", "a new comparison asks for nothing");
   return {
+    budget: cmp.budget,
     ids: step.ids,
     examples: step.examples,
     why: step.why,

@@ -36,8 +36,11 @@ export interface EvaluateSettings {
   gset: number;
   /** Seed of the G-set and N-set (`--seed`); default 0. */
   seed: number;
-  /** Total examples the target answers, G-set included (`--budget`). */
-  budget: number;
+  /**
+   * Total examples the target answers, G-set included (`--budget`). Unset: the library's default for
+   * the source matrix (`createEvaluation`'s; the evaluation reports the value it used).
+   */
+  budget?: number;
   /** `--method`; default tailored-plus. */
   method: "tailored-plus" | "tailored";
   /** `--distance`; default manhattan. */
@@ -69,7 +72,6 @@ export interface EvaluateSettings {
 export const DEFAULT_EVALUATE: EvaluateSettings = {
   gset: EVALUATION_DEFAULTS.gset,
   seed: EVALUATION_DEFAULTS.seed,
-  budget: EVALUATION_DEFAULTS.budget,
   method: EVALUATION_DEFAULTS.method,
   metric: "manhattan",
   standardize: true,
@@ -117,8 +119,11 @@ export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF):
   if (!(e instanceof TbError)) return e;
   const at = e.location === undefined ? "" : ` (${formatLocation(e.location)})`;
   const full = at !== "" && e.message.endsWith(at) ? e.message.slice(0, -at.length) : e.message;
+  // a location that names nothing (`{}`) only adds " ()" to the message: both are dropped
+  const where = e.location === undefined || formatLocation(e.location) === "" ? undefined : e.location;
+  const unmapped = where === e.location ? e : new TbError(e.code, full);
   const m = /^(?:createEvaluation|createComparison|lmEvalSamplesFor|lmEvalSamplesSpec): (.*)$/s.exec(full);
-  if (m === null) return e;
+  if (m === null) return unmapped;
   let mapped = false;
   let text = (m[1] as string).replace(/\boption (\w+)(?: "([^"]*)")?/g, (all, name: string, value) => {
     const field = fields[name];
@@ -142,7 +147,7 @@ export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF):
     mapped = true;
     return `“${f}”`;
   });
-  return mapped ? new TbError(e.code, `${head}${text}`, e.location) : e;
+  return mapped ? new TbError(e.code, `${head}${text}`, where) : unmapped;
 }
 
 /** The evaluation's options from the page's settings; its errors name the page's fields. */
@@ -150,12 +155,13 @@ function evaluationOf(sources: CorrectnessMatrix, s: EvaluateSettings): Evaluati
   try {
     return createEvaluation(sources, {
       method: s.method,
-      budget: s.budget,
       seed: s.seed,
       level: s.level,
       gset: s.gset,
       metric: s.metric,
       standardize: s.standardize,
+      // unset: the library's default for this matrix (the evaluation's `budget` says which)
+      ...(s.budget !== undefined ? { budget: s.budget } : {}),
       // given as set: the evaluation refuses them where they do not apply (e.g. method tailored)
       ...(s.secondLook !== undefined ? { secondLook: s.secondLook } : {}),
       ...(s.precision !== undefined ? { precision: s.precision } : {}),
@@ -219,8 +225,13 @@ export function samplesOf(
     return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
     const e = inFields(err, fields);
-    if (e instanceof TbError) return { samples: null, samplesNote: e.message };
-    throw e;
+    if (!(e instanceof TbError)) throw e;
+    // a sentence on the ids that names no option ("example id … is not an lm-eval doc index"): the
+    // field whose choice it contradicts stands for the function's name
+    const m = /^lmEvalSamplesFor: (.*)$/s.exec(e.message);
+    const field = fields.docOrder ?? "docOrder";
+    const note = m === null ? e.message : `“${field}: ${CHOICE_OF[s.docOrder] ?? s.docOrder}”, but ${m[1]}`;
+    return { samples: null, samplesNote: note };
   }
 }
 
@@ -268,6 +279,8 @@ export interface Asked extends Samples {
 
 /** Phase 1 (`tb probe`): the G-set to run the target on. */
 export interface ProbeResult extends Asked {
+  /** The budget N the evaluation uses: the one set, or the library's default for the matrix. */
+  budget: number;
   gset: Int32Array;
   gsetIds: string[];
 }
@@ -282,6 +295,7 @@ export function probeStep(sources: CorrectnessMatrix, s: EvaluateSettings): Prob
     why: step.why,
     examples: step.examples,
     rounds: [],
+    budget: ev.budget,
     gset: step.examples,
     gsetIds: step.ids,
     saved: ev.toJSON(),

@@ -7,7 +7,6 @@
  * on load, then sets `document.documentElement.dataset.status` to "done" (or "error") and puts the
  * reproduce JSON in `<pre id="results">`.
  */
-import { sha256Hex } from "@tb/core";
 import { htmlTable, resultRows } from "@tb/plot";
 import type { KeyChoice } from "./answers.js";
 import { buildInfo } from "./build-info.js";
@@ -72,6 +71,14 @@ class CancelledError extends Error {
 
 let studyWorker = workerClient();
 const evalWorker = workerClient();
+
+/**
+ * The sha256 of a file's bytes, computed by a worker: hashing a large matrix on the page's thread
+ * would freeze the page.
+ */
+async function sha256Of(client: ReturnType<typeof workerClient>, file: Blob): Promise<string> {
+  return (await client.ask<"sha256-done">({ type: "sha256", file })).sha256;
+}
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string): T => {
   const el = document.querySelector<T>(sel);
@@ -245,13 +252,12 @@ async function readStudyForm(): Promise<StudySettings> {
     const file = studyFiles.csv;
     if (!file) throw new Error("choose a correctness CSV file (or the synthetic population)");
     checkShapeConfirmed(f, "study", studyFiles.shape);
-    const bytes = new Uint8Array(await file.arrayBuffer());
     const title = String(fd.get("dataName") ?? "").trim();
     s.data = {
       kind: "csv",
       name: file.name,
-      text: new TextDecoder().decode(bytes),
-      sha256: sha256Hex(bytes),
+      text: await file.text(),
+      sha256: await sha256Of(studyWorker, file),
       ...(title ? { title } : {}),
     };
   } else {
@@ -391,13 +397,14 @@ function readEvaluateSettings(): EvaluateSettings {
   if (!(level > 0 && level < 1)) throw new Error(`level must be a number in (0, 1), got "${String(fd.get("level"))}"`);
   const s: EvaluateSettings = {
     gset: intField(f, "gset", "G-set size", 1),
-    budget: intField(f, "budget", "budget N", 2),
     seed: intField(f, "seed", "seed", 0),
     method: String(fd.get("method")) as EvaluateSettings["method"],
     metric: String(fd.get("metric")) as EvaluateSettings["metric"],
     standardize: true,
     level,
   };
+  // empty: the library's default for the matrix (the G-set's output says which)
+  if (String(fd.get("budget") ?? "").trim() !== "") s.budget = intField(f, "budget", "budget N", 2);
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
@@ -590,7 +597,6 @@ probeForm.addEventListener("submit", (e) => {
     const source = await fileOf(probeForm, "source", "source CSV");
     checkShapeConfirmed(probeForm, "probe", probeShape);
     const r = await evalWorker.ask<"probe-done">({ type: "probe", source, settings });
-    const bytes = new TextEncoder().encode(source.text);
     const f = (probeForm.elements.namedItem("source") as HTMLInputElement).files?.[0];
     evalProvenance = {
       tool: "TailoredBench web app (Evaluate a model)",
@@ -598,16 +604,16 @@ probeForm.addEventListener("submit", (e) => {
       data: {
         name: r.source.name,
         file: source.name,
-        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : bytes),
+        sha256: await sha256Of(evalWorker, f ?? new Blob([source.text])),
       },
-      options: { ...settings },
+      options: { ...settings, budget: r.budget },
     };
     lockSettings(true);
     precisionAsked = settings.precision !== undefined;
     asked.tailor = r.gsetIds;
     show(
       $("#probe-output"),
-      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>; <span id="probe-budget">budget N: <b>${r.budget}</b> examples in all${settings.budget === undefined ? " (the default for this matrix)" : ""}</span>. Run your model on these ${r.gsetIds.length} examples (the G-set):</p>
 ${samplesBlock("gset", "G-set", r, r.gsetIds)}${idList(r.gsetIds)}`,
     );
     enable(tailorForm, true);
@@ -789,11 +795,12 @@ function readCompareSettings(): CompareSettings {
   const s: CompareSettings = {
     // the comparison checks the names (two distinct, non-empty) and the budget's range
     names: [String(fd.get("nameA") ?? "").trim(), String(fd.get("nameB") ?? "").trim()],
-    budget: intField(f, "budget", "budget N", 1),
     seed: intField(f, "seed", "seed", 0),
     level,
     design: String(fd.get("design")) === "random" ? "random" : "stratified",
   };
+  // empty: the library's default for the matrix (step 1's output says which)
+  if (String(fd.get("budget") ?? "").trim() !== "") s.budget = intField(f, "budget", "budget N", 1);
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
@@ -888,15 +895,15 @@ cmpDesignForm.addEventListener("submit", (e) => {
       data: {
         name: r.source.name,
         file: source.name,
-        sha256: sha256Hex(f ? new Uint8Array(await f.arrayBuffer()) : new TextEncoder().encode(source.text)),
+        sha256: await sha256Of(evalWorker, f ?? new Blob([source.text])),
       },
-      options: { ...settings },
+      options: { ...settings, budget: r.budget },
     };
     cmpDesigned = { ids: r.ids, settings, examples: r.source.examples, provenance };
     const [a, b] = settings.names;
     show(
       $("#cmp-design-output"),
-      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. ${esc(a)} and ${esc(b)} are both run on the same <b>${r.ids.length} examples</b> (step 2).</p>`,
+      `<p>${esc(r.source.name)}: <b>${r.source.models} source models × ${r.source.examples} examples</b>. ${esc(a)} and ${esc(b)} are both run on the same <b>${r.ids.length} examples</b> (step 2)<span id="cmp-budget">: budget N ${r.budget}${settings.budget === undefined ? ", the default for this matrix" : ""}</span>.</p>`,
     );
     $("#cmp-run-wait").hidden = true;
     show(

@@ -14,6 +14,8 @@ export type Request =
   /** The Evaluate view's one-click example (example.ts). */
   | { type: "example"; id: number }
   | { type: "study"; id: number; settings: StudySettings }
+  /** The sha256 of a file's bytes, for a provenance (hashed here, off the page's thread). */
+  | { type: "sha256"; id: number; file: Blob }
   | { type: "probe"; id: number; source: { name: string; text: string }; settings: EvaluateSettings }
   /**
    * Answers to what the evaluation asked in round `round` (1 = the G-set): answered with what it
@@ -60,6 +62,7 @@ export interface SourceSummary {
 export type Reply =
   | { type: "methods-done"; id: number; methods: string[] }
   | { type: "example-done"; id: number; example: EvaluateExample }
+  | { type: "sha256-done"; id: number; sha256: string }
   | {
       type: "progress";
       id: number;
@@ -78,7 +81,14 @@ export type Reply =
       html: string;
       provenance: ReportProvenance;
     }
-  | ({ type: "probe-done"; id: number; source: SourceSummary; gsetIds: string[] } & Samples)
+  | ({
+      type: "probe-done";
+      id: number;
+      source: SourceSummary;
+      /** The budget N the evaluation uses (the field's, or the library's default for the matrix). */
+      budget: number;
+      gsetIds: string[];
+    } & Samples)
   | ({
       /** The evaluation asks for more after the G-set, whatever the reason (second look, design, precision, …). */
       type: "asks";
@@ -109,6 +119,8 @@ export type Reply =
       type: "compare-designed";
       id: number;
       source: SourceSummary;
+      /** The budget N the comparison uses (the field's, or the library's default for the matrix). */
+      budget: number;
       /** Example ids both models are run on, and why these. */
       ids: string[];
       why: string;

@@ -4,7 +4,7 @@
  * and HTML report) and the rounds of evaluating a model. The page only sends files and
  * settings and draws what comes back, so it stays responsive.
  */
-import { type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessMatrix, sha256Hex, TbError } from "@tb/core";
 import { methodNames } from "@tb/experiment/browser";
 import { htmlReport, reportPlots } from "@tb/plot";
 import { type KeyChoice, type ReadAnswers, readAnswers } from "./answers.js";
@@ -78,6 +78,9 @@ async function handle(req: Request): Promise<void> {
     case "example":
       post({ type: "example-done", id: req.id, example: evaluateExample() });
       return;
+    case "sha256":
+      post({ type: "sha256-done", id: req.id, sha256: sha256Hex(new Uint8Array(await req.file.arrayBuffer())) });
+      return;
     case "study": {
       let last = 0;
       let times: { method: string; budget: number; seconds: number }[] = [];
@@ -109,6 +112,7 @@ async function handle(req: Request): Promise<void> {
         type: "probe-done",
         id: req.id,
         source: { name: sources.name, models: sources.rows, examples: sources.cols },
+        budget: probed.budget,
         gsetIds: probed.gsetIds,
         samples: probed.samples,
         ...(probed.samplesNote !== undefined ? { samplesNote: probed.samplesNote } : {}),
@@ -127,6 +131,7 @@ async function handle(req: Request): Promise<void> {
         type: "compare-designed",
         id: req.id,
         source: { name: sources.name, models: sources.rows, examples: sources.cols },
+        budget: designed.budget,
         ids: designed.ids,
         why: designed.why,
         samples: designed.samples,

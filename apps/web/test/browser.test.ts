@@ -5,7 +5,7 @@
  * `TB_SCREENSHOTS=1` also writes docs/screenshots/*.png.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
@@ -518,6 +518,18 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("budget N left empty on a matrix smaller than the library's default: the G-set is computed, the budget used is shown", async () => {
+    const page = await ready();
+    await page.click("#tab-evaluate");
+    expect(await page.inputValue('#probe-form input[name="budget"]')).toBe("");
+    await page.setInputFiles('#probe-form input[name="source"]', file("small.csv", smallCsv(20, 25)));
+    await page.click("#probe-form button[type=submit]");
+    await page.waitForSelector("#probe-output:not([hidden]), #probe-error:not([hidden])");
+    expect(await page.locator("#probe-error").isHidden()).toBe(true);
+    expect(await page.textContent("#probe-budget")).toBe("budget N: 25 examples in all (the default for this matrix)");
+    await page.close();
+  });
+
   test("7. more models than examples asks for a confirmation; a synthetic size too large is refused clearly", async () => {
     const page = await ready();
     // 20 "models" × 12 "examples": the shape of a transposed matrix
@@ -931,6 +943,18 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     await page.close();
   });
 
+  test("compare: budget N left empty on a matrix smaller than the library's default: the shared examples are computed, the budget used is shown", async () => {
+    const page = await ready();
+    await page.click("#tab-compare");
+    expect(await page.inputValue('#cmp-design-form input[name="budget"]')).toBe("");
+    await page.setInputFiles('#cmp-design-form input[name="source"]', file("small.csv", smallCsv(20, 25)));
+    await page.click("#cmp-design-run");
+    await page.waitForSelector("#cmp-design-output:not([hidden]), #cmp-design-error:not([hidden])");
+    expect(await page.locator("#cmp-design-error").isHidden()).toBe(true);
+    expect(await page.textContent("#cmp-budget")).toBe(": budget N 25, the default for this matrix");
+    await page.close();
+  });
+
   test("compare: a budget larger than the examples is refused next to step 1, naming the field", async () => {
     const page = await compareExampleInPage();
     await page.click("#cmp-design-run");
@@ -1006,6 +1030,20 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     const { provenance: _p, ...shown } = JSON.parse((await page.textContent("#cmp-json")) as string);
     expect(shown).toEqual(JSON.parse(JSON.stringify(lib)));
     await page.close();
+  });
+
+  test("the page's own scripts do no hashing: the matrix's sha256 is computed in the worker, so a large file does not freeze the page", () => {
+    const html = readFileSync(join(DIST, "index.html"), "utf8");
+    // what the page's thread runs: its module scripts and what they preload
+    const pageScripts = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(pageScripts.length).toBeGreaterThan(0);
+    // SHA-256's first round constant, as the bundle writes it (checked present in the worker's bundle)
+    const k0 = /\b1116352408\b|0x428a2f98/i;
+    expect(pageScripts.filter((s) => k0.test(readFileSync(join(DIST, s), "utf8")))).toEqual([]);
+    const workers = readdirSync(join(DIST, "assets")).filter((f) => /^worker-[\w-]+\.js$/.test(f));
+    expect(workers.some((w) => k0.test(readFileSync(join(DIST, "assets", w), "utf8")))).toBe(true);
   });
 
   test("no request left the page's origin, and only the app's files were asked for", () => {

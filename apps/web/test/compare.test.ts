@@ -151,6 +151,22 @@ describe("compare in the browser = the library's compare() and createComparison"
     );
   });
 
+  test("budget N left empty: the library's default for the matrix, and the comparison says which", () => {
+    // a benchmark smaller than the library's default budget: the page must not need its field changed
+    for (const examples of [25, 90]) {
+      const sources = loadSourceCsv(
+        formatCorrectnessCsv(syntheticPopulation({ models: 20, examples, seed: 5 })),
+        "small.csv",
+      );
+      expect(DEFAULT_COMPARE.budget).toBeUndefined();
+      const d = designStep(sources, DEFAULT_COMPARE);
+      // the value is the library's own (createComparison with no budget), not a rule of the page
+      expect(d.budget).toBe(createComparison(sources, {}).budget);
+      expect(d.ids).toHaveLength(d.budget);
+      expect(designStep(sources, { ...DEFAULT_COMPARE, budget: 20 }).budget).toBe(20);
+    }
+  });
+
   test("the one-click example: two held-out models of the example matrix, its sources without them", () => {
     const ex = compareExample();
     const full = syntheticPopulation({ seed: 0, models: 80, examples: 300 });

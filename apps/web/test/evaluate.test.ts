@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { evaluate } from "@tb/estimate";
+import { createEvaluation, evaluate } from "@tb/estimate";
 import { estimateRangeNote } from "@tb/estimate/internals";
+import { syntheticPopulation } from "@tb/experiment";
+import { formatCorrectnessCsv } from "@tb/io";
 import { lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import {
@@ -167,6 +169,21 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
     );
   });
 
+  test("budget N left empty: the library's default for the matrix, and the evaluation says which", () => {
+    // a benchmark smaller than the library's default budget: the page must not need its field changed
+    for (const examples of [25, 90]) {
+      const csv = formatCorrectnessCsv(syntheticPopulation({ models: 20, examples, seed: 5 }));
+      const sources = loadSourceCsv(csv, "small.csv");
+      const probed = probeStep(sources, DEFAULT_EVALUATE);
+      expect(DEFAULT_EVALUATE.budget).toBeUndefined();
+      // the value is the library's own (createEvaluation with no budget), not a rule of the page
+      expect(probed.budget).toBe(createEvaluation(sources, {}).budget);
+      expect(probed.budget).toBeLessThanOrEqual(examples);
+      // a budget set is the one used
+      expect(probeStep(sources, { ...DEFAULT_EVALUATE, budget: 20 }).budget).toBe(20);
+    }
+  });
+
   test("ids of unknown provenance: no lm-eval samples JSON, and lm-eval answers are refused", () => {
     const fx = fixture("median");
     const sources = loadSourceCsv(fx.sourcesCsv, "correctness.csv");
@@ -195,6 +212,31 @@ describe("evaluate in the browser = tb probe → tailor → estimate", () => {
       "“example ids are: columns in lm-eval v0.3 visit order” needs the lm-eval task of the matrix (“lm-eval task”, e.g. gsm8k)",
     );
     expect(probed.samplesNote).not.toMatch(/--|\btb |docOrder|option |lmEvalSamplesFor/);
+
+    // ids that are not doc indices, declared doc indices: a sentence naming no option, said
+    // against the field whose choice it contradicts (not "lmEvalSamplesFor: …")
+    const custom = loadSourceCsv(
+      fx.sourcesCsv.replace(/toy\/(\d+)/g, (_m, d: string) => `q${d}`),
+      "custom.csv",
+    );
+    const c = probeStep(custom, { ...DEFAULT_EVALUATE, docOrder: "identity" });
+    expect(c.samples).toBeNull();
+    expect(c.samplesNote).toBe(
+      `“example ids are: lm-eval doc indices”, but example id "${c.gsetIds[0]}" is not an lm-eval doc index (expected <doc_id> or <task>/<doc_id>)`,
+    );
+    // columns in v0.3 visit order with ids that are not column numbers: no empty location "()" left
+    const v03 = probeStep(loadSourceCsv(fx.sourcesCsv, "correctness.csv"), {
+      ...DEFAULT_EVALUATE,
+      docOrder: "lm-eval-v0.3",
+      task: "gsm8k",
+    });
+    expect(v03.samples).toBeNull();
+    expect(v03.samplesNote).toBe(
+      `example id "${v03.gsetIds[0]}" is not a column number below 90: “example ids are: columns in lm-eval v0.3 visit order” maps column k of a matrix in lm-eval v0.3's visit order to its doc, so the ids must be 0..89`,
+    );
+    for (const note of [c.samplesNote, v03.samplesNote]) {
+      expect(note).not.toMatch(/--|\btb |docOrder|option |lmEvalSamplesFor|\(\)/);
+    }
   });
 
   test("columns in lm-eval v0.3 visit order: the samples JSON names doc perm[k], and answers map back", () => {
@@ -283,7 +325,7 @@ describe("precision on demand in the page = evaluate() with the same options", (
       const est = page.done.estimate;
       const lib = await evaluate(page.sources, (ids) => answer(ids), {
         gset: c.s.gset,
-        budget: c.s.budget,
+        budget: c.s.budget as number,
         seed: c.s.seed,
         level: c.s.level,
         method: c.s.method,
