@@ -31,3 +31,15 @@ describe("isTbError", () => {
     expect(isTbError(e)).toBe(false);
   });
 });
+
+describe("TbError's location", () => {
+  test("a location is appended in parentheses; an empty one ({}) adds nothing and counts as none", () => {
+    expect(new TbError("E_INPUT", "bad cell", { file: "m.csv", line: 3, column: "b" }).message).toBe(
+      "bad cell (m.csv:3, column b)",
+    );
+    const empty = new TbError("E_INPUT", "bad id", {});
+    expect(empty.message).toBe("bad id");
+    expect(empty.location).toBeUndefined();
+    expect(new TbError("E_INPUT", "bad id").message).toBe("bad id");
+  });
+});

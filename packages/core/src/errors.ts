@@ -39,11 +39,13 @@ export class TbError extends Error {
   readonly location: ErrorLocation | undefined;
   declare readonly [BRAND]: true;
 
+  /** A location with no part set (`{}`) counts as none: the message gets no empty "()". */
   constructor(code: TbErrorCode, message: string, location?: ErrorLocation) {
-    super(location ? `${message} (${formatLocation(location)})` : message);
+    const where = location === undefined ? "" : formatLocation(location);
+    super(where === "" ? message : `${message} (${where})`);
     this.name = "TbError";
     this.code = code;
-    this.location = location;
+    this.location = where === "" ? undefined : location;
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -59,7 +59,19 @@ describe("wasmInstance", () => {
     expect(wasmInstance(hex, Number.NaN, { twice })).toBeUndefined();
     expect(wasmInstance("0061736d02000000", 0)).toBeUndefined(); // version 2: not a module
     expect(wasmInstance("deadbeef", 0)).toBeUndefined();
+    expect(wasmInstance(`00zz${hex.slice(4)}`, 0, { twice })).toBeUndefined(); // "zz" is no hex: no magic number
     expect(WASM_MAX_BYTES).toBe(2 ** 32 - 65536);
+  });
+
+  test("hex digits in either case spell the same module", async () => {
+    const hex = await hexOf(MODULE);
+    const twice = (x: number) => 2 * x;
+    for (const h of [hex, hex.toUpperCase()]) {
+      const inst = wasmInstance(h, 0, { twice });
+      if (inst === undefined) throw new Error("no instance");
+      (inst.exports.store as (p: number, x: number) => void)(8, 1.25);
+      expect(new Float64Array(inst.buffer, 8, 1)[0]).toBe(2.5);
+    }
   });
 
   test("a missing import is a link error: undefined, not a throw", async () => {

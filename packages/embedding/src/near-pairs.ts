@@ -2,6 +2,7 @@
 // the weighted-Hamming kernel (what PAM with fixed medoids reads instead of an n × n matrix).
 import { type Workspace, workspaceKey } from "@tb/core";
 import type { NearPairs } from "./distance-source.js";
+import type { HammingPairs } from "./hamming-kernel.js";
 import { hammingGeneric } from "./packed-hamming.js";
 
 /** The pair buffers of {@link hammingNearPairs}, reused between calls when a workspace owns them. */
@@ -31,7 +32,7 @@ function growPairs<T extends Int32Array | Float64Array>(buf: T, len: number, nee
 
 /**
  * The near pairs of all `n` points (see {@link DistanceSource.nearPairs}): every pair a < b once,
- * with the same per-pair sums as {@link hammingBlock}. Row a's own entries (b > a, below
+ * with the same per-pair sums as {@link hammingBlock} (with `kernel`, the same pass in WebAssembly). Row a's own entries (b > a, below
  * `caps[a]`) come out in order and are kept as they come; the entries of the later rows b (a < b,
  * below `caps[b]`) are kept per a and bucketed by row at the end. Each row is then its columns
  * a < r (ascending a), r itself (when `0 < caps[r]`), then b > r: ascending.
@@ -45,6 +46,7 @@ export function hammingNearPairs(
   caps: Float64Array,
   sqrt: boolean,
   workspace?: Workspace,
+  kernel?: HammingPairs,
 ): NearPairs {
   // pair kernel: 1 = one word, 5/6/8 = two words of which 5, 6 or 7–8 bytes are used, 0 = generic
   const kind = W === 1 ? 1 : W === 2 ? (bytes === 5 ? 5 : bytes === 6 ? 6 : 8) : 0;
@@ -56,7 +58,35 @@ export function hammingNearPairs(
   const lStart = new Int32Array(n + 1);
   const lCount = new Int32Array(n);
   let max = 0;
-  for (let a = 0; a < n; a++) {
+  // the same pass in WebAssembly (the same distances and comparisons), as many rows a call as its
+  // output areas hold; their lists are copied here
+  for (let a = 0; kernel !== undefined && a < n; ) {
+    const { next, max: m } = kernel.pass(a, caps, sqrt);
+    if (m > max) max = m;
+    const done = next - a;
+    const tu = kernel.ue[done - 1] as number;
+    const tl = kernel.le[done - 1] as number;
+    ub = growPairs(ub, nu, nu + tu, (k) => new Int32Array(k));
+    ud = growPairs(ud, nu, nu + tu, (k) => new Float64Array(k));
+    lb = growPairs(lb, nl, nl + tl, (k) => new Int32Array(k));
+    ld = growPairs(ld, nl, nl + tl, (k) => new Float64Array(k));
+    ub.set(kernel.ub.subarray(0, tu), nu);
+    ud.set(kernel.ud.subarray(0, tu), nu);
+    lb.set(kernel.lb.subarray(0, tl), nl);
+    ld.set(kernel.ld.subarray(0, tl), nl);
+    for (let r = 0; r < done; r++) {
+      uStart[a + r + 1] = nu + (kernel.ue[r] as number);
+      lStart[a + r + 1] = nl + (kernel.le[r] as number);
+    }
+    for (let t = nl; t < nl + tl; t++) {
+      const r = lb[t] as number;
+      lCount[r] = (lCount[r] as number) + 1;
+    }
+    nu += tu;
+    nl += tl;
+    a = next;
+  }
+  for (let a = kernel === undefined ? 0 : n; a < n; a++) {
     const ca = caps[a] as number;
     // room for all of this row's pairs on both sides
     const room = n - a;

@@ -31,6 +31,7 @@ function samplesSpec(
   taskIs: "argument" | "option",
 ): Record<string, number[]> {
   const byTask = new Map<string, Set<number>>();
+  let plain = false;
   for (const id of ids) {
     let t: string | undefined;
     let doc: string;
@@ -47,6 +48,7 @@ function samplesSpec(
       }
       t = task;
       doc = id;
+      plain = true;
     } else {
       throw new TbError(
         "E_INPUT",
@@ -58,6 +60,14 @@ function samplesSpec(
     let set = byTask.get(t);
     if (set === undefined) byTask.set(t, (set = new Set()));
     set.add(n);
+  }
+  // a task given for ids that all name other tasks would be dropped without a word, and the
+  // answers read back under it would then match no id
+  if (task !== undefined && !plain && ids.length > 0 && !byTask.has(task)) {
+    throw new TbError(
+      "E_USAGE",
+      `${fn}: ${taskIs} task "${task}" is not used: the example ids name their own tasks (${show(ids[0] as string)}: ${[...byTask.keys()].sort().join(", ")}); leave ${taskIs} task out`,
+    );
   }
   const out: Record<string, number[]> = {};
   for (const t of [...byTask.keys()].sort()) out[t] = [...(byTask.get(t) as Set<number>)].sort((a, b) => a - b);

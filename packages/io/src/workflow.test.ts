@@ -225,6 +225,17 @@ describe("lmEvalSamplesSpec: lm-eval --samples JSON (TOOLCHAIN Formats)", () => 
   });
   test("plain ids without a task are E_USAGE; other ids E_INPUT", () => {
     expect(catchTb(() => lmEvalSamplesSpec(["1"])).code).toBe("E_USAGE");
+    // a task that no id uses and no id names is refused, not dropped
+    const unused = catchTb(() => lmEvalSamplesSpec(["toy/7", "toy/2"], "gsm8k"));
+    expect(unused.code).toBe("E_USAGE");
+    expect(unused.message).toBe(
+      'lmEvalSamplesSpec: argument task "gsm8k" is not used: the example ids name their own tasks ("toy/7": toy); leave argument task out',
+    );
+    const unusedFor = catchTb(() => lmEvalSamplesFor(["toy/7"], { docOrder: "identity", task: "gsm8k", examples: 10 }));
+    expect(unusedFor.message).toMatch(/^lmEvalSamplesFor: option task "gsm8k" is not used: .*leave option task out$/);
+    // the task the ids name, or plain ids beside them, use it
+    expect(lmEvalSamplesSpec(["toy/7"], "toy")).toEqual({ toy: [7] });
+    expect(lmEvalSamplesSpec(["toy/7", "3"], "gsm8k")).toEqual({ gsm8k: [3], toy: [7] });
     expect(catchTb(() => lmEvalSamplesSpec(["murder_mysteries:3"], "musr")).message).toMatch(
       /not an lm-eval doc index/,
     );
