@@ -3,7 +3,6 @@
 import { TbError, type Workspace, workspaceOf } from "@tb/core";
 import type { DistanceSource, NearPairs } from "./distance-source.js";
 import type { Embedding } from "./embedding.js";
-import { type HammingRows, hammingKernel } from "./hamming-kernel.js";
 import { hammingNearPairs } from "./near-pairs.js";
 import { hammingBlock, hammingRows, type Packed, packWords } from "./packed-hamming.js";
 
@@ -37,14 +36,6 @@ export function binarySource(
   // may be kept across the trials of a protocol), emptied when full.
   const rowCache = new Map<number, Float64Array>();
   const maxCached = Math.floor(ROW_CACHE_BYTES / (8 * n));
-  // The WebAssembly kernel of the rows (same distances), made when rows are first asked and dropped
-  // with them (shedRows): null when this runtime cannot run it. Near pairs take a kernel of their
-  // own for the call (with its output areas: max(4n, 65,536) entries a side).
-  let kernel: HammingRows | undefined | null;
-  const wasm = (): HammingRows | undefined => {
-    if (kernel === undefined) kernel = hammingKernel(get(), n, stride) ?? null;
-    return kernel ?? undefined;
-  };
   const into = (points: Int32Array, out: Float64Array): number => {
     const pk = get();
     const s = points.length;
@@ -76,13 +67,8 @@ export function binarySource(
     // all missing (e.g. a single new row): computed straight into the result
     const direct = missing.length === from.length;
     const rows = direct ? out : new Float64Array(pts.length * n);
-    const k = wasm();
-    if (k !== undefined) {
-      for (let t = 0; t < pts.length; t++) k.row(pts[t] as number, rows.subarray(t * n, t * n + n), sqrt);
-    } else {
-      hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, fn), pts.length, pk.words, n, rows);
-      if (sqrt) for (let t = 0; t < pts.length * n; t++) rows[t] = Math.sqrt(rows[t] as number);
-    }
+    hammingRows(pk.tables, pk.W, stride, gather(pk, pts, n, fn), pts.length, pk.words, n, rows);
+    if (sqrt) for (let t = 0; t < pts.length * n; t++) rows[t] = Math.sqrt(rows[t] as number);
     for (let t = 0; t < pts.length; t++) {
       const row = rows.subarray(t * n, t * n + n);
       if (!direct) out.set(row, (missing[t] as number) * n);
@@ -105,16 +91,14 @@ export function binarySource(
       }
       const pk = get();
       const ws = workspace === undefined ? undefined : workspaceOf(workspace, "nearPairs: workspace");
-      const k = kernel === null ? undefined : hammingKernel(pk, n, stride, true);
-      return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt, ws, k);
+      return hammingNearPairs(pk.tables, pk.W, stride, pk.words, n, caps, sqrt, ws);
     },
     retainedBytes(): number {
       const data = packed === undefined ? 0 : packed.words.byteLength + packed.tables.byteLength;
-      return bin.bytes.byteLength + data + rowCache.size * 8 * n + (kernel?.bytes ?? 0);
+      return bin.bytes.byteLength + data + rowCache.size * 8 * n;
     },
     shedRows(): void {
       rowCache.clear();
-      kernel = undefined;
     },
     rowsTo(from: Int32Array): Float64Array {
       const out = new Float64Array(from.length * n);

@@ -2,7 +2,7 @@
 // the weighted-Hamming kernel (what PAM with fixed medoids reads instead of an n × n matrix).
 import { type Workspace, workspaceKey } from "@tb/core";
 import type { NearPairs } from "./distance-source.js";
-import type { HammingPairs } from "./hamming-kernel.js";
+import { type HammingPairs, hammingKernel } from "./hamming-kernel.js";
 import { hammingGeneric } from "./packed-hamming.js";
 
 /** The pair buffers of {@link hammingNearPairs}, reused between calls when a workspace owns them. */
@@ -11,12 +11,33 @@ class PairScratch {
   ud = new Float64Array(0);
   lb = new Int32Array(0);
   ld = new Float64Array(0);
+  /** The WebAssembly pass, kept for every source of the workspace (null: this runtime has none). */
+  kernel: HammingPairs | null | undefined;
   entries(): number {
-    return this.ub.length > 0 ? 1 : 0;
+    return (this.ub.length > 0 ? 1 : 0) + (this.kernel ? 1 : 0);
   }
   bytes(): number {
-    return this.ub.byteLength + this.ud.byteLength + this.lb.byteLength + this.ld.byteLength;
+    return (
+      this.ub.byteLength + this.ud.byteLength + this.lb.byteLength + this.ld.byteLength + (this.kernel?.bytes ?? 0)
+    );
   }
+}
+
+/**
+ * A WebAssembly pass for n points of `bytes` bytes: the workspace's (made larger when these do not
+ * fit), or without a workspace one for this call; undefined when this runtime has none or it would
+ * be too large.
+ */
+function kernelFor(scratch: PairScratch | undefined, n: number, bytes: number): HammingPairs | undefined {
+  if (scratch === undefined) return hammingKernel(n, bytes);
+  const k = scratch.kernel;
+  if (k === null) return undefined;
+  if (k !== undefined && k.capN >= n && k.capBytes >= bytes) return k;
+  const made = hammingKernel(Math.max(n, k?.capN ?? 0), Math.max(bytes, k?.capBytes ?? 0));
+  // no kernel where none can run at all (a small one fails too); else just not this size
+  if (made === undefined && hammingKernel(1, 1) === undefined) scratch.kernel = null;
+  else if (made !== undefined) scratch.kernel = made;
+  return made;
 }
 const PAIRS = workspaceKey<PairScratch>("@tb/embedding near pairs");
 /** Largest pair buffers a workspace keeps between calls: 2^22 entries each (96 MiB in all). */
@@ -32,7 +53,8 @@ function growPairs<T extends Int32Array | Float64Array>(buf: T, len: number, nee
 
 /**
  * The near pairs of all `n` points (see {@link DistanceSource.nearPairs}): every pair a < b once,
- * with the same per-pair sums as {@link hammingBlock} (with `kernel`, the same pass in WebAssembly). Row a's own entries (b > a, below
+ * with the same per-pair sums as {@link hammingBlock}, in WebAssembly where it runs (the workspace
+ * keeps the kernel; `wasm`: false for the TypeScript pass, or a kernel to use). Row a's own entries (b > a, below
  * `caps[a]`) come out in order and are kept as they come; the entries of the later rows b (a < b,
  * below `caps[b]`) are kept per a and bucketed by row at the end. Each row is then its columns
  * a < r (ascending a), r itself (when `0 < caps[r]`), then b > r: ascending.
@@ -46,11 +68,14 @@ export function hammingNearPairs(
   caps: Float64Array,
   sqrt: boolean,
   workspace?: Workspace,
-  kernel?: HammingPairs,
+  wasm?: HammingPairs | false,
 ): NearPairs {
   // pair kernel: 1 = one word, 5/6/8 = two words of which 5, 6 or 7–8 bytes are used, 0 = generic
   const kind = W === 1 ? 1 : W === 2 ? (bytes === 5 ? 5 : bytes === 6 ? 6 : 8) : 0;
   const pairScratch = workspace === undefined ? new PairScratch() : workspace.slot(PAIRS, () => new PairScratch());
+  const kernel =
+    wasm === false ? undefined : (wasm ?? kernelFor(workspace === undefined ? undefined : pairScratch, n, bytes));
+  kernel?.load(T, P, W, n, bytes);
   let { ub, ud, lb, ld } = pairScratch;
   let nu = 0;
   let nl = 0;

@@ -1,7 +1,7 @@
-;; The weighted-Hamming distances of a packed 0/1 embedding (src/packed-hamming.ts,
-;; src/near-pairs.ts) in WebAssembly. Compiled by scripts/build-wasm.mjs (wabt) into
-;; src/hamming-wasm.ts; the TypeScript loops stay the reference and the fallback, and the tests
-;; check that both give the same distances bit for bit.
+;; The near pairs of a packed 0/1 embedding (hammingNearPairs in src/near-pairs.ts) in
+;; WebAssembly. Compiled by scripts/build-wasm.mjs (wabt) into src/hamming-wasm.ts; the TypeScript
+;; loop stays the reference and the fallback, and the tests check that both give the same lists
+;; bit for bit.
 ;;
 ;; Layout (byte offsets into the imported memory, set by the caller): each point's packed bits as
 ;; L little-endian 64-bit words (`w`, point p at w + 8·L·p, zero-padded), and one 256-entry f64
@@ -14,97 +14,6 @@
 ;; (four independent chains, as the TypeScript loop for GSM8K's widths does), each in its own order.
 (module
   (import "env" "memory" (memory 1))
-
-  ;; row(w, L, t, nb, p, n, out): out[b] = dist(p, b) for b in [0, n), f64 at out
-  (func (export "row")
-    (param $w i32) (param $L i32) (param $t i32) (param $nb i32) (param $p i32) (param $n i32) (param $out i32)
-    (local $stride i32) (local $pa i32) (local $pb i32) (local $b i32) (local $b4 i32)
-    (local $tt i32) (local $rem i32) (local $j i32) (local $qa i32)
-    (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
-    (local $x0 i64) (local $x1 i64) (local $x2 i64) (local $x3 i64)
-    (local $d0 f64) (local $d1 f64) (local $d2 f64) (local $d3 f64)
-    (local.set $stride (i32.shl (local.get $L) (i32.const 3)))
-    (local.set $pa (i32.add (local.get $w) (i32.mul (local.get $p) (local.get $stride))))
-    (local.set $pb (local.get $w))
-    (local.set $b4 (i32.sub (local.get $n) (i32.const 3)))
-    (block $done4
-      (loop $each4
-        (br_if $done4 (i32.ge_s (local.get $b) (local.get $b4)))
-        (local.set $tt (local.get $t))
-        (local.set $rem (local.get $nb))
-        (local.set $qa (local.get $pa))
-        (local.set $d0 (f64.const 0))
-        (local.set $q0 (local.get $pb))
-        (local.set $d1 (f64.const 0))
-        (local.set $q1 (i32.add (local.get $pb) (local.get $stride)))
-        (local.set $d2 (f64.const 0))
-        (local.set $q2 (i32.add (local.get $pb) (i32.shl (local.get $stride) (i32.const 1))))
-        (local.set $d3 (f64.const 0))
-        (local.set $q3 (i32.add (local.get $pb) (i32.mul (local.get $stride) (i32.const 3))))
-        (loop $word
-          (local.set $x0 (i64.xor (i64.load (local.get $qa)) (i64.load (local.get $q0))))
-          (local.set $x1 (i64.xor (i64.load (local.get $qa)) (i64.load (local.get $q1))))
-          (local.set $x2 (i64.xor (i64.load (local.get $qa)) (i64.load (local.get $q2))))
-          (local.set $x3 (i64.xor (i64.load (local.get $qa)) (i64.load (local.get $q3))))
-          (local.set $j (select (i32.const 8) (local.get $rem) (i32.gt_u (local.get $rem) (i32.const 8))))
-          (local.set $rem (i32.sub (local.get $rem) (local.get $j)))
-          (loop $byte
-            (local.set $d0 (f64.add (local.get $d0) (f64.load (i32.add (local.get $tt)
-              (i32.shl (i32.wrap_i64 (i64.and (local.get $x0) (i64.const 255))) (i32.const 3))))))
-            (local.set $x0 (i64.shr_u (local.get $x0) (i64.const 8)))
-            (local.set $d1 (f64.add (local.get $d1) (f64.load (i32.add (local.get $tt)
-              (i32.shl (i32.wrap_i64 (i64.and (local.get $x1) (i64.const 255))) (i32.const 3))))))
-            (local.set $x1 (i64.shr_u (local.get $x1) (i64.const 8)))
-            (local.set $d2 (f64.add (local.get $d2) (f64.load (i32.add (local.get $tt)
-              (i32.shl (i32.wrap_i64 (i64.and (local.get $x2) (i64.const 255))) (i32.const 3))))))
-            (local.set $x2 (i64.shr_u (local.get $x2) (i64.const 8)))
-            (local.set $d3 (f64.add (local.get $d3) (f64.load (i32.add (local.get $tt)
-              (i32.shl (i32.wrap_i64 (i64.and (local.get $x3) (i64.const 255))) (i32.const 3))))))
-            (local.set $x3 (i64.shr_u (local.get $x3) (i64.const 8)))
-            (local.set $tt (i32.add (local.get $tt) (i32.const 2048)))
-            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
-            (br_if $byte (local.get $j)))
-          (local.set $qa (i32.add (local.get $qa) (i32.const 8)))
-          (local.set $q0 (i32.add (local.get $q0) (i32.const 8)))
-          (local.set $q1 (i32.add (local.get $q1) (i32.const 8)))
-          (local.set $q2 (i32.add (local.get $q2) (i32.const 8)))
-          (local.set $q3 (i32.add (local.get $q3) (i32.const 8)))
-          (br_if $word (local.get $rem)))
-        (f64.store (local.get $out) (local.get $d0))
-        (f64.store offset=8 (local.get $out) (local.get $d1))
-        (f64.store offset=16 (local.get $out) (local.get $d2))
-        (f64.store offset=24 (local.get $out) (local.get $d3))
-        (local.set $out (i32.add (local.get $out) (i32.const 32)))
-        (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $stride) (i32.const 2))))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br $each4)))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_s (local.get $b) (local.get $n)))
-        (local.set $tt (local.get $t))
-        (local.set $rem (local.get $nb))
-        (local.set $qa (local.get $pa))
-        (local.set $d0 (f64.const 0))
-        (local.set $q0 (local.get $pb))
-        (loop $word
-          (local.set $x0 (i64.xor (i64.load (local.get $qa)) (i64.load (local.get $q0))))
-          (local.set $j (select (i32.const 8) (local.get $rem) (i32.gt_u (local.get $rem) (i32.const 8))))
-          (local.set $rem (i32.sub (local.get $rem) (local.get $j)))
-          (loop $byte
-            (local.set $d0 (f64.add (local.get $d0) (f64.load (i32.add (local.get $tt)
-              (i32.shl (i32.wrap_i64 (i64.and (local.get $x0) (i64.const 255))) (i32.const 3))))))
-            (local.set $x0 (i64.shr_u (local.get $x0) (i64.const 8)))
-            (local.set $tt (i32.add (local.get $tt) (i32.const 2048)))
-            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
-            (br_if $byte (local.get $j)))
-          (local.set $qa (i32.add (local.get $qa) (i32.const 8)))
-          (local.set $q0 (i32.add (local.get $q0) (i32.const 8)))
-          (br_if $word (local.get $rem)))
-        (f64.store (local.get $out) (local.get $d0))
-        (local.set $out (i32.add (local.get $out) (i32.const 8)))
-        (local.set $pb (i32.add (local.get $pb) (local.get $stride)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $each))))
 
   ;; pairs(w, L, t, nb, a0, n, caps, sqrt, ub, ud, lb, ld, room, ue, le, at) -> the next row: for the
   ;; rows a = a0, a0 + 1, … and every b in (a, n) in ascending order, d = dist(a, b) (its square root
