@@ -52,9 +52,11 @@ for (const { seed, sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
     const scores: number[] = [];
     const within: number[] = [];
     for (let p = 0; p < P; p++) {
-      const [s1, s2] = pick.sample(
-        Array.from({ length: S }, (_, i) => i),
-        2,
+      const [s1, s2] = Array.from(
+        pick.sample(
+          Array.from({ length: S }, (_, i) => i),
+          2,
+        ),
       ) as [number, number];
       const rest = Array.from({ length: S }, (_, i) => i).filter((i) => i !== s1 && i !== s2);
       const r = together(sources.selectRows(rest), sources.row(s1), sources.row(s2), pick.child("run", p));
