@@ -4,7 +4,7 @@
  * score of a difference estimate over them (coverage and width of its interval, pair order on
  * pairs ≥ 5 pp apart in truth, error of the difference). Research only.
  */
-import { type CorrectnessMatrix, RandomStream } from "@tb/core";
+import { type CorrectnessMatrix, type MethodResult, RandomStream } from "@tb/core";
 import { extrapolationSplit, randomSplit } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 
@@ -86,4 +86,19 @@ export async function prototypeArgs(
   const [dir = "", split = defaultSplit, budget = "30", seeds = "5"] = process.argv.slice(2);
   const m = (await loadDataset(dir)).matrix;
   return { dir, split, N: Number(budget), seeds: Number(seeds), m };
+}
+
+/**
+ * The difference A − B of a two-target result (A first) and its half-widths by quadrature per
+ * side: below √(ℓA² + uB²), above √(uA² + ℓB²), ℓ and u each model's lower and upper half-widths.
+ */
+export function quadratureDifference(res: MethodResult): { d: number; lower: number; upper: number } {
+  const [ea, eb] = res.estimates as unknown as [number, number];
+  const iv = res.intervals;
+  if (!iv) throw new Error("no intervals");
+  const la = ea - (iv.lower[0] as number);
+  const ua = (iv.upper[0] as number) - ea;
+  const lb = eb - (iv.lower[1] as number);
+  const ub = (iv.upper[1] as number) - eb;
+  return { d: ea - eb, lower: Math.hypot(la, ub), upper: Math.hypot(ua, lb) };
 }

@@ -14,7 +14,7 @@
  */
 import { type CorrectnessMatrix, createOracle, RandomStream } from "@tb/core";
 import { tailoredPlus } from "@tb/estimate";
-import { describeScore, newScore, pairsOf, prototypeArgs, scoreInterval } from "./pairs.js";
+import { describeScore, newScore, pairsOf, prototypeArgs, quadratureDifference, scoreInterval } from "./pairs.js";
 
 const { dir, split, N, seeds, m } = await prototypeArgs("interpolation");
 const P = Number(process.argv[6] ?? "40");
@@ -24,15 +24,8 @@ const plus = tailoredPlus({ level });
 /** Both models' estimates and their interval half-widths (lower, upper) in one run. */
 function together(sources: CorrectnessMatrix, rowA: Float64Array, rowB: Float64Array, rng: RandomStream) {
   const res = plus.run({ sources, oracles: [createOracle(rowA, N), createOracle(rowB, N)], budget: N, rng });
-  const [ea, eb] = res.estimates as unknown as [number, number];
-  const iv = res.intervals;
-  if (!iv) throw new Error("no intervals");
-  const la = ea - (iv.lower[0] as number);
-  const ua = (iv.upper[0] as number) - ea;
-  const lb = eb - (iv.lower[1] as number);
-  const ub = (iv.upper[1] as number) - eb;
   const beyond = (res.diagnostics as Record<string, number>).beyondTargets as number;
-  return { d: ea - eb, lower: Math.hypot(la, ub), upper: Math.hypot(ua, lb), within: beyond === 0 };
+  return { ...quadratureDifference(res), within: beyond === 0 };
 }
 
 const quad = newScore();

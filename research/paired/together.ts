@@ -9,7 +9,7 @@
 import { createOracle, drive } from "@tb/core";
 import { tailoredPlus } from "@tb/estimate";
 import { PairedRun } from "@tb/estimate/internals";
-import { describeScore, newScore, pairsOf, prototypeArgs, scoreInterval } from "./pairs.js";
+import { describeScore, newScore, pairsOf, prototypeArgs, quadratureDifference, scoreInterval } from "./pairs.js";
 
 const { dir, split, N, seeds, m } = await prototypeArgs("interpolation");
 const level = 0.9;
@@ -27,15 +27,8 @@ for (const { sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
     budget: N,
     rng: rng.child("together"),
   });
-  const [ea, eb] = res.estimates as unknown as [number, number];
-  const iv = res.intervals;
-  if (!iv) throw new Error("no intervals");
-  const la = ea - (iv.lower[0] as number);
-  const ua = (iv.upper[0] as number) - ea;
-  const lb = eb - (iv.lower[1] as number);
-  const ub = (iv.upper[1] as number) - eb;
-  const d = ea - eb;
-  scoreInterval(together, d, Math.max(-1, d - Math.hypot(la, ub)), Math.min(1, d + Math.hypot(ua, lb)), truth);
+  const { d, lower, upper } = quadratureDifference(res);
+  scoreInterval(together, d, Math.max(-1, d - lower), Math.min(1, d + upper), truth);
 }
 console.log(`${dir} ${split} N=${N}: ${today.total} pairs`);
 console.log(`  today (split) ${describeScore(today)}`);
