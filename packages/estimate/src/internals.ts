@@ -55,6 +55,7 @@ export {
   trimKept,
 } from "./nset.js";
 export {
+  type Allocation,
   beyondStandardError,
   type DesignEstimate,
   defaultStrata,

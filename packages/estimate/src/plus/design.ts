@@ -96,9 +96,22 @@ export function stratify(difficulty: Float64Array, gset: Int32Array, strata: num
 }
 
 /**
+ * How {@link stratifiedDesign} shares its draws among the strata.
+ * - `"proportional"`: in proportion to stratum size (largest remainder, ties to the lower stratum).
+ * - `"pooled"`: so that the answers each stratum's residual mean rests on — its draws plus the
+ *   fixed examples pooled into it (`gsetStratum`) — are as near proportional to its size as the
+ *   draws allow: each draw in turn goes to the stratum furthest below its share
+ *   `(extra + fixed) · |h| / R` (ties to the lower stratum; a full stratum takes none). With no
+ *   fixed example it is `"proportional"`. The estimate then weighs every answer about alike (a
+ *   self-weighting design) instead of weighing the answers of a stratum that holds few fixed
+ *   examples up to several times more than the others (docs/TAILORED-PLUS.md, "Ranks").
+ */
+export type Allocation = "proportional" | "pooled";
+
+/**
  * Draw a difficulty-stratified sample of `extra` examples outside the G-set ({@link stratify}):
- * draws are allocated in proportion to stratum size (largest remainder, ties to the lower
- * stratum) and drawn uniformly without replacement inside each stratum, stratum h from
+ * draws are allocated among the strata by `allocation` ({@link Allocation}; default in proportion
+ * to stratum size) and drawn uniformly without replacement inside each stratum, stratum h from
  * `rng.child(h)` — or, given `priority` (one independent uniform number per example, drawn once
  * and shared: permanent random numbers), the members of the stratum with the smallest numbers.
  * Either is a simple random sample inside each stratum; with one `priority` for several targets
@@ -113,6 +126,7 @@ export function stratifiedDesign(
   rng: RandomStream,
   strata = defaultStrata(extra),
   priority?: Float64Array,
+  allocation: Allocation = "proportional",
 ): StratifiedDesign {
   const R = difficulty.length - new Set(gset).size;
   if (!(Number.isInteger(extra) && extra >= 1 && extra <= R)) {
@@ -137,6 +151,13 @@ export function stratifiedDesign(
     const h = (rem[i % H] as { h: number }).h;
     alloc[h] = (alloc[h] as number) + 1;
   }
+  if (allocation === "pooled") pooledAllocation(alloc, st, extra, R);
+  else if (allocation !== "proportional") {
+    throw new TbError(
+      "E_USAGE",
+      `stratified design: allocation must be "proportional" or "pooled", got ${String(allocation)}`,
+    );
+  }
   const picks: number[] = [];
   if (priority !== undefined && priority.length !== difficulty.length) {
     throw new TbError("E_USAGE", `stratified design: ${priority.length} priorities for ${difficulty.length} examples`);
@@ -152,6 +173,28 @@ export function stratifiedDesign(
     }
   }
   return { ...st, picks: Int32Array.from(picks).sort() };
+}
+
+/** {@link Allocation} `"pooled"`, written into `alloc`: `extra` draws, one at a time, each to the stratum furthest below its share. */
+function pooledAllocation(alloc: Int32Array, st: Strata, extra: number, R: number): void {
+  const H = st.strata;
+  const fixed = new Int32Array(H);
+  for (const h of st.gsetStratum) fixed[h] = (fixed[h] as number) + 1;
+  const total = extra + st.gsetStratum.length;
+  alloc.fill(0);
+  for (let i = 0; i < extra; i++) {
+    let best = -1;
+    let deficit = -Infinity;
+    for (let h = 0; h < H; h++) {
+      if ((alloc[h] as number) >= (st.sizes[h] as number)) continue;
+      const d = (total * (st.sizes[h] as number)) / R - (fixed[h] as number) - (alloc[h] as number);
+      if (d > deficit) {
+        deficit = d;
+        best = h;
+      }
+    }
+    alloc[best] = (alloc[best] as number) + 1;
+  }
 }
 
 /**

@@ -71,6 +71,52 @@ describe("stratified design", () => {
     expect([defaultStrata(3), defaultStrata(10), defaultStrata(20), defaultStrata(30)]).toEqual([1, 2, 5, 5]);
     expect(() => stratifiedDesign(difficulty, gset, 49, RandomStream.derive("s"))).toThrow(TbError);
   });
+  test("pooled allocation: the draws fill each stratum up to its share of draws plus pooled fixed answers", () => {
+    const per = (d: { picks: Int32Array; stratumOf: Int32Array }, H: number) => {
+      const c = new Array<number>(H).fill(0);
+      for (const x of d.picks) {
+        const h = d.stratumOf[x] as number;
+        c[h] = (c[h] as number) + 1;
+      }
+      return c;
+    };
+    // 20 examples, difficulty = index; fixed {0, 1, 2, 3} all pool into stratum 0 of 2 (the other 16: 4..11, 12..19)
+    const difficulty = Float64Array.from({ length: 20 }, (_, x) => x);
+    const fixed = Int32Array.from([0, 1, 2, 3]);
+    const rng = () => RandomStream.derive("pooled");
+    // proportional: 8 draws → 4 + 4, so stratum 0 rests on 8 answers and stratum 1 on 4
+    expect(per(stratifiedDesign(difficulty, fixed, 8, rng(), 2), 2)).toEqual([4, 4]);
+    // pooled: shares (8 + 4)·8/16 = 6 each; stratum 0 holds 4 fixed → 2 draws, stratum 1 → 6
+    const p = stratifiedDesign(difficulty, fixed, 8, rng(), 2, undefined, "pooled");
+    expect(Array.from(p.gsetStratum)).toEqual([0, 0, 0, 0]);
+    expect(per(p, 2)).toEqual([2, 6]);
+    // a stratum past its share takes none; shares (3 + 4)·8/16 = 3.5: stratum 0 holds 4 → 0 + 3
+    expect(per(stratifiedDesign(difficulty, fixed, 3, rng(), 2, undefined, "pooled"), 2)).toEqual([0, 3]);
+    // a full stratum takes no more: 14 draws into 3 strata of 16 examples (5, 5, 6) with 4 fixed in the first
+    // shares 18·5/16 = 5.625, 5.625, 6.75 → stratum 0 can take 1.625 of them, the others fill up to their sizes
+    expect(per(stratifiedDesign(difficulty, fixed, 14, rng(), 3, undefined, "pooled"), 3)).toEqual([3, 5, 6]);
+    expect(() => stratifiedDesign(difficulty, fixed, 3, rng(), 2, undefined, "even" as never)).toThrow(/allocation/);
+  });
+  test("pooled allocation with no fixed example is the proportional one", () => {
+    const r = RandomStream.derive("pooled-prop");
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 5 + r.nextInt(60);
+      const difficulty = Float64Array.from({ length: n }, () => r.nextInt(7));
+      const extra = 1 + r.nextInt(n);
+      const strata = 1 + r.nextInt(Math.min(extra, 6));
+      const a = stratifiedDesign(difficulty, new Int32Array(0), extra, RandomStream.derive("d", trial), strata);
+      const b = stratifiedDesign(
+        difficulty,
+        new Int32Array(0),
+        extra,
+        RandomStream.derive("d", trial),
+        strata,
+        undefined,
+        "pooled",
+      );
+      expect(Array.from(b.picks)).toEqual(Array.from(a.picks));
+    }
+  });
   test("designFromPicks rebuilds the same strata from the draws alone (tb estimate)", () => {
     const difficulty = Float64Array.from({ length: 50 }, (_, x) => (x * 7) % 13);
     const gset = Int32Array.from([3, 9]);
