@@ -55,6 +55,14 @@
  * the within cases are unchanged, bit for bit (`--independent-draws` / `coordinated: false` gives
  * the old numbers).
  *
+ * A third deliberate change (issue 20, 2026-12-07): a target above every source on the G-set takes
+ * no second look (its stratified sample at once, still pooled in native selection), and the beyond
+ * designs allocate their draws around the fixed examples pooled into the strata ("pooled"
+ * allocation: every answer weighed about alike). Changed: tailored-plus's cells and trials in both
+ * splits and the "beyond" case (gsm8k-tgt-00 still looks: draws 17–22 move, estimate 0.68479 →
+ * 0.67405, truth 0.724 in both intervals); every TailoredBench and Random number and the within
+ * cases are unchanged, bit for bit.
+ *
  * Run time (`pnpm vitest run --project @tb/cli pinned`, measured on this busy shared 2-core
  * machine): 37 s and 58 s in two runs (about 27–30 s of CPU); nearly all of it is the 108
  * reproduce trials and the 18 trials run again for their estimates.

@@ -22,7 +22,7 @@ Every model is first run on these: its answers there say which sources it resemb
   tailor: `<p><b>Native sources</b>: the source models that answer the G-set most like yours (distance at most the sources' mean pairwise distance).
 <b>N-set</b>: the G-set plus the medoids of the examples as your model's native sources see them — the examples chosen for <i>your</i> model, N in all.
 tailored-plus first asks where your model stands: <b>within</b> (its G-set score is below the upper quartile of the sources' scores on the G-set) → the N-set above;
-<b>second look</b> (at or above that quartile) → a few more of its tailored examples decide; <b>beyond</b> (still at the top after the second look) → the rest is a stratified random sample, which does not lean on sources that answer like it.
+<b>second look</b> (at or above that quartile) → a few more of its tailored examples decide; <b>beyond</b> (still at the top after the second look, or above every source on the G-set already) → the rest is a stratified random sample, which does not lean on sources that answer like it.
 ${docLink("docs/TAILORED-PLUS.md", "How the mode is chosen", "#the-method")}</p>`,
   look: `<p><b>Second look</b>: ten G-set answers cannot tell a strong model inside the sources' range from one above them.
 Its answers on a few more of its tailored examples are compared with the sources' on the same examples, by the same upper-quartile rule: below → within (the examples stay in its N-set), at or above → beyond.

@@ -47,13 +47,22 @@ describe("evaluate (one call)", () => {
     const b = await evaluate(sources, (ids) => ids.map((id) => target[Number(id)] as number), { seed: 1 });
     expect(a).toEqual(b);
     expect(a.mode).toBe("beyond");
-    expect(a.secondLook).toBe(true);
-    // without the second look the G-set alone decides: two calls
+    // above every source on the G-set: no second look, the stratified sample at once (two calls)
     const log: string[][] = [];
-    const c = await evaluate(sources, askFor(target, log), { seed: 1, secondLook: 0 });
-    expect(c.mode).toBe("beyond");
+    const c = await evaluate(sources, askFor(target, log), { seed: 1 });
     expect(c.secondLook).toBe(false);
     expect(log.length).toBe(2);
+    // the strongest source as a target ties its own G-set score, so it is not above them all: it looks
+    const top = all[39] as number[];
+    const topLog: string[][] = [];
+    const d = await evaluate(sources, askFor(top, topLog), { seed: 1 });
+    expect(d.secondLook).toBe(true);
+    expect(topLog.length).toBe(3);
+    // without the second look the G-set alone decides: two calls
+    const offLog: string[][] = [];
+    const e = await evaluate(sources, askFor(top, offLog), { seed: 1, secondLook: 0 });
+    expect(e.secondLook).toBe(false);
+    expect(offLog.length).toBe(2);
   });
   test("bad options and bad answers are TbErrors naming the problem", async () => {
     const ok = (ids: string[]) => ids.map(() => 1);

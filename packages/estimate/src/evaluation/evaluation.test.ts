@@ -76,6 +76,40 @@ describe("createEvaluation", () => {
     }
   });
 
+  test("a target above every source on the G-set takes its stratified sample at once; native selection still pools it", () => {
+    // the weaker two thirds are the sources, five stronger models the targets
+    const low = CorrectnessMatrix.from(ROWS.slice(0, 40));
+    const held = [40, 46, 52, 58, 59];
+    const ev = createEvaluation(low, { budget: 30, seed: 2, targets: held.map((h) => `m${h}`) });
+    for (const s of ev.next())
+      ev.answer(
+        s.target,
+        Array.from(s.examples, (j) => rowOf(held[s.target] as number)[j] as number),
+      );
+    const reasons = new Map(ev.next().map((s) => [s.target, s.reason]));
+    const g = Int32Array.from(ev.gset, (id) => low.exampleIds.indexOf(id));
+    const score = (row: ArrayLike<number>) => g.reduce((a, j) => a + (row[j] as number), 0);
+    let best = 0;
+    for (let s = 0; s < low.rows; s++) best = Math.max(best, score(low.row(s)));
+    const above = held.flatMap((h, t) => (score(rowOf(h)) > best ? [t] : []));
+    expect(above.length).toBeGreaterThan(0);
+    expect(above.length).toBeLessThan(held.length);
+    for (let t = 0; t < held.length; t++) {
+      expect(reasons.get(t)).toBe(above.includes(t) ? "strata" : "look");
+      expect(ev.design(t).mode).toBe(above.includes(t) ? "beyond" : "look");
+    }
+    // the others' natives are those of one joint selection over every target's G-set answers
+    const joint = root.selectNatives(
+      low,
+      g,
+      held.map((h) => Array.from(g, (j) => rowOf(h)[j] as number)),
+    );
+    for (let t = 0; t < held.length; t++) {
+      if (above.includes(t)) continue;
+      expect(ev.design(t).natives).toEqual(Array.from(joint.natives[t] as Int32Array, (s) => low.modelIds[s]));
+    }
+  });
+
   test("saved after every round and restored, it ends with the same estimates (a second look included)", () => {
     const targets = HELD.map((h) => `m${h}`);
     const a = runToEnd(createEvaluation(SOURCES, { budget: 30, seed: 2, targets }), HELD.map(rowOf));

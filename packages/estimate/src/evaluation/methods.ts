@@ -65,7 +65,8 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
  *   and a design-based estimate with a ridge correction; the interval is `± z·SE`.
  *
  * A target in the top quartile on the G-set first takes a second look (`secondLook`) at more of
- * its tailored coreset, and its score there chooses the design. Each target is asked for exactly
+ * its tailored coreset, and its score there chooses the design — unless its G-set score is above
+ * every source's: it takes the stratified sample at once. Each target is asked for exactly
  * `budget` distinct examples, G-set included.
  */
 export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMethod {

@@ -10,7 +10,8 @@
  *    - TailoredBench: the rest of its N-set (stream `nset`, t);
  *    - tailored-plus, within: the rest of its tailored coreset (`nset`, t);
  *    - tailored-plus, top quartile on the G-set: a second look at `m` more medoids (`look`, t), or,
- *      without a second look, one stratified design shared by those targets (`strata`);
+ *      without a second look or for a target above every source on the G-set, one stratified
+ *      design shared by those targets (`strata`; coordinated by `prn` when others look);
  * 3. tailored-plus after a second look: the rest of its tailored coreset (`nset`, t) or stratified
  *    draws around the examples answered (coordinated by default: the run's permanent random
  *    numbers `prn`; with `coordinated: false`, `look-strata`, t).
@@ -609,8 +610,14 @@ export class TailoredRun implements EvaluationRun {
     const modes = ranges.map((m) => (forced === "auto" ? m.mode : forced));
     const extra = budget - g;
     const look = forced === "auto" ? secondLookSize(extra, this.options.secondLook ?? DEFAULT_SECOND_LOOK) : 0;
-    const tailored = modes.flatMap((m, t) => (m === "within" || look > 0 ? [t] : []));
-    this.selectNatives(tailored);
+    // A target above every source on the G-set takes no second look: the look asks whether a
+    // target at the top of the sources fits within their range, and its own medoids would stand
+    // where the targets share random draws (docs/TAILORED-PLUS.md, "Ranks"). Native selection
+    // still pools it with the others, so their natives are what they were.
+    const above = (t: number) => look > 0 && (ranges[t] as ReturnType<typeof plusMode>).outOfRange === "above";
+    const pooled = modes.flatMap((m, t) => (m === "within" || look > 0 ? [t] : []));
+    const tailored = pooled.filter((t) => !above(t));
+    this.selectNatives(pooled);
     for (const t of tailored) {
       const s = this.slots[t] as Slot;
       const nat = s.natives as Int32Array;
@@ -648,8 +655,9 @@ export class TailoredRun implements EvaluationRun {
       }
     }
     if (tailored.length > 0) trimKept(this.ws, this.cacheBytes());
-    // beyond without a second look: one stratified design, shared by these targets
-    const beyond = modes.flatMap((m, t) => (m === "beyond" && look === 0 ? [t] : []));
+    // beyond without a second look: one stratified design, shared by these targets (by the run's
+    // permanent random numbers when others look, so that it shares draws with theirs)
+    const beyond = modes.flatMap((m, t) => (m === "beyond" && (look === 0 || above(t)) ? [t] : []));
     if (beyond.length > 0) {
       const design = stratifiedDesign(
         sourceMeans(this.sources),
@@ -657,6 +665,8 @@ export class TailoredRun implements EvaluationRun {
         extra,
         this.rng.child("strata"),
         this.options.strata ?? defaultStrata(extra),
+        look > 0 && this.options.coordinated !== false ? this.priority() : undefined,
+        "pooled",
       );
       for (const t of beyond) {
         const s = this.slots[t] as Slot;

@@ -58,7 +58,8 @@ export interface EvaluationOptions
   gset?: number;
   /**
    * tailored-plus: share of the budget after the G-set that a target in the sources' top quartile
-   * on the G-set spends on a second look before its design is chosen; default 0.3, 0 = off.
+   * on the G-set (but not above every source there) spends on a second look before its design is
+   * chosen; default 0.3, 0 = off.
    */
   secondLook?: number;
   /**
@@ -206,7 +207,8 @@ const WHY: Record<string, string> = {
   gset: "the G-set: the same examples for every target; their answers choose its native sources and its design",
   look: "a second look: its G-set score is in the sources' top quartile, and more of its tailored coreset decides between that coreset and a stratified sample",
   nset: "the rest of its tailored coreset: medoids of the examples as its native sources answer them",
-  strata: "a difficulty-stratified random sample: its G-set score is in the sources' top quartile",
+  strata:
+    "a difficulty-stratified random sample: its G-set score is in the sources' top quartile (above every source's, or with no second look)",
   "look-strata":
     "a difficulty-stratified random sample around the examples answered: its second look put it at the top of the sources",
 };
@@ -311,7 +313,9 @@ function describeDesign(ev: Evaluation, target: number | string = 0): string {
   } else {
     what = d.looked
       ? `at the top of the sources on the second look too: a stratified random sample (${d.strata} difficulty strata)`
-      : `in the sources' top quartile on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
+      : d.outOfRange === "above"
+        ? `above every source on the G-set: a stratified random sample (${d.strata} difficulty strata)`
+        : `in the sources' top quartile on the G-set: a stratified random sample (${d.strata} difficulty strata)`;
   }
   if (d.mode !== "beyond" && d.fallback !== "none") what += " (no source within d̄: native threshold relaxed)";
   return what;

@@ -240,6 +240,7 @@ export function afterSecondLook(
       rng.child("look-strata", index),
       o.strata ?? defaultStrata(rest),
       o.priority,
+      "pooled",
     );
     return { mode: "beyond", design, observed: Int32Array.from([...fixed, ...design.picks]) };
   }
@@ -289,7 +290,8 @@ export interface TailoredPlusOptions
   /**
    * Share of the budget after the G-set that a target in the sources' top quartile on the G-set
    * spends on a second look — more medoids of its tailored coreset — before its design is chosen;
-   * 0 turns the second look off (the mode then rests on the G-set alone). Default 0.3.
+   * a target above every source there takes none (docs/TAILORED-PLUS.md, "Ranks"). 0 turns the
+   * second look off (the mode then rests on the G-set alone). Default 0.3.
    */
   secondLook?: number;
   /**
