@@ -5,7 +5,7 @@ import { normalQuantile } from "../interval.js";
 import { designEstimate, designFromPicks, sourceMeans } from "../plus/design.js";
 import { sourceRidge } from "../plus/learned.js";
 import { DEFAULT_RESIDUAL_ALPHA } from "../plus/method.js";
-import { kthPairGap, learnedDifference, normalCdf, PairedRun } from "./compare.js";
+import { kthPairGap, learnedDifference, normalCdf, PairedRun, pairedDraws } from "./compare.js";
 import { createComparison, restoreComparison, type SavedComparison } from "./comparison.js";
 
 function msg(f: () => unknown): string {
@@ -310,6 +310,7 @@ describe("PairedRun: which estimate", () => {
       expect(restored.difference()).toEqual(c.difference());
       old = JSON.parse(JSON.stringify(saved)) as SavedComparison;
       delete old.options.calibration;
+      delete old.options.allocation; // a save from before 2026-12-07 has neither
       const r = restoreComparison(sources, old);
       expect(r.run.state.calibration).toBeNull();
       const d = r.difference();
@@ -327,6 +328,50 @@ describe("PairedRun: which estimate", () => {
     expect(
       msg(() => restoreComparison(sources, { ...old, options: { ...old.options, calibration: "x" as "split" } })),
     ).toMatch(/restoreComparison: options.calibration must be "split"/);
+  });
+  it("the draws are allocated around the pooled G-set; a save without options.allocation keeps proportional draws", () => {
+    const c = createComparison(sources, { budget: 30, seed: 3 });
+    const saved = c.toJSON();
+    expect(saved.options.allocation).toBe("pooled");
+    const st = c.run.state;
+    expect(st.allocation).toBe("pooled");
+    // the draws, counted with the G-set examples pooled into each stratum, are as near the strata's
+    // shares of all 30 answers as the draws allow (the stratified design's "pooled" rule, by hand)
+    const design = designFromPicks(sourceMeans(sources), st.gset, st.picks, st.strata);
+    const m = new Array<number>(design.strata).fill(0);
+    for (const h of design.gsetStratum) m[h] = (m[h] as number) + 1;
+    for (const x of st.picks) m[design.stratumOf[x] as number] = (m[design.stratumOf[x] as number] as number) + 1;
+    const R = sources.cols - st.gset.length;
+    m.forEach((count, h) => {
+      const share = (30 * (design.sizes[h] as number)) / R;
+      const fixed = design.gsetStratum.filter((x) => x === h).length;
+      // a stratum is within one answer of its share, unless its fixed examples alone exceed it
+      if (fixed <= share) expect(Math.abs(count - share)).toBeLessThan(1 + 1e-9);
+      else expect(count).toBe(fixed);
+    });
+    // a comparison saved with split calibration but before the pooled allocation: its draws were
+    // proportional, and restoring it draws them again that way
+    const rng = RandomStream.derive(3);
+    const prop = pairedDraws(sources, "stratified", st.gset, st.picks.length, rng, st.strata, "proportional").picks;
+    expect(Array.from(prop)).not.toEqual(Array.from(st.picks));
+    const earlier = JSON.parse(JSON.stringify(saved)) as SavedComparison;
+    delete earlier.options.allocation;
+    earlier.picks = Array.from(prop, (j) => sources.exampleIds[j] as string);
+    const r = restoreComparison(sources, earlier);
+    expect(r.run.state.allocation).toBe("proportional");
+    expect(Array.from(r.run.state.picks)).toEqual(Array.from(prop));
+    // the pooled draws without the field, or the field on the proportional draws, are refused
+    const noField = JSON.parse(JSON.stringify(saved)) as SavedComparison;
+    delete noField.options.allocation;
+    expect(msg(() => restoreComparison(sources, noField))).toMatch(/does not give the saved gset and picks/);
+    expect(
+      msg(() => restoreComparison(sources, { ...earlier, options: { ...earlier.options, allocation: "pooled" } })),
+    ).toMatch(/does not give the saved gset and picks/);
+    expect(
+      msg(() =>
+        restoreComparison(sources, { ...saved, options: { ...saved.options, allocation: "even" as "pooled" } }),
+      ),
+    ).toMatch(/restoreComparison: options.allocation must be "pooled"/);
   });
   it("learnedDifference refuses a calibration list that is not distinct ascending source rows", () => {
     const ex = Int32Array.from({ length: 20 }, (_, i) => i);

@@ -22,7 +22,14 @@ import {
 import type { DistanceMetric } from "@tb/embedding";
 import { ridgePredict } from "@tb/linear";
 import { normalQuantile } from "../interval.js";
-import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "../plus/design.js";
+import {
+  type Allocation,
+  defaultStrata,
+  designEstimate,
+  designFromPicks,
+  sourceMeans,
+  stratifiedDesign,
+} from "../plus/design.js";
 import { sourceRidge } from "../plus/learned.js";
 import {
   clamp01,
@@ -98,6 +105,12 @@ export interface PairedState {
    * interval as a floor), which comparisons saved then keep.
    */
   calibration: Int32Array | null;
+  /**
+   * How the stratified draws were shared among the strata ({@link Allocation}): `"pooled"` since
+   * 2026-12-07 (around the G-set, which the design estimate pools into the strata), `"proportional"`
+   * for the random design and for comparisons saved before, which keep it.
+   */
+  allocation: Allocation;
 }
 
 /**
@@ -114,8 +127,8 @@ export function calibrationHalf(S: number, rng: RandomStream): { design: Int32Ar
 
 /**
  * The random draws of a paired design after its G-set (`gset`, empty for the random design):
- * `extra` examples, by stream `rng.child("strata")` in `strata` difficulty strata (stratified) or
- * `rng.child("sample")` uniformly (random), ascending. What a {@link PairedRun} asks after the G-set,
+ * `extra` examples, by stream `rng.child("strata")` in `strata` difficulty strata allocated by
+ * `allocation` (stratified) or `rng.child("sample")` uniformly (random), ascending. What a {@link PairedRun} asks after the G-set,
  * and what restoring a saved comparison draws again to check its stream.
  */
 export function pairedDraws(
@@ -125,9 +138,10 @@ export function pairedDraws(
   extra: number,
   rng: RandomStream,
   strata: number,
+  allocation: Allocation = "proportional",
 ): { picks: Int32Array; strata: number } {
   if (design === "random") return { picks: rng.child("sample").sample(range(sources.cols), extra).sort(), strata: 1 };
-  const d = stratifiedDesign(sourceMeans(sources), gset, extra, rng.child("strata"), strata);
+  const d = stratifiedDesign(sourceMeans(sources), gset, extra, rng.child("strata"), strata, undefined, allocation);
   return { picks: d.picks, strata: d.strata };
 }
 
@@ -232,7 +246,14 @@ export class PairedRun implements EvaluationRun {
       this.state = restored;
     } else if (this.design === "random") {
       const { picks } = pairedDraws(ctx.sources, "random", new Int32Array(0), ctx.budget, ctx.rng, 1);
-      this.state = { gset: new Int32Array(0), picks, strata: 1, answers: [null, null], calibration: null };
+      this.state = {
+        gset: new Int32Array(0),
+        picks,
+        strata: 1,
+        answers: [null, null],
+        calibration: null,
+        allocation: "proportional",
+      };
     } else {
       const ws = workspaceOf(ctx.workspace ?? options.workspace, `${where}: workspace`);
       const po: { gset: number; metric?: DistanceMetric; standardize?: boolean; workspace?: Workspace } = { gset: g };
@@ -242,8 +263,17 @@ export class PairedRun implements EvaluationRun {
       // the G-set is chosen on one half of the sources; the other half calibrates the interval
       const half = calibrationHalf(ctx.sources.rows, ctx.rng.child("calibration"));
       const gset = probe(ctx.sources.selectRows(half.design), ctx.rng.child("gset"), po).gset;
-      const d = pairedDraws(ctx.sources, "stratified", gset, extra, ctx.rng, options.strata ?? defaultStrata(extra));
-      this.state = { gset, picks: d.picks, strata: d.strata, answers: [null, null], calibration: half.calibration };
+      // the draws are allocated around the G-set, which the design estimate pools into the strata
+      const strata = options.strata ?? defaultStrata(extra);
+      const d = pairedDraws(ctx.sources, "stratified", gset, extra, ctx.rng, strata, "pooled");
+      this.state = {
+        gset,
+        picks: d.picks,
+        strata: d.strata,
+        answers: [null, null],
+        calibration: half.calibration,
+        allocation: "pooled",
+      };
     }
     const ex = new Int32Array(this.state.gset.length + this.state.picks.length);
     ex.set(this.state.gset, 0);

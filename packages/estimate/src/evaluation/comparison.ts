@@ -119,8 +119,11 @@ export interface SavedComparison {
    * half of the sources and the other half calibrates the learned difference's interval (the
    * halves follow from `rng`). Absent in comparisons saved before; they keep the rule they were
    * made with (every source's pairs, the design's interval as a floor).
+   * `allocation: "pooled"` (stratified designs since 2026-12-07): the draws were allocated around
+   * the G-set pooled into the strata. Absent in comparisons saved before, whose draws were
+   * allocated in proportion to stratum size; they keep that.
    */
-  options: { level: number; gset: number; calibration?: "split" };
+  options: { level: number; gset: number; calibration?: "split"; allocation?: "pooled" };
   source: SourceRef;
   names: [string, string];
   /** The G-set (empty for the random design). */
@@ -309,10 +312,12 @@ export class Comparison {
       design: this.design,
       budget: this.budget,
       rng: [...this.rng],
-      options:
-        st.calibration !== null
-          ? { level: this.level, gset: st.gset.length, calibration: "split" }
-          : { level: this.level, gset: st.gset.length },
+      options: {
+        level: this.level,
+        gset: st.gset.length,
+        ...(st.calibration !== null ? { calibration: "split" as const } : {}),
+        ...(st.allocation === "pooled" ? { allocation: "pooled" as const } : {}),
+      },
       source: sourceRef(this.sources),
       names: [this.names[0], this.names[1]],
       gset: this.ids(st.gset),
@@ -493,11 +498,19 @@ export function restoreComparison(
   if (saved.design === "stratified" && gset.length === 0) bad("gset", "must not be empty in the stratified design");
   const budget = gset.length + picks.length;
   if (saved.budget !== budget) bad("budget", `is ${String(saved.budget)}, but gset and picks hold ${budget} examples`);
-  const o = saved.options as { level?: unknown; gset?: unknown; calibration?: unknown } | undefined;
+  const o = saved.options as
+    | { level?: unknown; gset?: unknown; calibration?: unknown; allocation?: unknown }
+    | undefined;
   if (o === undefined || o === null || typeof o !== "object") bad("options", "is missing");
   if (o?.gset !== gset.length) bad("options.gset", `is ${String(o?.gset)}, but gset holds ${gset.length} examples`);
   if (o?.calibration !== undefined && (o.calibration !== "split" || saved.design !== "stratified"))
     bad("options.calibration", `must be "split" (stratified design) or absent, got ${JSON.stringify(o.calibration)}`);
+  if (o?.allocation !== undefined && (o.allocation !== "pooled" || o.calibration !== "split"))
+    bad(
+      "options.allocation",
+      `must be "pooled" (stratified design with split calibration) or absent, got ${JSON.stringify(o.allocation)}`,
+    );
+  const allocation = o?.allocation === "pooled" ? "pooled" : "proportional";
   const level = options.level ?? o?.level;
   if (!(typeof level === "number" && level > 0 && level < 1)) {
     if (options.level !== undefined)
@@ -533,7 +546,7 @@ export function restoreComparison(
   // from before split calibration has no calibration half; its rng is not read.)
   let calibration: Int32Array | null = null;
   if (saved.design === "random" || o?.calibration === "split") {
-    const drawn = pairedDraws(sources, saved.design, gset, picks.length, rng, strata).picks;
+    const drawn = pairedDraws(sources, saved.design, gset, picks.length, rng, strata, allocation).picks;
     if (!(drawn.length === picks.length && drawn.every((v, k) => v === picks[k]))) {
       bad(
         "rng",
@@ -551,6 +564,7 @@ export function restoreComparison(
         strata,
         answers,
         calibration,
+        allocation,
       }),
   );
   return new Comparison(sources, names, run, rng.keys);
