@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
-import { createEvaluation, type Evaluation } from "@tb/estimate";
+import { createEvaluation, Evaluation } from "@tb/estimate";
 import {
   checkSource,
   formatWorkflowJson,
@@ -117,10 +117,11 @@ export function runTailor(args: string[]): number {
         `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
       );
     }
-    if (method !== "tailored-plus") throw usage("--second-look applies to --method tailored-plus only");
+    if (Evaluation.unreadOptions(method, { secondLook }).length > 0)
+      throw usage("--second-look applies to --method tailored-plus only");
   }
   const stop = precisionFlags(v.precision, v["max-budget"]);
-  if (stop !== undefined && method !== "tailored-plus")
+  if (stop !== undefined && Evaluation.unreadOptions(method, stop).length > 0)
     throw usage("--precision applies to --method tailored-plus only");
   if (seed !== pf.seed) {
     throw usage(

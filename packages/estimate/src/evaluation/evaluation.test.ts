@@ -9,7 +9,7 @@ import * as internals from "../internals.js";
 import { tailoredBench, tailoredPlus } from "./methods.js";
 import {
   createEvaluation,
-  type Evaluation,
+  Evaluation,
   rankAmongSources,
   reasonLabel,
   reasonPhase,
@@ -108,6 +108,13 @@ describe("createEvaluation", () => {
       if (above.includes(t)) continue;
       expect(ev.design(t).natives).toEqual(Array.from(joint.natives[t] as Int32Array, (s) => low.modelIds[s]));
     }
+  });
+
+  test("unreadOptions names the set options a method does not read: tailored-plus's own, for tailored", () => {
+    const o = { secondLook: 0.3, precision: undefined, maxBudget: 60, coordinated: false, level: 0.9, budget: 30 };
+    expect(Evaluation.unreadOptions("tailored", o)).toEqual(["secondLook", "maxBudget", "coordinated"]);
+    expect(Evaluation.unreadOptions("tailored-plus", o)).toEqual([]);
+    expect(Evaluation.unreadOptions("tailored", { level: 0.9, gset: 10 })).toEqual([]);
   });
 
   test("saved after every round and restored, it ends with the same estimates (a second look included)", () => {

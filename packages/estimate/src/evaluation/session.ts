@@ -363,6 +363,20 @@ export function reasonPhase(reason: string): RoundPhase {
  * {@link restoreEvaluation} resumes it with the same sources.
  */
 export class Evaluation {
+  /**
+   * The options of {@link createEvaluation} among `options` (those set, not undefined) that
+   * `method` does not read: `secondLook`, `precision`, `maxBudget` and `coordinated` belong to
+   * tailored-plus alone. The one place that says which method reads what; `createEvaluation`
+   * refuses these, and a front end (the CLI) asks it to name its own flags in the refusal.
+   */
+  static unreadOptions(
+    method: "tailored-plus" | "tailored",
+    options: { readonly [K in keyof EvaluationOptions]?: EvaluationOptions[K] | undefined },
+  ): string[] {
+    if (method === "tailored-plus") return [];
+    return PLUS_ONLY_OPTIONS.filter((k) => options[k] !== undefined);
+  }
+
   readonly sources: CorrectnessMatrix;
   readonly names: readonly string[];
   readonly level: number;
@@ -830,6 +844,9 @@ export function toMatrix(
   );
 }
 
+/** The options only tailored-plus reads ({@link Evaluation.unreadOptions}). */
+const PLUS_ONLY_OPTIONS = ["secondLook", "precision", "maxBudget", "coordinated"] as const;
+
 function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   const method = o.method ?? EVALUATION_DEFAULTS.method;
   if (method !== "tailored-plus" && method !== "tailored") {
@@ -839,7 +856,8 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   if (!(typeof level === "number" && level > 0 && level < 1)) {
     throw new TbError("E_USAGE", `${where}: level must be in (0, 1), got ${String(level)}`);
   }
-  if (o.secondLook !== undefined && method !== "tailored-plus") {
+  const unread = Evaluation.unreadOptions(method, o);
+  if (unread.includes("secondLook")) {
     throw new TbError("E_USAGE", `${where}: secondLook applies to method "tailored-plus" only`);
   }
   const share = o.secondLook ?? EVALUATION_DEFAULTS.secondLook;
@@ -854,13 +872,13 @@ function runOptions(o: EvaluationOptions, where: string): TailoredRunOptions {
   if (method === "tailored-plus") out.secondLook = share;
   for (const k of PASSED_ON) if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   if (pooling !== undefined) out.targetPooling = pooling;
-  if ((o.precision !== undefined || o.maxBudget !== undefined) && method !== "tailored-plus") {
+  if (unread.includes("precision") || unread.includes("maxBudget")) {
     throw new TbError("E_USAGE", `${where}: precision and maxBudget apply to method "tailored-plus" only`);
   }
   if (o.precision !== undefined) out.precision = o.precision;
   if (o.maxBudget !== undefined) out.maxBudget = o.maxBudget;
   if (o.coordinated !== undefined) {
-    if (method !== "tailored-plus") {
+    if (unread.includes("coordinated")) {
       throw new TbError("E_USAGE", `${where}: coordinated applies to method "tailored-plus" only`);
     }
     if (typeof o.coordinated !== "boolean") {
