@@ -10,9 +10,9 @@
  * Run it in a worktree with a patch applied (research/ranks/patches.sh's way) to measure the patch.
  */
 import { parseArgs } from "node:util";
-import type { EvaluationMethod, MethodContext, MethodResult } from "@tb/core";
-import { createMethod, extrapolationSplit, runTrial } from "@tb/experiment";
+import { extrapolationSplit, runTrial } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
+import { capturing } from "./capture.js";
 
 const { values } = parseArgs({
   options: {
@@ -24,15 +24,7 @@ const { values } = parseArgs({
 });
 const matrix = loadDataset(`${values.data}/${values.matrix}`).matrix;
 const split = extrapolationSplit(matrix.trueScores(), 0.5, 0.3);
-const inner = createMethod("tailored-plus", {});
-let last: MethodResult | undefined;
-const method: EvaluationMethod = {
-  name: "tailored-plus",
-  run(ctx: MethodContext) {
-    last = inner.run(ctx);
-    return last;
-  },
-};
+const { method, last } = capturing("tailored-plus");
 const groups = new Map<string, { n: number; covered: number; err: number; bias: number; width: number }>();
 for (let trial = 0; trial < Number(values.trials); trial++) {
   const task = {
@@ -45,7 +37,7 @@ for (let trial = 0; trial < Number(values.trials); trial++) {
     targetFraction: 0.3,
   };
   runTrial(matrix, task, method);
-  const r = last as MethodResult;
+  const r = last();
   const gset = (r.diagnostics?.gset ?? []) as number[];
   const score = (row: ArrayLike<number>) => gset.reduce((a, j) => a + (row[j] as number), 0);
   let best = -1;

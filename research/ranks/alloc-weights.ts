@@ -9,10 +9,11 @@
  *   pnpm exec tsx --conditions=@tb/source research/ranks/alloc-weights.ts [--data ../shared/data]
  */
 import { parseArgs } from "node:util";
-import { type EvaluationMethod, type MethodContext, type MethodResult, RandomStream } from "@tb/core";
+import { RandomStream } from "@tb/core";
 import { sourceMeans, stratifiedDesign } from "@tb/estimate/internals";
-import { createMethod, extrapolationSplit, runTrial } from "@tb/experiment";
+import { extrapolationSplit, runTrial } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
+import { capturing } from "./capture.js";
 
 const { values } = parseArgs({ options: { data: { type: "string", default: "../shared/data" } } });
 const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1] as number;
@@ -20,15 +21,7 @@ for (const name of ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"]) {
   const matrix = loadDataset(`${values.data}/${name}`).matrix;
   const split = extrapolationSplit(matrix.trueScores(), 0.5, 0.3);
   const difficulty = sourceMeans(matrix.selectRows(split.source));
-  const inner = createMethod("tailored-plus", {});
-  let last: MethodResult | undefined;
-  const method: EvaluationMethod = {
-    name: "tailored-plus",
-    run(ctx: MethodContext) {
-      last = inner.run(ctx);
-      return last;
-    },
-  };
+  const { method, last } = capturing("tailored-plus");
   const ratios = { proportional: [] as number[], pooled: [] as number[] };
   for (let trial = 0; trial < 30; trial++) {
     const task = {
@@ -41,7 +34,7 @@ for (const name of ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"]) {
       targetFraction: 0.3,
     };
     runTrial(matrix, task, method);
-    const gset = Int32Array.from((last?.diagnostics?.gset ?? []) as number[]);
+    const gset = Int32Array.from((last().diagnostics?.gset ?? []) as number[]);
     for (const allocation of ["proportional", "pooled"] as const) {
       const d = stratifiedDesign(difficulty, gset, 20, RandomStream.derive("weights"), 5, undefined, allocation);
       const m = new Array<number>(d.strata).fill(0);
