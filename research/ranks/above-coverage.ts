@@ -10,9 +10,9 @@
  * Run it in a worktree with a patch applied (research/ranks/patches.sh's way) to measure the patch.
  */
 import { parseArgs } from "node:util";
-import { extrapolationSplit, runTrial } from "@tb/experiment";
+import { extrapolationSplit } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
-import { capturing } from "./capture.js";
+import { extrapolationTrial } from "./capture.js";
 
 const { values } = parseArgs({
   options: {
@@ -24,20 +24,9 @@ const { values } = parseArgs({
 });
 const matrix = loadDataset(`${values.data}/${values.matrix}`).matrix;
 const split = extrapolationSplit(matrix.trueScores(), 0.5, 0.3);
-const { method, last } = capturing("tailored-plus");
 const groups = new Map<string, { n: number; covered: number; err: number; bias: number; width: number }>();
 for (let trial = 0; trial < Number(values.trials); trial++) {
-  const task = {
-    method: "tailored-plus",
-    budget: Number(values.budget),
-    trial,
-    seed: 0,
-    config: {},
-    split: "extrapolation" as const,
-    targetFraction: 0.3,
-  };
-  runTrial(matrix, task, method);
-  const r = last();
+  const r = extrapolationTrial(matrix, "tailored-plus", Number(values.budget), trial);
   const gset = (r.diagnostics?.gset ?? []) as number[];
   const score = (row: ArrayLike<number>) => gset.reduce((a, j) => a + (row[j] as number), 0);
   let best = -1;

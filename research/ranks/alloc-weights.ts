@@ -11,9 +11,9 @@
 import { parseArgs } from "node:util";
 import { RandomStream } from "@tb/core";
 import { sourceMeans, stratifiedDesign } from "@tb/estimate/internals";
-import { extrapolationSplit, runTrial } from "@tb/experiment";
+import { extrapolationSplit } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
-import { capturing } from "./capture.js";
+import { extrapolationTrial } from "./capture.js";
 
 const { values } = parseArgs({ options: { data: { type: "string", default: "../shared/data" } } });
 const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1] as number;
@@ -21,20 +21,10 @@ for (const name of ["gsm8k", "helm_lite_mmlu", "glue_rte", "openllm_v2_musr"]) {
   const matrix = loadDataset(`${values.data}/${name}`).matrix;
   const split = extrapolationSplit(matrix.trueScores(), 0.5, 0.3);
   const difficulty = sourceMeans(matrix.selectRows(split.source));
-  const { method, last } = capturing("tailored-plus");
   const ratios = { proportional: [] as number[], pooled: [] as number[] };
   for (let trial = 0; trial < 30; trial++) {
-    const task = {
-      method: "tailored-plus",
-      budget: 30,
-      trial,
-      seed: 0,
-      config: {},
-      split: "extrapolation" as const,
-      targetFraction: 0.3,
-    };
-    runTrial(matrix, task, method);
-    const gset = Int32Array.from((last().diagnostics?.gset ?? []) as number[]);
+    const r = extrapolationTrial(matrix, "tailored-plus", 30, trial);
+    const gset = Int32Array.from((r.diagnostics?.gset ?? []) as number[]);
     for (const allocation of ["proportional", "pooled"] as const) {
       const d = stratifiedDesign(difficulty, gset, 20, RandomStream.derive("weights"), 5, undefined, allocation);
       const m = new Array<number>(d.strata).fill(0);

@@ -1,12 +1,18 @@
 /**
- * A registry method that keeps its last trial's result (estimates, intervals, diagnostics such as
- * the G-set) for a script to read after `runTrial` — the research scripts of this folder use it to
- * look inside tailored-plus's trials.
+ * One trial of `tb reproduce`'s extrapolation split (seed 0, target fraction 0.3) with the method's
+ * whole result kept — estimates, intervals and diagnostics such as the trial's G-set — for the
+ * research scripts of this folder to look inside tailored-plus's trials.
  */
-import type { EvaluationMethod, MethodContext, MethodResult } from "@tb/core";
-import { createMethod, type MethodConfig } from "@tb/experiment";
+import type { CorrectnessMatrix, EvaluationMethod, MethodContext, MethodResult } from "@tb/core";
+import { createMethod, type MethodConfig, runTrial } from "@tb/experiment";
 
-export function capturing(name: string, config: MethodConfig = {}): { method: EvaluationMethod; last(): MethodResult } {
+export function extrapolationTrial(
+  matrix: CorrectnessMatrix,
+  name: string,
+  budget: number,
+  trial: number,
+  config: MethodConfig = {},
+): MethodResult {
   const inner = createMethod(name, config);
   let last: MethodResult | undefined;
   const method: EvaluationMethod = {
@@ -16,11 +22,8 @@ export function capturing(name: string, config: MethodConfig = {}): { method: Ev
       return last;
     },
   };
-  return {
-    method,
-    last() {
-      if (last === undefined) throw new Error("capturing: no trial has run yet");
-      return last;
-    },
-  };
+  const task = { method: name, budget, trial, seed: 0, config, split: "extrapolation" as const, targetFraction: 0.3 };
+  runTrial(matrix, task, method);
+  if (last === undefined) throw new Error("extrapolationTrial: the method did not run");
+  return last;
 }
