@@ -76,6 +76,9 @@ Reproduce options:
   --irt-anchor-space S irt | correctness | random (gp-IRT anchors; default irt)
   --irt-dim D          fixed IRT dimension (default: chosen on held-out sources from 2,5,10,15)
   --irt-fit F          map | vi (default map)
+  --irt-early-stop     gp-IRT: end each IRT fit when its loss stalls (10⁻⁶ over 100 epochs) instead
+                       of running all 2000 epochs: about half the calibration time, slightly
+                       different numbers (docs/PERFORMANCE.md, "gp-IRT's early stop")
   --irt-estimator E    gp-irt | p-irt | naive (default gp-irt)
   --search N           random-search-learn: random subsets searched (default 10000)
   --level L            nominal level of the per-target intervals (tailored-plus: default 0.9;
@@ -133,6 +136,7 @@ const REPRODUCE_OPTIONS = {
   "irt-anchor-space": { type: "string" },
   "irt-dim": { type: "string" },
   "irt-fit": { type: "string" },
+  "irt-early-stop": { type: "boolean" },
   "irt-estimator": { type: "string" },
   search: { type: "string" },
   level: { type: "string" },
@@ -247,6 +251,7 @@ function methodConfig(v: Values): MethodConfig {
   if (v["irt-dim"] !== undefined) c.irtDim = int("irt-dim", v["irt-dim"], 0, 1);
   const ifit = oneOf("irt-fit", v["irt-fit"], ["map", "vi"] as const);
   if (ifit) c.irtFit = ifit;
+  if (v["irt-early-stop"]) c.irtEarlyStop = true;
   const ie = oneOf("irt-estimator", v["irt-estimator"], ["gp-irt", "p-irt", "naive"] as const);
   if (ie) c.irtEstimator = ie;
   if (v.search !== undefined) c.search = int("search", v.search, 0, 1);
@@ -283,6 +288,7 @@ const CONFIG_FLAG: Record<string, string> = {
   irtAnchorSpace: "--irt-anchor-space",
   irtDim: "--irt-dim",
   irtFit: "--irt-fit",
+  irtEarlyStop: "--irt-early-stop",
   irtEstimator: "--irt-estimator",
   search: "--search",
   level: "--level",

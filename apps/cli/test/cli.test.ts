@@ -89,6 +89,38 @@ describe("tb reproduce: tailored-plus's options reach the method", () => {
   });
 });
 
+describe("tb reproduce: gp-IRT's early stop", () => {
+  test("--irt-early-stop is recorded in the JSON's config, changes the numbers, and is refused without gp-irt", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const common = [
+      "demo",
+      "--methods",
+      "gp-irt",
+      "--budgets",
+      "20",
+      "--trials",
+      "1",
+      "--workers",
+      "1",
+      "--irt-dim",
+      "2",
+    ];
+    const run = (name: string, extra: string[]) => {
+      const r = tb([...common, ...extra, "--json", join(dir, name)]);
+      expect(r.code, r.stderr).toBe(0);
+      return strip(readFileSync(join(dir, name), "utf8"));
+    };
+    const base = run("base.json", []);
+    const stop = run("stop.json", ["--irt-early-stop"]);
+    expect(base.config.irtEarlyStop).toBeUndefined();
+    expect(stop.config).toMatchObject({ irtEarlyStop: true });
+    expect(stop.results[0].mae).not.toEqual(base.results[0].mae);
+    const unread = tb(["demo", "--methods", "random", "--budgets", "20", "--trials", "1", "--irt-early-stop"]);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toMatch(/--irt-early-stop is read by none of the methods run \(random\)/);
+  });
+});
+
 describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
   test.each([
     [["reproduce"], /needs --data/],

@@ -1,7 +1,7 @@
 import { CorrectnessMatrix, createOracle, type Oracle, RandomStream, Workspace } from "@tb/core";
 import { describe, expect, it } from "vitest";
 import { calibrateGpIrt, type GpIrtOptions, gpIrt, gpIrtEstimates, gpIrtLambda, selectAnchors } from "./gp-irt.js";
-import { fitAbility, irtProbability } from "./irt.js";
+import { fitAbility, fitIrt, irtProbability } from "./irt.js";
 
 /** 0/1 data from a 1-D 2PL model: `models` rows, `items` columns. */
 function population(models: number, items: number, seed: number): Float64Array {
@@ -123,6 +123,46 @@ describe("gpIrt method (docs/METHOD.md §6)", () => {
       const want = gpIrtEstimates({ dataPart: data, irtUnseen: pu / (n - seen.size), anchors: N, items: n, lambda });
       expect(res.estimates[t]).toBeCloseTo(want.gpIrt, 12);
     });
+  });
+
+  it("[OPT] earlyStop: every fit of the calibration ends by fitIrt's stop rule; off by default", () => {
+    const off = calibrateGpIrt(sources, fast);
+    expect(Array.from(off.epochsByDim)).toEqual(fast.dims?.map(() => fast.epochs ?? 2000));
+    expect(off.irt.epochsRun).toBe(fast.epochs ?? 2000);
+    const rule = { window: 10, tol: 1e-3 };
+    const on = calibrateGpIrt(sources, { ...fast, earlyStop: rule });
+    // the chosen d's refit is fitIrt's with the same rule
+    const R = new Uint8Array(sources.data.length).map((_, i) => ((sources.data[i] as number) > 0.5 ? 1 : 0));
+    const refit = fitIrt(R, sources.rows, sources.cols, { dim: on.dim, epochs: fast.epochs ?? 2000, stop: rule });
+    expect(refit.epochsRun).toBeLessThan(fast.epochs ?? 2000);
+    expect(on.irt.epochsRun).toBe(refit.epochsRun);
+    expect(Array.from(on.irt.theta)).toEqual(Array.from(refit.theta));
+    for (const e of on.epochsByDim) expect(e).toBeLessThan(fast.epochs ?? 2000);
+    // true is the documented default rule, and a stopping calibration is kept apart from a full one
+    const ws = new Workspace();
+    const a = calibrateGpIrt(sources, { ...fast, earlyStop: true }, ws);
+    const b = calibrateGpIrt(sources, { ...fast, earlyStop: { window: 100, tol: 1e-6 } }, ws);
+    const c = calibrateGpIrt(sources, fast, ws);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(Array.from(c.irt.theta)).toEqual(Array.from(off.irt.theta));
+    const res = gpIrt({ ...fast, earlyStop: rule }).run({
+      sources,
+      oracles: oracles(10),
+      budget: 10,
+      rng: RandomStream.derive(1),
+    });
+    const d = res.diagnostics as Record<string, number | number[]>;
+    expect(d.irtEpochsRun).toBe(on.irt.epochsRun);
+    expect(d.epochsByDim).toEqual(Array.from(on.epochsByDim));
+    const plain = gpIrt(fast).run({ sources, oracles: oracles(10), budget: 10, rng: RandomStream.derive(1) });
+    expect((plain.diagnostics as Record<string, unknown>).irtEpochsRun).toBeUndefined();
+    expect(() => gpIrt({ earlyStop: "yes" as unknown as boolean })).toThrow(
+      /gp-IRT: earlyStop must be true, false or \{ window, tol \}, got "yes"/,
+    );
+    expect(() => gpIrt({ earlyStop: { window: 0, tol: 1 } })).toThrow(
+      /gp-IRT: earlyStop\.window must be an integer ≥ 1/,
+    );
   });
 
   it("keeps the calibration in a workspace per sources matrix, and the choice of d follows §6.4", () => {

@@ -14,11 +14,14 @@ import {
 } from "@tb/core";
 import {
   binarizationThreshold,
+  checkIrtStop,
   type FitAbilityOptions,
+  type FitIrtOptions,
   fitAbility,
   fitIrt,
   type IrtFit,
   type IrtItems,
+  type IrtStop,
   irtProbability,
 } from "./irt.js";
 import { kmeans, nearestPoints } from "./kmeans.js";
@@ -39,6 +42,14 @@ export interface GpIrtOptions {
   fitMethod?: "map" | "vi";
   /** §6.3: Adam epochs (default 2000). */
   epochs?: number;
+  /**
+   * [OPT] End each IRT fit of the calibration early when its loss stalls (`fitIrt`'s `stop` rule):
+   * `true` for `{ window: 100, tol: 1e-6 }` — the lowest loss fell by less than 10⁻⁶ of itself
+   * over the last 100 epochs — or a rule of your own. Off by default (every fit runs all `epochs`,
+   * as the reference does); on, a calibration takes about half the time and the numbers change
+   * slightly (docs/PERFORMANCE.md, "gp-IRT's early stop").
+   */
+  earlyStop?: boolean | IrtStop;
   /** §6.3: Adam learning rate (default 0.1). */
   lr?: number;
   /** §6.3: learning-rate decay per epoch (default 0.9999). */
@@ -85,12 +96,14 @@ export interface GpIrtCalibration {
   vHat: number;
   /** The IRT model refitted on all sources with the chosen `d`. */
   irt: IrtFit;
+  /** The Adam steps each validation fit took, in the order of `dims` (all `epochs` without an early stop). */
+  epochsByDim: Int32Array;
 }
 
 /** The calibrations a workspace keeps, per sources matrix (weakly: they go with the matrix) and option set. */
 type Calibrations = KeyedByObject<CorrectnessMatrix, GpIrtCalibration>;
 const calibrationBytes = (c: GpIrtCalibration): number =>
-  c.errByDim.byteLength + c.irt.a.byteLength + c.irt.b.byteLength + c.irt.theta.byteLength;
+  c.errByDim.byteLength + c.epochsByDim.byteLength + c.irt.a.byteLength + c.irt.b.byteLength + c.irt.theta.byteLength;
 const CALIBRATIONS = workspaceKey<Calibrations>("@tb/baselines gp-IRT calibrations");
 
 function isBinary(data: Float64Array): boolean {
@@ -112,6 +125,7 @@ interface ResolvedOptions {
   validationEvery: number;
   fitMethod: "map" | "vi";
   epochs: number;
+  stop: IrtStop | undefined;
   lr: number;
   decay: number;
   irtSeed: number;
@@ -146,6 +160,7 @@ function resolveOptions(o: GpIrtOptions): ResolvedOptions {
     validationEvery: o.validationEvery ?? 5,
     fitMethod: oneOf("fitMethod", o.fitMethod, ["map", "vi"], "map"),
     epochs: o.epochs ?? 2000,
+    stop: resolveStop(o.earlyStop),
     lr: o.lr ?? 0.1,
     decay: o.decay ?? 0.9999,
     irtSeed: o.irtSeed ?? 42,
@@ -173,8 +188,24 @@ function resolveOptions(o: GpIrtOptions): ResolvedOptions {
   return r;
 }
 
+/** The default early-stop rule (`earlyStop: true`). */
+const DEFAULT_STOP: IrtStop = Object.freeze({ window: 100, tol: 1e-6 });
+
+function resolveStop(v: GpIrtOptions["earlyStop"]): IrtStop | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true) return DEFAULT_STOP;
+  if (v === null || typeof v !== "object") {
+    throw new TbError(
+      "E_USAGE",
+      `gp-IRT: earlyStop must be true, false or { window, tol }, got ${JSON.stringify(v) ?? String(v)}`,
+    );
+  }
+  return checkIrtStop(v, "gp-IRT: earlyStop");
+}
+
 function calibrationKey(r: ResolvedOptions): string {
   return JSON.stringify([
+    r.stop === undefined ? null : [r.stop.window, r.stop.tol],
     r.dims,
     r.dimTolerance,
     r.validationEvery,
@@ -253,9 +284,10 @@ function computeCalibration(sources: CorrectnessMatrix, r: ResolvedOptions): GpI
   const odd: number[] = [];
   for (let x = 0; x < n; x++) (x % 2 === 0 ? even : odd).push(x);
   const ability: FitAbilityOptions = r.abilityPrior === undefined ? {} : { abilityPrior: r.abilityPrior };
-  const fitOpts = (dim: number) => ({
+  const fitOpts = (dim: number): FitIrtOptions => ({
     dim,
     epochs: r.epochs,
+    ...(r.stop === undefined ? {} : { stop: r.stop }),
     lr: r.lr,
     decay: r.decay,
     seed: r.irtSeed,
@@ -264,8 +296,10 @@ function computeCalibration(sources: CorrectnessMatrix, r: ResolvedOptions): GpI
     viInitScale: r.viInitScale,
   });
   const errByDim = new Float64Array(r.dims.length);
+  const epochsByDim = new Int32Array(r.dims.length);
   r.dims.forEach((dim, di) => {
     const model = fitIrt(Rtrain, train.length, n, fitOpts(dim));
+    epochsByDim[di] = model.epochsRun;
     let err = 0;
     for (const j of val) {
       const resp = even.map((x) => R[j * n + x] as number);
@@ -287,7 +321,7 @@ function computeCalibration(sources: CorrectnessMatrix, r: ResolvedOptions): GpI
   const dim = r.dims[chosen] as number;
   const bHat = errByDim[chosen] as number;
   const irt = fitIrt(R, S, n, fitOpts(dim));
-  return { threshold, dim, dims: r.dims, errByDim, bHat, vHat, irt };
+  return { threshold, dim, dims: r.dims, errByDim, bHat, vHat, irt, epochsByDim };
 }
 
 /**
@@ -408,6 +442,7 @@ export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
       "validationEvery",
       "fitMethod",
       "epochs",
+      "earlyStop",
       "lr",
       "decay",
       "irtSeed",
@@ -492,6 +527,10 @@ export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
           irtLoss: cal.irt.loss,
           irtBestEpoch: cal.irt.bestEpoch,
         };
+        if (r.stop !== undefined) {
+          diagnostics.irtEpochsRun = cal.irt.epochsRun;
+          diagnostics.epochsByDim = Array.from(cal.epochsByDim);
+        }
         if (!Number.isNaN(sel.inertia)) diagnostics.kmeansInertia = sel.inertia;
         if (cal.threshold !== undefined) diagnostics.threshold = cal.threshold;
         return { estimates, diagnostics };

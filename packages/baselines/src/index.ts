@@ -26,6 +26,7 @@ export { type AnchorPointsOptions, anchorPoints } from "./anchor-points.js";
 export { type AnchorPredictorOptions, anchorPredictor } from "./anchor-predictor.js";
 export { type DoubleOptimizeMethodOptions, type DoubleOptimizeOptions, doubleOptimize } from "./double-optimize.js";
 export { type GpIrtOptions, gpIrt } from "./gp-irt.js";
+export type { IrtStop } from "./irt.js";
 export { type LassoFitOptions, type LassoOptions, type LassoSelectOptions, lasso } from "./lasso.js";
 export { type PcaImputeMethodOptions, pcaImpute } from "./pca.js";
 export { type RandomBaselineOptions, randomBaseline } from "./random.js";

@@ -28,6 +28,7 @@ export {
   fitIrt,
   type IrtFit,
   type IrtItems,
+  type IrtStop,
   irtMapObjective,
   irtParamCount,
   irtProbabilities,

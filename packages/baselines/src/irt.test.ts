@@ -148,6 +148,61 @@ describe("fitIrt (docs/METHOD.md §6.2–§6.3)", () => {
     expect(irtMapObjective(w, R, 40, 30, 2)).toBe(fit.loss);
   });
 
+  it("[OPT] stop: ends at the first evaluation where the lowest loss stalled, with the parameters of a shorter run", () => {
+    const rng = RandomStream.derive("stop");
+    const R = new Uint8Array(60 * 40).map(() => (rng.nextFloat() < 0.6 ? 1 : 0));
+    const full = fitIrt(R, 60, 40, { dim: 2, epochs: 800, trace: true });
+    expect(full.epochsRun).toBe(800);
+    const trace = full.lossTrace as Float64Array;
+    for (const [window, tol] of [
+      [20, 1e-4],
+      [50, 1e-6],
+      [5, 1e-3],
+    ] as const) {
+      // The rule, re-derived from the full run's trace: lowest loss so far, then the first t ≥ window
+      // with lowest[t − window] − lowest[t] < tol · |lowest[t]| (t < epochs).
+      const lowest: number[] = [];
+      let m = Number.POSITIVE_INFINITY;
+      for (const v of trace) lowest.push((m = Math.min(m, v)));
+      let want = 800;
+      for (let t = window; t < 800; t++) {
+        if ((lowest[t - window] as number) - (lowest[t] as number) < tol * Math.abs(lowest[t] as number)) {
+          want = t;
+          break;
+        }
+      }
+      expect(want).toBeLessThan(800);
+      const stopped = fitIrt(R, 60, 40, { dim: 2, epochs: 800, stop: { window, tol }, trace: true });
+      expect(stopped.epochsRun).toBe(want);
+      expect(Array.from(stopped.lossTrace as Float64Array)).toEqual(Array.from(trace.subarray(0, want + 1)));
+      // the same as a run of `want` epochs: the same steps, so the same lowest-loss parameters
+      const short = fitIrt(R, 60, 40, { dim: 2, epochs: want });
+      expect(stopped.loss).toBe(short.loss);
+      expect(stopped.bestEpoch).toBe(short.bestEpoch);
+      expect(Array.from(stopped.theta)).toEqual(Array.from(short.theta));
+      expect(Array.from(stopped.a)).toEqual(Array.from(short.a));
+      expect(Array.from(stopped.b)).toEqual(Array.from(short.b));
+    }
+    // tol = 0 never stops: the lowest loss cannot rise
+    const never = fitIrt(R, 60, 40, { dim: 2, epochs: 300, stop: { window: 1, tol: 0 } });
+    const plain = fitIrt(R, 60, 40, { dim: 2, epochs: 300 });
+    expect(never.epochsRun).toBe(300);
+    expect(Array.from(never.theta)).toEqual(Array.from(plain.theta));
+  });
+
+  it("[OPT] stop: bad rules are refused by name", () => {
+    const R = new Uint8Array(4 * 3).fill(1);
+    const fit = (stop: unknown) => () =>
+      fitIrt(R, 4, 3, { dim: 1, epochs: 5, stop: stop as { window: number; tol: number } });
+    expect(fit({ window: 0, tol: 1e-5 })).toThrow(/IRT: stop\.window must be an integer ≥ 1, got 0/);
+    expect(fit({ window: 2.5, tol: 1e-5 })).toThrow(/stop\.window/);
+    expect(fit({ window: 10, tol: -1 })).toThrow(/IRT: stop\.tol must be a finite number ≥ 0, got -1/);
+    expect(fit({ window: 10, tol: Number.NaN })).toThrow(/stop\.tol/);
+    expect(fit({ window: 10 })).toThrow(/stop\.tol/);
+    expect(fit({ window: 10, tol: 1e-5, patience: 3 })).toThrow(/IRT: stop\.patience is not a setting/);
+    expect(fit(true)).toThrow(/IRT: stop must be \{ window, tol \}, got true/);
+  });
+
   it("is deterministic under a seed and differs across seeds", () => {
     const { R } = synthetic(20, 15, 2, 4);
     const f1 = fitIrt(R, 20, 15, { dim: 2, epochs: 50, seed: 7 });

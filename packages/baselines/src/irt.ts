@@ -22,7 +22,9 @@ export interface IrtFit extends IrtItems {
   readonly loss: number;
   /** Epoch whose parameters were returned (0 = the initial values, `epochs` = after the last step). */
   readonly bestEpoch: number;
-  /** The loss of every evaluation, when `trace: true` (length `epochs + 1`). */
+  /** Adam steps taken: `epochs`, or fewer when the `stop` rule ended the fit. */
+  readonly epochsRun: number;
+  /** The loss of every evaluation, when `trace: true` (length `epochsRun + 1`). */
   readonly lossTrace?: Float64Array;
   readonly method: "map" | "vi";
 }
@@ -51,6 +53,41 @@ export interface FitIrtOptions {
   viInitScale?: number;
   /** Record the loss of every epoch in `lossTrace`. */
   trace?: boolean;
+  /**
+   * Early stopping ([OPT], off by default: the reference runs every epoch). After evaluation `t ≥
+   * window`, the fit ends when the lowest loss so far fell by less than `tol · |lowest|` over the
+   * last `window` evaluations; the lowest-loss parameters are returned as always. A fit that stops
+   * has the same parameters as one run with `epochs = epochsRun` (the same steps, bit for bit).
+   */
+  stop?: IrtStop;
+}
+
+/** The stall rule of {@link FitIrtOptions.stop}. */
+export interface IrtStop {
+  /** Evaluations looked back over (an integer ≥ 1). */
+  readonly window: number;
+  /** Relative improvement of the lowest loss below which the fit ends (a number ≥ 0). */
+  readonly tol: number;
+}
+
+/** Check a {@link IrtStop} (`what` names it in the message). */
+export function checkIrtStop(stop: unknown, what: string): IrtStop {
+  const o = stop as { window?: unknown; tol?: unknown } | null;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) {
+    throw new TbError("E_USAGE", `${what} must be { window, tol }, got ${JSON.stringify(stop) ?? String(stop)}`);
+  }
+  for (const k of Object.keys(o)) {
+    if (k !== "window" && k !== "tol")
+      throw new TbError("E_USAGE", `${what}.${k} is not a setting (known: window, tol)`);
+  }
+  const { window, tol } = o;
+  if (!(typeof window === "number" && Number.isSafeInteger(window) && window >= 1)) {
+    throw new TbError("E_USAGE", `${what}.window must be an integer ≥ 1, got ${String(window)}`);
+  }
+  if (!(typeof tol === "number" && tol >= 0 && Number.isFinite(tol))) {
+    throw new TbError("E_USAGE", `${what}.tol must be a finite number ≥ 0, got ${String(tol)}`);
+  }
+  return { window, tol };
 }
 
 const LOG_EPS = 1e-10;
@@ -267,6 +304,7 @@ export function fitIrtWith(
   if (method !== "map" && method !== "vi") {
     throw new TbError("E_USAGE", `IRT: method must be "map" or "vi", got "${String(method)}"`);
   }
+  const stop = options.stop === undefined ? undefined : checkIrtStop(options.stop, "IRT: stop");
   const P = irtParamCount(models, items, d);
   const init = RandomStream.derive("irt", seed, "init");
   const vi = method === "vi";
@@ -293,7 +331,10 @@ export function fitIrtWith(
   const m1 = new Float64Array(Q);
   const m2 = new Float64Array(Q);
   const best = new Float64Array(P);
-  const trace = options.trace ? new Float64Array(epochs + 1) : undefined;
+  const traced = options.trace ? new Float64Array(epochs + 1) : undefined;
+  // The lowest loss after each evaluation, for the stall rule.
+  const lowest = stop === undefined ? undefined : new Float64Array(epochs + 1);
+  let epochsRun = epochs;
   // VI scratch: sampled parameters, their data gradient, and the noise.
   const wS = vi ? (kernel?.w ?? new Float64Array(P)) : undefined;
   const gS = vi ? (kernel?.grad ?? new Float64Array(P)) : undefined;
@@ -331,13 +372,21 @@ export function fitIrtWith(
         g[P + i] = gi * (ep[i] as number) * s + s * s - 1;
       }
     }
-    if (trace) trace[t] = loss;
+    if (traced) traced[t] = loss;
     if (loss < bestLoss) {
       bestLoss = loss;
       bestEpoch = t;
       best.set(x.subarray(0, P));
     }
     if (t === epochs) break;
+    if (lowest !== undefined && stop !== undefined) {
+      lowest[t] = bestLoss;
+      // NaN (no finite loss yet) never stops the fit.
+      if (t >= stop.window && (lowest[t - stop.window] as number) - bestLoss < stop.tol * Math.abs(bestLoss)) {
+        epochsRun = t;
+        break;
+      }
+    }
     const lr = lr0 * decay ** t;
     bc1 *= beta1;
     bc2 *= beta2;
@@ -364,8 +413,9 @@ export function fitIrtWith(
     b: best.slice(bBase, P),
     loss: bestLoss,
     bestEpoch,
+    epochsRun,
     method,
-    ...(trace ? { lossTrace: trace } : {}),
+    ...(traced ? { lossTrace: epochsRun === epochs ? traced : traced.slice(0, epochsRun + 1) } : {}),
   };
   return fit;
 }

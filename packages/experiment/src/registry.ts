@@ -59,6 +59,8 @@ export interface MethodConfig {
   irtAnchorSpace?: "irt" | "correctness" | "random";
   irtDim?: number;
   irtFit?: "map" | "vi";
+  /** gp-IRT: end each IRT fit early when its loss stalls (`earlyStop: true`); default false. */
+  irtEarlyStop?: boolean;
   /** gp-IRT estimator; default gp-irt. */
   irtEstimator?: "gp-irt" | "p-irt" | "naive";
   /**
@@ -100,6 +102,7 @@ const CONFIG_FIELDS: Readonly<Record<keyof MethodConfig, true>> = {
   irtAnchorSpace: true,
   irtDim: true,
   irtFit: true,
+  irtEarlyStop: true,
   irtEstimator: true,
   level: true,
   rangeQuantile: true,
@@ -193,6 +196,7 @@ const REGISTRY = new Map<string, Factory>([
       if (c.irtAnchorSpace !== undefined) o.anchorSpace = c.irtAnchorSpace;
       if (c.irtDim !== undefined) o.dims = [c.irtDim];
       if (c.irtFit !== undefined) o.fitMethod = c.irtFit;
+      if (c.irtEarlyStop !== undefined) o.earlyStop = c.irtEarlyStop;
       if (c.irtEstimator !== undefined) o.estimator = c.irtEstimator;
       return gpIrt(o);
     },
@@ -295,7 +299,7 @@ export const METHOD_DEFAULTS: Readonly<Record<string, Readonly<Record<string, Op
   },
   random: { randomMode: "shared" },
   "anchor-points": { anchorAlgorithm: "fasterpam" },
-  "gp-irt": { irtAnchorSpace: "irt", irtFit: "map", irtEstimator: "gp-irt" },
+  "gp-irt": { irtAnchorSpace: "irt", irtFit: "map", irtEstimator: "gp-irt", irtEarlyStop: false },
   "random-search-learn": { search: 10_000 },
 });
 
