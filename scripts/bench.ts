@@ -34,8 +34,8 @@
  *    (default gsm8k,helm_lite_mmlu under `../shared/data`; a missing one is skipped with a note),
  *    trial 0 of the interpolation split, `runTrial` of gp-irt at N = 20, 30, 40 with one fresh
  *    workspace: the first is one IRT calibration (threshold, d chosen from 2/5/10/15 on held-out
- *    sources, refit on all sources) plus the estimate, the next two reuse the calibration.
- *    `--no-gpirt`.
+ *    sources, refit on all sources) plus the estimate, the next two reuse the calibration; then
+ *    N = 20 again with the opt-in `irtEarlyStop` (a calibration of its own). `--no-gpirt`.
  *
  * 7. tailored-plus on the paper's GSM8K split (N = 20, 30, 40, its defaults): `--plus-trials`
  *    trials per budget through `runTrial` on one workspace, extrapolated to 100 trials, as the
@@ -727,6 +727,10 @@ interface GpIrtRow {
   /** The next budgets with the calibration reused (CPU s per trial). */
   reuseCpu?: number;
   dim?: unknown;
+  /** The first runTrial with `irtEarlyStop` (opt-in): CPU s, wall s, the chosen d. */
+  stopCpu?: number;
+  stopWall?: number;
+  stopDim?: unknown;
   note?: string;
 }
 
@@ -763,6 +767,27 @@ function gpIrtBench(names: string[], seed: number): GpIrtRow[] {
         sampleMemory();
       }
       row.reuseCpu = round(reuse.reduce((a, b) => a + b, 0) / reuse.length, 3);
+      // the same first trial with the opt-in early stop (its own workspace: a calibration of its own)
+      const ws = new Workspace();
+      try {
+        const task: TrialTask = {
+          method: "gp-irt",
+          budget: 20,
+          trial: 0,
+          seed,
+          config: { irtEarlyStop: true },
+          split: "interpolation",
+          targetFraction,
+        };
+        const c0 = cpuMs();
+        const w0 = performance.now();
+        const rec = runTrial(matrix, task, undefined, ws);
+        row.stopCpu = round((cpuMs() - c0) / 1000, 2);
+        row.stopWall = round((performance.now() - w0) / 1000, 2);
+        row.stopDim = rec.diagnostics?.d;
+      } finally {
+        ws.dispose();
+      }
       return row;
     } finally {
       workspace.dispose();
@@ -970,11 +995,25 @@ async function main(): Promise<void> {
     out.push(
       `## gp-IRT calibration (interpolation split, trial 0, seed ${seed}, default options)\n\n` +
         table(
-          ["data", "sources × examples", "d", "calibration + estimate CPU s (wall s)", "estimate only (reused) CPU s"],
+          [
+            "data",
+            "sources × examples",
+            "d",
+            "calibration + estimate CPU s (wall s)",
+            "estimate only (reused) CPU s",
+            "with `--irt-early-stop`: d, calibration + estimate CPU s (wall s)",
+          ],
           rows.map((r) =>
             r.note !== undefined
-              ? [r.data, r.note, "", "", ""]
-              : [r.data, r.shape ?? "", String(r.dim), `**${r.calibrateCpu}** (${r.calibrateWall})`, r.reuseCpu ?? ""],
+              ? [r.data, r.note, "", "", "", ""]
+              : [
+                  r.data,
+                  r.shape ?? "",
+                  String(r.dim),
+                  `**${r.calibrateCpu}** (${r.calibrateWall})`,
+                  r.reuseCpu ?? "",
+                  `${String(r.stopDim)}, **${r.stopCpu}** (${r.stopWall})`,
+                ],
           ),
         ),
     );
