@@ -1,8 +1,9 @@
 /**
- * How fast gp-IRT's IRT fits converge (issue 22 item 4): the loss trace of every fit one
- * interpolation calibration makes (the four held-out fits d = 2, 5, 10, 15 on the training sources,
- * then the refit at the chosen d on all sources), and the first epoch at which the lowest loss so far
- * is within a relative 1e-4 … 1e-7 of the fit's final lowest loss.
+ * How fast gp-IRT's IRT fits converge (issue 22 item 4): for interpolation trial `--trial`, the
+ * loss traces of eight fits — d = 2, 5, 10, 15 on the training sources (the held-out fits of a
+ * calibration) and d = 2, 5, 10, 15 on all sources (the refit is one of these) — with the first
+ * epoch at which the lowest loss so far is within a relative 1e-4 … 1e-7 of the fit's final lowest
+ * loss, and where stall rules (window / tol) would stop.
  *
  * Run: `npx tsx --conditions=@tb/source research/gpirt-stop/trace.ts [--data ../shared/data/gsm8k] [--trial 0]`
  */

@@ -163,6 +163,12 @@ describe("gpIrt method (docs/METHOD.md §6)", () => {
     expect(() => gpIrt({ earlyStop: { window: 0, tol: 1 } })).toThrow(
       /gp-IRT: earlyStop\.window must be an integer ≥ 1/,
     );
+    expect(() => gpIrt({ earlyStop: true, fitMethod: "vi" })).toThrow(
+      /gp-IRT: earlyStop is for MAP fits \(fitMethod "map"\)/,
+    );
+    expect(() => gpIrt({ earlyStop: true, epochs: 100 })).toThrow(
+      /gp-IRT: earlyStop\.window \(100\) must be less than epochs \(100\)/,
+    );
   });
 
   it("keeps the calibration in a workspace per sources matrix, and the choice of d follows §6.4", () => {

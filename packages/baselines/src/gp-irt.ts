@@ -15,6 +15,7 @@ import {
 import {
   binarizationThreshold,
   checkIrtStop,
+  checkStopFits,
   type FitAbilityOptions,
   type FitIrtOptions,
   fitAbility,
@@ -182,6 +183,7 @@ function resolveOptions(o: GpIrtOptions): ResolvedOptions {
     throw new TbError("E_USAGE", `gp-IRT: restarts must be an integer ≥ 1, got ${r.restarts}`);
   }
   if (!(r.dimTolerance >= 0)) throw new TbError("E_USAGE", "gp-IRT: dimTolerance must be ≥ 0");
+  if (r.stop !== undefined) checkStopFits(r.stop, r.epochs, r.fitMethod, "gp-IRT: earlyStop", "fitMethod", "epochs");
   if (r.threshold !== undefined && !(r.threshold >= 0 && r.threshold < 1)) {
     throw new TbError("E_USAGE", `gp-IRT: threshold must be in [0, 1), got ${r.threshold}`);
   }

@@ -183,11 +183,6 @@ describe("fitIrt (docs/METHOD.md §6.2–§6.3)", () => {
       expect(Array.from(stopped.a)).toEqual(Array.from(short.a));
       expect(Array.from(stopped.b)).toEqual(Array.from(short.b));
     }
-    // tol = 0 never stops: the lowest loss cannot rise
-    const never = fitIrt(R, 60, 40, { dim: 2, epochs: 300, stop: { window: 1, tol: 0 } });
-    const plain = fitIrt(R, 60, 40, { dim: 2, epochs: 300 });
-    expect(never.epochsRun).toBe(300);
-    expect(Array.from(never.theta)).toEqual(Array.from(plain.theta));
   });
 
   it("[OPT] stop: bad rules are refused by name", () => {
@@ -196,7 +191,13 @@ describe("fitIrt (docs/METHOD.md §6.2–§6.3)", () => {
       fitIrt(R, 4, 3, { dim: 1, epochs: 5, stop: stop as { window: number; tol: number } });
     expect(fit({ window: 0, tol: 1e-5 })).toThrow(/IRT: stop\.window must be an integer ≥ 1, got 0/);
     expect(fit({ window: 2.5, tol: 1e-5 })).toThrow(/stop\.window/);
-    expect(fit({ window: 10, tol: -1 })).toThrow(/IRT: stop\.tol must be a finite number ≥ 0, got -1/);
+    expect(fit({ window: 10, tol: -1 })).toThrow(/IRT: stop\.tol must be a finite number > 0, got -1/);
+    // tol = 0 could never end a fit (the lowest loss cannot rise), nor a window of all the epochs
+    expect(fit({ window: 1, tol: 0 })).toThrow(/IRT: stop\.tol must be a finite number > 0, got 0/);
+    expect(fit({ window: 5, tol: 1e-5 })).toThrow(/IRT: stop\.window \(5\) must be less than epochs \(5\)/);
+    expect(() => fitIrt(R, 4, 3, { dim: 1, epochs: 50, method: "vi", stop: { window: 10, tol: 1e-5 } })).toThrow(
+      /IRT: stop is for MAP fits \(method "map"\): a VI loss is one noisy sample per epoch/,
+    );
     expect(fit({ window: 10, tol: Number.NaN })).toThrow(/stop\.tol/);
     expect(fit({ window: 10 })).toThrow(/stop\.tol/);
     expect(fit({ window: 10, tol: 1e-5, patience: 3 })).toThrow(/IRT: stop\.patience is not a setting/);

@@ -20,7 +20,7 @@ export interface IrtFit extends IrtItems {
   readonly theta: Float64Array;
   /** The loss at the returned (lowest-loss) snapshot. */
   readonly loss: number;
-  /** Epoch whose parameters were returned (0 = the initial values, `epochs` = after the last step). */
+  /** Epoch whose parameters were returned (0 = the initial values, `epochsRun` = after the last step). */
   readonly bestEpoch: number;
   /** Adam steps taken: `epochs`, or fewer when the `stop` rule ended the fit. */
   readonly epochsRun: number;
@@ -54,10 +54,11 @@ export interface FitIrtOptions {
   /** Record the loss of every epoch in `lossTrace`. */
   trace?: boolean;
   /**
-   * Early stopping ([OPT], off by default: the reference runs every epoch). After evaluation `t ≥
-   * window`, the fit ends when the lowest loss so far fell by less than `tol · |lowest|` over the
-   * last `window` evaluations; the lowest-loss parameters are returned as always. A fit that stops
-   * has the same parameters as one run with `epochs = epochsRun` (the same steps, bit for bit).
+   * Early stopping ([OPT], off by default: the reference runs every epoch; MAP fits only — a VI
+   * loss is one noisy sample per epoch). After evaluation `t ≥ window`, the fit ends when the
+   * lowest loss so far fell by less than `tol · |lowest|` over the last `window` evaluations; the
+   * lowest-loss parameters are returned as always. A fit that stops has the same parameters as one
+   * run with `epochs = epochsRun` (the same steps, bit for bit). `window` must be below `epochs`.
    */
   stop?: IrtStop;
 }
@@ -66,8 +67,34 @@ export interface FitIrtOptions {
 export interface IrtStop {
   /** Evaluations looked back over (an integer ≥ 1). */
   readonly window: number;
-  /** Relative improvement of the lowest loss below which the fit ends (a number ≥ 0). */
+  /** Relative improvement of the lowest loss below which the fit ends (a number > 0). */
   readonly tol: number;
+}
+
+/**
+ * A rule that could never end a fit, or one that would end it on noise, is refused: `window` below
+ * `epochs`, and a MAP fit (`fitMethod`/`method` named by the caller's terms).
+ */
+export function checkStopFits(
+  stop: IrtStop,
+  epochs: number,
+  method: "map" | "vi",
+  what: string,
+  methodName: string,
+  epochsName: string,
+): void {
+  if (method === "vi") {
+    throw new TbError(
+      "E_USAGE",
+      `${what} is for MAP fits (${methodName} "map"): a VI loss is one noisy sample per epoch, so a stall rule would stop on noise`,
+    );
+  }
+  if (stop.window >= epochs) {
+    throw new TbError(
+      "E_USAGE",
+      `${what}.window (${stop.window}) must be less than ${epochsName} (${epochs}), or the rule could never end a fit`,
+    );
+  }
 }
 
 /** Check a {@link IrtStop} (`what` names it in the message). */
@@ -84,8 +111,9 @@ export function checkIrtStop(stop: unknown, what: string): IrtStop {
   if (!(typeof window === "number" && Number.isSafeInteger(window) && window >= 1)) {
     throw new TbError("E_USAGE", `${what}.window must be an integer ≥ 1, got ${String(window)}`);
   }
-  if (!(typeof tol === "number" && tol >= 0 && Number.isFinite(tol))) {
-    throw new TbError("E_USAGE", `${what}.tol must be a finite number ≥ 0, got ${String(tol)}`);
+  // tol = 0 would never stop a fit (the lowest loss cannot rise): refused rather than ignored
+  if (!(typeof tol === "number" && tol > 0 && Number.isFinite(tol))) {
+    throw new TbError("E_USAGE", `${what}.tol must be a finite number > 0, got ${String(tol)}`);
   }
   return { window, tol };
 }
@@ -305,6 +333,7 @@ export function fitIrtWith(
     throw new TbError("E_USAGE", `IRT: method must be "map" or "vi", got "${String(method)}"`);
   }
   const stop = options.stop === undefined ? undefined : checkIrtStop(options.stop, "IRT: stop");
+  if (stop !== undefined) checkStopFits(stop, epochs, method, "IRT: stop", "method", "epochs");
   const P = irtParamCount(models, items, d);
   const init = RandomStream.derive("irt", seed, "init");
   const vi = method === "vi";

@@ -37,6 +37,7 @@ const OTHER: Record<string, Partial<MethodConfig>[]> = {
   random: [{ randomMode: "perTarget" }],
   "anchor-points": [{ anchorAlgorithm: "pam" }],
   "random-search-learn": [{ search: 50 }],
+  "gp-irt": [{ irtEarlyStop: true }],
 };
 
 describe("METHOD_DEFAULTS", () => {
