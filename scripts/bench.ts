@@ -42,12 +42,20 @@
  *    protocol section does; `--plus-full` runs the 100 trials per budget for real through
  *    `reproduce` with `--workers` (issue 22's "tailored-plus's paper-split run"). `--no-plus`.
  *
+ * 8. PCA imputation (docs/PERFORMANCE.md "PCA's row loops in WebAssembly"): on each of `--pca-data`
+ *    (default gsm8k,openllm_v2_musr), trial 0 of the interpolation split, sources stacked over
+ *    targets known on 20 random examples, as the PCA method's final imputation; `imputePca` with
+ *    c = 2, 5, 10, 20 (the method's candidates), its row loops in WebAssembly and in TypeScript,
+ *    `--pca-reps` interleaved rounds (default 3), median CPU s; the two filled matrices must be
+ *    identical. `--no-pca`.
+ *
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
  *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  *              [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
  *              [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
  *              [--no-plus] [--plus-trials 2] [--plus-full]
+ *              [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -55,6 +63,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { imputePcaWith } from "@tb/baselines/internals";
 import { CorrectnessMatrix, createOracle, type Oracle, RandomStream, Workspace } from "@tb/core";
 import { distanceSource, exampleEmbedding } from "@tb/embedding";
 import { estimate, probe, selectNatives, tailor, tailoredBench } from "@tb/estimate";
@@ -63,6 +72,7 @@ import {
   defaultTargetFraction,
   type MethodConfig,
   type ReproduceReport,
+  randomSplit,
   reproduce,
   runTrial,
   syntheticPopulation,
@@ -81,6 +91,7 @@ const USAGE = `usage: pnpm bench [--trials 3] [--budgets 20,40] [--protocol-tria
                   [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
                   [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
                   [--no-plus] [--plus-trials 2] [--plus-full]
+                  [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3]
 (what each section measures: the comment at the top of scripts/bench.ts)`;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -128,6 +139,9 @@ function parseBenchArgs() {
       "no-plus": { type: "boolean", default: false },
       "plus-trials": { type: "string", default: "2" },
       "plus-full": { type: "boolean", default: false },
+      "no-pca": { type: "boolean", default: false },
+      "pca-data": { type: "string", default: "gsm8k,openllm_v2_musr" },
+      "pca-reps": { type: "string", default: "3" },
     },
     strict: true,
   });
@@ -795,6 +809,60 @@ function gpIrtBench(names: string[], seed: number): GpIrtRow[] {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// 8. PCA imputation: the row loops in WebAssembly against TypeScript
+
+interface PcaRow {
+  data: string;
+  shape?: string;
+  /** Per c: median CPU s with the kernel, without, and whether the filled matrices were identical. */
+  cells?: { c: number; wasm: number; ts: number; rounds: number; same: boolean }[];
+  note?: string;
+}
+
+function pcaBench(names: string[], seed: number, reps: number): PcaRow[] {
+  return names.map((name): PcaRow => {
+    const dir = resolve(root, "../shared/data", name);
+    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
+    const matrix = loadDataset(dir).matrix;
+    const split = randomSplit(matrix.rows, defaultTargetFraction("interpolation"), seed, 0);
+    const n = matrix.cols;
+    const order = [...split.source, ...split.target];
+    const rows = order.length;
+    const values = new Float64Array(rows * n);
+    const known = new Uint8Array(rows * n);
+    const coreset = RandomStream.derive(seed, "pca-bench").sample(
+      Array.from({ length: n }, (_, j) => j),
+      20,
+    );
+    order.forEach((r, i) => {
+      values.set(matrix.row(r), i * n);
+      if (i < split.source.length) known.fill(1, i * n, (i + 1) * n);
+      else for (const j of coreset) known[i * n + j] = 1;
+    });
+    const cells = [2, 5, 10, 20].map((c) => {
+      const times: { wasm: number[]; ts: number[] } = { wasm: [], ts: [] };
+      let filled: { wasm?: Float64Array; ts?: Float64Array } = {};
+      let rounds = 0;
+      for (let rep = 0; rep < reps; rep++) {
+        for (const way of rep % 2 === 0 ? (["wasm", "ts"] as const) : (["ts", "wasm"] as const)) {
+          const c0 = cpuMs();
+          const res = imputePcaWith(values, rows, n, known, { components: c }, way === "wasm");
+          times[way].push((cpuMs() - c0) / 1000);
+          filled = { ...filled, [way]: res.filled };
+          rounds = res.iterations;
+        }
+      }
+      const med = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] as number;
+      const a = filled.wasm as Float64Array;
+      const b = filled.ts as Float64Array;
+      const same = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+      return { c, wasm: round(med(times.wasm), 3), ts: round(med(times.ts), 3), rounds, same };
+    });
+    return { data: name, shape: `${rows} × ${n}`, cells };
+  });
+}
+
 async function main(): Promise<void> {
   if (args.case !== undefined) {
     const c = SCALE_CASES.find((s) => s.name === args.case);
@@ -986,6 +1054,32 @@ async function main(): Promise<void> {
     });
     record.kmedoids = km;
     out.push(kmedoidsReport(km, reps));
+  }
+
+  if (!args["no-pca"]) {
+    process.stderr.write("PCA imputation …\n");
+    const rows = pcaBench((args["pca-data"] as string).split(","), seed, Number(args["pca-reps"]));
+    record.pca = rows;
+    out.push(
+      `## PCA imputation: row loops in WebAssembly and in TypeScript (interpolation trial 0, targets known on 20 examples; median CPU s of ${args["pca-reps"]} interleaved rounds)\n\n` +
+        table(
+          ["data", "rows × examples", "c", "rounds", "WebAssembly s", "TypeScript s", "ratio", "same filled matrix"],
+          rows.flatMap((r) =>
+            r.note !== undefined
+              ? [[r.data, r.note, "", "", "", "", "", ""]]
+              : (r.cells ?? []).map((x, i) => [
+                  i === 0 ? r.data : "",
+                  i === 0 ? (r.shape ?? "") : "",
+                  x.c,
+                  x.rounds,
+                  `**${x.wasm}**`,
+                  x.ts,
+                  `${round(x.ts / x.wasm, 2)}×`,
+                  x.same ? "yes" : "**no**",
+                ]),
+          ),
+        ),
+    );
   }
 
   if (!args["no-gpirt"]) {

@@ -37,7 +37,7 @@ export {
 export { type KMeansOptions, type KMeansResult, kmeans, kmeansPlusPlus, nearestPoints } from "./kmeans.js";
 export { type LassoFit, LassoProblem, type LassoSelection, lassoAlphas, lassoFit, lassoSelect } from "./lasso.js";
 export { evaluationContext, type OneRoundPlan, oneRound, oneRoundMethod } from "./one-round.js";
-export { type ImputePcaOptions, type ImputePcaResult, imputePca, symmetricEigen } from "./pca.js";
+export { type ImputePcaOptions, type ImputePcaResult, imputePca, imputePcaWith, symmetricEigen } from "./pca.js";
 export {
   applyRandomLearnModel,
   RANDOM_LEARN_ALPHAS,

@@ -6,8 +6,41 @@ import {
   range,
   type Seed,
   TbError,
+  wasmInstance,
 } from "@tb/core";
 import { oneRoundMethod } from "./one-round.js";
+import { PCA_WASM_HEX } from "./pca-wasm.js";
+
+/**
+ * The row loops of {@link imputePca} in WebAssembly (wasm/pca.wat, SIMD): each takes byte offsets
+ * into the memory the arrays it works on are views of, and computes element j of its result from
+ * element j of its inputs with the TypeScript loop's operations in its order — the same numbers bit
+ * for bit (pca.test.ts). Internal.
+ */
+interface PcaKernel {
+  /** bt[j] = bt[j] + q0·z0[j] + q1·z1[j] + q2·z2[j] + q3·z3[j] */
+  qtz4(
+    bt: number,
+    z0: number,
+    z1: number,
+    z2: number,
+    z3: number,
+    q0: number,
+    q1: number,
+    q2: number,
+    q3: number,
+    n: number,
+  ): void;
+  /** y[j] = y[j] + s·x[j] */
+  axpy(y: number, x: number, s: number, n: number): void;
+  /** y[j] = y[j] + x[j] */
+  add(y: number, x: number, n: number): void;
+  /** z[j] = f[j] − m[j] */
+  sub(z: number, f: number, m: number, n: number): void;
+}
+
+/** Byte offset of element `i` of a view on a kernel's memory (the kernel's pointer to it). */
+const at = (a: Float64Array, i: number): number => a.byteOffset + 8 * i;
 
 /**
  * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations (in place on a copy).
@@ -150,8 +183,19 @@ function orthonormalise(Y: Float64Array, rows: number, b: number, rng: RandomStr
   }
 }
 
-/** `Bt = Qᵀ Z` (`b × n`) for `Q` (`rows × b`) and `Z` (`rows × n`), four rows of Z at a time. */
-function qtz(Q: Float64Array, Z: Float64Array, Bt: Float64Array, rows: number, n: number, b: number): void {
+/**
+ * `Bt = Qᵀ Z` (`b × n`) for `Q` (`rows × b`) and `Z` (`rows × n`), four rows of Z at a time; with
+ * `k`, Z and Bt are views on its memory and it runs the row loops.
+ */
+function qtz(
+  Q: Float64Array,
+  Z: Float64Array,
+  Bt: Float64Array,
+  rows: number,
+  n: number,
+  b: number,
+  k: PcaKernel | undefined,
+): void {
   Bt.fill(0);
   let i = 0;
   for (; i + 3 < rows; i += 4) {
@@ -165,6 +209,10 @@ function qtz(Q: Float64Array, Z: Float64Array, Bt: Float64Array, rows: number, n
       const q2 = Q[(i + 2) * b + l] as number;
       const q3 = Q[(i + 3) * b + l] as number;
       const bo = l * n;
+      if (k !== undefined) {
+        k.qtz4(at(Bt, bo), at(Z, z0), at(Z, z1), at(Z, z2), at(Z, z3), q0, q1, q2, q3, n);
+        continue;
+      }
       for (let j = 0; j < n; j++) {
         Bt[bo + j] =
           (Bt[bo + j] as number) +
@@ -180,7 +228,8 @@ function qtz(Q: Float64Array, Z: Float64Array, Bt: Float64Array, rows: number, n
     for (let l = 0; l < b; l++) {
       const q = Q[i * b + l] as number;
       const bo = l * n;
-      for (let j = 0; j < n; j++) Bt[bo + j] = (Bt[bo + j] as number) + q * (Z[zo + j] as number);
+      if (k !== undefined) k.axpy(at(Bt, bo), at(Z, zo), q, n);
+      else for (let j = 0; j < n; j++) Bt[bo + j] = (Bt[bo + j] as number) + q * (Z[zo + j] as number);
     }
   }
 }
@@ -268,6 +317,21 @@ export function imputePca(
   known: Uint8Array,
   opts: ImputePcaOptions,
 ): ImputePcaResult {
+  return imputePcaWith(values, rows, cols, known, opts, true);
+}
+
+/**
+ * {@link imputePca}, with its row loops in WebAssembly where `wasm` and the runtime allow (wasm/pca.wat),
+ * else in TypeScript: the same result, bit for bit. Internal (tests compare the two).
+ */
+export function imputePcaWith(
+  values: Float64Array,
+  rows: number,
+  cols: number,
+  known: Uint8Array,
+  opts: ImputePcaOptions,
+  wasm: boolean,
+): ImputePcaResult {
   if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(cols) && cols >= 1)) {
     throw new TbError("E_USAGE", `pca: need at least one row and one column, got ${rows} × ${cols}`);
   }
@@ -286,8 +350,10 @@ export function imputePca(
   const b = Math.min(c + oversample, rows, cols);
   const n = cols;
 
+  // F, Z, μ, Bt, A and the reconstructed row live in the kernel's memory when there is one.
+  const { k, F, Z, mu, Bt, A, row } = pcaArrays(rows, n, b, c, wasm);
   // Initial fill: column means of the known cells.
-  const F = new Float64Array(rows * n);
+
   const mean = new Float64Array(n);
   const cnt = new Float64Array(n);
   for (let i = 0; i < rows; i++) {
@@ -315,37 +381,36 @@ export function imputePca(
     }
     if (h) hidden.push(i);
   }
+  // the filled matrix is handed out in an array of its own, not as a view on the kernel's memory
+  const filled = (): Float64Array => (k === undefined ? F : F.slice());
   if (c === 0 || hidden.length === 0 || maxIter === 0) {
     // With no component the reconstruction is the column means, which the fill already is.
-    return { filled: F, iterations: 0, change: 0, converged: true, powerSteps: 0, components: c };
+    return { filled: filled(), iterations: 0, change: 0, converged: true, powerSteps: 0, components: c };
   }
 
-  const Z = new Float64Array(rows * n);
-  const mu = new Float64Array(n);
   const Q = new Float64Array(rows * b); // orthonormal block, rows × b
-  const Bt = new Float64Array(b * n); // Qᵀ Z, b × n
   const H = new Float64Array(b * b);
-  const A = new Float64Array(c * n); // V_cᵀ Z, c × n
   const V = new Float64Array(rows * b); // Ritz vectors
-  const row = new Float64Array(n);
   const prev = new Float64Array(c);
 
   const centre = (): void => {
     mu.fill(0);
     for (let i = 0; i < rows; i++) {
       const o = i * n;
-      for (let j = 0; j < n; j++) mu[j] = (mu[j] as number) + (F[o + j] as number);
+      if (k !== undefined) k.add(at(mu, 0), at(F, o), n);
+      else for (let j = 0; j < n; j++) mu[j] = (mu[j] as number) + (F[o + j] as number);
     }
     for (let j = 0; j < n; j++) mu[j] = (mu[j] as number) / rows;
     for (let i = 0; i < rows; i++) {
       const o = i * n;
-      for (let j = 0; j < n; j++) Z[o + j] = (F[o + j] as number) - (mu[j] as number);
+      if (k !== undefined) k.sub(at(Z, o), at(F, o), at(mu, 0), n);
+      else for (let j = 0; j < n; j++) Z[o + j] = (F[o + j] as number) - (mu[j] as number);
     }
   };
 
   // Rayleigh–Ritz on span(Q): Bt = Qᵀ Z, H = Bt Btᵀ = Qᵀ Z Zᵀ Q.
   const ritz = (): { theta: Float64Array; W: Float64Array } => {
-    qtz(Q, Z, Bt, rows, n, b);
+    qtz(Q, Z, Bt, rows, n, b, k);
     for (let l = 0; l < b; l++) {
       const lo = l * n;
       for (let m = l; m < b; m++) {
@@ -405,7 +470,8 @@ export function imputePca(
         const w = W[m * b + l] as number;
         if (w === 0) continue;
         const bo = m * n;
-        for (let j = 0; j < n; j++) A[ao + j] = (A[ao + j] as number) + w * (Bt[bo + j] as number);
+        if (k !== undefined) k.axpy(at(A, ao), at(Bt, bo), w, n);
+        else for (let j = 0; j < n; j++) A[ao + j] = (A[ao + j] as number) + w * (Bt[bo + j] as number);
       }
     }
     // Reconstruct the unknown cells of the hidden rows: μ + Σ_l V[i,l]·A[l,·].
@@ -415,7 +481,8 @@ export function imputePca(
       for (let l = 0; l < c; l++) {
         const v = V[i * b + l] as number;
         const ao = l * n;
-        for (let j = 0; j < n; j++) row[j] = (row[j] as number) + v * (A[ao + j] as number);
+        if (k !== undefined) k.axpy(at(row, 0), at(A, ao), v, n);
+        else for (let j = 0; j < n; j++) row[j] = (row[j] as number) + v * (A[ao + j] as number);
       }
       const o = i * n;
       for (let j = 0; j < n; j++) {
@@ -432,7 +499,47 @@ export function imputePca(
       break;
     }
   }
-  return { filled: F, iterations, change, converged, powerSteps, components: c };
+  return { filled: filled(), iterations, change, converged, powerSteps, components: c };
+}
+
+/**
+ * The arrays of {@link imputePcaWith}'s rounds: views on one kernel's memory (16-byte aligned) with
+ * the kernel, or plain arrays without one (`wasm` false, or a runtime without WebAssembly SIMD).
+ */
+function pcaArrays(
+  rows: number,
+  n: number,
+  b: number,
+  c: number,
+  wasm: boolean,
+): {
+  k: PcaKernel | undefined;
+  F: Float64Array;
+  Z: Float64Array;
+  mu: Float64Array;
+  Bt: Float64Array;
+  A: Float64Array;
+  row: Float64Array;
+} {
+  const sizes = [rows * n, rows * n, n, b * n, c * n, n];
+  const bytes = sizes.reduce((s, len) => s + Math.ceil((8 * len) / 16) * 16, 0);
+  const inst = wasm ? wasmInstance(PCA_WASM_HEX, bytes) : undefined;
+  let off = 0;
+  const arr = (len: number): Float64Array => {
+    if (inst === undefined) return new Float64Array(len);
+    const view = new Float64Array(inst.buffer, off, len);
+    off += Math.ceil((8 * len) / 16) * 16;
+    return view;
+  };
+  const [F, Z, mu, Bt, A, row] = sizes.map(arr) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  return { k: inst === undefined ? undefined : (inst.exports as unknown as PcaKernel), F, Z, mu, Bt, A, row };
 }
 
 /** Options of the PCA-imputation method. */
