@@ -37,6 +37,17 @@ interface PcaKernel {
   add(y: number, x: number, n: number): void;
   /** z[j] = f[j] − m[j] */
   sub(z: number, f: number, m: number, n: number): void;
+  /** out = [x0·y_l, x0·y_l+1, x1·y_l, x1·y_l+1] for columns l, l + 1 of yt (n × b; yt at element l) */
+  dots22(x0: number, x1: number, yt: number, b: number, n: number, out: number): void;
+  /** out = [x·y_l, x·y_l+1] */
+  dots12(x: number, yt: number, b: number, n: number, out: number): void;
+}
+
+/** A kernel with `Bt`'s transpose (n × b) and four doubles of output, for the dot products. */
+interface Dots {
+  k: PcaKernel;
+  BtT: Float64Array;
+  out: Float64Array;
 }
 
 /** Byte offset of element `i` of a view on a kernel's memory (the kernel's pointer to it). */
@@ -234,13 +245,34 @@ function qtz(
   }
 }
 
-/** `Y = Z Btᵀ` (`rows × b`), 2 × 2 blocks of dot products. */
-function zbt(Z: Float64Array, Bt: Float64Array, Y: Float64Array, rows: number, n: number, b: number): void {
+/**
+ * `Y = Z Btᵀ` (`rows × b`), 2 × 2 blocks of dot products; with `dots` (Z on its kernel's memory and
+ * `dots.BtT` the transpose of this Bt) the kernel computes the blocks, each dot product in a lane.
+ */
+function zbt(
+  Z: Float64Array,
+  Bt: Float64Array,
+  Y: Float64Array,
+  rows: number,
+  n: number,
+  b: number,
+  dots?: Dots,
+): void {
   let i = 0;
   for (; i + 1 < rows; i += 2) {
     const z0 = i * n;
     const z1 = z0 + n;
     let l = 0;
+    if (dots !== undefined) {
+      const { k, BtT, out } = dots;
+      for (; l + 1 < b; l += 2) {
+        k.dots22(at(Z, z0), at(Z, z1), at(BtT, l), b, n, at(out, 0));
+        Y[i * b + l] = out[0] as number;
+        Y[i * b + l + 1] = out[1] as number;
+        Y[(i + 1) * b + l] = out[2] as number;
+        Y[(i + 1) * b + l + 1] = out[3] as number;
+      }
+    }
     for (; l + 1 < b; l += 2) {
       const b0 = l * n;
       const b1 = b0 + n;
@@ -351,7 +383,8 @@ export function imputePcaWith(
   const n = cols;
 
   // F, Z, μ, Bt, A and the reconstructed row live in the kernel's memory when there is one.
-  const { k, F, Z, mu, Bt, A, row } = pcaArrays(rows, n, b, c, wasm);
+  const { k, F, Z, mu, Bt, A, row, BtT, out } = pcaArrays(rows, n, b, c, wasm);
+  const dots: Dots | undefined = k === undefined ? undefined : { k, BtT, out };
   // Initial fill: column means of the known cells.
 
   const mean = new Float64Array(n);
@@ -411,9 +444,26 @@ export function imputePcaWith(
   // Rayleigh–Ritz on span(Q): Bt = Qᵀ Z, H = Bt Btᵀ = Qᵀ Z Zᵀ Q.
   const ritz = (): { theta: Float64Array; W: Float64Array } => {
     qtz(Q, Z, Bt, rows, n, b, k);
+    if (k !== undefined) {
+      // Btᵀ for the kernel's dot products (here and in the next power step's Z Btᵀ)
+      for (let l = 0; l < b; l++) {
+        const lo = l * n;
+        for (let j = 0; j < n; j++) BtT[j * b + l] = Bt[lo + j] as number;
+      }
+    }
     for (let l = 0; l < b; l++) {
       const lo = l * n;
-      for (let m = l; m < b; m++) {
+      let m = l;
+      if (k !== undefined) {
+        for (; m + 1 < b; m += 2) {
+          k.dots12(at(Bt, lo), at(BtT, m), b, n, at(out, 0));
+          H[l * b + m] = out[0] as number;
+          H[m * b + l] = out[0] as number;
+          H[l * b + m + 1] = out[1] as number;
+          H[(m + 1) * b + l] = out[1] as number;
+        }
+      }
+      for (; m < b; m++) {
         const mo = m * n;
         let d = 0;
         for (let j = 0; j < n; j++) d += (Bt[lo + j] as number) * (Bt[mo + j] as number);
@@ -444,7 +494,7 @@ export function imputePcaWith(
     let e = ritz();
     for (let s = 0; s < cap; s++) {
       for (let l = 0; l < c; l++) prev[l] = e.theta[l] as number;
-      zbt(Z, Bt, Q, rows, n, b); // Q ← Z Zᵀ Q
+      zbt(Z, Bt, Q, rows, n, b, dots); // Q ← Z Zᵀ Q
       orthonormalise(Q, rows, b, rng);
       powerSteps++;
       e = ritz();
@@ -520,8 +570,10 @@ function pcaArrays(
   Bt: Float64Array;
   A: Float64Array;
   row: Float64Array;
+  BtT: Float64Array;
+  out: Float64Array;
 } {
-  const sizes = [rows * n, rows * n, n, b * n, c * n, n];
+  const sizes = [rows * n, rows * n, n, b * n, c * n, n, n * b, 4];
   const bytes = sizes.reduce((s, len) => s + Math.ceil((8 * len) / 16) * 16, 0);
   const inst = wasm ? wasmInstance(PCA_WASM_HEX, bytes) : undefined;
   let off = 0;
@@ -531,7 +583,11 @@ function pcaArrays(
     off += Math.ceil((8 * len) / 16) * 16;
     return view;
   };
-  const [F, Z, mu, Bt, A, row] = sizes.map(arr) as [
+  // without a kernel, Btᵀ and the output are never used: no memory for them
+  if (inst === undefined) sizes.splice(6, 2, 0, 0);
+  const [F, Z, mu, Bt, A, row, BtT, out] = sizes.map(arr) as [
+    Float64Array,
+    Float64Array,
     Float64Array,
     Float64Array,
     Float64Array,
@@ -539,7 +595,17 @@ function pcaArrays(
     Float64Array,
     Float64Array,
   ];
-  return { k: inst === undefined ? undefined : (inst.exports as unknown as PcaKernel), F, Z, mu, Bt, A, row };
+  return {
+    k: inst === undefined ? undefined : (inst.exports as unknown as PcaKernel),
+    F,
+    Z,
+    mu,
+    Bt,
+    A,
+    row,
+    BtT,
+    out,
+  };
 }
 
 /** Options of the PCA-imputation method. */

@@ -15,6 +15,11 @@
 ;; axpy(y, x, s, n): y[j] = y[j] + s·x[j]
 ;; add(y, x, n): y[j] = y[j] + x[j]
 ;; sub(z, f, m, n): z[j] = f[j] − m[j]
+;; dots22(x0, x1, yt, b, n, out): the four dot products of rows x0, x1 (n doubles each) with columns
+;;   l, l + 1 of yt (n × b, row-major; yt points at element l of its row 0): out = [x0·y_l, x0·y_l+1,
+;;   x1·y_l, x1·y_l+1], each summed over j = 0, 1, … in order (d = d + x[j]·y[j]) — the lanes hold
+;;   different dot products, never two terms of one
+;; dots12(x, yt, b, n, out): the same for one row: out = [x·y_l, x·y_l+1]
 (module
   (import "env" "memory" (memory 1))
 
@@ -114,4 +119,45 @@
           (f64.sub
             (f64.load (i32.add (local.get $f) (local.get $o)))
             (f64.load (i32.add (local.get $m) (local.get $o))))))))
+;; x0 splat against the pair (yt[j·b + l], yt[j·b + l + 1]), j by j
+  (func (export "dots22")
+    (param $x0 i32) (param $x1 i32) (param $yt i32) (param $b i32) (param $n i32) (param $out i32)
+    (local $j i32) (local $y i32) (local $stride i32) (local $pair v128)
+    (local $a0 v128) (local $a1 v128)
+    (local.set $stride (i32.shl (local.get $b) (i32.const 3)))
+    (local.set $y (local.get $yt))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $pair (v128.load align=8 (local.get $y)))
+        (local.set $a0
+          (f64x2.add (local.get $a0)
+            (f64x2.mul (f64x2.splat (f64.load (i32.add (local.get $x0) (i32.shl (local.get $j) (i32.const 3)))))
+              (local.get $pair))))
+        (local.set $a1
+          (f64x2.add (local.get $a1)
+            (f64x2.mul (f64x2.splat (f64.load (i32.add (local.get $x1) (i32.shl (local.get $j) (i32.const 3)))))
+              (local.get $pair))))
+        (local.set $y (i32.add (local.get $y) (local.get $stride)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $step)))
+    (v128.store align=8 (local.get $out) (local.get $a0))
+    (v128.store offset=16 align=8 (local.get $out) (local.get $a1)))
+
+  (func (export "dots12")
+    (param $x i32) (param $yt i32) (param $b i32) (param $n i32) (param $out i32)
+    (local $j i32) (local $y i32) (local $stride i32) (local $a v128)
+    (local.set $stride (i32.shl (local.get $b) (i32.const 3)))
+    (local.set $y (local.get $yt))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $a
+          (f64x2.add (local.get $a)
+            (f64x2.mul (f64x2.splat (f64.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3)))))
+              (v128.load align=8 (local.get $y)))))
+        (local.set $y (i32.add (local.get $y) (local.get $stride)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $step)))
+    (v128.store align=8 (local.get $out) (local.get $a)))
 )
