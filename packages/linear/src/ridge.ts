@@ -1,4 +1,33 @@
-import { TbError } from "@tb/core";
+import { TbError, type WasmInstance, wasmInstance } from "@tb/core";
+import { RIDGE_WASM_HEX } from "./ridge-wasm.js";
+
+/**
+ * The loops of the primal LOO along a column in WebAssembly (wasm/ridge.wat, SIMD): byte offsets into
+ * the memory the arrays are views of; element i of a result from element i of the inputs with the
+ * TypeScript loop's operations in its order — the same numbers bit for bit (ridge-kernel.test.ts).
+ */
+interface RidgeKernel {
+  /** z[i] = z[i] − l0·z0[i] − l1·z1[i] − l2·z2[i] − l3·z3[i] */
+  sub4(
+    z: number,
+    z0: number,
+    z1: number,
+    z2: number,
+    z3: number,
+    l0: number,
+    l1: number,
+    l2: number,
+    l3: number,
+    r: number,
+  ): void;
+  /** y[i] = y[i] − s·x[i] */
+  axmy(y: number, x: number, s: number, r: number): void;
+  /** z[i] = z[i]·inv, then lev[i] = lev[i] + z[i]² */
+  scaleLev(z: number, lev: number, inv: number, r: number): void;
+}
+
+/** Byte offset of element `i` of a view on a kernel's memory. */
+const at = (a: Float64Array, i: number): number => a.byteOffset + 8 * i;
 
 /**
  * Ridge regression with an unpenalised intercept, on typed arrays (docs/PEERS-METHODS.md: "centre X and y,
@@ -173,6 +202,40 @@ export class RidgeWorkspace {
   private mse = new Float64Array(0);
   private cols = 0;
   private chosen = 0;
+  /** The LOO kernel's memory (grown when a solve needs more), or null where WebAssembly SIMD is missing. */
+  private kernel: { inst: WasmInstance; bytes: number } | null | undefined;
+  /** Whether solves may use the kernel (tests turn it off to compare). @internal */
+  useKernel = true;
+
+  /**
+   * Views on the kernel's memory for a primal LOO of `r` rows and `p` columns — the columns `X`,
+   * their substitution `Z` (both `r × p`, column-major), the residuals and leverages — or undefined
+   * without a kernel.
+   */
+  private kernelArrays(
+    r: number,
+    p: number,
+  ): { k: RidgeKernel; X: Float64Array; Z: Float64Array; res: Float64Array; lev: Float64Array } | undefined {
+    if (!this.useKernel || this.kernel === null) return undefined;
+    const pad = (len: number) => Math.ceil((8 * len) / 16) * 16;
+    const bytes = 2 * pad(r * p) + 2 * pad(r);
+    let kern = this.kernel;
+    if (kern === undefined || kern.bytes < bytes) {
+      // grown by half again, so a search over subsets of one size makes it once
+      const want = kern === undefined ? bytes : Math.max(bytes, Math.ceil(kern.bytes * 1.5));
+      const inst = wasmInstance(RIDGE_WASM_HEX, want);
+      this.kernel = inst === undefined ? null : { inst, bytes: want };
+      if (inst === undefined) return undefined;
+      kern = { inst, bytes: want };
+      this.kernel = kern;
+    }
+    const buf = kern.inst.buffer;
+    const X = new Float64Array(buf, 0, r * p);
+    const Z = new Float64Array(buf, pad(r * p), r * p);
+    const res = new Float64Array(buf, 2 * pad(r * p), r);
+    const lev = new Float64Array(buf, 2 * pad(r * p) + pad(r), r);
+    return { k: kern.inst.exports as unknown as RidgeKernel, X, Z, res, lev };
+  }
 
   /** Coefficients of the chosen fit (a view into the workspace). */
   get coef(): Float64Array {
@@ -375,6 +438,8 @@ export class RidgeWorkspace {
     choleskySolve(L, p, this.vec, w);
     if (!loo) return Number.NaN;
     const off = this.off;
+    const kk = this.kernelArrays(r, p);
+    if (kk !== undefined) return this.primalLooKernel(kk, xs, r, p, yc, w, errs);
     // Z = Xc·L⁻ᵀ by forward substitution over columns (Z[:, a] = (Xc[:, a] − Σ_{b<a} L[a,b]·Z[:, b]) / L[a,a]),
     // column-major in `work`; the centred-problem leverage of row i is ‖Z[i, :]‖².
     const Z = this.work;
@@ -423,6 +488,62 @@ export class RidgeWorkspace {
       const oa = off[a] as number;
       for (let i = 0; i < r; i++) res[i] = (res[i] as number) - wa * (xs[oa + i] as number);
     }
+    const invR = 1 / r;
+    let sum = 0;
+    for (let i = 0; i < r; i++) {
+      const e = (res[i] as number) / (1 - (lev[i] as number) - invR);
+      const e2 = e * e;
+      if (errs !== undefined) errs[i] = e2;
+      sum += e2;
+    }
+    return sum / r;
+  }
+
+  /**
+   * The LOO part of {@link primalAlpha} with its loops along a column in the kernel: the same
+   * operations in the same order on the same values (the columns copied into its memory first).
+   */
+  private primalLooKernel(
+    kk: { k: RidgeKernel; X: Float64Array; Z: Float64Array; res: Float64Array; lev: Float64Array },
+    xs: Float64Array,
+    r: number,
+    p: number,
+    yc: Float64Array,
+    w: Float64Array,
+    errs: Float64Array | undefined,
+  ): number {
+    const { k, X, Z, res, lev } = kk;
+    const L = this.chol;
+    const off = this.off;
+    for (let a = 0; a < p; a++) {
+      const xa = off[a] as number;
+      X.set(xs.subarray(xa, xa + r), a * r);
+    }
+    Z.set(X);
+    lev.fill(0);
+    for (let a = 0; a < p; a++) {
+      const za = a * r;
+      const la = a * p;
+      let b = 0;
+      for (; b + 3 < a; b += 4) {
+        k.sub4(
+          at(Z, za),
+          at(Z, b * r),
+          at(Z, (b + 1) * r),
+          at(Z, (b + 2) * r),
+          at(Z, (b + 3) * r),
+          L[la + b] as number,
+          L[la + b + 1] as number,
+          L[la + b + 2] as number,
+          L[la + b + 3] as number,
+          r,
+        );
+      }
+      for (; b < a; b++) k.axmy(at(Z, za), at(Z, b * r), L[la + b] as number, r);
+      k.scaleLev(at(Z, za), at(lev, 0), 1 / (L[la + a] as number), r);
+    }
+    res.set(yc.subarray(0, r));
+    for (let a = 0; a < p; a++) k.axmy(at(res, 0), at(X, a * r), w[a] as number, r);
     const invR = 1 / r;
     let sum = 0;
     for (let i = 0; i < r; i++) {
