@@ -55,6 +55,10 @@ describe("RidgeWorkspace with and without the kernel", () => {
     const run = (kernel: boolean, how: "columns" | "solve") => {
       const ws = new RidgeWorkspace();
       ws.useKernel = kernel;
+      // the kernel from the first solve on, whatever the size (by default it waits for a reused
+      // workspace and a large enough solve)
+      ws.kernelAfter = 0;
+      ws.kernelMinSize = 0;
       const errs = new Float64Array(alphas.length * r);
       // solve() centres the p chosen columns of the column-major X itself
       const best =
@@ -83,6 +87,8 @@ describe("RidgeWorkspace with and without the kernel", () => {
     const y = Float64Array.from({ length: r }, () => rng.nextNormal());
     const columns = new RidgeColumns(X, r, n, y);
     const shared = new RidgeWorkspace();
+    shared.kernelAfter = 0;
+    shared.kernelMinSize = 0;
     for (const p of [3, 10, 25, 40, 8]) {
       const cols = rng.sample(
         Array.from({ length: n }, (_, j) => j),
@@ -97,5 +103,28 @@ describe("RidgeWorkspace with and without the kernel", () => {
       expect(differences(e1, e2)).toEqual([]);
       expect(differences(shared.coef, alone.coef)).toEqual([]);
     }
+  });
+
+  test("a workspace switches to the kernel only when reused on large enough solves, with the same numbers", () => {
+    const rng = RandomStream.derive("ridge-kernel-switch");
+    const r = 64;
+    const p = 16; // r·p = 1024 ≥ the default 512
+    const X = Float64Array.from({ length: r * p }, () => rng.nextNormal());
+    const y = Float64Array.from({ length: r }, () => rng.nextNormal());
+    const reused = new RidgeWorkspace();
+    const plain = new RidgeWorkspace();
+    plain.useKernel = false;
+    // 3 alphas a solve: the kernel starts within the 4th solve (after 8 primal solves)
+    for (let call = 0; call < 6; call++) {
+      const e1 = new Float64Array(3 * r);
+      const e2 = new Float64Array(3 * r);
+      reused.solve(X, r, p, null, y, [0.1, 1, 10], true, e1);
+      plain.solve(X, r, p, null, y, [0.1, 1, 10], true, e2);
+      expect(differences(e1, e2)).toEqual([]);
+    }
+    expect((reused as unknown as { kernel: unknown }).kernel).toBeTruthy();
+    const small = new RidgeWorkspace();
+    for (let call = 0; call < 6; call++) small.solve(X, r, 4, null, y, [0.1, 1, 10], true);
+    expect((small as unknown as { kernel: unknown }).kernel).toBeUndefined(); // 64 × 4 < 512
   });
 });

@@ -206,6 +206,16 @@ export class RidgeWorkspace {
   private kernel: { inst: WasmInstance; bytes: number } | null | undefined;
   /** Whether solves may use the kernel (tests turn it off to compare). @internal */
   useKernel = true;
+  /**
+   * Primal LOO solves (one per alpha) before the kernel is made: making one (compiling the module,
+   * a fresh memory) costs ≈ 0.25 ms, more than a small solve, so a workspace used for one fit
+   * (`ridgeFit`, `ridgeLoo`) stays in TypeScript and a reused one (a subset search) switches. The
+   * numbers are the same either way. @internal
+   */
+  kernelAfter = 8;
+  /** Smallest `rows × columns` of a solve that uses the kernel (below it, its calls cost more than they save). @internal */
+  kernelMinSize = 512;
+  private primalSolves = 0;
 
   /**
    * Views on the kernel's memory for a primal LOO of `r` rows and `p` columns — the columns `X`,
@@ -216,7 +226,8 @@ export class RidgeWorkspace {
     r: number,
     p: number,
   ): { k: RidgeKernel; X: Float64Array; Z: Float64Array; res: Float64Array; lev: Float64Array } | undefined {
-    if (!this.useKernel || this.kernel === null) return undefined;
+    if (!this.useKernel || this.kernel === null || r * p < this.kernelMinSize) return undefined;
+    if (++this.primalSolves <= this.kernelAfter) return undefined;
     const pad = (len: number) => Math.ceil((8 * len) / 16) * 16;
     const bytes = 2 * pad(r * p) + 2 * pad(r);
     let kern = this.kernel;
