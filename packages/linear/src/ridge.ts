@@ -26,6 +26,22 @@ interface RidgeKernel {
   scaleLev(z: number, lev: number, inv: number, r: number): void;
 }
 
+/**
+ * The mean LOO squared error from the centred problem's residuals and leverages (the hat matrix's
+ * diagonal is `lev + 1/rows`), each row's squared error written to `errs` when given.
+ */
+function looMean(res: Float64Array, lev: Float64Array, r: number, errs: Float64Array | undefined): number {
+  const invR = 1 / r;
+  let sum = 0;
+  for (let i = 0; i < r; i++) {
+    const e = (res[i] as number) / (1 - (lev[i] as number) - invR);
+    const e2 = e * e;
+    if (errs !== undefined) errs[i] = e2;
+    sum += e2;
+  }
+  return sum / r;
+}
+
 /** Byte offset of element `i` of a view on a kernel's memory. */
 const at = (a: Float64Array, i: number): number => a.byteOffset + 8 * i;
 
@@ -499,15 +515,7 @@ export class RidgeWorkspace {
       const oa = off[a] as number;
       for (let i = 0; i < r; i++) res[i] = (res[i] as number) - wa * (xs[oa + i] as number);
     }
-    const invR = 1 / r;
-    let sum = 0;
-    for (let i = 0; i < r; i++) {
-      const e = (res[i] as number) / (1 - (lev[i] as number) - invR);
-      const e2 = e * e;
-      if (errs !== undefined) errs[i] = e2;
-      sum += e2;
-    }
-    return sum / r;
+    return looMean(res, lev, r, errs);
   }
 
   /**
@@ -555,15 +563,7 @@ export class RidgeWorkspace {
     }
     res.set(yc.subarray(0, r));
     for (let a = 0; a < p; a++) k.axmy(at(res, 0), at(X, a * r), w[a] as number, r);
-    const invR = 1 / r;
-    let sum = 0;
-    for (let i = 0; i < r; i++) {
-      const e = (res[i] as number) / (1 - (lev[i] as number) - invR);
-      const e2 = e * e;
-      if (errs !== undefined) errs[i] = e2;
-      sum += e2;
-    }
-    return sum / r;
+    return looMean(res, lev, r, errs);
   }
 
   /** Dual solve at one alpha; returns the mean LOO squared error (NaN when `loo` is false). */
