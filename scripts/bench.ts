@@ -49,13 +49,21 @@
  *    `--pca-reps` interleaved rounds (default 3), median CPU s; the two filled matrices must be
  *    identical. `--no-pca`.
  *
+ * 9. The ridge's exact LOO (docs/PERFORMANCE.md "The ridge's leave-one-out in WebAssembly"): on the
+ *    same data, trial 0's interpolation sources (fitting part: models × examples, labels their
+ *    accuracies), `RidgeWorkspace.solveColumns` over 2000 random subsets of N = 20 / 30 / 40
+ *    examples with alphas 0.1, 1, 10 — random-search-learn's inner loop — on one workspace with its
+ *    kernel and one without, interleaved rounds (`--pca-reps`), median CPU µs a subset; the LOO
+ *    errors must be identical. Also one-off fits (a fresh workspace per subset, 200 of them) with
+ *    the defaults against the TypeScript loops. `--no-ridge`.
+ *
  *   pnpm bench [--trials 3] [--budgets 20,40] [--protocol-trials 2] [--full] [--workers 2]
  *              [--skip-100k] [--no-scale] [--no-protocol] [--no-stages] [--accuracy]
  *              [--accuracy-trials 100] [--seed 0] [--label "what changed"] [--out FILE]
  *              [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
  *              [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
  *              [--no-plus] [--plus-trials 2] [--plus-full]
- *              [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3]
+ *              [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3] [--no-ridge]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -80,6 +88,7 @@ import {
 } from "@tb/experiment";
 import { loadDataset } from "@tb/io";
 import { assign, clara, type DistanceSource } from "@tb/kmedoids";
+import { RidgeColumns, RidgeWorkspace } from "@tb/linear";
 import { kmedoidsBench, kmedoidsReport } from "./bench-kmedoids.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -91,7 +100,7 @@ const USAGE = `usage: pnpm bench [--trials 3] [--budgets 20,40] [--protocol-tria
                   [--no-kmedoids] [--kmedoids-reps 5] [--kmedoids-data LIST] [--no-large-k]
                   [--no-gpirt] [--gpirt-data gsm8k,helm_lite_mmlu]
                   [--no-plus] [--plus-trials 2] [--plus-full]
-                  [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3]
+                  [--no-pca] [--pca-data gsm8k,openllm_v2_musr] [--pca-reps 3] [--no-ridge]
 (what each section measures: the comment at the top of scripts/bench.ts)`;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -142,6 +151,7 @@ function parseBenchArgs() {
       "no-pca": { type: "boolean", default: false },
       "pca-data": { type: "string", default: "gsm8k,openllm_v2_musr" },
       "pca-reps": { type: "string", default: "3" },
+      "no-ridge": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -863,6 +873,91 @@ function pcaBench(names: string[], seed: number, reps: number): PcaRow[] {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// 9. The ridge's exact LOO: the kernel against the TypeScript loops
+
+interface RidgeRow {
+  data: string;
+  shape?: string;
+  cells?: { k: number; wasm: number; ts: number; same: boolean; freshDefault: number; freshTs: number }[];
+  note?: string;
+}
+
+function ridgeBench(names: string[], seed: number, reps: number): RidgeRow[] {
+  return names.map((name): RidgeRow => {
+    const dir = resolve(root, "../shared/data", name);
+    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
+    const matrix = loadDataset(dir).matrix;
+    const split = randomSplit(matrix.rows, defaultTargetFraction("interpolation"), seed, 0);
+    const n = matrix.cols;
+    const r = split.source.length;
+    // column-major design: example j's column holds the sources' answers; labels their accuracies
+    const X = new Float64Array(r * n);
+    const y = new Float64Array(r);
+    split.source.forEach((m, i) => {
+      const row = matrix.row(m);
+      let acc = 0;
+      for (let j = 0; j < n; j++) {
+        X[j * r + i] = row[j] as number;
+        acc += row[j] as number;
+      }
+      y[i] = acc / n;
+    });
+    const columns = new RidgeColumns(X, r, n, y);
+    const alphas = [0.1, 1, 10];
+    const subsets = 2000;
+    const cells = [20, 30, 40].map((k) => {
+      const rng = RandomStream.derive(seed, "ridge-bench", k);
+      const all = Array.from({ length: n }, (_, j) => j);
+      const picks = Array.from({ length: subsets }, () => rng.sample(all, k));
+      const times: { wasm: number[]; ts: number[] } = { wasm: [], ts: [] };
+      let same = true;
+      for (let rep = 0; rep < reps; rep++) {
+        // every subset's LOO errors at every alpha, both ways
+        const errs: { wasm?: Float64Array; ts?: Float64Array } = {};
+        for (const way of rep % 2 === 0 ? (["wasm", "ts"] as const) : (["ts", "wasm"] as const)) {
+          const ws = new RidgeWorkspace();
+          ws.useKernel = way === "wasm";
+          const out = new Float64Array(subsets * alphas.length * r);
+          const c0 = cpuMs();
+          picks.forEach((cols, t) => {
+            ws.solveColumns(columns, cols, alphas, true, out.subarray(t * alphas.length * r));
+          });
+          times[way].push(((cpuMs() - c0) * 1000) / subsets);
+          errs[way] = out;
+        }
+        const a = errs.wasm as Float64Array;
+        const b = errs.ts as Float64Array;
+        same &&= a.every((v, i) => Object.is(v, b[i]));
+      }
+      // one-off fits: a fresh workspace per subset (its defaults, so no kernel is made) against
+      // the TypeScript loops — what the switching rule keeps from getting slower
+      const fresh: { dflt: number[]; ts: number[] } = { dflt: [], ts: [] };
+      for (let rep = 0; rep < reps; rep++) {
+        for (const way of rep % 2 === 0 ? (["dflt", "ts"] as const) : (["ts", "dflt"] as const)) {
+          const c0 = cpuMs();
+          for (let t = 0; t < 200; t++) {
+            const ws = new RidgeWorkspace();
+            ws.useKernel = way === "dflt";
+            ws.solveColumns(columns, picks[t] as Int32Array, alphas, true);
+          }
+          fresh[way].push(((cpuMs() - c0) * 1000) / 200);
+        }
+      }
+      const med = (x: number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)] as number;
+      return {
+        k,
+        wasm: round(med(times.wasm), 1),
+        ts: round(med(times.ts), 1),
+        same,
+        freshDefault: round(med(fresh.dflt), 1),
+        freshTs: round(med(fresh.ts), 1),
+      };
+    });
+    return { data: name, shape: `${r} × ${n}`, cells };
+  });
+}
+
 async function main(): Promise<void> {
   if (args.case !== undefined) {
     const c = SCALE_CASES.find((s) => s.name === args.case);
@@ -1076,6 +1171,41 @@ async function main(): Promise<void> {
                   x.ts,
                   `${round(x.ts / x.wasm, 2)}×`,
                   x.same ? "yes" : "**no**",
+                ]),
+          ),
+        ),
+    );
+  }
+
+  if (!args["no-ridge"]) {
+    process.stderr.write("ridge LOO …\n");
+    const rows = ridgeBench((args["pca-data"] as string).split(","), seed, Number(args["pca-reps"]));
+    record.ridge = rows;
+    out.push(
+      `## Ridge exact LOO: RidgeWorkspace.solveColumns with and without its kernel (interpolation trial 0's sources, 2000 random subsets of k examples, alphas 0.1/1/10; median CPU µs a subset of ${args["pca-reps"]} interleaved rounds)\n\n` +
+        table(
+          [
+            "data",
+            "sources × examples",
+            "k",
+            "with kernel µs",
+            "TypeScript µs",
+            "ratio",
+            "same LOO errors",
+            "one-off fit µs: default / TypeScript",
+          ],
+          rows.flatMap((r) =>
+            r.note !== undefined
+              ? [[r.data, r.note, "", "", "", "", "", ""]]
+              : (r.cells ?? []).map((x, i) => [
+                  i === 0 ? r.data : "",
+                  i === 0 ? (r.shape ?? "") : "",
+                  x.k,
+                  `**${x.wasm}**`,
+                  x.ts,
+                  `${round(x.ts / x.wasm, 2)}×`,
+                  x.same ? "yes" : "**no**",
+                  `${x.freshDefault} / ${x.freshTs}`,
                 ]),
           ),
         ),

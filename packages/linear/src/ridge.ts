@@ -232,6 +232,8 @@ export class RidgeWorkspace {
   /** Smallest `rows × columns` of a solve that uses the kernel (below it, its calls cost more than they save). @internal */
   kernelMinSize = 512;
   private primalSolves = 0;
+  /** Whether the kernel's `X` holds this solve's columns (copied once, read by every alpha). */
+  private columnsIn = false;
 
   /**
    * Views on the kernel's memory for a primal LOO of `r` rows and `p` columns — the columns `X`,
@@ -251,10 +253,13 @@ export class RidgeWorkspace {
       // grown by half again, so a search over subsets of one size makes it once
       const want = kern === undefined ? bytes : Math.max(bytes, Math.ceil(kern.bytes * 1.5));
       const inst = wasmInstance(RIDGE_WASM_HEX, want);
-      this.kernel = inst === undefined ? null : { inst, bytes: want };
-      if (inst === undefined) return undefined;
+      if (inst === undefined) {
+        this.kernel = null;
+        return undefined;
+      }
       kern = { inst, bytes: want };
       this.kernel = kern;
+      this.columnsIn = false; // a new memory holds no columns yet
     }
     const buf = kern.inst.buffer;
     const X = new Float64Array(buf, 0, r * p);
@@ -389,6 +394,7 @@ export class RidgeWorkspace {
     squaredErrorsOut: Float64Array | undefined,
   ): number {
     this.cols = p;
+    this.columnsIn = false; // a new solve: its columns are copied at its first kernel alpha
     const xmean = this.xmean;
     let best = 0;
     let bestMse = Number.POSITIVE_INFINITY;
@@ -534,9 +540,12 @@ export class RidgeWorkspace {
     const { k, X, Z, res, lev } = kk;
     const L = this.chol;
     const off = this.off;
-    for (let a = 0; a < p; a++) {
-      const xa = off[a] as number;
-      X.set(xs.subarray(xa, xa + r), a * r);
+    if (!this.columnsIn) {
+      for (let a = 0; a < p; a++) {
+        const xa = off[a] as number;
+        X.set(xs.subarray(xa, xa + r), a * r);
+      }
+      this.columnsIn = true;
     }
     Z.set(X);
     lev.fill(0);
