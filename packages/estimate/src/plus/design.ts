@@ -135,29 +135,15 @@ export function stratifiedDesign(
   if (!(Number.isInteger(strata) && strata >= 1 && strata <= extra)) {
     throw new TbError("E_USAGE", `stratified design: strata must be an integer in [1, ${extra}], got ${strata}`);
   }
-  const st = stratify(difficulty, gset, strata);
-  const H = st.strata;
-  const alloc = new Int32Array(H);
-  const rem: { h: number; r: number }[] = [];
-  let used = 0;
-  for (let h = 0; h < H; h++) {
-    const exact = (extra * (st.sizes[h] as number)) / R;
-    alloc[h] = Math.floor(exact);
-    used += alloc[h] as number;
-    rem.push({ h, r: exact - (alloc[h] as number) });
-  }
-  rem.sort((a, b) => b.r - a.r || a.h - b.h);
-  for (let i = 0; used < extra; i++, used++) {
-    const h = (rem[i % H] as { h: number }).h;
-    alloc[h] = (alloc[h] as number) + 1;
-  }
-  if (allocation === "pooled") pooledAllocation(alloc, st, extra, R);
-  else if (allocation !== "proportional") {
+  if (allocation !== "proportional" && allocation !== "pooled") {
     throw new TbError(
       "E_USAGE",
       `stratified design: allocation must be "proportional" or "pooled", got ${String(allocation)}`,
     );
   }
+  const st = stratify(difficulty, gset, strata);
+  const H = st.strata;
+  const alloc = allocation === "pooled" ? pooledAllocation(st, extra, R) : proportionalAllocation(st, extra, R);
   const picks: number[] = [];
   if (priority !== undefined && priority.length !== difficulty.length) {
     throw new TbError("E_USAGE", `stratified design: ${priority.length} priorities for ${difficulty.length} examples`);
@@ -175,13 +161,33 @@ export function stratifiedDesign(
   return { ...st, picks: Int32Array.from(picks).sort() };
 }
 
-/** {@link Allocation} `"pooled"`, written into `alloc`: `extra` draws, one at a time, each to the stratum furthest below its share. */
-function pooledAllocation(alloc: Int32Array, st: Strata, extra: number, R: number): void {
+/** {@link Allocation} `"proportional"`: `extra` draws in proportion to stratum size, largest remainder, ties to the lower stratum. */
+function proportionalAllocation(st: Strata, extra: number, R: number): Int32Array {
   const H = st.strata;
+  const alloc = new Int32Array(H);
+  const rem: { h: number; r: number }[] = [];
+  let used = 0;
+  for (let h = 0; h < H; h++) {
+    const exact = (extra * (st.sizes[h] as number)) / R;
+    alloc[h] = Math.floor(exact);
+    used += alloc[h] as number;
+    rem.push({ h, r: exact - (alloc[h] as number) });
+  }
+  rem.sort((a, b) => b.r - a.r || a.h - b.h);
+  for (let i = 0; used < extra; i++, used++) {
+    const h = (rem[i % H] as { h: number }).h;
+    alloc[h] = (alloc[h] as number) + 1;
+  }
+  return alloc;
+}
+
+/** {@link Allocation} `"pooled"`: `extra` draws, one at a time, each to the stratum furthest below its share. */
+function pooledAllocation(st: Strata, extra: number, R: number): Int32Array {
+  const H = st.strata;
+  const alloc = new Int32Array(H);
   const fixed = new Int32Array(H);
   for (const h of st.gsetStratum) fixed[h] = (fixed[h] as number) + 1;
   const total = extra + st.gsetStratum.length;
-  alloc.fill(0);
   for (let i = 0; i < extra; i++) {
     let best = -1;
     let deficit = -Infinity;
@@ -195,6 +201,7 @@ function pooledAllocation(alloc: Int32Array, st: Strata, extra: number, R: numbe
     }
     alloc[best] = (alloc[best] as number) + 1;
   }
+  return alloc;
 }
 
 /**
