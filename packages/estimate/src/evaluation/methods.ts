@@ -4,6 +4,7 @@
  * any other driver (a file workflow, a web page, a user's harness).
  */
 import {
+  checkOptionKeys,
   drive,
   type EvaluationContext,
   type EvaluationMethod,
@@ -23,6 +24,7 @@ import { TailoredRun } from "./run.js";
  * `budget` distinct examples.
  */
 export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
+  checkOptionKeys(options, TAILORED_OPTION_NAMES, "tailoredBench");
   checkTailoredOptions(options, "tailoredBench");
   const pooling = options.targetPooling ?? "joint";
   if (pooling !== "joint" && pooling !== "single") {
@@ -70,6 +72,7 @@ export function tailoredBench(options: TailoredOptions = {}): EvaluationMethod {
  * `budget` distinct examples, G-set included.
  */
 export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMethod {
+  checkOptionKeys(options, PLUS_OPTION_NAMES, "tailoredPlus");
   checkPlusOptions(options, "tailoredPlus");
   if (options.workspace !== undefined) workspaceOf(options.workspace, "tailoredPlus: workspace");
   const start = (ctx: EvaluationContext): TailoredRun => new TailoredRun("tailored-plus", ctx, options);
@@ -79,3 +82,60 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
     run: (ctx: MethodContext): MethodResult => drive(start({ ...ctx, targets: ctx.oracles.length }), ctx.oracles),
   };
 }
+
+/** Every option of {@link tailoredBench} (a name not listed is refused, not ignored). */
+const TAILORED_OPTION_NAMES = [
+  "gset",
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "targetPooling",
+  "gsetClustering",
+  "nsetClustering",
+  "nativeCount",
+  "nativeOffset",
+  "cacheBytes",
+  "workspace",
+  "level",
+  "clip",
+  "estimator",
+] as const satisfies readonly (keyof TailoredOptions)[];
+
+/**
+ * Every option of {@link tailoredPlus}. TailoredBench's `clip`, `estimator`, `nativeCount` and
+ * `nativeOffset` are not among them: tailored-plus's estimates do not read the first two, and the
+ * last two are the paper's top-k ablation of TailoredBench.
+ */
+const PLUS_OPTION_NAMES = [
+  "gset",
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "targetPooling",
+  "cacheBytes",
+  "workspace",
+  "gsetClustering",
+  "nsetClustering",
+  "coordinated",
+  "level",
+  "rangeQuantile",
+  "mode",
+  "learnAlphas",
+  "residualAlpha",
+  "strata",
+  "secondLook",
+  "precision",
+  "maxBudget",
+] as const satisfies readonly (keyof TailoredPlusOptions)[];
+
+// Every option of the two types is listed (typecheck fails here when one is added and not listed).
+const everyTailoredOption: Exclude<keyof TailoredOptions, (typeof TAILORED_OPTION_NAMES)[number]> extends never
+  ? true
+  : never = true;
+const everyPlusOption: Exclude<keyof TailoredPlusOptions, (typeof PLUS_OPTION_NAMES)[number]> extends never
+  ? true
+  : never = true;
+void everyTailoredOption;
+void everyPlusOption;

@@ -257,6 +257,7 @@ export interface TailoredPlusOptions
     | "standardize"
     | "thresholdCompare"
     | "onNoNatives"
+    | "targetPooling"
     | "cacheBytes"
     | "workspace"
     | "gsetClustering"

@@ -547,6 +547,8 @@ describe("options are checked up front, naming the option", () => {
     ];
     for (const [o, re] of bad) {
       for (const make of [tailoredBench, tailoredPlus]) {
+        // tailored-plus has no clip or estimator option: refused by name (next test)
+        if (make === tailoredPlus && ("clip" in o || "estimator" in o)) continue;
         try {
           make(o as never);
           expect.unreachable();
@@ -556,6 +558,30 @@ describe("options are checked up front, naming the option", () => {
         }
       }
     }
+  });
+  test("an option a method does not have is refused by name, not ignored", () => {
+    const refused: [(o: never) => unknown, object, RegExp][] = [
+      // a typo would otherwise run with the default level
+      [tailoredBench, { lvl: 0.8 }, /^tailoredBench: unknown option "lvl" \(known: .*level/],
+      [tailoredPlus, { lvl: 0.8 }, /^tailoredPlus: unknown option "lvl" \(known: .*level/],
+      // TailoredBench's options that tailored-plus does not read
+      [tailoredPlus, { clip: "both" }, /^tailoredPlus: unknown option "clip"/],
+      [tailoredPlus, { estimator: "medoid" }, /^tailoredPlus: unknown option "estimator"/],
+      [tailoredPlus, { nativeCount: 5 }, /^tailoredPlus: unknown option "nativeCount"/],
+      // and tailored-plus's own options are not TailoredBench's
+      [tailoredBench, { secondLook: 0.3 }, /^tailoredBench: unknown option "secondLook"/],
+    ];
+    for (const [make, o, re] of refused) {
+      try {
+        make(o as never);
+        expect.unreachable();
+      } catch (err) {
+        expect((err as TbError).code).toBe("E_USAGE");
+        expect((err as Error).message).toMatch(re);
+      }
+    }
+    // the pooling of native selection is an option of both (the run reads it for both)
+    for (const make of [tailoredBench, tailoredPlus]) expect(() => make({ targetPooling: "single" })).not.toThrow();
   });
 });
 
