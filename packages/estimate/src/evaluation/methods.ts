@@ -15,7 +15,7 @@ import {
 } from "@tb/core";
 import { checkPlusOptions, type TailoredPlusOptions } from "../plus/method.js";
 import { checkTailoredOptions, type TailoredOptions } from "../tailored.js";
-import { TailoredRun } from "./run.js";
+import { COMMON_OPTION_KEYS, PLUS_ONLY_OPTION_KEYS, TAILORED_ONLY_OPTION_KEYS, TailoredRun } from "./run.js";
 
 /**
  * TailoredBench as an {@link EvaluationMethod} (docs/METHOD.md §3): one G-set per trial for all
@@ -85,21 +85,11 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
 
 /** Every option of {@link tailoredBench} (a name not listed is refused, not ignored). */
 const TAILORED_OPTION_NAMES = [
-  "gset",
-  "metric",
-  "standardize",
-  "thresholdCompare",
-  "onNoNatives",
-  "targetPooling",
-  "gsetClustering",
-  "nsetClustering",
-  "nativeCount",
-  "nativeOffset",
+  ...COMMON_OPTION_KEYS,
+  ...TAILORED_ONLY_OPTION_KEYS,
+  "level",
   "cacheBytes",
   "workspace",
-  "level",
-  "clip",
-  "estimator",
 ] as const satisfies readonly (keyof TailoredOptions)[];
 
 /**
@@ -108,26 +98,11 @@ const TAILORED_OPTION_NAMES = [
  * last two are the paper's top-k ablation of TailoredBench.
  */
 const PLUS_OPTION_NAMES = [
-  "gset",
-  "metric",
-  "standardize",
-  "thresholdCompare",
-  "onNoNatives",
-  "targetPooling",
+  ...COMMON_OPTION_KEYS,
+  "level",
+  ...PLUS_ONLY_OPTION_KEYS,
   "cacheBytes",
   "workspace",
-  "gsetClustering",
-  "nsetClustering",
-  "coordinated",
-  "level",
-  "rangeQuantile",
-  "mode",
-  "learnAlphas",
-  "residualAlpha",
-  "strata",
-  "secondLook",
-  "precision",
-  "maxBudget",
 ] as const satisfies readonly (keyof TailoredPlusOptions)[];
 
 // Every option of the two types is listed (typecheck fails here when one is added and not listed).

@@ -144,8 +144,8 @@ export interface TargetEstimate {
   rounds: number;
 }
 
-/** The option names a saved evaluation may hold (`protocolOptions`). */
-export const OPTION_KEYS = [
+/** Protocol options of both methods (a run's `TailoredRunOptions`; tailored-plus's and TailoredBench's factories). */
+export const COMMON_OPTION_KEYS = [
   "gset",
   "metric",
   "standardize",
@@ -154,11 +154,13 @@ export const OPTION_KEYS = [
   "targetPooling",
   "gsetClustering",
   "nsetClustering",
-  "nativeCount",
-  "nativeOffset",
-  "clip",
-  "estimator",
-  "level",
+] as const;
+
+/** Protocol options TailoredBench reads and tailored-plus does not (the top-k ablation, the calibrated estimate's forms). */
+export const TAILORED_ONLY_OPTION_KEYS = ["nativeCount", "nativeOffset", "clip", "estimator"] as const;
+
+/** Protocol options of tailored-plus alone. */
+export const PLUS_ONLY_OPTION_KEYS = [
   "rangeQuantile",
   "mode",
   "learnAlphas",
@@ -168,6 +170,14 @@ export const OPTION_KEYS = [
   "coordinated",
   "precision",
   "maxBudget",
+] as const;
+
+/** The option names a saved evaluation may hold (`protocolOptions`). */
+export const OPTION_KEYS = [
+  ...COMMON_OPTION_KEYS,
+  ...TAILORED_ONLY_OPTION_KEYS,
+  "level",
+  ...PLUS_ONLY_OPTION_KEYS,
 ] as const;
 
 /** The options that shape the protocol (everything but the workspace and cache size), for JSON. */

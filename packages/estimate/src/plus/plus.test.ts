@@ -536,6 +536,16 @@ describe("TailoredBench's optional intervals", () => {
 });
 
 describe("options are checked up front, naming the option", () => {
+  /** `f` throws an E_USAGE error whose message matches `re`. */
+  const expectUsage = (f: () => unknown, re: RegExp): void => {
+    try {
+      f();
+      expect.unreachable();
+    } catch (err) {
+      expect((err as TbError).code).toBe("E_USAGE");
+      expect((err as Error).message).toMatch(re);
+    }
+  };
   test("unknown metric, clip, estimator, threshold test or a bad G-set size: E_USAGE", () => {
     const bad: [object, RegExp][] = [
       [{ metric: "hamming" }, /metric must be one of "manhattan"/],
@@ -549,13 +559,7 @@ describe("options are checked up front, naming the option", () => {
       for (const make of [tailoredBench, tailoredPlus]) {
         // tailored-plus has no clip or estimator option: refused by name (next test)
         if (make === tailoredPlus && ("clip" in o || "estimator" in o)) continue;
-        try {
-          make(o as never);
-          expect.unreachable();
-        } catch (err) {
-          expect((err as TbError).code).toBe("E_USAGE");
-          expect((err as Error).message).toMatch(re);
-        }
+        expectUsage(() => make(o as never), re);
       }
     }
   });
@@ -572,13 +576,7 @@ describe("options are checked up front, naming the option", () => {
       [tailoredBench, { secondLook: 0.3 }, /^tailoredBench: unknown option "secondLook"/],
     ];
     for (const [make, o, re] of refused) {
-      try {
-        make(o as never);
-        expect.unreachable();
-      } catch (err) {
-        expect((err as TbError).code).toBe("E_USAGE");
-        expect((err as Error).message).toMatch(re);
-      }
+      expectUsage(() => make(o as never), re);
     }
     // the pooling of native selection is an option of both (the run reads it for both)
     for (const make of [tailoredBench, tailoredPlus]) expect(() => make({ targetPooling: "single" })).not.toThrow();
