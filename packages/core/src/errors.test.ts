@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isTbError, TbError } from "./errors.js";
+import { checkOptionKeys, isTbError, optionNames, TbError } from "./errors.js";
 
 describe("isTbError", () => {
   test("true for a TbError, false for other errors and values", () => {
@@ -41,5 +41,26 @@ describe("TbError's location", () => {
     expect(empty.message).toBe("bad id");
     expect(empty.location).toBeUndefined();
     expect(new TbError("E_INPUT", "bad id").message).toBe("bad id");
+  });
+});
+
+describe("optionNames", () => {
+  interface Opts {
+    alpha?: number;
+    beta?: string;
+  }
+  test("returns the names it is given, for checkOptionKeys", () => {
+    const names = optionNames<Opts>()("alpha", "beta");
+    expect(names).toEqual(["alpha", "beta"]);
+    expect(() => checkOptionKeys({ alpah: 1 }, names, "f")).toThrow(
+      /^f: unknown option "alpah" \(known: alpha, beta\)/,
+    );
+  });
+  test("a list that leaves an option out, or names one the type lacks, does not typecheck (pnpm typecheck runs this file)", () => {
+    // @ts-expect-error — "beta" is missing
+    const missing = optionNames<Opts>()("alpha");
+    // @ts-expect-error — "gamma" is not an option of Opts
+    const extra = optionNames<Opts>()("alpha", "beta", "gamma");
+    expect([missing, extra].map((x) => x.length)).toEqual([1, 3]);
   });
 });

@@ -83,6 +83,20 @@ export function require_(cond: boolean, message: string): asserts cond {
 }
 
 /**
+ * Every option name of an options type `T`, as a list for {@link checkOptionKeys}, checked at
+ * compile time to be all of them and nothing else: `optionNames<ReadOptions>()("name", "kind")`
+ * does not typecheck when `ReadOptions` has an option the list leaves out (the error names it as
+ * `missing`) or the list names one it does not have. So a new option cannot be refused by a list
+ * that forgot it.
+ */
+export function optionNames<T>(): <const N extends readonly (keyof T & string)[]>(
+  ...names: N &
+    (Exclude<keyof T, N[number]> extends never ? unknown : { readonly missing: Exclude<keyof T, N[number]> })
+) => readonly string[] {
+  return (...names) => names;
+}
+
+/**
  * Refuse an options argument that is not an object, or that names an option the function does not
  * have (a typo such as `standardise` or `maxIter` for `maxPasses` would otherwise be ignored):
  * `E_USAGE` naming `where` (the function called) and the known names.

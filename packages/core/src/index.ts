@@ -3,6 +3,7 @@ export {
   type ErrorLocation,
   formatLocation,
   isTbError,
+  optionNames,
   require_,
   TbError,
   type TbErrorCode,
