@@ -18,6 +18,7 @@ export {
 export {
   type CorrectnessKind,
   CorrectnessMatrix,
+  type CorrectnessMatrixFromOptions,
   type CorrectnessMatrixInit,
   type MatrixLike,
 } from "./matrix.js";

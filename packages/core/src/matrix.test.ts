@@ -83,3 +83,24 @@ describe("CorrectnessMatrix.from takes numbers only, and true scores in [0, 1]",
     for (const m of [given, plain]) expect(() => m.trueScore(7)).toThrow(/trueScore: model 7 is not a row in \[0, 1\)/);
   });
 });
+
+describe("an option or field the matrix does not have is refused by name, not ignored", () => {
+  test("CorrectnessMatrix.from and the constructor", () => {
+    // a typo would otherwise keep the default ids and the inferred kind
+    expect(() => CorrectnessMatrix.from([[1, 0]], { modelID: ["a"] } as never)).toThrow(
+      /^CorrectnessMatrix\.from: unknown option "modelID" \(known: modelIds, /,
+    );
+    expect(
+      () =>
+        new CorrectnessMatrix({
+          data: Float64Array.of(0.5, 1),
+          modelIds: ["a"],
+          exampleIds: ["x", "y"],
+          kinds: "probability",
+        } as never),
+    ).toThrow(/^new CorrectnessMatrix: unknown option "kinds"/);
+    // the real names still work
+    const m = CorrectnessMatrix.from([[1, 0]], { modelIds: ["a"], kind: "probability" });
+    expect([m.modelIds[0], m.kind]).toEqual(["a", "probability"]);
+  });
+});

@@ -1,4 +1,4 @@
-import { TbError } from "./errors.js";
+import { checkOptionKeys, optionNames, TbError } from "./errors.js";
 
 /** `binary`: cells are 0/1. `probability`: cells are gold-option probabilities in [0,1] (docs/METHOD.md §1). */
 export type CorrectnessKind = "binary" | "probability";
@@ -25,6 +25,32 @@ export interface CorrectnessMatrixInit {
   copy?: boolean;
 }
 
+/** Options of {@link CorrectnessMatrix.from}. */
+export interface CorrectnessMatrixFromOptions {
+  modelIds?: readonly string[];
+  exampleIds?: readonly string[];
+  kind?: CorrectnessKind;
+  name?: string;
+  trueScores?: Float64Array;
+}
+
+const INIT_NAMES = optionNames<CorrectnessMatrixInit>()(
+  "data",
+  "modelIds",
+  "exampleIds",
+  "kind",
+  "trueScores",
+  "name",
+  "copy",
+);
+const FROM_OPTION_NAMES = optionNames<CorrectnessMatrixFromOptions>()(
+  "modelIds",
+  "exampleIds",
+  "kind",
+  "name",
+  "trueScores",
+);
+
 /**
  * Per-example correctness of models on a benchmark (docs/METHOD.md §1): a row-major `Float64Array`
  * of `models × examples` with model ids, example ids and a kind. Validated on construction:
@@ -43,6 +69,7 @@ export class CorrectnessMatrix {
   private exampleIndexCache: Map<string, number> | undefined;
 
   constructor(init: CorrectnessMatrixInit) {
+    checkOptionKeys(init, INIT_NAMES, "new CorrectnessMatrix");
     const rows = init.modelIds.length;
     const cols = init.exampleIds.length;
     this.name = init.name ?? "matrix";
@@ -83,16 +110,8 @@ export class CorrectnessMatrix {
    * Build from a `number[][]`, an array of typed rows or an `ml-matrix` `Matrix`. Ids default to
    * `"m<i>"` and `"<j>"`.
    */
-  static from(
-    values: MatrixLike,
-    opts: {
-      modelIds?: readonly string[];
-      exampleIds?: readonly string[];
-      kind?: CorrectnessKind;
-      name?: string;
-      trueScores?: Float64Array;
-    } = {},
-  ): CorrectnessMatrix {
+  static from(values: MatrixLike, opts: CorrectnessMatrixFromOptions = {}): CorrectnessMatrix {
+    checkOptionKeys(opts, FROM_OPTION_NAMES, "CorrectnessMatrix.from");
     const rowsArr: ArrayLike<number>[] = Array.isArray(values)
       ? (values as ArrayLike<number>[])
       : "to2DArray" in values

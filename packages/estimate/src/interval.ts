@@ -1,5 +1,6 @@
-import { type CorrectnessMatrix, normalQuantile, TbError } from "@tb/core";
+import { type CorrectnessMatrix, checkOptionKeys, normalQuantile, optionNames, TbError } from "@tb/core";
 import { calibratedAccuracy, type EstimateOptions, nativeMean } from "./calibrate.js";
+import { TAILORED_OPTION_NAMES } from "./tailored.js";
 
 /** The parts of a tailored plan an interval needs (a `TailorPlan` has them). */
 export interface ClusterPlan {
@@ -172,6 +173,8 @@ export function estimateInterval(
   accuracy: number,
   options: IntervalOptions = {},
 ): EstimateInterval {
+  // besides its own `scale`, the options of the estimate it goes with (one object can go to both)
+  checkOptionKeys(options, INTERVAL_OPTION_NAMES, "estimateInterval");
   const level = options.level ?? 0.9;
   const scale = options.scale ?? DEFAULT_INTERVAL_SCALE;
   if (!(level > 0 && level < 1)) throw new TbError("E_USAGE", `interval level must be in (0, 1), got ${level}`);
@@ -196,6 +199,11 @@ export function estimateInterval(
 
 /** Standard normal quantile `Φ⁻¹(p)` (lives in @tb/core with the other interval arithmetic). */
 export { normalQuantile };
+
+const INTERVAL_OPTION_NAMES = [
+  ...TAILORED_OPTION_NAMES,
+  ...optionNames<IntervalOptions>()("level", "scale", "clip", "estimator"),
+];
 
 /**
  * Leave-one-out errors `P̂_s − P_s` of the calibrated estimate for **every** source as a

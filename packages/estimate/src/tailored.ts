@@ -1,4 +1,12 @@
-import { type CorrectnessMatrix, RandomStream, type Seed, TbError, type Workspace } from "@tb/core";
+import {
+  type CorrectnessMatrix,
+  checkOptionKeys,
+  optionNames,
+  RandomStream,
+  type Seed,
+  TbError,
+  type Workspace,
+} from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import type { DistanceSource } from "@tb/kmedoids";
 import {
@@ -98,6 +106,12 @@ export interface TailorPlan {
  * Phase 1 (docs/METHOD.md §3 step 1): the G-set from the sources alone.
  */
 export function probe(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions = {}): Probe {
+  checkPhaseOptions(options, "probe");
+  return probeWith(sources, rng, options);
+}
+
+/** {@link probe} without its option checks (the protocol's options hold tailored-plus's too). Internal. */
+export function probeWith(sources: CorrectnessMatrix, rng: Seed, options: TailoredOptions): Probe {
   const gOpts: GSetOptions = { ...options.gsetClustering };
   gOpts.size = options.gset ?? DEFAULT_GSET_SIZE;
   if (options.metric !== undefined) gOpts.metric = options.metric;
@@ -115,6 +129,17 @@ export function selectNatives(
   gset: ArrayLike<number>,
   gAnswers: readonly ArrayLike<number>[],
   options: TailoredOptions = {},
+): NativeSelection {
+  checkPhaseOptions(options, "selectNatives");
+  return selectNativesWith(sources, gset, gAnswers, options);
+}
+
+/** {@link selectNatives} without its option checks (the protocol's options hold tailored-plus's too). Internal. */
+export function selectNativesWith(
+  sources: CorrectnessMatrix,
+  gset: ArrayLike<number>,
+  gAnswers: readonly ArrayLike<number>[],
+  options: TailoredOptions,
 ): NativeSelection {
   const S = sources.rows;
   const T = gAnswers.length;
@@ -173,6 +198,7 @@ export function tailor(
   rng: Seed,
   options: TailoredOptions = {},
 ): Omit<TailorPlan, "dBar" | "nBar"> {
+  checkPhaseOptions(options, "tailor");
   return tailorWith(
     sources,
     indexList(gset, "tailor: gset"),
@@ -240,7 +266,43 @@ export function estimate(
   answers: ArrayLike<number>,
   options: EstimateOptions = {},
 ): { accuracy: number; perExample: Float64Array } {
+  checkPhaseOptions(options, "estimate");
   return estimateFromClusters(nativeMean(sources, plan.natives), plan.nset, plan.labels, answers, options);
+}
+
+/** Protocol options of both methods (a run's `TailoredRunOptions`; tailored-plus's and TailoredBench's factories). */
+export const COMMON_OPTION_KEYS = [
+  "gset",
+  "metric",
+  "standardize",
+  "thresholdCompare",
+  "onNoNatives",
+  "targetPooling",
+  "gsetClustering",
+  "nsetClustering",
+] as const;
+
+/** Protocol options TailoredBench reads and tailored-plus does not (the top-k ablation, the calibrated estimate's forms). */
+export const TAILORED_ONLY_OPTION_KEYS = ["nativeCount", "nativeOffset", "clip", "estimator"] as const;
+
+/** Every option of TailoredBench ({@link TailoredOptions}; a name not listed is refused, not ignored). */
+export const TAILORED_OPTION_NAMES = optionNames<TailoredOptions>()(
+  ...COMMON_OPTION_KEYS,
+  ...TAILORED_ONLY_OPTION_KEYS,
+  "level",
+  "cacheBytes",
+  "workspace",
+);
+
+/**
+ * The checks of the phase functions ({@link probe}, {@link selectNatives}, {@link tailor},
+ * {@link estimate}): a name that is not an option of TailoredBench is refused (each phase reads
+ * only its part, so that one options object can go to every phase), and the values as
+ * {@link checkTailoredOptions} checks them, in the terms of the function called.
+ */
+function checkPhaseOptions(options: TailoredOptions, fn: string): void {
+  checkOptionKeys(options, TAILORED_OPTION_NAMES, fn);
+  checkTailoredOptions(options, fn);
 }
 
 /**

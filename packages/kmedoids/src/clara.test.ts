@@ -236,6 +236,11 @@ describe("claraSampling and assign refuse sizes and medoids that are not indices
     );
     expect(() => claraSampling(100, 5, { subRuns: 0 })).toThrow(/subRuns must be an integer ≥ 1, got 0/);
     expect(claraSampling(100, 5)).toEqual({ sampleSize: 100, subRuns: 1, sampled: false });
+    // a misspelled option is refused, not read as the default threshold (which would sample)
+    expect(() => claraSampling(5000, 5, { treshold: 1e9 } as never)).toThrow(
+      /^claraSampling: unknown option "treshold" \(known: sampleSize, subRuns, threshold\)/,
+    );
+    expect(claraSampling(5000, 5, { threshold: 1e9 })).toEqual({ sampleSize: 5000, subRuns: 1, sampled: false });
   });
   test("assign: a medoid that is not an integer point index", () => {
     const src = precomputed(Float64Array.from([0, 1, 2, 1, 0, 1, 2, 1, 0]), 3);

@@ -1,4 +1,13 @@
-import { checkOptionKeys, RandomStream, range, type Seed, TbError, type Workspace, workspaceOf } from "@tb/core";
+import {
+  checkOptionKeys,
+  optionNames,
+  RandomStream,
+  range,
+  type Seed,
+  TbError,
+  type Workspace,
+  workspaceOf,
+} from "@tb/core";
 import { assign } from "./assign.js";
 import { type DistanceSource, GRID_KERNEL, GRID_MATRIX } from "./distance-source.js";
 import { quantizeDistances, roundToGrid } from "./exact.js";
@@ -79,6 +88,8 @@ export interface ClaraSamplingOptions {
   threshold?: number;
 }
 
+const SAMPLING_OPTION_NAMES = optionNames<ClaraSamplingOptions>()("sampleSize", "subRuns", "threshold");
+
 /**
  * CLARA's sample size and sub-runs for `n` points and `K` medoids (docs/METHOD.md §2.4, §3 table):
  * an explicit `sampleSize` wins; otherwise all points in one run (`s = n`, `R = 1`) up to
@@ -91,6 +102,7 @@ export function claraSampling(
   K: number,
   opts: ClaraSamplingOptions = {},
 ): { sampleSize: number; subRuns: number; sampled: boolean } {
+  checkOptionKeys(opts, SAMPLING_OPTION_NAMES, "claraSampling");
   const threshold = opts.threshold ?? DEFAULT_CLARA_THRESHOLD;
   if (!(threshold >= 0)) throw new TbError("E_USAGE", `CLARA threshold must be a number ≥ 0, got ${String(threshold)}`);
   if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(K) && K >= 1 && K <= n)) {

@@ -102,6 +102,15 @@ describe("pamSwap on hand-worked instances (docs/METHOD.md §2.3)", () => {
 
 describe("input validation", () => {
   const d = lineMatrix([0, 1, 2]);
+  test("pamSwapNaive refuses an option it does not have, by name (a typo of maxIter, or pamSwap's own options)", () => {
+    expect(() => pamSwapNaive(d, 3, [0, 1], { maxiter: 0 } as never)).toThrow(
+      /^pamSwapNaive: unknown option "maxiter" \(known: fixed, maxIter, eps\)/,
+    );
+    expect(() => pamSwapNaive(d, 3, [0, 1], { incremental: false } as never)).toThrow(
+      /^pamSwapNaive: unknown option "incremental"/,
+    );
+    expect(pamSwapNaive(d, 3, [0, 1], { maxIter: 0 }).swaps).toBe(0);
+  });
   const code = (fn: () => unknown) => {
     try {
       fn();

@@ -1,4 +1,4 @@
-import { checkOptionKeys, type Workspace, workspaceOf } from "@tb/core";
+import { checkOptionKeys, optionNames, type Workspace, workspaceOf } from "@tb/core";
 import type { Buffers } from "./buffer-pool.js";
 import { gridMatrix } from "./exact.js";
 import { type NearIndex, nearIndex } from "./near.js";
@@ -39,6 +39,9 @@ export interface PamSwapFastOptions extends PamSwapOptions {
    */
   workspace?: Workspace;
 }
+
+/** pamSwapNaive takes the swap options only (not pamSwap's incremental, nearLists or workspace). */
+const NAIVE_OPTION_NAMES = optionNames<PamSwapOptions>()("fixed", "maxIter", "eps");
 
 /** Result of a swap search (docs/METHOD.md §2.3, §5). */
 export interface SwapResult {
@@ -259,6 +262,7 @@ export function pamSwapNaive(
   initialMedoids: ArrayLike<number>,
   opts: PamSwapOptions = {},
 ): SwapResult {
+  checkOptionKeys(opts, NAIVE_OPTION_NAMES, "pamSwapNaive");
   const { med, f, maxIter, eps } = parse("pamSwapNaive", dist, m, initialMedoids, opts);
   const K = med.length;
   const isMed = new Uint8Array(m);

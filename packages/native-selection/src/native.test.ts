@@ -140,3 +140,30 @@ describe("selectNativeSources refuses what would select silently wrong", () => {
     );
   });
 });
+
+describe("an option a function does not have is refused by name, not ignored", () => {
+  const values = Float64Array.from([1, 0, 1, 0, 1, 1, 0, 0, 1]); // 3 models × 3 G examples
+  test("modelDistances reads the distance's options only", () => {
+    // a typo would otherwise standardise (the default) without a word
+    expect(() => modelDistances(values, 3, 3, { standardise: false } as never)).toThrow(
+      /^modelDistances: unknown option "standardise" \(known: metric, standardize\)/,
+    );
+    // the threshold's options are selectNativeSources's: given here they did nothing
+    expect(() => modelDistances(values, 3, 3, { thresholdCompare: "lt" } as never)).toThrow(
+      /^modelDistances: unknown option "thresholdCompare"/,
+    );
+    expect(() => modelDistances(values, 3, 3, { standardize: false, metric: "euclidean" })).not.toThrow();
+  });
+  test("selectNativeSources reads the threshold's options only", () => {
+    const dist = modelDistances(values, 3, 3);
+    expect(() => selectNativeSources(dist, 2, 1, { onNoNative: "error" } as never)).toThrow(
+      /^selectNativeSources: unknown option "onNoNative" \(known: thresholdCompare, onNoNatives\)/,
+    );
+    expect(() => selectNativeSources(dist, 2, 1, { metric: "euclidean" } as never)).toThrow(
+      /^selectNativeSources: unknown option "metric"/,
+    );
+    expect(selectNativeSources(dist, 2, 1, { thresholdCompare: "lt", onNoNatives: "fallback" }).natives).toHaveLength(
+      1,
+    );
+  });
+});

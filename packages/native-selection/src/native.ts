@@ -1,4 +1,4 @@
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { type DistanceMetric, modelEmbedding, pairwiseDistances } from "@tb/embedding";
 
 /** `"le"`: `Dis ≤ d̄` (the reference, default). `"lt"`: `Dis < d̄` (paper Eq. 5). */
@@ -22,6 +22,13 @@ export interface NativeOptions {
   onNoNatives?: "fallback" | "error";
 }
 
+/** {@link modelDistances} reads the distance's options, {@link selectNativeSources} the threshold's. */
+const DISTANCE_OPTION_NAMES = optionNames<Pick<NativeOptions, "metric" | "standardize">>()("metric", "standardize");
+const SELECTION_OPTION_NAMES = optionNames<Pick<NativeOptions, "thresholdCompare" | "onNoNatives">>()(
+  "thresholdCompare",
+  "onNoNatives",
+);
+
 /**
  * Model distances on the G-set (docs/METHOD.md §3 step 2): rows of `values` are models (all sources
  * first, then the targets being evaluated), columns are the `g` G-set examples. Each column is
@@ -34,8 +41,9 @@ export function modelDistances(
   values: Float64Array,
   models: number,
   g: number,
-  options: NativeOptions = {},
+  options: Pick<NativeOptions, "metric" | "standardize"> = {},
 ): Float64Array {
+  checkOptionKeys(options, DISTANCE_OPTION_NAMES, "modelDistances");
   const emb = modelEmbedding(values, models, g, { standardize: options.standardize !== false });
   return pairwiseDistances(emb, options.metric ?? "manhattan");
 }
@@ -86,6 +94,7 @@ export function selectNativeSources(
   options: Pick<NativeOptions, "thresholdCompare" | "onNoNatives"> = {},
 ): NativeSelection {
   const where = "selectNativeSources";
+  checkOptionKeys(options, SELECTION_OPTION_NAMES, where);
   if (!(Number.isInteger(sources) && sources >= 1 && Number.isInteger(targets) && targets >= 1)) {
     throw new TbError(
       "E_USAGE",

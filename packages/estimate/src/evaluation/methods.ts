@@ -10,12 +10,13 @@ import {
   type EvaluationMethod,
   type MethodContext,
   type MethodResult,
+  optionNames,
   TbError,
   workspaceOf,
 } from "@tb/core";
 import { checkPlusOptions, type TailoredPlusOptions } from "../plus/method.js";
-import { checkTailoredOptions, type TailoredOptions } from "../tailored.js";
-import { COMMON_OPTION_KEYS, PLUS_ONLY_OPTION_KEYS, TAILORED_ONLY_OPTION_KEYS, TailoredRun } from "./run.js";
+import { COMMON_OPTION_KEYS, checkTailoredOptions, TAILORED_OPTION_NAMES, type TailoredOptions } from "../tailored.js";
+import { PLUS_ONLY_OPTION_KEYS, TailoredRun } from "./run.js";
 
 /**
  * TailoredBench as an {@link EvaluationMethod} (docs/METHOD.md §3): one G-set per trial for all
@@ -83,34 +84,15 @@ export function tailoredPlus(options: TailoredPlusOptions = {}): EvaluationMetho
   };
 }
 
-/** Every option of {@link tailoredBench} (a name not listed is refused, not ignored). */
-const TAILORED_OPTION_NAMES = [
-  ...COMMON_OPTION_KEYS,
-  ...TAILORED_ONLY_OPTION_KEYS,
-  "level",
-  "cacheBytes",
-  "workspace",
-] as const satisfies readonly (keyof TailoredOptions)[];
-
 /**
  * Every option of {@link tailoredPlus}. TailoredBench's `clip`, `estimator`, `nativeCount` and
  * `nativeOffset` are not among them: tailored-plus's estimates do not read the first two, and the
  * last two are the paper's top-k ablation of TailoredBench.
  */
-const PLUS_OPTION_NAMES = [
+const PLUS_OPTION_NAMES = optionNames<TailoredPlusOptions>()(
   ...COMMON_OPTION_KEYS,
   "level",
   ...PLUS_ONLY_OPTION_KEYS,
   "cacheBytes",
   "workspace",
-] as const satisfies readonly (keyof TailoredPlusOptions)[];
-
-// Every option of the two types is listed (typecheck fails here when one is added and not listed).
-const everyTailoredOption: Exclude<keyof TailoredOptions, (typeof TAILORED_OPTION_NAMES)[number]> extends never
-  ? true
-  : never = true;
-const everyPlusOption: Exclude<keyof TailoredPlusOptions, (typeof PLUS_OPTION_NAMES)[number]> extends never
-  ? true
-  : never = true;
-void everyTailoredOption;
-void everyPlusOption;
+);

@@ -68,7 +68,15 @@ import {
   secondLookSize,
   type TailoredPlusOptions,
 } from "../plus/method.js";
-import { nsetOptions, probe, selectNatives, type TailoredOptions, tailorWith } from "../tailored.js";
+import {
+  COMMON_OPTION_KEYS,
+  nsetOptions,
+  probeWith,
+  selectNativesWith,
+  TAILORED_ONLY_OPTION_KEYS,
+  type TailoredOptions,
+  tailorWith,
+} from "../tailored.js";
 
 /** The two adaptive methods of this package. */
 export type TailoredMethod = "tailored" | "tailored-plus";
@@ -143,21 +151,6 @@ export interface TargetEstimate {
   /** Rounds of questions the target answered. */
   rounds: number;
 }
-
-/** Protocol options of both methods (a run's `TailoredRunOptions`; tailored-plus's and TailoredBench's factories). */
-export const COMMON_OPTION_KEYS = [
-  "gset",
-  "metric",
-  "standardize",
-  "thresholdCompare",
-  "onNoNatives",
-  "targetPooling",
-  "gsetClustering",
-  "nsetClustering",
-] as const;
-
-/** Protocol options TailoredBench reads and tailored-plus does not (the top-k ablation, the calibrated estimate's forms). */
-export const TAILORED_ONLY_OPTION_KEYS = ["nativeCount", "nativeOffset", "clip", "estimator"] as const;
 
 /** Protocol options of tailored-plus alone. */
 export const PLUS_ONLY_OPTION_KEYS = [
@@ -260,7 +253,7 @@ export class TailoredRun implements EvaluationRun {
       this.nBars.push(...restored.nBars);
       return;
     }
-    this.gset = probe(ctx.sources, ctx.rng.child("gset"), { ...options, workspace: this.ws }).gset;
+    this.gset = probeWith(ctx.sources, ctx.rng.child("gset"), { ...options, workspace: this.ws }).gset;
     this.slots = Array.from({ length: ctx.targets }, (_, t) => ({
       index: t,
       stage: "gset" as TargetStage,
@@ -560,7 +553,7 @@ export class TailoredRun implements EvaluationRun {
     const single = (this.options.targetPooling ?? "joint") === "single";
     const opts = this.method === "tailored" ? this.options : this.base();
     const sel = (ts: number[]) => {
-      const r = selectNatives(
+      const r = selectNativesWith(
         this.sources,
         this.gset,
         ts.map((t) => this.gAnswers(this.slots[t] as Slot)),
