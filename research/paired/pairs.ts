@@ -102,3 +102,36 @@ export function quadratureDifference(res: MethodResult): { d: number; lower: num
   const ub = (iv.upper[1] as number) - eb;
   return { d: ea - eb, lower: Math.hypot(la, ub), upper: Math.hypot(ua, lb) };
 }
+
+/** A two-target result as the calibration needs it: the difference, its half-widths, and whether both models took the within mode. */
+export interface PairRun {
+  d: number;
+  lower: number;
+  upper: number;
+  within: boolean;
+}
+
+/**
+ * The split-conformal scores of `P` pseudo-pairs of sources (seeded by `seed`): each pair run
+ * through `run` as targets with the other sources only, its score the difference error over the
+ * half-width on the error's side; with whether both of its models took the within mode.
+ */
+export function pseudoPairScores(
+  seed: number,
+  sources: CorrectnessMatrix,
+  P: number,
+  run: (rest: CorrectnessMatrix, rowA: Float64Array, rowB: Float64Array, rng: RandomStream) => PairRun,
+): { score: number; within: boolean }[] {
+  const S = sources.rows;
+  const pick = RandomStream.derive(seed, "pseudo-pairs");
+  const all = Array.from({ length: S }, (_, i) => i);
+  const out: { score: number; within: boolean }[] = [];
+  for (let p = 0; p < P; p++) {
+    const [s1, s2] = Array.from(pick.sample(all, 2)) as [number, number];
+    const rest = all.filter((i) => i !== s1 && i !== s2);
+    const r = run(sources.selectRows(rest), sources.row(s1), sources.row(s2), pick.child("run", p));
+    const err = r.d - (sources.trueScore(s1) - sources.trueScore(s2));
+    out.push({ score: err > 0 ? err / r.lower : -err / r.upper, within: r.within });
+  }
+  return out;
+}

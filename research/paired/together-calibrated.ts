@@ -12,9 +12,17 @@
  * models both took it, quadrature for the others.
  * Run: npx tsx --conditions=@tb/source research/paired/together-calibrated.ts <data> <split> <budget> <seeds> [P]
  */
-import { type CorrectnessMatrix, createOracle, RandomStream } from "@tb/core";
+import { type CorrectnessMatrix, createOracle, type RandomStream } from "@tb/core";
 import { tailoredPlus } from "@tb/estimate";
-import { describeScore, newScore, pairsOf, prototypeArgs, quadratureDifference, scoreInterval } from "./pairs.js";
+import {
+  describeScore,
+  newScore,
+  pairsOf,
+  prototypeArgs,
+  pseudoPairScores,
+  quadratureDifference,
+  scoreInterval,
+} from "./pairs.js";
 
 const { dir, split, N, seeds, m } = await prototypeArgs("interpolation");
 const P = Number(process.argv[6] ?? "40");
@@ -40,24 +48,9 @@ for (const { seed, sources, a, b, truth, rng } of pairsOf(m, split, seeds)) {
   if (seed !== seedNow) {
     // calibrate on P pseudo-pairs of this seed's sources
     seedNow = seed;
-    const S = sources.rows;
-    const pick = RandomStream.derive(seed, "pseudo-pairs");
-    const scores: number[] = [];
-    const within: number[] = [];
-    for (let p = 0; p < P; p++) {
-      const [s1, s2] = Array.from(
-        pick.sample(
-          Array.from({ length: S }, (_, i) => i),
-          2,
-        ),
-      ) as [number, number];
-      const rest = Array.from({ length: S }, (_, i) => i).filter((i) => i !== s1 && i !== s2);
-      const r = together(sources.selectRows(rest), sources.row(s1), sources.row(s2), pick.child("run", p));
-      const err = r.d - (sources.trueScore(s1) - sources.trueScore(s2));
-      const score = err > 0 ? err / r.lower : -err / r.upper;
-      scores.push(score);
-      if (r.within) within.push(score);
-    }
+    const scored = pseudoPairScores(seed, sources, P, together);
+    const scores = scored.map((x) => x.score);
+    const within = scored.filter((x) => x.within).map((x) => x.score);
     const quantile = (xs: number[]): number => {
       const k = Math.ceil(level * (xs.length + 1)) - 1;
       return k < xs.length ? (xs.sort((x, y) => x - y)[k] as number) : Number.POSITIVE_INFINITY;
