@@ -4,9 +4,16 @@
  * inline, yielding to the event loop between trials so a Web Worker can post progress; its
  * report equals the Node entry's for the same configuration (only the `seconds` timings differ).
  */
-import { type CorrectnessMatrix, TbError, Workspace } from "@tb/core";
+import { type CorrectnessMatrix, checkOptionKeys, TbError, Workspace } from "@tb/core";
 import { runTrial, type TrialRecord, type TrialTask } from "./protocol.js";
-import { type ReproduceConfig, type ReproduceReport, type RunOptions, reproduceWith } from "./reproduce-core.js";
+import {
+  checkReproduceFields,
+  type ReproduceConfig,
+  type ReproduceReport,
+  RUN_OPTION_FIELDS,
+  type RunOptions,
+  reproduceWith,
+} from "./reproduce-core.js";
 
 export {
   type CellSummary,
@@ -50,6 +57,7 @@ export async function executeInline(
   tasks: readonly TrialTask[],
   options: RunOptions = {},
 ): Promise<TrialRecord[]> {
+  checkOptionKeys(options, RUN_OPTION_FIELDS, "executeInline");
   if (options.workers !== undefined && options.workers !== 1) {
     throw new TbError(
       "E_USAGE",
@@ -74,6 +82,7 @@ export async function executeInline(
 }
 
 /** {@link reproduceWith} with trials run inline: the reproduce protocol without worker threads. */
-export function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
+export async function reproduce(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
+  checkReproduceFields(cfg, "reproduce");
   return reproduceWith(matrix, cfg, executeInline);
 }

@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type EvaluationMethod, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, TbError } from "@tb/core";
 import type { MethodConfig } from "./registry.js";
+import { METHOD_MODULE_FIELDS } from "./reproduce-core.js";
 
 /**
  * A user's method given by where to import it from, so that every worker thread can load it
@@ -29,7 +30,11 @@ export interface ResolvedMethodModule {
   export: string;
 }
 
-/** Resolves `spec.module` to a file URL, from the current directory. */
+/**
+ * Resolves `spec.module` to a file URL, from the current directory. A field other than `module`,
+ * `export` and `name` is refused (`resolveMethodModule: unknown option "<name>"`): a misspelt
+ * `export` would otherwise resolve the default export.
+ */
 export function resolveMethodModule(spec: MethodModule): ResolvedMethodModule {
   if (typeof spec !== "object" || spec === null || typeof spec.module !== "string" || spec.module === "") {
     throw new TbError(
@@ -37,6 +42,7 @@ export function resolveMethodModule(spec: MethodModule): ResolvedMethodModule {
       `methods: a custom method needs { module: "<url, path or package>" }, got ${JSON.stringify(spec)}`,
     );
   }
+  checkOptionKeys(spec, METHOD_MODULE_FIELDS, "resolveMethodModule");
   const exportName = spec.export ?? "default";
   if (typeof exportName !== "string" || exportName === "") {
     throw new TbError("E_USAGE", `methods: "export" of ${spec.module} must be a non-empty string`);

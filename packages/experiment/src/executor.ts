@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
-import { type CorrectnessKind, CorrectnessMatrix, TbError, Workspace } from "@tb/core";
+import { type CorrectnessKind, CorrectnessMatrix, checkOptionKeys, TbError, Workspace } from "@tb/core";
 import { loadMethodModule } from "./custom.js";
 import { runTrial, splitKey, type TrialRecord, type TrialTask } from "./protocol.js";
-import type { RunOptions } from "./reproduce-core.js";
+import { RUN_OPTION_FIELDS, type RunOptions } from "./reproduce-core.js";
 import type { WorkerReply } from "./worker.js";
 
 /** The matrix as sent to worker threads: the values in a SharedArrayBuffer (shared, not copied). */
@@ -82,13 +82,15 @@ function groupBySplit(tasks: readonly TrialTask[]): number[][] {
  * (gp-IRT's IRT calibration, TailoredBench's distances) is found in the workspace instead of
  * being recomputed per budget: the workspace keeps the sources of a few splits only, and in task
  * order (method, budget, trial) a trial's split comes back after all the other trials'. The order
- * changes no record.
+ * changes no record. An option other than `workers`, `onProgress` and `onWorkers` is refused
+ * (`executeTasks: unknown option "<name>"`).
  */
 export async function executeTasks(
   matrix: CorrectnessMatrix,
   tasks: readonly TrialTask[],
   options: RunOptions = {},
 ): Promise<TrialRecord[]> {
+  checkOptionKeys(options, RUN_OPTION_FIELDS, "executeTasks");
   const workers = Math.max(1, Math.min(options.workers ?? 1, tasks.length, availableParallelism() * 2));
   const out: TrialRecord[] = new Array(tasks.length);
   let done = 0;

@@ -13,7 +13,7 @@ import {
 import { evaluateEstimates, meanSe, pairOrder } from "@tb/metrics";
 import type { ResolvedMethodModule } from "./custom.js";
 import { isPairedMethod, type PairedScores, runPairedDesign, scorePairs, trialPairs } from "./paired.js";
-import { createMethod, type MethodConfig } from "./registry.js";
+import { type MethodConfig, makeMethod } from "./registry.js";
 import { extrapolationSplit, randomSplit, type Split, type SplitKind } from "./split.js";
 
 /** Version of the reproduce JSON schema (docs/DESIGN.md §3.3). */
@@ -191,7 +191,7 @@ function execute(
       differences: { lower: r.differenceLower, upper: r.differenceUpper, level: r.level },
     };
   }
-  const runner = method ?? createMethod(task.method, task.config, stoppingOf(task));
+  const runner = method ?? makeMethod(task.method, task.config, stoppingOf(task));
   const ctx =
     ws === undefined ? { sources, budget: task.budget, rng } : { sources, budget: task.budget, rng, workspace: ws };
   // a method that is a resumable evaluation is driven round by round through the budgeted oracles

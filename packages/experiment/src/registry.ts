@@ -10,7 +10,7 @@ import {
   randomLearn,
   randomSearchLearn,
 } from "@tb/baselines";
-import { type EvaluationMethod, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, optionNames, TbError } from "@tb/core";
 import type { DistanceMetric } from "@tb/embedding";
 import {
   type ClipMode,
@@ -81,49 +81,47 @@ export interface MethodConfig {
 }
 
 /** Every field of {@link MethodConfig} (the compiler checks the list is complete). */
-const CONFIG_FIELDS: Readonly<Record<keyof MethodConfig, true>> = {
-  gset: true,
-  distance: true,
-  estimator: true,
-  clip: true,
-  thresholdCompare: true,
-  strictNatives: true,
-  targetPooling: true,
-  standardize: true,
-  nativeCount: true,
-  nativeOffset: true,
-  claraSelect: true,
-  nsetAlgorithm: true,
-  nsetSampleSize: true,
-  nsetSubRuns: true,
-  cacheMiB: true,
-  randomMode: true,
-  anchorAlgorithm: true,
-  irtAnchorSpace: true,
-  irtDim: true,
-  irtFit: true,
-  irtEarlyStop: true,
-  irtEstimator: true,
-  level: true,
-  rangeQuantile: true,
-  secondLook: true,
-  plusMode: true,
-  coordinated: true,
-  residualAlpha: true,
-  search: true,
-};
+const CONFIG_FIELDS = optionNames<MethodConfig>()(
+  "gset",
+  "distance",
+  "estimator",
+  "clip",
+  "thresholdCompare",
+  "strictNatives",
+  "targetPooling",
+  "standardize",
+  "nativeCount",
+  "nativeOffset",
+  "claraSelect",
+  "nsetAlgorithm",
+  "nsetSampleSize",
+  "nsetSubRuns",
+  "cacheMiB",
+  "randomMode",
+  "anchorAlgorithm",
+  "irtAnchorSpace",
+  "irtDim",
+  "irtFit",
+  "irtEarlyStop",
+  "irtEstimator",
+  "level",
+  "rangeQuantile",
+  "secondLook",
+  "plusMode",
+  "coordinated",
+  "residualAlpha",
+  "search",
+);
 
 /**
- * Refuse a `config` field that no built-in method reads (a typo would otherwise be ignored).
+ * Refuse a `config` field that no built-in method reads (a typo would otherwise be ignored), as
+ * `E_USAGE` `<where>: unknown option "<field>" (known: …)`; `where` is the caller's name for the
+ * config (`config` for `reproduce`, the function's name for `createMethod` and `methodOptions`).
  * Skipped when a method comes from a user's module, which may read fields of its own.
  */
-export function checkConfigFields(config: object, builtInOnly: boolean): void {
+export function checkConfigFields(config: object, builtInOnly: boolean, where = "config"): void {
   if (!builtInOnly) return;
-  for (const k of Object.keys(config)) {
-    if (!Object.hasOwn(CONFIG_FIELDS, k)) {
-      throw new TbError("E_USAGE", `config: unknown option "${k}" (known: ${Object.keys(CONFIG_FIELDS).join(", ")})`);
-    }
-  }
+  checkOptionKeys(config, CONFIG_FIELDS, where);
 }
 
 type Factory = (config: MethodConfig) => EvaluationMethod;
@@ -133,6 +131,8 @@ export interface StoppingOptions {
   precision: number;
   maxBudget: number;
 }
+
+const STOPPING_FIELDS = optionNames<StoppingOptions>()("precision", "maxBudget");
 
 /** The methods that can stop at a precision (`reproduce --precision`): tailored-plus and sequential random sampling. */
 export const STOPPING_METHODS: readonly string[] = ["tailored-plus", "random"];
@@ -235,9 +235,23 @@ export function registerMethod(name: string, factory: Factory): void {
 /**
  * Instantiate a registered method. Throws `E_USAGE` naming the known methods. `stop`: precision on
  * demand, for the methods of {@link STOPPING_METHODS} only (another method is refused, by name);
- * random then samples sequentially with intervals at `config.level` (default 0.9).
+ * random then samples sequentially with intervals at `config.level` (default 0.9). A `config`
+ * field no built-in method reads, or a `stop` field other than `precision` and `maxBudget`, is
+ * refused (`createMethod: unknown option "<name>"`); a method added with {@link registerMethod}
+ * gets every `config` field, as it may read fields of its own.
  */
 export function createMethod(name: string, config: MethodConfig = {}, stop?: StoppingOptions): EvaluationMethod {
+  checkConfigFields(config, isBuiltInMethod(name), "createMethod");
+  checkOptionKeys(stop, STOPPING_FIELDS, "createMethod");
+  return makeMethod(name, config, stop);
+}
+
+/**
+ * {@link createMethod} without its check of the option names, for the protocol: a run that mixes
+ * built-in methods with a user's module passes every `config` field to all of them (reproduce
+ * checks the names once, for the whole run).
+ */
+export function makeMethod(name: string, config: MethodConfig, stop?: StoppingOptions): EvaluationMethod {
   const f = REGISTRY.get(name);
   if (!f) throw new TbError("E_USAGE", `methods: unknown method "${name}" (known: ${methodNames().join(", ")})`);
   if (stop === undefined) return f(config);
@@ -322,9 +336,11 @@ const PER_METHOD_FIELDS = new Set(["level"]);
  * else the method's documented default ({@link METHOD_DEFAULTS}) or the rule that sets it
  * ({@link DEFAULT_RULES}) — the "method options" of a report's provenance. `level` appears once
  * per TailoredBench-family method as `"level (<method>)"`. Methods without options add nothing; a
- * name not built in is refused with `E_USAGE`.
+ * name not built in is refused with `E_USAGE`, and so is a `config` field no built-in method reads
+ * (`methodOptions: unknown option "<name>"`).
  */
 export function methodOptions(methods: readonly string[], config: MethodConfig = {}): Record<string, OptionValue> {
+  checkConfigFields(config, true, "methodOptions");
   const out: Record<string, OptionValue> = {};
   const given = config as Record<string, unknown>;
   for (const m of methods) {

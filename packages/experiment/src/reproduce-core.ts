@@ -1,14 +1,14 @@
-import { type CorrectnessMatrix, type EvaluationMethod, TbError } from "@tb/core";
+import { type CorrectnessMatrix, checkOptionKeys, type EvaluationMethod, optionNames, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import type { MethodModule, ResolvedMethodModule } from "./custom.js";
 import { isPairedMethod, pairedConfigFields } from "./paired.js";
 import { type CellSummary, SPEC_VERSION, summarize, type TrialRecord, type TrialTask } from "./protocol.js";
 import {
   checkConfigFields,
-  createMethod,
   isBuiltInMethod,
   METHOD_DEFAULTS,
   type MethodConfig,
+  makeMethod,
   STOPPING_METHODS,
   type StoppingOptions,
 } from "./registry.js";
@@ -60,6 +60,39 @@ export interface ReproduceConfig {
   maxBudget?: number;
 }
 
+/** Every field of {@link ReproduceConfig} (the compiler checks the list is complete). */
+const REPRODUCE_FIELDS = optionNames<ReproduceConfig>()(
+  "methods",
+  "budgets",
+  "trials",
+  "seed",
+  "split",
+  "targetFraction",
+  "sourceFraction",
+  "metaSplit",
+  "config",
+  "workers",
+  "onProgress",
+  "onWorkers",
+  "dataName",
+  "pairs",
+  "precision",
+  "maxBudget",
+);
+
+/**
+ * Refuse a field of a reproduce configuration that {@link ReproduceConfig} does not have (a typo
+ * such as `worker` or `trails` would otherwise run with the default): `E_USAGE` naming `where`,
+ * the function called (`reproduce`, `reproduceWith`). `config`'s own fields are checked against
+ * the methods run, later.
+ */
+export function checkReproduceFields(cfg: ReproduceConfig, where: string): void {
+  checkOptionKeys(cfg, REPRODUCE_FIELDS, where);
+}
+
+/** Every field of a {@link MethodModule} (`resolveMethodModule` and `reproduce`'s `methods` refuse others). */
+export const METHOD_MODULE_FIELDS = optionNames<MethodModule>()("module", "export", "name");
+
 /** The reproduce JSON (docs/DESIGN.md §3.3). */
 export interface ReproduceReport {
   specVersion: number;
@@ -98,6 +131,9 @@ export interface RunOptions {
   /** Called once, before the first trial, with the number of threads the trials run on. */
   onWorkers?: (threads: number) => void;
 }
+
+/** Every field of {@link RunOptions}. */
+export const RUN_OPTION_FIELDS = optionNames<RunOptions>()("workers", "onProgress", "onWorkers");
 
 /** How an entry point resolves and loads methods given by module (the Node entry has one; a browser has none). */
 export interface ModuleLoader {
@@ -138,7 +174,8 @@ function stoppingOptions(cfg: ReproduceConfig, n: number): StoppingOptions | und
  * seeded), hide targets behind budgeted oracles, run, and score; then aggregate as mean ± se.
  * `run` executes the trials (worker threads in Node, inline in a browser); the records, and so
  * the report, do not depend on it. `modules` loads users' methods given by module; without it
- * such a method is refused.
+ * such a method is refused. A field `cfg` does not have, and one of a method given by module, is
+ * refused with `E_USAGE` (`reproduceWith: unknown option "<name>"`, `methods: unknown option …`).
  */
 export async function reproduceWith(
   matrix: CorrectnessMatrix,
@@ -146,6 +183,7 @@ export async function reproduceWith(
   run: TaskRunner,
   modules?: ModuleLoader,
 ): Promise<ReproduceReport> {
+  checkReproduceFields(cfg, "reproduceWith");
   if (cfg.methods.length === 0) throw new TbError("E_USAGE", "no methods given");
   if (cfg.budgets.length === 0) throw new TbError("E_USAGE", "no budgets given");
   const twice = cfg.budgets.find((b, i) => cfg.budgets.indexOf(b) !== i);
@@ -184,7 +222,7 @@ export async function reproduceWith(
       for (const k of pairedConfigFields(m)) read.add(k);
       methods.push({ name: m });
     } else if (typeof m === "string") {
-      createMethod(m, watched, stop);
+      makeMethod(m, watched, stop);
       if (workers > 1 && !isBuiltInMethod(m)) {
         throw new TbError(
           "E_USAGE",
@@ -194,6 +232,8 @@ export async function reproduceWith(
       }
       methods.push({ name: m });
     } else {
+      // a misspelt `export` would otherwise load the module's default export instead
+      if (typeof m === "object" && m !== null) checkOptionKeys(m, METHOD_MODULE_FIELDS, "methods");
       if (stop !== undefined) {
         throw new TbError(
           "E_USAGE",

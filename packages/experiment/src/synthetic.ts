@@ -1,4 +1,4 @@
-import { CorrectnessMatrix, RandomStream, TbError } from "@tb/core";
+import { CorrectnessMatrix, checkOptionKeys, optionNames, RandomStream, TbError } from "@tb/core";
 
 /** Options of {@link syntheticPopulation}. */
 export interface SyntheticOptions {
@@ -33,6 +33,20 @@ export interface SyntheticOptions {
    */
   fast?: boolean;
 }
+
+const SYNTHETIC_OPTIONS = optionNames<SyntheticOptions>()(
+  "models",
+  "examples",
+  "families",
+  "dims",
+  "familySpread",
+  "abilityScale",
+  "skillScale",
+  "difficultyScale",
+  "seed",
+  "name",
+  "fast",
+);
 
 /**
  * Logistic quantiles `ln(u/(1−u))` at `u = (k + ½)/2¹⁶`: a 16-bit uniform draw, inverted. Made
@@ -109,9 +123,11 @@ function fmix32(x: number): number {
  * sources of its own family. With the defaults TailoredBench beats Random on MAE by about 20%
  * (measured over 6 trials at N = 30: 0.050 vs 0.062) and on τ-b by about 0.02.
  * Model ids are `f<family>-m<index>`, example ids `x<index>`. With `fast: true` a 100k × 2k matrix
- * (1.6 GB of float64 cells) takes seconds; the defaults and their numbers are unchanged.
+ * (1.6 GB of float64 cells) takes seconds; the defaults and their numbers are unchanged. An option
+ * name it does not have is refused (`syntheticPopulation: unknown option "<name>"`).
  */
 export function syntheticPopulation(options: SyntheticOptions = {}): CorrectnessMatrix {
+  checkOptionKeys(options, SYNTHETIC_OPTIONS, "syntheticPopulation");
   const M = options.models ?? 120;
   const n = options.examples ?? 600;
   const F = options.families ?? 8;
