@@ -1,3 +1,4 @@
+import { isTbError, type TbError } from "@tb/core";
 import { type CellSummary, methodNames, type ReproduceReport, type TrialEstimates } from "@tb/experiment";
 import { describe, expect, test } from "vitest";
 import {
@@ -60,6 +61,19 @@ function points(svg: string): { label: string; x: number; y: number; fill: strin
     out.push({ label: m[1] as string, x: Number(m[2]), y: Number(m[3]), fill: m[4] as string });
   }
   return out;
+}
+
+/** `f` (sync or async) fails with an E_USAGE TbError whose message matches `re`. */
+async function usageError(f: () => unknown, re: RegExp): Promise<void> {
+  let err: unknown;
+  try {
+    await f();
+  } catch (e) {
+    err = e;
+  }
+  expect(isTbError(err), String(err)).toBe(true);
+  expect((err as TbError).code).toBe("E_USAGE");
+  expect((err as TbError).message).toMatch(re);
 }
 
 const A = [cell("A", 20, 0.8, 0.03, 0.88), cell("A", 40, 0.9, 0.02, 0.91)];
@@ -152,6 +166,25 @@ describe("budgetGridSpec", () => {
     expect(() => budgetGridSpec([])).toThrow(/no panels/);
     expect(() => budgetGridSpec([{ title: "x", cells: A }], { capAtBest: 1 })).toThrow(/capAtBest must be > 1/);
   });
+
+  test("a misspelt option is refused; metric chooses what is drawn", async () => {
+    const panels = [{ title: "one", cells: [...A, ...B] }];
+    await usageError(
+      () => budgetGridSpec(panels, { metrc: "kendallTau" } as never),
+      /^budgetGridSpec: unknown option "metrc"/,
+    );
+    // A has the higher τ and the lower MAE than B: above B on τ, below B on MAE (SVG y grows down)
+    const meanY = async (spec: Parameters<typeof renderSvg>[0], m: string) => {
+      const ys = points(await renderSvg(spec))
+        .filter((p) => p.label.includes(`method: ${m}`))
+        .map((p) => p.y);
+      return ys.reduce((x, y) => x + y, 0) / ys.length;
+    };
+    const tau = budgetGridSpec(panels, { metric: "kendallTau" });
+    const mae = budgetGridSpec(panels);
+    expect(await meanY(tau, "A")).toBeLessThan(await meanY(tau, "B"));
+    expect(await meanY(mae, "A")).toBeGreaterThan(await meanY(mae, "B"));
+  });
 });
 
 describe("coverageSpec", () => {
@@ -205,6 +238,12 @@ describe("estimateScatterSpec", () => {
 });
 
 describe("htmlReport", () => {
+  test("a misspelt option is refused; the title given is the page's", async () => {
+    const r = report([...A, ...B]);
+    await usageError(() => htmlReport(r, { titel: "My title" } as never), /^htmlReport: unknown option "titel"/);
+    expect(await htmlReport(r, { title: "My own title" })).toContain("My own title");
+  });
+
   test("self-contained: inline SVG and CSS, no script, no fetchable URL; text is escaped", async () => {
     const html = await htmlReport(
       { ...report([...A, ...B], 'evil <script>alert("x")</script>'), wallSeconds: 1.5 },

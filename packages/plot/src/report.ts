@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionNames } from "@tb/core";
 import type { CellSummary, ReproduceReport, TrialEstimates } from "@tb/experiment";
 import { renderSvg } from "./render.js";
 import { budgetCurvesSpec, coverageSpec, estimateScatterSpec } from "./specs.js";
@@ -251,15 +252,19 @@ export interface HtmlReportOptions {
   provenance?: ReportProvenance;
 }
 
+const HTML_REPORT_OPTIONS = optionNames<HtmlReportOptions>()("title", "trials", "command", "generatedAt", "provenance");
+
 /**
  * A self-contained HTML report of a reproduce run: its settings, the results table, the plots as
  * inline SVG, and the reproduce JSON itself. Inline CSS, no script, no external URL (the page
- * renders with no network).
+ * renders with no network). An option name it does not have is refused
+ * (`htmlReport: unknown option "<name>"`).
  */
 export async function htmlReport(
   report: ReproduceReport & { wallSeconds?: number },
   options: HtmlReportOptions = {},
 ): Promise<string> {
+  checkOptionKeys(options, HTML_REPORT_OPTIONS, "htmlReport");
   const plots = await reportPlots(report, options.trials ?? []);
   const title = options.title ?? `TailoredBench reproduce report — ${report.data.name}`;
   const parts: string[] = [

@@ -1,4 +1,4 @@
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import type { CellSummary, ReproduceReport, TrialEstimates } from "@tb/experiment";
 import type { TopLevelSpec } from "vega-lite";
 
@@ -360,11 +360,15 @@ export interface GridOptions {
   title?: string;
 }
 
+const GRID_OPTIONS = optionNames<GridOptions>()("metric", "columns", "methods", "capAtBest", "highlight", "title");
+
 /**
  * One metric against N for several data sets (one panel each, ± se bands, one line per method),
- * e.g. every matrix of a setting.
+ * e.g. every matrix of a setting. An option name it does not have is refused
+ * (`budgetGridSpec: unknown option "<name>"`).
  */
 export function budgetGridSpec(panels: readonly GridPanel[], options: GridOptions = {}): TopLevelSpec {
+  checkOptionKeys(options, GRID_OPTIONS, "budgetGridSpec");
   if (panels.length === 0 || panels.every((p) => p.cells.length === 0)) {
     throw new TbError("E_INPUT", "no panels with results to plot");
   }
