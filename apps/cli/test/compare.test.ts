@@ -3,7 +3,7 @@
  * difference from two response files — the numbers of `compare()` in-process to the last bit; and
  * the refusals (exit 2, one message naming the flag or the file).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CorrectnessMatrix } from "@tb/core";
@@ -283,6 +283,26 @@ describe("tb compare", () => {
       expect(p.code).toBe(2);
       expect(p.stderr).toMatch(/^tb: --out .* is the source matrix's own file/);
     }
+  });
+
+  test("making the plan refuses the flags that say how to read --responses, naming them; no plan is written", async () => {
+    const plan = join(base, "compare-reading-flags.json");
+    for (const [flags, named] of [
+      [["--metric", "acc"], /^tb: --metric applies to reading --responses only/],
+      [["--doc-order", "lm-eval-v0.3"], /^tb: --doc-order applies to reading --responses only/],
+      [
+        ["--metric", "acc", "--filter", "strict-match", "--task", "gsm8k"],
+        /^tb: --metric, --filter, --task apply to reading --responses only/,
+      ],
+    ] as const) {
+      const r = await tbIn(["compare", "--source", SRC, "--out", plan, ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(named);
+      expect(existsSync(plan)).toBe(false);
+    }
+    // without them the same plan is made
+    expect((await tbIn(["compare", "--source", SRC, "--out", plan])).code).toBe(0);
+    expect(existsSync(plan)).toBe(true);
   });
 
   test("without --budget the library's default: min(30, examples)", async () => {

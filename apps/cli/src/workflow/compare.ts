@@ -147,6 +147,16 @@ export function runCompare(args: string[]): number {
     for (const f of ["responses", "json"] as const) {
       if (v[f] !== undefined) throw usage(`--${f} applies with --plan (the second step); this step writes the plan`);
     }
+    // how to read --responses (--metric, --filter, --task, --doc-order): read in the second step only
+    const reading = Object.keys(RESPONSE_FLAGS).filter(
+      (f) => f !== "responses" && v[f as keyof typeof RESPONSE_FLAGS] !== undefined,
+    );
+    if (reading.length > 0) {
+      throw usage(
+        `${reading.map((f) => `--${f}`).join(", ")} ${reading.length === 1 ? "applies" : "apply"} to reading --responses only ` +
+          "(with --plan, the second step); this step writes the plan",
+      );
+    }
     refuseSourceAsOut(out, sourcePath);
     // the budget's default is the library's (min(30, examples)): passed only when given
     const budget = v.budget === undefined ? undefined : intFlag("budget", v.budget, EVALUATION_DEFAULTS.budget, 1);
