@@ -1,7 +1,10 @@
-import type { CorrectnessMatrix } from "@tb/core";
+import { type CorrectnessMatrix, checkOptionKeys, optionNames } from "@tb/core";
 import { writeFileAtomic } from "./atomic.js";
 import { type CorrectnessCsvOptions, formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
 import { readText } from "./read-text.js";
+
+/** `file` is not among them: the path is the file. */
+const OPTION_NAMES = optionNames<Omit<CorrectnessCsvOptions, "file">>()("kind", "name");
 
 /**
  * Read `<path>` (UTF-8, synchronously) and parse it with {@link parseCorrectnessCsv}; error
@@ -9,13 +12,15 @@ import { readText } from "./read-text.js";
  *
  * @param path - A `correctness.csv` file.
  * @param opts - Expected kind and matrix name.
- * @throws TbError `E_INPUT` when the file cannot be read or is malformed.
+ * @throws TbError `E_INPUT` when the file cannot be read or is malformed; `E_USAGE` for an unknown
+ * option name (`file` too: the path names the file).
  * @example
  * ```ts
  * const m = readCorrectnessCsv("data/gsm8k/correctness.csv", { kind: "binary" });
  * ```
  */
 export function readCorrectnessCsv(path: string, opts: Omit<CorrectnessCsvOptions, "file"> = {}): CorrectnessMatrix {
+  checkOptionKeys(opts, OPTION_NAMES, "readCorrectnessCsv");
   return parseCorrectnessCsv(readText(path), { ...opts, file: path });
 }
 

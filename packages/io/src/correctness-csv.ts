@@ -3,6 +3,8 @@ import {
   CorrectnessMatrix,
   type CorrectnessMatrixInit,
   canonicalCsvLines,
+  checkOptionKeys,
+  optionNames,
   TbError,
 } from "@tb/core";
 import { parse } from "csv-parse/sync";
@@ -21,6 +23,8 @@ export interface CorrectnessCsvOptions {
   name?: string;
 }
 
+const OPTION_NAMES = optionNames<CorrectnessCsvOptions>()("file", "kind", "name");
+
 /**
  * Parse a correctness matrix from CSV text (docs/DESIGN.md §3.1): header `model,<example id>,…`, then one
  * row per model with its id and one cell in [0,1] per example. A UTF-8 byte-order mark, CRLF or
@@ -32,11 +36,12 @@ export interface CorrectnessCsvOptions {
  * with an empty or a duplicate example id; a row with the wrong number of fields; an empty model
  * id or a duplicate one; an empty, non-numeric, NaN or infinite cell; a value outside [0,1];
  * a value other than 0/1 when `kind` is `binary`; malformed quoting; a header with no model rows.
+ * An option name it does not have is refused with `E_USAGE` naming it.
  *
  * @param text - The whole file content.
  * @param opts - File name for messages, expected kind, matrix name.
  * @returns The matrix, row-major, models × examples.
- * @throws TbError `E_INPUT` with `{file, line, column}`.
+ * @throws TbError `E_INPUT` with `{file, line, column}`; `E_USAGE` for an unknown option name.
  * @example
  * ```ts
  * const m = parseCorrectnessCsv("model,q1,q2\ngpt2,0,1\nllama,1,1\n");
@@ -45,6 +50,7 @@ export interface CorrectnessCsvOptions {
  * ```
  */
 export function parseCorrectnessCsv(text: string, opts: CorrectnessCsvOptions = {}): CorrectnessMatrix {
+  checkOptionKeys(opts, OPTION_NAMES, "parseCorrectnessCsv");
   const file = opts.file;
   const body = normaliseNewlines(stripBom(text));
   if (body.trim().length === 0) {

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { type CorrectnessKind, type CorrectnessMatrix, TbError } from "@tb/core";
+import { type CorrectnessKind, type CorrectnessMatrix, checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { parseCorrectnessCsv } from "./correctness-csv.js";
 import { lineColumnAt, loc } from "./internal.js";
 import { lineOf, type Meta, type MetaSplit, readMeta } from "./meta.js";
@@ -32,6 +32,8 @@ export interface LoadDatasetOptions {
   kind?: CorrectnessKind;
 }
 
+const OPTION_NAMES = optionNames<LoadDatasetOptions>()("kind");
+
 /**
  * Load a data directory (docs/DESIGN.md §3.1): `<dir>/correctness.csv` and the optional `<dir>/meta.json`.
  * The CSV is checked against `meta.json`'s `correctness` kind and its `models`/`examples` counts
@@ -43,6 +45,7 @@ export interface LoadDatasetOptions {
  * @returns Name, matrix, meta and split.
  * @throws TbError `E_INPUT` for a missing directory or `correctness.csv` and for malformed files;
  * `E_UNKNOWN_ID` for a split id that is not a model of the matrix. Locations name the file.
+ * `E_USAGE` for an unknown option name.
  * @example
  * ```ts
  * const ds = loadDataset("../shared/data/gsm8k");
@@ -51,6 +54,7 @@ export interface LoadDatasetOptions {
  * ```
  */
 export function loadDataset(dir: string, opts: LoadDatasetOptions = {}): Dataset {
+  checkOptionKeys(opts, OPTION_NAMES, "loadDataset");
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();

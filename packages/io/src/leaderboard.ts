@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { describe, loc, show } from "./internal.js";
@@ -23,7 +23,7 @@ import {
 import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
 import { readText } from "./read-text.js";
 
-/** Options of {@link importLeaderboard} and {@link readLeaderboardDetails}. */
+/** Options of {@link importLeaderboard}; all but `name` are also those of {@link readLeaderboardDetails}. */
 export interface ImportLeaderboardOptions {
   /**
    * Dotted column path of the per-example value: `acc_norm` or `exact_match` (v2: lm-eval
@@ -43,9 +43,15 @@ export interface ImportLeaderboardOptions {
   docOrder?: DocOrder;
   /** Rows of this filter only, when the file has a `filter` column (as lm-eval samples); or `task=filter` pairs. */
   filter?: string;
-  /** Name of the matrix; default the task names joined by `+`. */
+  /** Name of the matrix; default the task names joined by `+`. Not an option of {@link readLeaderboardDetails}, which makes no matrix. */
   name?: string;
 }
+
+/** Options of {@link readLeaderboardDetails}: those of {@link importLeaderboard} but the matrix's `name`. */
+type DetailsOptions = Omit<ImportLeaderboardOptions, "name">;
+
+const DETAILS_NAMES = optionNames<DetailsOptions>()("metric", "idColumn", "docOrder", "filter");
+const IMPORT_NAMES = optionNames<ImportLeaderboardOptions>()("metric", "idColumn", "docOrder", "filter", "name");
 
 const PARQUET = /\.parquet$/i;
 const NOT_METRICS = new Set([
@@ -179,7 +185,7 @@ async function readParquetRows(file: string): Promise<Record<string, unknown>[]>
  * Refused with `E_INPUT` naming the file and row: a file that is not readable parquet, a row
  * without a valid doc index, a doc answered twice, a missing or non-numeric value or one outside
  * [0,1]. `E_USAGE`: an ambiguous or absent metric (naming the candidates), a filter that does not
- * occur, a missing id column.
+ * occur, a missing id column, an option name it does not have (`name` too: it returns no matrix).
  *
  * @param file - A `.parquet` details file, or its shards in order.
  * @param opts - Metric path, id column, doc order, filter.
@@ -188,9 +194,10 @@ async function readParquetRows(file: string): Promise<Record<string, unknown>[]>
  */
 export async function readLeaderboardDetails(
   file: string | readonly string[],
-  opts: ImportLeaderboardOptions = {},
+  opts: DetailsOptions = {},
   task?: string,
 ): Promise<{ task: string; values: Map<number, number>; metric: string; filter: string }> {
+  checkOptionKeys(opts, DETAILS_NAMES, "readLeaderboardDetails");
   const files = typeof file === "string" ? [file] : [...file];
   const name = files.length === 1 ? (files[0] as string) : `${files[0]} (+${files.length - 1} shards)`;
   const leaf = task ?? leaderboardTaskFromFileName(files[0] as string);
@@ -498,6 +505,13 @@ export async function importLeaderboard(
   paths: readonly string[],
   opts: ImportLeaderboardOptions = {},
 ): Promise<ImportLmEvalResult & { docIndices: boolean }> {
+  checkOptionKeys(opts, IMPORT_NAMES, "importLeaderboard");
+  // what readLeaderboardDetails reads: all but the matrix's name, which it does not take
+  const detailsOpts: DetailsOptions = {};
+  if (opts.metric !== undefined) detailsOpts.metric = opts.metric;
+  if (opts.idColumn !== undefined) detailsOpts.idColumn = opts.idColumn;
+  if (opts.docOrder !== undefined) detailsOpts.docOrder = opts.docOrder;
+  if (opts.filter !== undefined) detailsOpts.filter = opts.filter;
   if (paths.length === 0) throw new TbError("E_USAGE", "importLeaderboard: give at least one details file or folder");
   const files: string[] = [];
   for (const p of paths) {
@@ -584,7 +598,7 @@ export async function importLeaderboard(
         if (names !== undefined) o.filterNames = names;
         got = readSamplesTable(readText(e.files[0] as string, "samples file"), o);
       } else {
-        got = await readLeaderboardDetails(e.files.sort(), opts, task);
+        got = await readLeaderboardDetails(e.files.sort(), detailsOpts, task);
       }
       checkSameRead(read, task, got, e.files[0] as string);
       byTask.set(task, got.values);

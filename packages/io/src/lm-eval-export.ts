@@ -2,7 +2,7 @@
  * Example ids → lm-evaluation-harness `--samples` (TOOLCHAIN "Formats"), only when the ids are
  * known to be lm-eval doc indices.
  */
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { loc, show } from "./internal.js";
 import type { IdProvenance } from "./meta.js";
 import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
@@ -90,6 +90,8 @@ export interface LmEvalSamplesOptions {
   file?: string;
 }
 
+const OPTION_NAMES = optionNames<LmEvalSamplesOptions>()("provenance", "docOrder", "task", "examples", "file");
+
 /**
  * The lm-eval `--samples` map for example ids whose provenance is known: ids recorded as lm-eval
  * doc indices (`provenance`, from `meta.json`), or column numbers of a matrix in lm-eval v0.3's
@@ -97,10 +99,12 @@ export interface LmEvalSamplesOptions {
  *
  * @returns `{ leaf task: [doc indices ascending] }`, tasks sorted.
  * @throws TbError `E_USAGE` when the provenance is unknown (naming the two fixes), when both are
- * given, when `task` is missing with `docOrder` or contradicts the provenance; `E_INPUT` for an
+ * given, when `task` is missing with `docOrder` or contradicts the provenance, for an unknown
+ * option name; `E_INPUT` for an
  * id that does not fit (not a column number below `examples`, a task the matrix lacks).
  */
 export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions): Record<string, number[]> {
+  checkOptionKeys(o, OPTION_NAMES, FN);
   const where = loc(o.file);
   if (o.docOrder === "identity") {
     if (o.provenance === undefined) return samplesSpec(ids, o.task, FN, "option");

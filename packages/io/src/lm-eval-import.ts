@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { CorrectnessMatrix, TbError } from "@tb/core";
+import { CorrectnessMatrix, checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { show } from "./internal.js";
 import { findLmEvalResults } from "./lm-eval-results.js";
 import {
@@ -30,6 +30,8 @@ export interface ImportLmEvalOptions {
   /** Name of the matrix (for messages and `meta.json`'s `benchmark`); default: the task names joined by `+`. */
   name?: string;
 }
+
+const OPTION_NAMES = optionNames<ImportLmEvalOptions>()("metric", "filter", "name");
 
 /** One model found by {@link importLmEval}. */
 export interface ImportedModel {
@@ -121,7 +123,7 @@ export function listLmEvalSamples(dir: string, entries: readonly string[], ignor
  * models with the same folder name; models that do not answer the same tasks and doc ids (e.g. a
  * run with `--limit`); models whose files give one task different metrics; and every error of the
  * samples reader, with its line. `E_USAGE`: an ambiguous metric or filter (naming the
- * candidates), or a `task=…` pair for a task not read.
+ * candidates), a `task=…` pair for a task not read, or an option name it does not have.
  *
  * @param paths - Model folders or output folders.
  * @param opts - `metric`, `filter`, `name`.
@@ -133,6 +135,7 @@ export function listLmEvalSamples(dir: string, entries: readonly string[], ignor
  * ```
  */
 export function importLmEval(paths: readonly string[], opts: ImportLmEvalOptions = {}): ImportLmEvalResult {
+  checkOptionKeys(opts, OPTION_NAMES, "importLmEval");
   if (paths.length === 0) throw new TbError("E_USAGE", "importLmEval: give at least one lm-eval output folder");
   const models: ImportedModel[] = [];
   const found = new Map<string, FoundFile>();

@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { type CorrectnessKind, CorrectnessMatrix, type CorrectnessMatrixInit, TbError } from "@tb/core";
+import {
+  type CorrectnessKind,
+  CorrectnessMatrix,
+  type CorrectnessMatrixInit,
+  checkOptionKeys,
+  optionNames,
+  TbError,
+} from "@tb/core";
 import { describe } from "./internal.js";
 
 /** A numeric array read from a `.npy` file: its shape and its values in C (row-major) order. */
@@ -11,6 +18,18 @@ export interface NpyArray {
   /** The numpy dtype descriptor from the header, e.g. `<f8`, `|b1`. */
   dtype: string;
 }
+
+/** Options of {@link readNpy}. */
+type ReadNpyOptions = { file?: string };
+/** Options of {@link npyToMatrix}. */
+type NpyToMatrixOptions = {
+  modelIds?: readonly string[];
+  exampleIds?: readonly string[];
+  kind?: CorrectnessKind;
+  name?: string;
+};
+const READ_NAMES = optionNames<ReadNpyOptions>()("file");
+const MATRIX_NAMES = optionNames<NpyToMatrixOptions>()("modelIds", "exampleIds", "kind", "name");
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -41,13 +60,15 @@ const READERS: Record<string, { size: number; read: Reader }> = {
  * @returns Shape, values and dtype.
  * @throws TbError `E_INPUT` for a file that is not `.npy`, a truncated file, a malformed header,
  * pickled object arrays (`dtype=object`), structured or big-endian dtypes, Fortran order, or an
- * unsupported dtype — each with a message saying how to re-save the array.
+ * unsupported dtype — each with a message saying how to re-save the array. `E_USAGE` for an unknown
+ * option name.
  * @example
  * ```ts
  * const { shape, data } = readNpy(readFileSync("source_model_alldata_acc_0.npy"));
  * ```
  */
-export function readNpy(bytes: Uint8Array, opts: { file?: string } = {}): NpyArray {
+export function readNpy(bytes: Uint8Array, opts: ReadNpyOptions = {}): NpyArray {
+  checkOptionKeys(opts, READ_NAMES, "readNpy");
   const where = opts.file === undefined ? {} : { file: opts.file };
   const fail = (msg: string): never => {
     throw new TbError("E_INPUT", `.npy: ${msg}`, where);
@@ -156,12 +177,10 @@ export function readNpyFile(path: string): NpyArray {
  * @param npy - A 2-d array from {@link readNpy}.
  * @param opts - Ids, kind and name.
  * @throws TbError `E_INPUT` when the array is not 2-d, ids do not match its shape, or values are not
- * valid correctness values.
+ * valid correctness values; `E_USAGE` for an unknown option name.
  */
-export function npyToMatrix(
-  npy: NpyArray,
-  opts: { modelIds?: readonly string[]; exampleIds?: readonly string[]; kind?: CorrectnessKind; name?: string } = {},
-): CorrectnessMatrix {
+export function npyToMatrix(npy: NpyArray, opts: NpyToMatrixOptions = {}): CorrectnessMatrix {
+  checkOptionKeys(opts, MATRIX_NAMES, "npyToMatrix");
   if (npy.shape.length !== 2) {
     throw new TbError("E_INPUT", `.npy: a correctness matrix needs a 2-d array, got shape (${npy.shape.join(", ")})`);
   }

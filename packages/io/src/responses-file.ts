@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { show } from "./internal.js";
 import { listLmEvalSamples } from "./lm-eval-import.js";
 import { findLmEvalResults } from "./lm-eval-results.js";
@@ -14,6 +14,17 @@ import {
   responsesFormat,
 } from "./responses.js";
 
+/** Not `file` (the path names the file) or `filterNames` (read from the lm-eval results file beside it). */
+const OPTION_NAMES = optionNames<ResponsesOptions>()(
+  "exampleIds",
+  "format",
+  "metric",
+  "filter",
+  "task",
+  "tasks",
+  "docOrder",
+);
+
 /**
  * Read one target model's answers (docs/DESIGN.md §3.2) from a file:
  * - CSV with header `example,<value column>` (e.g. `example,correct`), one row per example;
@@ -24,7 +35,7 @@ import {
  *
  * Refused, with file and line: unknown example ids (`E_UNKNOWN_ID`); an id answered twice, a
  * value outside [0,1], NaN, an empty or non-numeric value, malformed CSV/JSON (`E_INPUT`).
- * A missing or ambiguous `metric`/`filter` is `E_USAGE`.
+ * A missing or ambiguous `metric`/`filter` is `E_USAGE`, and so is an option name it does not have.
  *
  * @param path - The responses file (or, for lm-eval, a directory of samples files).
  * @param opts - Example ids of the matrix and format options.
@@ -38,6 +49,7 @@ import {
  * ```
  */
 export function readResponses(path: string, opts: ResponsesOptions): Responses {
+  checkOptionKeys(opts, OPTION_NAMES, "readResponses");
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();

@@ -1,4 +1,4 @@
-import { TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, TbError } from "@tb/core";
 import { parse } from "csv-parse/sync";
 import {
   baseName,
@@ -69,14 +69,28 @@ export interface ParseResponsesOptions extends ResponsesOptions {
   filterNames?: readonly string[];
 }
 
+const OPTION_NAMES = optionNames<ParseResponsesOptions>()(
+  "exampleIds",
+  "format",
+  "metric",
+  "filter",
+  "task",
+  "tasks",
+  "docOrder",
+  "file",
+  "filterNames",
+);
+
 /**
  * Parse one target model's answers from text; see {@link readResponses} for the formats and errors.
+ * An option name it does not have is refused (`E_USAGE`).
  *
  * @param text - The file content.
  * @param opts - Example ids, format options and the file name for messages.
  * @returns Example index → value.
  */
 export function parseResponses(text: string, opts: ParseResponsesOptions): Responses {
+  checkOptionKeys(opts, OPTION_NAMES, "parseResponses");
   const ids = indexIds(opts.exampleIds);
   const body = normaliseNewlines(stripBom(text));
   const format = opts.format === undefined || opts.format === "auto" ? detectFormat(body, opts.file) : opts.format;
