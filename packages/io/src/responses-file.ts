@@ -35,7 +35,8 @@ const OPTION_NAMES = optionNames<ResponsesOptions>()(
  *
  * Refused, with file and line: unknown example ids (`E_UNKNOWN_ID`); an id answered twice, a
  * value outside [0,1], NaN, an empty or non-numeric value, malformed CSV/JSON (`E_INPUT`).
- * A missing or ambiguous `metric`/`filter` is `E_USAGE`, and so is an option name it does not have.
+ * A missing or ambiguous `metric`/`filter` is `E_USAGE`, and so is an option name it does not have
+ * or an lm-eval option (`metric`, `filter`, `task`, `docOrder`) for a CSV or JSON file.
  *
  * @param path - The responses file (or, for lm-eval, a directory of samples files).
  * @param opts - Example ids of the matrix and format options.
@@ -67,26 +68,20 @@ export function readResponses(path: string, opts: ResponsesOptions): Responses {
       { file: path },
     );
   }
+  const format = opts.format === undefined || opts.format === "auto" ? responsesFormat(text, path) : opts.format;
+  // the task and filter names found beside the file are for lm-eval samples only: a CSV or JSON
+  // file is read without them (a task the caller gave is passed on, and refused by parseResponses)
+  if (format !== "lm-eval") return parseResponses(text, o);
   let task = opts.task ?? parsed?.task;
   const results = /\.jsonl?$/i.test(path)
     ? findLmEvalResults(dirname(resolve(path)), parsed?.date, (x) => readText(x, "results file"))
     : undefined;
   if (task === undefined && path.endsWith(".jsonl")) task = taskOfModelArgsFile(basename(path), results);
+  // parseResponses checks the task against opts.tasks
   if (task !== undefined) o.task = task;
-  if (task !== undefined && responsesFormat(text, path) === "lm-eval") checkTask(task, path, opts.tasks);
   const names = task === undefined ? undefined : results?.filters.get(task);
   if (names !== undefined) o.filterNames = names;
   return parseResponses(text, o);
-}
-
-/** An lm-eval samples file's task must be one the matrix's ids are doc indices of, when those are known. */
-function checkTask(task: string, file: string, tasks: readonly string[] | undefined): void {
-  if (tasks === undefined || tasks.includes(task)) return;
-  throw new TbError(
-    "E_INPUT",
-    `lm-eval samples of task "${task}", but the matrix's example ids are doc indices of ${tasks.map((t) => `"${t}"`).join(", ")} (its meta.json id_provenance): these answers would land in the wrong columns`,
-    { file },
-  );
 }
 
 function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
@@ -107,7 +102,7 @@ function readSamplesDirectory(dir: string, opts: ResponsesOptions): Responses {
   const from = new Map<number, string>();
   for (const f of files) {
     const file = f.path;
-    checkTask(f.task, file, opts.tasks);
+    // parseResponses refuses a task outside opts.tasks
     const o: ParseResponsesOptions = { ...opts, format: "lm-eval", file, task: f.task };
     const names = findLmEvalResults(dir, f.date, (x) => readText(x, "results file"))?.filters.get(f.task);
     if (names !== undefined) o.filterNames = names;

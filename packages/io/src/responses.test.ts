@@ -386,6 +386,37 @@ describe("readResponses on files", () => {
       catchTb(() => readResponses(join(t.dir, "b.csv"), { exampleIds: ids, filter: "strict-match", task: "x" }))
         .message,
     ).toMatch(/the filter, task apply to lm-eval samples; .*b\.csv is csv/);
+    // parseResponses: the filter names of a results file too
+    const names = catchTb(() => parseResponses("example,correct\nq2,0\n", { exampleIds: ids, filterNames: ["none"] }));
+    expect([names.code, names.message]).toEqual([
+      "E_USAGE",
+      "the filterNames applies to lm-eval samples; this file is csv, one value per example: leave it out",
+    ]);
+  });
+
+  test("tasks, a fact about the matrix, is read for lm-eval samples and does not stop a CSV or JSON file", () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const docs = ["0", "1"];
+    const body = `${[0, 1].map((d) => sample(d, { filter: "none", metrics: ["acc"], acc: 1 - d })).join("\n")}\n`;
+    // parseResponses checks the task given against the matrix's tasks
+    const other = catchTb(() => parseResponses(body, { exampleIds: docs, task: "arc_easy", tasks: ["gsm8k"] }));
+    expect(other.code).toBe("E_INPUT");
+    expect(other.message).toMatch(
+      /^lm-eval samples of task "arc_easy", but the matrix's example ids are doc indices of "gsm8k"/,
+    );
+    expect(entries(parseResponses(body, { exampleIds: docs, task: "gsm8k", tasks: ["gsm8k"] }))).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    // a CSV or JSON file is keyed by the matrix's own ids: tasks has nothing to check there
+    expect(entries(parseResponses("example,correct\n1,1\n", { exampleIds: docs, tasks: ["gsm8k"] }))).toEqual([[1, 1]]);
+    writeFileSync(join(t.dir, "b.json"), '{"0": 0}');
+    expect(entries(readResponses(join(t.dir, "b.json"), { exampleIds: docs, tasks: ["gsm8k"] }))).toEqual([[0, 0]]);
+    // a JSON file named like samples is read as asked, without the task its name suggests
+    const named = join(t.dir, "samples_gsm8k_2024-07-01T10-00-00.json");
+    writeFileSync(named, '{"1": 1}');
+    expect(entries(readResponses(named, { exampleIds: docs, format: "json" }))).toEqual([[1, 1]]);
   });
 
   test("duplicate exampleIds are a usage error", () => {

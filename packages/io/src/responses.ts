@@ -42,9 +42,10 @@ export interface ResponsesOptions {
    */
   task?: string;
   /**
-   * lm-eval only (`readResponses`): the leaf tasks whose doc indices the matrix's ids are (its
-   * `meta.json` `id_provenance.tasks`). A samples file of another task is refused: its doc indices
-   * would land on the same ids, in the wrong columns.
+   * The leaf tasks whose doc indices the matrix's ids are (its `meta.json` `id_provenance.tasks`).
+   * lm-eval samples of another task (the task given, or named by the samples file) are refused:
+   * their doc indices would land on the same ids, in the wrong columns. A fact about the matrix,
+   * not the file, so a CSV or JSON file (keyed by the matrix's own ids) is read with it as without.
    */
   tasks?: readonly string[];
   /**
@@ -83,7 +84,8 @@ const OPTION_NAMES = optionNames<ParseResponsesOptions>()(
 
 /**
  * Parse one target model's answers from text; see {@link readResponses} for the formats and errors.
- * An option name it does not have is refused (`E_USAGE`).
+ * An option name it does not have is refused (`E_USAGE`), and so are the lm-eval options `metric`,
+ * `filter`, `task`, `filterNames` and `docOrder` for a CSV or JSON text.
  *
  * @param text - The file content.
  * @param opts - Example ids, format options and the file name for messages.
@@ -102,7 +104,7 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
     );
   }
   if (format !== "lm-eval") {
-    const given = (["metric", "filter", "task"] as const).filter((k) => opts[k] !== undefined);
+    const given = (["metric", "filter", "task", "filterNames"] as const).filter((k) => opts[k] !== undefined);
     if (given.length > 0) {
       throw new TbError(
         "E_USAGE",
@@ -111,6 +113,7 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
       );
     }
   }
+  if (format === "lm-eval" && opts.task !== undefined) checkTask(opts.task, opts.file, opts.tasks);
   switch (format) {
     case "csv":
       return parseCsvResponses(body, ids, opts.file);
@@ -121,6 +124,16 @@ export function parseResponses(text: string, opts: ParseResponsesOptions): Respo
     default:
       throw new TbError("E_USAGE", `unknown responses format ${show(String(format))} (csv, json, lm-eval, auto)`);
   }
+}
+
+/** lm-eval samples of `task` must be of a task the matrix's ids are doc indices of, when those are known. */
+function checkTask(task: string, file: string | undefined, tasks: readonly string[] | undefined): void {
+  if (tasks === undefined || tasks.includes(task)) return;
+  throw new TbError(
+    "E_INPUT",
+    `lm-eval samples of task "${task}", but the matrix's example ids are doc indices of ${tasks.map((t) => `"${t}"`).join(", ")} (its meta.json id_provenance): these answers would land in the wrong columns`,
+    loc(file),
+  );
 }
 
 /**
