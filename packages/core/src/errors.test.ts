@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkOptionKeys, isTbError, optionNames, TbError } from "./errors.js";
+import { checkOptionKeys, isTbError, optionNames, requireOptions, TbError } from "./errors.js";
 
 describe("isTbError", () => {
   test("true for a TbError, false for other errors and values", () => {
@@ -62,5 +62,16 @@ describe("optionNames", () => {
     // @ts-expect-error — "gamma" is not an option of Opts
     const extra = optionNames<Opts>()("alpha", "beta", "gamma");
     expect([missing, extra].map((x) => x.length)).toEqual([1, 3]);
+  });
+});
+
+describe("requireOptions", () => {
+  test("a missing options argument is E_USAGE naming the function and what it needs; an object passes", () => {
+    for (const missing of [undefined, null]) {
+      expect(() => requireOptions(missing, "f", "{ ids }")).toThrow(
+        new RegExp(`^f: needs its options \\{ ids \\}, got ${missing}`),
+      );
+    }
+    expect(() => requireOptions({}, "f", "{ ids }")).not.toThrow();
   });
 });

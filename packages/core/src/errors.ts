@@ -83,6 +83,17 @@ export function require_(cond: boolean, message: string): asserts cond {
 }
 
 /**
+ * Refuse a missing options argument of a function whose options are required (a JavaScript caller
+ * may pass none): `E_USAGE` naming `where` and what it needs (`shape`, e.g. `"{ exampleIds }"`),
+ * instead of a TypeError further in. Pair it with {@link checkOptionKeys}, which lets `undefined` pass.
+ */
+export function requireOptions(options: unknown, where: string, shape: string): void {
+  if (options === undefined || options === null) {
+    throw new TbError("E_USAGE", `${where}: needs its options ${shape}, got ${String(options)}`);
+  }
+}
+
+/**
  * Every option name of an options type `T`, as a list for {@link checkOptionKeys}, checked at
  * compile time to be all of them and nothing else: `optionNames<ReadOptions>()("name", "kind")`
  * does not typecheck when `ReadOptions` has an option the list leaves out (the error names it as

@@ -5,6 +5,7 @@ export {
   isTbError,
   optionNames,
   require_,
+  requireOptions,
   TbError,
   type TbErrorCode,
 } from "./errors.js";

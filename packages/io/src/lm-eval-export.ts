@@ -2,7 +2,7 @@
  * Example ids → lm-evaluation-harness `--samples` (TOOLCHAIN "Formats"), only when the ids are
  * known to be lm-eval doc indices.
  */
-import { checkOptionKeys, optionNames, TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, requireOptions, TbError } from "@tb/core";
 import { loc, show } from "./internal.js";
 import type { IdProvenance } from "./meta.js";
 import { type DocOrder, lmEvalV03Permutation } from "./python-random.js";
@@ -104,6 +104,7 @@ const OPTION_NAMES = optionNames<LmEvalSamplesOptions>()("provenance", "docOrder
  * id that does not fit (not a column number below `examples`, a task the matrix lacks).
  */
 export function lmEvalSamplesFor(ids: readonly string[], o: LmEvalSamplesOptions): Record<string, number[]> {
+  requireOptions(o, FN, "{ examples, task }");
   checkOptionKeys(o, OPTION_NAMES, FN);
   const where = loc(o.file);
   if (o.docOrder === "identity") {

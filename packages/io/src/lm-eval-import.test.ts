@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { importLmEval } from "./lm-eval-import.js";
 import { catchTb, tempDir } from "./test-utils.js";
@@ -50,6 +50,16 @@ describe("importLmEval: a source matrix from lm-eval --log_samples folders (docs
     expect(matrix.kind).toBe("binary");
     const flex = importLmEval([out], { filter: "flexible-extract", metric: "exact_match" }).matrix;
     expect(Array.from(flex.row(0))).toEqual([1, 0, 1]);
+  });
+  test("a path to one samples file, relative or absolute, is that file's model (its folder)", () => {
+    const file = join(out, "org__model-a", "samples_gsm8k_2024-06-01T10-00-00.123456.jsonl");
+    const rel = relative(process.cwd(), file);
+    expect(isAbsolute(rel)).toBe(false);
+    for (const p of [rel, file]) {
+      const r = importLmEval([p], { filter: "strict-match" });
+      expect(r.models.map((m) => m.id)).toEqual(["org__model-a"]);
+      expect(Array.from(r.matrix.row(0))).toEqual([0, 1, 1]);
+    }
   });
   test("a model folder without samples (run without --log_samples) is named in a note, not dropped silently", () => {
     const out2 = join(root, "out-skipped");

@@ -363,7 +363,8 @@ export function findModels(
     if (!st.isDirectory()) {
       const dir = resolve(path, "..");
       const files = list(dir, [basename(path)]);
-      if (files.length === 1) return [{ id: basename(dir), dir, files: [path] }];
+      // the path as `list` gives it (absolute: `dir` is), the key its file records are kept under
+      if (files.length === 1) return [{ id: basename(dir), dir, files }];
       throw new TbError("E_INPUT", `not a folder or a ${what} file: ${path}`, { file: path });
     }
     entries = readdirSync(path).sort();

@@ -231,3 +231,14 @@ describe("Open LLM Leaderboard details", () => {
     ]);
   });
 });
+
+describe("a function whose options are required refuses none, naming what it needs", () => {
+  test("parseResponses, readResponses and lmEvalSamplesFor called without options (from JavaScript)", () => {
+    const none = undefined as never;
+    expect(() => parseResponses("id,correct\n0,1\n", none)).toThrow(
+      /^parseResponses: needs its options \{ exampleIds \}, got undefined/,
+    );
+    expect(() => readResponses("answers.csv", none)).toThrow(/^readResponses: needs its options \{ exampleIds \}/);
+    expect(() => lmEvalSamplesFor(["0"], none)).toThrow(/^lmEvalSamplesFor: needs its options \{ examples, task \}/);
+  });
+});

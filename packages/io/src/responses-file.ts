@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { checkOptionKeys, optionNames, TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, requireOptions, TbError } from "@tb/core";
 import { show } from "./internal.js";
 import { listLmEvalSamples } from "./lm-eval-import.js";
 import { findLmEvalResults } from "./lm-eval-results.js";
@@ -50,6 +50,7 @@ const OPTION_NAMES = optionNames<ResponsesOptions>()(
  * ```
  */
 export function readResponses(path: string, opts: ResponsesOptions): Responses {
+  requireOptions(opts, "readResponses", "{ exampleIds }");
   checkOptionKeys(opts, OPTION_NAMES, "readResponses");
   let isDir = false;
   try {

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionNames, TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, requireOptions, TbError } from "@tb/core";
 import { parse } from "csv-parse/sync";
 import {
   baseName,
@@ -92,6 +92,7 @@ const OPTION_NAMES = optionNames<ParseResponsesOptions>()(
  * @returns Example index → value.
  */
 export function parseResponses(text: string, opts: ParseResponsesOptions): Responses {
+  requireOptions(opts, "parseResponses", "{ exampleIds }");
   checkOptionKeys(opts, OPTION_NAMES, "parseResponses");
   const ids = indexIds(opts.exampleIds);
   const body = normaliseNewlines(stripBom(text));
