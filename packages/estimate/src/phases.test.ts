@@ -1,7 +1,8 @@
-import { CorrectnessMatrix, type TbError } from "@tb/core";
+import { CorrectnessMatrix } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { estimateInterval } from "./interval.js";
 import { estimate, probe, selectNatives, tailor } from "./tailored.js";
+import { expectUsage } from "./test-utils.js";
 
 // 12 sources × 40 examples of 0/1 answers, fixed by a small LCG (no dependence on the code tested)
 let seed = 11;
@@ -13,17 +14,6 @@ const sources = CorrectnessMatrix.from(
   Array.from({ length: 12 }, (_, s) => Array.from({ length: 40 }, () => (rnd() < 0.3 + s / 20 ? 1 : 0))),
 );
 const target = Array.from({ length: 40 }, (_, j) => (j % 3 === 0 ? 0 : 1));
-
-/** `f` throws an E_USAGE error whose message matches `re`. */
-function expectUsage(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-    expect.unreachable();
-  } catch (err) {
-    expect((err as TbError).code).toBe("E_USAGE");
-    expect((err as Error).message).toMatch(re);
-  }
-}
 
 describe("the phase functions refuse what is not an option of TailoredBench, by name", () => {
   const { gset } = probe(sources, 0, { gset: 5 });

@@ -9,21 +9,14 @@ import { readText } from "./read-text.js";
 import {
   type ParseResponsesOptions,
   parseResponses,
+  RESPONSES_OPTION_KEYS,
   type Responses,
   type ResponsesOptions,
   responsesFormat,
 } from "./responses.js";
 
 /** Not `file` (the path names the file) or `filterNames` (read from the lm-eval results file beside it). */
-const OPTION_NAMES = optionNames<ResponsesOptions>()(
-  "exampleIds",
-  "format",
-  "metric",
-  "filter",
-  "task",
-  "tasks",
-  "docOrder",
-);
+const OPTION_NAMES = optionNames<ResponsesOptions>()(...RESPONSES_OPTION_KEYS);
 
 /**
  * Read one target model's answers (docs/DESIGN.md §3.2) from a file:

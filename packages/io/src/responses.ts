@@ -70,17 +70,10 @@ export interface ParseResponsesOptions extends ResponsesOptions {
   filterNames?: readonly string[];
 }
 
-const OPTION_NAMES = optionNames<ParseResponsesOptions>()(
-  "exampleIds",
-  "format",
-  "metric",
-  "filter",
-  "task",
-  "tasks",
-  "docOrder",
-  "file",
-  "filterNames",
-);
+/** The options of {@link ResponsesOptions} (readResponses's; parseResponses adds `file` and `filterNames`). Internal. */
+export const RESPONSES_OPTION_KEYS = ["exampleIds", "format", "metric", "filter", "task", "tasks", "docOrder"] as const;
+
+const OPTION_NAMES = optionNames<ParseResponsesOptions>()(...RESPONSES_OPTION_KEYS, "file", "filterNames");
 
 /**
  * Parse one target model's answers from text; see {@link readResponses} for the formats and errors.

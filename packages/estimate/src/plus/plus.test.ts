@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { estimateFromClusters } from "../calibrate.js";
 import { tailoredBench, tailoredPlus } from "../evaluation/methods.js";
 import { nativeCalibrationErrors, sourceCalibrationErrors } from "../interval.js";
+import { expectUsage } from "../test-utils.js";
 import { defaultStrata, designEstimate, designFromPicks, sourceMeans, stratifiedDesign } from "./design.js";
 import { conformalHalfWidth, learnedEstimate } from "./learned.js";
 import {
@@ -536,16 +537,6 @@ describe("TailoredBench's optional intervals", () => {
 });
 
 describe("options are checked up front, naming the option", () => {
-  /** `f` throws an E_USAGE error whose message matches `re`. */
-  const expectUsage = (f: () => unknown, re: RegExp): void => {
-    try {
-      f();
-      expect.unreachable();
-    } catch (err) {
-      expect((err as TbError).code).toBe("E_USAGE");
-      expect((err as Error).message).toMatch(re);
-    }
-  };
   test("unknown metric, clip, estimator, threshold test or a bad G-set size: E_USAGE", () => {
     const bad: [object, RegExp][] = [
       [{ metric: "hamming" }, /metric must be one of "manhattan"/],
