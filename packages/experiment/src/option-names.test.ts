@@ -51,6 +51,17 @@ describe("createMethod", () => {
     expect(createMethod("tailored", { gset: 5 }).name).toBe("tailored");
   });
 
+  test("another built-in method's field, which this method would ignore, is refused by name", async () => {
+    await usageError(() => createMethod("random", { gset: 5 }), /^createMethod: "random" does not read config\.gset/);
+    await usageError(
+      () => createMethod("tailored", { secondLook: 0.5, search: 3 }),
+      /^createMethod: "tailored" does not read config\.secondLook, config\.search /,
+    );
+    // the fields it reads pass, default values included
+    expect(createMethod("tailored-plus", { secondLook: 0.5, gset: 10 }).name).toBe("tailored-plus");
+    expect(createMethod("random", { randomMode: "perTarget" }).name).toBe("random");
+  });
+
   test("a stopping option other than precision and maxBudget is refused", async () => {
     const stop = { precision: 0.05, maxBudget: 40, maxBudge: 1 } as StoppingOptions;
     await usageError(() => createMethod("tailored-plus", {}, stop), /^createMethod: unknown option "maxBudge"/);

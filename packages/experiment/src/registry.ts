@@ -237,12 +237,33 @@ export function registerMethod(name: string, factory: Factory): void {
  * demand, for the methods of {@link STOPPING_METHODS} only (another method is refused, by name);
  * random then samples sequentially with intervals at `config.level` (default 0.9). A `config`
  * field no built-in method reads, or a `stop` field other than `precision` and `maxBudget`, is
- * refused (`createMethod: unknown option "<name>"`); a method added with {@link registerMethod}
- * gets every `config` field, as it may read fields of its own.
+ * refused (`createMethod: unknown option "<name>"`), and so is a field of another built-in method
+ * that this one does not read (`createMethod: "random" does not read config.gset`); a method added
+ * with {@link registerMethod} gets every `config` field, as it may read fields of its own.
  */
 export function createMethod(name: string, config: MethodConfig = {}, stop?: StoppingOptions): EvaluationMethod {
   checkConfigFields(config, isBuiltInMethod(name), "createMethod");
   checkOptionKeys(stop, STOPPING_FIELDS, "createMethod");
+  if (!isBuiltInMethod(name)) return makeMethod(name, config, stop);
+  // a built-in factory reads every field it uses when it is made: a field set that this one did
+  // not read is another method's, and would be ignored here
+  const read = new Set<string>();
+  const watched = new Proxy(config, {
+    get(target, key, receiver) {
+      if (typeof key === "string") read.add(key);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  makeMethod(name, watched, stop);
+  const unread = Object.keys(config).filter(
+    (k) => (config as Record<string, unknown>)[k] !== undefined && !read.has(k),
+  );
+  if (unread.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `createMethod: "${name}" does not read ${unread.map((k) => `config.${k}`).join(", ")} (another method's option: it would be ignored)`,
+    );
+  }
   return makeMethod(name, config, stop);
 }
 
