@@ -52,7 +52,7 @@ for (const q of qs) {
       config: { [param]: q },
       workers: 2,
     };
-    if (ds.split) cfg.metaSplit = ds.split;
+    if (ds.split && s === "meta") cfg.metaSplit = ds.split;
     const r = await reproduce(ds.matrix, cfg);
     let cell = r.results.map((c) => (c.mae.mean * 1000).toFixed(0)).join("/");
     if (values.coverage)

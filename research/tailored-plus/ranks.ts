@@ -36,7 +36,7 @@ for (const v of variants) {
     split: split as SplitKind,
     config: v.config,
     workers: 1,
-    ...(ds.split ? { metaSplit: ds.split } : {}),
+    ...(ds.split && split === "meta" ? { metaSplit: ds.split } : {}),
   });
   rows.push({ ...v, results: r.results.map(({ seconds: _s, ...c }) => c) });
   for (const c of r.results) {

@@ -394,7 +394,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
     workers: int("workers", v.workers, availableParallelism(), 1),
     dataName,
   };
-  if (metaSplit) cfg.metaSplit = metaSplit;
+  if (metaSplit && split === "meta") cfg.metaSplit = metaSplit;
   if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
   if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
   Object.assign(cfg, precisionOptions(v));
@@ -549,7 +549,7 @@ async function runAblate(args: string[]): Promise<number> {
       workers,
       dataName: ds.name,
     };
-    if (ds.split) cfg.metaSplit = ds.split;
+    if (ds.split && split === "meta") cfg.metaSplit = ds.split;
     if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
     if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
     const onProgress = progressPrinter(progress);

@@ -107,6 +107,21 @@ describe("reproduce and reproduceWith", () => {
     );
   });
 
+  test("a split field the chosen split would ignore is refused: metaSplit off the meta split, a target fraction on it", async () => {
+    const metaSplit = { source: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], target: [10, 11, 12, 13] };
+    await usageError(
+      () => reproduce(matrix, { ...base, metaSplit }),
+      /^metaSplit applies only to split "meta", not "random"/,
+    );
+    await usageError(
+      () => reproduce(matrix, { ...base, split: "meta", metaSplit, targetFraction: 0.4 }),
+      /^a target fraction does not apply to split "meta"/,
+    );
+    // each where it applies: the meta split's targets are metaSplit's
+    const r = await reproduce(matrix, { ...base, split: "meta", metaSplit, trials: 1 });
+    expect([r.data.sources, r.data.targets]).toEqual([10, 4]);
+  });
+
   test("the fields it has are used: workers and trials", async () => {
     let threads = 0;
     const r = await reproduce(matrix, { ...base, trials: 3, workers: 1, onWorkers: (n) => (threads = n) });

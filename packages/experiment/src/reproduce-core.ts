@@ -297,6 +297,13 @@ export async function reproduceWith(
   if (cfg.sourceFraction !== undefined && cfg.split !== "extrapolation") {
     throw new TbError("E_USAGE", `a source fraction applies only to the extrapolation split, not "${cfg.split}"`);
   }
+  // the fixed split's targets are metaSplit's, and metaSplit is the fixed split: each is ignored otherwise
+  if (cfg.split === "meta" && cfg.targetFraction !== undefined) {
+    throw new TbError("E_USAGE", 'a target fraction does not apply to split "meta" (its targets are metaSplit\'s)');
+  }
+  if (cfg.split !== "meta" && cfg.metaSplit !== undefined) {
+    throw new TbError("E_USAGE", `metaSplit applies only to split "meta", not "${cfg.split}"`);
+  }
   const targetFraction = cfg.targetFraction ?? defaultTargetFraction(cfg.split);
   let metaSplit: { source: number[]; target: number[] } | undefined;
   if (cfg.split === "meta") {
