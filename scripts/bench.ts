@@ -758,11 +758,22 @@ interface GpIrtRow {
   note?: string;
 }
 
+/** A shared matrix by name (`../shared/data/<name>`), or the note of a section row when it is not there. */
+function sharedMatrix(name: string): CorrectnessMatrix | string {
+  const dir = resolve(root, "../shared/data", name);
+  if (!existsSync(join(dir, "correctness.csv"))) return `${dir} not found: skipped`;
+  return loadDataset(dir).matrix;
+}
+
+/** The median of interleaved rounds' times (the upper one of an even count). */
+function med(x: readonly number[]): number {
+  return [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] as number;
+}
+
 function gpIrtBench(names: string[], seed: number): GpIrtRow[] {
   return names.map((name): GpIrtRow => {
-    const dir = resolve(root, "../shared/data", name);
-    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
-    const matrix = loadDataset(dir).matrix;
+    const matrix = sharedMatrix(name);
+    if (typeof matrix === "string") return { data: name, note: matrix };
     const workspace = new Workspace();
     try {
       const targetFraction = defaultTargetFraction("interpolation");
@@ -832,9 +843,8 @@ interface PcaRow {
 
 function pcaBench(names: string[], seed: number, reps: number): PcaRow[] {
   return names.map((name): PcaRow => {
-    const dir = resolve(root, "../shared/data", name);
-    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
-    const matrix = loadDataset(dir).matrix;
+    const matrix = sharedMatrix(name);
+    if (typeof matrix === "string") return { data: name, note: matrix };
     const split = randomSplit(matrix.rows, defaultTargetFraction("interpolation"), seed, 0);
     const n = matrix.cols;
     const order = [...split.source, ...split.target];
@@ -863,7 +873,6 @@ function pcaBench(names: string[], seed: number, reps: number): PcaRow[] {
           rounds = res.iterations;
         }
       }
-      const med = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] as number;
       const a = filled.wasm as Float64Array;
       const b = filled.ts as Float64Array;
       const same = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
@@ -885,9 +894,8 @@ interface RidgeRow {
 
 function ridgeBench(names: string[], seed: number, reps: number): RidgeRow[] {
   return names.map((name): RidgeRow => {
-    const dir = resolve(root, "../shared/data", name);
-    if (!existsSync(join(dir, "correctness.csv"))) return { data: name, note: `${dir} not found: skipped` };
-    const matrix = loadDataset(dir).matrix;
+    const matrix = sharedMatrix(name);
+    if (typeof matrix === "string") return { data: name, note: matrix };
     const split = randomSplit(matrix.rows, defaultTargetFraction("interpolation"), seed, 0);
     const n = matrix.cols;
     const r = split.source.length;
@@ -944,7 +952,6 @@ function ridgeBench(names: string[], seed: number, reps: number): RidgeRow[] {
           fresh[way].push(((cpuMs() - c0) * 1000) / 200);
         }
       }
-      const med = (x: number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)] as number;
       return {
         k,
         wasm: round(med(times.wasm), 1),
