@@ -1,12 +1,9 @@
 // The WebAssembly pass of the IRT fit (wasm/irt.wat) against the TypeScript loop it replaces
 // (dataLossGrad, itself checked by finite differences in irt.test.ts), and its exp against V8's
 // Math.exp (fdlibm): equal bit for bit, so fitIrt's numbers do not depend on which one ran.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { RandomStream } from "@tb/core";
 import { describe, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
+import { committedAndAssembled, differences } from "../../../scripts/kernel-tests.mjs";
 import { dataLossGrad, fitIrtWith, irtParamCount } from "./irt.js";
 import { irtKernel } from "./irt-kernel.js";
 
@@ -18,20 +15,10 @@ function fromBits(hi: number, lo: number): number {
   return v.getFloat64(0);
 }
 
-/** Indices where `a` and `b` differ as values (Object.is: −0 ≠ +0, NaN = NaN), with both values. */
-function differences(a: ArrayLike<number>, b: ArrayLike<number>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) out.push(`${i}: ${a[i]} vs ${b[i]}`);
-  }
-  return out;
-}
-
 describe("the compiled kernel", () => {
   test("src/irt-wasm.ts is what scripts/build-wasm.mjs assembles from wasm/irt.wat", async () => {
-    const file = fileURLToPath(new URL("./irt-wasm.ts", import.meta.url));
-    const dir = fileURLToPath(new URL("..", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/irt.wat"));
+    const { committed, assembled } = await committedAndAssembled(import.meta.url, "irt");
+    expect(committed).toBe(assembled);
   });
 
   test("Node ≥ 20 runs it (WebAssembly with SIMD)", () => {

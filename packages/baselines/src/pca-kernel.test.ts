@@ -1,29 +1,16 @@
 // The WebAssembly row loops of the PCA imputation (wasm/pca.wat) against the TypeScript loops they
 // replace: imputePca gives the same filled matrix, bit for bit, with and without the kernel, so
 // its numbers do not depend on which one ran.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { RandomStream, wasmInstance } from "@tb/core";
 import { describe, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
+import { committedAndAssembled, differences } from "../../../scripts/kernel-tests.mjs";
 import { imputePcaWith } from "./pca.js";
 import { PCA_WASM_HEX } from "./pca-wasm.js";
 
-/** Indices where `a` and `b` differ as values (Object.is: −0 ≠ +0, NaN = NaN), with both values. */
-function differences(a: ArrayLike<number>, b: ArrayLike<number>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) out.push(`${i}: ${a[i]} vs ${b[i]}`);
-  }
-  return out;
-}
-
 describe("the compiled kernel", () => {
   test("src/pca-wasm.ts is what wasm/pca.wat assembles to", async () => {
-    const dir = fileURLToPath(new URL("..", import.meta.url));
-    const file = fileURLToPath(new URL("./pca-wasm.ts", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/pca.wat"));
+    const { committed, assembled } = await committedAndAssembled(import.meta.url, "pca");
+    expect(committed).toBe(assembled);
   });
   test("this runtime runs it (so the comparisons below exercise the kernel)", () => {
     expect(wasmInstance(PCA_WASM_HEX, 1024)).toBeDefined();

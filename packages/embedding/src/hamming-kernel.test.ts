@@ -1,9 +1,6 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { CorrectnessMatrix, RandomStream, range, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
+import { committedAndAssembled } from "../../../scripts/kernel-tests.mjs";
 import { distanceSource } from "./distance-source.js";
 import { exampleEmbedding } from "./embedding.js";
 import { hammingKernel } from "./hamming-kernel.js";
@@ -31,9 +28,8 @@ const bits = (x: ArrayLike<number>) => Array.from(x, (v) => (Object.is(v, -0) ? 
 
 describe("the near-pairs pass in WebAssembly", () => {
   test("src/hamming-wasm.ts is what scripts/build-wasm.mjs assembles from wasm/hamming.wat", async () => {
-    const file = fileURLToPath(new URL("./hamming-wasm.ts", import.meta.url));
-    const dir = fileURLToPath(new URL("..", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/hamming.wat"));
+    const { committed, assembled } = await committedAndAssembled(import.meta.url, "hamming");
+    expect(committed).toBe(assembled);
   });
 
   // every width the TypeScript loop special-cases (1–4 bytes: one word; 5, 6, 7–8: two) and the

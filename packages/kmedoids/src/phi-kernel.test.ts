@@ -1,12 +1,9 @@
 // The WebAssembly kernel of FasterPAM's per-candidate pass (wasm/phi.wat) against the TypeScript
 // loop it replaces (itself checked against FasterPAM by definition in fast-paths.test.ts), and the
 // incremental nearest/second-nearest update of a swap against a recomputation from scratch.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { RandomStream, range, Workspace } from "@tb/core";
 import { describe, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
+import { committedAndAssembled } from "../../../scripts/kernel-tests.mjs";
 import { manhattanMatrix, zScoredBinaryMatrix } from "./__fixtures__/helpers.js";
 import { exactGrid, isOnGrid, quantizeDistances } from "./exact.js";
 import { fasterPam, fasterPamCore } from "./fasterpam.js";
@@ -37,9 +34,8 @@ function kernelHolding(q: Float64Array, m: number): PhiKernel {
 
 describe("the compiled kernel", () => {
   test("src/phi-wasm.ts is what scripts/build-wasm.mjs assembles from wasm/phi.wat", async () => {
-    const file = fileURLToPath(new URL("./phi-wasm.ts", import.meta.url));
-    const dir = fileURLToPath(new URL("..", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/phi.wat"));
+    const { committed, assembled } = await committedAndAssembled(import.meta.url, "phi");
+    expect(committed).toBe(assembled);
   });
 
   test("Node ≥ 20 runs it (WebAssembly with SIMD)", () => {

@@ -1,28 +1,16 @@
 // The WebAssembly loops of the ridge's exact LOO (wasm/ridge.wat) against the TypeScript loops they
 // replace: the same coefficients, intercepts and LOO errors bit for bit, with and without the
 // kernel, so no number depends on which one ran.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { RandomStream, wasmInstance } from "@tb/core";
 import { describe, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs build script, no declarations
-import { wasmModuleSource } from "../../../scripts/build-wasm.mjs";
+import { committedAndAssembled, differences } from "../../../scripts/kernel-tests.mjs";
 import { RidgeColumns, RidgeWorkspace } from "./ridge.js";
 import { RIDGE_WASM_HEX } from "./ridge-wasm.js";
 
-/** Indices where `a` and `b` differ as values (Object.is), with both values. */
-function differences(a: ArrayLike<number>, b: ArrayLike<number>): string[] {
-  const out: string[] = [];
-  if (a.length !== b.length) return [`length ${a.length} vs ${b.length}`];
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(`${i}: ${a[i]} vs ${b[i]}`);
-  return out;
-}
-
 describe("the compiled kernel", () => {
   test("src/ridge-wasm.ts is what wasm/ridge.wat assembles to", async () => {
-    const dir = fileURLToPath(new URL("..", import.meta.url));
-    const file = fileURLToPath(new URL("./ridge-wasm.ts", import.meta.url));
-    expect(readFileSync(file, "utf8")).toBe(await wasmModuleSource(dir, "wasm/ridge.wat"));
+    const { committed, assembled } = await committedAndAssembled(import.meta.url, "ridge");
+    expect(committed).toBe(assembled);
   });
   test("this runtime runs it (so the comparisons below exercise the kernel)", () => {
     expect(wasmInstance(RIDGE_WASM_HEX, 1024)).toBeDefined();
