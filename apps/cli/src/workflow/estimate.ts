@@ -56,7 +56,7 @@ export function runEstimate(args: string[]): number {
   // the plan's own level unless --level is given (a precision plan refuses another one: its rounds were decided at its level)
   const ev = resumePlan(sources, pf, planPath, text, v.level === undefined ? {} : { level });
   // the open step's phase is the evaluation's: a second look's answers only choose the design
-  if (ev.next()[0]?.phase === "look") {
+  if (ev.isSecondLook(0)) {
     throw usage(
       `${planPath} is a second look's plan: run the target on its toEvaluate, then tb tailor --source ${sourcePath} --plan ${planPath} --responses <answers> --out <final plan>, and estimate with that plan`,
     );

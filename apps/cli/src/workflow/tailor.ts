@@ -170,7 +170,7 @@ export function runTailor(args: string[]): number {
     if (file.precision !== undefined) lines.push(precisionNote(file.precision));
   });
   const planPath = multi ? join(out, "<target>.plan.json") : out;
-  const looks = targets.map((_, i) => ev.next().find((st) => st.target === i)?.phase === "look");
+  const looks = targets.map((_, i) => ev.isSecondLook(i));
   const anyLook = looks.some((x) => x);
   const allLook = looks.every((x) => x);
   lines.push(`Next: run the target on the examples left (${exportHint("--plan", planPath, sourcePath)}),`);
@@ -271,7 +271,7 @@ function tailorNext(v: Record<string, string | string[] | boolean | undefined>):
   const targets = expandTargets(responses);
   if (targets.length !== 1) throw usage("--plan takes the answers of its one target");
   const file = (targets[0] as TargetInput).path;
-  const look = ev.next()[0]?.phase === "look";
+  const look = ev.isSecondLook(0);
   answerFromFile(
     ev,
     readResponses(file, responsesOptions(sources, v as never, sourcePath)),

@@ -325,7 +325,7 @@ describe("createEvaluation", () => {
   });
 });
 
-describe("mayAskAfter", () => {
+describe("mayAskAfter and isSecondLook", () => {
   test("after the G-set and a second look always; after the design only with a precision; never when done", () => {
     const row = rowOf(58); // far above the sources: tailored-plus takes a second look
     for (const precision of [undefined, 0.02]) {
@@ -334,12 +334,15 @@ describe("mayAskAfter", () => {
       while (!ev.done) {
         const st = ev.next()[0] as NonNullable<ReturnType<Evaluation["next"]>[0]>;
         seen.push([st.phase, ev.mayAskAfter(0)]);
+        // the open step is a second look exactly while the target's design is at its look
+        expect(ev.isSecondLook(0)).toBe(ev.design(0).mode === "look");
         ev.answer(
           0,
           Array.from(st.examples, (j) => row[j] as number),
         );
       }
       expect(ev.mayAskAfter(0)).toBe(false);
+      expect(ev.isSecondLook(0)).toBe(false);
       for (const [phase, more] of seen) {
         expect(more).toBe(phase === "probe" || phase === "look" || precision !== undefined);
       }

@@ -422,6 +422,17 @@ export class Evaluation {
     return phase === "probe" || phase === "look" || this.run.options.precision !== undefined;
   }
 
+  /**
+   * Whether target `target`'s open step is a second look: its answers choose the design and give
+   * no estimate, so a front end asks for them and then for the design's (false when the target has
+   * another step open, or none).
+   */
+  isSecondLook(target: number | string = 0): boolean {
+    const t = this.targetIndex(target, "isSecondLook");
+    const open = this.run.requests().find((r) => r.target === t);
+    return open !== undefined && reasonPhase(open.reason) === "look";
+  }
+
   /** What to run next: one step per target still to answer this round; empty when done. */
   next(): EvaluationStep[] {
     return this.run.requests().map((r) => ({
