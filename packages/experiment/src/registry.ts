@@ -233,6 +233,22 @@ export function registerMethod(name: string, factory: Factory): void {
 }
 
 /**
+ * `config` behind a proxy that records the fields read through it: the built-in factories read
+ * every field they use when they are made, so after making methods from `watched`, a field set
+ * and not in `read` is one none of them uses. Internal (createMethod, reproduce).
+ */
+export function watchReads(config: MethodConfig): { watched: MethodConfig; read: Set<string> } {
+  const read = new Set<string>();
+  const watched = new Proxy(config, {
+    get(target, key, receiver) {
+      if (typeof key === "string") read.add(key);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { watched, read };
+}
+
+/**
  * Instantiate a registered method. Throws `E_USAGE` naming the known methods. `stop`: precision on
  * demand, for the methods of {@link STOPPING_METHODS} only (another method is refused, by name);
  * random then samples sequentially with intervals at `config.level` (default 0.9). A `config`
@@ -247,14 +263,8 @@ export function createMethod(name: string, config: MethodConfig = {}, stop?: Sto
   if (!isBuiltInMethod(name)) return makeMethod(name, config, stop);
   // a built-in factory reads every field it uses when it is made: a field set that this one did
   // not read is another method's, and would be ignored here
-  const read = new Set<string>();
-  const watched = new Proxy(config, {
-    get(target, key, receiver) {
-      if (typeof key === "string") read.add(key);
-      return Reflect.get(target, key, receiver);
-    },
-  });
-  makeMethod(name, watched, stop);
+  const { watched, read } = watchReads(config);
+  const method = makeMethod(name, watched, stop);
   const unread = Object.keys(config).filter(
     (k) => (config as Record<string, unknown>)[k] !== undefined && !read.has(k),
   );
@@ -264,7 +274,7 @@ export function createMethod(name: string, config: MethodConfig = {}, stop?: Sto
       `createMethod: "${name}" does not read ${unread.map((k) => `config.${k}`).join(", ")} (another method's option: it would be ignored)`,
     );
   }
-  return makeMethod(name, config, stop);
+  return method;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   makeMethod,
   STOPPING_METHODS,
   type StoppingOptions,
+  watchReads,
 } from "./registry.js";
 import { defaultTargetFraction, extrapolationSplit, randomSplit, SPLIT_KINDS, type SplitKind } from "./split.js";
 
@@ -203,13 +204,7 @@ export async function reproduceWith(
   // Validate names, modules and options up front (a user's module is imported here once). The
   // built-in factories read every option they use when they are made: the options none of the
   // chosen methods reads are known here, and refused below rather than recorded and ignored.
-  const read = new Set<string>();
-  const watched = new Proxy(config, {
-    get(target, key, receiver) {
-      if (typeof key === "string") read.add(key);
-      return Reflect.get(target, key, receiver);
-    },
-  });
+  const { watched, read } = watchReads(config);
   const methods: { name: string; module?: ResolvedMethodModule }[] = [];
   for (const m of cfg.methods) {
     if (typeof m === "string" && isPairedMethod(m)) {
