@@ -70,8 +70,8 @@ describe("tb reproduce: tailored-plus's options reach the method", () => {
       return strip(readFileSync(join(dir, name), "utf8"));
     };
     const base = run("base.json", []);
-    const forced = run("beyond.json", ["--plus-mode", "beyond", "--second-look", "0", "--coordinated"]);
-    expect(forced.config).toMatchObject({ plusMode: "beyond", secondLook: 0, coordinated: true });
+    const forced = run("beyond.json", ["--plus-mode", "beyond", "--second-look", "0"]);
+    expect(forced.config).toMatchObject({ plusMode: "beyond", secondLook: 0 });
     expect(base.config.coordinated).toBeUndefined();
     expect(forced.results[0].mae).not.toEqual(base.results[0].mae);
     const independent = run("independent.json", ["--independent-draws"]);
@@ -83,6 +83,17 @@ describe("tb reproduce: tailored-plus's options reach the method", () => {
     const bad = tb([...common, "--second-look", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--second-look must be a share in \[0, 1\)/);
+    // a flag a forced mode never reads is refused in flags, not ignored
+    const unread = tb([...common, "--plus-mode", "within", "--coordinated"]);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toMatch(
+      /--coordinated\/--independent-draws is never read when the mode is forced to "within"/,
+    );
+    const look = tb([...common, "--plus-mode", "beyond", "--second-look", "0.3"]);
+    expect(look.code).toBe(2);
+    expect(look.stderr).toMatch(
+      /--second-look is never read when the mode is forced to "beyond" \(a forced mode takes no second look\)/,
+    );
     const mode = tb([...common, "--plus-mode", "outside"]);
     expect(mode.code).toBe(2);
     expect(mode.stderr).toMatch(/--plus-mode must be one of auto, within, beyond/);

@@ -86,5 +86,6 @@ export {
   plusWithin,
   scoreOutOfRange,
   secondLookSize,
+  unreadInForcedMode,
 } from "./plus/method.js";
 export { checkTailoredOptions, nsetOptions, tailorWith } from "./tailored.js";

@@ -47,10 +47,35 @@ describe("METHOD_DEFAULTS", () => {
       const explicit = run(method, defaults as MethodConfig);
       expect(explicit).toEqual(none);
       for (const other of OTHER[method] ?? []) {
-        expect(run(method, { ...(defaults as MethodConfig), ...other }), JSON.stringify(other)).not.toEqual(none);
+        const merged: MethodConfig = { ...(defaults as MethodConfig), ...other };
+        if (other.plusMode !== undefined) {
+          // a forced mode reads neither (it refuses them: the next test)
+          delete merged.secondLook;
+          delete merged.coordinated;
+        }
+        expect(run(method, merged), JSON.stringify(other)).not.toEqual(none);
       }
     }, 60_000);
   }
+});
+
+describe("tailored-plus's config with a forced mode", () => {
+  test("a field that mode never reads is refused in the config's own names", () => {
+    const refused: [Partial<MethodConfig>, RegExp][] = [
+      [
+        { plusMode: "beyond", secondLook: 0.3 },
+        /^config: secondLook is never read when the mode is forced to "beyond"/,
+      ],
+      [
+        { plusMode: "within", coordinated: true },
+        /^config: coordinated is never read when the mode is forced to "within"/,
+      ],
+      [{ plusMode: "within", residualAlpha: 100 }, /^config: residualAlpha is never read/],
+    ];
+    for (const [config, re] of refused) expect(() => run("tailored-plus", config as MethodConfig)).toThrow(re);
+    // what the mode reads is taken, and a second look of 0 (what a forced mode does) too
+    expect(() => run("tailored-plus", { plusMode: "beyond", residualAlpha: 100, secondLook: 0 })).not.toThrow();
+  });
 });
 
 describe("methodOptions", () => {

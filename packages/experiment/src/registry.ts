@@ -21,7 +21,12 @@ import {
   tailoredBench,
   tailoredPlus,
 } from "@tb/estimate";
-import { DEFAULT_CACHE_BYTES, DEFAULT_RANGE_QUANTILE, DEFAULT_RESIDUAL_ALPHA } from "@tb/estimate/internals";
+import {
+  DEFAULT_CACHE_BYTES,
+  DEFAULT_RANGE_QUANTILE,
+  DEFAULT_RESIDUAL_ALPHA,
+  unreadInForcedMode,
+} from "@tb/estimate/internals";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -155,6 +160,14 @@ function plusFromConfig(c: MethodConfig, stop?: StoppingOptions): EvaluationMeth
   if (c.plusMode !== undefined) o.mode = c.plusMode;
   if (c.coordinated !== undefined) o.coordinated = c.coordinated;
   if (c.residualAlpha !== undefined) o.residualAlpha = c.residualAlpha;
+  // said in the config's own field names (the CLI turns the first into its flag)
+  const unread = unreadInForcedMode(o)[0];
+  if (unread !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `config: ${unread.option} is never read when the mode is forced to "${String(o.mode)}" (${unread.why}): leave it out, or let the mode be chosen per target ("auto")`,
+    );
+  }
   return tailoredPlus(o);
 }
 

@@ -398,4 +398,44 @@ export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
     throw new TbError("E_USAGE", `${where}: strata must be an integer ≥ 1, got ${String(o.strata)}`);
   }
+  const unread = unreadInForcedMode(o);
+  if (unread.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: ${unread.map((u) => `${u.option} (${u.why})`).join("; ")} — with mode "${String(o.mode)}" ${unread.length > 1 ? "they are" : "it is"} never read: leave ${unread.length > 1 ? "them" : "it"} out, or use mode "auto"`,
+    );
+  }
+}
+
+/**
+ * The options of tailored-plus that a forced `mode` never reads (so a run would ignore them):
+ * a second look (`secondLook` > 0: only mode "auto" takes one), coordinated draws (`coordinated`:
+ * they follow a second look, or feed the precision stage), and in mode "within" the beyond mode's
+ * `strata` and, without precision, its `residualAlpha`. Empty for mode "auto". Internal: the
+ * reproduce config says the same in its own field names.
+ */
+export function unreadInForcedMode(
+  o: TailoredPlusOptions,
+): { option: "secondLook" | "coordinated" | "strata" | "residualAlpha"; why: string }[] {
+  const mode = o.mode ?? "auto";
+  if (mode === "auto") return [];
+  const out: { option: "secondLook" | "coordinated" | "strata" | "residualAlpha"; why: string }[] = [];
+  if (o.secondLook !== undefined && o.secondLook !== 0)
+    out.push({ option: "secondLook", why: "a forced mode takes no second look" });
+  if (o.coordinated !== undefined && o.precision === undefined) {
+    out.push({
+      option: "coordinated",
+      why: "draws are coordinated after a second look or in the precision stage, and neither happens",
+    });
+  }
+  if (mode === "within") {
+    if (o.strata !== undefined) out.push({ option: "strata", why: "the strata of the beyond mode's design" });
+    if (o.residualAlpha !== undefined && o.precision === undefined) {
+      out.push({
+        option: "residualAlpha",
+        why: "the beyond mode's residual model, read in mode within only by the precision stage",
+      });
+    }
+  }
+  return out;
 }

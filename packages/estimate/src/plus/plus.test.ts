@@ -494,6 +494,38 @@ describe("tailoredPlus as a method", () => {
     ).toThrow(/strata \(5\) must be at most budget − G-set = 4/);
     for (const o of oracles) expect(o.queried).toBe(0);
   });
+  test("an option a forced mode never reads is refused by name; in mode auto (or where the precision stage reads it) it is taken", () => {
+    const unread: [object, RegExp][] = [
+      [{ mode: "beyond", secondLook: 0.3 }, /secondLook \(a forced mode takes no second look\).*mode "beyond"/],
+      [{ mode: "within", secondLook: 0.5 }, /secondLook/],
+      [{ mode: "beyond", coordinated: true }, /coordinated/],
+      [{ mode: "within", coordinated: false }, /coordinated/],
+      [{ mode: "within", strata: 3 }, /strata \(the strata of the beyond mode's design\)/],
+      [{ mode: "within", residualAlpha: 5 }, /residualAlpha/],
+      [{ mode: "within", strata: 2, secondLook: 0.2 }, /secondLook .*; strata .* they are never read: leave them out/],
+    ];
+    for (const [o, re] of unread) {
+      try {
+        tailoredPlus(o);
+        expect.unreachable();
+      } catch (err) {
+        expect((err as TbError).code).toBe("E_USAGE");
+        expect((err as Error).message).toMatch(re);
+        expect((err as Error).message).toMatch(/^tailoredPlus: /);
+      }
+    }
+    const taken: object[] = [
+      { secondLook: 0.3, coordinated: false, strata: 3, residualAlpha: 5 },
+      { mode: "beyond", strata: 3, residualAlpha: 5 },
+      { mode: "beyond", coordinated: false, precision: 0.05, maxBudget: 60 },
+      { mode: "within", residualAlpha: 5, coordinated: true, precision: 0.05, maxBudget: 60 },
+    ];
+    for (const o of taken) expect(() => tailoredPlus(o)).not.toThrow();
+    // a second look of 0 is what a forced mode does anyway: taken, and the numbers are the same
+    const forced = run(30, { mode: "beyond" }).res;
+    const zero = run(30, { mode: "beyond", secondLook: 0 }).res;
+    expect(Array.from(zero.estimates)).toEqual(Array.from(forced.estimates));
+  });
 });
 
 describe("TailoredBench's optional intervals", () => {
