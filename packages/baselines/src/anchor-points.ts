@@ -177,6 +177,18 @@ export function anchorPoints(options: AnchorPointsOptions = {}): Required<Evalua
   if (order !== "index" && order !== "shuffled") {
     throw new TbError("E_USAGE", `anchor points: candidateOrder must be "index" or "shuffled", got "${String(order)}"`);
   }
+  // an option of the other algorithm would be ignored: said, not run as if it were not given
+  const unread =
+    algorithm === "pam"
+      ? (["maxPasses", "candidateOrder"] as const).filter((k) => options[k] !== undefined)
+      : (["maxIter"] as const).filter((k) => options[k] !== undefined);
+  if (unread.length > 0) {
+    const other = algorithm === "pam" ? "FasterPAM" : "PAM";
+    throw new TbError(
+      "E_USAGE",
+      `anchor points: ${unread.join(" and ")} ${unread.length > 1 ? "are options" : "is an option"} of ${other}, and algorithm "${algorithm}" never reads ${unread.length > 1 ? "them" : "it"}: leave ${unread.length > 1 ? "them" : "it"} out, or choose algorithm "${algorithm === "pam" ? "fasterpam" : "pam"}"`,
+    );
+  }
   return oneRoundMethod("anchor-points", (ctx) => {
     const n = ctx.sources.cols;
     const K = ctx.budget;

@@ -131,6 +131,37 @@ describe("every method factory refuses an option it does not have", () => {
   });
 });
 
+describe("an option another choice makes unread is refused by name", () => {
+  it("Anchor Points: the other algorithm's options; gp-IRT: VI's start, k-means's options, the naive estimator's data part", () => {
+    const b = root;
+    const cases: [() => unknown, RegExp][] = [
+      [
+        () => b.anchorPoints({ maxIter: 10 }),
+        /^anchor points: maxIter is an option of PAM, and algorithm "fasterpam" never reads it/,
+      ],
+      [
+        () => b.anchorPoints({ algorithm: "pam", maxPasses: 3, candidateOrder: "shuffled" }),
+        /^anchor points: maxPasses and candidateOrder are options of FasterPAM, and algorithm "pam" never reads them/,
+      ],
+      [() => b.gpIrt({ viInitScale: 0.5 }), /^gp-IRT: viInitScale \(read by fitMethod "vi" only\)/],
+      [() => b.gpIrt({ fitMethod: "map", viInitScale: 0.5 }), /viInitScale/],
+      [
+        () => b.gpIrt({ anchorSpace: "random", restarts: 3, kmeansTol: 1e-3 }),
+        /restarts .*; kmeansTol .*leave them out/,
+      ],
+      [() => b.gpIrt({ estimator: "naive", dataPart: "plain" }), /^gp-IRT: dataPart \(estimator "naive"/],
+    ];
+    for (const [f, re] of cases) expect(f).toThrow(re);
+    // the same options where they are read
+    expect(() => b.anchorPoints({ maxPasses: 3, candidateOrder: "shuffled" })).not.toThrow();
+    expect(() => b.anchorPoints({ algorithm: "pam", maxIter: 10 })).not.toThrow();
+    expect(() => b.gpIrt({ fitMethod: "vi", viInitScale: 0.5 })).not.toThrow();
+    expect(() => b.gpIrt({ anchorSpace: "correctness", restarts: 3 })).not.toThrow();
+    expect(() => b.gpIrt({ estimator: "p-irt", dataPart: "plain", abilityPrior: 1 })).not.toThrow();
+    expect(() => b.gpIrt({ estimator: "naive", abilityPrior: 1 })).not.toThrow(); // read by the calibration
+  });
+});
+
 describe("a one-round method checks its context in its own terms", () => {
   it("sources, budget and rng: named errors instead of TypeErrors; an integer seed is a stream", () => {
     const rows = Array.from({ length: 6 }, (_, m) => Array.from({ length: 12 }, (_, j) => ((m + j) % 3 === 0 ? 1 : 0)));

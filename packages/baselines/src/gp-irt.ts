@@ -150,7 +150,34 @@ function oneOf<T extends string>(what: string, value: T | undefined, allowed: re
   return v;
 }
 
+/**
+ * The options a choice elsewhere in `o` makes unread: `viInitScale` outside the VI fit, k-means's
+ * options with random anchors, and the estimate's data part with the naive estimator (the
+ * anchors' weighted mean).
+ */
+function unreadOptions(o: GpIrtOptions): string[] {
+  const out: string[] = [];
+  if ((o.fitMethod ?? "map") !== "vi" && o.viInitScale !== undefined)
+    out.push('viInitScale (read by fitMethod "vi" only)');
+  if (o.anchorSpace === "random") {
+    for (const k of ["restarts", "kmeansMaxIter", "kmeansTol"] as const) {
+      if (o[k] !== undefined) out.push(`${k} (k-means's; anchorSpace "random" runs no k-means)`);
+    }
+  }
+  if (o.estimator === "naive" && o.dataPart !== undefined) {
+    out.push(`dataPart (estimator "naive" is the anchors' weighted mean, with no data part to choose)`);
+  }
+  return out;
+}
+
 function resolveOptions(o: GpIrtOptions): ResolvedOptions {
+  const unread = unreadOptions(o);
+  if (unread.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `gp-IRT: ${unread.join("; ")} — never read with these options: leave ${unread.length > 1 ? "them" : "it"} out`,
+    );
+  }
   const dims = [...(o.dims ?? [2, 5, 10, 15])];
   if (dims.length === 0 || dims.some((d) => !(Number.isInteger(d) && d >= 1))) {
     throw new TbError("E_USAGE", `gp-IRT: dims must be a non-empty list of integers ≥ 1, got [${dims.join(", ")}]`);
