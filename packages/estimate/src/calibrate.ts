@@ -17,6 +17,32 @@ export interface EstimateOptions {
  * Mean raw correctness of the given source rows per example, `m̄(x)` (docs/METHOD.md §3 step 7).
  * Raw, never standardised.
  */
+/**
+ * The estimator options' values, in the terms of the function called (`where`): `clip` and
+ * `estimator` among their values, and no `clip` with the medoid estimator, which never reads it.
+ * Internal.
+ */
+export function checkEstimateOptions(o: EstimateOptions, where: string): void {
+  if (o.clip !== undefined && !["upper", "both", "none"].includes(o.clip)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: clip must be one of "upper", "both", "none", got ${JSON.stringify(o.clip)}`,
+    );
+  }
+  if (o.estimator !== undefined && !["calibrated", "medoid"].includes(o.estimator)) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: estimator must be one of "calibrated", "medoid", got ${JSON.stringify(o.estimator)}`,
+    );
+  }
+  if (o.estimator === "medoid" && o.clip !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `${where}: clip applies to the calibrated estimator; estimator "medoid" (each cluster takes its medoid's answer) never reads it: leave it out`,
+    );
+  }
+}
+
 export function nativeMean(sources: CorrectnessMatrix, natives: ArrayLike<number>): Float64Array {
   const n = sources.cols;
   const out = new Float64Array(n);

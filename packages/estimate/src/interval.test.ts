@@ -96,6 +96,21 @@ describe("estimateInterval", () => {
     expect(w({ scale: 0.5 })).toBeLessThan(w({ scale: 0.6 }));
     expect(estimateInterval(sources, plan, 0.5)).toEqual(estimateInterval(sources, plan, 0.5));
   });
+  test("a misspelt clip or estimator, or a clip the medoid estimator never reads, is refused in its terms", () => {
+    expect(() => estimateInterval(sources, plan, 0.5, { clip: "bothh" as never })).toThrow(
+      /^estimateInterval: clip must be one of "upper", "both", "none", got "bothh"/,
+    );
+    expect(() => estimateInterval(sources, plan, 0.5, { estimator: "medoids" as never })).toThrow(
+      /^estimateInterval: estimator must be one of "calibrated", "medoid", got "medoids"/,
+    );
+    expect(() => estimateInterval(sources, plan, 0.5, { estimator: "medoid", clip: "none" })).toThrow(
+      /^estimateInterval: clip applies to the calibrated estimator/,
+    );
+    // a misspelt value used to give the calibrated interval (estimator) or act as "upper" (clip)
+    expect(estimateInterval(sources, plan, 0.5, { estimator: "medoid" }).se).not.toBe(
+      estimateInterval(sources, plan, 0.5).se,
+    );
+  });
   test("null when the plan shows no spread (one native that agrees with every medoid)", () => {
     expect(estimateInterval(sources, { ...plan, natives: Int32Array.from([3]) }, 1).interval).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { type CorrectnessMatrix, checkOptionKeys, normalQuantile, optionNames, TbError } from "@tb/core";
-import { calibratedAccuracy, type EstimateOptions, nativeMean } from "./calibrate.js";
+import { calibratedAccuracy, checkEstimateOptions, type EstimateOptions, nativeMean } from "./calibrate.js";
 import { TAILORED_OPTION_NAMES } from "./tailored.js";
 
 /** The parts of a tailored plan an interval needs (a `TailorPlan` has them). */
@@ -175,6 +175,7 @@ export function estimateInterval(
 ): EstimateInterval {
   // besides its own `scale`, the options of the estimate it goes with (one object can go to both)
   checkOptionKeys(options, INTERVAL_OPTION_NAMES, "estimateInterval");
+  checkEstimateOptions(options, "estimateInterval");
   const level = options.level ?? 0.9;
   const scale = options.scale ?? DEFAULT_INTERVAL_SCALE;
   if (!(level > 0 && level < 1)) throw new TbError("E_USAGE", `interval level must be in (0, 1), got ${level}`);

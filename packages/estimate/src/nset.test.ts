@@ -85,6 +85,10 @@ describe("N-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §3 
     expect(d.sides).toEqual([750]);
     buildNSet(m, [0, 1, 2], [5, 6], 8, RandomStream.derive("n", 2), { sampleSize: 100, subRuns: 1 }, d);
     expect(d.sides).toEqual([750, 100]);
+    // both: the threshold would be unread
+    expect(() =>
+      buildNSet(m, [0, 1, 2], [5, 6], 8, RandomStream.derive("n", 2), { sampleSize: 100, claraThreshold: 800 }, d),
+    ).toThrow(/^buildNSet: claraThreshold chooses the CLARA sample size .*with sampleSize it is never read/);
   });
 
   test("a sample size out of range is refused naming the option, not a CLI flag", () => {

@@ -94,6 +94,12 @@ export function buildNSet(
       `buildNSet: the N-set sample size (option sampleSize) must be an integer from K = ${K} (the budget) to the ${n} examples, got ${options.sampleSize}`,
     );
   }
+  if (options.sampleSize !== undefined && options.claraThreshold !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      "buildNSet: claraThreshold chooses the CLARA sample size when sampleSize is not given; with sampleSize it is never read: give one of them",
+    );
+  }
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
   if (options.subRuns !== undefined) sampling.subRuns = options.subRuns;
   if (options.claraThreshold !== undefined) sampling.threshold = options.claraThreshold;

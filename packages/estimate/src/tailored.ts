@@ -18,7 +18,7 @@ import {
   selectNativeSources,
   type ThresholdCompare,
 } from "@tb/native-selection";
-import { type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
+import { checkEstimateOptions, type EstimateOptions, estimateFromClusters, nativeMean } from "./calibrate.js";
 import { buildNSet, type NSetOptions } from "./nset.js";
 
 /** All options of TailoredBench (docs/METHOD.md §3). Every default is the reference's. */
@@ -337,6 +337,26 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
   }
   checkClustering(method, "gsetClustering", options.gsetClustering, GSET_CLUSTERING_KEYS);
   checkClustering(method, "nsetClustering", options.nsetClustering, NSET_CLUSTERING_KEYS);
+  // options another choice leaves unread: said here, not run as if they were not given
+  checkEstimateOptions(options, method);
+  const nc = options.nativeCount;
+  const off = options.nativeOffset;
+  if (nc !== undefined && !(Number.isSafeInteger(nc) && nc >= 1)) {
+    throw new TbError("E_USAGE", `${method}: nativeCount must be an integer ≥ 1, got ${String(nc)}`);
+  }
+  if (off !== undefined && !(Number.isSafeInteger(off) && off >= 0)) {
+    throw new TbError("E_USAGE", `${method}: nativeOffset must be an integer ≥ 0, got ${String(off)}`);
+  }
+  if (off !== undefined && nc === undefined) throw new TbError("E_USAGE", `${method}: nativeOffset needs nativeCount`);
+  if (nc !== undefined) {
+    const unread = (["thresholdCompare", "onNoNatives"] as const).filter((k) => options[k] !== undefined);
+    if (unread.length > 0) {
+      throw new TbError(
+        "E_USAGE",
+        `${method}: ${unread.join(" and ")} ${unread.length > 1 ? "decide" : "decides"} the native count n̄, which nativeCount sets: leave ${unread.length > 1 ? "them" : "it"} out`,
+      );
+    }
+  }
 }
 
 const GSET_CLUSTERING_KEYS = ["maxIter", "sampleSize", "subRuns", "claraThreshold", "claraSelect", "workspace"];
@@ -367,6 +387,12 @@ function checkClustering(method: string, name: string, v: unknown, keys: readonl
       throw new TbError("E_USAGE", `${method}: ${name}.${k} must be an integer ≥ ${min}, got ${String(x)}`);
     }
   };
+  if (o.sampleSize !== undefined && o.claraThreshold !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      `${method}: ${name}.claraThreshold chooses the CLARA sample size when sampleSize is not given; with ${name}.sampleSize it is never read: give one of them`,
+    );
+  }
   int("maxIter", 0);
   int("sampleSize", 1);
   int("subRuns", 1);

@@ -143,15 +143,15 @@ describe("claraSampling (docs/METHOD.md §2.4, §3 table, §9.16)", () => {
     [800, 400, { threshold: 500 }, { sampleSize: 800, subRuns: 10, sampled: false }],
     [6000, 10, { subRuns: 3 }, { sampleSize: 750, subRuns: 3, sampled: true }],
     [6000, 10, { sampleSize: 6000 }, { sampleSize: 6000, subRuns: 1, sampled: false }],
-    [
-      1000,
-      10,
-      { sampleSize: 200, threshold: Number.POSITIVE_INFINITY },
-      { sampleSize: 200, subRuns: 1, sampled: true },
-    ],
+    [1000, 10, { sampleSize: 200 }, { sampleSize: 200, subRuns: 1, sampled: true }],
     [5000, 10, { threshold: Number.POSITIVE_INFINITY }, { sampleSize: 5000, subRuns: 1, sampled: false }],
   ] as const)("n = %d, K = %d, %o", (n, K, opts, expected) => {
     expect(claraSampling(n, K, opts)).toEqual(expected);
+  });
+  test("a threshold with a sample size is refused: it only chooses the size when none is given", () => {
+    expect(() => claraSampling(1000, 10, { sampleSize: 200, threshold: Number.POSITIVE_INFINITY })).toThrow(
+      /^claraSampling: threshold chooses the sample size when none is given; with sampleSize it is never read/,
+    );
   });
   test("a negative or NaN threshold is a usage error", () => {
     expect(() => claraSampling(10, 2, { threshold: -1 })).toThrow(TbError);

@@ -92,7 +92,7 @@ const SAMPLING_OPTION_NAMES = optionNames<ClaraSamplingOptions>()("sampleSize", 
 
 /**
  * CLARA's sample size and sub-runs for `n` points and `K` medoids (docs/METHOD.md §2.4, §3 table):
- * an explicit `sampleSize` wins; otherwise all points in one run (`s = n`, `R = 1`) up to
+ * an explicit `sampleSize` is used (with `threshold` too, refused: it would be unread); otherwise all points in one run (`s = n`, `R = 1`) up to
  * `threshold` points, and above it the reference's ARC/HellaSwag N-set settings, `s = 750` (or
  * `40 + 2K`, CLARA's classic size, when larger; at most `n`) and `R = 10`, so that no `n × n`
  * matrix is ever built (§9.16). An explicit `subRuns` always wins.
@@ -114,6 +114,12 @@ export function claraSampling(
   }
   if (opts.subRuns !== undefined && !(Number.isInteger(opts.subRuns) && opts.subRuns >= 1)) {
     throw new TbError("E_USAGE", `claraSampling: subRuns must be an integer ≥ 1, got ${opts.subRuns}`);
+  }
+  if (opts.sampleSize !== undefined && opts.threshold !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      "claraSampling: threshold chooses the sample size when none is given; with sampleSize it is never read: give one of them",
+    );
   }
   if (opts.sampleSize !== undefined) {
     return { sampleSize: opts.sampleSize, subRuns: opts.subRuns ?? 1, sampled: opts.sampleSize < n };

@@ -77,6 +77,10 @@ describe("G-set: automatic CLARA above the threshold (docs/METHOD.md §2.4, §9.
     const f = spy(distanceSource(exampleEmbedding(sources(5, 1200, 3), range(5))));
     selectGSet(sources(5, 1200, 3), RandomStream.derive("g", 6), { claraThreshold: Number.POSITIVE_INFINITY }, f);
     expect(f.sides).toEqual([1200]);
+    // both a sample size and a threshold: the threshold would be unread
+    expect(() => selectGSet(m, RandomStream.derive("g", 4), { sampleSize: 300, claraThreshold: 500 }, d)).toThrow(
+      /^selectGSet: claraThreshold chooses the CLARA sample size .*with sampleSize it is never read/,
+    );
   });
 });
 

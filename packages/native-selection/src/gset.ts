@@ -112,6 +112,12 @@ export function selectGSet(
   const ws = workspaceOf(options.workspace, "selectGSet: workspace");
   const source = distances ?? gsetDistances(ws, sources, options.standardize !== false, options.metric ?? "manhattan");
   if (source.n !== n) throw new TbError("E_USAGE", `selectGSet: distances over ${source.n} points for ${n} examples`);
+  if (options.sampleSize !== undefined && options.claraThreshold !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      "selectGSet: claraThreshold chooses the CLARA sample size when sampleSize is not given; with sampleSize it is never read: give one of them",
+    );
+  }
   const sampling: Parameters<typeof claraSampling>[2] = {};
   if (options.sampleSize !== undefined) sampling.sampleSize = options.sampleSize;
   if (options.subRuns !== undefined) sampling.subRuns = options.subRuns;
