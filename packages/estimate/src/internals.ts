@@ -86,6 +86,6 @@ export {
   plusWithin,
   scoreOutOfRange,
   secondLookSize,
-  unreadInForcedMode,
+  unreadPlusOptions,
 } from "./plus/method.js";
 export { checkTailoredOptions, nsetOptions, tailorWith } from "./tailored.js";

@@ -48,11 +48,14 @@ describe("METHOD_DEFAULTS", () => {
       expect(explicit).toEqual(none);
       for (const other of OTHER[method] ?? []) {
         const merged: MethodConfig = { ...(defaults as MethodConfig), ...other };
+        // defaults the other value leaves unread are refused (the next tests): left out here
         if (other.plusMode !== undefined) {
-          // a forced mode reads neither (it refuses them: the next test)
           delete merged.secondLook;
           delete merged.coordinated;
+          delete merged.rangeQuantile;
         }
+        if (other.secondLook === 0) delete merged.coordinated;
+        if (other.estimator === "medoid") delete merged.clip;
         expect(run(method, merged), JSON.stringify(other)).not.toEqual(none);
       }
     }, 60_000);
@@ -75,6 +78,15 @@ describe("tailored-plus's config with a forced mode", () => {
     for (const [config, re] of refused) expect(() => run("tailored-plus", config as MethodConfig)).toThrow(re);
     // what the mode reads is taken, and a second look of 0 (what a forced mode does) too
     expect(() => run("tailored-plus", { plusMode: "beyond", residualAlpha: 100, secondLook: 0 })).not.toThrow();
+  });
+  test("TailoredBench: clip with the medoid estimator, n̄'s rule with nativeCount, in the config's names", () => {
+    expect(() => run("tailored", { estimator: "medoid", clip: "both" })).toThrow(
+      /^config: clip applies to the calibrated estimator; estimator "medoid" never reads it/,
+    );
+    expect(() => run("tailored", { nativeCount: 5, thresholdCompare: "lt" })).toThrow(
+      /^config: thresholdCompare applies to the native count n̄ that nativeCount sets/,
+    );
+    expect(() => run("tailored", { nativeCount: 5, strictNatives: true })).toThrow(/^config: strictNatives applies/);
   });
 });
 

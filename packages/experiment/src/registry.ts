@@ -25,8 +25,9 @@ import {
   DEFAULT_CACHE_BYTES,
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_RESIDUAL_ALPHA,
-  unreadInForcedMode,
+  unreadPlusOptions,
 } from "@tb/estimate/internals";
+import { isPairedMethod } from "./paired.js";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -161,17 +162,29 @@ function plusFromConfig(c: MethodConfig, stop?: StoppingOptions): EvaluationMeth
   if (c.coordinated !== undefined) o.coordinated = c.coordinated;
   if (c.residualAlpha !== undefined) o.residualAlpha = c.residualAlpha;
   // said in the config's own field names (the CLI turns the first into its flag)
-  const unread = unreadInForcedMode(o)[0];
+  const unread = unreadPlusOptions(o)[0];
   if (unread !== undefined) {
-    throw new TbError(
-      "E_USAGE",
-      `config: ${unread.option} is never read when the mode is forced to "${String(o.mode)}" (${unread.why}): leave it out, or let the mode be chosen per target ("auto")`,
-    );
+    const when =
+      o.mode !== undefined && o.mode !== "auto"
+        ? `when the mode is forced to "${o.mode}"`
+        : "without a second look or precision";
+    throw new TbError("E_USAGE", `config: ${unread.option} is never read ${when} (${unread.why}): leave it out`);
   }
   return tailoredPlus(o);
 }
 
 function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
+  // what tailoredBench refuses as unread, said first in the config's field names (the CLI's flags)
+  if (c.estimator === "medoid" && c.clip !== undefined) {
+    throw new TbError(
+      "E_USAGE",
+      'config: clip applies to the calibrated estimator; estimator "medoid" never reads it: leave it out',
+    );
+  }
+  if (c.nativeCount !== undefined && (c.thresholdCompare !== undefined || c.strictNatives === true)) {
+    const k = c.thresholdCompare !== undefined ? "thresholdCompare" : "strictNatives";
+    throw new TbError("E_USAGE", `config: ${k} applies to the native count n̄ that nativeCount sets: leave it out`);
+  }
   const o: TailoredOptions = {};
   if (c.gset !== undefined) o.gset = c.gset;
   if (c.distance !== undefined) o.metric = c.distance;
@@ -240,8 +253,25 @@ export function methodNames(): string[] {
  * Register (or replace) a method factory under `name`, e.g. a user's own pipeline, for this
  * thread: `reproduce` with `workers > 1` refuses it (each worker imports the registry afresh).
  * To run your method on workers, give `reproduce` a `MethodModule` (`{ module, export }`) instead.
+ * The name of a built-in or paired method is refused (`E_USAGE`): replaced here only, it would
+ * run on one thread while the workers, and the documented defaults, kept the built-in.
  */
 export function registerMethod(name: string, factory: Factory): void {
+  if (typeof name !== "string" || name === "") {
+    throw new TbError("E_USAGE", `registerMethod: name must be a non-empty string, got ${String(name)}`);
+  }
+  if (BUILT_IN.has(name) || isPairedMethod(name)) {
+    throw new TbError(
+      "E_USAGE",
+      `registerMethod: "${name}" is a method of this package; register yours under another name`,
+    );
+  }
+  if (typeof factory !== "function") {
+    throw new TbError(
+      "E_USAGE",
+      `registerMethod: factory must be a function (config) => method, got ${typeof factory}`,
+    );
+  }
   REGISTRY.set(name, factory);
 }
 

@@ -398,31 +398,38 @@ export function checkPlusOptions(o: TailoredPlusOptions, where = "tailored-plus"
   if (o.strata !== undefined && !(Number.isInteger(o.strata) && o.strata >= 1)) {
     throw new TbError("E_USAGE", `${where}: strata must be an integer ≥ 1, got ${String(o.strata)}`);
   }
-  const unread = unreadInForcedMode(o);
+  const unread = unreadPlusOptions(o);
   if (unread.length > 0) {
+    const when =
+      o.mode !== undefined && o.mode !== "auto" ? `with mode "${o.mode}"` : "with secondLook 0 and no precision";
     throw new TbError(
       "E_USAGE",
-      `${where}: ${unread.map((u) => `${u.option} (${u.why})`).join("; ")} — with mode "${String(o.mode)}" ${unread.length > 1 ? "they are" : "it is"} never read: leave ${unread.length > 1 ? "them" : "it"} out, or use mode "auto"`,
+      `${where}: ${unread.map((u) => `${u.option} (${u.why})`).join("; ")} — ${when} ${unread.length > 1 ? "they are" : "it is"} never read: leave ${unread.length > 1 ? "them" : "it"} out`,
     );
   }
 }
 
 /**
- * The options of tailored-plus that a forced `mode` never reads (so a run would ignore them):
- * a second look (`secondLook` > 0: only mode "auto" takes one), coordinated draws (`coordinated`:
- * they follow a second look, or feed the precision stage), and in mode "within" the beyond mode's
- * `strata` and, without precision, its `residualAlpha`. Empty for mode "auto". Internal: the
- * reproduce config says the same in its own field names.
+ * The options of tailored-plus that the others make unread (so a run would ignore them): with a
+ * forced `mode`, the second look (`secondLook` > 0: only mode "auto" takes one) and `rangeQuantile`
+ * (it only chooses the mode); coordinated draws (`coordinated`: they follow a second look, or feed
+ * the precision stage) when there is neither — a forced mode or `secondLook: 0`, and no
+ * `precision`; in mode "within" the beyond mode's `strata` and, without precision, its
+ * `residualAlpha`. Internal: the reproduce config says the same in its own field names.
  */
-export function unreadInForcedMode(
+export function unreadPlusOptions(
   o: TailoredPlusOptions,
-): { option: "secondLook" | "coordinated" | "strata" | "residualAlpha"; why: string }[] {
+): { option: "secondLook" | "rangeQuantile" | "coordinated" | "strata" | "residualAlpha"; why: string }[] {
   const mode = o.mode ?? "auto";
-  if (mode === "auto") return [];
-  const out: { option: "secondLook" | "coordinated" | "strata" | "residualAlpha"; why: string }[] = [];
-  if (o.secondLook !== undefined && o.secondLook !== 0)
+  const out: ReturnType<typeof unreadPlusOptions> = [];
+  const forced = mode !== "auto";
+  if (forced && o.secondLook !== undefined && o.secondLook !== 0) {
     out.push({ option: "secondLook", why: "a forced mode takes no second look" });
-  if (o.coordinated !== undefined && o.precision === undefined) {
+  }
+  if (forced && o.rangeQuantile !== undefined) {
+    out.push({ option: "rangeQuantile", why: "it chooses each target's mode, and the mode is forced" });
+  }
+  if (o.coordinated !== undefined && o.precision === undefined && (forced || o.secondLook === 0)) {
     out.push({
       option: "coordinated",
       why: "draws are coordinated after a second look or in the precision stage, and neither happens",

@@ -494,7 +494,7 @@ describe("tailoredPlus as a method", () => {
     ).toThrow(/strata \(5\) must be at most budget − G-set = 4/);
     for (const o of oracles) expect(o.queried).toBe(0);
   });
-  test("an option a forced mode never reads is refused by name; in mode auto (or where the precision stage reads it) it is taken", () => {
+  test("an option the others leave unread (a forced mode, no second look) is refused by name; where it is read it is taken", () => {
     const unread: [object, RegExp][] = [
       [{ mode: "beyond", secondLook: 0.3 }, /secondLook \(a forced mode takes no second look\).*mode "beyond"/],
       [{ mode: "within", secondLook: 0.5 }, /secondLook/],
@@ -503,6 +503,11 @@ describe("tailoredPlus as a method", () => {
       [{ mode: "within", strata: 3 }, /strata \(the strata of the beyond mode's design\)/],
       [{ mode: "within", residualAlpha: 5 }, /residualAlpha/],
       [{ mode: "within", strata: 2, secondLook: 0.2 }, /secondLook .*; strata .* they are never read: leave them out/],
+      [
+        { mode: "beyond", rangeQuantile: 0.5 },
+        /rangeQuantile \(it chooses each target's mode, and the mode is forced\)/,
+      ],
+      [{ secondLook: 0, coordinated: true }, /coordinated .* with secondLook 0 and no precision it is never read/],
     ];
     for (const [o, re] of unread) {
       try {
@@ -519,6 +524,8 @@ describe("tailoredPlus as a method", () => {
       { mode: "beyond", strata: 3, residualAlpha: 5 },
       { mode: "beyond", coordinated: false, precision: 0.05, maxBudget: 60 },
       { mode: "within", residualAlpha: 5, coordinated: true, precision: 0.05, maxBudget: 60 },
+      { secondLook: 0, coordinated: false, precision: 0.05, maxBudget: 60 },
+      { rangeQuantile: 0.5, secondLook: 0 },
     ];
     for (const o of taken) expect(() => tailoredPlus(o)).not.toThrow();
     // a second look of 0 is what a forced mode does anyway: taken, and the numbers are the same
@@ -585,6 +592,35 @@ describe("options are checked up front, naming the option", () => {
         expectUsage(() => make(o as never), re);
       }
     }
+  });
+  test("an option another choice leaves unread is refused by name (TailoredBench, estimateInterval)", () => {
+    const refused: [() => unknown, RegExp][] = [
+      [
+        () => tailoredBench({ estimator: "medoid", clip: "both" }),
+        /^tailoredBench: clip applies to the calibrated estimator; estimator "medoid" .*never reads it/,
+      ],
+      [
+        () => tailoredBench({ nativeCount: 3, thresholdCompare: "lt" }),
+        /^tailoredBench: thresholdCompare decides the native count n̄, which nativeCount sets/,
+      ],
+      [
+        () => tailoredBench({ nativeCount: 3, onNoNatives: "error", thresholdCompare: "le" }),
+        /thresholdCompare and onNoNatives decide/,
+      ],
+      [() => tailoredBench({ nativeOffset: 2 }), /^tailoredBench: nativeOffset needs nativeCount/],
+      [() => tailoredBench({ nativeCount: 2.5 }), /^tailoredBench: nativeCount must be an integer ≥ 1, got 2.5/],
+      [
+        () => tailoredBench({ nativeCount: 3, nativeOffset: -1 }),
+        /^tailoredBench: nativeOffset must be an integer ≥ 0/,
+      ],
+      [
+        () => tailoredBench({ nsetClustering: { sampleSize: 200, claraThreshold: 500 } }),
+        /^tailoredBench: nsetClustering.claraThreshold chooses the CLARA sample size .*never read/,
+      ],
+    ];
+    for (const [f, re] of refused) expectUsage(f, re);
+    expect(() => tailoredBench({ estimator: "medoid" })).not.toThrow();
+    expect(() => tailoredBench({ nativeCount: 3, nativeOffset: 1, clip: "both" })).not.toThrow();
   });
   test("an option a method does not have is refused by name, not ignored", () => {
     const refused: [(o: never) => unknown, object, RegExp][] = [
