@@ -162,6 +162,39 @@ describe("an option another choice makes unread is refused by name", () => {
   });
 });
 
+describe("gp-IRT's numeric options are checked when the method is made, in its terms", () => {
+  it("a bad epochs, rate, scale, k-means cap or tolerance names the option", () => {
+    const cases: [object, RegExp][] = [
+      [{ epochs: 0 }, /^gp-IRT: epochs must be an integer ≥ 1, got 0/],
+      [{ epochs: 2.5 }, /^gp-IRT: epochs must be an integer ≥ 1/],
+      [{ lr: Number.NaN }, /^gp-IRT: lr must be a finite number > 0, got NaN/],
+      [{ decay: 0 }, /^gp-IRT: decay must be a finite number > 0/],
+      [{ initScale: -1 }, /^gp-IRT: initScale must be a finite number ≥ 0, got -1/],
+      [{ fitMethod: "vi", viInitScale: 0 }, /^gp-IRT: viInitScale must be a finite number > 0/],
+      [{ kmeansMaxIter: -5 }, /^gp-IRT: kmeansMaxIter must be an integer ≥ 1, got -5/],
+      [{ kmeansMaxIter: 2.5 }, /^gp-IRT: kmeansMaxIter must be an integer ≥ 1/],
+      [{ kmeansTol: Number.NaN }, /^gp-IRT: kmeansTol must be a finite number ≥ 0, got NaN/],
+      [{ irtSeed: 1.5 }, /^gp-IRT: irtSeed must be an integer/],
+      [{ abilityPrior: 0 }, /^gp-IRT: abilityPrior must be a finite number > 0/],
+    ];
+    for (const [o, re] of cases) expect(() => root.gpIrt(o as never)).toThrow(re);
+    // internals: a misspelt anchor space used to fall through to k-means on the correctness columns
+    const sources = CorrectnessMatrix.from(
+      Array.from({ length: 6 }, (_, m) => Array.from({ length: 12 }, (_, j) => ((m + j) % 3 === 0 ? 1 : 0))),
+    );
+    const cal = internals.calibrateGpIrt(sources, { dims: [1], epochs: 5 });
+    expect(() => internals.selectAnchors(cal, sources, 4, 0, { anchorSpace: "randm" as never })).toThrow(
+      /^selectAnchors: anchorSpace must be one of "irt", "correctness", "random", got "randm"/,
+    );
+    expect(() => internals.selectAnchors(cal, sources, 4, 0, { restart: 2 } as never)).toThrow(
+      /^selectAnchors: unknown option "restart"/,
+    );
+    expect(() =>
+      root.gpIrt({ epochs: 10, lr: 0.05, decay: 1, initScale: 0, kmeansMaxIter: 1, kmeansTol: 0 }),
+    ).not.toThrow();
+  });
+});
+
 describe("a one-round method checks its context in its own terms", () => {
   it("sources, budget and rng: named errors instead of TypeErrors; an integer seed is a stream", () => {
     const rows = Array.from({ length: 6 }, (_, m) => Array.from({ length: 12 }, (_, j) => ((m + j) % 3 === 0 ? 1 : 0)));

@@ -210,6 +210,27 @@ function resolveOptions(o: GpIrtOptions): ResolvedOptions {
     throw new TbError("E_USAGE", `gp-IRT: restarts must be an integer ≥ 1, got ${r.restarts}`);
   }
   if (!(r.dimTolerance >= 0)) throw new TbError("E_USAGE", "gp-IRT: dimTolerance must be ≥ 0");
+  // checked here, in gpIrt's terms (the fitter and k-means would refuse some only when a trial runs,
+  // in theirs, and k-means would take a negative or NaN cap or tolerance as "no Lloyd step")
+  const need = (name: string, v: number, ok: boolean, what: string) => {
+    if (!ok) throw new TbError("E_USAGE", `gp-IRT: ${name} must be ${what}, got ${String(v)}`);
+  };
+  need("epochs", r.epochs, Number.isSafeInteger(r.epochs) && r.epochs >= 1, "an integer ≥ 1");
+  need("lr", r.lr, r.lr > 0 && Number.isFinite(r.lr), "a finite number > 0");
+  need("decay", r.decay, r.decay > 0 && Number.isFinite(r.decay), "a finite number > 0");
+  need("irtSeed", r.irtSeed, Number.isSafeInteger(r.irtSeed), "an integer");
+  need("initScale", r.initScale, r.initScale >= 0 && Number.isFinite(r.initScale), "a finite number ≥ 0");
+  need("viInitScale", r.viInitScale, r.viInitScale > 0 && Number.isFinite(r.viInitScale), "a finite number > 0");
+  need(
+    "kmeansMaxIter",
+    r.kmeansMaxIter,
+    Number.isSafeInteger(r.kmeansMaxIter) && r.kmeansMaxIter >= 1,
+    "an integer ≥ 1",
+  );
+  need("kmeansTol", r.kmeansTol, r.kmeansTol >= 0 && Number.isFinite(r.kmeansTol), "a finite number ≥ 0");
+  if (r.abilityPrior !== undefined) {
+    need("abilityPrior", r.abilityPrior, r.abilityPrior > 0 && Number.isFinite(r.abilityPrior), "a finite number > 0");
+  }
   if (r.stop !== undefined) checkStopFits(r.stop, r.epochs, r.fitMethod, "gp-IRT: earlyStop", "fitMethod", "epochs");
   if (r.threshold !== undefined && !(r.threshold >= 0 && r.threshold < 1)) {
     throw new TbError("E_USAGE", `gp-IRT: threshold must be in [0, 1), got ${r.threshold}`);
@@ -413,7 +434,15 @@ export function selectAnchors(
 ): AnchorSelection {
   const rng = RandomStream.from(seed, "selectAnchors: rng");
   const n = sources.cols;
+  // a misspelt option or space would otherwise fall through to k-means on the correctness columns
+  checkOptionKeys(options, ["anchorSpace", "restarts", "kmeansMaxIter", "kmeansTol"], "selectAnchors");
   const space = options.anchorSpace ?? "irt";
+  if (space !== "irt" && space !== "correctness" && space !== "random") {
+    throw new TbError(
+      "E_USAGE",
+      `selectAnchors: anchorSpace must be one of "irt", "correctness", "random", got ${JSON.stringify(space)}`,
+    );
+  }
   if (space === "random") {
     const anchors = rng.child("anchors").sample(range(n), K);
     return { anchors, weights: new Float64Array(K).fill(1 / K), inertia: Number.NaN };
@@ -489,6 +518,12 @@ export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
     "gpIrt",
   );
   const r = resolveOptions(options);
+  const anchorOptions = {
+    anchorSpace: r.anchorSpace,
+    restarts: r.restarts,
+    kmeansMaxIter: r.kmeansMaxIter,
+    kmeansTol: r.kmeansTol,
+  };
   return oneRoundMethod("gp-irt", (ctx) => {
     const sources = ctx.sources;
     const n = sources.cols;
@@ -497,7 +532,7 @@ export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
       throw new TbError("E_USAGE", `gp-IRT: budget ${K} must be an integer in [1, ${n}]`);
     }
     const cal = calibrateGpIrt(sources, options, ctx.workspace);
-    const sel = selectAnchors(cal, sources, K, ctx.rng, r);
+    const sel = selectAnchors(cal, sources, K, ctx.rng, anchorOptions);
     const { anchors, weights } = sel;
     const isAnchor = new Uint8Array(n);
     for (const a of anchors) isAnchor[a] = 1;

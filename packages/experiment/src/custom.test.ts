@@ -85,6 +85,30 @@ describe("methods given by module", () => {
     expect(r.results[0]?.method).toBe("only-here");
   });
 
+  test("registerMethod refuses a built-in or paired method's name (the workers would keep the built-in)", () => {
+    const f = () => ({ name: "x", run: () => ({ estimates: new Float64Array(0) }) });
+    for (const name of ["tailored", "random", "paired"]) {
+      expect(() => registerMethod(name, f)).toThrow(
+        new RegExp(`^registerMethod: "${name}" is a method of this package`),
+      );
+    }
+    expect(() => registerMethod("", f)).toThrow(/^registerMethod: name must be a non-empty string/);
+    expect(() => registerMethod("mine", "nope" as never)).toThrow(/^registerMethod: factory must be a function/);
+  });
+
+  test("seed and workers are checked up front, in the config's terms", async () => {
+    const base1 = { ...base, methods: ["random"] };
+    await usageError(reproduce(matrix, { ...base1, seed: "3" as never }), /^seed must be an integer, got "3"/);
+    await usageError(
+      reproduce(matrix, { ...base1, seed: undefined as never }),
+      /^seed must be an integer, got undefined/,
+    );
+    await usageError(reproduce(matrix, { ...base1, seed: 1.5 }), /^seed must be an integer, got 1.5/);
+    for (const workers of [0, 2.5, Number.NaN, -3]) {
+      await usageError(reproduce(matrix, { ...base1, workers }), /^workers must be an integer ≥ 1/);
+    }
+  });
+
   test("an unknown method name is E_USAGE naming the option", async () => {
     await usageError(reproduce(matrix, { ...base, methods: ["nope"] }), /^methods: unknown method "nope"/);
   });

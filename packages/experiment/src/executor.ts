@@ -91,6 +91,9 @@ export async function executeTasks(
   options: RunOptions = {},
 ): Promise<TrialRecord[]> {
   checkOptionKeys(options, RUN_OPTION_FIELDS, "executeTasks");
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+    throw new TbError("E_USAGE", `executeTasks: workers must be an integer ≥ 1, got ${String(options.workers)}`);
+  }
   const workers = Math.max(1, Math.min(options.workers ?? 1, tasks.length, availableParallelism() * 2));
   const out: TrialRecord[] = new Array(tasks.length);
   let done = 0;

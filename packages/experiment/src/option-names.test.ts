@@ -40,6 +40,19 @@ describe("syntheticPopulation", () => {
     const m = syntheticPopulation({ models: 10, examples: 40 });
     expect([m.rows, m.cols]).toEqual([10, 40]);
   });
+  test("a bad scale, seed or flag is refused naming it (a NaN scale gave an all-zero matrix)", async () => {
+    const cases: [object, RegExp][] = [
+      [{ abilityScale: Number.NaN }, /^syntheticPopulation: abilityScale must be a finite number ≥ 0, got NaN/],
+      [{ familySpread: -0.1 }, /^syntheticPopulation: familySpread must be a finite number ≥ 0/],
+      [{ skillScale: Number.POSITIVE_INFINITY }, /^syntheticPopulation: skillScale must be a finite number ≥ 0/],
+      [{ difficultyScale: "3" }, /^syntheticPopulation: difficultyScale must be a finite number ≥ 0/],
+      [{ seed: "1" }, /^syntheticPopulation: seed must be an integer, got 1/],
+      [{ fast: 1 }, /^syntheticPopulation: fast must be true or false/],
+      [{ models: 0 }, /^syntheticPopulation: models must be a positive integer/],
+    ];
+    for (const [o, re] of cases)
+      await usageError(() => syntheticPopulation({ models: 4, examples: 8, ...o } as never), re);
+  });
 });
 
 describe("createMethod", () => {

@@ -192,6 +192,16 @@ export async function reproduceWith(
   if (twice !== undefined) throw new TbError("E_USAGE", `budgets: ${twice} is given twice`);
   if (!(Number.isInteger(cfg.trials) && cfg.trials >= 1))
     throw new TbError("E_USAGE", `trials must be ≥ 1, got ${cfg.trials}`);
+  // the seed keys every split and draw: a string "3" would key other streams than the number 3
+  if (!Number.isSafeInteger(cfg.seed)) {
+    throw new TbError(
+      "E_USAGE",
+      `seed must be an integer, got ${typeof cfg.seed === "string" ? `"${cfg.seed}"` : String(cfg.seed)}`,
+    );
+  }
+  if (cfg.workers !== undefined && !(Number.isInteger(cfg.workers) && cfg.workers >= 1)) {
+    throw new TbError("E_USAGE", `workers must be an integer ≥ 1, got ${String(cfg.workers)}`);
+  }
   const config = cfg.config ?? {};
   const workers = cfg.workers ?? 1;
   const stop = stoppingOptions(cfg, matrix.cols);

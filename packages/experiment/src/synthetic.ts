@@ -144,7 +144,22 @@ export function syntheticPopulation(options: SyntheticOptions = {}): Correctness
     ["dims", d],
   ] as const) {
     if (!(Number.isInteger(v) && v >= 1))
-      throw new TbError("E_USAGE", `synthetic: ${k} must be a positive integer, got ${v}`);
+      throw new TbError("E_USAGE", `syntheticPopulation: ${k} must be a positive integer, got ${v}`);
+  }
+  // a NaN scale would make every comparison with it false: an all-zero matrix, not an error
+  for (const [k, v] of [
+    ["familySpread", spread],
+    ["abilityScale", alpha],
+    ["skillScale", kappa],
+    ["difficultyScale", beta],
+  ] as const) {
+    if (!(typeof v === "number" && v >= 0 && Number.isFinite(v)))
+      throw new TbError("E_USAGE", `syntheticPopulation: ${k} must be a finite number ≥ 0, got ${String(v)}`);
+  }
+  if (!Number.isSafeInteger(seed))
+    throw new TbError("E_USAGE", `syntheticPopulation: seed must be an integer, got ${String(seed)}`);
+  if (options.fast !== undefined && typeof options.fast !== "boolean") {
+    throw new TbError("E_USAGE", `syntheticPopulation: fast must be true or false, got ${String(options.fast)}`);
   }
   const rng = RandomStream.derive(seed, "synthetic");
   const b = new Float64Array(n);

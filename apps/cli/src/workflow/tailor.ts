@@ -12,6 +12,7 @@ import {
   readResponses,
   resolveExampleIds,
   writeFileAtomic,
+  writeFilesAtomic,
 } from "@tb/io";
 import {
   answerFromFile,
@@ -159,10 +160,14 @@ export function runTailor(args: string[]): number {
   });
   const multi = targets.length > 1;
   const lines: string[] = [];
+  // every target's plan is made first, then all are written together: a failure leaves none
+  const plans = targets.map((t, i) => ({
+    dest: multi ? join(out, `${t.name}.plan.json`) : out,
+    file: planFile(ev, i, pf, mode),
+  }));
+  writeFilesAtomic(plans.map((p) => ({ path: p.dest, data: formatWorkflowJson(p.file) })));
   targets.forEach((t, i) => {
-    const dest = multi ? join(out, `${t.name}.plan.json`) : out;
-    const file = planFile(ev, i, pf, mode);
-    writeFileAtomic(dest, formatWorkflowJson(file));
+    const { dest, file } = plans[i] as (typeof plans)[number];
     lines.push(
       `target "${t.name}": ${ev.describe(i)}, ${file.toEvaluate.length} left to evaluate → ${dest}\n  ${file.toEvaluate.join(", ")}`,
     );
