@@ -189,6 +189,9 @@ describe("gp-IRT's numeric options are checked when the method is made, in its t
     expect(() => internals.selectAnchors(cal, sources, 4, 0, { restart: 2 } as never)).toThrow(
       /^selectAnchors: unknown option "restart"/,
     );
+    expect(() => internals.calibrateGpIrt(sources, { dim: 3 } as never)).toThrow(
+      /^calibrateGpIrt: unknown option "dim"/,
+    );
     expect(() =>
       root.gpIrt({ epochs: 10, lr: 0.05, decay: 1, initScale: 0, kmeansMaxIter: 1, kmeansTol: 0 }),
     ).not.toThrow();

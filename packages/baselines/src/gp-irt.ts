@@ -4,6 +4,7 @@ import {
   type EvaluationMethod,
   KeyedByObject,
   type MethodResult,
+  optionNames,
   RandomStream,
   range,
   type Seed,
@@ -271,6 +272,29 @@ function calibrationKey(r: ResolvedOptions): string {
   ]);
 }
 
+/** The options of {@link gpIrt} (and of `calibrateGpIrt`, which takes the same object). */
+const GP_IRT_OPTION_NAMES = optionNames<GpIrtOptions>()(
+  "dims",
+  "dimTolerance",
+  "validationEvery",
+  "fitMethod",
+  "epochs",
+  "earlyStop",
+  "lr",
+  "decay",
+  "irtSeed",
+  "initScale",
+  "viInitScale",
+  "anchorSpace",
+  "restarts",
+  "kmeansMaxIter",
+  "kmeansTol",
+  "dataPart",
+  "estimator",
+  "abilityPrior",
+  "threshold",
+);
+
 /**
  * The source-only part of gp-IRT (docs/METHOD.md §6.1, §6.3, §6.4): binarisation threshold, choice of
  * `d` on held-out sources (every `validationEvery`-th), `b̂`, `v̂`, and the IRT model refitted on
@@ -283,6 +307,7 @@ export function calibrateGpIrt(
   options: GpIrtOptions = {},
   workspace?: Workspace,
 ): GpIrtCalibration {
+  checkOptionKeys(options, GP_IRT_OPTION_NAMES, "calibrateGpIrt");
   const r = resolveOptions(options);
   if (workspace === undefined) return computeCalibration(sources, r);
   const perMatrix = workspaceOf(workspace, "calibrateGpIrt: workspace")
@@ -492,31 +517,7 @@ export function selectAnchors(
  * every target is asked the distinct anchors at once (`start(ctx)`; `run(ctx)` drives it).
  */
 export function gpIrt(options: GpIrtOptions = {}): Required<EvaluationMethod> {
-  checkOptionKeys(
-    options,
-    [
-      "dims",
-      "dimTolerance",
-      "validationEvery",
-      "fitMethod",
-      "epochs",
-      "earlyStop",
-      "lr",
-      "decay",
-      "irtSeed",
-      "initScale",
-      "viInitScale",
-      "anchorSpace",
-      "restarts",
-      "kmeansMaxIter",
-      "kmeansTol",
-      "dataPart",
-      "estimator",
-      "abilityPrior",
-      "threshold",
-    ],
-    "gpIrt",
-  );
+  checkOptionKeys(options, GP_IRT_OPTION_NAMES, "gpIrt");
   const r = resolveOptions(options);
   const anchorOptions = {
     anchorSpace: r.anchorSpace,

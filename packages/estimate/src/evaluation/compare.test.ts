@@ -109,6 +109,11 @@ describe("PairedRun", () => {
     expect(msg(() => new PairedRun({ ...ctx, budget: 11 }))).toMatch(/budget/);
     expect(msg(() => new PairedRun(ctx, { level: 1 }))).toMatch(/level/);
     expect(msg(() => new PairedRun({ ...ctx, targets: 3 }))).toMatch(/2 targets/);
+    // a typo, and the stratified design's options with the random design, would be unread
+    expect(msg(() => new PairedRun(ctx, { strat: 2 } as never))).toMatch(/^paired: unknown option "strat"/);
+    expect(msg(() => new PairedRun(ctx, { design: "random", gset: 5, strata: 2 }))).toMatch(
+      /^paired: gset, strata apply to design "stratified" only; design "random" never reads them/,
+    );
     expect(msg(() => new PairedRun(ctx, { strata: 50 }))).toMatch(/strata/);
   });
 });

@@ -9,10 +9,12 @@
 import {
   type CorrectnessMatrix,
   checkAnswers,
+  checkOptionKeys,
   type EvaluationContext,
   type EvaluationRequest,
   type EvaluationRun,
   type MethodResult,
+  optionNames,
   type RandomStream,
   range,
   TbError,
@@ -184,6 +186,16 @@ export function agrestiMinSe(d: ArrayLike<number>, R: number): number {
   return Math.sqrt(v * Math.max(0, 1 - m / R));
 }
 
+const PAIRED_RUN_OPTION_NAMES = optionNames<PairedRunOptions>()(
+  "design",
+  "gset",
+  "level",
+  "strata",
+  "metric",
+  "standardize",
+  "workspace",
+);
+
 /**
  * A paired comparison as a resumable evaluation of two targets (A = 0, B = 1) with one request
  * each: the same examples for both (reason `"paired"`). The design does not depend on any answer,
@@ -204,6 +216,17 @@ export class PairedRun implements EvaluationRun {
 
   constructor(ctx: EvaluationContext, options: PairedRunOptions = {}, restored?: PairedState) {
     const where = "paired";
+    checkOptionKeys(options, PAIRED_RUN_OPTION_NAMES, where);
+    // the random design has no G-set, strata or distances: those options would be unread
+    if (options.design === "random") {
+      const unread = (["gset", "strata", "metric", "standardize"] as const).filter((k) => options[k] !== undefined);
+      if (unread.length > 0) {
+        throw new TbError(
+          "E_USAGE",
+          `${where}: ${unread.join(", ")} ${unread.length > 1 ? "apply" : "applies"} to design "stratified" only; design "random" never reads ${unread.length > 1 ? "them" : "it"}`,
+        );
+      }
+    }
     this.sources = ctx.sources;
     this.budget = ctx.budget;
     this.design = options.design ?? "stratified";
