@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
+  createMethod,
   defaultTargetFraction,
   type MethodConfig,
   methodNames,
@@ -294,16 +295,21 @@ const CONFIG_FLAG: Record<string, string> = {
   level: "--level",
 };
 
-/** `reproduce` with its errors about `config` fields said in flags ("config: level …" → "--level …"). */
+/** An error about a `config` field said in its flag ("config: level …" → "--level …"); others as they are. */
+function inFlags(e: unknown): unknown {
+  const m = e instanceof TbError ? /^config: (\w+) (.*)$/s.exec(e.message) : null;
+  const flag = m === null ? undefined : CONFIG_FLAG[m[1] as string];
+  if (e instanceof TbError && m !== null && flag !== undefined)
+    return new TbError(e.code, `${flag} ${m[2]}`, e.location);
+  return e;
+}
+
+/** `reproduce` with its errors about `config` fields said in flags. */
 async function reproduceInFlags(matrix: CorrectnessMatrix, cfg: ReproduceConfig): Promise<ReproduceReport> {
   try {
     return await cliErrors(() => reproduce(matrix, cfg));
   } catch (e) {
-    const m = e instanceof TbError ? /^config: (\w+) (.*)$/s.exec(e.message) : null;
-    const flag = m === null ? undefined : CONFIG_FLAG[m[1] as string];
-    if (e instanceof TbError && m !== null && flag !== undefined)
-      throw new TbError(e.code, `${flag} ${m[2]}`, e.location);
-    throw e;
+    throw inFlags(e);
   }
 }
 
@@ -518,8 +524,16 @@ async function runAblate(args: string[]): Promise<number> {
       throw usageError(`${SWEPT_FLAG[key] ?? key} is what ablation "${study.name}" varies; leave it out`);
     }
   }
-  // every variant's G-set must leave room in every budget: checked before the first variant runs
+  // every variant's method is made, and its G-set must leave room in every budget: checked before
+  // the first variant runs (a flag one variant never reads would otherwise stop the study halfway)
   for (const x of variants) {
+    try {
+      createMethod("tailored", { ...base, ...x.config });
+    } catch (e) {
+      const f = inFlags(e);
+      if (f instanceof TbError) throw new TbError(f.code, `variant ${x.label}: ${f.message}`, f.location);
+      throw f;
+    }
     const g = x.config.gset ?? base.gset ?? EVALUATION_DEFAULTS.gset;
     for (const b of budgets) {
       if (!(b > g && b <= ds.matrix.cols)) {

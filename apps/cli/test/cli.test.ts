@@ -194,6 +194,11 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
         ["ablate", "gset", "--data", data, "--budgets", "20"],
         /--budgets 20 must be larger than the G-set of variant \|G\|=20/,
       ],
+      // a flag one variant never reads: refused before the first variant runs, not halfway
+      [
+        ["ablate", "estimator", "--data", data, "--clip", "both"],
+        /variant .*medoid.*: --clip applies to the calibrated estimator; estimator "medoid" never reads it/,
+      ],
       [
         [
           "reproduce",
