@@ -5,6 +5,7 @@
  * zoom); SciPy tries MINPACK's `dcsrch` first and falls back to this one, so step lengths can
  * differ in the last digits but the stopping rules are the same.
  */
+import { checkOptionKeys, optionNames } from "@tb/core";
 
 /** Objective: returns `f(x)` and writes `∇f(x)` into `grad`. */
 export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
@@ -51,7 +52,10 @@ function dot(u: Float64Array, v: Float64Array): number {
  * `_minimize_bfgs`: initial step guess `dx ≈ 1`, `rhok = 1000` when `yᵀs = 0`, stop on a failed
  * line search or a non-finite value). `x0` is not modified.
  */
+const BFGS_OPTION_NAMES = optionNames<BfgsOptions>()("gtol", "maxIter");
+
 export function bfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options: BfgsOptions = {}): BfgsResult {
+  checkOptionKeys(options, BFGS_OPTION_NAMES, "bfgs");
   const n = x0.length;
   const gtol = options.gtol ?? 1e-5;
   const maxIter = options.maxIter ?? 200 * n;

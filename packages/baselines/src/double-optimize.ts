@@ -2,6 +2,7 @@ import {
   checkOptionKeys,
   type EvaluationMethod,
   type MethodResult,
+  optionNames,
   RandomStream,
   range,
   type Seed,
@@ -109,6 +110,16 @@ interface CheckedOptions {
   noise: number;
 }
 
+const DOUBLE_OPTIMIZE_FIT_OPTION_NAMES = optionNames<DoubleOptimizeOptions>()(
+  "steps",
+  "patience",
+  "lrWeights",
+  "lrSelection",
+  "weightDecay",
+  "validationFraction",
+  "initNoise",
+);
+
 function checkOptions(o: DoubleOptimizeOptions): CheckedOptions {
   const int = (v: number, name: string): number => {
     if (!(Number.isInteger(v) && v >= 1)) {
@@ -185,6 +196,7 @@ export function doubleOptimizeFit(
   options: DoubleOptimizeOptions = {},
 ): DoubleOptimizeFit {
   const rng = RandomStream.from(seed, "doubleOptimizeFit: rng");
+  checkOptionKeys(options, DOUBLE_OPTIMIZE_FIT_OPTION_NAMES, "doubleOptimizeFit");
   const o = checkOptions(options);
   const n = cols;
   if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(n) && n >= 1) || values.length !== rows * n) {
@@ -328,13 +340,11 @@ export interface DoubleOptimizeMethodOptions extends DoubleOptimizeOptions {
  * `run(ctx)` drives it).
  */
 export function doubleOptimize(options: DoubleOptimizeMethodOptions = {}): Required<EvaluationMethod> {
-  checkOptionKeys(
-    options,
-    ["steps", "patience", "lrWeights", "lrSelection", "weightDecay", "validationFraction", "initNoise", "clip"],
-    "doubleOptimize",
-  );
+  checkOptionKeys(options, [...DOUBLE_OPTIMIZE_FIT_OPTION_NAMES, "clip"], "doubleOptimize");
   checkOptions(options);
   const clip = options.clip ?? true;
+  // the fit's own options (clip is the method's)
+  const { clip: _clip, ...fitOptions } = options;
   if (typeof clip !== "boolean") {
     throw new TbError("E_USAGE", `double-optimize: clip must be a boolean, got ${String(clip)}`);
   }
@@ -353,7 +363,7 @@ export function doubleOptimize(options: DoubleOptimizeMethodOptions = {}): Requi
       for (let j = 0; j < n; j++) t += r[j] as number;
       acc[s] = t / n;
     }
-    const fit = doubleOptimizeFit(sources.data, S, n, acc, k, ctx.rng.child("double-optimize"), options);
+    const fit = doubleOptimizeFit(sources.data, S, n, acc, k, ctx.rng.child("double-optimize"), fitOptions);
     return {
       examples: fit.coreset,
       reason: "coreset",

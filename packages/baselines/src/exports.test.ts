@@ -198,6 +198,47 @@ describe("gp-IRT's numeric options are checked when the method is made, in its t
   });
 });
 
+describe("internals refuse an option they do not have", () => {
+  it("fitIrt, fitAbility, bfgs, kmeans, lassoFit, lassoSelect, doubleOptimizeFit: a typo names the function", () => {
+    const i = internals;
+    const R = Uint8Array.from({ length: 24 }, (_, t) => ((t * 7) % 3 === 0 ? 1 : 0));
+    const X = Float64Array.from({ length: 20 }, (_, t) => t % 7);
+    const y = [0, 1, 0, 1];
+    const values = Float64Array.from({ length: 12 }, (_, t) => t % 2);
+    const cases: [() => unknown, RegExp][] = [
+      [() => i.fitIrt(R, 4, 6, { dim: 1, epoch: 5 } as never), /^fitIrt: unknown option "epoch"/],
+      [
+        () =>
+          i.bfgs(
+            (x, g) => {
+              g[0] = 2 * (x[0] as number);
+              return (x[0] as number) ** 2;
+            },
+            [1],
+            { gTol: 1 } as never,
+          ),
+        /^bfgs: unknown option "gTol"/,
+      ],
+      [() => i.kmeans(X, 10, 2, { k: 2, streams: [0], iters: 3 } as never), /^kmeans: unknown option "iters"/],
+      [() => i.lassoFit(values, 4, 3, y, 0.1, { maxIters: 5 } as never), /^lassoFit: unknown option "maxIters"/],
+      [
+        () => i.lassoSelect(new i.LassoProblem(values, 4, 3, y), 2, { alpha: [0.1] } as never),
+        /^lassoSelect: unknown option "alpha"/,
+      ],
+      [
+        () => i.doubleOptimizeFit(values, 4, 3, y, 2, 0, { clip: false } as never),
+        /^doubleOptimizeFit: unknown option "clip"/,
+      ],
+    ];
+    for (const [f, re] of cases) expect(f).toThrow(re);
+    const fit = i.fitIrt(R, 4, 6, { dim: 1, epochs: 5 });
+    expect(() => i.fitAbility(fit, [0, 1], [1, 0], { prior: 1 } as never)).toThrow(
+      /^fitAbility: unknown option "prior"/,
+    );
+    expect(() => i.fitAbility(fit, [0, 1], [1, 0], { abilityPrior: 1 })).not.toThrow();
+  });
+});
+
 describe("a one-round method checks its context in its own terms", () => {
   it("sources, budget and rng: named errors instead of TypeErrors; an integer seed is a stream", () => {
     const rows = Array.from({ length: 6 }, (_, m) => Array.from({ length: 12 }, (_, j) => ((m + j) % 3 === 0 ? 1 : 0)));

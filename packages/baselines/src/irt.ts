@@ -1,4 +1,4 @@
-import { RandomStream, TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, RandomStream, TbError } from "@tb/core";
 import { bfgs } from "./bfgs.js";
 import { irtKernel } from "./irt-kernel.js";
 
@@ -296,6 +296,19 @@ function withPrior(dataLoss: number, w: Float64Array, g: Float64Array, P: number
   return loss;
 }
 
+const FIT_IRT_OPTION_NAMES = optionNames<FitIrtOptions>()(
+  "dim",
+  "epochs",
+  "lr",
+  "decay",
+  "seed",
+  "method",
+  "initScale",
+  "viInitScale",
+  "trace",
+  "stop",
+);
+
 /**
  * Fit a multidimensional 2PL IRT model (docs/METHOD.md §6.2–§6.3) to 0/1 responses `R`
  * (`models × items`, row-major). Full-batch Adam (β = 0.9, 0.999, ε = 1e-8) at `lr · decay^epoch`
@@ -318,6 +331,7 @@ export function fitIrtWith(
   options: FitIrtOptions,
   wasm: boolean,
 ): IrtFit {
+  checkOptionKeys(options, FIT_IRT_OPTION_NAMES, "fitIrt");
   const d = options.dim;
   checkShape(R, models, items, d);
   const epochs = options.epochs ?? 2000;
@@ -547,6 +561,8 @@ export interface AbilityFit {
   status: "converged" | "maxIter" | "lineSearch";
 }
 
+const FIT_ABILITY_OPTION_NAMES = optionNames<FitAbilityOptions>()("gtol", "maxIter", "abilityPrior");
+
 /**
  * Fit one model's ability on a list of items (docs/METHOD.md §6.6): BFGS from θ = 0 on
  * {@link abilityObjective}, with SciPy's defaults (gtol 1e-5 in the ∞-norm, at most `200·d`
@@ -559,6 +575,7 @@ export function fitAbility(
   responses: ArrayLike<number>,
   options: FitAbilityOptions = {},
 ): AbilityFit {
+  checkOptionKeys(options, FIT_ABILITY_OPTION_NAMES, "fitAbility");
   if (itemIdx.length !== responses.length) {
     throw new TbError("E_USAGE", `fitAbility: ${itemIdx.length} items but ${responses.length} responses`);
   }

@@ -1,4 +1,4 @@
-import { RandomStream, type Seed, TbError } from "@tb/core";
+import { checkOptionKeys, optionNames, RandomStream, type Seed, TbError } from "@tb/core";
 
 /** Options of {@link kmeans} (docs/METHOD.md §6.5, scikit-learn `KMeans` semantics). */
 export interface KMeansOptions {
@@ -134,7 +134,10 @@ function assignLabels(
  * the point farthest from its centre (scikit-learn's relocation). One run per stream in
  * `streams`; the lowest inertia wins (first on ties).
  */
+const KMEANS_OPTION_NAMES = optionNames<KMeansOptions>()("k", "maxIter", "tol", "streams");
+
 export function kmeans(X: Float64Array, n: number, q: number, options: KMeansOptions): KMeansResult {
+  checkOptionKeys(options, KMEANS_OPTION_NAMES, "kmeans");
   const k = options.k;
   if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new TbError("E_USAGE", `k-means: k=${k} must be in [1, ${n}]`);
   if (X.length !== n * q) throw new TbError("E_USAGE", `k-means: X has ${X.length} values, expected ${n}×${q}`);

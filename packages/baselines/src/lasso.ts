@@ -1,4 +1,4 @@
-import { checkOptionKeys, type EvaluationMethod, type MethodResult, range, TbError } from "@tb/core";
+import { checkOptionKeys, type EvaluationMethod, type MethodResult, optionNames, range, TbError } from "@tb/core";
 import { oneRoundMethod } from "./one-round.js";
 
 /** Options of one lasso fit ({@link lassoFit}, {@link LassoProblem.fit}). */
@@ -28,6 +28,9 @@ export interface LassoFit {
   /** Whether the gap criterion was met before `maxIter`. */
   converged: boolean;
 }
+
+const LASSO_FIT_OPTION_NAMES = optionNames<LassoFitOptions>()("maxIter", "tol");
+const LASSO_SELECT_OPTION_NAMES = optionNames<LassoSelectOptions>()("maxIter", "tol", "alphas");
 
 function checkFitOptions(opts: LassoFitOptions, who: string): { maxIter: number; tol: number } {
   const maxIter = opts.maxIter ?? 10_000;
@@ -146,6 +149,7 @@ export class LassoProblem {
    * solution (warm start along a path); omit it to start from zero.
    */
   fit(alpha: number, warm?: Float64Array, opts: LassoFitOptions = {}): LassoFit {
+    checkOptionKeys(opts, LASSO_FIT_OPTION_NAMES, "lassoFit");
     const { maxIter, tol } = checkFitOptions(opts, "lasso");
     if (!(Number.isFinite(alpha) && alpha >= 0)) {
       throw new TbError("E_USAGE", `lasso: alpha must be a non-negative number, got ${alpha}`);
@@ -428,6 +432,7 @@ export interface LassoSelectOptions extends LassoFitOptions {
  * selection).
  */
 export function lassoSelect(problem: LassoProblem, k: number, opts: LassoSelectOptions = {}): LassoSelection {
+  checkOptionKeys(opts, LASSO_SELECT_OPTION_NAMES, "lassoSelect");
   if (!(Number.isInteger(k) && k >= 1)) throw new TbError("E_USAGE", `lasso: k must be a positive integer, got ${k}`);
   const alphas = opts.alphas ?? lassoAlphas();
   const fitOpts = checkFitOptions(opts, "lasso");
