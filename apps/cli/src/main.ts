@@ -1,17 +1,18 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   createMethod,
   defaultTargetFraction,
+  isBuiltInMethod,
   type MethodConfig,
   methodNames,
   type ReproduceConfig,
   type ReproduceReport,
   reproduce,
+  STOPPING_METHODS,
   syntheticPopulation,
   type TrialEstimates,
   type TrialTask,
@@ -22,7 +23,7 @@ import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
-import { cliErrors, refuseSourceAsOut } from "./workflow/common.js";
+import { cliErrors, decimal, parseFlags, refuseSourceAsOut } from "./workflow/common.js";
 import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -229,8 +230,8 @@ function methodConfig(v: Values): MethodConfig {
   if (v["nset-subruns"] !== undefined) c.nsetSubRuns = int("nset-subruns", v["nset-subruns"], 0, 1);
   if (v["cache-mib"] !== undefined) c.cacheMiB = int("cache-mib", v["cache-mib"], 0, 0);
   if (v["second-look"] !== undefined) {
-    const sl = Number(v["second-look"]);
-    if (v["second-look"].trim() === "" || !(sl >= 0 && sl < 1))
+    const sl = decimal(v["second-look"]);
+    if (!(sl >= 0 && sl < 1))
       throw usageError(
         `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
       );
@@ -257,9 +258,8 @@ function methodConfig(v: Values): MethodConfig {
   if (ie) c.irtEstimator = ie;
   if (v.search !== undefined) c.search = int("search", v.search, 0, 1);
   if (v.level !== undefined) {
-    const l = Number(v.level);
-    if (v.level.trim() === "" || !(l > 0 && l < 1))
-      throw usageError(`--level must be a number in (0, 1), got "${v.level}"`);
+    const l = decimal(v.level);
+    if (!(l > 0 && l < 1)) throw usageError(`--level must be a number in (0, 1), got "${v.level}"`);
     c.level = l;
   }
   return c;
@@ -320,8 +320,8 @@ function precisionOptions(v: Values): { precision?: number; maxBudget?: number }
       throw usageError("--max-budget needs --precision (it only caps precision rounds)");
     return {};
   }
-  const p = Number(v.precision);
-  if (v.precision.trim() === "" || !(p > 0 && p <= 0.5)) {
+  const p = decimal(v.precision);
+  if (!(p > 0 && p <= 0.5)) {
     throw usageError(`--precision must be a half-width in (0, 0.5], got "${v.precision}"`);
   }
   if (v["max-budget"] === undefined) {
@@ -354,7 +354,7 @@ function progressPrinter(enabled: boolean): ReproduceConfig["onProgress"] {
 }
 
 async function runReproduce(args: string[], demo: boolean): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: REPRODUCE_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseFlags(args, REPRODUCE_OPTIONS);
   const v = values as Values;
   if (v.help) {
     process.stdout.write(USAGE);
@@ -407,6 +407,7 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   if (v.pairs && cfg.precision !== undefined) {
     throw usageError("--pairs and --precision cannot be combined (a paired run compares designs of one fixed budget)");
   }
+  refuseUnreadFlags(methods, cfg);
   const onProgress = progressPrinter(Boolean(v.progress) || Boolean(process.stderr.isTTY));
   if (onProgress) cfg.onProgress = onProgress;
   let threads = 1;
@@ -434,6 +435,40 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
     writeFileAtomic(v.report, html);
   }
   return 0;
+}
+
+/**
+ * A method flag none of the methods run reads is refused, even at its default value: `reproduce`
+ * lets a documented default through (a page sends every field), but a flag typed on the command
+ * line and then ignored is a mistake to say (`--methods random --gset 15` recorded a G-set nobody
+ * drew). Built-in methods only; the paired designs' fields are `reproduce`'s to check.
+ */
+function refuseUnreadFlags(methods: readonly string[], cfg: ReproduceConfig): void {
+  if (!methods.every((m) => isBuiltInMethod(m))) return;
+  const config = (cfg.config ?? {}) as Record<string, unknown>;
+  const stop =
+    cfg.precision !== undefined ? { precision: cfg.precision, maxBudget: cfg.maxBudget as number } : undefined;
+  for (const [k, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    const readBy = methods.some((m) => {
+      try {
+        createMethod(
+          m,
+          { [k]: value } as MethodConfig,
+          stop !== undefined && STOPPING_METHODS.includes(m) ? stop : undefined,
+        );
+        return true;
+      } catch (e) {
+        // only "does not read": any other refusal is reproduce's to say, in its terms
+        return !(e instanceof TbError && e.message.includes(`does not read config.${k}`));
+      }
+    });
+    if (!readBy) {
+      throw usageError(
+        `${CONFIG_FLAG[k] ?? k} is read by none of the methods run (${methods.join(", ")}), so it would be ignored: leave it out`,
+      );
+    }
+  }
 }
 
 /**
@@ -490,12 +525,7 @@ async function runAblate(args: string[]): Promise<number> {
   if (!study) {
     throw usageError(`unknown ablation study "${name ?? ""}" (known: ${STUDIES.map((s) => s.name).join(", ")})`);
   }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: REPRODUCE_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseFlags(rest, REPRODUCE_OPTIONS);
   const v = values as Values;
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   if (v.data === undefined) throw usageError(`tb ablate ${study.name} needs --data <dir>`);
@@ -610,11 +640,15 @@ export async function main(argv: string[]): Promise<number> {
       case "ablate":
         return await runAblate(rest);
       case undefined:
+        // no command is a usage error: the usage goes to stderr with the exit status 2
+        process.stderr.write(USAGE);
+        return 2;
       case "help":
       case "--help":
       case "-h":
+        if (rest.length > 0) throw usageError(`tb help takes no argument, got "${rest[0]}" (try: tb <command> --help)`);
         process.stdout.write(USAGE);
-        return cmd === undefined ? 2 : 0;
+        return 0;
       default:
         throw usageError(`unknown command "${cmd}" (try: tb help)`);
     }

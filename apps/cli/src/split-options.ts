@@ -1,11 +1,12 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { defaultTargetFraction, extrapolationSplit, SPLIT_KINDS, type SplitKind } from "@tb/experiment";
+import { decimal } from "./workflow/common.js";
 
 /** A share in (0, 1) given as `--name F`; undefined when the option is absent. */
 export function fraction(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const f = Number(v);
-  if (v.trim() === "" || !(f > 0 && f < 1)) {
+  const f = decimal(v);
+  if (!(f > 0 && f < 1)) {
     throw new TbError("E_USAGE", `--${name} must be a number in (0, 1), got "${v}"`);
   }
   return f;

@@ -194,6 +194,24 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
         ["ablate", "gset", "--data", data, "--budgets", "20"],
         /--budgets 20 must be larger than the G-set of variant \|G\|=20/,
       ],
+      // a flag given twice (parseArgs kept the last) or empty (--out '' wrote into the current folder)
+      [["demo", "--trials", "1", "--trials", "2"], /^tb: --trials is given twice/],
+      [["demo", "--json", ""], /^tb: --json is empty/],
+      [["demo", "--second-look", "0x0"], /^tb: --second-look must be a share in \[0, 1\)/],
+      [["demo", "--level", "Infinity"], /^tb: --level must be a number in \(0, 1\)/],
+      [[], /Usage:/],
+      [["help", "reproduce"], /^tb: tb help takes no argument/],
+      [["probe", "--source", data, "--out", " "], /^tb: --out is empty/],
+      [["import", "lm-eval", data, "--out", join(dir, "imp"), "--name", ""], /^tb: --name is empty/],
+      // a method flag no method run reads, even at its default value
+      [
+        ["reproduce", "--data", data, "--methods", "random", "--gset", "15"],
+        /--gset is read by none of the methods run \(random\)/,
+      ],
+      [
+        ["reproduce", "--data", data, "--methods", "tailored,random", "--second-look", "0.3"],
+        /--second-look is read by none of the methods run \(tailored, random\)/,
+      ],
       // a flag one variant never reads: refused before the first variant runs, not halfway
       [
         ["ablate", "estimator", "--data", data, "--clip", "both"],
@@ -225,6 +243,25 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
     }
     expect(readFileSync(join(data, "correctness.csv"), "utf8")).toBe(csv);
     expect(readdirSync(dir).sort()).toEqual(["data"]);
+  });
+  test("tb probe takes any G-set size below the number of examples (the evaluation's default budget no longer limits it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tb-"));
+    const rows = Array.from({ length: 12 }, (_, m) =>
+      Array.from({ length: 40 }, (_, j) => ((m * 5 + j * 3) % 7 < m % 5 ? 1 : 0)),
+    );
+    const csv = join(dir, "m.csv");
+    writeFileSync(
+      csv,
+      `model,${rows[0]?.map((_, j) => `q${j}`).join(",")}\n${rows.map((r, m) => `m${m},${r.join(",")}`).join("\n")}\n`,
+    );
+    for (const g of [30, 39]) {
+      const r = tb(["probe", "--source", csv, "--gset", String(g), "--out", join(dir, `p${g}.json`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, `p${g}.json`), "utf8")).gset).toHaveLength(g);
+    }
+    const over = tb(["probe", "--source", csv, "--gset", "40", "--out", join(dir, "p40.json")]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/--gset 40 must be smaller than the number of examples \(40\)/);
   });
   test("an output file is never left half-written: failures write nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "tb-"));

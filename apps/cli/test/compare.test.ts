@@ -105,6 +105,23 @@ describe("tb compare", () => {
       expect(JSON.parse(readFileSync(samples, "utf8"))).toEqual({
         gsm8k: pf.toEvaluate.map(Number).sort((a: number, b: number) => a - b),
       });
+      // --include-gset has nothing to add to a compare plan: refused, not ignored
+      const inc = await tbIn([
+        "export",
+        "--plan",
+        plan,
+        "--format",
+        "lm-eval-samples",
+        "--source",
+        SRC,
+        "--include-gset",
+        "--out",
+        `${samples}.2`,
+      ]);
+      expect(inc.code).toBe(2);
+      expect(inc.stderr).toMatch(
+        /--include-gset applies to a tb tailor plan; a tb compare plan's examples already include its G-set/,
+      );
 
       const r = await tbIn([
         "compare",

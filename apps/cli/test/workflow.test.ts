@@ -683,22 +683,18 @@ describe("bad input: exit 2, one located message, no stack trace (docs/DESIGN.md
     writeCorrectnessCsv(f, full.selectRows(Array.from({ length: 38 }, (_, i) => i)));
     return f;
   };
-  const tailorArgs = (extra: string[], responses = ans()) => [
-    "tailor",
-    "--method",
-    "tailored",
-    "--source",
-    SRC,
-    "--probe",
-    PROBE,
-    "--responses",
-    responses,
-    "--budget",
-    "20",
-    "--out",
-    join(bad, "out.plan.json"),
-    ...extra,
-  ];
+  // a flag in `extra` replaces the default one (a flag given twice is refused)
+  const tailorArgs = (extra: string[], responses = ans()) => {
+    const defaults: [string, string][] = [
+      ["--method", "tailored"],
+      ["--source", SRC],
+      ["--probe", PROBE],
+      ["--responses", responses],
+      ["--budget", "20"],
+      ["--out", join(bad, "out.plan.json")],
+    ];
+    return ["tailor", ...defaults.filter(([f]) => !extra.includes(f)).flat(), ...extra];
+  };
   const estimateArgs = (plan: string, responses = ans(), extra: string[] = []) => [
     "estimate",
     "--source",

@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type CorrectnessMatrix, formatLocation, isTbError, TbError } from "@tb/core";
 import {
   type Evaluation,
@@ -69,6 +70,44 @@ Compare two models (paired: both run on the same examples; see README "Compare t
 
 export function usage(msg: string): TbError {
   return new TbError("E_USAGE", msg);
+}
+
+/**
+ * `parseArgs` (strict, positionals allowed) for every command, with two rules it does not have: a
+ * flag given twice is refused unless it takes several values (`multiple`) — parseArgs keeps the
+ * last one without a word — and so is an empty or blank value (`--out ''` wrote into the current
+ * folder, `--name ''` an empty benchmark name).
+ */
+export function parseFlags<O extends ParseArgsConfig["options"]>(
+  args: string[],
+  options: O,
+): {
+  values: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>["values"];
+  positionals: string[];
+} {
+  const r = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+  const seen = new Set<string>();
+  for (const t of r.tokens ?? []) {
+    if (t.kind !== "option") continue;
+    const spec = (options as Record<string, { multiple?: boolean; type: string }>)[t.name];
+    if (spec?.multiple !== true) {
+      if (seen.has(t.name)) throw usage(`--${t.name} is given twice`);
+      seen.add(t.name);
+    }
+    if (spec?.type === "string" && t.value !== undefined && t.value.trim() === "") {
+      throw usage(`--${t.name} is empty`);
+    }
+  }
+  return { values: r.values, positionals: r.positionals };
+}
+
+/**
+ * A flag's value as a plain decimal number (`0.3`, `.3`, `3e-1`), NaN otherwise — not what
+ * `Number` also takes (`0x0`, `Infinity`, an empty string as 0), so that every command reads a
+ * share, a level or a precision the same way. Callers check the range and say what they expect.
+ */
+export function decimal(v: string): number {
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
 }
 
 export function intFlag(name: string, v: string | undefined, dflt: number, min: number): number {

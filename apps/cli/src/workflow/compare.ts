@@ -5,7 +5,6 @@
  * P(A better) and each model's estimate. Flags and files only; the algorithm is `@tb/estimate`'s.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
 import {
   type Comparison,
@@ -19,6 +18,7 @@ import { checkSource, formatWorkflowJson, type SourceRef, WORKFLOW_SPEC_VERSION,
 import {
   checkLmEvalIds,
   cliErrors,
+  decimal,
   done,
   exportHint,
   intFlag,
@@ -26,6 +26,7 @@ import {
   missingMessage,
   noPositionals,
   oneOfFlag,
+  parseFlags,
   RESPONSE_FLAGS,
   readMerged,
   refuseSourceAsOut,
@@ -69,9 +70,8 @@ const COMPARE_OPTIONS = {
 
 function levelFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const l = Number(v);
-  if (!(/^\s*0?\.\d+\s*$/.test(v) && l > 0 && l < 1))
-    throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v}"`);
+  const l = decimal(v);
+  if (!(l > 0 && l < 1)) throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v}"`);
   return l;
 }
 
@@ -133,12 +133,7 @@ function resultJson(r: ComparisonResult, plan: ComparePlanFile) {
  * print the difference A − B (docs/DESIGN.md §3.6).
  */
 export function runCompare(args: string[]): number {
-  const { values: v, positionals } = parseArgs({
-    args,
-    options: COMPARE_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values: v, positionals } = parseFlags(args, COMPARE_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
   const sourcePath = required("source", v.source, "compare");

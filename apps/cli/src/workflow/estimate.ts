@@ -1,13 +1,14 @@
 /** `tb estimate` (docs/DESIGN.md §3.2): the calibrated accuracy of a target from its N-set answers. */
-import { parseArgs } from "node:util";
 import { checkSource, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
 import {
   answerFromFile,
   checkLmEvalIds,
   cliErrors,
+  decimal,
   done,
   loadSource,
   noPositionals,
+  parseFlags,
   RESPONSE_FLAGS,
   readMerged,
   required,
@@ -32,12 +33,7 @@ const ESTIMATE_OPTIONS = {
  * interval (`estimateInterval`), and its rank among the sources by their true scores.
  */
 export function runEstimate(args: string[]): number {
-  const { values: v, positionals } = parseArgs({
-    args,
-    options: ESTIMATE_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values: v, positionals } = parseFlags(args, ESTIMATE_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
   const sourcePath = required("source", v.source, "estimate");
@@ -45,8 +41,8 @@ export function runEstimate(args: string[]): number {
   const responses = required("responses", v.responses, "estimate");
   let level = 0.9;
   if (v.level !== undefined) {
-    level = Number(v.level);
-    if (!(/^\s*0?\.\d+\s*$/.test(v.level) && level > 0 && level < 1)) {
+    level = decimal(v.level);
+    if (!(level > 0 && level < 1)) {
       throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v.level}"`);
     }
   }

@@ -1,7 +1,6 @@
 /** `tb export` (docs/DESIGN.md §3.2): the doc indices to run next, as lm-eval `--samples` JSON. */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
 import {
   checkSource,
@@ -19,6 +18,7 @@ import {
   isDir,
   loadSource,
   noPositionals,
+  parseFlags,
   refuseInputAsOut,
   refuseSourceAsOut,
   required,
@@ -62,7 +62,7 @@ function shellQuote(s: string): string {
  * in lm-eval v0.3's visit order (column k → doc `perm[k]`).
  */
 export function runExport(args: string[]): number {
-  const { values: v, positionals } = parseArgs({ args, options: EXPORT_OPTIONS, allowPositionals: true, strict: true });
+  const { values: v, positionals } = parseFlags(args, EXPORT_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
   if ((v.plan === undefined) === (v.probe === undefined)) {
@@ -83,6 +83,9 @@ export function runExport(args: string[]): number {
   let file: string;
   if (v.plan !== undefined && isComparePlan(v.plan)) {
     // tb compare's plan: both models run on all of its examples (no G-set answered before)
+    if (v["include-gset"]) {
+      throw usage("--include-gset applies to a tb tailor plan; a tb compare plan's examples already include its G-set");
+    }
     const { plan } = readComparePlan(v.plan);
     ids = plan.toEvaluate;
     source = plan.source;

@@ -1,6 +1,5 @@
 /** `tb import lm-eval|leaderboard` (docs/DESIGN.md §3.1): a source matrix from many models' per-example logs. */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   formatCorrectnessCsv,
   type ImportLeaderboardOptions,
@@ -11,7 +10,7 @@ import {
   type TaskRead,
   writeFilesAtomic,
 } from "@tb/io";
-import { done, required, usage, WORKFLOW_USAGE } from "./common.js";
+import { done, parseFlags, required, usage, WORKFLOW_USAGE } from "./common.js";
 
 const IMPORT_OPTIONS = {
   out: { type: "string" },
@@ -32,7 +31,7 @@ const IMPORT_OPTIONS = {
  * `id_provenance` (what `tb export` needs).
  */
 export async function runImport(args: string[]): Promise<number> {
-  const { values: v, positionals } = parseArgs({ args, options: IMPORT_OPTIONS, allowPositionals: true, strict: true });
+  const { values: v, positionals } = parseFlags(args, IMPORT_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   const [format, ...paths] = positionals;
   if (format === undefined) throw usage("tb import needs a format: tb import lm-eval|leaderboard <paths…> --out <dir>");

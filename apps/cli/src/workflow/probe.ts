@@ -1,5 +1,4 @@
 /** `tb probe` (docs/DESIGN.md §3.2): the G-set of a source matrix → `probe.json`. */
-import { parseArgs } from "node:util";
 import { createEvaluation, EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   formatWorkflowJson,
@@ -17,6 +16,7 @@ import {
   loadSource,
   noPositionals,
   oneOfFlag,
+  parseFlags,
   refuseSourceAsOut,
   required,
   usage,
@@ -38,7 +38,7 @@ const PROBE_OPTIONS = {
  * `probe.json` with the seed, the options and the matrix's sha256.
  */
 export function runProbe(args: string[]): number {
-  const { values: v, positionals } = parseArgs({ args, options: PROBE_OPTIONS, allowPositionals: true, strict: true });
+  const { values: v, positionals } = parseFlags(args, PROBE_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
   const sourcePath = required("source", v.source, "probe");
@@ -55,9 +55,18 @@ export function runProbe(args: string[]): number {
   if (!(g < sources.cols)) {
     throw usage(`--gset ${g} must be smaller than the number of examples (${sources.cols})`);
   }
-  // the G-set is the first step of the evaluation `tb tailor` resumes from this file
+  // the G-set is the first step of the evaluation `tb tailor` resumes from this file; it does not
+  // depend on the budget (tb tailor gives its own), so the largest one is passed: any --gset below
+  // the number of examples is valid here (the default budget, 30, refused --gset 30 and above)
   const gset = cliErrors(
-    () => createEvaluation(sources, { seed, gset: g, metric: options.metric, standardize: options.standardize }).gset,
+    () =>
+      createEvaluation(sources, {
+        seed,
+        gset: g,
+        budget: sources.cols,
+        metric: options.metric,
+        standardize: options.standardize,
+      }).gset,
   );
   const file: ProbeFile = {
     specVersion: WORKFLOW_SPEC_VERSION,

@@ -1,6 +1,5 @@
 /** `tb tailor` (docs/DESIGN.md §3.2): native sources and N-set of each target → `plan.json`. */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { TbError } from "@tb/core";
 import { createEvaluation, Evaluation } from "@tb/estimate";
 import {
@@ -18,6 +17,7 @@ import {
   answerFromFile,
   checkLmEvalIds,
   cliErrors,
+  decimal,
   done,
   expandTargets,
   exportHint,
@@ -26,6 +26,7 @@ import {
   missingMessage,
   noPositionals,
   oneOfFlag,
+  parseFlags,
   planFile,
   RESPONSE_FLAGS,
   refuseInputAsOut,
@@ -62,7 +63,7 @@ const TAILOR_OPTIONS = {
  * the batch is target t of the evaluation (docs/DESIGN.md §3.5 gives its random streams).
  */
 export function runTailor(args: string[]): number {
-  const { values: v, positionals } = parseArgs({ args, options: TAILOR_OPTIONS, allowPositionals: true, strict: true });
+  const { values: v, positionals } = parseFlags(args, TAILOR_OPTIONS);
   if (v.help) return done(WORKFLOW_USAGE);
   noPositionals(positionals);
   if (v.plan !== undefined) return tailorNext(v);
@@ -112,8 +113,8 @@ export function runTailor(args: string[]): number {
   const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
   let secondLook: number | undefined;
   if (v["second-look"] !== undefined) {
-    secondLook = Number(v["second-look"]);
-    if (!(/^\s*(0|0?\.\d+)\s*$/.test(v["second-look"]) && secondLook >= 0 && secondLook < 1)) {
+    secondLook = decimal(v["second-look"]);
+    if (!(secondLook >= 0 && secondLook < 1)) {
       throw usage(
         `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
       );
@@ -221,8 +222,8 @@ function precisionFlags(
     if (m !== undefined) throw usage("--max-budget needs --precision (it only caps precision rounds)");
     return undefined;
   }
-  const precision = Number(p);
-  if (p.trim() === "" || !(precision > 0 && precision <= 0.5)) {
+  const precision = decimal(p);
+  if (!(precision > 0 && precision <= 0.5)) {
     throw usage(`--precision must be a half-width in (0, 0.5], e.g. 0.03, got "${p}"`);
   }
   if (m === undefined)

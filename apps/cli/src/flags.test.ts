@@ -1,0 +1,43 @@
+import { describe, expect, test } from "vitest";
+import { decimal, parseFlags } from "./workflow/common.js";
+
+describe("decimal: one reading of a number flag for every command", () => {
+  test("plain decimals, with or without a leading digit or an exponent", () => {
+    for (const [s, x] of [
+      ["0.3", 0.3],
+      [".3", 0.3],
+      ["3e-1", 0.3],
+      [" 0.9 ", 0.9],
+      ["0", 0],
+      ["1", 1],
+      ["-0.5", -0.5],
+    ] as const) {
+      expect(decimal(s)).toBe(x);
+    }
+  });
+  test("what Number also takes is not a decimal: hex, Infinity, blank, several numbers", () => {
+    for (const s of ["0x0", "0b1", "Infinity", "", " ", "NaN", "0.3.1", "1,5", "3e", "1_0"]) {
+      expect(Number.isNaN(decimal(s)), s).toBe(true);
+    }
+  });
+});
+
+describe("parseFlags", () => {
+  const options = {
+    out: { type: "string" },
+    responses: { type: "string", multiple: true },
+    json: { type: "boolean" },
+  } as const;
+  test("a flag given twice is refused unless it takes several values; an empty value is refused", () => {
+    expect(() => parseFlags(["--out", "a", "--out", "b"], options)).toThrow(/^--out is given twice$/);
+    expect(() => parseFlags(["--json", "--json"], options)).toThrow(/^--json is given twice$/);
+    expect(parseFlags(["--responses", "a", "--responses", "b"], options).values.responses).toEqual(["a", "b"]);
+    expect(() => parseFlags(["--out", ""], options)).toThrow(/^--out is empty$/);
+    expect(() => parseFlags(["--out= "], options)).toThrow(/^--out is empty$/);
+    expect(() => parseFlags(["--responses", "a", "--responses", ""], options)).toThrow(/^--responses is empty$/);
+    expect(parseFlags(["--out", "x.json", "pos"], options)).toEqual({
+      values: { out: "x.json" },
+      positionals: ["pos"],
+    });
+  });
+});
