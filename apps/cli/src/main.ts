@@ -199,6 +199,9 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
 function list(name: string, v: string): string[] {
   const items = v.split(",").map((s) => s.trim());
   if (items.some((s) => s === "")) throw usageError(`--${name} has an empty item: "${v}"`);
+  // an item given twice would run twice (a budget's trials counted as twice as many)
+  const twice = items.find((x, i) => items.indexOf(x) !== i);
+  if (twice !== undefined) throw usageError(`--${name} gives ${twice} twice`);
   return items;
 }
 
@@ -404,6 +407,10 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
   if (sc.targetFraction !== undefined) cfg.targetFraction = sc.targetFraction;
   if (sc.sourceFraction !== undefined) cfg.sourceFraction = sc.sourceFraction;
   Object.assign(cfg, precisionOptions(v));
+  if (cfg.maxBudget !== undefined) {
+    const over = budgets.find((b) => b > (cfg.maxBudget as number));
+    if (over !== undefined) throw usageError(`--budgets ${over} is larger than --max-budget ${cfg.maxBudget}`);
+  }
   if (v.pairs && cfg.precision !== undefined) {
     throw usageError("--pairs and --precision cannot be combined (a paired run compares designs of one fixed budget)");
   }
@@ -554,8 +561,10 @@ async function runAblate(args: string[]): Promise<number> {
       throw usageError(`${SWEPT_FLAG[key] ?? key} is what ablation "${study.name}" varies; leave it out`);
     }
   }
-  // every variant's method is made, and its G-set must leave room in every budget: checked before
-  // the first variant runs (a flag one variant never reads would otherwise stop the study halfway)
+  // a flag TailoredBench never reads (another method's), said in flags; then every variant's method
+  // is made, and its G-set must leave room in every budget: checked before the first variant runs
+  // (a flag one variant never reads would otherwise stop the study halfway)
+  refuseUnreadFlags(["tailored"], { config: base } as ReproduceConfig);
   for (const x of variants) {
     try {
       createMethod("tailored", { ...base, ...x.config });

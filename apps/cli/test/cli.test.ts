@@ -179,7 +179,7 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
     );
     const csv = readFileSync(join(data, "correctness.csv"), "utf8");
     const cases: [string[], RegExp][] = [
-      [["demo", "--budgets", "20,20", "--trials", "1"], /budgets: 20 is given twice/],
+      [["demo", "--budgets", "20,20", "--trials", "1"], /--budgets gives 20 twice/],
       [["demo", "--seed", "9007199254740993"], /--seed is out of range/],
       [["demo", "--json", join(dir, "x.json"), "--plot", join(dir, "x.json")], /--plot .* is also --json's file/],
       [["demo", "--report", dir], /--report .* is a folder/],
@@ -201,6 +201,15 @@ describe("tb exit codes and messages (docs/DESIGN.md §3.2)", () => {
       [["demo", "--level", "Infinity"], /^tb: --level must be a number in \(0, 1\)/],
       [[], /Usage:/],
       [["help", "reproduce"], /^tb: tb help takes no argument/],
+      [["demo", "--budgets", "20,30,20"], /^tb: --budgets gives 20 twice/],
+      [
+        ["demo", "--methods", "random", "--budgets", "40", "--precision", "0.1", "--max-budget", "30"],
+        /^tb: --budgets 40 is larger than --max-budget 30/,
+      ],
+      [
+        ["ablate", "gset", "--data", data, "--second-look", "0.2"],
+        /^tb: --second-look is read by none of the methods run \(tailored\)/,
+      ],
       [["probe", "--source", data, "--out", " "], /^tb: --out is empty/],
       [["import", "lm-eval", data, "--out", join(dir, "imp"), "--name", ""], /^tb: --name is empty/],
       // a method flag no method run reads, even at its default value
@@ -361,7 +370,7 @@ describe("tb reproduce --precision --max-budget (docs/DESIGN.md §3.3)", () => {
       ],
       [["--methods", "random", "--max-budget", "100"], /--max-budget needs --precision/],
       [["--methods", "random", "--precision", "0.05"], /--precision needs --max-budget/],
-      [["--methods", "random", "--precision", "0.05", "--max-budget", "20"], /budget 30 is larger than maxBudget 20/],
+      [["--methods", "random", "--precision", "0.05", "--max-budget", "20"], /--budgets 30 is larger than --max-budget 20/],
       [
         ["--methods", "random", "--pairs", "--precision", "0.05", "--max-budget", "100"],
         /--pairs and --precision cannot be combined/,
