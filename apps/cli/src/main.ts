@@ -23,7 +23,7 @@ import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
-import { cliErrors, decimal, parseFlags, refuseSourceAsOut } from "./workflow/common.js";
+import { cliErrors, decimal, ioWordsInFlags, parseFlags, refuseSourceAsOut } from "./workflow/common.js";
 import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -663,7 +663,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof TbError && err.isUserError) {
-      process.stderr.write(`tb: ${err.message}\n`);
+      process.stderr.write(`tb: ${ioWordsInFlags(err.message)}\n`);
       return 2;
     }
     const code = (err as { code?: string }).code;

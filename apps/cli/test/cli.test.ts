@@ -370,7 +370,10 @@ describe("tb reproduce --precision --max-budget (docs/DESIGN.md §3.3)", () => {
       ],
       [["--methods", "random", "--max-budget", "100"], /--max-budget needs --precision/],
       [["--methods", "random", "--precision", "0.05"], /--precision needs --max-budget/],
-      [["--methods", "random", "--precision", "0.05", "--max-budget", "20"], /--budgets 30 is larger than --max-budget 20/],
+      [
+        ["--methods", "random", "--precision", "0.05", "--max-budget", "20"],
+        /--budgets 30 is larger than --max-budget 20/,
+      ],
       [
         ["--methods", "random", "--pairs", "--precision", "0.05", "--max-budget", "100"],
         /--pairs and --precision cannot be combined/,

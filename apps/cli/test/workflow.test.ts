@@ -1116,7 +1116,7 @@ describe("bad input: exit 2, one located message, no stack trace (docs/DESIGN.md
     [
       "--doc-order with CSV responses (keyed by the matrix's ids, not doc_id)",
       () => tailorArgs(["--doc-order", "lm-eval-v0.3"], (targets[0] as { csv: string }).csv),
-      /the doc order applies to lm-eval samples/,
+      /tb: --doc-order applies to lm-eval samples/,
     ],
     [
       "import leaderboard: v1 details without a doc index and no --doc-order",

@@ -459,6 +459,28 @@ function inFlags(e: unknown): unknown {
   return mapped ? new TbError(e.code, text, e.location) : e;
 }
 
+const IO_FLAG: Record<string, string> = { metric: "--metric", filter: "--filter", task: "--task" };
+
+/**
+ * The response and import readers' words for the options the CLI passes from flags, as flags:
+ * "choose one with the metric option" → "choose one with --metric", "the metric, task apply to
+ * lm-eval samples" → "--metric, --task apply …", "the doc order applies …" → "--doc-order applies …".
+ * Applied to every message the CLI prints; other text is left as it is.
+ */
+export function ioWordsInFlags(msg: string): string {
+  return msg
+    .replace(/\bwith the (metric|filter) option\b/g, (_, o: string) => `with ${IO_FLAG[o] as string}`)
+    .replace(/\bthe doc order (applies to lm-eval samples)/, "--doc-order $1")
+    .replace(
+      /\bthe ((?:metric|filter|task)(?:, (?:metric|filter|task))*) (apply|applies) to lm-eval samples/,
+      (_, names: string, verb: string) =>
+        `${names
+          .split(", ")
+          .map((n) => IO_FLAG[n] as string)
+          .join(", ")} ${verb} to lm-eval samples`,
+    );
+}
+
 /**
  * Run a library call (or await it, for a promise) and speak its errors in flags
  * ({@link inFlags}; docs/DESIGN.md §3.2).
