@@ -6,17 +6,16 @@ import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   createMethod,
   defaultTargetFraction,
-  isBuiltInMethod,
   type MethodConfig,
   methodNames,
   type ReproduceConfig,
   type ReproduceReport,
   reproduce,
-  STOPPING_METHODS,
   syntheticPopulation,
   type TrialEstimates,
   type TrialTask,
   trialEstimates,
+  unreadConfigFields,
 } from "@tb/experiment";
 import { loadDataset, writeFileAtomic } from "@tb/io";
 import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
@@ -448,33 +447,16 @@ async function runReproduce(args: string[], demo: boolean): Promise<number> {
  * A method flag none of the methods run reads is refused, even at its default value: `reproduce`
  * lets a documented default through (a page sends every field), but a flag typed on the command
  * line and then ignored is a mistake to say (`--methods random --gset 15` recorded a G-set nobody
- * drew). Built-in methods only; the paired designs' fields are `reproduce`'s to check.
+ * drew).
  */
 function refuseUnreadFlags(methods: readonly string[], cfg: ReproduceConfig): void {
-  if (!methods.every((m) => isBuiltInMethod(m))) return;
-  const config = (cfg.config ?? {}) as Record<string, unknown>;
   const stop =
     cfg.precision !== undefined ? { precision: cfg.precision, maxBudget: cfg.maxBudget as number } : undefined;
-  for (const [k, value] of Object.entries(config)) {
-    if (value === undefined) continue;
-    const readBy = methods.some((m) => {
-      try {
-        createMethod(
-          m,
-          { [k]: value } as MethodConfig,
-          stop !== undefined && STOPPING_METHODS.includes(m) ? stop : undefined,
-        );
-        return true;
-      } catch (e) {
-        // only "does not read": any other refusal is reproduce's to say, in its terms
-        return !(e instanceof TbError && e.message.includes(`does not read config.${k}`));
-      }
-    });
-    if (!readBy) {
-      throw usageError(
-        `${CONFIG_FLAG[k] ?? k} is read by none of the methods run (${methods.join(", ")}), so it would be ignored: leave it out`,
-      );
-    }
+  const unread = unreadConfigFields(methods, cfg.config ?? {}, stop)[0];
+  if (unread !== undefined) {
+    throw usageError(
+      `${CONFIG_FLAG[unread] ?? unread} is read by none of the methods run (${methods.join(", ")}), so it would be ignored: leave it out`,
+    );
   }
 }
 

@@ -115,6 +115,14 @@ export function readAnswers(
   } = {},
 ): ReadAnswers {
   if (responsesFormat(text, file) === "lm-eval") {
+    // samples are keyed by doc_id: the matrix's ids as keys would be a choice the reader ignores
+    if (o.keys === "columns") {
+      throw new TbError(
+        "E_USAGE",
+        `${file} holds lm-eval samples, keyed by doc_id: “answers keyed by” “the matrix's example ids” does not apply to them — choose “detect” or “lm-eval doc ids”`,
+        { file },
+      );
+    }
     const answers = lmEvalAnswers(sources, text, file, o.lmEval ?? {}, o.docOrder);
     return {
       answers,

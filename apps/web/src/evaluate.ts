@@ -111,7 +111,8 @@ export const CHOICE_OF: Record<string, string> = {
  * A library error in the page's fields: `option docOrder "lm-eval-v0.3"` becomes “example ids
  * are: columns in lm-eval v0.3 visit order”, and a usage error that starts with an option
  * ("createEvaluation: budget must be …") starts with its field ("budget must be …"). The
- * function's name is dropped once a field stands in its terms; anything else is returned as it is.
+ * function's name is dropped always (it means nothing on the page); an error of another function
+ * is returned as it is.
  * `fields` names the page's fields by option (the Evaluate view's by default; the Compare view
  * passes its own).
  */
@@ -147,7 +148,8 @@ export function inFields(e: unknown, fields: Record<string, string> = FIELD_OF):
     mapped = true;
     return `“${f}”`;
   });
-  return mapped ? new TbError(e.code, `${head}${text}`, where) : unmapped;
+  // the library function's name means nothing on the page: dropped even when no field is named
+  return new TbError(e.code, mapped ? `${head}${text}` : (m[1] as string), where);
 }
 
 /** The evaluation's options from the page's settings; its errors name the page's fields. */
@@ -224,13 +226,14 @@ export function samplesOf(
     if (s.task !== undefined) o.task = s.task;
     return { samples: lmEvalSamplesFor(ids, o) };
   } catch (err) {
-    const e = inFields(err, fields);
-    if (!(e instanceof TbError)) throw e;
+    if (!(err instanceof TbError)) throw err;
     // a sentence on the ids that names no option ("example id … is not an lm-eval doc index"): the
     // field whose choice it contradicts stands for the function's name
-    const m = /^lmEvalSamplesFor: (.*)$/s.exec(e.message);
+    const e = inFields(err, fields) as TbError;
+    const m = /^lmEvalSamplesFor: (.*)$/s.exec(err.message);
+    const unmapped = m !== null && e.message === m[1];
     const field = fields.docOrder ?? "docOrder";
-    const note = m === null ? e.message : `“${field}: ${CHOICE_OF[s.docOrder] ?? s.docOrder}”, but ${m[1]}`;
+    const note = unmapped ? `“${field}: ${CHOICE_OF[s.docOrder] ?? s.docOrder}”, but ${m[1]}` : e.message;
     return { samples: null, samplesNote: note };
   }
 }

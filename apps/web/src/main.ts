@@ -175,7 +175,22 @@ function checkShapeConfirmed(form: HTMLFormElement, prefix: string, shape: CsvSh
 // ---- Study ------------------------------------------------------------------------------------
 
 const studyForm = $<HTMLFormElement>("#study-form");
-let studyFiles: { csv?: File; meta?: File; shape?: CsvShape } = {};
+/** The study's chosen files; `problem`: why they cannot be used, said when the study is run. */
+let studyFiles: { csv?: File; meta?: File; shape?: CsvShape; problem?: string } = {};
+
+/** A field's text as a plain decimal number (`0.9`, `.9`, `9e-1`), NaN otherwise (not `0x1`, `Infinity` or blank). */
+function decimal(raw: string): number {
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/** The lm-eval task is read only to write lm-eval samples, which needs the ids' doc order. */
+function checkTaskNeedsDocOrder(task: string, docOrder: string): void {
+  if (task !== "" && docOrder !== "identity" && docOrder !== "lm-eval-v0.3") {
+    throw new Error(
+      "“lm-eval task” applies when the example ids are lm-eval doc indices: choose under “example ids are” what they are, or leave the task empty",
+    );
+  }
+}
 
 function intField(form: HTMLFormElement, name: string, label: string, min: number): number {
   const raw = (form.elements.namedItem(name) as HTMLInputElement).value.trim();
@@ -196,6 +211,10 @@ const radio = (value: "synthetic" | "csv") =>
   const csv = files.find((f) => !/\.json$/i.test(f.name));
   const meta = files.find((f) => /\.json$/i.test(f.name));
   studyFiles = {};
+  // a second CSV or meta.json would be dropped without a word
+  if (files.filter((f) => f !== csv && f !== meta).length > 0) {
+    studyFiles.problem = `choose one correctness CSV and at most one meta.json, got ${files.map((f) => f.name).join(", ")}`;
+  }
   if (csv) studyFiles.csv = csv;
   if (meta) studyFiles.meta = meta;
   const nameField = studyForm.elements.namedItem("dataName") as HTMLInputElement;
@@ -204,8 +223,9 @@ const radio = (value: "synthetic" | "csv") =>
     try {
       const m = JSON.parse(await meta.text()) as { benchmark?: unknown };
       if (typeof m.benchmark === "string" && m.benchmark !== "") title = m.benchmark;
-    } catch {
-      // the title stays the file's; the CSV parser checks the data itself
+    } catch (err) {
+      // the title stays the file's, and the study says the meta.json cannot be read when it runs
+      studyFiles.problem ??= `${meta.name} is not valid JSON (${(err as Error).message}): choose the data's meta.json, or leave it out`;
     }
   }
   nameField.value = title === "correctness" && !meta ? "" : title;
@@ -244,13 +264,14 @@ async function readStudyForm(): Promise<StudySettings> {
   };
   const level = String(fd.get("level") ?? "").trim();
   if (level !== "") {
-    const l = Number(level);
+    const l = decimal(level);
     if (!(l > 0 && l < 1)) throw new Error(`interval level must be a number in (0, 1), got "${level}"`);
     s.level = l;
   }
   if (fd.get("data") === "csv") {
     const file = studyFiles.csv;
     if (!file) throw new Error("choose a correctness CSV file (or the synthetic population)");
+    if (studyFiles.problem !== undefined) throw new Error(studyFiles.problem);
     checkShapeConfirmed(f, "study", studyFiles.shape);
     const title = String(fd.get("dataName") ?? "").trim();
     s.data = {
@@ -393,7 +414,7 @@ function samplesName(kind: string): string {
 function readEvaluateSettings(): EvaluateSettings {
   const f = probeForm;
   const fd = new FormData(f);
-  const level = Number(String(fd.get("level")).trim());
+  const level = decimal(String(fd.get("level")));
   if (!(level > 0 && level < 1)) throw new Error(`level must be a number in (0, 1), got "${String(fd.get("level"))}"`);
   const s: EvaluateSettings = {
     gset: intField(f, "gset", "G-set size", 1),
@@ -408,11 +429,12 @@ function readEvaluateSettings(): EvaluateSettings {
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
+  checkTaskNeedsDocOrder(task, docOrder);
   if (docOrder === "identity" || docOrder === "lm-eval-v0.3") s.docOrder = docOrder;
   // precision on demand: both optional here; the evaluation says what they need and allow
   const precision = String(fd.get("precision") ?? "").trim();
   if (precision !== "") {
-    const p = Number(precision);
+    const p = decimal(precision);
     if (!Number.isFinite(p)) throw new Error(`precision (half-width) must be a number, e.g. 0.03, got "${precision}"`);
     s.precision = p;
   }
@@ -789,7 +811,7 @@ function readCompareSettings(): CompareSettings {
   const f = cmpDesignForm;
   const fd = new FormData(f);
   const rawLevel = String(fd.get("level") ?? "").trim();
-  const level = Number(rawLevel);
+  const level = decimal(rawLevel);
   if (!(rawLevel !== "" && level > 0 && level < 1))
     throw new Error(`level must be a number in (0, 1), got "${rawLevel}"`);
   const s: CompareSettings = {
@@ -804,6 +826,7 @@ function readCompareSettings(): CompareSettings {
   const task = String(fd.get("task") ?? "").trim();
   if (task !== "") s.task = task;
   const docOrder = String(fd.get("docOrder") ?? "");
+  checkTaskNeedsDocOrder(task, docOrder);
   if (docOrder === "identity" || docOrder === "lm-eval-v0.3") s.docOrder = docOrder;
   return s;
 }

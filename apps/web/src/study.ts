@@ -4,6 +4,7 @@
  */
 import type { CorrectnessMatrix } from "@tb/core";
 import { TbError } from "@tb/core";
+import { EVALUATION_DEFAULTS } from "@tb/estimate";
 import {
   defaultTargetFraction,
   type MethodConfig,
@@ -18,6 +19,7 @@ import {
   type TrialEstimates,
   type TrialTask,
   trialEstimates,
+  unreadConfigFields,
 } from "@tb/experiment/browser";
 import { loadSourceCsv } from "./evaluate.js";
 import type { StudyData, StudySettings } from "./settings.js";
@@ -67,10 +69,25 @@ export function checkStudy(s: StudySettings): void {
   }
 }
 
+/**
+ * The `config` of the form's fields. A field none of the ticked methods reads is refused, naming it
+ * — except the G-set size at the form's default (10), which is always filled in: then it is left
+ * out rather than recorded for a study that draws no G-set.
+ */
 function methodConfig(s: StudySettings): MethodConfig {
   const c: MethodConfig = {};
   if (s.gset !== undefined) c.gset = s.gset;
   if (s.level !== undefined) c.level = s.level;
+  for (const k of unreadConfigFields(s.methods, c)) {
+    if (k === "gset" && s.gset === EVALUATION_DEFAULTS.gset) {
+      delete c.gset;
+      continue;
+    }
+    throw new TbError(
+      "E_USAGE",
+      `“${STUDY_FIELD[k] ?? k}” is read by none of the methods ticked (${s.methods.join(", ")}): ${k === "gset" ? `set it back to ${EVALUATION_DEFAULTS.gset}` : "leave it empty"}, or tick a method that reads it`,
+    );
+  }
   return c;
 }
 
@@ -105,6 +122,14 @@ export async function runStudy(s: StudySettings, onProgress?: ProgressFn): Promi
   try {
     report = await reproduce(matrix, cfg);
   } catch (e) {
+    // a split too small for the data, said with the page's "setting" (the form has no fractions)
+    const small = e instanceof TbError ? /^(?:a|an extrapolation) split of (\d+) models/.exec(e.message) : null;
+    if (small !== null && s.targetFraction === undefined) {
+      throw new TbError(
+        (e as TbError).code,
+        `the data's ${small[1]} models are too few for setting “${s.split}”: its shares of sources and targets leave fewer than 2 sources or no target — choose data with more models`,
+      );
+    }
     throw studyInFields(e);
   }
   const wallSeconds = (performance.now() - t0) / 1000;

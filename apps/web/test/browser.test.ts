@@ -395,6 +395,46 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     return page;
   }
 
+  test("what the page would drop is refused: a second CSV, a broken meta.json, an lm-eval task with unknown ids, a hex precision", async () => {
+    const page = await ready();
+    const studyError = async () => {
+      await page.click("#study-run");
+      await page.waitForSelector("#study-error:not([hidden])");
+      return (await page.textContent("#study-error")) as string;
+    };
+    await tinyStudy(page);
+    await page.setInputFiles('#study-form input[name="csv"]', [
+      file("a.csv", smallCsv(30, 80)),
+      file("b.csv", smallCsv(30, 80)),
+    ]);
+    expect(await studyError()).toMatch(/choose one correctness CSV and at most one meta\.json, got a\.csv, b\.csv/);
+    await page.setInputFiles('#study-form input[name="csv"]', [
+      file("correctness.csv", smallCsv(30, 80)),
+      { name: "meta.json", mimeType: "application/json", buffer: Buffer.from('{"benchmark": ') },
+    ]);
+    expect(await studyError()).toMatch(/^meta\.json is not valid JSON .*choose the data's meta\.json, or leave it out/);
+    await page.click("#tab-evaluate");
+    await page.click("#example-load");
+    await page.waitForSelector("#probe-shape:not([hidden])");
+    await page.selectOption('#probe-form select[name="docOrder"]', "");
+    await page.fill('#probe-form input[name="task"]', "gsm8k");
+    await page.click("#probe-run");
+    await page.waitForSelector("#probe-error:not([hidden])");
+    expect(await page.textContent("#probe-error")).toMatch(
+      /^“lm-eval task” applies when the example ids are lm-eval doc indices/,
+    );
+    await page.fill('#probe-form input[name="task"]', "");
+    await page.fill('#probe-form input[name="precision"]', "0x1");
+    await page.click("#probe-run");
+    await page.waitForFunction(() =>
+      /0x1/.test((document.querySelector("#probe-error") as HTMLElement).textContent ?? ""),
+    );
+    expect(await page.textContent("#probe-error")).toMatch(
+      /^precision \(half-width\) must be a number, e\.g\. 0\.03, got "0x1"/,
+    );
+    await page.close();
+  });
+
   test("1. choosing a file selects 'a correctness CSV', shows its shape, and the study runs on it", async () => {
     const page = await ready();
     expect(await page.isChecked('#study-form input[name="data"][value="synthetic"]')).toBe(true);
@@ -538,7 +578,6 @@ describe.skipIf(missing.length > 0)("the web app in Chromium", () => {
     expect(await page.textContent("#study-shape")).toContain("20 models × 12 examples");
     await tinyStudy(page);
     await page.fill('#study-form input[name="budgets"]', "8");
-    await page.fill('#study-form input[name="gset"]', "4");
     await page.click("#study-run");
     await page.waitForSelector("#study-error:not([hidden])");
     expect(await page.textContent("#study-error")).toMatch(/tick “the rows are models”/);

@@ -6,7 +6,7 @@ import { syntheticPopulation } from "@tb/experiment";
 import { formatCorrectnessCsv, lmEvalV03Permutation } from "@tb/io/browser";
 import { describe, expect, test } from "vitest";
 import { docKeys, readAnswers } from "../src/answers.js";
-import { loadSourceCsv } from "../src/evaluate.js";
+import { inFields, loadSourceCsv } from "../src/evaluate.js";
 import { withHoverTitles } from "../src/hover.js";
 import { duration, secondsLeft } from "../src/progress.js";
 import { csvShape } from "../src/shape.js";
@@ -165,10 +165,62 @@ describe("the study's errors in the form's labels", () => {
       err = e;
     }
     expect((err as Error).message).toMatch(
-      /^“interval level” is read by none of the methods run \(random\), so it would be ignored/,
+      /^“interval level” is read by none of the methods ticked \(random\): leave it empty, or tick a method that reads it/,
     );
     expect((studyInFields(new TbError("E_USAGE", "budgets: 20 is given twice")) as Error).message).toBe(
       "budgets: 20 is given twice",
     );
+  });
+  const study = (over: object) =>
+    runStudy({
+      data: { kind: "synthetic", seed: 0, models: 40, examples: 60 },
+      methods: ["random"],
+      budgets: [20],
+      trials: 1,
+      seed: 0,
+      split: "random",
+      ...over,
+    });
+  test("the level at its default and a G-set size no method ticked reads: refused, not dropped (the form's default G-set is left out)", async () => {
+    // 0.9 is tailored-plus's default: reproduce would let it through; typed on the form, it is said
+    await expect(study({ level: 0.9 })).rejects.toThrow(
+      /^“interval level” is read by none of the methods ticked \(random\)/,
+    );
+    await expect(study({ gset: 25 })).rejects.toThrow(
+      /^“G-set size” is read by none of the methods ticked \(random\): set it back to 10, or tick a method that reads it/,
+    );
+    // the form always fills the G-set size: at its default it is left out of a study that draws none
+    const r = await study({ gset: 10 });
+    expect(r.report.config).not.toHaveProperty("gset");
+  });
+  test("a split too small for the data names the page's setting, not a fraction the form does not have", async () => {
+    await expect(study({ data: { kind: "synthetic", seed: 0, models: 3, examples: 60 } })).rejects.toThrow(
+      /^the data's 3 models are too few for setting “random”/,
+    );
+  });
+});
+
+describe("readAnswers: lm-eval samples are keyed by doc_id", () => {
+  test("“the matrix's example ids” as keys is refused for them, not ignored", () => {
+    const sources = syntheticPopulation({ models: 6, examples: 12, seed: 1 });
+    const text = '{"doc_id": 0, "acc": 1}\n{"doc_id": 1, "acc": 0}\n';
+    expect(() =>
+      readAnswers(sources, text, "samples_toy_2024-01-01T00-00-00.jsonl", [0, 1], {
+        docOrder: "identity",
+        keys: "columns",
+      }),
+    ).toThrow(
+      /holds lm-eval samples, keyed by doc_id: “answers keyed by” “the matrix's example ids” does not apply to them/,
+    );
+  });
+});
+
+describe("inFields", () => {
+  test("a library function's name is dropped even when the message names no field", () => {
+    const e = inFields(new TbError("E_INPUT", "createEvaluation: need at least 3 source models, got 2")) as TbError;
+    expect(e.message).toBe("need at least 3 source models, got 2");
+    expect(e.code).toBe("E_INPUT");
+    const other = new TbError("E_USAGE", "budgets: 20 is given twice");
+    expect(inFields(other)).toBe(other);
   });
 });

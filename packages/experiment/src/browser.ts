@@ -38,6 +38,7 @@ export {
   registerMethod,
   STOPPING_METHODS,
   type StoppingOptions,
+  unreadConfigFields,
 } from "./registry.js";
 export type { ProgressFn, ReproduceConfig, ReproduceReport, RunOptions, TaskRunner } from "./reproduce-core.js";
 export {

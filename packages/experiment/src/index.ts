@@ -31,6 +31,7 @@ export {
   registerMethod,
   STOPPING_METHODS,
   type StoppingOptions,
+  unreadConfigFields,
 } from "./registry.js";
 export { type ReproduceConfig, type ReproduceReport, reproduce } from "./reproduce.js";
 export { type RunOptions, reproduceWith, type TaskRunner } from "./reproduce-core.js";

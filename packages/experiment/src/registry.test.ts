@@ -7,7 +7,7 @@
 import { isTbError } from "@tb/core";
 import { describe, expect, test } from "vitest";
 import { type TrialTask, trialEstimates } from "./protocol.js";
-import { METHOD_DEFAULTS, type MethodConfig, methodOptions } from "./registry.js";
+import { METHOD_DEFAULTS, type MethodConfig, methodOptions, unreadConfigFields } from "./registry.js";
 import { reproduce } from "./reproduce.js";
 import { syntheticPopulation } from "./synthetic.js";
 
@@ -87,6 +87,20 @@ describe("tailored-plus's config with a forced mode", () => {
       /^config: thresholdCompare applies to the native count n̄ that nativeCount sets/,
     );
     expect(() => run("tailored", { nativeCount: 5, strictNatives: true })).toThrow(/^config: strictNatives applies/);
+  });
+});
+
+describe("unreadConfigFields", () => {
+  test("the fields no method reads, defaults included; paired designs read their own; a stop makes random read level", () => {
+    expect(unreadConfigFields(["random"], { gset: 10 })).toEqual(["gset"]);
+    expect(unreadConfigFields(["tailored", "random"], { gset: 10, secondLook: 0.3 })).toEqual(["secondLook"]);
+    expect(unreadConfigFields(["tailored-plus"], { secondLook: 0.3, level: 0.9, coordinated: true })).toEqual([]);
+    expect(unreadConfigFields(["paired"], { gset: 5, distance: "cosine" })).toEqual([]);
+    expect(unreadConfigFields(["paired-random"], { gset: 5, level: 0.8 })).toEqual(["gset"]);
+    expect(unreadConfigFields(["random"], { level: 0.8 })).toEqual(["level"]);
+    expect(unreadConfigFields(["random"], { level: 0.8 }, { precision: 0.05, maxBudget: 100 })).toEqual([]);
+    // a value the method refuses counts as read: the refusal is the method's to say
+    expect(unreadConfigFields(["tailored"], { gset: -1 })).toEqual([]);
   });
 });
 

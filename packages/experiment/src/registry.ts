@@ -27,7 +27,7 @@ import {
   DEFAULT_RESIDUAL_ALPHA,
   unreadPlusOptions,
 } from "@tb/estimate/internals";
-import { isPairedMethod } from "./paired.js";
+import { isPairedMethod, pairedConfigFields } from "./paired.js";
 
 /**
  * JSON-serialisable options for every registered method (they travel to worker threads).
@@ -342,6 +342,32 @@ export function makeMethod(name: string, config: MethodConfig, stop?: StoppingOp
     maxBudget: stop.maxBudget,
     level: config.level ?? 0.9,
   });
+}
+
+/**
+ * The fields of `config` that none of `methods` reads, whatever their value — a documented default
+ * included, which `reproduce` lets through because a page may send every field. For a command line
+ * or a form that sets a field only when its user did, so that it can say the field would be
+ * ignored. A field is read by a built-in method when making the method from that field alone reads
+ * it (a value the method refuses counts as read: the refusal is the method's to say); a paired
+ * design reads its own fields; a method that is not built in may read any field. `stop`: precision
+ * on demand, for the methods that can stop.
+ */
+export function unreadConfigFields(methods: readonly string[], config: MethodConfig, stop?: StoppingOptions): string[] {
+  const reads = (m: string, k: string, v: unknown): boolean => {
+    if (isPairedMethod(m)) return pairedConfigFields(m).includes(k);
+    if (!isBuiltInMethod(m)) return true;
+    const { watched, read } = watchReads({ [k]: v } as MethodConfig);
+    try {
+      makeMethod(m, watched, stop !== undefined && STOPPING_METHODS.includes(m) ? stop : undefined);
+    } catch {
+      return true;
+    }
+    return read.has(k);
+  };
+  return Object.entries(config)
+    .filter(([k, v]) => v !== undefined && !methods.some((m) => reads(m, k, v)))
+    .map(([k]) => k);
 }
 
 /** A method option's value as a report shows it. */
