@@ -90,34 +90,15 @@ describe("tb compare", () => {
 
       // the plan's examples go to lm-eval like a tailor plan's
       const samples = join(base, `samples-${design}.json`);
-      const ex = await tbIn([
-        "export",
-        "--plan",
-        plan,
-        "--format",
-        "lm-eval-samples",
-        "--source",
-        SRC,
-        "--out",
-        samples,
-      ]);
+      const exportTo = (out: string, ...extra: string[]) =>
+        tbIn(["export", "--plan", plan, "--format", "lm-eval-samples", "--source", SRC, ...extra, "--out", out]);
+      const ex = await exportTo(samples);
       expect(ex.code, ex.stderr).toBe(0);
       expect(JSON.parse(readFileSync(samples, "utf8"))).toEqual({
         gsm8k: pf.toEvaluate.map(Number).sort((a: number, b: number) => a - b),
       });
       // --include-gset has nothing to add to a compare plan: refused, not ignored
-      const inc = await tbIn([
-        "export",
-        "--plan",
-        plan,
-        "--format",
-        "lm-eval-samples",
-        "--source",
-        SRC,
-        "--include-gset",
-        "--out",
-        `${samples}.2`,
-      ]);
+      const inc = await exportTo(`${samples}.2`, "--include-gset");
       expect(inc.code).toBe(2);
       expect(inc.stderr).toMatch(
         /--include-gset applies to a tb tailor plan; a tb compare plan's examples already include its G-set/,
