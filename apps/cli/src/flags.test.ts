@@ -1,26 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { decimal, parseFlags } from "./workflow/common.js";
-
-describe("decimal: one reading of a number flag for every command", () => {
-  test("plain decimals, with or without a leading digit or an exponent", () => {
-    for (const [s, x] of [
-      ["0.3", 0.3],
-      [".3", 0.3],
-      ["3e-1", 0.3],
-      [" 0.9 ", 0.9],
-      ["0", 0],
-      ["1", 1],
-      ["-0.5", -0.5],
-    ] as const) {
-      expect(decimal(s)).toBe(x);
-    }
-  });
-  test("what Number also takes is not a decimal: hex, Infinity, blank, several numbers", () => {
-    for (const s of ["0x0", "0b1", "Infinity", "", " ", "NaN", "0.3.1", "1,5", "3e", "1_0"]) {
-      expect(Number.isNaN(decimal(s)), s).toBe(true);
-    }
-  });
-});
+import { parseFlags } from "./workflow/common.js";
 
 describe("parseFlags", () => {
   const options = {

@@ -17,12 +17,12 @@ import {
   trialEstimates,
   unreadConfigFields,
 } from "@tb/experiment";
-import { loadDataset, writeFileAtomic } from "@tb/io";
+import { loadDataset, parseDecimal, writeFileAtomic } from "@tb/io";
 import { budgetCurvesSpec, htmlReport, renderSvg } from "@tb/plot";
 import { findStudy, STUDIES } from "./ablate.js";
 import { resultTable } from "./format.js";
 import { sourceCount, splitOptions } from "./split-options.js";
-import { cliErrors, decimal, ioWordsInFlags, parseFlags, refuseSourceAsOut } from "./workflow/common.js";
+import { cliErrors, ioWordsInFlags, parseFlags, refuseSourceAsOut } from "./workflow/common.js";
 import { runCompare, runEstimate, runExport, runImport, runProbe, runTailor, WORKFLOW_USAGE } from "./workflow.js";
 
 const USAGE = `tb — cheap LLM evaluation with TailoredBench
@@ -232,7 +232,7 @@ function methodConfig(v: Values): MethodConfig {
   if (v["nset-subruns"] !== undefined) c.nsetSubRuns = int("nset-subruns", v["nset-subruns"], 0, 1);
   if (v["cache-mib"] !== undefined) c.cacheMiB = int("cache-mib", v["cache-mib"], 0, 0);
   if (v["second-look"] !== undefined) {
-    const sl = decimal(v["second-look"]);
+    const sl = parseDecimal(v["second-look"]);
     if (!(sl >= 0 && sl < 1))
       throw usageError(
         `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
@@ -260,7 +260,7 @@ function methodConfig(v: Values): MethodConfig {
   if (ie) c.irtEstimator = ie;
   if (v.search !== undefined) c.search = int("search", v.search, 0, 1);
   if (v.level !== undefined) {
-    const l = decimal(v.level);
+    const l = parseDecimal(v.level);
     if (!(l > 0 && l < 1)) throw usageError(`--level must be a number in (0, 1), got "${v.level}"`);
     c.level = l;
   }
@@ -322,7 +322,7 @@ function precisionOptions(v: Values): { precision?: number; maxBudget?: number }
       throw usageError("--max-budget needs --precision (it only caps precision rounds)");
     return {};
   }
-  const p = decimal(v.precision);
+  const p = parseDecimal(v.precision);
   if (!(p > 0 && p <= 0.5)) {
     throw usageError(`--precision must be a half-width in (0, 0.5], got "${v.precision}"`);
   }

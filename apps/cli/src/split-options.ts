@@ -1,11 +1,11 @@
 import { type CorrectnessMatrix, TbError } from "@tb/core";
 import { defaultTargetFraction, extrapolationSplit, SPLIT_KINDS, type SplitKind } from "@tb/experiment";
-import { decimal } from "./workflow/common.js";
+import { parseDecimal } from "@tb/io";
 
 /** A share in (0, 1) given as `--name F`; undefined when the option is absent. */
 export function fraction(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const f = decimal(v);
+  const f = parseDecimal(v);
   if (!(f > 0 && f < 1)) {
     throw new TbError("E_USAGE", `--${name} must be a number in (0, 1), got "${v}"`);
   }

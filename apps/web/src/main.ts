@@ -20,6 +20,7 @@ import type { LmEvalChoice, Reply, Request } from "./protocol.js";
 import { DEMO_STUDY, type StudySettings } from "./settings.js";
 import { type CsvShape, checkSyntheticSize, csvShape } from "./shape.js";
 import "./style.css";
+import { parseDecimal } from "@tb/io/browser";
 
 type Distribute<T> = T extends unknown ? Omit<T, "id"> : never;
 type Ask = Distribute<Request>;
@@ -178,11 +179,6 @@ const studyForm = $<HTMLFormElement>("#study-form");
 /** The study's chosen files; `problem`: why they cannot be used, said when the study is run. */
 let studyFiles: { csv?: File; meta?: File; shape?: CsvShape; problem?: string } = {};
 
-/** A field's text as a plain decimal number (`0.9`, `.9`, `9e-1`), NaN otherwise (not `0x1`, `Infinity` or blank). */
-function decimal(raw: string): number {
-  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
-}
-
 /** The lm-eval task is read only to write lm-eval samples, which needs the ids' doc order. */
 function checkTaskNeedsDocOrder(task: string, docOrder: string): void {
   if (task !== "" && docOrder !== "identity" && docOrder !== "lm-eval-v0.3") {
@@ -264,7 +260,7 @@ async function readStudyForm(): Promise<StudySettings> {
   };
   const level = String(fd.get("level") ?? "").trim();
   if (level !== "") {
-    const l = decimal(level);
+    const l = parseDecimal(level);
     if (!(l > 0 && l < 1)) throw new Error(`interval level must be a number in (0, 1), got "${level}"`);
     s.level = l;
   }
@@ -414,7 +410,7 @@ function samplesName(kind: string): string {
 function readEvaluateSettings(): EvaluateSettings {
   const f = probeForm;
   const fd = new FormData(f);
-  const level = decimal(String(fd.get("level")));
+  const level = parseDecimal(String(fd.get("level")));
   if (!(level > 0 && level < 1)) throw new Error(`level must be a number in (0, 1), got "${String(fd.get("level"))}"`);
   const s: EvaluateSettings = {
     gset: intField(f, "gset", "G-set size", 1),
@@ -434,7 +430,7 @@ function readEvaluateSettings(): EvaluateSettings {
   // precision on demand: both optional here; the evaluation says what they need and allow
   const precision = String(fd.get("precision") ?? "").trim();
   if (precision !== "") {
-    const p = decimal(precision);
+    const p = parseDecimal(precision);
     if (!Number.isFinite(p)) throw new Error(`precision (half-width) must be a number, e.g. 0.03, got "${precision}"`);
     s.precision = p;
   }
@@ -811,7 +807,7 @@ function readCompareSettings(): CompareSettings {
   const f = cmpDesignForm;
   const fd = new FormData(f);
   const rawLevel = String(fd.get("level") ?? "").trim();
-  const level = decimal(rawLevel);
+  const level = parseDecimal(rawLevel);
   if (!(rawLevel !== "" && level > 0 && level < 1))
     throw new Error(`level must be a number in (0, 1), got "${rawLevel}"`);
   const s: CompareSettings = {

@@ -88,4 +88,4 @@ export {
   secondLookSize,
   unreadPlusOptions,
 } from "./plus/method.js";
-export { checkTailoredOptions, nsetOptions, tailorWith } from "./tailored.js";
+export { checkTailoredOptions, nsetOptions, tailorWith, unreadWithNativeCount } from "./tailored.js";

@@ -306,6 +306,16 @@ function checkPhaseOptions(options: TailoredOptions, fn: string): void {
 }
 
 /**
+ * The options `nativeCount` leaves unread — `thresholdCompare` and `onNoNatives` decide the native
+ * count n̄, which it sets — in the order checked. Internal: the reproduce config says the same in its
+ * own field names.
+ */
+export function unreadWithNativeCount(o: TailoredOptions): ("thresholdCompare" | "onNoNatives")[] {
+  if (o.nativeCount === undefined) return [];
+  return (["thresholdCompare", "onNoNatives"] as const).filter((k) => o[k] !== undefined);
+}
+
+/**
  * Check the options TailoredBench and tailored-plus share, up front: an unknown metric, clip,
  * estimator or threshold test, or a G-set size that is not a positive integer, is `E_USAGE`
  * naming the option (instead of an error far downstream that blames the data).
@@ -320,8 +330,8 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
     }
   };
   oneOf("metric", options.metric, ["manhattan", "euclidean", "cosine", "correlation"]);
-  oneOf("clip", options.clip, ["upper", "both", "none"]);
-  oneOf("estimator", options.estimator, ["calibrated", "medoid"]);
+  // the estimator's values, and a clip the medoid estimator never reads (estimateInterval's rule too)
+  checkEstimateOptions(options, method);
   oneOf("thresholdCompare", options.thresholdCompare, ["le", "lt"]);
   oneOf("onNoNatives", options.onNoNatives, ["fallback", "error"]);
   oneOf("targetPooling", options.targetPooling, ["joint", "single"]);
@@ -337,8 +347,6 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
   }
   checkClustering(method, "gsetClustering", options.gsetClustering, GSET_CLUSTERING_KEYS);
   checkClustering(method, "nsetClustering", options.nsetClustering, NSET_CLUSTERING_KEYS);
-  // options another choice leaves unread: said here, not run as if they were not given
-  checkEstimateOptions(options, method);
   const nc = options.nativeCount;
   const off = options.nativeOffset;
   if (nc !== undefined && !(Number.isSafeInteger(nc) && nc >= 1)) {
@@ -348,14 +356,12 @@ export function checkTailoredOptions(options: TailoredOptions, method: string): 
     throw new TbError("E_USAGE", `${method}: nativeOffset must be an integer ≥ 0, got ${String(off)}`);
   }
   if (off !== undefined && nc === undefined) throw new TbError("E_USAGE", `${method}: nativeOffset needs nativeCount`);
-  if (nc !== undefined) {
-    const unread = (["thresholdCompare", "onNoNatives"] as const).filter((k) => options[k] !== undefined);
-    if (unread.length > 0) {
-      throw new TbError(
-        "E_USAGE",
-        `${method}: ${unread.join(" and ")} ${unread.length > 1 ? "decide" : "decides"} the native count n̄, which nativeCount sets: leave ${unread.length > 1 ? "them" : "it"} out`,
-      );
-    }
+  const unread = unreadWithNativeCount(options);
+  if (unread.length > 0) {
+    throw new TbError(
+      "E_USAGE",
+      `${method}: ${unread.join(" and ")} ${unread.length > 1 ? "decide" : "decides"} the native count n̄, which nativeCount sets: leave ${unread.length > 1 ? "them" : "it"} out`,
+    );
   }
 }
 

@@ -26,6 +26,7 @@ import {
   DEFAULT_RANGE_QUANTILE,
   DEFAULT_RESIDUAL_ALPHA,
   unreadPlusOptions,
+  unreadWithNativeCount,
 } from "@tb/estimate/internals";
 import { isPairedMethod, pairedConfigFields } from "./paired.js";
 
@@ -181,10 +182,6 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
       'config: clip applies to the calibrated estimator; estimator "medoid" never reads it: leave it out',
     );
   }
-  if (c.nativeCount !== undefined && (c.thresholdCompare !== undefined || c.strictNatives === true)) {
-    const k = c.thresholdCompare !== undefined ? "thresholdCompare" : "strictNatives";
-    throw new TbError("E_USAGE", `config: ${k} applies to the native count n̄ that nativeCount sets: leave it out`);
-  }
   const o: TailoredOptions = {};
   if (c.gset !== undefined) o.gset = c.gset;
   if (c.distance !== undefined) o.metric = c.distance;
@@ -207,6 +204,12 @@ function tailoredFromConfig(c: MethodConfig): EvaluationMethod {
   if (c.nsetSampleSize !== undefined) ns.sampleSize = c.nsetSampleSize;
   if (c.nsetSubRuns !== undefined) ns.subRuns = c.nsetSubRuns;
   o.nsetClustering = ns;
+  // the library's rule, said in the config's field names (strictNatives sets onNoNatives)
+  const unread = unreadWithNativeCount(o)[0];
+  if (unread !== undefined) {
+    const k = unread === "onNoNatives" ? "strictNatives" : unread;
+    throw new TbError("E_USAGE", `config: ${k} applies to the native count n̄ that nativeCount sets: leave it out`);
+  }
   return tailoredBench(o);
 }
 

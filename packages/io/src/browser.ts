@@ -11,6 +11,7 @@
  * `apps/web/vite.config.ts` does.
  */
 export { type CorrectnessCsvOptions, formatCorrectnessCsv, parseCorrectnessCsv } from "./correctness-csv.js";
+export { parseDecimal } from "./internal.js";
 export { type LmEvalSamplesOptions, lmEvalSamplesFor, lmEvalSamplesSpec } from "./lm-eval-export.js";
 export { type DocOrder, lmEvalV03Permutation, parseDocOrder } from "./python-random.js";
 export {

@@ -8,6 +8,7 @@ export {
 } from "./correctness-csv.js";
 export { readCorrectnessCsv, writeCorrectnessCsv } from "./correctness-csv-file.js";
 export { type Dataset, type DatasetSplit, type LoadDatasetOptions, loadDataset, resolveSplit } from "./dataset.js";
+export { parseDecimal } from "./internal.js";
 export {
   type ImportLeaderboardOptions,
   importLeaderboard,

@@ -42,6 +42,17 @@ export function show(value: string): string {
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/**
+ * `raw` (surrounding spaces allowed) as a plain decimal number — `0.3`, `.3`, `3e-1`, `-2` — or
+ * NaN for anything else `Number` would also take (`0x1`, `Infinity`, a blank as 0): the rule of
+ * correctness cells ({@link parseCell}), for front ends that read numbers from flags or fields.
+ * Callers check the range and say what they expect.
+ */
+export function parseDecimal(raw: string): number {
+  const s = raw.trim();
+  return DECIMAL.test(s) ? Number(s) : Number.NaN;
+}
+
 /** The outcome of reading one correctness cell. */
 export type CellParse = { ok: true; value: number } | { ok: false; reason: string };
 

@@ -101,15 +101,6 @@ export function parseFlags<O extends ParseArgsConfig["options"]>(
   return { values: r.values, positionals: r.positionals };
 }
 
-/**
- * A flag's value as a plain decimal number (`0.3`, `.3`, `3e-1`), NaN otherwise — not what
- * `Number` also takes (`0x0`, `Infinity`, an empty string as 0), so that every command reads a
- * share, a level or a precision the same way. Callers check the range and say what they expect.
- */
-export function decimal(v: string): number {
-  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
-}
-
 export function intFlag(name: string, v: string | undefined, dflt: number, min: number): number {
   if (v === undefined) return dflt;
   if (!/^-?\d+$/.test(v.trim())) throw usage(`--${name} must be an integer, got "${v}"`);

@@ -14,11 +14,17 @@ import {
   restoreComparison,
   type SavedComparison,
 } from "@tb/estimate";
-import { checkSource, formatWorkflowJson, type SourceRef, WORKFLOW_SPEC_VERSION, writeFileAtomic } from "@tb/io";
+import {
+  checkSource,
+  formatWorkflowJson,
+  parseDecimal,
+  type SourceRef,
+  WORKFLOW_SPEC_VERSION,
+  writeFileAtomic,
+} from "@tb/io";
 import {
   checkLmEvalIds,
   cliErrors,
-  decimal,
   done,
   exportHint,
   intFlag,
@@ -70,7 +76,7 @@ const COMPARE_OPTIONS = {
 
 function levelFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const l = decimal(v);
+  const l = parseDecimal(v);
   if (!(l > 0 && l < 1)) throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v}"`);
   return l;
 }

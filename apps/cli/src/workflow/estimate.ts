@@ -1,10 +1,9 @@
 /** `tb estimate` (docs/DESIGN.md §3.2): the calibrated accuracy of a target from its N-set answers. */
-import { checkSource, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
+import { checkSource, parseDecimal, readPlanFile, WORKFLOW_SPEC_VERSION } from "@tb/io";
 import {
   answerFromFile,
   checkLmEvalIds,
   cliErrors,
-  decimal,
   done,
   loadSource,
   noPositionals,
@@ -41,7 +40,7 @@ export function runEstimate(args: string[]): number {
   const responses = required("responses", v.responses, "estimate");
   let level = 0.9;
   if (v.level !== undefined) {
-    level = decimal(v.level);
+    level = parseDecimal(v.level);
     if (!(level > 0 && level < 1)) {
       throw usage(`--level must be a number in (0, 1), e.g. 0.9, got "${v.level}"`);
     }

@@ -6,6 +6,7 @@ import {
   checkSource,
   formatWorkflowJson,
   type PlanPrecision,
+  parseDecimal,
   readPlanFile,
   readProbeFile,
   readResponses,
@@ -17,7 +18,6 @@ import {
   answerFromFile,
   checkLmEvalIds,
   cliErrors,
-  decimal,
   done,
   expandTargets,
   exportHint,
@@ -113,7 +113,7 @@ export function runTailor(args: string[]): number {
   const method = oneOfFlag("method", v.method, ["tailored-plus", "tailored"] as const) ?? "tailored-plus";
   let secondLook: number | undefined;
   if (v["second-look"] !== undefined) {
-    secondLook = decimal(v["second-look"]);
+    secondLook = parseDecimal(v["second-look"]);
     if (!(secondLook >= 0 && secondLook < 1)) {
       throw usage(
         `--second-look must be a share in [0, 1), e.g. 0.3 (0: the G-set alone decides), got "${v["second-look"]}"`,
@@ -149,7 +149,7 @@ export function runTailor(args: string[]): number {
       ...(stop ?? {}),
     }),
   );
-  if (ev.gset.some((id, k) => id !== pf.gset[k])) {
+  if (!ev.drewGset(pf.gset)) {
     throw new TbError(
       "E_INPUT",
       `${probePath}: its G-set is not the one this release draws for seed ${seed} (was the probe made by another version of tb?); run tb probe again`,
@@ -222,7 +222,7 @@ function precisionFlags(
     if (m !== undefined) throw usage("--max-budget needs --precision (it only caps precision rounds)");
     return undefined;
   }
-  const precision = decimal(p);
+  const precision = parseDecimal(p);
   if (!(precision > 0 && precision <= 0.5)) {
     throw usage(`--precision must be a half-width in (0, 0.5], e.g. 0.03, got "${p}"`);
   }

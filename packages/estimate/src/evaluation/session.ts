@@ -410,6 +410,16 @@ export class Evaluation {
   }
 
   /**
+   * Whether `ids` (in order) are this evaluation's G-set — the draw of its seed, size and distances.
+   * A G-set saved by an earlier step (a probe file) must be, or answers given on it would be taken
+   * for another G-set's; a front end refuses the saved file when it is not.
+   */
+  drewGset(ids: readonly string[]): boolean {
+    const g = this.gset;
+    return ids.length === g.length && g.every((id, k) => id === ids[k]);
+  }
+
+  /**
    * Whether answering target `target`'s open step may lead to another step: after the G-set or a
    * second look always, after the design or a precision round when the evaluation asks for a
    * precision (it stops once the interval is tight enough); false when the target has no open step.
