@@ -325,6 +325,21 @@ describe("createEvaluation", () => {
   });
 });
 
+describe("drewGset", () => {
+  test("true for the evaluation's own G-set in order; false for another draw, another order, a part", () => {
+    const ev = createEvaluation(SOURCES, { budget: 30, seed: 4 });
+    const g = ev.gset;
+    expect(ev.drewGset(g)).toBe(true);
+    expect(ev.drewGset(createEvaluation(SOURCES, { budget: 40, seed: 4 }).gset)).toBe(true); // the budget draws no G-set
+    // another draw (a G-set of another size; PAM on all examples may give the same G-set for another seed)
+    const other = createEvaluation(SOURCES, { budget: 30, seed: 4, gset: 9 }).gset;
+    expect(other).not.toEqual(g.slice(0, 9));
+    expect(ev.drewGset(other)).toBe(false);
+    expect(ev.drewGset([...g].reverse())).toBe(false);
+    expect(ev.drewGset(g.slice(1))).toBe(false);
+  });
+});
+
 describe("mayAskAfter and isSecondLook", () => {
   test("after the G-set and a second look always; after the design only with a precision; never when done", () => {
     const row = rowOf(58); // far above the sources: tailored-plus takes a second look
